@@ -1,0 +1,300 @@
+"""Every op rule against finite differences, first and second order, over random shapes."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tinygrad_mlp as tm
+from tests.strategies import arrays, broadcast_pairs, leaf, matmul_pairs, shapes
+from tinygrad_mlp.ops import unbroadcast
+
+Case = tuple[list[tm.Tensor], Callable[..., tm.Tensor]]
+CASES: dict[str, Callable[[st.DataObject], Case]] = {}
+TOLERANCE = {"atol": 1e-7, "rtol": 1e-6}
+
+
+Builder = Callable[[st.DataObject], Case]
+
+
+def case(name: str) -> Callable[[Builder], Builder]:
+    def register(build: Builder) -> Builder:
+        CASES[name] = build
+        return build
+
+    return register
+
+
+def binary(data: st.DataObject, low_b: float = -2.0, high_b: float = 2.0,
+           low_a: float = -2.0, high_a: float = 2.0) -> list[tm.Tensor]:
+    sa, sb = data.draw(broadcast_pairs())
+    return [leaf(data.draw(arrays(sa, low_a, high_a))), leaf(data.draw(arrays(sb, low_b, high_b)))]
+
+
+def unary(
+    data: st.DataObject, low: float = -2.0, high: float = 2.0, min_dims: int = 0
+) -> tm.Tensor:
+    return leaf(data.draw(arrays(data.draw(shapes(min_dims=min_dims)), low, high)))
+
+
+def axis_for(data: st.DataObject, ndim: int) -> int | tuple[int, ...] | None:
+    if ndim == 0:
+        return None
+    single = st.integers(-ndim, ndim - 1)
+    several = st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True).map(tuple)
+    return data.draw(st.none() | single | several)
+
+
+def well_separated(values: np.ndarray, gap: float = 1e-3) -> bool:
+    flat = np.sort(values.ravel())
+    return flat.size < 2 or bool(np.min(np.diff(flat)) > gap)
+
+
+@case("add")
+def _add(data: st.DataObject) -> Case:
+    return binary(data), lambda a, b: a + b
+
+
+@case("sub")
+def _sub(data: st.DataObject) -> Case:
+    return binary(data), lambda a, b: a - b
+
+
+@case("mul")
+def _mul(data: st.DataObject) -> Case:
+    return binary(data), lambda a, b: a * b
+
+
+@case("div")
+def _div(data: st.DataObject) -> Case:
+    return binary(data, 0.5, 2.0), lambda a, b: a / b
+
+
+@case("neg")
+def _neg(data: st.DataObject) -> Case:
+    return [unary(data)], lambda a: -a
+
+
+@case("pow_tensor_tensor")
+def _pow(data: st.DataObject) -> Case:
+    return binary(data, low_a=0.5, high_a=2.0), lambda a, b: a**b
+
+
+@case("pow_scalar_exponent")
+def _pow_scalar(data: st.DataObject) -> Case:
+    exponent = data.draw(st.sampled_from([2, 3, -1.5, 0.5]))
+    low = -2.0 if isinstance(exponent, int) else 0.5
+    return [unary(data, low, 2.0)], lambda a: a**exponent
+
+
+@case("rpow_scalar_base")
+def _rpow(data: st.DataObject) -> Case:
+    return [unary(data)], lambda a: 2.0**a
+
+
+@case("matmul")
+def _matmul(data: st.DataObject) -> Case:
+    sa, sb = data.draw(matmul_pairs())
+    return [leaf(data.draw(arrays(sa))), leaf(data.draw(arrays(sb)))], lambda a, b: a @ b
+
+
+@case("exp")
+def _exp(data: st.DataObject) -> Case:
+    return [unary(data)], lambda a: a.exp()
+
+
+@case("log")
+def _log(data: st.DataObject) -> Case:
+    return [unary(data, 0.5, 3.0)], lambda a: a.log()
+
+
+@case("sigmoid")
+def _sigmoid(data: st.DataObject) -> Case:
+    return [unary(data, -4.0, 4.0)], lambda a: a.sigmoid()
+
+
+@case("tanh")
+def _tanh(data: st.DataObject) -> Case:
+    return [unary(data)], lambda a: a.tanh()
+
+
+@case("relu")
+def _relu(data: st.DataObject) -> Case:
+    a = unary(data)
+    assume(np.all(np.abs(a.data) > 1e-3))  # finite differences are wrong at the kink
+    return [a], lambda t: t.relu()
+
+
+@case("sum")
+def _sum(data: st.DataObject) -> Case:
+    a = unary(data)
+    axis, keepdims = axis_for(data, a.ndim), data.draw(st.booleans())
+    return [a], lambda t: t.sum(axis, keepdims=keepdims)
+
+
+@case("mean")
+def _mean(data: st.DataObject) -> Case:
+    a = unary(data)
+    axis, keepdims = axis_for(data, a.ndim), data.draw(st.booleans())
+    return [a], lambda t: t.mean(axis, keepdims=keepdims)
+
+
+@case("max")
+def _max(data: st.DataObject) -> Case:
+    a = unary(data)
+    assume(well_separated(a.data))  # ties have no derivative
+    axis, keepdims = axis_for(data, a.ndim), data.draw(st.booleans())
+    return [a], lambda t: t.max(axis, keepdims=keepdims)
+
+
+@case("logsumexp")
+def _logsumexp(data: st.DataObject) -> Case:
+    a = unary(data, min_dims=1)
+    axis, keepdims = axis_for(data, a.ndim), data.draw(st.booleans())
+    return [a], lambda t: t.logsumexp(axis, keepdims=keepdims)
+
+
+@case("softmax")
+def _softmax(data: st.DataObject) -> Case:
+    a = unary(data, min_dims=1)
+    axis = data.draw(st.integers(-a.ndim, a.ndim - 1))
+    return [a], lambda t: t.softmax(axis)
+
+
+@case("log_softmax")
+def _log_softmax(data: st.DataObject) -> Case:
+    a = unary(data, min_dims=1)
+    axis = data.draw(st.integers(-a.ndim, a.ndim - 1))
+    return [a], lambda t: t.log_softmax(axis)
+
+
+@case("reshape")
+def _reshape(data: st.DataObject) -> Case:
+    a = unary(data)
+    target = data.draw(st.sampled_from([(-1,), (1, a.size), a.shape[::-1], (a.size, 1, 1)]))
+    return [a], lambda t: t.reshape(target)
+
+
+@case("transpose")
+def _transpose(data: st.DataObject) -> Case:
+    a = unary(data)
+    axes = tuple(data.draw(st.permutations(range(a.ndim))))
+    return [a], lambda t: t.transpose(axes)
+
+
+@case("expand")
+def _expand(data: st.DataObject) -> Case:
+    a = unary(data)
+    stretched = tuple(data.draw(st.integers(1, 3)) if n == 1 else n for n in a.shape)
+    leading = tuple(data.draw(st.lists(st.integers(1, 3), max_size=2)))
+    return [a], lambda t: t.expand(leading + stretched)
+
+
+@case("getitem_basic")
+def _getitem_basic(data: st.DataObject) -> Case:
+    a = unary(data, min_dims=1)
+    index = data.draw(hnp.basic_indices(a.shape, allow_newaxis=True, allow_ellipsis=True))
+    return [a], lambda t: t[index]
+
+
+@case("getitem_integer_arrays")
+def _getitem_advanced(data: st.DataObject) -> Case:
+    a = unary(data, min_dims=1)
+    index = data.draw(hnp.integer_array_indices(a.shape, result_shape=shapes(1, 2)))
+    return [a], lambda t: t[index]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_first_derivatives_match_finite_differences(name: str, data: st.DataObject) -> None:
+    inputs, fn = CASES[name](data)
+    assert tm.gradcheck(fn, inputs, **TOLERANCE)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_second_derivatives_match_finite_differences(name: str, data: st.DataObject) -> None:
+    inputs, fn = CASES[name](data)
+    assert tm.gradgradcheck(fn, inputs, **TOLERANCE)
+
+
+@given(pair=broadcast_pairs(), data=st.data())
+def test_unbroadcast_is_the_adjoint_of_broadcasting(
+    pair: tuple[tuple[int, ...], tuple[int, ...]], data: st.DataObject
+) -> None:
+    small, other = pair
+    big = np.broadcast_shapes(small, other)
+    g = data.draw(arrays(big))
+    x = data.draw(arrays(small))
+    reduced = unbroadcast(tm.Tensor(g), small)
+    assert reduced.shape == small
+    # <unbroadcast(g), x> == <g, broadcast(x)>: summing is the adjoint of copying.
+    assert np.isclose(np.sum(reduced.data * x), np.sum(g * np.broadcast_to(x, big)))
+
+
+@given(pair=broadcast_pairs(), data=st.data())
+def test_binary_op_gradients_have_each_inputs_shape(
+    pair: tuple[tuple[int, ...], tuple[int, ...]], data: st.DataObject
+) -> None:
+    a, b = (leaf(data.draw(arrays(s, 0.5, 2.0))) for s in pair)
+    for op in (lambda x, y: x + y, lambda x, y: x - y, lambda x, y: x * y,
+               lambda x, y: x / y, lambda x, y: x**y):
+        a.grad = b.grad = None
+        op(a, b).sum().backward()
+        assert a.grad is not None and a.grad.shape == a.shape
+        assert b.grad is not None and b.grad.shape == b.shape
+
+
+@given(pair=matmul_pairs(), data=st.data())
+def test_matmul_matches_numpy_and_gradients_have_input_shapes(
+    pair: tuple[tuple[int, ...], tuple[int, ...]], data: st.DataObject
+) -> None:
+    a, b = (leaf(data.draw(arrays(s))) for s in pair)
+    out = a @ b
+    np.testing.assert_allclose(out.data, a.data @ b.data)
+    out.sum().backward()
+    assert a.grad is not None and a.grad.shape == a.shape
+    assert b.grad is not None and b.grad.shape == b.shape
+
+
+def test_max_splits_the_gradient_evenly_among_ties() -> None:
+    a = tm.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], requires_grad=True)
+    a.max(axis=1).sum().backward()
+    assert a.grad is not None
+    np.testing.assert_allclose(a.grad.data, [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]])
+
+
+def test_getitem_with_repeated_indices_accumulates_the_gradient() -> None:
+    a = tm.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    a[np.array([0, 2, 2, 2])].sum().backward()
+    assert a.grad is not None
+    np.testing.assert_array_equal(a.grad.data, [1.0, 0.0, 3.0])
+
+
+@pytest.mark.parametrize("value", [1e4, -1e4, 1e3, -1e3, 0.0])
+def test_sigmoid_is_finite_and_warning_free_at_extremes(value: float) -> None:
+    x = tm.tensor([value], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = x.sigmoid()
+        y.sum().backward()
+    assert np.isfinite(y.data).all() and x.grad is not None and np.isfinite(x.grad.data).all()
+    assert 0.0 <= y.item() <= 1.0
+
+
+@pytest.mark.parametrize("op", ["softmax", "log_softmax", "logsumexp"])
+def test_softmax_family_is_finite_and_warning_free_near_1e3(op: str) -> None:
+    x = tm.tensor([[1000.0, 999.0, -1000.0], [-1000.0, -999.5, -1001.0]], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = getattr(x, op)(axis=-1)
+        (y * tm.tensor(np.arange(y.size).reshape(y.shape) + 1.0)).sum().backward()
+    assert np.isfinite(y.data).all() and x.grad is not None and np.isfinite(x.grad.data).all()
+    if op == "logsumexp":
+        np.testing.assert_allclose(y.data[0], 1000.0 + np.log1p(np.exp(-1.0)), rtol=1e-12)

@@ -1,0 +1,296 @@
+"""The backward engine: grad mode, topological order and gradient accumulation.
+
+Every op on tensors that require gradients records a ``Function`` node (see
+``tensor.py``) whose ``parents`` are the nodes, or the leaf tensors, it read.
+``backward`` walks those nodes from the output back to the leaves:
+
+1. count, for each node reachable from the roots, how many edges lead into it
+   from other reachable nodes (its consumers);
+2. start from the roots and run a node's vector-Jacobian product only once all
+   of its consumers have run, so its incoming gradient is complete
+   (Kahn's algorithm: iterative, so a chain of 100,000 ops is fine);
+3. add up the gradients that reach each node or leaf along different paths.
+
+With ``create_graph=True`` the VJP rules, which are written with Tensor ops,
+run with recording on, so the gradients have graphs of their own and can be
+differentiated again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tinygrad_mlp.tensor import Function, Tensor
+
+# ---------------------------------------------------------------- grad mode
+
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops are being recorded for backward right now."""
+    return _grad_enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Turn recording on or off inside a ``with`` block or a decorated function."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = mode
+        self._previous: list[bool] = []  # a stack, so one instance can be re-entered
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self._previous.append(_grad_enabled)
+        _grad_enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        global _grad_enabled
+        _grad_enabled = self._previous.pop()
+
+
+class no_grad(set_grad_enabled):
+    """Record nothing: for evaluation and for in-place parameter updates.
+
+    Works as ``with tm.no_grad(): ...`` and as ``@tm.no_grad()``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Record again, inside a ``no_grad`` region."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+# ------------------------------------------------------------ module scope
+
+# The modules whose forward is running, outermost first, as (name, module)
+# pairs. Each recorded node keeps the scope it was made in, so graph drawings
+# can group nodes by module. nn.Module.__call__ pushes and pops it.
+_scope: tuple[tuple[str, Any], ...] = ()
+
+
+def current_scope() -> tuple[tuple[str, Any], ...]:
+    """The (name, module) pairs of the module forwards running now, outermost first."""
+    return _scope
+
+
+@contextlib.contextmanager
+def module_scope(name: str, module: Any) -> Iterator[None]:
+    """Record the ops made inside this block as belonging to ``module``."""
+    global _scope
+    outer = _scope
+    _scope = (*outer, (name, module))
+    try:
+        yield
+    finally:
+        _scope = outer
+
+
+# ------------------------------------------------------------------ engine
+
+def _count_consumers(roots: Sequence[Function]) -> dict[Function, int]:
+    """For each node reachable from ``roots``, the number of edges into it."""
+    from tinygrad_mlp.tensor import Function
+
+    consumers: dict[Function, int] = {fn: 0 for fn in roots}
+    stack = list(consumers)
+    while stack:
+        fn = stack.pop()
+        for parent in fn.parents:
+            if isinstance(parent, Function):
+                if parent in consumers:
+                    consumers[parent] += 1
+                else:
+                    consumers[parent] = 1
+                    stack.append(parent)
+    return consumers
+
+
+def _accumulate(store: dict[Any, Tensor], key: Any, grad: Tensor) -> None:
+    """Add ``grad`` into ``store[key]``; the first gradient is kept as it is."""
+    previous = store.get(key)
+    store[key] = grad if previous is None else previous + grad
+
+
+def run_backward(
+    roots: Sequence[Tensor],
+    root_grads: Sequence[Tensor],
+    *,
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None = None,
+) -> list[Tensor | None]:
+    """Backpropagate ``root_grads`` from ``roots`` through the recorded graph.
+
+    Args:
+        roots: tensors to differentiate (each requires grad).
+        root_grads: dL/droot for each root, same shapes.
+        retain_graph: keep saved tensors so backward can run again.
+        create_graph: record the backward pass, for higher-order gradients.
+        inputs: if given, return the gradients of these tensors instead of
+            accumulating into the leaves' ``.grad`` (``tm.grad``).
+
+    Returns:
+        The gradient of each of ``inputs`` (None where none reached it), or an
+        empty list when ``inputs`` is None.
+    """
+    from tinygrad_mlp.tensor import Function
+
+    wanted: dict[int, int] = {}  # id(tensor) -> position in inputs
+    wanted_nodes: dict[Function, int] = {}
+    for position, tensor in enumerate(inputs or ()):
+        if tensor.grad_fn is None:
+            wanted[id(tensor)] = position
+        else:
+            wanted_nodes[tensor.grad_fn] = position
+    results: list[Tensor | None] = [None] * len(inputs or ())
+
+    pending: dict[Function, Tensor] = {}
+    leaf_grads: dict[int, Tensor] = {}
+    leaves: dict[int, Tensor] = {}
+    for root, grad in zip(roots, root_grads):
+        if root.grad_fn is None:
+            leaves[id(root)] = root
+            _accumulate(leaf_grads, id(root), grad)
+        else:
+            _accumulate(pending, root.grad_fn, grad)
+
+    consumers = _count_consumers(list(pending))
+    ready = [fn for fn in pending if consumers[fn] == 0]
+    with set_grad_enabled(create_graph):
+        while ready:
+            fn = ready.pop()
+            incoming = pending.pop(fn, None)
+            if incoming is None:  # no gradient reached this node: nothing flows on
+                input_grads: tuple[Tensor | None, ...] = (None,) * len(fn.parents)
+            else:
+                if fn.released:
+                    raise RuntimeError(
+                        f"backward: the graph through '{fn.name}' was already freed by an earlier "
+                        "backward; pass retain_graph=True to the first backward to go through "
+                        "it twice"
+                    )
+                grad = fn.hand_grad_to_output(incoming, create_graph)
+                if fn in wanted_nodes:
+                    results[wanted_nodes[fn]] = grad
+                returned = fn.backward(grad)
+                input_grads = returned if isinstance(returned, tuple) else (returned,)
+                if not retain_graph:
+                    fn.release()
+            for parent, input_grad in zip(fn.parents, input_grads):
+                if isinstance(parent, Function):
+                    if input_grad is not None:
+                        _accumulate(pending, parent, input_grad)
+                    consumers[parent] -= 1
+                    if consumers[parent] == 0:
+                        ready.append(parent)
+                elif parent is not None and input_grad is not None:
+                    leaves[id(parent)] = parent
+                    _accumulate(leaf_grads, id(parent), input_grad)
+
+        for key, grad in leaf_grads.items():
+            leaf = leaves[key]
+            grad = leaf.run_hooks(grad)
+            if key in wanted:
+                results[wanted[key]] = grad
+            elif inputs is None:
+                leaf.accumulate_grad(grad, create_graph)
+    return results
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Tensor | Sequence[Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """Return d(outputs)/d(inputs) without touching any ``.grad``, like ``torch.autograd.grad``.
+
+    Args:
+        outputs: scalar tensors, or tensors paired with ``grad_outputs``.
+        inputs: the tensors to differentiate with respect to (leaves or not).
+        grad_outputs: the vector in the vector-Jacobian product, one per
+            output; None means 1 for scalar outputs.
+        retain_graph: keep the graph for another backward; defaults to
+            ``create_graph``.
+        create_graph: record the computation, so the result can be
+            differentiated again (Hessian-vector products).
+        allow_unused: return None for inputs the outputs do not depend on,
+            instead of raising.
+
+    Returns:
+        One gradient per input, shaped like it.
+
+    Raises:
+        RuntimeError: if an output does not require grad, or an input is not
+            in the graph and ``allow_unused`` is False.
+    """
+    from tinygrad_mlp.tensor import Tensor
+
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        given: list[Tensor | None] = [grad_outputs] * len(outs)
+    else:
+        given = list(grad_outputs)
+    if len(given) != len(outs):
+        raise ValueError(f"grad: {len(outs)} outputs but {len(given)} grad_outputs")
+    for position, tensor in enumerate(ins):
+        if not tensor.requires_grad:
+            raise RuntimeError(f"grad: inputs[{position}] does not require grad")
+    seeds = [out.seed_grad(g, "grad") for out, g in zip(outs, given)]
+    results = run_backward(
+        outs,
+        seeds,
+        retain_graph=create_graph if retain_graph is None else retain_graph,
+        create_graph=create_graph,
+        inputs=ins,
+    )
+    for position, result in enumerate(results):
+        if result is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: inputs[{position}] (shape {ins[position].shape}) was not used to compute "
+                "the outputs; pass allow_unused=True to get None for it"
+            )
+    return tuple(
+        None if r is None else r if create_graph else r.detach() for r in results
+    )
+
+
+# --------------------------------------------------------------- handles
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``: call ``remove()`` to unregister the hook."""
+
+    def __init__(self, hooks: list[Callable[[Tensor], Tensor | None]], hook: Any) -> None:
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self) -> None:
+        """Unregister the hook (a no-op if it is already gone)."""
+        with contextlib.suppress(ValueError):
+            self._hooks.remove(self._hook)
+
+
+__all__ = [
+    "RemovableHandle",
+    "current_scope",
+    "enable_grad",
+    "grad",
+    "is_grad_enabled",
+    "module_scope",
+    "no_grad",
+    "run_backward",
+    "set_grad_enabled",
+]

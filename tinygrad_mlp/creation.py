@@ -1,0 +1,151 @@
+"""Ways to make tensors, named as in PyTorch: ``tensor``, ``zeros``, ``randn``, ...
+
+Float results get the default dtype (``tm.get_default_dtype()``) unless a
+``dtype`` is given. Random ones draw from the global generator that
+``tm.manual_seed`` reseeds, or from a ``generator`` passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import DTypeLike
+
+from tinygrad_mlp import random
+from tinygrad_mlp.dtypes import get_default_dtype
+from tinygrad_mlp.tensor import Tensor, TensorLike
+
+Size = int | Sequence[int]
+
+
+def _shape(where: str, size: tuple[Size, ...]) -> tuple[int, ...]:
+    """Accept ``zeros(2, 3)`` and ``zeros((2, 3))`` alike; refuse negative sizes."""
+    dims = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
+    if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in dims):
+        raise TypeError(f"{where}: sizes must be ints, got {dims}")
+    if any(int(d) < 0 for d in dims):  # type: ignore[arg-type]
+        raise ValueError(f"{where}: sizes must be non-negative, got {dims}")
+    return tuple(int(d) for d in dims)  # type: ignore[arg-type]
+
+
+def _float(dtype: DTypeLike | None) -> np.dtype[Any]:
+    return np.dtype(get_default_dtype() if dtype is None else dtype)
+
+
+def tensor(
+    data: TensorLike,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    name: str | None = None,
+) -> Tensor:
+    """A new leaf tensor holding a copy of ``data`` (like ``torch.tensor``)."""
+    result = Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+    if isinstance(data, (np.ndarray, Tensor)) and result.data is (
+        data.data if isinstance(data, Tensor) else data
+    ):
+        result.data = result.data.copy()
+    return result
+
+
+def zeros(*size: Size, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros of the given shape."""
+    return Tensor(np.zeros(_shape("zeros", size), _float(dtype)), requires_grad)
+
+
+def ones(*size: Size, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones of the given shape."""
+    return Tensor(np.ones(_shape("ones", size), _float(dtype)), requires_grad)
+
+
+def full(
+    size: Size, fill_value: float, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
+    """A tensor of the given shape filled with ``fill_value``."""
+    return Tensor(np.full(_shape("full", (size,)), fill_value, _float(dtype)), requires_grad)
+
+
+def randn(
+    *size: Size,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
+    """Samples from the standard normal distribution N(0, 1)."""
+    rng = random.resolve(generator)
+    data = rng.standard_normal(_shape("randn", size)).astype(_float(dtype), copy=False)
+    return Tensor(data, requires_grad)
+
+
+def rand(
+    *size: Size,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
+    """Samples from the uniform distribution on [0, 1)."""
+    rng = random.resolve(generator)
+    data = rng.random(_shape("rand", size)).astype(_float(dtype), copy=False)
+    return Tensor(data, requires_grad)
+
+
+def arange(
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Values from ``start`` up to (not including) ``end`` in steps of ``step``.
+
+    Like PyTorch, the result is int64 when all arguments are ints, else float.
+    """
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise ValueError("arange: step must not be zero")
+    all_ints = all(isinstance(v, int) for v in (start, end, step))
+    chosen = dtype if dtype is not None else (np.int64 if all_ints else get_default_dtype())
+    return Tensor(np.arange(start, end, step, dtype=chosen), requires_grad)
+
+
+def zeros_like(
+    other: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
+    """Zeros with the shape (and dtype, unless given) of ``other``."""
+    return Tensor(np.zeros(other.shape, dtype or other.dtype), requires_grad)
+
+
+def ones_like(
+    other: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
+    """Ones with the shape (and dtype, unless given) of ``other``."""
+    return Tensor(np.ones(other.shape, dtype or other.dtype), requires_grad)
+
+
+def randn_like(
+    other: Tensor,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
+    """N(0, 1) samples with the shape (and float dtype) of ``other``."""
+    return randn(other.shape, dtype=dtype or _like_float(other), requires_grad=requires_grad,
+                 generator=generator)
+
+
+def rand_like(
+    other: Tensor,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
+    """Uniform [0, 1) samples with the shape (and float dtype) of ``other``."""
+    return rand(other.shape, dtype=dtype or _like_float(other), requires_grad=requires_grad,
+                generator=generator)
+
+
+def _like_float(other: Tensor) -> np.dtype[Any]:
+    """``other``'s dtype if it is a float, else the default float dtype."""
+    return other.dtype if other.dtype.kind == "f" else get_default_dtype()

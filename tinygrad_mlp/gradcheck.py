@@ -1,0 +1,281 @@
+"""Check autograd's gradients against central finite differences.
+
+For a function f of some inputs, the analytic Jacobian comes from backward
+(one vector-Jacobian product per output element) and the numeric one from
+
+    df/dx_j ≈ (f(x + ε e_j) - f(x - ε e_j)) / 2ε,
+
+whose error is O(ε²) from truncation plus O(machine ε / ε) from round-off:
+with float64 and ε = 1e-6 both are around 1e-10, which is why only float64
+inputs are accepted. ``fast=True`` compares one random projection uᵀ J v
+instead of the whole Jacobian, for inputs too large to check element by
+element. ``gradgradcheck`` applies the same test to the gradient itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tinygrad_mlp.autograd import grad
+from tinygrad_mlp.tensor import Array, Tensor
+
+Outputs = Tensor | Sequence[Tensor]
+Inputs = Any  # a Tensor, a sequence of Tensors, or a Module whose parameters are checked
+
+
+class GradcheckError(RuntimeError):
+    """Raised by ``gradcheck`` when an analytic gradient disagrees with the numeric one."""
+
+    def __init__(self, message: str, analytic: Array | None = None,
+                 numeric: Array | None = None) -> None:
+        super().__init__(message)
+        self.analytic = analytic
+        self.numeric = numeric
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What to differentiate: the function of the tensors, and the tensors themselves."""
+
+    call: Callable[[], list[Tensor]]
+    inputs: list[Tensor]
+    labels: list[str]
+
+
+def _prepare(fn: Callable[..., Outputs], inputs: Inputs, where: str) -> _Checked:
+    """Normalise ``inputs`` (tensors or a Module) and check they can be checked."""
+    if hasattr(inputs, "named_parameters"):
+        named = list(inputs.named_parameters())
+        tensors, labels = [p for _, p in named], [f"parameter '{n}'" for n, _ in named]
+
+        def call() -> list[Tensor]:
+            return _as_list(fn())
+    else:
+        given = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        tensors = [t for t in given if isinstance(t, Tensor) and t.requires_grad]
+        labels = [f"input {i}" for i, t in enumerate(given)
+                  if isinstance(t, Tensor) and t.requires_grad]
+
+        def call() -> list[Tensor]:
+            return _as_list(fn(*given))
+    if not tensors:
+        raise ValueError(f"{where}: no input requires grad, so there is nothing to check")
+    for label, tensor in zip(labels, tensors):
+        if tensor.dtype != np.float64:
+            raise TypeError(
+                f"{where}: {label} is {tensor.dtype}; finite differences are only accurate in "
+                "float64: create it with dtype=tm.float64"
+            )
+    return _Checked(call, tensors, labels)
+
+
+def _as_list(outputs: Outputs) -> list[Tensor]:
+    return [outputs] if isinstance(outputs, Tensor) else list(outputs)
+
+
+def _analytic_jacobians(checked: _Checked) -> list[list[Array]]:
+    """J[k][i] of shape (outputs[k].size, inputs[i].size), row by row from backward."""
+    outputs = checked.call()
+    jacobians = []
+    for out in outputs:
+        rows = [np.zeros((out.size, t.size)) for t in checked.inputs]
+        if out.requires_grad:
+            for row in range(out.size):
+                seed = np.zeros(out.shape)
+                seed.flat[row] = 1.0
+                grads = grad(out, checked.inputs, grad_outputs=Tensor(seed), retain_graph=True,
+                             allow_unused=True)
+                for rows_i, g in zip(rows, grads):
+                    if g is not None:
+                        rows_i[row] = g.data.ravel()
+        jacobians.append(rows)
+    return jacobians
+
+
+def _numeric_jacobians(checked: _Checked, eps: float) -> list[list[Array]]:
+    """J[k][i] by central differences, perturbing one element of one input at a time.
+
+    Grad mode stays on: the function may itself call backward (gradgradcheck).
+    """
+    sizes = [out.size for out in checked.call()]
+    jacobians = [[np.zeros((n, t.size)) for t in checked.inputs] for n in sizes]
+    for i, tensor in enumerate(checked.inputs):
+        original = tensor.data
+        tensor.data = original.copy()
+        try:
+            for j in range(tensor.size):
+                tensor.data.flat[j] = original.flat[j] + eps
+                plus = [out.data.ravel().copy() for out in checked.call()]
+                tensor.data.flat[j] = original.flat[j] - eps
+                minus = [out.data.ravel().copy() for out in checked.call()]
+                tensor.data.flat[j] = original.flat[j]
+                for k, (p, m) in enumerate(zip(plus, minus)):
+                    jacobians[k][i][:, j] = (p - m) / (2 * eps)
+        finally:
+            tensor.data = original
+    return jacobians
+
+
+def _projections(checked: _Checked, eps: float, seed: int) -> tuple[list[Array], list[Array]]:
+    """uᵀ J v for random u, v: analytic from one backward, numeric from two forwards."""
+    rng = np.random.default_rng(seed)
+    directions = [rng.standard_normal(t.shape) for t in checked.inputs]
+    outputs = checked.call()
+    weights = [rng.standard_normal(out.shape) for out in outputs]
+    analytic, numeric = [], []
+    for out, u in zip(outputs, weights):
+        grads = grad(out, checked.inputs, grad_outputs=Tensor(u), retain_graph=True,
+                     allow_unused=True)
+        analytic.append(np.array([
+            0.0 if g is None else float(np.sum(g.data * v)) for g, v in zip(grads, directions)
+        ]))
+    numeric = [np.zeros(len(checked.inputs)) for _ in outputs]
+    for i, (tensor, v) in enumerate(zip(checked.inputs, directions)):
+        original = tensor.data
+        try:
+            tensor.data = original + eps * v
+            plus = [out.data.copy() for out in checked.call()]
+            tensor.data = original - eps * v
+            minus = [out.data.copy() for out in checked.call()]
+        finally:
+            tensor.data = original
+        for k, (p, m, u) in enumerate(zip(plus, minus, weights)):
+            numeric[k][i] = float(np.sum(u * (p - m))) / (2 * eps)
+    return analytic, numeric
+
+
+def gradcheck(
+    fn: Callable[..., Outputs],
+    inputs: Inputs,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    fast: bool = False,
+    raise_exception: bool = True,
+    seed: int = 0,
+) -> bool:
+    """Compare the gradients of ``fn(*inputs)`` with central finite differences.
+
+    Args:
+        fn: returns a Tensor or a sequence of Tensors.
+        inputs: the tensors to pass to ``fn`` (those requiring grad are
+            checked), or a Module: then ``fn()`` is called with no arguments
+            and every parameter of the module is checked.
+        eps: the finite-difference step.
+        atol: absolute tolerance.
+        rtol: relative tolerance: an element passes when
+            ``|analytic - numeric| <= atol + rtol * |numeric|``.
+        fast: compare a random projection uᵀ J v per input instead of the
+            whole Jacobian (one backward and two forwards per input).
+        raise_exception: raise ``GradcheckError`` on a mismatch; else return
+            False.
+        seed: seeds the random projections of ``fast`` mode.
+
+    Returns:
+        True when every gradient agrees.
+
+    Raises:
+        GradcheckError: naming the input, the worst element and both values;
+            its ``analytic`` and ``numeric`` attributes hold the Jacobians.
+        TypeError: for inputs that are not float64.
+    """
+    checked = _prepare(fn, inputs, "gradcheck")
+    if fast:
+        analytic_p, numeric_p = _projections(checked, eps, seed)
+        for k, (a, n) in enumerate(zip(analytic_p, numeric_p)):
+            bad = np.abs(a - n) > atol + rtol * np.abs(n)
+            if bad.any():
+                i = int(np.argmax(np.abs(a - n) * bad))
+                message = (
+                    f"gradcheck (fast): output {k}, {checked.labels[i]} (shape "
+                    f"{checked.inputs[i].shape}): projection uᵀJv is {a[i]:.10g} by backward "
+                    f"but {n[i]:.10g} numerically (abs error {abs(a[i] - n[i]):.3g})"
+                )
+                return _fail(message, a, n, raise_exception)
+        return True
+    analytic = _analytic_jacobians(checked)
+    numeric = _numeric_jacobians(checked, eps)
+    for k in range(len(analytic)):
+        for i, (a, n) in enumerate(zip(analytic[k], numeric[k])):
+            error = np.abs(a - n)
+            bad = error > atol + rtol * np.abs(n)
+            if bad.any():
+                row, col = np.unravel_index(int(np.argmax(error * bad)), a.shape)
+                shape = checked.inputs[i].shape
+                element = tuple(int(c) for c in np.unravel_index(int(col), shape))
+                relative = error[row, col] / max(abs(n[row, col]), 1e-300)
+                message = (
+                    f"gradcheck: Jacobian of output {k} with respect to {checked.labels[i]} "
+                    f"(shape {shape}) disagrees at element {element} of the input and "
+                    f"{int(row)} of the output (flat): analytic {a[row, col]:.10g}, numeric "
+                    f"{n[row, col]:.10g}, abs error {error[row, col]:.3g}, rel error "
+                    f"{relative:.3g} (atol {atol:g}, rtol {rtol:g}); {int(bad.sum())} of "
+                    f"{bad.size} entries are off"
+                )
+                return _fail(message, a, n, raise_exception)
+    return True
+
+
+def _fail(message: str, analytic: Array, numeric: Array, raise_exception: bool) -> bool:
+    if raise_exception:
+        raise GradcheckError(message, analytic, numeric)
+    return False
+
+
+def gradgradcheck(
+    fn: Callable[..., Outputs],
+    inputs: Sequence[Tensor] | Tensor,
+    grad_outputs: Sequence[Tensor] | Tensor | None = None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    fast: bool = False,
+    raise_exception: bool = True,
+    seed: int = 0,
+) -> bool:
+    """Check second derivatives: gradcheck the vector-Jacobian product of ``fn``.
+
+    The function checked is (x, v) ↦ vᵀ ∂f/∂x, computed by backward with
+    ``create_graph=True``; its own gradients with respect to x (second
+    derivatives of f) and v come from a second backward.
+
+    Args:
+        fn: as for ``gradcheck``.
+        inputs: the tensors to pass to ``fn``.
+        grad_outputs: the vectors v, one per output of ``fn``; random
+            float64 ones by default.
+        eps: see ``gradcheck``.
+        atol: see ``gradcheck``.
+        rtol: see ``gradcheck``.
+        fast: see ``gradcheck``.
+        raise_exception: see ``gradcheck``.
+        seed: seeds the random ``grad_outputs`` and projections.
+
+    Returns:
+        True when every second derivative agrees.
+    """
+    given = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    outputs = _as_list(fn(*given))
+    if grad_outputs is None:
+        rng = np.random.default_rng(seed)
+        vectors = [Tensor(rng.standard_normal(o.shape), requires_grad=True) for o in outputs]
+    else:
+        vectors = _as_list(grad_outputs)
+
+    def first_derivatives(*args: Tensor) -> list[Tensor]:
+        xs, vs = list(args[: len(given)]), list(args[len(given):])
+        outs = _as_list(fn(*xs))
+        used = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
+        wanted = [x for x in xs if x.requires_grad]
+        grads = grad([o for o, _ in used], wanted, grad_outputs=[v for _, v in used],
+                     create_graph=True, allow_unused=True)
+        return [g if g is not None else Tensor(np.zeros(x.shape)) for g, x in zip(grads, wanted)]
+
+    return gradcheck(first_derivatives, [*given, *vectors], eps=eps, atol=atol, rtol=rtol,
+                     fast=fast, raise_exception=raise_exception, seed=seed)

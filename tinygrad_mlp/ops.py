@@ -1,0 +1,454 @@
+"""The op rules: each operation's forward and its vector-Jacobian product, side by side.
+
+Read this file as a table of derivatives. For y = f(x1, ..., xn), ``forward``
+computes y from the inputs' arrays; ``backward(g)`` receives g = dL/dy and
+returns dL/dxi = g · dy/dxi for each input (the VJP), or None where
+``needs_input_grad`` says nobody asked.
+
+Two conventions make the rules short:
+
+* Broadcasting: an input that numpy stretched to the output's shape receives
+  a gradient of the output's shape; ``unbroadcast`` sums it back down to the
+  input's shape. Every elementwise binary rule ends with it.
+* Backward is written with Tensor operations (``g * b``, not
+  ``g.data * b.data``). With ``create_graph=False`` the engine runs it with
+  recording off, so this costs one small object per op; with
+  ``create_graph=True`` it builds the graph of the gradient, which is what
+  makes second derivatives work with no extra rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tinygrad_mlp.tensor import Array, Function, Tensor
+
+Grads = tuple[Tensor | None, ...]
+
+
+def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum ``grad`` over the dimensions broadcasting added or stretched, to get ``shape``.
+
+    Broadcasting copies an input along new leading dimensions and along its
+    size-1 dimensions; each copy contributes to the loss, so the gradient of
+    the original is the sum over the copies.
+    """
+    if grad.shape == shape:
+        return grad
+    leading = grad.ndim - len(shape)
+    stretched = tuple(
+        leading + i for i, n in enumerate(shape) if n == 1 and grad.shape[leading + i] != 1
+    )
+    return grad.sum(tuple(range(leading)) + stretched, keepdims=True).reshape(shape)
+
+
+def _kept_shape(shape: tuple[int, ...], axis: tuple[int, ...] | None) -> tuple[int, ...]:
+    """``shape`` with the reduced axes kept as size 1 (what keepdims=True gives)."""
+    if axis is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axis else n for i, n in enumerate(shape))
+
+
+# ------------------------------------------------------------ arithmetic
+
+
+class Add(Function):
+    """y = a + b.   dy/da = 1,  dy/db = 1."""
+
+    name = "add"
+
+    def forward(self, a: Tensor, b: Tensor) -> Array:
+        self.shapes = a.shape, b.shape
+        return a.data + b.data
+
+    def backward(self, g: Tensor) -> Grads:
+        return unbroadcast(g, self.shapes[0]), unbroadcast(g, self.shapes[1])
+
+
+class Sub(Function):
+    """y = a - b.   dy/da = 1,  dy/db = -1."""
+
+    name = "sub"
+
+    def forward(self, a: Tensor, b: Tensor) -> Array:
+        self.shapes = a.shape, b.shape
+        return a.data - b.data
+
+    def backward(self, g: Tensor) -> Grads:
+        grad_b = unbroadcast(-g, self.shapes[1]) if self.needs_input_grad[1] else None
+        return unbroadcast(g, self.shapes[0]), grad_b
+
+
+class Mul(Function):
+    """y = a * b.   dy/da = b,  dy/db = a."""
+
+    name = "mul"
+
+    def forward(self, a: Tensor, b: Tensor) -> Array:
+        self.save_for_backward(a, b)
+        return a.data * b.data
+
+    def backward(self, g: Tensor) -> Grads:
+        a, b = self.saved_tensors
+        grad_a = unbroadcast(g * b, a.shape) if self.needs_input_grad[0] else None
+        grad_b = unbroadcast(g * a, b.shape) if self.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Div(Function):
+    """y = a / b.   dy/da = 1 / b,  dy/db = -a / b²."""
+
+    name = "div"
+
+    def forward(self, a: Tensor, b: Tensor) -> Array:
+        self.save_for_backward(a, b)
+        return a.data / b.data
+
+    def backward(self, g: Tensor) -> Grads:
+        a, b = self.saved_tensors
+        grad_a = unbroadcast(g / b, a.shape) if self.needs_input_grad[0] else None
+        grad_b = unbroadcast(-g * a / (b * b), b.shape) if self.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Neg(Function):
+    """y = -a.   dy/da = -1."""
+
+    name = "neg"
+
+    def forward(self, a: Tensor) -> Array:
+        return -a.data
+
+    def backward(self, g: Tensor) -> Tensor:
+        return -g
+
+
+class Pow(Function):
+    """y = a ** b.   dy/da = b · a^(b-1),  dy/db = y · ln a."""
+
+    name = "pow"
+    saves_output = True
+
+    def forward(self, a: Tensor, b: Tensor) -> Array:
+        self.save_for_backward(a, b)
+        return a.data**b.data
+
+    def backward(self, g: Tensor) -> Grads:
+        a, b = self.saved_tensors
+        grad_a = unbroadcast(g * b * a ** (b - 1), a.shape) if self.needs_input_grad[0] else None
+        grad_b = None
+        if self.needs_input_grad[1]:
+            grad_b = unbroadcast(g * self.output() * a.log(), b.shape)
+        return grad_a, grad_b
+
+
+class MatMul(Function):
+    """y = a @ b, with numpy's rules: 1-D operands are promoted, batch dims broadcast.
+
+    dL/da = g @ bᵀ,  dL/db = aᵀ @ g  (each summed over broadcast batch dims).
+    """
+
+    name = "matmul"
+
+    def forward(self, a: Tensor, b: Tensor) -> Array:
+        _check_matmul(a.shape, b.shape)
+        self.save_for_backward(a, b)
+        return a.data @ b.data
+
+    def backward(self, g: Tensor) -> Grads:
+        a, b = self.saved_tensors
+        # Work with matrices: a vector a is a 1×k row, a vector b a k×1 column,
+        # and g gets back the dimension each promotion removed from the output.
+        a2 = a.reshape(1, -1) if a.ndim == 1 else a
+        b2 = b.reshape(-1, 1) if b.ndim == 1 else b
+        g2 = g.reshape(*g.shape, 1) if b.ndim == 1 else g
+        if a.ndim == 1:
+            g2 = g2.reshape(*g2.shape[:-1], 1, g2.shape[-1])
+        grad_a = grad_b = None
+        if self.needs_input_grad[0]:
+            grad_a = unbroadcast(g2 @ b2.mT, a2.shape).reshape(a.shape)
+        if self.needs_input_grad[1]:
+            grad_b = unbroadcast(a2.mT @ g2, b2.shape).reshape(b.shape)
+        return grad_a, grad_b
+
+
+def _check_matmul(a: tuple[int, ...], b: tuple[int, ...]) -> None:
+    """Raise a ValueError naming both shapes if ``a @ b`` is undefined."""
+    if not a or not b:
+        raise ValueError(f"matmul: {a} @ {b}: both operands need at least 1 dimension")
+    inner_a, inner_b = a[-1], b[-2] if len(b) > 1 else b[0]
+    if inner_a != inner_b:
+        raise ValueError(f"matmul: {a} @ {b}: inner sizes {inner_a} and {inner_b} differ")
+    try:
+        np.broadcast_shapes(a[:-2], b[:-2])
+    except ValueError:
+        raise ValueError(
+            f"matmul: {a} @ {b}: batch dimensions {a[:-2]} and {b[:-2]} do not broadcast"
+        ) from None
+
+
+# ------------------------------------------------------------ elementwise
+
+
+class Exp(Function):
+    """y = eᵃ.   dy/da = y."""
+
+    name = "exp"
+    saves_output = True
+
+    def forward(self, a: Tensor) -> Array:
+        return np.exp(a.data)
+
+    def backward(self, g: Tensor) -> Tensor:
+        return g * self.output()
+
+
+class Log(Function):
+    """y = ln a.   dy/da = 1 / a."""
+
+    name = "log"
+
+    def forward(self, a: Tensor) -> Array:
+        self.save_for_backward(a)
+        return np.log(a.data)
+
+    def backward(self, g: Tensor) -> Tensor:
+        (a,) = self.saved_tensors
+        return g / a
+
+
+class Sigmoid(Function):
+    """y = σ(a) = 1 / (1 + e⁻ᵃ).   dy/da = y (1 - y).
+
+    Computed as exp(-log(1 + e⁻ᵃ)) with ``logaddexp``, which neither overflows
+    nor loses precision for large |a|.
+    """
+
+    name = "sigmoid"
+    saves_output = True
+
+    def forward(self, a: Tensor) -> Array:
+        return np.exp(-np.logaddexp(0.0, -a.data))
+
+    def backward(self, g: Tensor) -> Tensor:
+        y = self.output()
+        return g * y * (1.0 - y)
+
+
+class Tanh(Function):
+    """y = tanh a.   dy/da = 1 - y²."""
+
+    name = "tanh"
+    saves_output = True
+
+    def forward(self, a: Tensor) -> Array:
+        return np.tanh(a.data)
+
+    def backward(self, g: Tensor) -> Tensor:
+        y = self.output()
+        return g * (1.0 - y * y)
+
+
+class ReLU(Function):
+    """y = max(a, 0).   dy/da = 1 where a > 0, else 0."""
+
+    name = "relu"
+
+    def forward(self, a: Tensor) -> Array:
+        self.save_for_backward(a)
+        return np.maximum(a.data, 0)
+
+    def backward(self, g: Tensor) -> Tensor:
+        (a,) = self.saved_tensors
+        return g * (a.data > 0).astype(a.dtype)
+
+
+# ------------------------------------------------------------ reductions
+
+
+class Sum(Function):
+    """y = Σ a over ``axis``.   dy/da = 1: g is copied back over the summed axes."""
+
+    name = "sum"
+
+    def forward(self, a: Tensor, axis: tuple[int, ...] | None, keepdims: bool) -> Array:
+        self.in_shape, self.axis, self.keepdims = a.shape, axis, keepdims
+        return np.sum(a.data, axis=axis, keepdims=keepdims)
+
+    def backward(self, g: Tensor) -> Tensor:
+        if not self.keepdims:
+            g = g.reshape(_kept_shape(self.in_shape, self.axis))
+        return g.expand(self.in_shape)
+
+
+class Max(Function):
+    """y = max a over ``axis``.   dy/da = 1 at the maximum (shared equally by ties), else 0."""
+
+    name = "max"
+    saves_output = True
+
+    def forward(self, a: Tensor, axis: tuple[int, ...] | None, keepdims: bool) -> Array:
+        self.save_for_backward(a)
+        self.axis, self.keepdims = axis, keepdims
+        return np.max(a.data, axis=axis, keepdims=keepdims)
+
+    def backward(self, g: Tensor) -> Tensor:
+        (a,) = self.saved_tensors
+        kept = _kept_shape(a.shape, self.axis)
+        is_max = a.data == self.output().data.reshape(kept)
+        share = is_max / np.sum(is_max, axis=self.axis, keepdims=True)
+        return g.reshape(kept) * share.astype(a.dtype)
+
+
+class LogSumExp(Function):
+    """y = ln Σ eᵃ over ``axis``.   dy/da = eᵃ⁻ʸ = softmax(a).
+
+    Shifted by the maximum m first: ln Σ eᵃ = m + ln Σ eᵃ⁻ᵐ, whose terms are
+    at most 1, so nothing overflows.
+    """
+
+    name = "logsumexp"
+    saves_output = True
+
+    def forward(self, a: Tensor, axis: tuple[int, ...] | None, keepdims: bool) -> Array:
+        self.save_for_backward(a)
+        self.axis, self.keepdims = axis, keepdims
+        return _logsumexp(a.data, axis, keepdims)
+
+    def backward(self, g: Tensor) -> Tensor:
+        (a,) = self.saved_tensors
+        kept = _kept_shape(a.shape, self.axis)
+        return g.reshape(kept) * (a - self.output().reshape(kept)).exp()
+
+
+def _logsumexp(x: Array, axis: tuple[int, ...] | int | None, keepdims: bool) -> Array:
+    """Ln Σ eˣ over ``axis``, shifted by the maximum so nothing overflows."""
+    shift = np.max(x, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)  # rows of -inf stay -inf, not nan
+    total = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
+    return total if keepdims else np.squeeze(total, axis=axis)
+
+
+class LogSoftmax(Function):
+    """y = a - ln Σ eᵃ along ``axis``.   dL/da = g - eʸ Σ g."""
+
+    name = "log_softmax"
+    saves_output = True
+
+    def forward(self, a: Tensor, axis: int) -> Array:
+        self.axis = axis
+        return a.data - _logsumexp(a.data, axis, keepdims=True)
+
+    def backward(self, g: Tensor) -> Tensor:
+        return g - g.sum(self.axis, keepdims=True) * self.output().exp()
+
+
+class Softmax(Function):
+    """y = eᵃ / Σ eᵃ along ``axis``.   dL/da = y (g - Σ g y)."""
+
+    name = "softmax"
+    saves_output = True
+
+    def forward(self, a: Tensor, axis: int) -> Array:
+        self.axis = axis
+        return np.exp(a.data - _logsumexp(a.data, axis, keepdims=True))
+
+    def backward(self, g: Tensor) -> Tensor:
+        y = self.output()
+        return y * (g - (g * y).sum(self.axis, keepdims=True))
+
+
+# ------------------------------------------------------------ shape
+
+
+class Reshape(Function):
+    """y = a with a new shape.   dL/da = g reshaped back."""
+
+    name = "reshape"
+
+    def forward(self, a: Tensor, shape: tuple[int, ...]) -> Array:
+        self.in_shape = a.shape
+        try:
+            return a.data.reshape(shape)
+        except ValueError:
+            raise ValueError(
+                f"reshape: cannot reshape a tensor of shape {a.shape} ({a.data.size} elements) "
+                f"into {shape}"
+            ) from None
+
+    def backward(self, g: Tensor) -> Tensor:
+        return g.reshape(self.in_shape)
+
+
+class Transpose(Function):
+    """y = a with its axes permuted.   dL/da = g permuted back (the inverse permutation)."""
+
+    name = "transpose"
+
+    def forward(self, a: Tensor, axes: tuple[int, ...]) -> Array:
+        self.axes = axes
+        return a.data.transpose(axes)
+
+    def backward(self, g: Tensor) -> Tensor:
+        return g.transpose(tuple(int(i) for i in np.argsort(self.axes)))
+
+
+class Expand(Function):
+    """y = a broadcast to ``shape``.   dL/da = g summed over the copies."""
+
+    name = "expand"
+
+    def forward(self, a: Tensor, shape: tuple[int, ...]) -> Array:
+        self.in_shape = a.shape
+        return np.broadcast_to(a.data, shape)
+
+    def backward(self, g: Tensor) -> Tensor:
+        return unbroadcast(g, self.in_shape)
+
+
+class GetItem(Function):
+    """y = a[index].   dL/da = g scattered into zeros at ``index`` (repeats add up)."""
+
+    name = "getitem"
+
+    def forward(self, a: Tensor, index: Any) -> Array:
+        self.in_shape, self.index = a.shape, index
+        try:
+            return np.asarray(a.data[index])
+        except IndexError as error:
+            raise IndexError(f"getitem: {error} (tensor shape {a.shape})") from None
+
+    def backward(self, g: Tensor) -> Tensor:
+        return ScatterAdd.apply(g, shape=self.in_shape, index=self.index)
+
+
+class ScatterAdd(Function):
+    """y = zeros(shape) with a added at ``index``.   dL/da = g[index].
+
+    The backward of indexing, and itself differentiable, for second order.
+    """
+
+    name = "scatter_add"
+
+    def forward(self, a: Tensor, shape: tuple[int, ...], index: Any) -> Array:
+        self.index = index
+        out = np.zeros(shape, dtype=a.dtype)
+        if _is_basic_index(index):
+            out[index] = a.data  # slices and ints never hit an element twice
+        else:
+            np.add.at(out, index, a.data)  # integer arrays may repeat an element
+        return out
+
+    def backward(self, g: Tensor) -> Tensor:
+        return g[self.index]
+
+
+def _is_basic_index(index: Any) -> bool:
+    """True for indices made only of ints, slices, None and Ellipsis (no copies, no repeats)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        isinstance(part, (int, np.integer, slice)) or part is None or part is Ellipsis
+        for part in parts
+    )

@@ -1,0 +1,42 @@
+"""The library's seedable random number generator.
+
+Everything random in tinygrad_mlp (``randn``, layer initialisation, shuffled
+data loaders) draws from one ``numpy.random.Generator`` unless it is given its
+own, so ``tm.manual_seed(0)`` makes a whole run reproducible, as
+``torch.manual_seed`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_generator = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> np.random.Generator:
+    """Reseed the global generator and return it.
+
+    Args:
+        seed: a non-negative integer.
+
+    Raises:
+        ValueError: if ``seed`` is negative.
+        TypeError: if ``seed`` is not an integer.
+    """
+    global _generator
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"manual_seed: seed must be non-negative, got {seed}")
+    _generator = np.random.default_rng(int(seed))
+    return _generator
+
+
+def default_generator() -> np.random.Generator:
+    """Return the global generator (the one ``manual_seed`` reseeds)."""
+    return _generator
+
+
+def resolve(generator: np.random.Generator | None) -> np.random.Generator:
+    """Return ``generator`` if one is given, else the global one."""
+    return _generator if generator is None else generator

@@ -1,0 +1,636 @@
+"""The Tensor: an n-d numpy array that remembers how it was made.
+
+A ``Tensor`` wraps an ndarray (``.data``). When an op reads a tensor that
+requires gradients, and grad mode is on, the op's ``Function`` node is kept
+as the result's ``grad_fn``, linked to the nodes (or leaf tensors) it read.
+That chain of nodes is the computation graph; ``backward`` (in
+``autograd.py``) walks it in reverse. The op rules themselves live in
+``ops.py``; this file is the user-facing side: construction, operators,
+broadcasting of Python scalars and arrays, and the methods that call the ops.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Union
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
+
+from tinygrad_mlp import autograd
+from tinygrad_mlp.dtypes import get_default_dtype, is_floating
+
+Array = NDArray[Any]
+Axis = int | Sequence[int] | None
+TensorLike = Union["Tensor", ArrayLike]
+Hook = Callable[["Tensor"], Union["Tensor", None]]
+
+
+class Function:
+    """A node of the computation graph: one recorded operation.
+
+    A subclass (see ``ops.py``) defines ``forward``, which computes the output
+    array from the input tensors' arrays and saves what backward needs, and
+    ``backward``, the vector-Jacobian product: given g = dL/d(output) it
+    returns dL/d(input) for each input (a Tensor, or None where not needed).
+    ``backward`` is written with Tensor ops, so with ``create_graph=True`` its
+    result has a graph too.
+    """
+
+    name: ClassVar[str] = "function"
+    #: set by ops whose backward reads their own output (sigmoid, exp, ...)
+    saves_output: ClassVar[bool] = False
+
+    parents: tuple[Function | Tensor | None, ...]
+    needs_input_grad: tuple[bool, ...]
+    released: bool
+    scope: tuple[tuple[str, Any], ...]
+    hooks: list[Hook]
+    retained: weakref.ref[Tensor] | None
+    _saved: tuple[Tensor, ...]
+    _saved_versions: tuple[int, ...]
+    _output: Array | None
+
+    def forward(self, *args: Any, **kwargs: Any) -> Array:
+        """Compute the output array (implemented by each op)."""
+        raise NotImplementedError
+
+    def backward(self, grad: Tensor) -> Tensor | tuple[Tensor | None, ...] | None:
+        """Return dL/d(input) for each input given ``grad`` = dL/d(output)."""
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
+        """Run the op forward and, if any input requires grad, record it."""
+        fn = cls.__new__(cls)
+        fn._saved = ()
+        try:
+            data = fn.forward(*inputs, **params)
+        except ValueError as error:
+            raise _named_error(cls.name, inputs, error) from None
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)  # numpy turns 0-d results into scalars
+        if not (autograd._grad_enabled and any(t.requires_grad for t in inputs)):
+            return Tensor._make(data, None)
+        fn.needs_input_grad = tuple(t.requires_grad for t in inputs)
+        fn.parents = tuple(
+            t.grad_fn if t.grad_fn is not None else (t if t.requires_grad else None)
+            for t in inputs
+        )
+        fn.released = False
+        fn.scope = autograd._scope
+        fn.hooks = []
+        fn.retained = None
+        fn._output = data if cls.saves_output else None
+        return Tensor._make(data, fn)
+
+    # -- what forward saves for backward -------------------------------------
+
+    def save_for_backward(self, *tensors: Tensor) -> None:
+        """Keep input tensors for backward, noting their versions."""
+        self._saved = tensors
+        self._saved_versions = tuple(t._version for t in tensors)
+
+    @property
+    def saved_tensors(self) -> tuple[Tensor, ...]:
+        """The tensors forward saved; raises if one was changed in place since."""
+        for position, (tensor, version) in enumerate(zip(self._saved, self._saved_versions)):
+            if tensor._version != version:
+                raise RuntimeError(
+                    f"{self.name} backward: its input {position} (shape {tensor.shape}) was "
+                    f"modified in place after the forward pass (version {version} -> "
+                    f"{tensor._version}); its gradient would be wrong. Make the change out of "
+                    "place, or outside the graph."
+                )
+        return self._saved
+
+    def output(self) -> Tensor:
+        """This node's output, as a tensor whose grad_fn is this node."""
+        assert self._output is not None, f"{self.name} does not save its output"
+        return Tensor._make(self._output, self)
+
+    def release(self) -> None:
+        """Free the saved arrays; the graph's structure stays for drawing."""
+        self._saved = ()
+        self._output = None
+        self.released = True
+
+    # -- hooks on the output tensor -------------------------------------------
+
+    def hand_grad_to_output(self, grad: Tensor, create_graph: bool) -> Tensor:
+        """Apply the output tensor's hooks to ``grad`` and keep it if it retains grad."""
+        for hook in self.hooks:
+            replaced = hook(grad)
+            if replaced is not None:
+                grad = replaced
+        if self.retained is not None:
+            tensor = self.retained()
+            if tensor is not None:
+                tensor.grad = grad if create_graph else grad.detach()
+        return grad
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+def _named_error(op: str, inputs: Sequence[Tensor], error: ValueError) -> ValueError:
+    """Reword numpy's ValueError so it names the op and the input shapes."""
+    shapes = [t.shape for t in inputs]
+    if len(inputs) == 2:
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            return ValueError(
+                f"{op}: shapes {shapes[0]} and {shapes[1]} cannot be broadcast together"
+            )
+    return ValueError(f"{op}: {error} (input shapes {', '.join(map(str, shapes))})")
+
+
+def _as_array(data: Any, dtype: DTypeLike | None, where: str) -> Array:
+    """Turn user data into an ndarray of a numeric dtype, with clear errors."""
+    if isinstance(data, Tensor):
+        array = data.data
+    elif isinstance(data, np.ndarray):
+        array = data
+    else:
+        try:
+            array = np.array(data)
+        except ValueError as error:  # ragged nested lists
+            raise ValueError(f"{where}: data is not rectangular: {error}") from None
+        if array.dtype.kind == "f" and dtype is None:
+            array = array.astype(get_default_dtype(), copy=False)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{where}: data must be numbers (bool, int or float), got dtype {array.dtype}"
+            + (f" from {type(data).__name__}" if not isinstance(data, np.ndarray) else "")
+        )
+    if dtype is not None:
+        target = np.dtype(dtype)
+        if target.kind not in "biuf":
+            raise TypeError(f"{where}: unsupported dtype {target}")
+        array = array.astype(target, copy=False)
+    return array
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    Args:
+        data: an ndarray (kept as it is, dtype included, without a copy), a
+            nested list, a Python number or another Tensor. Python floats get
+            the default dtype (float64 unless ``tm.set_default_dtype``).
+        requires_grad: record ops on this tensor so ``backward`` can compute
+            its gradient. Only floating tensors may require grad.
+        dtype: convert the data to this dtype.
+        name: a label that graph drawings show.
+
+    Example:
+        >>> w = Tensor([[1.0, 2.0]], requires_grad=True)
+        >>> (w * w).sum().backward()
+        >>> w.grad
+        tensor([[2., 4.]])
+    """
+
+    __slots__ = ("__weakref__", "_hooks", "_version", "data", "grad", "grad_fn", "name",
+                 "requires_grad")
+    __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__
+
+    data: Array
+    grad: Tensor | None
+    grad_fn: Function | None
+    requires_grad: bool
+    name: str | None
+    _version: int
+    _hooks: list[Hook] | None
+
+    def __init__(
+        self,
+        data: TensorLike,
+        requires_grad: bool = False,
+        dtype: DTypeLike | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.data = _as_array(data, dtype, "Tensor")
+        if requires_grad and not is_floating(self.data.dtype):
+            raise TypeError(
+                f"Tensor: only floating point tensors can require gradients, got dtype "
+                f"{self.data.dtype}; pass dtype=tm.float64 (or float32)"
+            )
+        self.requires_grad = bool(requires_grad)
+        self.grad = None
+        self.grad_fn = None
+        self.name = name
+        self._version = 0
+        self._hooks = None
+
+    @staticmethod
+    def _make(data: Array, grad_fn: Function | None) -> Tensor:
+        """Wrap an op's output array without any checks (the hot path)."""
+        tensor = object.__new__(Tensor)
+        tensor.data = data
+        tensor.grad = None
+        tensor.grad_fn = grad_fn
+        tensor.requires_grad = grad_fn is not None
+        tensor.name = None
+        tensor._version = 0
+        tensor._hooks = None
+        return tensor
+
+    # -- what a tensor is ---------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The size of each dimension."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions."""
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The numpy dtype of the data."""
+        return self.data.dtype
+
+    @property
+    def size(self) -> int:
+        """The number of elements (``numel()`` in PyTorch)."""
+        return self.data.size
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return self.data.size
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors the user made, False for results of recorded ops."""
+        return self.grad_fn is None
+
+    @property
+    def op(self) -> str | None:
+        """The name of the op that produced this tensor (None for a leaf)."""
+        return None if self.grad_fn is None else self.grad_fn.name
+
+    def numpy(self) -> Array:
+        """The data as an ndarray (shared, not copied)."""
+        return self.data
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"item: only one-element tensors can be converted, this one has shape "
+                f"{self.shape}"
+            )
+        value: float = self.data.item()
+        return value
+
+    def tolist(self) -> Any:
+        """The data as (nested) Python lists."""
+        return self.data.tolist()
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this data, cut off from the graph."""
+        return Tensor._make(self.data, None)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` on a leaf in place; returns self."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "requires_grad_: only leaf tensors can change requires_grad; use detach() first"
+            )
+        if requires_grad and not is_floating(self.dtype):
+            raise TypeError(
+                f"requires_grad_: only floating point tensors can require gradients, got "
+                f"{self.dtype}"
+            )
+        self.requires_grad = requires_grad
+        return self
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self.dtype != get_default_dtype() and self.dtype.kind == "f":
+            extras.append(f"dtype={self.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{self.grad_fn.name}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return f"tensor({body}{''.join(', ' + e for e in extras)})"
+
+    # -- gradients --------------------------------------------------------------
+
+    def backward(
+        self,
+        gradient: TensorLike | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
+
+        Args:
+            gradient: dL/d(self), needed unless self has a single element.
+            retain_graph: keep the saved arrays for another backward;
+                defaults to ``create_graph``.
+            create_graph: record the backward pass, so the gradients can be
+                differentiated again.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                f"backward: this tensor (shape {self.shape}) does not require grad and has no "
+                "grad_fn: no input of the computation had requires_grad=True"
+            )
+        seed = self.seed_grad(gradient, "backward")
+        autograd.run_backward(
+            [self],
+            [seed],
+            retain_graph=create_graph if retain_graph is None else retain_graph,
+            create_graph=create_graph,
+        )
+
+    def seed_grad(self, gradient: TensorLike | None, where: str) -> Tensor:
+        """Check or create the gradient a backward pass starts from."""
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"{where}: the output has shape {self.shape}; a gradient can be implied "
+                    "only for one-element outputs. Pass gradient= (grad_outputs=) with that "
+                    "shape, or reduce the output first (e.g. .sum())"
+                )
+            return Tensor._make(np.ones_like(self.data), None)
+        seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=self.dtype)
+        if seed.shape != self.shape:
+            raise RuntimeError(
+                f"{where}: gradient has shape {seed.shape} but the output has shape {self.shape}"
+            )
+        return seed
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
+        if self.grad_fn is not None:
+            self.grad_fn.retained = weakref.ref(self)
+        elif not self.requires_grad:
+            raise RuntimeError("retain_grad: this tensor does not require grad")
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether ``retain_grad()`` was called on this non-leaf tensor."""
+        return self.grad_fn is not None and self.grad_fn.retained is not None
+
+    def register_hook(self, hook: Hook) -> autograd.RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed.
+
+        The hook may return a replacement gradient (or None to keep it).
+        """
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: this tensor does not require grad")
+        if self.grad_fn is not None:
+            hooks = self.grad_fn.hooks
+        else:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        hooks.append(hook)
+        return autograd.RemovableHandle(hooks, hook)
+
+    def run_hooks(self, grad: Tensor) -> Tensor:
+        """Apply a leaf's hooks to its freshly computed gradient."""
+        for hook in self._hooks or ():
+            replaced = hook(grad)
+            if replaced is not None:
+                grad = replaced
+        return grad
+
+    def accumulate_grad(self, grad: Tensor, create_graph: bool) -> None:
+        """Add ``grad`` into ``self.grad`` (a leaf), PyTorch-style."""
+        if not create_graph:
+            data = grad.data
+            if data.dtype != self.dtype:
+                data = data.astype(self.dtype)
+            if not data.flags.writeable:  # a broadcast view: give the leaf its own array
+                data = data.copy()
+            grad = Tensor._make(data, None)
+        self.grad = grad if self.grad is None else self.grad + grad
+        if not create_graph:
+            self.grad = self.grad.detach()
+
+    # -- operators ---------------------------------------------------------------
+
+    def _operand(self, other: TensorLike) -> Tensor:
+        """Turn the other operand of a binary op into a (constant) tensor."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (int, float)) and is_floating(self.dtype):
+            return Tensor._make(np.array(other, dtype=self.dtype), None)
+        return Tensor._make(_as_array(other, None, "operand"), None)
+
+    def __add__(self, other: TensorLike) -> Tensor:
+        return ops.Add.apply(self, self._operand(other))
+
+    def __radd__(self, other: TensorLike) -> Tensor:
+        return ops.Add.apply(self._operand(other), self)
+
+    def __sub__(self, other: TensorLike) -> Tensor:
+        return ops.Sub.apply(self, self._operand(other))
+
+    def __rsub__(self, other: TensorLike) -> Tensor:
+        return ops.Sub.apply(self._operand(other), self)
+
+    def __mul__(self, other: TensorLike) -> Tensor:
+        return ops.Mul.apply(self, self._operand(other))
+
+    def __rmul__(self, other: TensorLike) -> Tensor:
+        return ops.Mul.apply(self._operand(other), self)
+
+    def __truediv__(self, other: TensorLike) -> Tensor:
+        return ops.Div.apply(self, self._operand(other))
+
+    def __rtruediv__(self, other: TensorLike) -> Tensor:
+        return ops.Div.apply(self._operand(other), self)
+
+    def __pow__(self, exponent: TensorLike) -> Tensor:
+        return ops.Pow.apply(self, self._operand(exponent))
+
+    def __rpow__(self, base: TensorLike) -> Tensor:
+        return ops.Pow.apply(self._operand(base), self)
+
+    def __matmul__(self, other: TensorLike) -> Tensor:
+        return ops.MatMul.apply(self, self._operand(other))
+
+    def __rmatmul__(self, other: TensorLike) -> Tensor:
+        return ops.MatMul.apply(self._operand(other), self)
+
+    def __neg__(self) -> Tensor:
+        return ops.Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return ops.GetItem.apply(self, index=_plain_index(index))
+
+    # Comparisons give plain boolean arrays; they are not differentiable.
+    def __eq__(self, other: object) -> Any:
+        return self.data == _plain(other)
+
+    def __ne__(self, other: object) -> Any:
+        return self.data != _plain(other)
+
+    def __lt__(self, other: TensorLike) -> Any:
+        return self.data < _plain(other)
+
+    def __le__(self, other: TensorLike) -> Any:
+        return self.data <= _plain(other)
+
+    def __gt__(self, other: TensorLike) -> Any:
+        return self.data > _plain(other)
+
+    def __ge__(self, other: TensorLike) -> Any:
+        return self.data >= _plain(other)
+
+    # -- elementwise functions -------------------------------------------------------
+
+    def exp(self) -> Tensor:
+        """E ** self, elementwise."""
+        return ops.Exp.apply(self)
+
+    def log(self) -> Tensor:
+        """Natural logarithm, elementwise."""
+        return ops.Log.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        """1 / (1 + e ** -self), elementwise, stable for large |x|."""
+        return ops.Sigmoid.apply(self)
+
+    def tanh(self) -> Tensor:
+        """Hyperbolic tangent, elementwise."""
+        return ops.Tanh.apply(self)
+
+    def relu(self) -> Tensor:
+        """max(self, 0), elementwise."""
+        return ops.ReLU.apply(self)
+
+    # -- reductions --------------------------------------------------------------------
+
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (an int, a tuple of ints, or None for all)."""
+        return ops.Sum.apply(self, axis=_axes("sum", axis, self.ndim), keepdims=keepdims)
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Arithmetic mean over ``axis``."""
+        total = self.sum(axis, keepdims)
+        return total / (self.data.size // max(total.data.size, 1))
+
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Maximum over ``axis``; the gradient is split evenly among ties."""
+        return ops.Max.apply(self, axis=_axes("max", axis, self.ndim), keepdims=keepdims)
+
+    def logsumexp(self, axis: Axis = -1, keepdims: bool = False) -> Tensor:
+        """log(sum(exp(self))) over ``axis``, computed without overflow."""
+        return ops.LogSumExp.apply(self, axis=_axes("logsumexp", axis, self.ndim),
+                                   keepdims=keepdims)
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``axis``."""
+        return ops.Softmax.apply(self, axis=_axis("softmax", axis, self.ndim))
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """X - logsumexp(x) along ``axis``."""
+        return ops.LogSoftmax.apply(self, axis=_axis("log_softmax", axis, self.ndim))
+
+    # -- shape -------------------------------------------------------------------------
+
+    def reshape(self, *shape: int | Sequence[int]) -> Tensor:
+        """The same data with a new shape (one dimension may be -1)."""
+        return ops.Reshape.apply(self, shape=_dims(shape))
+
+    def transpose(self, *axes: int | Sequence[int]) -> Tensor:
+        """Permute the dimensions (numpy's semantics; no axes reverses them)."""
+        order = _dims(axes)
+        if not order:
+            order = tuple(range(self.ndim - 1, -1, -1))
+        if sorted(_axis("transpose", a, self.ndim) for a in order) != list(range(self.ndim)):
+            raise ValueError(
+                f"transpose: axes {order} are not a permutation of the {self.ndim} dims of a "
+                f"tensor of shape {self.shape}"
+            )
+        return ops.Transpose.apply(self, axes=tuple(a % self.ndim for a in order))
+
+    @property
+    def T(self) -> Tensor:
+        """All dimensions reversed (the matrix transpose for 2-D)."""
+        return self.transpose()
+
+    @property
+    def mT(self) -> Tensor:
+        """The last two dimensions swapped (a batch of matrix transposes)."""
+        if self.ndim < 2:
+            raise ValueError(f"mT: needs at least 2 dims, got shape {self.shape}")
+        axes = (*range(self.ndim - 2), self.ndim - 1, self.ndim - 2)
+        return ops.Transpose.apply(self, axes=axes)
+
+    def expand(self, *shape: int | Sequence[int]) -> Tensor:
+        """Broadcast to ``shape`` (numpy's broadcast_to) without copying."""
+        return ops.Expand.apply(self, shape=_dims(shape))
+
+
+def _dims(given: tuple[int | Sequence[int], ...]) -> tuple[int, ...]:
+    """Accept sizes as separate arguments, ``f(2, 3)``, or as one sequence, ``f((2, 3))``."""
+    if len(given) == 1 and not isinstance(given[0], (int, np.integer)):
+        return tuple(int(n) for n in given[0])
+    return tuple(int(n) for n in given)  # type: ignore[arg-type]
+
+
+def _plain(value: object) -> Any:
+    """The ndarray behind a Tensor, or the value itself."""
+    return value.data if isinstance(value, Tensor) else value
+
+
+def _plain_index(index: Any) -> Any:
+    """An index with any Tensors in it replaced by their arrays."""
+    if isinstance(index, tuple):
+        return tuple(_plain(i) for i in index)
+    return _plain(index)
+
+
+def _axis(op: str, axis: int, ndim: int) -> int:
+    """Check one axis against ``ndim`` and make it non-negative."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise IndexError(f"{op}: axis {axis} is out of range for a tensor with {ndim} dims")
+    return int(axis) % ndim
+
+
+def _axes(op: str, axis: Axis, ndim: int) -> tuple[int, ...] | None:
+    """Normalise an axis argument (None, an int or a sequence) to sorted axes."""
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    normalised = tuple(sorted(_axis(op, a, ndim) for a in axes))
+    if len(set(normalised)) != len(normalised):
+        raise ValueError(f"{op}: axis {axis} repeats a dimension")
+    return normalised
+
+
+# The op rules need Function and Tensor from this module, so they are imported
+# last, once both exist.
+from tinygrad_mlp import ops  # noqa: E402
