@@ -22,7 +22,7 @@ Size = int | Sequence[int]
 
 def _shape(where: str, size: tuple[Size, ...]) -> tuple[int, ...]:
     """Accept ``zeros(2, 3)`` and ``zeros((2, 3))`` alike; refuse negative sizes."""
-    dims = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
+    dims = tuple(size[0]) if len(size) == 1 and isinstance(size[0], Sequence) else size
     if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in dims):
         raise TypeError(f"{where}: sizes must be ints, got {dims}")
     if any(int(d) < 0 for d in dims):  # type: ignore[arg-type]

@@ -68,6 +68,8 @@ class Function:
         try:
             data = fn.forward(*inputs, **params)
         except ValueError as error:
+            if str(error).startswith(f"{cls.name}:"):
+                raise  # the op's own message already names it
             raise _named_error(cls.name, inputs, error) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # numpy turns 0-d results into scalars

@@ -1,0 +1,228 @@
+"""The backward engine: order, accumulation, freeing, grad mode, hooks, tm.grad, higher order."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+import tinygrad_mlp as tm
+from tests.strategies import arrays, leaf, shapes
+
+
+def test_reused_intermediate_node_gets_the_sum_of_its_gradients() -> None:
+    a = tm.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    b = a + a
+    c = b * b  # c = 4a², dc/da = 8a
+    c.sum().backward()
+    assert a.grad is not None
+    np.testing.assert_allclose(a.grad.data, 8 * a.data)
+
+
+def test_diamond_graph_runs_each_rule_once_with_its_complete_gradient() -> None:
+    x = tm.tensor(0.7, requires_grad=True)
+    h = x.sigmoid()
+    y = h * h + h.tanh() + h  # three paths out of h
+    y.backward()
+    s = 1 / (1 + np.exp(-0.7))
+    expected = (2 * s + (1 - np.tanh(s) ** 2) + 1) * s * (1 - s)
+    assert x.grad is not None
+    assert x.grad.item() == pytest.approx(expected, rel=1e-12)
+
+
+def test_gradients_accumulate_into_leaves_across_backward_calls() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    (w * 3.0).sum().backward()
+    (w * 4.0).sum().backward()
+    assert w.grad is not None
+    np.testing.assert_allclose(w.grad.data, [7.0, 7.0])
+
+
+def test_second_backward_through_a_freed_graph_raises_and_names_retain_graph() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    loss.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        loss.backward()
+
+
+def test_retain_graph_allows_a_second_backward_that_adds_up() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    loss.backward(retain_graph=True)
+    loss.backward()
+    assert w.grad is not None
+    np.testing.assert_allclose(w.grad.data, 4 * w.data)
+
+
+def test_a_chain_of_100000_ops_backpropagates_without_recursion_error() -> None:
+    x = tm.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad is not None and x.grad.item() == 1.0
+
+
+def test_backward_of_a_non_scalar_needs_a_gradient_of_its_shape() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    y = w * 2.0
+    with pytest.raises(RuntimeError, match=r"shape \(2,\)"):
+        y.backward()
+    with pytest.raises(RuntimeError, match=r"gradient has shape \(3,\)"):
+        y.backward(np.ones(3))
+    y.backward(np.array([1.0, 10.0]))
+    assert w.grad is not None
+    np.testing.assert_allclose(w.grad.data, [2.0, 20.0])
+
+
+def test_backward_on_a_tensor_that_does_not_require_grad_raises() -> None:
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tm.tensor([1.0]).sum().backward()
+
+
+def test_no_grad_records_nothing_as_context_and_as_decorator() -> None:
+    w = tm.tensor([1.0], requires_grad=True)
+    with tm.no_grad():
+        y = w * 2.0
+        with tm.enable_grad():
+            z = w * 2.0
+    assert y.grad_fn is None and not y.requires_grad
+    assert z.grad_fn is not None
+    assert tm.is_grad_enabled()
+
+    @tm.no_grad()
+    def double(t: tm.Tensor) -> tm.Tensor:
+        return t * 2.0
+
+    assert double(w).grad_fn is None
+    assert double(w).grad_fn is None  # the same decorator instance is reusable
+    assert tm.is_grad_enabled()
+
+
+def test_no_grad_restores_grad_mode_after_an_exception() -> None:
+    with pytest.raises(ZeroDivisionError), tm.no_grad():
+        raise ZeroDivisionError
+    assert tm.is_grad_enabled()
+
+
+def test_ops_on_tensors_that_need_no_grad_record_nothing() -> None:
+    y = tm.tensor([1.0]) * tm.tensor([2.0])
+    assert y.grad_fn is None and y.is_leaf and not y.requires_grad
+
+
+def test_retain_grad_keeps_an_intermediate_gradient_and_others_stay_none() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3.0
+    h.retain_grad()
+    other = h * 1.0
+    (other * other).sum().backward()
+    assert h.retains_grad and h.grad is not None
+    np.testing.assert_allclose(h.grad.data, 2 * h.data)
+    assert other.grad is None
+
+
+def test_hooks_see_and_may_replace_gradients_and_can_be_removed() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    seen: list[np.ndarray] = []
+    handle = x.register_hook(lambda g: seen.append(g.data.copy()))  # type: ignore[func-returns-value]
+    h = x * 2.0
+    h.register_hook(lambda g: g * 10.0)
+    h.sum().backward()
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, [20.0, 20.0])
+    np.testing.assert_allclose(seen[0], [20.0, 20.0])
+    handle.remove()
+    x.grad = None
+    (x * 1.0).sum().backward()
+    assert len(seen) == 1
+
+
+def test_grad_returns_gradients_without_touching_dot_grad() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    h = x * x
+    y = (h * 3.0).sum()
+    gx, gh = tm.grad(y, [x, h])
+    assert gx is not None and gh is not None
+    np.testing.assert_allclose(gx.data, 6 * x.data)
+    np.testing.assert_allclose(gh.data, [3.0, 3.0])
+    assert x.grad is None
+
+
+def test_grad_of_an_unused_input_raises_unless_allowed() -> None:
+    x = tm.tensor([1.0], requires_grad=True)
+    unused = tm.tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="not used"):
+        tm.grad((x * 2.0).sum(), [x, unused])
+    gx, gu = tm.grad((x * 2.0).sum(), [x, unused], allow_unused=True)
+    assert gu is None and gx is not None
+
+
+def test_hessian_vector_product_of_a_quadratic_form_is_a_plus_a_transpose_times_v() -> None:
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((4, 4))
+    v = rng.standard_normal(4)
+    x = tm.tensor(rng.standard_normal(4), requires_grad=True)
+    f = x @ tm.tensor(a) @ x
+    (g,) = tm.grad(f, x, create_graph=True)
+    assert g is not None and g.requires_grad
+    (hv,) = tm.grad((g * v).sum(), x)
+    assert hv is not None
+    np.testing.assert_allclose(hv.data, (a + a.T) @ v, rtol=1e-12)
+
+
+def test_backward_with_create_graph_gives_differentiable_leaf_gradients() -> None:
+    x = tm.tensor(2.0, requires_grad=True)
+    (x**3).backward(create_graph=True)
+    assert x.grad is not None and x.grad.item() == pytest.approx(12.0)
+    first = x.grad
+    x.grad = None
+    first.backward()
+    assert x.grad is not None and x.grad.item() == pytest.approx(12.0)  # d(3x²)/dx = 6x
+
+
+def test_backward_frees_saved_arrays_but_keeps_the_graph_structure() -> None:
+    x = tm.tensor(np.ones(3), requires_grad=True)
+    h = x * 2.0
+    saved = weakref.ref(h.data)
+    y = (h * h).sum()
+    del h
+    gc.collect()
+    assert saved() is not None  # the mul node saved h for backward
+    y.backward()
+    assert saved() is None
+    assert y.grad_fn is not None and y.grad_fn.parents  # structure stays for drawing
+
+
+def test_dropping_the_output_frees_the_whole_graph_without_the_garbage_collector() -> None:
+    gc.disable()
+    try:
+        x = tm.tensor(np.ones(3), requires_grad=True)
+        y = (x.sigmoid() * x.exp()).softmax(0).sum()
+        node = weakref.ref(y.grad_fn)  # type: ignore[arg-type]
+        y.backward(retain_graph=True)
+        del y
+        assert node() is None  # no reference cycles: freed by reference counting alone
+    finally:
+        gc.enable()
+
+
+@given(shape=shapes(max_dims=2), data=arrays(shapes(max_dims=2)))
+def test_float32_parameters_get_float32_gradients_even_from_float64_data(
+    shape: tuple[int, ...], data: np.ndarray
+) -> None:
+    w = tm.tensor(np.ones(shape), dtype=tm.float32, requires_grad=True)
+    (w * leaf(np.ones(shape), requires_grad=False)).sum().backward()
+    assert w.grad is not None and w.grad.dtype == np.float32 and w.grad.shape == w.shape
+
+
+def test_leaf_gradients_are_writable_arrays_of_their_own() -> None:
+    w = tm.tensor(np.zeros((2, 3)), requires_grad=True)
+    v = tm.tensor(np.zeros((2, 3)), requires_grad=True)
+    w.sum().backward()  # the gradient of a sum is a broadcast (read-only) view
+    assert w.grad is not None and w.grad.data.flags.writeable
+    (w + v).sum().backward()
+    assert w.grad is not v.grad
