@@ -131,6 +131,14 @@ def _relu(data: st.DataObject) -> Case:
     return [a], lambda t: t.relu()
 
 
+@case("clamp")
+def _clamp(data: st.DataObject) -> Case:
+    a = unary(data)
+    assume(np.all(np.abs(np.abs(a.data) - 1.0) > 1e-3))  # no finite difference across a limit
+    low, high = data.draw(st.sampled_from([(-1.0, 1.0), (-1.0, None), (None, 1.0)]))
+    return [a], lambda t: t.clamp(low, high)
+
+
 @case("sum")
 def _sum(data: st.DataObject) -> Case:
     a = unary(data)

@@ -4,6 +4,7 @@ The engine is ``Tensor`` (tensor.py), the op rules (ops.py) and the backward
 engine (autograd.py); everything else is built on top of them.
 """
 
+from tinygrad_mlp import data, datasets, nn
 from tinygrad_mlp.autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_mlp.creation import (
     arange,
@@ -38,6 +39,8 @@ __all__ = [
     "Tensor",
     "arange",
     "bool_",
+    "data",
+    "datasets",
     "enable_grad",
     "float32",
     "float64",
@@ -49,6 +52,7 @@ __all__ = [
     "int64",
     "is_grad_enabled",
     "manual_seed",
+    "nn",
     "no_grad",
     "ones",
     "ones_like",

@@ -19,7 +19,7 @@ differentiated again.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -71,27 +71,29 @@ class enable_grad(set_grad_enabled):
 
 # ------------------------------------------------------------ module scope
 
-# The modules whose forward is running, outermost first, as (name, module)
-# pairs. Each recorded node keeps the scope it was made in, so graph drawings
-# can group nodes by module. nn.Module.__call__ pushes and pops it.
-_scope: tuple[tuple[str, Any], ...] = ()
+# The modules whose forward is running, outermost first. Each recorded node
+# keeps the scope it was made in, so graph drawings can group nodes by module.
+# nn.Module.__call__ enters and leaves it.
+_scope: tuple[Any, ...] = ()
 
 
-def current_scope() -> tuple[tuple[str, Any], ...]:
-    """The (name, module) pairs of the module forwards running now, outermost first."""
+def current_scope() -> tuple[Any, ...]:
+    """The modules whose forward is running now, outermost first."""
     return _scope
 
 
-@contextlib.contextmanager
-def module_scope(name: str, module: Any) -> Iterator[None]:
-    """Record the ops made inside this block as belonging to ``module``."""
+def enter_scope(module: Any) -> tuple[Any, ...]:
+    """Make ``module`` the innermost scope; returns the scope to restore afterwards."""
     global _scope
     outer = _scope
-    _scope = (*outer, (name, module))
-    try:
-        yield
-    finally:
-        _scope = outer
+    _scope = (*outer, module)
+    return outer
+
+
+def restore_scope(outer: tuple[Any, ...]) -> None:
+    """Go back to the scope ``enter_scope`` returned."""
+    global _scope
+    _scope = outer
 
 
 # ------------------------------------------------------------------ engine
@@ -287,10 +289,11 @@ __all__ = [
     "RemovableHandle",
     "current_scope",
     "enable_grad",
+    "enter_scope",
     "grad",
     "is_grad_enabled",
-    "module_scope",
     "no_grad",
+    "restore_scope",
     "run_backward",
     "set_grad_enabled",
 ]

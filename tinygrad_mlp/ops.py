@@ -265,6 +265,26 @@ class ReLU(Function):
         return g * (a.data > 0).astype(a.dtype)
 
 
+class Clamp(Function):
+    """y = min(max(a, low), high).   dy/da = 1 where low <= a <= high, else 0."""
+
+    name = "clamp"
+
+    def forward(self, a: Tensor, low: float | None, high: float | None) -> Array:
+        self.save_for_backward(a)
+        self.low, self.high = low, high
+        return np.clip(a.data, low, high)
+
+    def backward(self, g: Tensor) -> Tensor:
+        (a,) = self.saved_tensors
+        inside = np.ones(a.shape, dtype=bool)
+        if self.low is not None:
+            inside &= a.data >= self.low
+        if self.high is not None:
+            inside &= a.data <= self.high
+        return g * inside.astype(a.dtype)
+
+
 # ------------------------------------------------------------ reductions
 
 

@@ -45,7 +45,7 @@ class Function:
     parents: tuple[Function | Tensor | None, ...]
     needs_input_grad: tuple[bool, ...]
     released: bool
-    scope: tuple[tuple[str, Any], ...]
+    scope: tuple[Any, ...]
     hooks: list[Hook]
     retained: weakref.ref[Tensor] | None
     _saved: tuple[Tensor, ...]
@@ -529,6 +529,12 @@ class Tensor:
     def relu(self) -> Tensor:
         """max(self, 0), elementwise."""
         return ops.ReLU.apply(self)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Limit values to [min, max]; the gradient is zero where a limit applied."""
+        if min is None and max is None:
+            raise ValueError("clamp: give min, max or both")
+        return ops.Clamp.apply(self, low=min, high=max)
 
     # -- reductions --------------------------------------------------------------------
 

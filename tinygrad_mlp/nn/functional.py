@@ -1,0 +1,148 @@
+"""Layers and losses as plain functions of tensors (PyTorch's ``nn.functional``).
+
+Every loss takes ``reduction``: ``"mean"`` (the default), ``"sum"`` or
+``"none"`` (one value per element, or per example for cross-entropy).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from tinygrad_mlp.tensor import Tensor
+
+Reduction = Literal["mean", "sum", "none"]
+
+# log(p) is clamped here, as PyTorch does, so a saturated prediction gives a
+# large finite loss instead of infinity.
+_LOG_FLOOR = -100.0
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """X @ weightᵀ + bias, with weight shaped (out_features, in_features)."""
+    out = x @ weight.T
+    return out if bias is None else out + bias
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + e⁻ˣ), elementwise."""
+    return x.sigmoid()
+
+
+def tanh(x: Tensor) -> Tensor:
+    """Tanh x, elementwise."""
+    return x.tanh()
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0), elementwise."""
+    return x.relu()
+
+
+def softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """eˣ / Σ eˣ along ``dim``."""
+    return x.softmax(dim)
+
+
+def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """X - log Σ eˣ along ``dim``."""
+    return x.log_softmax(dim)
+
+
+def _target(target: Tensor | ArrayLike, where: str) -> Tensor:
+    """The target as a tensor that is never differentiated."""
+    return target.detach() if isinstance(target, Tensor) else Tensor(target)
+
+
+def _same_shape(input: Tensor, target: Tensor, where: str) -> None:
+    if input.shape != target.shape:
+        raise ValueError(
+            f"{where}: target shape {target.shape} differs from input shape {input.shape}"
+        )
+
+
+def _reduce(losses: Tensor, reduction: Reduction, where: str) -> Tensor:
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "none":
+        return losses
+    raise ValueError(f"{where}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def mse_loss(
+    input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean"
+) -> Tensor:
+    """(input - target)², averaged over all elements by default."""
+    y = _target(target, "mse_loss")
+    _same_shape(input, y, "mse_loss")
+    diff = input - y
+    return _reduce(diff * diff, reduction, "mse_loss")
+
+
+def quadratic_cost(
+    output: Tensor, target: Tensor | ArrayLike, reduction: Literal["mean", "sum"] = "mean"
+) -> Tensor:
+    """The article's cost, Nielsen's eq. (6): C = 1/(2n) Σₓ ‖y(x) - a(x)‖².
+
+    With ``reduction="mean"`` the sum of squares is halved and divided by the
+    number of examples n (rows), so plain SGD with learning rate η makes the
+    article's update w -= (η/n) Σₓ ∂Cₓ/∂w; ``"sum"`` leaves out the 1/n.
+    """
+    y = _target(target, "quadratic_cost")
+    _same_shape(output, y, "quadratic_cost")
+    diff = output - y
+    total = (diff * diff).sum() * 0.5
+    if reduction == "sum":
+        return total
+    if reduction == "mean":
+        return total / (output.shape[0] if output.ndim > 1 else 1)
+    raise ValueError(f"quadratic_cost: reduction must be 'mean' or 'sum', got {reduction!r}")
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean"
+) -> Tensor:
+    """-(y log p + (1 - y) log(1 - p)) for probabilities p = input in [0, 1]."""
+    y = _target(target, "binary_cross_entropy")
+    _same_shape(input, y, "binary_cross_entropy")
+    if input.size and (input.data.min() < 0 or input.data.max() > 1):
+        raise ValueError("binary_cross_entropy: input must be probabilities in [0, 1]")
+    log_p = input.log().clamp(min=_LOG_FLOOR)
+    log_not_p = (1.0 - input).log().clamp(min=_LOG_FLOOR)
+    return _reduce(-(y * log_p + (1.0 - y) * log_not_p), reduction, "binary_cross_entropy")
+
+
+def cross_entropy(
+    input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean"
+) -> Tensor:
+    """Softmax cross-entropy from logits shaped (N, C), computed stably with log_softmax.
+
+    ``target`` is either class indices shaped (N,) (ints in [0, C)) or class
+    probabilities shaped (N, C), such as one-hot rows. The mean is over the N
+    examples.
+    """
+    if input.ndim != 2:
+        raise ValueError(f"cross_entropy: input must be logits shaped (N, C), got {input.shape}")
+    y = _target(target, "cross_entropy")
+    log_p = input.log_softmax(axis=1)
+    if y.dtype.kind in "iu":
+        n, classes = input.shape
+        if y.shape != (n,):
+            raise ValueError(
+                f"cross_entropy: class-index target must have shape ({n},), got {y.shape}"
+            )
+        bad = (y.data < 0) | (y.data >= classes)
+        if bad.any():
+            raise IndexError(
+                f"cross_entropy: target class {int(y.data[bad][0])} is out of range for "
+                f"{classes} classes (input shape {input.shape})"
+            )
+        losses = -log_p[np.arange(n), y.data]
+    else:
+        _same_shape(input, y, "cross_entropy")
+        losses = -(y * log_p).sum(axis=1)
+    return _reduce(losses, reduction, "cross_entropy")

@@ -1,0 +1,124 @@
+"""Weight initialisation, in place, with PyTorch's names.
+
+Each function fills a tensor's data in place and returns it. ``fan_in`` and
+``fan_out`` of a weight shaped (out, in) are ``in`` and ``out``.
+
+| scheme | weights drawn from | reference |
+| --- | --- | --- |
+| ``normal_`` (article) | N(0, 1) | Nielsen ch. 1, the Go article |
+| ``nielsen_normal_`` | N(0, 1 / fan_in) | Nielsen ch. 3 |
+| ``xavier_uniform_`` / ``xavier_normal_`` | var 2 / (fan_in + fan_out) | Glorot & Bengio 2010 |
+| ``kaiming_uniform_`` / ``kaiming_normal_`` | variance 2 / fan_in (ReLU) | He et al. 2015 |
+| ``lecun_uniform_`` | U(±1/√fan_in): PyTorch's ``nn.Linear`` default | |
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tinygrad_mlp import random
+from tinygrad_mlp.tensor import Tensor
+
+_GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0)}
+
+
+def calculate_gain(nonlinearity: str) -> float:
+    """The recommended scale for a nonlinearity (PyTorch's table)."""
+    if nonlinearity not in _GAINS:
+        raise ValueError(
+            f"calculate_gain: unknown nonlinearity {nonlinearity!r}; choose one of "
+            f"{sorted(_GAINS)}"
+        )
+    return _GAINS[nonlinearity]
+
+
+def _fans(tensor: Tensor, where: str) -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight shaped (out, in)."""
+    if tensor.ndim < 2:
+        raise ValueError(f"{where}: needs a weight with at least 2 dims, got shape {tensor.shape}")
+    receptive = int(np.prod(tensor.shape[2:]))
+    return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
+    """Write ``values`` into ``tensor`` in place, marking the change."""
+    tensor.data[...] = values
+    tensor._version += 1
+    return tensor
+
+
+def uniform_(
+    tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None
+) -> Tensor:
+    """Fill with samples from U(a, b)."""
+    return _fill(tensor, random.resolve(generator).uniform(a, b, tensor.shape))
+
+
+def normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
+    """Fill with samples from N(mean, std²); N(0, 1) is the article's initialisation."""
+    return _fill(tensor, random.resolve(generator).normal(mean, std, tensor.shape))
+
+
+def zeros_(tensor: Tensor) -> Tensor:
+    """Fill with zeros."""
+    return _fill(tensor, np.zeros(tensor.shape))
+
+
+def ones_(tensor: Tensor) -> Tensor:
+    """Fill with ones."""
+    return _fill(tensor, np.ones(tensor.shape))
+
+
+def nielsen_normal_(tensor: Tensor, generator: np.random.Generator | None = None) -> Tensor:
+    """N(0, 1/fan_in): Nielsen's improved initialisation (ch. 3), unsaturated sigmoids."""
+    fan_in, _ = _fans(tensor, "nielsen_normal_")
+    return normal_(tensor, 0.0, 1.0 / math.sqrt(fan_in), generator)
+
+
+def xavier_uniform_(
+    tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None
+) -> Tensor:
+    """U(±a) with a = gain·√(6 / (fan_in + fan_out)) (Glorot & Bengio)."""
+    fan_in, fan_out = _fans(tensor, "xavier_uniform_")
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def xavier_normal_(
+    tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None
+) -> Tensor:
+    """N(0, std²) with std = gain·√(2 / (fan_in + fan_out)) (Glorot & Bengio)."""
+    fan_in, fan_out = _fans(tensor, "xavier_normal_")
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
+
+
+def kaiming_uniform_(
+    tensor: Tensor, nonlinearity: str = "relu", generator: np.random.Generator | None = None
+) -> Tensor:
+    """U(±gain·√(3 / fan_in)) (He et al.), for ReLU networks by default."""
+    fan_in, _ = _fans(tensor, "kaiming_uniform_")
+    bound = calculate_gain(nonlinearity) * math.sqrt(3.0 / fan_in)
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(
+    tensor: Tensor, nonlinearity: str = "relu", generator: np.random.Generator | None = None
+) -> Tensor:
+    """N(0, gain² / fan_in) (He et al.), for ReLU networks by default."""
+    fan_in, _ = _fans(tensor, "kaiming_normal_")
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity) / math.sqrt(fan_in), generator)
+
+
+def lecun_uniform_(
+    tensor: Tensor, fan_in: int, generator: np.random.Generator | None = None
+) -> Tensor:
+    """U(±1/√fan_in): what PyTorch's ``nn.Linear`` uses for weights and biases."""
+    bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+    return uniform_(tensor, -bound, bound, generator)

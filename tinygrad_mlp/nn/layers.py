@@ -1,0 +1,207 @@
+"""Layers: Linear, Sequential and the activation modules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, overload
+
+import numpy as np
+from numpy.typing import DTypeLike
+
+from tinygrad_mlp.dtypes import get_default_dtype
+from tinygrad_mlp.nn import functional as F
+from tinygrad_mlp.nn import init as nn_init
+from tinygrad_mlp.nn.module import Module, Parameter
+from tinygrad_mlp.tensor import Tensor
+
+Generator = np.random.Generator | None
+
+
+def _init_normal(w: Tensor, b: Tensor | None, fan_in: int, g: Generator) -> None:
+    nn_init.normal_(w, generator=g)
+    if b is not None:
+        nn_init.normal_(b, generator=g)
+
+
+def _init_nielsen(w: Tensor, b: Tensor | None, fan_in: int, g: Generator) -> None:
+    nn_init.nielsen_normal_(w, generator=g)
+    if b is not None:
+        nn_init.normal_(b, generator=g)
+
+
+def _init_pytorch(w: Tensor, b: Tensor | None, fan_in: int, g: Generator) -> None:
+    nn_init.lecun_uniform_(w, fan_in, generator=g)
+    if b is not None:
+        nn_init.lecun_uniform_(b, fan_in, generator=g)
+
+
+Init = Callable[[Tensor, Tensor | None, int, Generator], None]
+
+
+def _zero_bias_after(fill: Callable[..., Tensor]) -> Init:
+    def init(w: Tensor, b: Tensor | None, fan_in: int, g: Generator) -> None:
+        fill(w, generator=g)
+        if b is not None:
+            nn_init.zeros_(b)
+
+    return init
+
+
+#: How ``Linear(init=...)`` fills weight and bias.
+INITS: dict[str, Init] = {
+    "pytorch": _init_pytorch,  # U(±1/√in) for both: PyTorch's default, ours too
+    "normal": _init_normal,  # N(0, 1) for both: the article and Nielsen ch. 1
+    "nielsen": _init_nielsen,  # weights N(0, 1/in), biases N(0, 1): Nielsen ch. 3
+    "xavier_uniform": _zero_bias_after(nn_init.xavier_uniform_),
+    "xavier_normal": _zero_bias_after(nn_init.xavier_normal_),
+    "kaiming_uniform": _zero_bias_after(nn_init.kaiming_uniform_),
+    "kaiming_normal": _zero_bias_after(nn_init.kaiming_normal_),
+}
+
+
+class Linear(Module):
+    """y = x Wᵀ + b, with W shaped (out_features, in_features) as in PyTorch and Nielsen.
+
+    Args:
+        in_features: the size of each input row.
+        out_features: the size of each output row.
+        bias: whether to add a learned bias.
+        dtype: the parameters' dtype (default: ``tm.get_default_dtype()``).
+        init: one of ``INITS``: "pytorch" (the default, U(±1/√in_features)),
+            "normal" (the article's N(0, 1)), "nielsen", "xavier_uniform",
+            "xavier_normal", "kaiming_uniform", "kaiming_normal".
+        generator: the random generator (default: the global one).
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        *,
+        dtype: DTypeLike | None = None,
+        init: str = "pytorch",
+        generator: np.random.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        for name, value in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"Linear: {name} must be a positive int, got {value!r}")
+        if init not in INITS:
+            raise ValueError(f"Linear: unknown init {init!r}; choose one of {sorted(INITS)}")
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.init = init
+        chosen = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=chosen))
+        self.bias: Parameter | None = (
+            Parameter(np.empty(out_features, dtype=chosen)) if bias else None
+        )
+        INITS[init](self.weight, self.bias, self.in_features, generator)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the affine map to the last dimension of ``x``."""
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            raise ValueError(
+                f"{self!r}: input of shape {x.shape} should have {self.in_features} "
+                "features in its last dimension"
+            )
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr."""
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class Sequential(Module):
+    """Modules applied one after another; children are named "0", "1", ..."""
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__()
+        for module in modules:
+            self.append(module)
+
+    def append(self, module: Module) -> Sequential:
+        """Add a module at the end; returns self."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential: {type(module).__name__} is not a Module")
+        setattr(self, str(len(self._modules)), module)
+        return self
+
+    def forward(self, x: Any) -> Any:
+        """Feed ``x`` through every module in order."""
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequential: ...
+
+    def __getitem__(self, index: int | slice) -> Module | Sequential:
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(*modules[index])
+        if not -len(modules) <= index < len(modules):
+            raise IndexError(
+                f"Sequential: index {index} is out of range for {len(modules)} modules"
+            )
+        return modules[index]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+
+class Sigmoid(Module):
+    """σ(x) = 1 / (1 + e⁻ˣ), elementwise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the sigmoid."""
+        return x.sigmoid()
+
+
+class Tanh(Module):
+    """tanh x, elementwise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply tanh."""
+        return x.tanh()
+
+
+class ReLU(Module):
+    """max(x, 0), elementwise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the rectifier."""
+        return x.relu()
+
+
+class Softmax(Module):
+    """eˣ / Σ eˣ along ``dim``."""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply softmax along ``dim``."""
+        return x.softmax(self.dim)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr."""
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    """x - log Σ eˣ along ``dim``."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply log-softmax along ``dim``."""
+        return x.log_softmax(self.dim)
