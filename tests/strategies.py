@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, get_args
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_mlp as tm
+from tinygrad_mlp import reference
 
 MAX_SIDE = 4
 
@@ -52,3 +54,68 @@ def leaf(data: np.ndarray, requires_grad: bool = True) -> tm.Tensor:
 def away_from(values: np.ndarray, points: float, margin: float) -> bool:
     """True if no value is within ``margin`` of ``points`` (kinks of relu, ties of max)."""
     return bool(np.all(np.abs(values - points) > margin))
+
+
+def probabilities(shape: Any, margin: float = 0.05) -> st.SearchStrategy[Any]:
+    """float64 arrays of ``shape`` in [margin, 1 - margin]: inputs for binary cross-entropy."""
+    return arrays(shape, margin, 1.0 - margin)
+
+
+def layer_widths(
+    min_layers: int = 1, max_layers: int = 3, max_width: int = MAX_SIDE
+) -> st.SearchStrategy[list[int]]:
+    """The sizes of an MLP, input first: ``[n_in, h1, ..., n_out]``."""
+    return st.lists(st.integers(1, max_width), min_size=min_layers + 1, max_size=max_layers + 1)
+
+
+@st.composite
+def logits_and_classes(
+    draw: st.DrawFn, max_rows: int = MAX_SIDE, max_classes: int = MAX_SIDE
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logits shaped (N, C) in [-3, 3] and class indices shaped (N,) in [0, C)."""
+    rows, classes = draw(st.integers(1, max_rows)), draw(st.integers(1, max_classes))
+    logits = draw(arrays((rows, classes), -3.0, 3.0))
+    labels = draw(hnp.arrays(np.int64, (rows,), elements=st.integers(0, classes - 1)))
+    return logits, labels
+
+
+# -------------------------------------------- the article's network (reference.py)
+
+
+@dataclass(frozen=True)
+class NetworkCase:
+    """A sigmoid network in the reference's layout, a batch and a cost to differentiate.
+
+    ``weights[k]`` is shaped (n_out, n_in) like ``nn.Linear.weight``.
+    """
+
+    weights: list[reference.Array]
+    biases: list[reference.Array]
+    x: reference.Array
+    y: reference.Array
+    cost: reference.CostName
+
+    @property
+    def sizes(self) -> list[int]:
+        """Units per layer, input first."""
+        return [self.weights[0].shape[1]] + [W.shape[0] for W in self.weights]
+
+
+COSTS: tuple[reference.CostName, ...] = get_args(reference.CostName)
+
+
+@st.composite
+def network_cases(
+    draw: st.DrawFn, min_rows: int = 1, max_rows: int = 64
+) -> NetworkCase:
+    """2 to 5 layers of width 1 to 16, a batch of rows, targets in [0, 1], either cost.
+
+    The parameters are the article's N(0, 1) draws, from a seed hypothesis picks.
+    """
+    sizes = draw(st.lists(st.integers(1, 16), min_size=2, max_size=5))
+    rows = draw(st.integers(min_rows, max_rows))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    weights, biases = reference.init_normal(sizes, rng)
+    x = rng.standard_normal((rows, sizes[0]))
+    y = rng.uniform(0.0, 1.0, (rows, sizes[-1]))
+    return NetworkCase(weights, biases, x, y, draw(st.sampled_from(COSTS)))

@@ -13,6 +13,8 @@ from hypothesis.extra import numpy as hnp
 
 import tinygrad_mlp as tm
 from tests.strategies import arrays, broadcast_pairs, leaf, matmul_pairs, shapes
+from tinygrad_mlp import ops
+from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.ops import unbroadcast
 
 Case = tuple[list[tm.Tensor], Callable[..., tm.Tensor]]
@@ -102,6 +104,26 @@ def _rpow(data: st.DataObject) -> Case:
 def _matmul(data: st.DataObject) -> Case:
     sa, sb = data.draw(matmul_pairs())
     return [leaf(data.draw(arrays(sa))), leaf(data.draw(arrays(sb)))], lambda a, b: a @ b
+
+
+@case("linear")
+def _linear(data: st.DataObject) -> Case:
+    batch = data.draw(st.lists(st.integers(1, 3), max_size=2).map(tuple))
+    n_in, n_out = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
+    x = leaf(data.draw(arrays((*batch, n_in))))
+    w = leaf(data.draw(arrays((n_out, n_in))))
+    if data.draw(st.booleans()):
+        b = leaf(data.draw(arrays((n_out,))))
+        return [x, w, b], lambda x, w, b: F.linear(x, w, b)
+    return [x, w], lambda x, w: F.linear(x, w)
+
+
+@case("squared_error")
+def _squared_error(data: st.DataObject) -> Case:
+    shape = data.draw(shapes())
+    a, t = leaf(data.draw(arrays(shape))), leaf(data.draw(arrays(shape)))
+    scale = data.draw(st.sampled_from([1.0, 0.5, 0.125]))
+    return [a, t], lambda a, t: ops.SquaredError.apply(a, t, scale=scale)
 
 
 @case("exp")

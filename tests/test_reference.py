@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import get_args
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.strategies import COSTS, NetworkCase, network_cases
 from tinygrad_mlp.reference import (
     Array,
     CostName,
@@ -27,32 +26,8 @@ from tinygrad_mlp.reference import (
     train,
 )
 
-COSTS: tuple[CostName, ...] = get_args(CostName)
 EPS = 1e-6
 RTOL, ATOL = 1e-5, 1e-7
-
-
-@dataclass(frozen=True)
-class Case:
-    """A network, a batch and a cost to differentiate."""
-
-    weights: list[Array]
-    biases: list[Array]
-    x: Array
-    y: Array
-    cost: CostName
-
-
-@st.composite
-def cases(draw: st.DrawFn) -> Case:
-    """2 to 5 layers of width 1 to 16, a batch of 1 to 64 rows, targets in [0, 1]."""
-    sizes = draw(st.lists(st.integers(1, 16), min_size=2, max_size=5))
-    batch = draw(st.integers(1, 64))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    weights, biases = init_normal(sizes, rng)
-    x = rng.standard_normal((batch, sizes[0]))
-    y = rng.uniform(0.0, 1.0, (batch, sizes[-1]))
-    return Case(weights, biases, x, y, draw(st.sampled_from(COSTS)))
 
 
 def entry_costs(z_L: Array, y: Array, cost_name: CostName) -> Array:
@@ -87,7 +62,7 @@ def central_difference(f: Callable[[], Array], array: Array) -> Array:
     return grad
 
 
-def output_z_from_layer(case: Case, k: int, z: Array) -> Array:
+def output_z_from_layer(case: NetworkCase, k: int, z: Array) -> Array:
     """z^L when layer k's weighted input is ``z``: the later layers fed sigma(z)."""
     later = forward(case.weights[k + 1 :], case.biases[k + 1 :], sigmoid(z)).zs
     return later[-1] if later else z
@@ -103,8 +78,8 @@ def test_cost_is_the_sum_of_the_entry_costs_the_finite_differences_use(
     assert cost(sigmoid(z), y, cost_name) == pytest.approx(expected, rel=1e-10)
 
 
-@given(cases())
-def test_weight_and_bias_grads_equal_central_differences_of_the_cost(case: Case) -> None:
+@given(network_cases())
+def test_weight_and_bias_grads_equal_central_differences_of_the_cost(case: NetworkCase) -> None:
     def network_costs() -> Array:
         z_L = forward(case.weights, case.biases, case.x).zs[-1]
         return entry_costs(z_L, case.y, case.cost)
@@ -116,8 +91,10 @@ def test_weight_and_bias_grads_equal_central_differences_of_the_cost(case: Case)
         np.testing.assert_allclose(grad, numeric, rtol=RTOL, atol=ATOL)
 
 
-@given(cases())
-def test_deltas_equal_central_differences_of_the_cost_wrt_weighted_inputs(case: Case) -> None:
+@given(network_cases())
+def test_deltas_equal_central_differences_of_the_cost_wrt_weighted_inputs(
+    case: NetworkCase,
+) -> None:
     fp = forward(case.weights, case.biases, case.x)
     grads = backprop(case.weights, case.biases, case.x, case.y, case.cost)
     for k, delta in enumerate(grads.deltas):
@@ -130,8 +107,8 @@ def test_deltas_equal_central_differences_of_the_cost_wrt_weighted_inputs(case: 
         np.testing.assert_allclose(delta, numeric, rtol=RTOL, atol=ATOL)
 
 
-@given(cases())
-def test_output_delta_is_bp1_for_each_cost(case: Case) -> None:
+@given(network_cases())
+def test_output_delta_is_bp1_for_each_cost(case: NetworkCase) -> None:
     fp = forward(case.weights, case.biases, case.x)
     delta_L = backprop(case.weights, case.biases, case.x, case.y, case.cost).deltas[-1]
     a, z = fp.output, fp.zs[-1]
@@ -139,8 +116,8 @@ def test_output_delta_is_bp1_for_each_cost(case: Case) -> None:
     np.testing.assert_allclose(delta_L, expected, rtol=1e-12, atol=0)
 
 
-@given(cases())
-def test_gradients_are_the_sum_of_per_example_gradients(case: Case) -> None:
+@given(network_cases())
+def test_gradients_are_the_sum_of_per_example_gradients(case: NetworkCase) -> None:
     whole = backprop(case.weights, case.biases, case.x, case.y, case.cost)
     rows = [
         backprop(case.weights, case.biases, case.x[i : i + 1], case.y[i : i + 1], case.cost)
@@ -155,9 +132,9 @@ def test_gradients_are_the_sum_of_per_example_gradients(case: Case) -> None:
         )
 
 
-@given(cases(), st.floats(1e-3, 10.0))
+@given(network_cases(), st.floats(1e-3, 10.0))
 def test_sgd_step_subtracts_lr_over_batch_rows_times_grad_and_leaves_inputs_intact(
-    case: Case, lr: float
+    case: NetworkCase, lr: float
 ) -> None:
     grads = backprop(case.weights, case.biases, case.x, case.y, case.cost)
     before = [p.copy() for p in case.weights + case.biases]

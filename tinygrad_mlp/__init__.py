@@ -4,7 +4,7 @@ The engine is ``Tensor`` (tensor.py), the op rules (ops.py) and the backward
 engine (autograd.py); everything else is built on top of them.
 """
 
-from tinygrad_mlp import data, datasets, nn
+from tinygrad_mlp import data, datasets, nn, optim, viz
 from tinygrad_mlp.autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_mlp.creation import (
     arange,
@@ -56,6 +56,7 @@ __all__ = [
     "no_grad",
     "ones",
     "ones_like",
+    "optim",
     "rand",
     "rand_like",
     "randn",
@@ -63,6 +64,7 @@ __all__ = [
     "set_default_dtype",
     "set_grad_enabled",
     "tensor",
+    "viz",
     "zeros",
     "zeros_like",
 ]

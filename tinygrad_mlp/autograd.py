@@ -22,6 +22,9 @@ import contextlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+# tensor.py imports this module too; its classes are looked up when called.
+from tinygrad_mlp import tensor as _tensor
+
 if TYPE_CHECKING:
     from tinygrad_mlp.tensor import Function, Tensor
 
@@ -100,14 +103,12 @@ def restore_scope(outer: tuple[Any, ...]) -> None:
 
 def _count_consumers(roots: Sequence[Function]) -> dict[Function, int]:
     """For each node reachable from ``roots``, the number of edges into it."""
-    from tinygrad_mlp.tensor import Function
-
     consumers: dict[Function, int] = {fn: 0 for fn in roots}
     stack = list(consumers)
     while stack:
         fn = stack.pop()
         for parent in fn.parents:
-            if isinstance(parent, Function):
+            if isinstance(parent, _tensor.Function):
                 if parent in consumers:
                     consumers[parent] += 1
                 else:
@@ -116,7 +117,7 @@ def _count_consumers(roots: Sequence[Function]) -> dict[Function, int]:
     return consumers
 
 
-def _accumulate(store: dict[Any, Tensor], key: Any, grad: Tensor) -> None:
+def _accumulate(store: dict[Any, Any], key: Any, grad: Any) -> None:
     """Add ``grad`` into ``store[key]``; the first gradient is kept as it is."""
     previous = store.get(key)
     store[key] = grad if previous is None else previous + grad
@@ -143,8 +144,12 @@ def run_backward(
     Returns:
         The gradient of each of ``inputs`` (None where none reached it), or an
         empty list when ``inputs`` is None.
+
+    Gradients travel as Tensors when ``create_graph`` is on, so the backward
+    pass is recorded; otherwise as plain ndarrays (see ``Function.vjp``).
     """
-    from tinygrad_mlp.tensor import Function
+    def as_tensor(grad: Any) -> Tensor:
+        return grad if create_graph else _tensor.Tensor._make(grad, None)
 
     wanted: dict[int, int] = {}  # id(tensor) -> position in inputs
     wanted_nodes: dict[Function, int] = {}
@@ -155,10 +160,11 @@ def run_backward(
             wanted_nodes[tensor.grad_fn] = position
     results: list[Tensor | None] = [None] * len(inputs or ())
 
-    pending: dict[Function, Tensor] = {}
-    leaf_grads: dict[int, Tensor] = {}
+    pending: dict[Function, Any] = {}
+    leaf_grads: dict[int, Any] = {}
     leaves: dict[int, Tensor] = {}
-    for root, grad in zip(roots, root_grads):
+    for root, seed in zip(roots, root_grads):
+        grad = seed if create_graph else seed.data
         if root.grad_fn is None:
             leaves[id(root)] = root
             _accumulate(leaf_grads, id(root), grad)
@@ -172,7 +178,7 @@ def run_backward(
             fn = ready.pop()
             incoming = pending.pop(fn, None)
             if incoming is None:  # no gradient reached this node: nothing flows on
-                input_grads: tuple[Tensor | None, ...] = (None,) * len(fn.parents)
+                input_grads: tuple[Any, ...] = (None,) * len(fn.parents)
             else:
                 if fn.released:
                     raise RuntimeError(
@@ -182,13 +188,12 @@ def run_backward(
                     )
                 grad = fn.hand_grad_to_output(incoming, create_graph)
                 if fn in wanted_nodes:
-                    results[wanted_nodes[fn]] = grad
-                returned = fn.backward(grad)
-                input_grads = returned if isinstance(returned, tuple) else (returned,)
+                    results[wanted_nodes[fn]] = as_tensor(grad)
+                input_grads = fn.vjp(grad, create_graph)
                 if not retain_graph:
                     fn.release()
             for parent, input_grad in zip(fn.parents, input_grads):
-                if isinstance(parent, Function):
+                if isinstance(parent, _tensor.Function):
                     if input_grad is not None:
                         _accumulate(pending, parent, input_grad)
                     consumers[parent] -= 1
@@ -198,9 +203,9 @@ def run_backward(
                     leaves[id(parent)] = parent
                     _accumulate(leaf_grads, id(parent), input_grad)
 
-        for key, grad in leaf_grads.items():
+        for key, leaf_grad in leaf_grads.items():
             leaf = leaves[key]
-            grad = leaf.run_hooks(grad)
+            grad = leaf.run_hooks(as_tensor(leaf_grad))
             if key in wanted:
                 results[wanted[key]] = grad
             elif inputs is None:
@@ -237,11 +242,9 @@ def grad(
         RuntimeError: if an output does not require grad, or an input is not
             in the graph and ``allow_unused`` is False.
     """
-    from tinygrad_mlp.tensor import Tensor
-
-    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+    outs = [outputs] if isinstance(outputs, _tensor.Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, _tensor.Tensor) else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, _tensor.Tensor):
         given: list[Tensor | None] = [grad_outputs] * len(outs)
     else:
         given = list(grad_outputs)

@@ -28,7 +28,15 @@ Inputs = Any  # a Tensor, a sequence of Tensors, or a Module whose parameters ar
 
 
 class GradcheckError(RuntimeError):
-    """Raised by ``gradcheck`` when an analytic gradient disagrees with the numeric one."""
+    """Raised by ``gradcheck`` when an analytic gradient disagrees with the numeric one.
+
+    Attributes:
+        analytic: the Jacobian from backward, shaped (output size, input size),
+            of the output and input the message names; in ``fast`` mode, the
+            projection uᵀJv for each input instead. None when backward gave a
+            gradient of the wrong shape.
+        numeric: the same by central differences.
+    """
 
     def __init__(self, message: str, analytic: Array | None = None,
                  numeric: Array | None = None) -> None:
@@ -49,7 +57,7 @@ class _Checked:
 def _prepare(fn: Callable[..., Outputs], inputs: Inputs, where: str) -> _Checked:
     """Normalise ``inputs`` (tensors or a Module) and check they can be checked."""
     if hasattr(inputs, "named_parameters"):
-        named = list(inputs.named_parameters())
+        named = [(n, p) for n, p in inputs.named_parameters() if p.requires_grad]
         tensors, labels = [p for _, p in named], [f"parameter '{n}'" for n, _ in named]
 
         def call() -> list[Tensor]:
@@ -77,6 +85,16 @@ def _as_list(outputs: Outputs) -> list[Tensor]:
     return [outputs] if isinstance(outputs, Tensor) else list(outputs)
 
 
+def _checked_grads(checked: _Checked, grads: Sequence[Tensor | None]) -> None:
+    """Refuse a gradient shaped unlike its input (a VJP that forgot to unbroadcast, say)."""
+    for label, tensor, g in zip(checked.labels, checked.inputs, grads):
+        if g is not None and g.shape != tensor.shape:
+            raise GradcheckError(
+                f"gradcheck: backward gave a gradient of shape {g.shape} for {label}, "
+                f"which has shape {tensor.shape}"
+            )
+
+
 def _analytic_jacobians(checked: _Checked) -> list[list[Array]]:
     """J[k][i] of shape (outputs[k].size, inputs[i].size), row by row from backward."""
     outputs = checked.call()
@@ -89,6 +107,7 @@ def _analytic_jacobians(checked: _Checked) -> list[list[Array]]:
                 seed.flat[row] = 1.0
                 grads = grad(out, checked.inputs, grad_outputs=Tensor(seed), retain_graph=True,
                              allow_unused=True)
+                _checked_grads(checked, grads)
                 for rows_i, g in zip(rows, grads):
                     if g is not None:
                         rows_i[row] = g.data.ravel()
@@ -130,6 +149,7 @@ def _projections(checked: _Checked, eps: float, seed: int) -> tuple[list[Array],
     for out, u in zip(outputs, weights):
         grads = grad(out, checked.inputs, grad_outputs=Tensor(u), retain_graph=True,
                      allow_unused=True)
+        _checked_grads(checked, grads)
         analytic.append(np.array([
             0.0 if g is None else float(np.sum(g.data * v)) for g, v in zip(grads, directions)
         ]))
@@ -180,51 +200,73 @@ def gradcheck(
         True when every gradient agrees.
 
     Raises:
-        GradcheckError: naming the input, the worst element and both values;
-            its ``analytic`` and ``numeric`` attributes hold the Jacobians.
-        TypeError: for inputs that are not float64.
+        GradcheckError: naming the input, the worst element, both values and
+            their absolute and relative error; its ``analytic`` and
+            ``numeric`` attributes hold the two Jacobians. Also raised when
+            backward returns a gradient shaped unlike its input.
+        TypeError: for inputs that require grad but are not float64.
+        ValueError: when no input requires grad.
     """
     checked = _prepare(fn, inputs, "gradcheck")
-    if fast:
-        analytic_p, numeric_p = _projections(checked, eps, seed)
-        for k, (a, n) in enumerate(zip(analytic_p, numeric_p)):
-            bad = np.abs(a - n) > atol + rtol * np.abs(n)
-            if bad.any():
-                i = int(np.argmax(np.abs(a - n) * bad))
-                message = (
-                    f"gradcheck (fast): output {k}, {checked.labels[i]} (shape "
-                    f"{checked.inputs[i].shape}): projection uᵀJv is {a[i]:.10g} by backward "
-                    f"but {n[i]:.10g} numerically (abs error {abs(a[i] - n[i]):.3g})"
-                )
-                return _fail(message, a, n, raise_exception)
-        return True
+    try:
+        if fast:
+            _compare_projections(checked, eps, atol, rtol, seed)
+        else:
+            _compare_jacobians(checked, eps, atol, rtol)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
+    return True
+
+
+def _off(analytic: Array, numeric: Array, atol: float, rtol: float) -> Array:
+    """Where analytic and numeric disagree; written so that a NaN on either side counts."""
+    within: Array = np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric)
+    return ~within
+
+
+def _compare_projections(
+    checked: _Checked, eps: float, atol: float, rtol: float, seed: int
+) -> None:
+    """Raise GradcheckError at the first output whose projections uᵀJv disagree."""
+    analytic, numeric = _projections(checked, eps, seed)
+    for k, (a, n) in enumerate(zip(analytic, numeric)):
+        bad = _off(a, n, atol, rtol)
+        if bad.any():
+            i = int(np.argmax(np.abs(a - n) * bad))
+            error = abs(a[i] - n[i])
+            raise GradcheckError(
+                f"gradcheck (fast): output {k}, {checked.labels[i]} (shape "
+                f"{checked.inputs[i].shape}): projection uᵀJv is {a[i]:.10g} by backward "
+                f"but {n[i]:.10g} numerically (abs error {error:.3g}, rel error "
+                f"{error / max(abs(n[i]), 1e-300):.3g}; atol {atol:g}, rtol {rtol:g})",
+                a, n,
+            )
+
+
+def _compare_jacobians(checked: _Checked, eps: float, atol: float, rtol: float) -> None:
+    """Raise GradcheckError at the worst element of the first Jacobian that disagrees."""
     analytic = _analytic_jacobians(checked)
     numeric = _numeric_jacobians(checked, eps)
     for k in range(len(analytic)):
         for i, (a, n) in enumerate(zip(analytic[k], numeric[k])):
             error = np.abs(a - n)
-            bad = error > atol + rtol * np.abs(n)
+            bad = _off(a, n, atol, rtol)
             if bad.any():
                 row, col = np.unravel_index(int(np.argmax(error * bad)), a.shape)
                 shape = checked.inputs[i].shape
                 element = tuple(int(c) for c in np.unravel_index(int(col), shape))
                 relative = error[row, col] / max(abs(n[row, col]), 1e-300)
-                message = (
+                raise GradcheckError(
                     f"gradcheck: Jacobian of output {k} with respect to {checked.labels[i]} "
                     f"(shape {shape}) disagrees at element {element} of the input and "
                     f"{int(row)} of the output (flat): analytic {a[row, col]:.10g}, numeric "
                     f"{n[row, col]:.10g}, abs error {error[row, col]:.3g}, rel error "
                     f"{relative:.3g} (atol {atol:g}, rtol {rtol:g}); {int(bad.sum())} of "
-                    f"{bad.size} entries are off"
+                    f"{bad.size} entries are off",
+                    a, n,
                 )
-                return _fail(message, a, n, raise_exception)
-    return True
-
-
-def _fail(message: str, analytic: Array, numeric: Array, raise_exception: bool) -> bool:
-    if raise_exception:
-        raise GradcheckError(message, analytic, numeric)
-    return False
 
 
 def gradgradcheck(
@@ -259,8 +301,15 @@ def gradgradcheck(
 
     Returns:
         True when every second derivative agrees.
+
+    Raises:
+        GradcheckError: as for ``gradcheck``; its inputs are those of ``fn``
+            followed by the ``grad_outputs``, its outputs the first derivatives.
+        TypeError: for inputs that require grad but are not float64.
+        ValueError: when no input requires grad.
     """
     given = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    _prepare(fn, given, "gradgradcheck")  # float64 inputs, at least one requiring grad
     outputs = _as_list(fn(*given))
     if grad_outputs is None:
         rng = np.random.default_rng(seed)

@@ -10,11 +10,12 @@ Two conventions make the rules short:
 * Broadcasting: an input that numpy stretched to the output's shape receives
   a gradient of the output's shape; ``unbroadcast`` sums it back down to the
   input's shape. Every elementwise binary rule ends with it.
-* Backward is written with Tensor operations (``g * b``, not
-  ``g.data * b.data``). With ``create_graph=False`` the engine runs it with
-  recording off, so this costs one small object per op; with
-  ``create_graph=True`` it builds the graph of the gradient, which is what
-  makes second derivatives work with no extra rules.
+* Backward is written with operations that Tensors and numpy arrays share
+  (``g * b``, ``g @ w``, ``g.sum(axis)``, ``g.reshape(shape)``, ``g.mT``).
+  With ``create_graph=True`` the engine runs it on Tensors, recording the
+  graph of the gradient, which is what makes second derivatives work with no
+  extra rules. Otherwise it runs the very same code on plain ndarrays, which
+  costs no more than hand-written numpy.
 """
 
 from __future__ import annotations
@@ -25,10 +26,43 @@ import numpy as np
 
 from tinygrad_mlp.tensor import Array, Function, Tensor
 
-Grads = tuple[Tensor | None, ...]
+# In backward, g and the saved values are Tensors when the backward pass is
+# recorded (create_graph) and plain ndarrays otherwise; the rules use only
+# operations both provide, plus the four helpers below.
+Grad = Any
+Grads = tuple[Any, ...]
 
 
-def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+class Op(Function):
+    """A built-in op: its backward runs on ndarrays too (``Function.array_backward``)."""
+
+    array_backward = True
+
+
+def _array(x: Grad) -> Array:
+    """The ndarray behind a value (a Tensor's data, or the array itself)."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _exp(x: Grad) -> Grad:
+    return x.exp() if isinstance(x, Tensor) else np.exp(x)
+
+
+def _log(x: Grad) -> Grad:
+    return x.log() if isinstance(x, Tensor) else np.log(x)
+
+
+def _expand(x: Grad, shape: tuple[int, ...]) -> Grad:
+    return x.expand(shape) if isinstance(x, Tensor) else np.broadcast_to(x, shape)
+
+
+def _scatter_add(x: Grad, shape: tuple[int, ...], index: Any) -> Grad:
+    if isinstance(x, Tensor):
+        return ScatterAdd.apply(x, shape=shape, index=index)
+    return _scatter_add_arrays(x, shape, index)
+
+
+def unbroadcast(grad: Grad, shape: tuple[int, ...]) -> Grad:
     """Sum ``grad`` over the dimensions broadcasting added or stretched, to get ``shape``.
 
     Broadcasting copies an input along new leading dimensions and along its
@@ -54,7 +88,7 @@ def _kept_shape(shape: tuple[int, ...], axis: tuple[int, ...] | None) -> tuple[i
 # ------------------------------------------------------------ arithmetic
 
 
-class Add(Function):
+class Add(Op):
     """y = a + b.   dy/da = 1,  dy/db = 1."""
 
     name = "add"
@@ -63,11 +97,11 @@ class Add(Function):
         self.shapes = a.shape, b.shape
         return a.data + b.data
 
-    def backward(self, g: Tensor) -> Grads:
+    def backward(self, g: Grad) -> Grads:
         return unbroadcast(g, self.shapes[0]), unbroadcast(g, self.shapes[1])
 
 
-class Sub(Function):
+class Sub(Op):
     """y = a - b.   dy/da = 1,  dy/db = -1."""
 
     name = "sub"
@@ -76,12 +110,12 @@ class Sub(Function):
         self.shapes = a.shape, b.shape
         return a.data - b.data
 
-    def backward(self, g: Tensor) -> Grads:
+    def backward(self, g: Grad) -> Grads:
         grad_b = unbroadcast(-g, self.shapes[1]) if self.needs_input_grad[1] else None
         return unbroadcast(g, self.shapes[0]), grad_b
 
 
-class Mul(Function):
+class Mul(Op):
     """y = a * b.   dy/da = b,  dy/db = a."""
 
     name = "mul"
@@ -90,14 +124,14 @@ class Mul(Function):
         self.save_for_backward(a, b)
         return a.data * b.data
 
-    def backward(self, g: Tensor) -> Grads:
+    def backward(self, g: Grad) -> Grads:
         a, b = self.saved_tensors
         grad_a = unbroadcast(g * b, a.shape) if self.needs_input_grad[0] else None
         grad_b = unbroadcast(g * a, b.shape) if self.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
-class Div(Function):
+class Div(Op):
     """y = a / b.   dy/da = 1 / b,  dy/db = -a / b²."""
 
     name = "div"
@@ -106,14 +140,14 @@ class Div(Function):
         self.save_for_backward(a, b)
         return a.data / b.data
 
-    def backward(self, g: Tensor) -> Grads:
+    def backward(self, g: Grad) -> Grads:
         a, b = self.saved_tensors
         grad_a = unbroadcast(g / b, a.shape) if self.needs_input_grad[0] else None
         grad_b = unbroadcast(-g * a / (b * b), b.shape) if self.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
-class Neg(Function):
+class Neg(Op):
     """y = -a.   dy/da = -1."""
 
     name = "neg"
@@ -121,11 +155,11 @@ class Neg(Function):
     def forward(self, a: Tensor) -> Array:
         return -a.data
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         return -g
 
 
-class Pow(Function):
+class Pow(Op):
     """y = a ** b.   dy/da = b · a^(b-1),  dy/db = y · ln a."""
 
     name = "pow"
@@ -135,16 +169,16 @@ class Pow(Function):
         self.save_for_backward(a, b)
         return a.data**b.data
 
-    def backward(self, g: Tensor) -> Grads:
+    def backward(self, g: Grad) -> Grads:
         a, b = self.saved_tensors
         grad_a = unbroadcast(g * b * a ** (b - 1), a.shape) if self.needs_input_grad[0] else None
         grad_b = None
         if self.needs_input_grad[1]:
-            grad_b = unbroadcast(g * self.output() * a.log(), b.shape)
+            grad_b = unbroadcast(g * self.output() * _log(a), b.shape)
         return grad_a, grad_b
 
 
-class MatMul(Function):
+class MatMul(Op):
     """y = a @ b, with numpy's rules: 1-D operands are promoted, batch dims broadcast.
 
     dL/da = g @ bᵀ,  dL/db = aᵀ @ g  (each summed over broadcast batch dims).
@@ -157,7 +191,7 @@ class MatMul(Function):
         self.save_for_backward(a, b)
         return a.data @ b.data
 
-    def backward(self, g: Tensor) -> Grads:
+    def backward(self, g: Grad) -> Grads:
         a, b = self.saved_tensors
         # Work with matrices: a vector a is a 1×k row, a vector b a k×1 column,
         # and g gets back the dimension each promotion removed from the output.
@@ -172,6 +206,42 @@ class MatMul(Function):
         if self.needs_input_grad[1]:
             grad_b = unbroadcast(a2.mT @ g2, b2.shape).reshape(b.shape)
         return grad_a, grad_b
+
+
+class Linear(Op):
+    """y = x Wᵀ + b, for W shaped (out, in): ``nn.Linear``'s op, fused for speed.
+
+    dL/dx = g W,  dL/dW = gᵀ x,  dL/db = Σ g  (sums over all leading dims of x).
+    """
+
+    name = "linear"
+
+    def forward(self, x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Array:
+        n_out, n_in = weight.shape if weight.ndim == 2 else (None, None)
+        if n_in is None or x.ndim == 0 or x.shape[-1] != n_in:
+            raise ValueError(
+                f"linear: input {x.shape} and weight {weight.shape}: the weight must be "
+                f"(out_features, in_features) with in_features = the input's last size"
+            )
+        if bias is not None and bias.shape != (n_out,):
+            raise ValueError(f"linear: bias {bias.shape} should be ({n_out},) for weight "
+                             f"{weight.shape}")
+        if bias is None:
+            self.save_for_backward(x, weight)
+            return x.data @ weight.data.T
+        self.save_for_backward(x, weight, bias)
+        return x.data @ weight.data.T + bias.data
+
+    def backward(self, g: Grad) -> Grads:
+        x, w = self.saved_tensors[:2]
+        grad_x = g @ w if self.needs_input_grad[0] else None
+        grad_w = grad_b = None
+        if self.needs_input_grad[1]:
+            rows = g.reshape(-1, w.shape[0])  # every leading dim of x is a batch dim
+            grad_w = rows.mT @ x.reshape(-1, w.shape[1])
+        if len(self.needs_input_grad) == 3 and self.needs_input_grad[2]:
+            grad_b = g.reshape(-1, w.shape[0]).sum(0)
+        return grad_x, grad_w, grad_b
 
 
 def _check_matmul(a: tuple[int, ...], b: tuple[int, ...]) -> None:
@@ -192,7 +262,7 @@ def _check_matmul(a: tuple[int, ...], b: tuple[int, ...]) -> None:
 # ------------------------------------------------------------ elementwise
 
 
-class Exp(Function):
+class Exp(Op):
     """y = eᵃ.   dy/da = y."""
 
     name = "exp"
@@ -201,11 +271,11 @@ class Exp(Function):
     def forward(self, a: Tensor) -> Array:
         return np.exp(a.data)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         return g * self.output()
 
 
-class Log(Function):
+class Log(Op):
     """y = ln a.   dy/da = 1 / a."""
 
     name = "log"
@@ -214,30 +284,36 @@ class Log(Function):
         self.save_for_backward(a)
         return np.log(a.data)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         (a,) = self.saved_tensors
         return g / a
 
 
-class Sigmoid(Function):
+class Sigmoid(Op):
     """y = σ(a) = 1 / (1 + e⁻ᵃ).   dy/da = y (1 - y).
 
-    Computed as exp(-log(1 + e⁻ᵃ)) with ``logaddexp``, which neither overflows
-    nor loses precision for large |a|.
+    e⁻ᵃ overflows for a below about -709 (float64) or -88 (float32), so a is
+    first raised to that bound: σ there is already below the smallest normal
+    float, and nothing overflows or warns. In place, to make one array.
     """
 
     name = "sigmoid"
     saves_output = True
 
     def forward(self, a: Tensor) -> Array:
-        return np.exp(-np.logaddexp(0.0, -a.data))
+        bound = -88.0 if a.dtype == np.float32 else -709.0
+        out = np.asarray(np.maximum(a.data, bound))  # 0-d inputs give numpy scalars
+        np.negative(out, out=out)
+        np.exp(out, out=out)
+        out += 1.0
+        return np.reciprocal(out, out=out)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         y = self.output()
         return g * y * (1.0 - y)
 
 
-class Tanh(Function):
+class Tanh(Op):
     """y = tanh a.   dy/da = 1 - y²."""
 
     name = "tanh"
@@ -246,12 +322,12 @@ class Tanh(Function):
     def forward(self, a: Tensor) -> Array:
         return np.tanh(a.data)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         y = self.output()
         return g * (1.0 - y * y)
 
 
-class ReLU(Function):
+class ReLU(Op):
     """y = max(a, 0).   dy/da = 1 where a > 0, else 0."""
 
     name = "relu"
@@ -260,12 +336,12 @@ class ReLU(Function):
         self.save_for_backward(a)
         return np.maximum(a.data, 0)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         (a,) = self.saved_tensors
-        return g * (a.data > 0).astype(a.dtype)
+        return g * (_array(a) > 0).astype(a.dtype)
 
 
-class Clamp(Function):
+class Clamp(Op):
     """y = min(max(a, low), high).   dy/da = 1 where low <= a <= high, else 0."""
 
     name = "clamp"
@@ -275,20 +351,44 @@ class Clamp(Function):
         self.low, self.high = low, high
         return np.clip(a.data, low, high)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         (a,) = self.saved_tensors
         inside = np.ones(a.shape, dtype=bool)
         if self.low is not None:
-            inside &= a.data >= self.low
+            inside &= _array(a) >= self.low
         if self.high is not None:
-            inside &= a.data <= self.high
+            inside &= _array(a) <= self.high
         return g * inside.astype(a.dtype)
+
+
+class SquaredError(Op):
+    """y = scale · Σ (a - t)², a fused loss.   dy/da = 2 · scale · (a - t),  dy/dt = -dy/da.
+
+    The article's quadratic cost is scale = 1/(2n); the mean squared error is
+    scale = 1/size. One node instead of five (sub, mul, sum, mul, div).
+    """
+
+    name = "squared_error"
+
+    def forward(self, a: Tensor, t: Tensor, scale: float) -> Array:
+        if a.shape != t.shape:
+            raise ValueError(f"squared_error: input shape {a.shape} and target shape {t.shape} "
+                             "differ")
+        self.save_for_backward(a, t)
+        self.scale = scale
+        diff = a.data - t.data
+        return np.asarray(scale * np.vdot(diff, diff), dtype=diff.dtype)
+
+    def backward(self, g: Grad) -> Grads:
+        a, t = self.saved_tensors
+        grad_a = g * (2.0 * self.scale) * (a - t)
+        return grad_a, (-grad_a if self.needs_input_grad[1] else None)
 
 
 # ------------------------------------------------------------ reductions
 
 
-class Sum(Function):
+class Sum(Op):
     """y = Σ a over ``axis``.   dy/da = 1: g is copied back over the summed axes."""
 
     name = "sum"
@@ -297,13 +397,13 @@ class Sum(Function):
         self.in_shape, self.axis, self.keepdims = a.shape, axis, keepdims
         return np.sum(a.data, axis=axis, keepdims=keepdims)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         if not self.keepdims:
             g = g.reshape(_kept_shape(self.in_shape, self.axis))
-        return g.expand(self.in_shape)
+        return _expand(g, self.in_shape)
 
 
-class Max(Function):
+class Max(Op):
     """y = max a over ``axis``.   dy/da = 1 at the maximum (shared equally by ties), else 0."""
 
     name = "max"
@@ -314,15 +414,15 @@ class Max(Function):
         self.axis, self.keepdims = axis, keepdims
         return np.max(a.data, axis=axis, keepdims=keepdims)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         (a,) = self.saved_tensors
         kept = _kept_shape(a.shape, self.axis)
-        is_max = a.data == self.output().data.reshape(kept)
+        is_max = _array(a) == _array(self.output()).reshape(kept)
         share = is_max / np.sum(is_max, axis=self.axis, keepdims=True)
         return g.reshape(kept) * share.astype(a.dtype)
 
 
-class LogSumExp(Function):
+class LogSumExp(Op):
     """y = ln Σ eᵃ over ``axis``.   dy/da = eᵃ⁻ʸ = softmax(a).
 
     Shifted by the maximum m first: ln Σ eᵃ = m + ln Σ eᵃ⁻ᵐ, whose terms are
@@ -337,10 +437,10 @@ class LogSumExp(Function):
         self.axis, self.keepdims = axis, keepdims
         return _logsumexp(a.data, axis, keepdims)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         (a,) = self.saved_tensors
         kept = _kept_shape(a.shape, self.axis)
-        return g.reshape(kept) * (a - self.output().reshape(kept)).exp()
+        return g.reshape(kept) * _exp(a - self.output().reshape(kept))
 
 
 def _logsumexp(x: Array, axis: tuple[int, ...] | int | None, keepdims: bool) -> Array:
@@ -351,7 +451,7 @@ def _logsumexp(x: Array, axis: tuple[int, ...] | int | None, keepdims: bool) -> 
     return total if keepdims else np.squeeze(total, axis=axis)
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Op):
     """y = a - ln Σ eᵃ along ``axis``.   dL/da = g - eʸ Σ g."""
 
     name = "log_softmax"
@@ -361,11 +461,11 @@ class LogSoftmax(Function):
         self.axis = axis
         return a.data - _logsumexp(a.data, axis, keepdims=True)
 
-    def backward(self, g: Tensor) -> Tensor:
-        return g - g.sum(self.axis, keepdims=True) * self.output().exp()
+    def backward(self, g: Grad) -> Grad:
+        return g - g.sum(self.axis, keepdims=True) * _exp(self.output())
 
 
-class Softmax(Function):
+class Softmax(Op):
     """y = eᵃ / Σ eᵃ along ``axis``.   dL/da = y (g - Σ g y)."""
 
     name = "softmax"
@@ -375,7 +475,7 @@ class Softmax(Function):
         self.axis = axis
         return np.exp(a.data - _logsumexp(a.data, axis, keepdims=True))
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         y = self.output()
         return y * (g - (g * y).sum(self.axis, keepdims=True))
 
@@ -383,7 +483,7 @@ class Softmax(Function):
 # ------------------------------------------------------------ shape
 
 
-class Reshape(Function):
+class Reshape(Op):
     """y = a with a new shape.   dL/da = g reshaped back."""
 
     name = "reshape"
@@ -398,11 +498,11 @@ class Reshape(Function):
                 f"into {shape}"
             ) from None
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         return g.reshape(self.in_shape)
 
 
-class Transpose(Function):
+class Transpose(Op):
     """y = a with its axes permuted.   dL/da = g permuted back (the inverse permutation)."""
 
     name = "transpose"
@@ -411,11 +511,11 @@ class Transpose(Function):
         self.axes = axes
         return a.data.transpose(axes)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         return g.transpose(tuple(int(i) for i in np.argsort(self.axes)))
 
 
-class Expand(Function):
+class Expand(Op):
     """y = a broadcast to ``shape``.   dL/da = g summed over the copies."""
 
     name = "expand"
@@ -424,11 +524,11 @@ class Expand(Function):
         self.in_shape = a.shape
         return np.broadcast_to(a.data, shape)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         return unbroadcast(g, self.in_shape)
 
 
-class GetItem(Function):
+class GetItem(Op):
     """y = a[index].   dL/da = g scattered into zeros at ``index`` (repeats add up)."""
 
     name = "getitem"
@@ -440,11 +540,11 @@ class GetItem(Function):
         except IndexError as error:
             raise IndexError(f"getitem: {error} (tensor shape {a.shape})") from None
 
-    def backward(self, g: Tensor) -> Tensor:
-        return ScatterAdd.apply(g, shape=self.in_shape, index=self.index)
+    def backward(self, g: Grad) -> Grad:
+        return _scatter_add(g, self.in_shape, self.index)
 
 
-class ScatterAdd(Function):
+class ScatterAdd(Op):
     """y = zeros(shape) with a added at ``index``.   dL/da = g[index].
 
     The backward of indexing, and itself differentiable, for second order.
@@ -454,15 +554,20 @@ class ScatterAdd(Function):
 
     def forward(self, a: Tensor, shape: tuple[int, ...], index: Any) -> Array:
         self.index = index
-        out = np.zeros(shape, dtype=a.dtype)
-        if _is_basic_index(index):
-            out[index] = a.data  # slices and ints never hit an element twice
-        else:
-            np.add.at(out, index, a.data)  # integer arrays may repeat an element
-        return out
+        return _scatter_add_arrays(a.data, shape, index)
 
-    def backward(self, g: Tensor) -> Tensor:
+    def backward(self, g: Grad) -> Grad:
         return g[self.index]
+
+
+def _scatter_add_arrays(values: Array, shape: tuple[int, ...], index: Any) -> Array:
+    """zeros(shape) with ``values`` added at ``index``."""
+    out = np.zeros(shape, dtype=values.dtype)
+    if _is_basic_index(index):
+        out[index] = values  # slices and ints never hit an element twice
+    else:
+        np.add.at(out, index, values)  # integer arrays may repeat an element
+    return out
 
 
 def _is_basic_index(index: Any) -> bool:

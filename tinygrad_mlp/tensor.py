@@ -36,35 +36,62 @@ class Function:
     returns dL/d(input) for each input (a Tensor, or None where not needed).
     ``backward`` is written with Tensor ops, so with ``create_graph=True`` its
     result has a graph too.
+
+    Fast path: an op whose backward uses only operations that numpy arrays
+    share with Tensors (``*``, ``@``, ``.sum``, ``.reshape``, ``.mT`` ...) sets
+    ``array_backward``. Unless ``create_graph`` is on, the engine then runs its
+    backward on plain ndarrays: the same rule, with no graph bookkeeping.
     """
 
     name: ClassVar[str] = "function"
     #: set by ops whose backward reads their own output (sigmoid, exp, ...)
     saves_output: ClassVar[bool] = False
+    #: set by ops whose backward also works on plain ndarrays (see above)
+    array_backward: ClassVar[bool] = False
+    _on_arrays: bool = False
 
     parents: tuple[Function | Tensor | None, ...]
     needs_input_grad: tuple[bool, ...]
-    released: bool
     scope: tuple[Any, ...]
-    hooks: list[Hook]
-    retained: weakref.ref[Tensor] | None
-    _saved: tuple[Tensor, ...]
-    _saved_versions: tuple[int, ...]
-    _output: Array | None
+    # Class-level defaults, so recording a node sets only what differs.
+    released: bool = False
+    hooks: Sequence[Hook] = ()
+    retained: weakref.ref[Tensor] | None = None
+    _saved: tuple[Tensor, ...] = ()
+    _saved_versions: tuple[int, ...] = ()
+    _output: Array | None = None
+    out_shape: tuple[int, ...]
+    out_dtype: np.dtype[Any]
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
         """Compute the output array (implemented by each op)."""
         raise NotImplementedError
 
-    def backward(self, grad: Tensor) -> Tensor | tuple[Tensor | None, ...] | None:
+    def backward(self, grad: Any) -> Any:
         """Return dL/d(input) for each input given ``grad`` = dL/d(output)."""
         raise NotImplementedError
+
+    def vjp(self, grad: Any, create_graph: bool) -> tuple[Any, ...]:
+        """Run ``backward``: on Tensors when ``create_graph``, else on ndarrays.
+
+        ``grad`` and the results are Tensors when ``create_graph`` is on and
+        ndarrays otherwise; an op without ``array_backward`` sees Tensors
+        either way.
+        """
+        self._on_arrays = self.array_backward and not create_graph
+        if create_graph or self._on_arrays:
+            result = self.backward(grad)
+        else:
+            result = self.backward(Tensor._make(grad, None))
+        grads = result if isinstance(result, tuple) else (result,)
+        if create_graph or self._on_arrays:
+            return grads
+        return tuple(None if g is None else g.data for g in grads)
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
         """Run the op forward and, if any input requires grad, record it."""
         fn = cls.__new__(cls)
-        fn._saved = ()
         try:
             data = fn.forward(*inputs, **params)
         except ValueError as error:
@@ -73,18 +100,24 @@ class Function:
             raise _named_error(cls.name, inputs, error) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # numpy turns 0-d results into scalars
-        if not (autograd._grad_enabled and any(t.requires_grad for t in inputs)):
+        if not autograd._grad_enabled:
             return Tensor._make(data, None)
-        fn.needs_input_grad = tuple(t.requires_grad for t in inputs)
-        fn.parents = tuple(
+        for t in inputs:
+            if t.requires_grad:
+                break
+        else:
+            return Tensor._make(data, None)
+        # An edge to the node that made each input; to the input itself for a
+        # leaf that requires grad; None for a constant.
+        fn.needs_input_grad = tuple([t.requires_grad for t in inputs])
+        fn.parents = tuple([
             t.grad_fn if t.grad_fn is not None else (t if t.requires_grad else None)
             for t in inputs
-        )
-        fn.released = False
+        ])
         fn.scope = autograd._scope
-        fn.hooks = []
-        fn.retained = None
-        fn._output = data if cls.saves_output else None
+        if cls.saves_output:
+            fn._output = data
+        fn.out_shape, fn.out_dtype = data.shape, data.dtype  # for graph drawings
         return Tensor._make(data, fn)
 
     # -- what forward saves for backward -------------------------------------
@@ -92,11 +125,14 @@ class Function:
     def save_for_backward(self, *tensors: Tensor) -> None:
         """Keep input tensors for backward, noting their versions."""
         self._saved = tensors
-        self._saved_versions = tuple(t._version for t in tensors)
+        self._saved_versions = tuple([t._version for t in tensors])
 
     @property
-    def saved_tensors(self) -> tuple[Tensor, ...]:
-        """The tensors forward saved; raises if one was changed in place since."""
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """The tensors forward saved (their arrays on the fast path).
+
+        Raises if one was changed in place since forward saved it.
+        """
         for position, (tensor, version) in enumerate(zip(self._saved, self._saved_versions)):
             if tensor._version != version:
                 raise RuntimeError(
@@ -105,12 +141,14 @@ class Function:
                     f"{tensor._version}); its gradient would be wrong. Make the change out of "
                     "place, or outside the graph."
                 )
+        if self._on_arrays:
+            return tuple(t.data for t in self._saved)
         return self._saved
 
-    def output(self) -> Tensor:
-        """This node's output, as a tensor whose grad_fn is this node."""
+    def output(self) -> Any:
+        """This node's output: a tensor whose grad_fn is this node (its array on the fast path)."""
         assert self._output is not None, f"{self.name} does not save its output"
-        return Tensor._make(self._output, self)
+        return self._output if self._on_arrays else Tensor._make(self._output, self)
 
     def release(self) -> None:
         """Free the saved arrays; the graph's structure stays for drawing."""
@@ -120,17 +158,20 @@ class Function:
 
     # -- hooks on the output tensor -------------------------------------------
 
-    def hand_grad_to_output(self, grad: Tensor, create_graph: bool) -> Tensor:
+    def hand_grad_to_output(self, grad: Any, create_graph: bool) -> Any:
         """Apply the output tensor's hooks to ``grad`` and keep it if it retains grad."""
+        if not self.hooks and self.retained is None:
+            return grad
+        as_tensor = grad if create_graph else Tensor._make(grad, None)
         for hook in self.hooks:
-            replaced = hook(grad)
+            replaced = hook(as_tensor)
             if replaced is not None:
-                grad = replaced
+                as_tensor = replaced
         if self.retained is not None:
             tensor = self.retained()
             if tensor is not None:
-                tensor.grad = grad if create_graph else grad.detach()
-        return grad
+                tensor.grad = as_tensor if create_graph else as_tensor.detach()
+        return as_tensor if create_graph else as_tensor.data
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
@@ -405,6 +446,8 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("register_hook: this tensor does not require grad")
         if self.grad_fn is not None:
+            if not isinstance(self.grad_fn.hooks, list):
+                self.grad_fn.hooks = []  # replaces the shared empty default
             hooks = self.grad_fn.hooks
         else:
             if self._hooks is None:
@@ -429,10 +472,16 @@ class Tensor:
                 data = data.astype(self.dtype)
             if not data.flags.writeable:  # a broadcast view: give the leaf its own array
                 data = data.copy()
-            grad = Tensor._make(data, None)
-        self.grad = grad if self.grad is None else self.grad + grad
-        if not create_graph:
-            self.grad = self.grad.detach()
+            if self.grad is not None:
+                data = self.grad.data + data
+            self.grad = Tensor._make(data, None)
+        else:
+            self.grad = grad if self.grad is None else self.grad + grad
+
+    def draw(self, **options: Any) -> Any:
+        """Draw the graph that made this tensor: ``tm.viz.draw_graph(self, **options)``."""
+        from tinygrad_mlp import viz
+        return viz.draw_graph(self, **options)
 
     # -- operators ---------------------------------------------------------------
 
@@ -511,7 +560,7 @@ class Tensor:
     # -- elementwise functions -------------------------------------------------------
 
     def exp(self) -> Tensor:
-        """E ** self, elementwise."""
+        """e ** self, elementwise."""
         return ops.Exp.apply(self)
 
     def log(self) -> Tensor:
@@ -561,7 +610,7 @@ class Tensor:
         return ops.Softmax.apply(self, axis=_axis("softmax", axis, self.ndim))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        """X - logsumexp(x) along ``axis``."""
+        """x - logsumexp(x) along ``axis``."""
         return ops.LogSoftmax.apply(self, axis=_axis("log_softmax", axis, self.ndim))
 
     # -- shape -------------------------------------------------------------------------

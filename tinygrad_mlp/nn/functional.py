@@ -11,6 +11,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from tinygrad_mlp import ops
 from tinygrad_mlp.tensor import Tensor
 
 Reduction = Literal["mean", "sum", "none"]
@@ -18,12 +19,17 @@ Reduction = Literal["mean", "sum", "none"]
 # log(p) is clamped here, as PyTorch does, so a saturated prediction gives a
 # large finite loss instead of infinity.
 _LOG_FLOOR = -100.0
+# p is first raised to this, so log never sees 0 (no warning, and no 0/0 in
+# log's backward, which would turn every gradient of the network into NaN). It
+# is below e^-100 ≈ 3.7e-44, so the loss is unchanged, yet above 0 in float32.
+_P_FLOOR = 1e-44
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """X @ weightᵀ + bias, with weight shaped (out_features, in_features)."""
-    out = x @ weight.T
-    return out if bias is None else out + bias
+    """x @ weightᵀ + bias, with weight shaped (out_features, in_features)."""
+    if bias is None:
+        return ops.Linear.apply(x, weight)
+    return ops.Linear.apply(x, weight, bias)
 
 
 def sigmoid(x: Tensor) -> Tensor:
@@ -47,7 +53,7 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
 
 
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
-    """X - log Σ eˣ along ``dim``."""
+    """x - log Σ eˣ along ``dim``."""
     return x.log_softmax(dim)
 
 
@@ -79,6 +85,9 @@ def mse_loss(
     """(input - target)², averaged over all elements by default."""
     y = _target(target, "mse_loss")
     _same_shape(input, y, "mse_loss")
+    if reduction in ("mean", "sum"):
+        scale = 1.0 / max(input.size, 1) if reduction == "mean" else 1.0
+        return ops.SquaredError.apply(input, y, scale=scale)
     diff = input - y
     return _reduce(diff * diff, reduction, "mse_loss")
 
@@ -94,13 +103,10 @@ def quadratic_cost(
     """
     y = _target(target, "quadratic_cost")
     _same_shape(output, y, "quadratic_cost")
-    diff = output - y
-    total = (diff * diff).sum() * 0.5
-    if reduction == "sum":
-        return total
-    if reduction == "mean":
-        return total / (output.shape[0] if output.ndim > 1 else 1)
-    raise ValueError(f"quadratic_cost: reduction must be 'mean' or 'sum', got {reduction!r}")
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"quadratic_cost: reduction must be 'mean' or 'sum', got {reduction!r}")
+    examples = output.shape[0] if reduction == "mean" and output.ndim > 1 else 1
+    return ops.SquaredError.apply(output, y, scale=0.5 / examples)
 
 
 def binary_cross_entropy(
@@ -111,8 +117,8 @@ def binary_cross_entropy(
     _same_shape(input, y, "binary_cross_entropy")
     if input.size and (input.data.min() < 0 or input.data.max() > 1):
         raise ValueError("binary_cross_entropy: input must be probabilities in [0, 1]")
-    log_p = input.log().clamp(min=_LOG_FLOOR)
-    log_not_p = (1.0 - input).log().clamp(min=_LOG_FLOOR)
+    log_p = input.clamp(min=_P_FLOOR).log().clamp(min=_LOG_FLOOR)
+    log_not_p = (1.0 - input).clamp(min=_P_FLOOR).log().clamp(min=_LOG_FLOOR)
     return _reduce(-(y * log_p + (1.0 - y) * log_not_p), reduction, "binary_cross_entropy")
 
 

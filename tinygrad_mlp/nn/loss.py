@@ -39,6 +39,8 @@ class QuadraticCost(Module):
 
     def __init__(self, reduction: Literal["mean", "sum"] = "mean") -> None:
         super().__init__()
+        if reduction not in ("mean", "sum"):
+            raise ValueError(f"QuadraticCost: reduction must be 'mean' or 'sum', got {reduction!r}")
         self.reduction: Literal["mean", "sum"] = reduction
 
     def forward(self, output: Tensor, target: Tensor | ArrayLike) -> Tensor:

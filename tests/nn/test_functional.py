@@ -1,0 +1,358 @@
+"""nn.functional: linear, activations and losses against hand-written numpy formulas."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_mlp as tm
+from tests.strategies import arrays, leaf, logits_and_classes, probabilities, shapes
+from tinygrad_mlp import nn
+from tinygrad_mlp.nn import functional as F
+
+REDUCTIONS = ["mean", "sum", "none"]
+CLOSE = {"rtol": 1e-12, "atol": 1e-12}
+
+
+def reduce(losses: np.ndarray, reduction: str) -> np.ndarray:
+    if reduction == "mean":
+        return np.asarray(losses.mean())
+    if reduction == "sum":
+        return np.asarray(losses.sum())
+    return losses
+
+
+def numpy_log_softmax(x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def one_hot(labels: np.ndarray, classes: int) -> np.ndarray:
+    return np.eye(classes)[labels]
+
+
+# -- linear and activations ----------------------------------------------------------------
+
+
+def test_linear_without_bias_is_x_times_w_transposed() -> None:
+    x, w = np.arange(6.0).reshape(2, 3), np.arange(12.0).reshape(4, 3)
+    np.testing.assert_array_equal(F.linear(tm.tensor(x), tm.tensor(w)).data, x @ w.T)
+    b = np.array([1.0, -1.0, 2.0, 0.5])
+    np.testing.assert_array_equal(F.linear(tm.tensor(x), tm.tensor(w), tm.tensor(b)).data,
+                                  x @ w.T + b)
+
+
+@given(data=st.data())
+def test_functional_activations_equal_the_modules_and_numpy(data: st.DataObject) -> None:
+    x = data.draw(arrays(data.draw(shapes(min_dims=1)), -5.0, 5.0))
+    t = tm.tensor(x)
+    pairs: list[tuple[tm.Tensor, tm.Tensor, np.ndarray]] = [
+        (F.sigmoid(t), nn.Sigmoid()(t), 1 / (1 + np.exp(-x))),
+        (F.tanh(t), nn.Tanh()(t), np.tanh(x)),
+        (F.relu(t), nn.ReLU()(t), np.maximum(x, 0)),
+        (F.softmax(t), nn.Softmax()(t), np.exp(x) / np.exp(x).sum(-1, keepdims=True)),
+        (F.log_softmax(t, dim=0), nn.LogSoftmax(dim=0)(t),
+         x - np.log(np.exp(x).sum(0, keepdims=True))),
+    ]
+    for functional, module, expected in pairs:
+        np.testing.assert_array_equal(functional.data, module.data)
+        np.testing.assert_allclose(functional.data, expected, rtol=1e-10, atol=1e-12)
+
+
+# -- mse_loss -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_mse_loss_is_the_squared_error_reduced_as_asked(
+    reduction: str, data: st.DataObject
+) -> None:
+    shape = data.draw(shapes())
+    x, y = data.draw(arrays(shape)), data.draw(arrays(shape))
+    loss = F.mse_loss(tm.tensor(x), y, reduction=reduction)
+    np.testing.assert_allclose(loss.data, reduce((x - y) ** 2, reduction), **CLOSE)
+
+
+def test_mse_loss_default_is_the_mean_over_every_element() -> None:
+    loss = F.mse_loss(tm.tensor([[1.0, 2.0], [3.0, 4.0]]), [[1.0, 0.0], [0.0, 0.0]])
+    assert loss.item() == pytest.approx((0 + 4 + 9 + 16) / 4)
+
+
+# -- quadratic_cost -------------------------------------------------------------------------
+
+
+@given(data=st.data())
+def test_quadratic_cost_mean_is_one_over_2n_sum_of_squared_norms(data: st.DataObject) -> None:
+    n, width = data.draw(st.integers(1, 5)), data.draw(st.integers(1, 4))
+    a, y = data.draw(arrays((n, width))), data.draw(arrays((n, width)))
+    expected = sum(np.linalg.norm(y[i] - a[i]) ** 2 for i in range(n)) / (2 * n)
+    np.testing.assert_allclose(F.quadratic_cost(tm.tensor(a), y).data, expected, **CLOSE)
+    np.testing.assert_allclose(F.quadratic_cost(tm.tensor(a), y, reduction="mean").data,
+                               expected, **CLOSE)
+
+
+@given(data=st.data())
+def test_quadratic_cost_sum_is_half_the_sum_of_squares(data: st.DataObject) -> None:
+    shape = data.draw(shapes())
+    a, y = data.draw(arrays(shape)), data.draw(arrays(shape))
+    np.testing.assert_allclose(F.quadratic_cost(tm.tensor(a), y, reduction="sum").data,
+                               0.5 * ((y - a) ** 2).sum(), **CLOSE)
+
+
+def test_quadratic_cost_of_a_single_example_vector_divides_by_one() -> None:
+    a, y = np.array([0.5, 0.25]), np.array([1.0, 0.0])
+    expected = 0.5 * (0.25 + 0.0625)
+    assert F.quadratic_cost(tm.tensor(a), y).item() == pytest.approx(expected)
+    assert F.quadratic_cost(tm.tensor(a), y, reduction="sum").item() == pytest.approx(expected)
+
+
+def test_quadratic_cost_mean_is_mse_times_width_over_two() -> None:
+    rng = np.random.default_rng(0)
+    a, y = rng.standard_normal((6, 3)), rng.standard_normal((6, 3))
+    np.testing.assert_allclose(F.quadratic_cost(tm.tensor(a), y).data,
+                               F.mse_loss(tm.tensor(a), y).data * 3 / 2, **CLOSE)
+
+
+def test_quadratic_cost_rejects_reduction_none() -> None:
+    with pytest.raises(ValueError, match="quadratic_cost: reduction must be 'mean' or 'sum'"):
+        F.quadratic_cost(tm.tensor([1.0]), [0.0], reduction="none")
+
+
+# -- binary_cross_entropy -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_binary_cross_entropy_matches_the_formula(reduction: str, data: st.DataObject) -> None:
+    shape = data.draw(shapes())
+    p = data.draw(probabilities(shape, margin=1e-6))
+    y = data.draw(arrays(shape, 0.0, 1.0))  # soft targets are allowed
+    expected = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    loss = F.binary_cross_entropy(tm.tensor(p), y, reduction=reduction)
+    np.testing.assert_allclose(loss.data, reduce(expected, reduction), rtol=1e-10, atol=1e-12)
+
+
+def test_binary_cross_entropy_clamps_log_at_minus_100_so_saturation_is_finite() -> None:
+    p = tm.tensor([0.0, 1.0, 0.0, 1.0, 1e-50], requires_grad=True)
+    y = np.array([1.0, 0.0, 0.0, 1.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        losses = F.binary_cross_entropy(p, y, reduction="none")
+        losses.sum().backward()
+    np.testing.assert_array_equal(losses.data, [100.0, 100.0, 0.0, 0.0, 100.0])
+    assert p.grad is not None and np.isfinite(p.grad.data).all()
+
+
+def test_binary_cross_entropy_of_a_saturated_sigmoid_keeps_the_network_gradients_finite() -> None:
+    layer = nn.Linear(1, 1)
+    layer.load_state_dict({"weight": [[100.0]], "bias": [0.0]})
+    p = layer(tm.tensor([[1.0], [-1.0]])).sigmoid()  # exactly 1.0 and ~3.7e-44 in float64
+    assert p.data[0, 0] == 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        F.binary_cross_entropy(p, [[0.0], [1.0]]).backward()
+    assert all(np.isfinite(q.grad.data).all() for q in layer.parameters())
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, -1e-12])
+def test_binary_cross_entropy_rejects_inputs_outside_zero_one(bad: float) -> None:
+    with pytest.raises(ValueError, match=r"binary_cross_entropy: input must be probabilities"):
+        F.binary_cross_entropy(tm.tensor([0.5, bad]), [1.0, 0.0])
+
+
+def test_binary_cross_entropy_works_in_float32() -> None:
+    p = tm.tensor(np.array([0.0, 0.25, 1.0], dtype=np.float32), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.binary_cross_entropy(p, np.array([1.0, 1.0, 0.0], dtype=np.float32), "sum")
+        loss.backward()
+    assert loss.item() == pytest.approx(200 - np.log(0.25), rel=1e-6)
+    assert p.grad is not None and np.isfinite(p.grad.data).all()
+
+
+# -- cross_entropy --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(case=logits_and_classes())
+def test_cross_entropy_with_class_indices_is_minus_log_softmax_of_the_true_class(
+    reduction: str, case: tuple[np.ndarray, np.ndarray]
+) -> None:
+    logits, labels = case
+    expected = -numpy_log_softmax(logits)[np.arange(len(labels)), labels]
+    loss = F.cross_entropy(tm.tensor(logits), labels, reduction=reduction)
+    assert loss.shape == (() if reduction != "none" else (len(labels),))
+    np.testing.assert_allclose(loss.data, reduce(expected, reduction), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(case=logits_and_classes())
+def test_cross_entropy_with_one_hot_targets_equals_class_indices(
+    reduction: str, case: tuple[np.ndarray, np.ndarray]
+) -> None:
+    logits, labels = case
+    with_indices = F.cross_entropy(tm.tensor(logits), labels, reduction)
+    with_one_hot = F.cross_entropy(
+        tm.tensor(logits), one_hot(labels, logits.shape[1]), reduction
+    )
+    np.testing.assert_allclose(with_one_hot.data, with_indices.data, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(case=logits_and_classes(), data=st.data())
+def test_cross_entropy_with_probability_targets_is_minus_sum_of_p_log_softmax(
+    reduction: str, case: tuple[np.ndarray, np.ndarray], data: st.DataObject
+) -> None:
+    logits, _ = case
+    weights = data.draw(arrays(logits.shape, 0.1, 1.0))
+    targets = weights / weights.sum(axis=1, keepdims=True)
+    expected = -(targets * numpy_log_softmax(logits)).sum(axis=1)
+    loss = F.cross_entropy(tm.tensor(logits), targets, reduction)
+    np.testing.assert_allclose(loss.data, reduce(expected, reduction), rtol=1e-10, atol=1e-12)
+
+
+def test_cross_entropy_is_stable_and_warning_free_for_logits_near_1e3() -> None:
+    logits = tm.tensor([[1000.0, -1000.0, 0.0], [1e3, 1e3, -1e3]], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.cross_entropy(logits, [1, 0], reduction="none")
+        loss.sum().backward()
+        one_hot_loss = F.cross_entropy(logits, [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]], "none")
+    np.testing.assert_allclose(loss.data, [2000.0, np.log(2.0)])
+    np.testing.assert_allclose(one_hot_loss.data, loss.data)
+    assert logits.grad is not None
+    np.testing.assert_allclose(logits.grad.data, [[1.0, -1.0, 0.0], [-0.5, 0.5, 0.0]], atol=1e-12)
+
+
+@pytest.mark.parametrize("label", [3, 7, -1])
+def test_cross_entropy_out_of_range_class_raises_index_error_naming_it(label: int) -> None:
+    with pytest.raises(IndexError, match=rf"target class {label} is out of range for 3 classes"):
+        F.cross_entropy(tm.tensor(np.zeros((2, 3))), np.array([0, label]))
+
+
+@pytest.mark.parametrize("target", [np.array([[0], [1]]), np.array([0, 1, 2]), np.array(1)])
+def test_cross_entropy_class_index_target_of_the_wrong_shape_raises(target: np.ndarray) -> None:
+    with pytest.raises(ValueError, match=r"class-index target must have shape \(2,\)"):
+        F.cross_entropy(tm.tensor(np.zeros((2, 3))), target)
+
+
+def test_cross_entropy_probability_target_of_the_wrong_shape_raises_naming_both() -> None:
+    message = r"target shape \(2, 2\) differs from input shape \(2, 3\)"
+    with pytest.raises(ValueError, match=message):
+        F.cross_entropy(tm.tensor(np.zeros((2, 3))), np.full((2, 2), 0.5))
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3, 4), ()])
+def test_cross_entropy_needs_two_dimensional_logits(shape: tuple[int, ...]) -> None:
+    with pytest.raises(ValueError, match=r"cross_entropy: input must be logits shaped \(N, C\)"):
+        F.cross_entropy(tm.tensor(np.zeros(shape)), np.zeros(shape[:1], dtype=np.int64))
+
+
+# -- shared behaviour of the losses ---------------------------------------------------------
+
+ELEMENTWISE_LOSSES: dict[str, Callable[..., tm.Tensor]] = {
+    "mse_loss": F.mse_loss,
+    "quadratic_cost": F.quadratic_cost,
+    "binary_cross_entropy": F.binary_cross_entropy,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ELEMENTWISE_LOSSES))
+def test_losses_reject_a_target_of_another_shape_naming_both(name: str) -> None:
+    with pytest.raises(ValueError, match=rf"{name}: target shape \(3,\) differs from input "
+                                         r"shape \(3, 1\)"):
+        ELEMENTWISE_LOSSES[name](tm.tensor(np.full((3, 1), 0.5)), np.zeros(3))
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "binary_cross_entropy", "cross_entropy"])
+@pytest.mark.parametrize("reduction", ["avg", "Mean", "", None])
+def test_losses_reject_unknown_reduction_strings_naming_them(name: str, reduction: Any) -> None:
+    loss = getattr(F, name)
+    target: Any = np.array([0, 1]) if name == "cross_entropy" else np.full((2, 2), 0.5)
+    with pytest.raises(ValueError, match=rf"{name}: reduction must be 'mean', 'sum' or 'none', "
+                                         rf"got {reduction!r}"):
+        loss(tm.tensor(np.full((2, 2), 0.5)), target, reduction=reduction)
+
+
+@pytest.mark.parametrize("reduction", ["avg", "none", None])
+def test_quadratic_cost_rejects_unknown_reduction_strings_naming_them(reduction: Any) -> None:
+    with pytest.raises(ValueError, match=rf"got {reduction!r}"):
+        F.quadratic_cost(tm.tensor(np.zeros((2, 2))), np.zeros((2, 2)), reduction=reduction)
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "quadratic_cost", "binary_cross_entropy",
+                                  "cross_entropy"])
+def test_a_target_that_requires_grad_is_treated_as_a_constant(name: str) -> None:
+    x = leaf(np.full((2, 3), 0.4))
+    target = leaf(np.full((2, 3), 0.2))
+    getattr(F, name)(x, target).backward()
+    assert x.grad is not None
+    assert target.grad is None
+
+
+# -- gradients ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_mse_loss_gradients_pass_gradcheck(reduction: str, data: st.DataObject) -> None:
+    shape = data.draw(shapes())
+    x, y = leaf(data.draw(arrays(shape))), data.draw(arrays(shape))
+    assert tm.gradcheck(lambda x: F.mse_loss(x, y, reduction), [x])
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@given(data=st.data())
+def test_quadratic_cost_gradients_pass_gradcheck(reduction: str, data: st.DataObject) -> None:
+    shape = data.draw(shapes())
+    a, y = leaf(data.draw(arrays(shape))), data.draw(arrays(shape))
+    assert tm.gradcheck(lambda a: F.quadratic_cost(a, y, reduction), [a])
+
+
+def test_quadratic_cost_gradient_is_a_minus_y_over_n() -> None:
+    a = leaf(np.array([[0.5, 0.2], [0.1, 0.9], [0.3, 0.3]]))
+    y = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    F.quadratic_cost(a, y).backward()
+    assert a.grad is not None
+    np.testing.assert_allclose(a.grad.data, (a.data - y) / 3)  # Nielsen's ∇ₐC, averaged
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_binary_cross_entropy_gradients_pass_gradcheck(
+    reduction: str, data: st.DataObject
+) -> None:
+    shape = data.draw(shapes())
+    p, y = leaf(data.draw(probabilities(shape))), data.draw(arrays(shape, 0.0, 1.0))
+    assert tm.gradcheck(
+        lambda p: F.binary_cross_entropy(p, y, reduction), [p]
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(case=logits_and_classes(), use_one_hot=st.booleans())
+def test_cross_entropy_gradients_pass_gradcheck(
+    reduction: str, case: tuple[np.ndarray, np.ndarray], use_one_hot: bool
+) -> None:
+    logits, labels = case
+    target = one_hot(labels, logits.shape[1]) if use_one_hot else labels
+    x = leaf(logits)
+    assert tm.gradcheck(lambda x: F.cross_entropy(x, target, reduction), [x])
+
+
+@given(case=logits_and_classes())
+def test_cross_entropy_gradient_is_softmax_minus_one_hot_over_n(
+    case: tuple[np.ndarray, np.ndarray],
+) -> None:
+    logits, labels = case
+    x = leaf(logits)
+    F.cross_entropy(x, labels).backward()
+    expected = (np.exp(numpy_log_softmax(logits)) - one_hot(labels, logits.shape[1])) / len(labels)
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-10, atol=1e-12)

@@ -1,0 +1,392 @@
+"""Linear, Sequential and the activation modules."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_mlp as tm
+from tests.strategies import arrays, leaf, shapes
+from tinygrad_mlp import nn
+from tinygrad_mlp.nn import functional as F
+
+
+@pytest.fixture
+def float32_default() -> Iterator[None]:
+    tm.set_default_dtype(tm.float32)
+    try:
+        yield
+    finally:
+        tm.set_default_dtype(tm.float64)
+
+
+# -- Linear: construction ---------------------------------------------------------------
+
+
+def test_linear_weight_is_out_by_in_and_bias_is_out() -> None:
+    layer = nn.Linear(5, 3)
+    assert layer.weight.shape == (3, 5)
+    assert layer.bias is not None and layer.bias.shape == (3,)
+    assert isinstance(layer.weight, nn.Parameter) and isinstance(layer.bias, nn.Parameter)
+    assert (layer.in_features, layer.out_features) == (5, 3)
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+
+
+def test_linear_without_bias_has_only_a_weight() -> None:
+    layer = nn.Linear(5, 3, bias=False)
+    assert layer.bias is None
+    assert [name for name, _ in layer.named_parameters()] == ["weight"]
+    x = np.ones((2, 5))
+    np.testing.assert_allclose(layer(tm.tensor(x)).data, x @ layer.weight.data.T)
+
+
+def test_linear_parameters_take_the_default_dtype_or_the_one_given() -> None:
+    assert nn.Linear(2, 2).weight.dtype == tm.get_default_dtype() == np.float64
+    layer = nn.Linear(2, 2, dtype=tm.float32)
+    assert layer.weight.dtype == np.float32 and layer.bias is not None
+    assert layer.bias.dtype == np.float32
+    assert layer(tm.tensor(np.ones((1, 2), dtype=np.float32))).dtype == np.float32
+
+
+def test_linear_follows_set_default_dtype_float32(float32_default: None) -> None:
+    layer = nn.Linear(3, 2)
+    assert layer.weight.dtype == np.float32
+    assert layer.bias is not None and layer.bias.dtype == np.float32
+
+
+@pytest.mark.parametrize("size", [0, -1, 2.5, True, "3", None])
+@pytest.mark.parametrize("argument", ["in_features", "out_features"])
+def test_linear_rejects_sizes_that_are_not_positive_ints(size: Any, argument: str) -> None:
+    sizes = {"in_features": 2, "out_features": 2, argument: size}
+    with pytest.raises(ValueError, match=rf"Linear: {argument} must be a positive int"):
+        nn.Linear(sizes["in_features"], sizes["out_features"])
+
+
+def test_linear_accepts_numpy_integer_sizes() -> None:
+    layer = nn.Linear(np.int64(3), np.int32(2))
+    assert layer.weight.shape == (2, 3)
+    assert type(layer.in_features) is int
+
+
+def test_linear_rejects_an_unknown_init_and_lists_the_choices() -> None:
+    with pytest.raises(ValueError, match=r"unknown init 'zeros'.*kaiming_normal"):
+        nn.Linear(2, 2, init="zeros")
+
+
+# -- Linear: initialisation -------------------------------------------------------------
+
+IN, OUT = 400, 1000  # 400 000 weights: sample stds are within ~0.5% of the true ones
+
+# init -> (weight std, weight bound or None, bias std, bias bound or None); std 0 = zeros
+UNIFORM_PYTORCH = 1 / math.sqrt(IN)
+EXPECTED: dict[str, tuple[float, float | None, float, float | None]] = {
+    "pytorch": (UNIFORM_PYTORCH / math.sqrt(3), UNIFORM_PYTORCH,
+                UNIFORM_PYTORCH / math.sqrt(3), UNIFORM_PYTORCH),
+    "normal": (1.0, None, 1.0, None),
+    "nielsen": (1 / math.sqrt(IN), None, 1.0, None),
+    "xavier_uniform": (math.sqrt(2 / (IN + OUT)), math.sqrt(6 / (IN + OUT)), 0.0, None),
+    "xavier_normal": (math.sqrt(2 / (IN + OUT)), None, 0.0, None),
+    "kaiming_uniform": (math.sqrt(2 / IN), math.sqrt(6 / IN), 0.0, None),
+    "kaiming_normal": (math.sqrt(2 / IN), None, 0.0, None),
+}
+
+
+def test_every_init_option_has_expected_statistics_in_this_file() -> None:
+    assert set(EXPECTED) == set(nn.INITS)
+
+
+def assert_distribution(values: np.ndarray, std: float, bound: float | None, rel: float) -> None:
+    if std == 0.0:
+        assert not values.any()
+        return
+    assert abs(values.mean()) < 5 * std / math.sqrt(values.size)
+    assert values.std() == pytest.approx(std, rel=rel)
+    if bound is not None:  # uniform: inside the bound, and reaching close to it
+        assert np.abs(values).max() <= bound
+        assert np.abs(values).max() > 0.99 * bound
+
+
+@pytest.mark.parametrize("init", sorted(EXPECTED))
+def test_linear_init_draws_weights_and_biases_from_the_documented_distribution(init: str) -> None:
+    layer = nn.Linear(IN, OUT, init=init, generator=np.random.default_rng(0))
+    w_std, w_bound, b_std, b_bound = EXPECTED[init]
+    assert layer.init == init
+    assert_distribution(layer.weight.data, w_std, w_bound, rel=0.01)
+    assert layer.bias is not None
+    assert_distribution(layer.bias.data, b_std, b_bound, rel=0.1)  # only OUT biases
+
+
+def test_default_init_is_pytorchs_uniform_within_one_over_root_in_features() -> None:
+    layer = nn.Linear(9, 50)
+    assert layer.init == "pytorch"
+    assert layer.bias is not None
+    assert np.abs(layer.weight.data).max() <= 1 / 3
+    assert np.abs(layer.bias.data).max() <= 1 / 3
+
+
+@pytest.mark.parametrize("init", sorted(EXPECTED))
+def test_linear_init_works_without_bias_and_in_float32(init: str) -> None:
+    layer = nn.Linear(20, 30, bias=False, init=init, dtype=tm.float32,
+                      generator=np.random.default_rng(0))
+    assert layer.weight.dtype == np.float32
+    assert np.isfinite(layer.weight.data).all() and layer.weight.data.std() > 0
+
+
+@pytest.mark.parametrize("init", sorted(EXPECTED))
+def test_linear_init_is_reproducible_with_a_seeded_generator(init: str) -> None:
+    a = nn.Linear(4, 3, init=init, generator=np.random.default_rng(7))
+    b = nn.Linear(4, 3, init=init, generator=np.random.default_rng(7))
+    c = nn.Linear(4, 3, init=init, generator=np.random.default_rng(8))
+    for name, value in a.state_dict().items():
+        np.testing.assert_array_equal(value, b.state_dict()[name])
+    assert not np.array_equal(a.weight.data, c.weight.data)
+
+
+def test_manual_seed_makes_whole_models_reproducible() -> None:
+    def build() -> nn.Sequential:
+        return nn.Sequential(nn.Linear(4, 3), nn.Sigmoid(), nn.Linear(3, 3, init="normal"))
+
+    tm.manual_seed(123)
+    first = build().state_dict()
+    tm.manual_seed(123)
+    second = build().state_dict()
+    tm.manual_seed(124)
+    third = build().state_dict()
+    assert list(first) == list(second)
+    for name in first:
+        np.testing.assert_array_equal(first[name], second[name])
+    assert not np.array_equal(first["0.weight"], third["0.weight"])
+
+
+# -- Linear: forward and gradients -------------------------------------------------------
+
+
+@given(
+    sizes=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    batch=shapes(min_dims=0, max_dims=2),
+    bias=st.booleans(),
+    data=st.data(),
+)
+def test_linear_forward_equals_x_times_w_transposed_plus_b_in_numpy(
+    sizes: tuple[int, int], batch: tuple[int, ...], bias: bool, data: st.DataObject
+) -> None:
+    n_in, n_out = sizes
+    layer = nn.Linear(n_in, n_out, bias=bias, generator=np.random.default_rng(0))
+    x = data.draw(arrays((*batch, n_in)))
+    expected = x @ layer.weight.data.T + (layer.bias.data if layer.bias is not None else 0.0)
+    out = layer(tm.tensor(x))
+    assert out.shape == (*batch, n_out)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(F.linear(tm.tensor(x), layer.weight, layer.bias).data, expected,
+                               rtol=1e-12, atol=1e-12)
+
+
+@given(sizes=st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)),
+       bias=st.booleans())
+def test_linear_gradients_pass_gradcheck_for_parameters_and_input(
+    sizes: tuple[int, int, int], bias: bool
+) -> None:
+    rows, n_in, n_out = sizes
+    layer = nn.Linear(n_in, n_out, bias=bias, generator=np.random.default_rng(1))
+    x = leaf(np.random.default_rng(2).standard_normal((rows, n_in)))
+    assert tm.gradcheck(lambda: (layer(x) ** 2).sum(), layer)
+    assert tm.gradcheck(lambda x: layer(x).tanh(), [x])
+
+
+def test_linear_gradients_are_the_textbook_formulas() -> None:
+    layer = nn.Linear(3, 2, generator=np.random.default_rng(0))
+    x = np.random.default_rng(1).standard_normal((4, 3))
+    g = np.random.default_rng(2).standard_normal((4, 2))
+    layer(tm.tensor(x)).backward(g)
+    assert layer.bias is not None and layer.bias.grad is not None
+    assert layer.weight.grad is not None
+    np.testing.assert_allclose(layer.weight.grad.data, g.T @ x)  # dL/dW = gᵀ x
+    np.testing.assert_allclose(layer.bias.grad.data, g.sum(axis=0))  # dL/db = Σ g
+
+
+@pytest.mark.parametrize("shape", [(2, 5), (5,), (2, 3, 2)])
+def test_linear_wrong_input_width_raises_naming_the_layer_and_the_shape(
+    shape: tuple[int, ...],
+) -> None:
+    layer = nn.Linear(4, 3)
+    with pytest.raises(ValueError) as info:
+        layer(tm.tensor(np.ones(shape)))
+    message = str(info.value)
+    assert "Linear(in_features=4, out_features=3, bias=True)" in message
+    assert str(shape) in message and "4 features" in message
+
+
+def test_linear_rejects_a_zero_dimensional_input() -> None:
+    with pytest.raises(ValueError, match=r"shape \(\)"):
+        nn.Linear(1, 1)(tm.tensor(1.0))
+
+
+def test_linear_repr_is_pytorchs() -> None:
+    assert repr(nn.Linear(4, 3)) == "Linear(in_features=4, out_features=3, bias=True)"
+    assert repr(nn.Linear(1, 2, bias=False)) == "Linear(in_features=1, out_features=2, bias=False)"
+
+
+# -- Sequential --------------------------------------------------------------------------
+
+
+class Record(nn.Module):
+    """Appends its tag to a shared log and passes x through."""
+
+    def __init__(self, tag: str, log: list[str]) -> None:
+        super().__init__()
+        self.tag, self.log = tag, log
+
+    def forward(self, x: Any) -> Any:
+        self.log.append(self.tag)
+        return x
+
+
+def test_sequential_applies_its_modules_in_order() -> None:
+    log: list[str] = []
+    model = nn.Sequential(Record("a", log), Record("b", log), Record("c", log))
+    assert model("x") == "x"
+    assert log == ["a", "b", "c"]
+
+
+def test_sequential_output_equals_composing_its_layers_by_hand() -> None:
+    g = np.random.default_rng(0)
+    first, second = nn.Linear(3, 4, generator=g), nn.Linear(4, 2, generator=g)
+    model = nn.Sequential(first, nn.ReLU(), second)
+    x = tm.tensor(g.standard_normal((5, 3)))
+    np.testing.assert_array_equal(model(x).data, second(first(x).relu()).data)
+
+
+def test_an_empty_sequential_is_the_identity() -> None:
+    x = tm.tensor([1.0, 2.0])
+    assert nn.Sequential()(x) is x
+    assert len(nn.Sequential()) == 0
+
+
+def test_sequential_indexing_by_int_and_negative_int_returns_the_modules() -> None:
+    layers = [nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1)]
+    model = nn.Sequential(*layers)
+    assert [model[i] for i in range(3)] == layers
+    assert model[-1] is layers[2] and model[-3] is layers[0]
+    assert model[np.int64(1)] is layers[1]
+
+
+def test_sequential_slice_returns_a_sequential_of_the_same_module_objects() -> None:
+    layers = [nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1), nn.Sigmoid()]
+    model = nn.Sequential(*layers)
+    head = model[:2]
+    assert isinstance(head, nn.Sequential)
+    assert list(head) == layers[:2]
+    assert list(model[1::2]) == [layers[1], layers[3]]
+    assert list(model[::-1]) == layers[::-1]
+    assert [name for name, _ in model[2:].named_parameters()] == ["0.weight", "0.bias"]
+    assert model[2:][0].weight is layers[2].weight  # shares parameters, not copies
+
+
+@pytest.mark.parametrize("index", [3, -4, 100])
+def test_sequential_out_of_range_index_raises_index_error_naming_it(index: int) -> None:
+    model = nn.Sequential(nn.Tanh(), nn.Tanh(), nn.Tanh())
+    with pytest.raises(IndexError, match=rf"index {index} is out of range for 3 modules"):
+        model[index]
+
+
+def test_sequential_len_and_iteration_follow_the_modules() -> None:
+    layers = [nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2)]
+    model = nn.Sequential(*layers)
+    assert len(model) == 3
+    assert list(iter(model)) == layers
+    assert [m for m in model] == layers
+
+
+def test_sequential_append_adds_the_next_numbered_child_and_returns_self() -> None:
+    model = nn.Sequential(nn.Linear(2, 3))
+    last = nn.Linear(3, 1)
+    assert model.append(nn.Tanh()).append(last) is model
+    assert len(model) == 3 and model[2] is last
+    assert [name for name, _ in model.named_children()] == ["0", "1", "2"]
+    assert "2.weight" in model.state_dict()
+    assert model(tm.tensor(np.ones((4, 2)))).shape == (4, 1)
+
+
+@pytest.mark.parametrize("bad", [lambda x: x, 3, tm.tensor([1.0]), nn.Linear])
+def test_sequential_rejects_non_modules_naming_their_type(bad: Any) -> None:
+    with pytest.raises(TypeError, match=rf"{type(bad).__name__} is not a Module"):
+        nn.Sequential(nn.Tanh(), bad)
+    with pytest.raises(TypeError, match="is not a Module"):
+        nn.Sequential().append(bad)
+
+
+# -- activations -------------------------------------------------------------------------
+
+
+def numpy_softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+ELEMENTWISE: dict[str, tuple[Callable[[], nn.Module], Callable[[np.ndarray], np.ndarray]]] = {
+    "Sigmoid": (nn.Sigmoid, lambda x: 1.0 / (1.0 + np.exp(-x))),
+    "Tanh": (nn.Tanh, np.tanh),
+    "ReLU": (nn.ReLU, lambda x: np.maximum(x, 0.0)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ELEMENTWISE))
+@given(data=st.data())
+def test_elementwise_activations_match_numpy(name: str, data: st.DataObject) -> None:
+    make, formula = ELEMENTWISE[name]
+    x = data.draw(arrays(data.draw(shapes()), -10.0, 10.0))
+    out = make()(tm.tensor(x))
+    assert out.shape == x.shape
+    np.testing.assert_allclose(out.data, formula(x), rtol=1e-12, atol=1e-15)
+
+
+@given(data=st.data())
+def test_softmax_rows_are_positive_sum_to_one_and_match_numpy(data: st.DataObject) -> None:
+    x = data.draw(arrays(data.draw(shapes(min_dims=1)), -20.0, 20.0))
+    probabilities = nn.Softmax()(tm.tensor(x)).data
+    assert (probabilities > 0).all()
+    np.testing.assert_allclose(probabilities.sum(axis=-1), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(probabilities, numpy_softmax(x, -1), rtol=1e-10, atol=1e-15)
+
+
+@given(data=st.data())
+def test_softmax_and_log_softmax_work_along_the_given_dim(data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=2))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    x = data.draw(arrays(shape, -5.0, 5.0))
+    probabilities = nn.Softmax(dim=dim)(tm.tensor(x)).data
+    np.testing.assert_allclose(probabilities.sum(axis=dim), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(probabilities, numpy_softmax(x, dim), rtol=1e-10)
+    np.testing.assert_allclose(nn.LogSoftmax(dim=dim)(tm.tensor(x)).data,
+                               np.log(numpy_softmax(x, dim)), rtol=1e-10, atol=1e-12)
+
+
+def test_softmax_modules_are_stable_for_huge_logits_and_repr_their_dim() -> None:
+    x = tm.tensor([[1000.0, 0.0, -1000.0]])
+    np.testing.assert_allclose(nn.Softmax(dim=1)(x).data, [[1.0, 0.0, 0.0]])
+    np.testing.assert_allclose(nn.LogSoftmax(dim=1)(x).data, [[0.0, -1000.0, -2000.0]])
+    assert repr(nn.Softmax(dim=1)) == "Softmax(dim=1)"
+    assert repr(nn.LogSoftmax()) == "LogSoftmax(dim=-1)"
+    assert repr(nn.ReLU()) == "ReLU()"
+
+
+@pytest.mark.parametrize("make", [nn.Sigmoid, nn.Tanh, nn.Softmax, nn.LogSoftmax])
+def test_activation_gradients_pass_gradcheck(make: Callable[[], nn.Module]) -> None:
+    x = leaf(np.random.default_rng(0).standard_normal((3, 4)))
+    assert tm.gradcheck(make(), [x])
+
+
+def test_relu_gradient_passes_gradcheck_away_from_the_kink() -> None:
+    x = leaf(np.array([[-1.5, -0.2, 0.3, 2.0]]))
+    assert tm.gradcheck(nn.ReLU(), [x])
+
+
+def test_activation_modules_have_no_parameters() -> None:
+    for make in (nn.Sigmoid, nn.Tanh, nn.ReLU, nn.Softmax, nn.LogSoftmax):
+        assert list(make().parameters()) == []

@@ -1,0 +1,160 @@
+"""Loss modules: each equals its function in nn.functional; PyTorch agrees where installed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_mlp as tm
+from tests.strategies import arrays, logits_and_classes, probabilities, shapes
+from tinygrad_mlp import nn
+from tinygrad_mlp.nn import functional as F
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+# module class -> (its function, reductions it accepts, input and target for a draw)
+Case = Callable[[st.DataObject], tuple[np.ndarray, Any]]
+
+
+def regression(data: st.DataObject) -> tuple[np.ndarray, Any]:
+    shape = data.draw(shapes())
+    return data.draw(arrays(shape)), data.draw(arrays(shape))
+
+
+def binary(data: st.DataObject) -> tuple[np.ndarray, Any]:
+    shape = data.draw(shapes())
+    return data.draw(probabilities(shape)), data.draw(arrays(shape, 0.0, 1.0))
+
+
+def classification(data: st.DataObject) -> tuple[np.ndarray, Any]:
+    logits, labels = data.draw(logits_and_classes())
+    if data.draw(st.booleans()):
+        return logits, np.eye(logits.shape[1])[labels]
+    return logits, labels
+
+
+LOSSES: dict[str, tuple[type[nn.Module], Callable[..., tm.Tensor], list[str], Case]] = {
+    "MSELoss": (nn.MSELoss, F.mse_loss, REDUCTIONS, regression),
+    "QuadraticCost": (nn.QuadraticCost, F.quadratic_cost, ["mean", "sum"], regression),
+    "BCELoss": (nn.BCELoss, F.binary_cross_entropy, REDUCTIONS, binary),
+    "CrossEntropyLoss": (nn.CrossEntropyLoss, F.cross_entropy, REDUCTIONS, classification),
+}
+REDUCTION_CASES = [(name, r) for name, (_, _, reductions, _) in LOSSES.items() for r in reductions]
+
+
+@pytest.mark.parametrize(("name", "reduction"), REDUCTION_CASES)
+@given(data=st.data())
+def test_loss_modules_equal_the_functional_versions(
+    name: str, reduction: str, data: st.DataObject
+) -> None:
+    module_class, function, _, draw_case = LOSSES[name]
+    x, target = draw_case(data)
+    criterion = module_class(reduction=reduction)
+    np.testing.assert_array_equal(criterion(tm.tensor(x), target).data,
+                                  function(tm.tensor(x), target, reduction).data)
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_loss_modules_default_to_the_mean(name: str) -> None:
+    module_class, function, _, _ = LOSSES[name]
+    criterion = module_class()
+    assert criterion.reduction == "mean"
+    x = np.array([[0.2, 0.7], [0.9, 0.4]])
+    target: Any = np.array([1, 0]) if name == "CrossEntropyLoss" else np.array([[0.0, 1.0],
+                                                                                [1.0, 0.5]])
+    np.testing.assert_array_equal(criterion(tm.tensor(x), target).data,
+                                  function(tm.tensor(x), target, "mean").data)
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("reduction", ["avg", "MEAN", "", None])
+def test_loss_modules_reject_a_bad_reduction_when_constructed(name: str, reduction: Any) -> None:
+    module_class = LOSSES[name][0]
+    with pytest.raises(ValueError, match=rf"{name}: reduction must be .*got {reduction!r}"):
+        module_class(reduction=reduction)
+
+
+def test_quadratic_cost_module_rejects_reduction_none_when_constructed() -> None:
+    with pytest.raises(ValueError, match="QuadraticCost: reduction must be 'mean' or 'sum'"):
+        nn.QuadraticCost(reduction="none")
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_loss_modules_have_no_parameters_and_show_their_reduction(name: str) -> None:
+    criterion = LOSSES[name][0](reduction="sum")
+    assert list(criterion.parameters()) == []
+    assert repr(criterion) == f"{name}(reduction='sum')"
+
+
+def test_a_model_trained_with_a_loss_module_gets_the_gradients_of_the_functional_loss() -> None:
+    g = np.random.default_rng(0)
+    model = nn.Sequential(nn.Linear(3, 4, generator=g), nn.Tanh(), nn.Linear(4, 2, generator=g))
+    x, labels = tm.tensor(g.standard_normal((5, 3))), np.array([0, 1, 1, 0, 1])
+    nn.CrossEntropyLoss()(model(x), labels).backward()
+    by_module = [p.grad.data.copy() for p in model.parameters()]
+    model.zero_grad()
+    F.cross_entropy(model(x), labels).backward()
+    for p, expected in zip(model.parameters(), by_module):
+        np.testing.assert_array_equal(p.grad.data, expected)
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_loss_module_gradients_pass_gradcheck(name: str) -> None:
+    module_class, _, _, _ = LOSSES[name]
+    g = np.random.default_rng(1)
+    model = nn.Sequential(nn.Linear(3, 2, generator=g), nn.Sigmoid())
+    x = tm.tensor(g.standard_normal((4, 3)))
+    target: Any = np.array([0, 1, 1, 0]) if name == "CrossEntropyLoss" else g.random((4, 2))
+    criterion = module_class()
+    assert tm.gradcheck(lambda: criterion(model(x), target), model)
+
+
+# -- against PyTorch -------------------------------------------------------------------------
+
+
+def torch_losses(torch: ModuleType) -> dict[str, Callable[..., Any]]:
+    tf = torch.nn.functional
+    return {
+        "MSELoss": lambda x, y, r: tf.mse_loss(x, y, reduction=r),
+        "QuadraticCost": lambda x, y, r: (
+            0.5 * tf.mse_loss(x, y, reduction="sum") / (x.shape[0] if x.ndim > 1 else 1)
+            if r == "mean" else 0.5 * tf.mse_loss(x, y, reduction="sum")
+        ),
+        "BCELoss": lambda x, y, r: tf.binary_cross_entropy(x, y, reduction=r),
+        "CrossEntropyLoss": lambda x, y, r: tf.cross_entropy(x, y, reduction=r),
+    }
+
+
+@pytest.mark.parametrize(("name", "reduction"), REDUCTION_CASES)
+@given(data=st.data())
+def test_losses_and_their_gradients_equal_pytorchs(
+    torch: ModuleType, name: str, reduction: str, data: st.DataObject
+) -> None:
+    module_class, _, _, draw_case = LOSSES[name]
+    x, target = draw_case(data)
+    ours_input = tm.tensor(x, requires_grad=True)
+    ours = module_class(reduction=reduction)(ours_input, target)
+    theirs_input = torch.tensor(x, requires_grad=True)
+    theirs = torch_losses(torch)[name](theirs_input, torch.tensor(target), reduction)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    seed = np.random.default_rng(0).standard_normal(ours.shape)
+    ours.backward(seed)
+    theirs.backward(torch.tensor(seed))
+    assert ours_input.grad is not None
+    np.testing.assert_allclose(ours_input.grad.data, theirs_input.grad.numpy(),
+                               rtol=1e-9, atol=1e-12)
+
+
+def test_binary_cross_entropy_saturation_equals_pytorchs(torch: ModuleType) -> None:
+    p, y = np.array([0.0, 1.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0, 1.0])
+    ours = F.binary_cross_entropy(tm.tensor(p), y, reduction="none")
+    theirs = torch.nn.functional.binary_cross_entropy(
+        torch.tensor(p), torch.tensor(y), reduction="none"
+    )
+    np.testing.assert_array_equal(ours.data, theirs.numpy())

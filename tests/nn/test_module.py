@@ -1,0 +1,558 @@
+"""Module and Parameter: registration, the module tree, training helpers, state, repr, scopes."""
+
+from __future__ import annotations
+
+import itertools
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_mlp as tm
+from tests.strategies import layer_widths
+from tinygrad_mlp import autograd, nn
+from tinygrad_mlp.nn import functional as F
+
+
+def mlp(seed: int = 0) -> nn.Sequential:
+    """The article's shape of network: Linear(4, 3), Sigmoid(), Linear(3, 3)."""
+    g = np.random.default_rng(seed)
+    return nn.Sequential(nn.Linear(4, 3, generator=g), nn.Sigmoid(), nn.Linear(3, 3, generator=g))
+
+
+def deep_mlp(widths: list[int], seed: int = 0) -> nn.Sequential:
+    g = np.random.default_rng(seed)
+    layers: list[nn.Module] = []
+    for n_in, n_out in itertools.pairwise(widths):
+        layers += [nn.Linear(n_in, n_out, generator=g), nn.Tanh()]
+    return nn.Sequential(*layers[:-1])
+
+
+def snapshot(model: nn.Module) -> dict[str, np.ndarray]:
+    return {name: p.data.copy() for name, p in model.named_parameters()}
+
+
+def assert_bit_identical(model: nn.Module, before: dict[str, np.ndarray]) -> None:
+    after = dict(model.named_parameters())
+    assert list(after) == list(before)
+    for name, value in before.items():
+        assert after[name].data.tobytes() == value.tobytes(), f"{name} was changed"
+
+
+class Affine(nn.Module):
+    """A hand-written module: y = a * x + b, with one sub-module."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.a = nn.Parameter(np.array([2.0]))
+        self.b = nn.Parameter(np.array([1.0]))
+        self.activation = nn.Tanh()
+
+    def forward(self, x: tm.Tensor) -> tm.Tensor:
+        return self.activation(self.a * x + self.b)
+
+
+# -- Parameter ---------------------------------------------------------------------
+
+
+def test_parameter_is_a_tensor_that_requires_grad_by_default() -> None:
+    p = nn.Parameter(np.zeros(3))
+    assert isinstance(p, tm.Tensor)
+    assert p.requires_grad and p.is_leaf
+    assert not nn.Parameter(np.zeros(3), requires_grad=False).requires_grad
+
+
+def test_parameter_repr_says_parameter_containing() -> None:
+    assert repr(nn.Parameter(np.array([1.0, 2.0]))).startswith("Parameter containing:\ntensor(")
+
+
+# -- registration by attribute assignment --------------------------------------------
+
+
+def test_assigned_parameters_and_submodules_are_registered_in_assignment_order() -> None:
+    m = Affine()
+    assert list(m._parameters) == ["a", "b"]
+    assert list(m._modules) == ["activation"]
+    assert [name for name, _ in m.named_parameters()] == ["a", "b"]
+    assert list(m.children()) == [m.activation]
+
+
+def test_plain_tensors_and_other_values_are_not_registered() -> None:
+    m = nn.Module()
+    m.buffer = tm.tensor([1.0, 2.0], requires_grad=True)
+    m.size = 3
+    assert list(m.parameters()) == []
+    assert list(m.children()) == []
+    assert m.size == 3
+
+
+def test_reassigning_a_parameter_attribute_to_a_non_parameter_unregisters_it() -> None:
+    layer = nn.Linear(3, 2)
+    layer.bias = None
+    assert [name for name, _ in layer.named_parameters()] == ["weight"]
+    layer.weight = tm.tensor(np.ones((2, 3)), requires_grad=True)  # a Tensor, not a Parameter
+    assert list(layer.parameters()) == []
+    assert layer.state_dict() == {}
+
+
+def test_reassigning_a_submodule_attribute_to_a_non_module_unregisters_it() -> None:
+    m = Affine()
+    m.activation = None
+    assert list(m.children()) == []
+    assert [name for name, _ in m.named_modules()] == [""]
+
+
+def test_replacing_a_parameter_with_another_parameter_registers_the_new_one() -> None:
+    layer = nn.Linear(3, 2)
+    new = nn.Parameter(np.zeros((2, 3)))
+    layer.weight = new
+    assert dict(layer.named_parameters())["weight"] is new
+
+
+def test_deleting_an_attribute_unregisters_it() -> None:
+    m = Affine()
+    del m.b
+    del m.activation
+    assert [name for name, _ in m.named_parameters()] == ["a"]
+    assert list(m.children()) == []
+    assert not hasattr(m, "b")
+
+
+def test_a_parameter_assigned_to_an_attribute_of_another_kind_is_moved_not_duplicated() -> None:
+    m = nn.Module()
+    m.x = nn.Linear(2, 2)
+    m.x = nn.Parameter(np.zeros(2))
+    assert list(m.children()) == []
+    assert [name for name, _ in m.named_parameters()] == ["x"]
+
+
+def test_assigning_an_attribute_before_super_init_raises_and_names_the_class() -> None:
+    class Forgetful(nn.Module):
+        def __init__(self) -> None:
+            self.weight = nn.Parameter(np.zeros(2))
+
+    with pytest.raises(AttributeError, match=r"Forgetful.*super\(\).__init__\(\)"):
+        Forgetful()
+
+
+def test_shared_parameter_is_counted_once_under_its_first_name() -> None:
+    first, second = nn.Linear(3, 3), nn.Linear(3, 3)
+    second.weight = first.weight  # tied weights
+    model = nn.Sequential(first, second)
+    names = [name for name, _ in model.named_parameters()]
+    assert names == ["0.weight", "0.bias", "1.bias"]
+    assert len(list(model.parameters())) == 3
+
+
+def test_shared_submodule_is_walked_once() -> None:
+    layer = nn.Linear(2, 2)
+    model = nn.Sequential(layer, nn.Tanh(), layer)
+    assert [name for name, _ in model.named_parameters()] == ["0.weight", "0.bias"]
+    assert [name for name, _ in model.named_modules()] == ["", "0", "1"]
+    assert len(list(model.children())) == 3  # children are the direct entries, repeats kept
+
+
+def test_the_same_parameter_under_two_attributes_is_counted_once() -> None:
+    m = nn.Module()
+    m.p = nn.Parameter(np.zeros(2))
+    m.q = m.p
+    assert [name for name, _ in m.named_parameters()] == ["p"]
+
+
+# -- walking the tree -----------------------------------------------------------------
+
+
+def test_named_parameters_use_dotted_paths_through_nested_sequentials() -> None:
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.Linear(3, 4), nn.ReLU()),
+                          nn.Linear(4, 1, bias=False))
+    assert [name for name, _ in model.named_parameters()] == [
+        "0.weight", "0.bias", "1.0.weight", "1.0.bias", "2.weight",
+    ]
+    assert [p.shape for _, p in model.named_parameters()] == [(3, 2), (3,), (4, 3), (4,), (1, 4)]
+
+
+def test_named_parameters_prefix_and_recurse_false() -> None:
+    m = Affine()
+    m.inner = nn.Linear(1, 1)
+    assert [n for n, _ in m.named_parameters(prefix="net")] == [
+        "net.a", "net.b", "net.inner.weight", "net.inner.bias",
+    ]
+    assert [n for n, _ in m.named_parameters(recurse=False)] == ["a", "b"]
+    assert list(m.parameters(recurse=False)) == [m.a, m.b]
+
+
+def test_parameters_yields_the_parameter_objects_themselves() -> None:
+    model = mlp()
+    assert list(model.parameters()) == [p for _, p in model.named_parameters()]
+    assert model.parameters().__next__() is model[0].weight
+
+
+def test_children_are_direct_submodules_only() -> None:
+    inner = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    model = nn.Sequential(nn.Linear(2, 2), inner)
+    assert list(model.children()) == [model[0], inner]
+    assert [name for name, _ in model.named_children()] == ["0", "1"]
+
+
+def test_named_modules_walks_the_tree_in_preorder_with_self_first_as_empty_name() -> None:
+    inner = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    model = nn.Sequential(nn.Linear(2, 2), inner, nn.Sigmoid())
+    named = list(model.named_modules())
+    assert [name for name, _ in named] == ["", "0", "1", "1.0", "1.1", "2"]
+    assert [m for _, m in named] == [model, model[0], inner, inner[0], inner[1], model[2]]
+    assert list(model.modules()) == [m for _, m in named]
+
+
+# -- training helpers ---------------------------------------------------------------
+
+
+def backpropagate(model: nn.Module) -> None:
+    x = tm.tensor(np.ones((2, 4)))
+    model(x).sum().backward()
+
+
+def test_zero_grad_sets_every_gradient_to_none_by_default() -> None:
+    model = mlp()
+    backpropagate(model)
+    assert all(p.grad is not None for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_zero_grad_without_set_to_none_gives_zeros_of_each_shape_and_dtype() -> None:
+    model = nn.Sequential(nn.Linear(4, 3, dtype=tm.float32), nn.Linear(3, 2))
+    backpropagate(model)
+    model.zero_grad(set_to_none=False)
+    for p in model.parameters():
+        assert p.grad is not None
+        assert p.grad.shape == p.shape and p.grad.dtype == p.dtype
+        assert not p.grad.data.any()
+
+
+def test_zero_grad_without_set_to_none_leaves_missing_gradients_none() -> None:
+    model = mlp()
+    model.zero_grad(set_to_none=False)
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_gradients_after_zero_grad_are_those_of_the_new_backward_only() -> None:
+    model = mlp()
+    backpropagate(model)
+    first = [p.grad.data.copy() for p in model.parameters()]
+    backpropagate(model)
+    doubled = [p.grad.data.copy() for p in model.parameters()]
+    np.testing.assert_allclose(doubled[0], 2 * first[0])
+    model.zero_grad(set_to_none=False)
+    backpropagate(model)
+    for p, g in zip(model.parameters(), first):
+        np.testing.assert_allclose(p.grad.data, g)
+
+
+def test_train_and_eval_propagate_to_every_submodule_and_return_self() -> None:
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.Tanh(), nn.Linear(2, 1)))
+    assert all(m.training for m in model.modules())
+    assert model.eval() is model
+    assert not any(m.training for m in model.modules())
+    assert model.train() is model
+    assert all(m.training for m in model.modules())
+    model.train(False)
+    assert not any(m.training for m in model.modules())
+
+
+def test_forward_not_defined_raises_naming_the_class() -> None:
+    class Empty(nn.Module):
+        pass
+
+    with pytest.raises(NotImplementedError, match="Empty"):
+        Empty()(tm.tensor([1.0]))
+
+
+# -- repr -----------------------------------------------------------------------------
+
+
+def test_repr_is_exactly_what_pytorch_prints() -> None:
+    # print(torch.nn.Sequential(nn.Linear(4, 3), nn.Sigmoid(), nn.Linear(3, 3)))
+    expected = (
+        "Sequential(\n"
+        "  (0): Linear(in_features=4, out_features=3, bias=True)\n"
+        "  (1): Sigmoid()\n"
+        "  (2): Linear(in_features=3, out_features=3, bias=True)\n"
+        ")"
+    )
+    assert repr(mlp()) == expected
+
+
+def test_repr_of_nested_modules_indents_like_pytorch() -> None:
+    model = nn.Sequential(nn.Linear(2, 2, bias=False), nn.Sequential(nn.Tanh(), nn.Softmax(dim=1)))
+    expected = (
+        "Sequential(\n"
+        "  (0): Linear(in_features=2, out_features=2, bias=False)\n"
+        "  (1): Sequential(\n"
+        "    (0): Tanh()\n"
+        "    (1): Softmax(dim=1)\n"
+        "  )\n"
+        ")"
+    )
+    assert repr(model) == expected
+    assert repr(nn.Sequential()) == "Sequential()"
+
+
+# -- state_dict / load_state_dict ---------------------------------------------------------
+
+
+def test_state_dict_maps_dotted_names_to_copies_of_the_values() -> None:
+    model = mlp()
+    state = model.state_dict()
+    assert list(state) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    for name, p in model.named_parameters():
+        assert isinstance(state[name], np.ndarray)
+        np.testing.assert_array_equal(state[name], p.data)
+        assert not np.shares_memory(state[name], p.data)
+
+
+def test_state_dict_is_a_snapshot_unaffected_by_later_changes_either_way() -> None:
+    model = mlp()
+    state = model.state_dict()
+    kept = {k: v.copy() for k, v in state.items()}
+    model[0].weight.data[...] = 7.0
+    np.testing.assert_array_equal(state["0.weight"], kept["0.weight"])
+    state["2.bias"][...] = -1.0
+    assert not (model[2].bias.data == -1.0).any()
+
+
+@given(widths=layer_widths(max_layers=4))
+def test_state_dict_round_trip_reproduces_the_outputs(widths: list[int]) -> None:
+    source, target = deep_mlp(widths, seed=1), deep_mlp(widths, seed=2)
+    x = tm.tensor(np.linspace(-1, 1, 3 * widths[0]).reshape(3, widths[0]))
+    result = target.load_state_dict(source.state_dict())
+    assert result == nn.IncompatibleKeys([], [])
+    np.testing.assert_array_equal(target(x).data, source(x).data)
+    for (_, a), (_, b) in zip(source.named_parameters(), target.named_parameters()):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_load_state_dict_accepts_tensors_arrays_and_nested_lists() -> None:
+    model = nn.Linear(2, 2)
+    model.load_state_dict({"weight": tm.tensor([[1.0, 2.0], [3.0, 4.0]]),
+                           "bias": np.array([5.0, 6.0])})
+    np.testing.assert_array_equal(model.weight.data, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(model.bias.data, [5, 6])
+    model.load_state_dict({"weight": [[0.0, 0.0], [0.0, 1.0]], "bias": [1, 2]})
+    np.testing.assert_array_equal(model.weight.data, [[0, 0], [0, 1]])
+    np.testing.assert_array_equal(model.bias.data, [1, 2])
+
+
+def test_load_state_dict_keeps_parameter_objects_arrays_and_dtypes() -> None:
+    model = nn.Sequential(nn.Linear(3, 2, dtype=tm.float32))
+    params = list(model.parameters())
+    arrays = [p.data for p in params]
+    model.load_state_dict(mlp_like_state(model, value=0.25))  # float64 values
+    assert list(model.parameters()) == params
+    assert all(a.dtype == p.dtype and p.data is a for a, p in zip(arrays, model.parameters()))
+    assert all(p.dtype == np.float32 for p in params)
+    assert all((p.data == 0.25).all() for p in params)
+
+
+def mlp_like_state(model: nn.Module, value: float) -> dict[str, np.ndarray]:
+    return {name: np.full(p.shape, value) for name, p in model.named_parameters()}
+
+
+def test_load_state_dict_is_seen_by_code_holding_the_parameters() -> None:
+    model = mlp()
+    held = list(model.parameters())  # what an optimizer keeps
+    model.load_state_dict(mlp_like_state(model, value=0.5))
+    assert all((p.data == 0.5).all() for p in held)
+
+
+def test_load_state_dict_marks_parameters_changed_so_old_graphs_refuse_backward() -> None:
+    model = nn.Linear(2, 1)
+    model.load_state_dict({"weight": [[1.0, 2.0]], "bias": [0.0]})
+    x = tm.tensor([[1.0, 1.0]], requires_grad=True)
+    out = model(x).sum()
+    model.load_state_dict({"weight": [[10.0, 20.0]], "bias": [0.0]})
+    with pytest.raises(RuntimeError, match="modified in place"):
+        out.backward()
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_load_state_dict_with_a_wrong_shape_raises_names_it_and_changes_nothing(
+    strict: bool,
+) -> None:
+    model = mlp()
+    before = snapshot(model)
+    state = {name: value + 1.0 for name, value in model.state_dict().items()}
+    state["2.weight"] = np.zeros((3, 4))
+    with pytest.raises(RuntimeError, match=r"2\.weight: shape \(3, 4\).*\(3, 3\)") as info:
+        model.load_state_dict(state, strict=strict)
+    assert "nothing was changed" in str(info.value)
+    assert_bit_identical(model, before)
+
+
+def test_load_state_dict_with_a_missing_key_raises_names_it_and_changes_nothing() -> None:
+    model = mlp()
+    before = snapshot(model)
+    state = {name: value + 1.0 for name, value in model.state_dict().items()}
+    del state["0.bias"]
+    with pytest.raises(RuntimeError, match=r"missing key '0\.bias'"):
+        model.load_state_dict(state)
+    assert_bit_identical(model, before)
+
+
+def test_load_state_dict_with_an_unexpected_key_raises_names_it_and_changes_nothing() -> None:
+    model = mlp()
+    before = snapshot(model)
+    state = {name: value + 1.0 for name, value in model.state_dict().items()}
+    state["1.weight"] = np.zeros(3)
+    with pytest.raises(RuntimeError, match=r"unexpected key '1\.weight'"):
+        model.load_state_dict(state)
+    assert_bit_identical(model, before)
+
+
+def test_load_state_dict_error_lists_every_problem_at_once() -> None:
+    model = mlp()
+    state = model.state_dict()
+    del state["0.weight"]
+    state["extra"] = np.zeros(1)
+    state["2.bias"] = np.zeros(5)
+    with pytest.raises(RuntimeError) as info:
+        model.load_state_dict(state)
+    message = str(info.value)
+    assert "'0.weight'" in message and "'extra'" in message and "2.bias" in message
+
+
+def test_load_state_dict_rejects_non_numeric_values_and_changes_nothing() -> None:
+    model = nn.Linear(2, 1)
+    before = snapshot(model)
+    with pytest.raises(RuntimeError, match="bias: dtype"):
+        model.load_state_dict({"weight": np.zeros((1, 2)), "bias": np.array(["x"])})
+    assert_bit_identical(model, before)
+
+
+def test_non_strict_load_returns_missing_and_unexpected_keys_and_loads_the_rest() -> None:
+    model = mlp()
+    kept = model[2].bias.data.copy()
+    state = {name: np.zeros_like(value) for name, value in model.state_dict().items()}
+    del state["2.bias"]
+    state["3.weight"] = np.ones(2)
+    result = model.load_state_dict(state, strict=False)
+    assert result.missing_keys == ["2.bias"]
+    assert result.unexpected_keys == ["3.weight"]
+    assert isinstance(result, nn.IncompatibleKeys)
+    for name in ("0.weight", "0.bias", "2.weight"):
+        assert not dict(model.named_parameters())[name].data.any()
+    np.testing.assert_array_equal(model[2].bias.data, kept)
+
+
+def test_state_dict_matches_pytorch_and_loads_into_pytorch_with_the_same_outputs(
+    torch: ModuleType,
+) -> None:
+    model = mlp()
+    reference = torch.nn.Sequential(
+        torch.nn.Linear(4, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 3)
+    ).double()
+    theirs = reference.state_dict()
+    ours = model.state_dict()
+    assert list(ours) == list(theirs)
+    assert [v.shape for v in ours.values()] == [tuple(v.shape) for v in theirs.values()]
+    reference.load_state_dict({k: torch.tensor(v) for k, v in ours.items()})
+    x = np.random.default_rng(3).standard_normal((5, 4))
+    expected = reference(torch.tensor(x)).detach().numpy()
+    np.testing.assert_allclose(model(tm.tensor(x)).data, expected, rtol=1e-12, atol=1e-12)
+    # and back: PyTorch's state dict loads into ours
+    model.load_state_dict({k: v.numpy() for k, v in reference.state_dict().items()})
+    np.testing.assert_allclose(model(tm.tensor(x)).data, expected, rtol=1e-12, atol=1e-12)
+
+
+# -- scopes ----------------------------------------------------------------------------
+
+
+def recorded_nodes(output: tm.Tensor) -> list[tm.Function]:
+    """Every op node of the graph behind ``output``."""
+    nodes: list[tm.Function] = []
+    seen: set[int] = set()
+    stack: list[Any] = [output.grad_fn]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, tm.Function) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        nodes.append(node)
+        stack.extend(node.parents)
+    return nodes
+
+
+def ops_by_scope(output: tm.Tensor) -> dict[tuple[int, ...], set[str]]:
+    grouped: dict[tuple[int, ...], set[str]] = {}
+    for node in recorded_nodes(output):
+        grouped.setdefault(tuple(id(m) for m in node.scope), set()).add(node.name)
+    return grouped
+
+
+def test_calling_a_module_records_it_in_the_scope_of_each_op_outermost_first() -> None:
+    inner = nn.Sequential(nn.Tanh(), nn.Linear(3, 1))
+    model = nn.Sequential(nn.Linear(2, 3), inner)
+    out = model(tm.tensor(np.ones((4, 2))))
+    assert out.grad_fn is not None
+    assert out.grad_fn.scope == (model, inner, inner[1])
+    assert all(isinstance(m, nn.Module) for m in out.grad_fn.scope)
+    grouped = ops_by_scope(out)
+    assert set(grouped) == {
+        (id(model), id(model[0])),
+        (id(model), id(inner), id(inner[0])),
+        (id(model), id(inner), id(inner[1])),
+    }
+    assert grouped[(id(model), id(inner), id(inner[0]))] == {"tanh"}
+    assert grouped[(id(model), id(model[0]))] == grouped[(id(model), id(inner), id(inner[1]))]
+
+
+def test_ops_outside_any_module_have_an_empty_scope_and_loss_modules_record_their_own() -> None:
+    model = nn.Linear(2, 1)
+    criterion = nn.MSELoss()
+    out = model(tm.tensor(np.ones((3, 2))))
+    doubled = out * 2.0
+    assert doubled.grad_fn is not None and doubled.grad_fn.scope == ()
+    loss = criterion(doubled, np.zeros((3, 1)))
+    assert loss.grad_fn is not None and loss.grad_fn.scope == (criterion,)
+
+
+def test_the_scope_is_restored_after_a_call_even_when_forward_raises() -> None:
+    model = nn.Sequential(nn.Linear(2, 3), nn.Linear(2, 1))
+    with pytest.raises(ValueError):
+        model(tm.tensor(np.ones((1, 2))))
+    assert autograd.current_scope() == ()
+
+
+def test_gradcheck_accepts_a_module_and_checks_every_parameter() -> None:
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2), nn.Sigmoid())
+    x = tm.tensor(np.random.default_rng(0).standard_normal((5, 3)))
+    y = np.random.default_rng(1).random((5, 2))
+    assert tm.gradcheck(lambda: F.mse_loss(model(x), y), model)
+
+
+def test_gradcheck_on_a_module_catches_a_wrong_backward() -> None:
+    class WrongSquare(tm.Function):
+        name = "wrong_square"
+
+        def forward(self, a: tm.Tensor) -> np.ndarray:
+            self.save_for_backward(a)
+            return np.asarray(a.data**2)
+
+        def backward(self, g: tm.Tensor) -> tm.Tensor:
+            (a,) = self.saved_tensors
+            return g * a  # should be 2 a
+
+    model = nn.Linear(2, 2)
+    x = tm.tensor(np.ones((1, 2)))
+    with pytest.raises(tm.GradcheckError, match=r"parameter '(weight|bias)'"):
+        tm.gradcheck(lambda: WrongSquare.apply(model(x)).sum(), model)
+
+
+@given(widths=layer_widths(max_layers=3), rows=st.integers(1, 3))
+def test_mlp_parameter_gradients_pass_gradcheck(widths: list[int], rows: int) -> None:
+    model = deep_mlp(widths)
+    x = tm.tensor(np.linspace(-1.0, 1.0, rows * widths[0]).reshape(rows, widths[0]))
+    target = np.full((rows, widths[-1]), 0.3)
+    assert tm.gradcheck(lambda: F.quadratic_cost(model(x), target), model)

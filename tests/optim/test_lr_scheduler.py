@@ -1,0 +1,227 @@
+"""StepLR, ExponentialLR and CosineAnnealingLR: PyTorch's learning rates, epoch by epoch."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_mlp as tm
+from tests.strategies import floats_between
+from tinygrad_mlp import optim
+from tinygrad_mlp.optim import SGD, Adam
+from tinygrad_mlp.optim.lr_scheduler import (
+    CosineAnnealingLR,
+    ExponentialLR,
+    LRScheduler,
+    StepLR,
+)
+
+
+def sgd(lr: float = 0.1, groups: int = 1) -> SGD:
+    weights = [tm.tensor([1.0], requires_grad=True) for _ in range(groups)]
+    return SGD([{"params": [w], "lr": lr * (i + 1)} for i, w in enumerate(weights)], lr=lr)
+
+
+def lrs_over(scheduler: LRScheduler, epochs: int) -> list[float]:
+    """The lr of the first group in epochs 0 .. epochs - 1."""
+    lrs = []
+    for _ in range(epochs):
+        lrs.append(scheduler.optimizer.param_groups[0]["lr"])
+        scheduler.step()
+    return lrs
+
+
+# -- the schedules ----------------------------------------------------------------------------
+
+
+def test_step_lr_multiplies_by_gamma_every_step_size_epochs() -> None:
+    scheduler = StepLR(sgd(0.1), step_size=3, gamma=0.5)
+    expected = [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025]
+    np.testing.assert_allclose(lrs_over(scheduler, 8), expected)
+
+
+def test_step_lr_default_gamma_is_a_tenth() -> None:
+    np.testing.assert_allclose(lrs_over(StepLR(sgd(1.0), step_size=1), 3), [1.0, 0.1, 0.01])
+
+
+def test_exponential_lr_multiplies_by_gamma_every_epoch() -> None:
+    lrs = lrs_over(ExponentialLR(sgd(1.0), gamma=0.5), 4)
+    np.testing.assert_allclose(lrs, [1.0, 0.5, 0.25, 0.125])
+
+
+def test_cosine_annealing_falls_from_base_lr_to_eta_min_along_half_a_cosine() -> None:
+    scheduler = CosineAnnealingLR(sgd(1.0), T_max=4)
+    quarter = (1 + math.cos(math.pi / 4)) / 2  # 0.8535...
+    np.testing.assert_allclose(lrs_over(scheduler, 5), [1.0, quarter, 0.5, 1 - quarter, 0.0],
+                               atol=1e-15)
+
+
+def test_cosine_annealing_ends_at_eta_min_and_climbs_back_after_t_max() -> None:
+    scheduler = CosineAnnealingLR(sgd(0.1), T_max=10, eta_min=0.01)
+    lrs = lrs_over(scheduler, 21)
+    assert lrs[10] == pytest.approx(0.01)
+    assert lrs[15] == pytest.approx(0.055)  # halfway back up
+    assert lrs[20] == pytest.approx(0.1)
+
+
+@given(step_size=st.integers(1, 10), gamma=floats_between(0.01, 1.0), epochs=st.integers(1, 40))
+def test_step_lr_matches_its_closed_form(step_size: int, gamma: float, epochs: int) -> None:
+    lrs = lrs_over(StepLR(sgd(0.3), step_size=step_size, gamma=gamma), epochs)
+    expected = [0.3 * gamma ** (epoch // step_size) for epoch in range(epochs)]
+    np.testing.assert_allclose(lrs, expected, rtol=1e-12)
+
+
+@given(t_max=st.integers(1, 50), eta_min=floats_between(0.0, 0.1), epochs=st.integers(1, 120))
+def test_cosine_annealing_stays_between_eta_min_and_the_base_lr(
+    t_max: int, eta_min: float, epochs: int
+) -> None:
+    lrs = np.array(lrs_over(CosineAnnealingLR(sgd(0.1), T_max=t_max, eta_min=eta_min), epochs))
+    assert np.all(lrs >= eta_min - 1e-15) and np.all(lrs <= 0.1 + 1e-15)
+
+
+# -- how a scheduler works with its optimizer ------------------------------------------------
+
+
+def test_construction_records_initial_lr_and_sets_the_epoch_zero_lr() -> None:
+    optimizer = sgd(0.2, groups=2)
+    scheduler = StepLR(optimizer, step_size=1, gamma=0.5)
+    assert [g["initial_lr"] for g in optimizer.param_groups] == [0.2, 0.4]
+    assert scheduler.base_lrs == [0.2, 0.4]
+    assert scheduler.last_epoch == 0
+    assert scheduler.get_last_lr() == [0.2, 0.4]
+
+
+def test_each_group_is_scaled_from_its_own_base_lr() -> None:
+    optimizer = sgd(0.2, groups=2)
+    scheduler = ExponentialLR(optimizer, gamma=0.5)
+    scheduler.step()
+    scheduler.step()
+    np.testing.assert_allclose(scheduler.get_last_lr(), [0.05, 0.1])
+    np.testing.assert_allclose([g["lr"] for g in optimizer.param_groups], [0.05, 0.1])
+
+
+def test_optimizer_steps_with_the_scheduled_lr() -> None:
+    w = tm.tensor([0.0], requires_grad=True)
+    optimizer = SGD([w], lr=1.0)
+    scheduler = StepLR(optimizer, step_size=2, gamma=0.1)
+    for _ in range(4):  # epochs with lr 1, 1, 0.1, 0.1
+        w.grad = tm.tensor([1.0])
+        optimizer.step()
+        scheduler.step()
+    np.testing.assert_allclose(w.data, [-2.2])
+
+
+def test_get_last_lr_returns_a_copy() -> None:
+    scheduler = ExponentialLR(sgd(0.1), gamma=0.5)
+    scheduler.get_last_lr().append(99.0)
+    assert scheduler.get_last_lr() == [0.1]
+
+
+def test_second_scheduler_keeps_the_first_ones_initial_lr() -> None:
+    optimizer = sgd(0.1)
+    first = ExponentialLR(optimizer, gamma=0.5)
+    first.step()
+    second = StepLR(optimizer, step_size=5)
+    assert second.base_lrs == [0.1]
+
+
+def test_resuming_from_a_saved_optimizer_and_scheduler_continues_the_schedule() -> None:
+    optimizer = sgd(1.0)
+    scheduler = CosineAnnealingLR(optimizer, T_max=10)
+    for _ in range(4):
+        scheduler.step()
+    resumed_optimizer = sgd(1.0)
+    resumed_optimizer.load_state_dict(optimizer.state_dict())
+    resumed = CosineAnnealingLR(resumed_optimizer, T_max=10, last_epoch=scheduler.last_epoch - 1)
+    assert resumed.get_last_lr() == scheduler.get_last_lr()
+    assert lrs_over(resumed, 6) == lrs_over(scheduler, 6)
+
+
+def test_scheduler_state_dict_round_trip_continues_the_schedule() -> None:
+    scheduler = StepLR(sgd(1.0), step_size=2, gamma=0.5)
+    for _ in range(3):
+        scheduler.step()
+    restored = StepLR(sgd(1.0), step_size=7, gamma=0.9)
+    restored.load_state_dict(scheduler.state_dict())
+    assert "optimizer" not in scheduler.state_dict()
+    restored.step()
+    scheduler.step()
+    assert restored.get_last_lr() == scheduler.get_last_lr() == [0.25]
+
+
+def test_schedulers_work_with_adam_too() -> None:
+    optimizer = Adam([tm.tensor([1.0], requires_grad=True)], lr=0.01)
+    scheduler = ExponentialLR(optimizer, gamma=0.9)
+    scheduler.step()
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.009)
+
+
+def test_schedulers_are_reachable_as_optim_lr_scheduler() -> None:
+    assert optim.lr_scheduler.StepLR is StepLR
+    assert optim.lr_scheduler.CosineAnnealingLR is CosineAnnealingLR
+
+
+# -- bad arguments ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda o: StepLR(o, step_size=0), ValueError,
+         "StepLR: step_size must be a positive int, got 0"),
+        (lambda o: StepLR(o, step_size=2.5), TypeError,
+         "StepLR: step_size must be a positive int, got 2.5"),
+        (lambda o: StepLR(o, step_size=1, gamma=0), ValueError,
+         "StepLR: gamma must be positive, got 0"),
+        (lambda o: ExponentialLR(o, gamma=-0.5), ValueError,
+         "ExponentialLR: gamma must be positive, got -0.5"),
+        (lambda o: CosineAnnealingLR(o, T_max=0), ValueError,
+         "CosineAnnealingLR: T_max must be a positive int, got 0"),
+        (lambda o: CosineAnnealingLR(o, T_max=10, eta_min=-1e-3), ValueError,
+         "CosineAnnealingLR: eta_min must be non-negative, got -0.001"),
+        (lambda o: StepLR(o, step_size=1, last_epoch=-2), ValueError,
+         "StepLR: last_epoch must be an int >= -1, got -2"),
+        (lambda o: StepLR(o, step_size=1, last_epoch=3), ValueError,
+         "StepLR: resuming at last_epoch=3 needs 'initial_lr' in every param group"),
+        (lambda o: StepLR(o.param_groups, step_size=1), TypeError,
+         "StepLR: optimizer must be an Optimizer, got list"),
+    ],
+)
+def test_bad_argument_raises_naming_the_class_argument_and_value(
+    make: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=f"^{message}"):
+        make(sgd())
+
+
+# -- against PyTorch ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (lambda o: StepLR(o, step_size=3, gamma=0.5), "StepLR(o, step_size=3, gamma=0.5)"),
+        (lambda o: ExponentialLR(o, gamma=0.8), "ExponentialLR(o, gamma=0.8)"),
+        (lambda o: CosineAnnealingLR(o, T_max=7, eta_min=0.001),
+         "CosineAnnealingLR(o, T_max=7, eta_min=0.001)"),
+    ],
+    ids=["step", "exponential", "cosine"],
+)
+def test_learning_rates_match_torch_optim_lr_scheduler(ours: Any, theirs: str) -> None:
+    torch = pytest.importorskip("torch")
+    torch_optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    torch_scheduler = eval(theirs, {"o": torch_optimizer, **vars(torch.optim.lr_scheduler)})
+    scheduler = ours(sgd(0.1))
+    ours_lrs, theirs_lrs = [], []
+    for _ in range(20):
+        torch_optimizer.step()
+        torch_scheduler.step()
+        scheduler.step()
+        ours_lrs.append(scheduler.get_last_lr()[0])
+        theirs_lrs.append(torch_scheduler.get_last_lr()[0])
+    np.testing.assert_allclose(ours_lrs, theirs_lrs, rtol=1e-10, atol=1e-15)

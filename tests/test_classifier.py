@@ -1,0 +1,88 @@
+"""MLPClassifier: the article's Train / Evaluate / Predict, and its recipes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_mlp import reference
+from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier
+from tinygrad_mlp.datasets import load_article_split
+
+
+def test_article_recipe_reproduces_96_1_percent_on_the_article_split() -> None:
+    split = load_article_split()
+    model = MLPClassifier(ARTICLE, seed=0).fit(split.x_train, split.y_train)
+    assert round(model.evaluate(split.x_test, split.y_test) * 51) == 49  # 96.1%
+
+
+def test_article_network_trains_exactly_like_the_hand_derived_reference() -> None:
+    split = load_article_split()
+    model = MLPClassifier(ARTICLE, seed=3, epochs=20)
+    weights = [model.model[i].weight.data.copy() for i in (0, 2)]  # type: ignore[union-attr]
+    biases = [model.model[i].bias.data.copy() for i in (0, 2)]  # type: ignore[union-attr]
+    model.fit(split.x_train, split.y_train)
+    onehot = np.eye(3)[split.y_train]
+    ref_w, ref_b = reference.train(weights, biases, split.x_train, onehot, epochs=20,
+                                   batch_size=32, lr=0.1)
+    for i, (w, b) in zip((0, 2), zip(ref_w, ref_b)):
+        np.testing.assert_allclose(model.model[i].weight.data, w, rtol=1e-10, atol=1e-12)  # type: ignore[union-attr]
+        np.testing.assert_allclose(model.model[i].bias.data, b, rtol=1e-10, atol=1e-12)  # type: ignore[union-attr]
+
+
+def test_recommended_recipe_learns_iris() -> None:
+    split = load_article_split()
+    model = MLPClassifier(RECOMMENDED, seed=0).fit(split.x_train, split.y_train)
+    assert model.evaluate(split.x_test, split.y_test) >= 0.9
+    assert model.history[-1] < model.history[0]
+
+
+def test_predict_proba_rows_are_distributions_and_agree_with_predict() -> None:
+    split = load_article_split()
+    for recipe in (ARTICLE, RECOMMENDED):
+        model = MLPClassifier(recipe, seed=1, epochs=5).fit(split.x_train, split.y_train)
+        proba = model.predict_proba(split.x_test)
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+        np.testing.assert_array_equal(proba.argmax(axis=1), model.predict(split.x_test))
+
+
+def test_same_seed_gives_the_same_model() -> None:
+    split = load_article_split()
+    a = MLPClassifier(RECOMMENDED, seed=5, epochs=3).fit(split.x_train, split.y_train)
+    b = MLPClassifier(RECOMMENDED, seed=5, epochs=3).fit(split.x_train, split.y_train)
+    for (name, pa), (_, pb) in zip(a.model.named_parameters(), b.model.named_parameters()):
+        np.testing.assert_array_equal(pa.data, pb.data, err_msg=name)
+
+
+def test_keyword_overrides_build_the_requested_network() -> None:
+    model = MLPClassifier(sizes=(4, 5, 6, 3), activation="relu", cost="cross_entropy")
+    assert [type(m).__name__ for m in model.model] == ["Linear", "ReLU", "Linear", "ReLU",
+                                                      "Linear"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"sizes": (4,)}, "sizes"),
+        ({"activation": "swish"}, "activation"),
+        ({"cost": "hinge"}, "cost"),
+        ({"epochs": 0}, "epochs"),
+        ({"lr": -1.0}, "lr"),
+        ({"init": "zeros"}, "init"),
+    ],
+)
+def test_bad_recipes_raise_naming_the_field(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        MLPClassifier(**options)
+
+
+def test_unknown_options_and_bad_data_raise() -> None:
+    with pytest.raises(TypeError, match="unknown options"):
+        MLPClassifier(learning_rate=0.1)
+    model = MLPClassifier(epochs=1)
+    with pytest.raises(ValueError, match=r"shaped \(rows, 4\)"):
+        model.fit(np.zeros((3, 5)), np.zeros(3, dtype=int))
+    with pytest.raises(ValueError, match="integer labels"):
+        model.fit(np.zeros((3, 4)), np.zeros(3))
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 3\)"):
+        model.fit(np.zeros((2, 4)), np.array([0, 3]))

@@ -1,0 +1,79 @@
+"""The tinygrad-mlp command line."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tinygrad_mlp.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_train_article_prints_accuracy_in_the_articles_form() -> None:
+    code, out, _ = run("train", "--article", "--quiet")
+    assert code == 0
+    assert "accuracy = 96.1%" in out
+    assert "setosa" in out and "<- predicted" in out
+
+
+def test_train_with_seeds_prints_a_distribution(tmp_path: Path) -> None:
+    code, out, _ = run("train", "--article", "--epochs", "50", "--seeds", "3")
+    assert code == 0 and "3 seeds" in out and "mean accuracy" in out
+
+
+def test_cross_validation_prints_mean_and_spread() -> None:
+    code, out, _ = run("train", "--cv", "3", "--epochs", "20")
+    assert code == 0 and "3-fold" in out and "cv accuracy" in out
+
+
+def test_saved_weights_evaluate_to_the_same_accuracy(tmp_path: Path) -> None:
+    path = str(tmp_path / "w.npz")
+    code, out, _ = run("train", "--epochs", "30", "--quiet", "--save", path)
+    assert code == 0
+    accuracy = out.strip().splitlines()[-2]
+    code, out, _ = run("evaluate", path)
+    assert code == 0 and out.strip() == accuracy
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "--sizes", "4,x,3"], "not a comma-separated list"),
+        (["train", "--sizes", "4,5,2"], "4 features and 3 classes"),
+        (["train", "--epochs", "0"], "must be positive"),
+        (["train", "--save", "/no/such/folder/w.npz"], "does not exist"),
+        (["evaluate", "/no/such/file.npz"], "no such file"),
+        (["train", "--cv", "1"], "between 2 and 50"),
+        (["fly"], "invalid choice"),
+        ([], "required"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line_and_no_traceback(
+    argv: list[str], message: str
+) -> None:
+    code, _, err = run(*argv)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_evaluate_refuses_weights_of_another_architecture(tmp_path: Path) -> None:
+    path = str(tmp_path / "w.npz")
+    assert run("train", "--epochs", "1", "--quiet", "--save", path)[0] == 0
+    code, _, err = run("evaluate", path, "--article")
+    assert code == 2 and "shape" in err
+
+
+def test_module_entry_point_runs_as_a_program() -> None:
+    result = subprocess.run([sys.executable, "-m", "tinygrad_mlp", "train", "--sizes", "4,x,3"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1

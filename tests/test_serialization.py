@@ -1,0 +1,65 @@
+"""tm.save / tm.load round trips and refuses what it did not write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tinygrad_mlp as tm
+from tinygrad_mlp.serialization import load, save
+
+
+def test_state_dict_round_trips_exactly(tmp_path: Path) -> None:
+    model = tm.nn.Sequential(tm.nn.Linear(4, 3), tm.nn.Sigmoid(), tm.nn.Linear(3, 2))
+    path = tmp_path / "weights.npz"
+    save(model.state_dict(), path)
+    loaded = load(path)
+    assert list(loaded) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(loaded[name], value)
+        assert loaded[name].dtype == value.dtype
+
+
+def test_save_keeps_the_given_file_name(tmp_path: Path) -> None:
+    save({"w": tm.ones(2)}, tmp_path / "model.weights")
+    assert (tmp_path / "model.weights").exists()
+    np.testing.assert_array_equal(load(tmp_path / "model.weights")["w"], [1.0, 1.0])
+
+
+def test_missing_file_raises_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        load(tmp_path / "absent.npz")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        save({"w": np.zeros(1)}, tmp_path / "no" / "such" / "folder.npz")
+
+
+def test_truncated_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "weights.npz"
+    save({"w": np.arange(100.0)}, path)
+    path.write_bytes(path.read_bytes()[:50])
+    with pytest.raises(ValueError, match=r"not a state dict saved by tm\.save"):
+        load(path)
+
+
+@pytest.mark.parametrize("kind", ["text", "plain_npz", "npy"])
+def test_foreign_files_are_refused(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "foreign"
+    if kind == "text":
+        path.write_text("hello")
+    elif kind == "plain_npz":
+        with open(path, "wb") as file:
+            np.savez(file, w=np.zeros(2))
+    else:
+        with open(path, "wb") as file:
+            np.save(file, np.zeros(2))
+    with pytest.raises(ValueError, match=r"tm\.save"):
+        load(path)
+
+
+def test_save_refuses_non_numeric_values_and_non_mappings(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="not a number"):
+        save({"w": np.array(["a"])}, tmp_path / "x.npz")
+    with pytest.raises(TypeError, match="mapping"):
+        save([np.zeros(1)], tmp_path / "x.npz")  # type: ignore[arg-type]

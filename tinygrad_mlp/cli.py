@@ -1,0 +1,303 @@
+"""The ``tinygrad-mlp`` command: train the article's network on Iris, evaluate, draw graphs.
+
+    tinygrad-mlp train --article          # the article's exact recipe: accuracy = 96.1%
+    tinygrad-mlp train                    # the library's recommended recipe
+    tinygrad-mlp train --cv 10            # stratified 10-fold cross-validation
+    tinygrad-mlp train --article --seeds 200
+    tinygrad-mlp evaluate weights.npz     # test accuracy of saved weights
+    tinygrad-mlp graph -o graph.svg       # draw the loss graph of one batch
+
+Bad arguments exit with code 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import NoReturn, TextIO
+
+import numpy as np
+
+from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier, Recipe
+from tinygrad_mlp.data import stratified_kfold
+from tinygrad_mlp.datasets import load_article_split, load_iris
+from tinygrad_mlp.serialization import load, save
+
+IRIS_FEATURES, IRIS_CLASSES = 4, 3
+
+
+class UsageError(Exception):
+    """A bad command line: reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of layer sizes like 4,16,3"
+        ) from None
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: need two or more positive sizes")
+    if sizes[0] != IRIS_FEATURES or sizes[-1] != IRIS_CLASSES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: Iris has {IRIS_FEATURES} features and {IRIS_CLASSES} classes, so sizes "
+            f"must start with {IRIS_FEATURES} and end with {IRIS_CLASSES}"
+        )
+    return sizes
+
+
+def _positive(kind: Callable[[str], float | int]) -> Callable[[str], float | int]:
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+        return value
+
+    return parse
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tinygrad-mlp", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    train = commands.add_parser("train", help="train on the article's Iris split")
+    train.add_argument("--article", action="store_true",
+                       help="the article's exact recipe (4-3-3 sigmoid, quadratic cost, SGD)")
+    train.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 4,16,3")
+    train.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
+    train.add_argument("--loss", dest="cost", choices=["quadratic", "cross_entropy"])
+    train.add_argument("--optimizer", choices=["sgd", "adam"])
+    train.add_argument("--init", choices=["normal", "nielsen", "pytorch", "xavier_uniform",
+                                          "xavier_normal", "kaiming_uniform", "kaiming_normal"])
+    train.add_argument("--epochs", type=_positive(int))
+    train.add_argument("--batch-size", type=_positive(int))
+    train.add_argument("--lr", type=_positive(float))
+    train.add_argument("--seed", type=int, default=0, help="seed of the first run (default 0)")
+    train.add_argument("--seeds", type=_positive(int), default=1,
+                       help="train this many seeds and report the accuracy distribution")
+    train.add_argument("--cv", type=_positive(int), metavar="K",
+                       help="stratified K-fold cross-validation on all 150 rows instead")
+    train.add_argument("--save", metavar="PATH", help="write the trained weights (.npz)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    evaluate = commands.add_parser("evaluate", help="test accuracy of saved weights")
+    evaluate.add_argument("weights", help="a file written by train --save")
+    evaluate.add_argument("--article", action="store_true", help="weights of the article's net")
+    evaluate.add_argument("--sizes", type=_sizes)
+    evaluate.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
+    evaluate.add_argument("--loss", dest="cost", choices=["quadratic", "cross_entropy"])
+
+    graph = commands.add_parser("graph", help="draw the loss graph of the Iris network")
+    graph.add_argument("-o", "--output", default="graph.svg",
+                       help="output file; the format follows the extension (svg, png, pdf)")
+    graph.add_argument("--article", action="store_true", help="draw the article's network")
+    graph.add_argument("--sizes", type=_sizes)
+    graph.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
+    graph.add_argument("--loss", dest="cost", choices=["quadratic", "cross_entropy"])
+    graph.add_argument("--batch-size", type=_positive(int), default=4)
+    graph.add_argument("--rankdir", choices=["LR", "TB"], default="LR")
+    graph.add_argument("--grad-heat", action="store_true", help="shade nodes by gradient size")
+    graph.add_argument("--no-clusters", action="store_true", help="do not group by module")
+    graph.add_argument("--max-nodes", type=_positive(int))
+    return parser
+
+
+def _recipe(args: argparse.Namespace) -> Recipe:
+    """The base recipe (article or recommended) with the options given on the command line."""
+    base = ARTICLE if args.article else RECOMMENDED
+    fields = ("sizes", "activation", "cost", "optimizer", "init", "epochs", "batch_size", "lr")
+    given = {name: getattr(args, name) for name in fields if getattr(args, name, None) is not None}
+    return replace(base, **given)
+
+
+# -- output --------------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line progress bar over epochs on stderr, drawn only on a terminal."""
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
+        self.total, self.stream = total, stream
+        self.enabled = enabled and stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, epoch: int, loss: float, accuracy: Callable[[], float]) -> None:
+        """Redraw the bar (at most ten times a second) after ``epoch``."""
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.1 and epoch + 1 < self.total):
+            return
+        self.last = now
+        done = (epoch + 1) / self.total
+        bar = "=" * int(30 * done)
+        self.stream.write(
+            f"\repoch {epoch + 1:>5}/{self.total} [{bar:<30}] loss {loss:.4f} "
+            f"train acc {accuracy():.1%}"
+        )
+        if epoch + 1 == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int) -> np.ndarray:
+    """counts[i, j]: rows of class i predicted as j."""
+    counts = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(counts, (labels, predicted), 1)
+    return counts
+
+
+def format_confusion(counts: np.ndarray, names: Sequence[str]) -> str:
+    """The confusion matrix as a small table, true classes down, predictions across."""
+    width = max(len(n) for n in names) + 2
+    lines = [" " * width + "".join(f"{n:>{width}}" for n in names) + "   <- predicted"]
+    for name, row in zip(names, counts):
+        lines.append(f"{name:<{width}}" + "".join(f"{c:>{width}}" for c in row))
+    return "\n".join(lines)
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+# -- commands ------------------------------------------------------------------------
+
+
+def _train_once(recipe: Recipe, seed: int, show: Progress | None) -> tuple[MLPClassifier, float]:
+    split = load_article_split()
+    model = MLPClassifier(recipe, seed=seed)
+    callback = None
+    if show is not None and show.enabled:
+        def callback(epoch: int, loss: float) -> None:
+            show(epoch, loss, lambda: model.evaluate(split.x_train, split.y_train))
+    model.fit(split.x_train, split.y_train, callback=callback)
+    return model, model.evaluate(split.x_test, split.y_test)
+
+
+def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    recipe = _recipe(args)
+    name = "the article's recipe" if args.article else "the recommended recipe"
+    sizes = "-".join(map(str, recipe.sizes))
+    if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
+        raise UsageError(f"--save: folder of {args.save!r} does not exist")
+    if args.cv:
+        return _cross_validate(recipe, args.cv, args.seed, name, out)
+    if args.seeds > 1:
+        results = [_train_once(recipe, args.seed + k, None)[1] for k in range(args.seeds)]
+        values, counts = np.unique(np.round(results, 6), return_counts=True)
+        print(f"{name}, {sizes}, {args.seeds} seeds from {args.seed}: test accuracy", file=out)
+        for value, count in zip(values[::-1], counts[::-1]):
+            print(f"  {_percent(value):>6}  {count:4d} seeds", file=out)
+        print(f"mean accuracy = {_percent(float(np.mean(results)))} "
+              f"(std {100 * np.std(results):.1f} points)", file=out)
+        return 0
+    progress = Progress(recipe.epochs, err, enabled=not args.quiet)
+    model, accuracy = _train_once(recipe, args.seed, progress)
+    split, iris = load_article_split(), load_iris()
+    counts = confusion_matrix(split.y_test, model.predict(split.x_test), IRIS_CLASSES)
+    print(f"{name}: {sizes}, {recipe.activation}, {recipe.cost} cost, {recipe.optimizer} "
+          f"lr {recipe.lr}, {recipe.epochs} epochs of batches of {recipe.batch_size}, "
+          f"seed {args.seed}", file=out)
+    print(f"trained on {len(split.y_train)} rows, tested on {len(split.y_test)}:", file=out)
+    print(format_confusion(counts, iris.class_names), file=out)
+    print(f"accuracy = {_percent(accuracy)}", file=out)
+    if args.save:
+        save(model.model.state_dict(), args.save)
+        print(f"weights written to {args.save}", file=out)
+    return 0
+
+
+def _cross_validate(recipe: Recipe, k: int, seed: int, name: str, out: TextIO) -> int:
+    iris = load_iris()
+    if k < 2 or k > 50:
+        raise UsageError(f"--cv: K must be between 2 and 50 (50 rows per class), got {k}")
+    scores = []
+    folds = stratified_kfold(iris.labels, n_splits=k, shuffle=True,
+                             generator=np.random.default_rng(seed))
+    for fold, (train, test) in enumerate(folds):
+        mean = iris.features[train].mean(axis=0)
+        std = iris.features[train].std(axis=0)
+        x = (iris.features - mean) / std  # standardised with the training fold's statistics
+        model = MLPClassifier(recipe, seed=seed + fold).fit(x[train], iris.labels[train])
+        scores.append(model.evaluate(x[test], iris.labels[test]))
+    print(f"{name}: stratified {k}-fold cross-validation on all {len(iris.labels)} rows",
+          file=out)
+    print("  folds: " + " ".join(_percent(s) for s in scores), file=out)
+    print(f"cv accuracy = {_percent(float(np.mean(scores)))} +- "
+          f"{100 * np.std(scores):.1f} points", file=out)
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        state = load(args.weights)
+    except (FileNotFoundError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    model = MLPClassifier(_recipe(args), seed=0)
+    try:
+        model.model.load_state_dict(state)
+    except RuntimeError as error:
+        raise UsageError(" ".join(str(error).split())) from None
+    split = load_article_split()
+    print(f"accuracy = {_percent(model.evaluate(split.x_test, split.y_test))}", file=out)
+    return 0
+
+
+def _cmd_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from tinygrad_mlp import viz
+    from tinygrad_mlp.tensor import Tensor
+
+    extension = os.path.splitext(args.output)[1].lstrip(".").lower()
+    if extension not in ("svg", "png", "pdf"):
+        raise UsageError(f"-o: {args.output!r} must end in .svg, .png or .pdf")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
+        raise UsageError(f"-o: folder of {args.output!r} does not exist")
+    recipe = _recipe(args)
+    split = load_article_split()
+    model = MLPClassifier(recipe, seed=0)
+    rows = slice(0, args.batch_size)
+    loss = model._loss(model.model(Tensor(split.x_train[rows])),
+                       Tensor(split.y_train[rows]))
+    loss.name = "loss"
+    loss.backward()
+    graph = viz.draw_graph(loss, rankdir=args.rankdir, grad_heat=args.grad_heat,
+                           cluster_modules=not args.no_clusters, max_nodes=args.max_nodes)
+    try:
+        path = viz.render(graph, args.output)
+    except viz.GraphvizNotFoundError as error:
+        raise UsageError(str(error)) from None
+    print(f"graph written to {path}", file=out)
+    return 0
+
+
+COMMANDS = {"train": _cmd_train, "evaluate": _cmd_evaluate, "graph": _cmd_graph}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code (2 for bad usage)."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+        return COMMANDS[args.command](args, out, err)
+    except UsageError as error:
+        print(f"tinygrad-mlp: error: {error}", file=err)
+        return 2
+    except KeyboardInterrupt:
+        print("tinygrad-mlp: interrupted", file=err)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

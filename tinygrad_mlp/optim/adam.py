@@ -1,0 +1,132 @@
+"""Adam: per-weight step sizes from running averages of the gradient and its square."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from tinygrad_mlp.optim._arguments import check_bool, check_in_interval, check_non_negative
+from tinygrad_mlp.optim.optimizer import Optimizer, ParamGroup, Params, effective_gradient
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015) with PyTorch's update rule.
+
+    With g the gradient (negated when ``maximize``) plus ``weight_decay · p``,
+    and t the number of steps this parameter has taken, one step is::
+
+        m = beta1 · m + (1 - beta1) · g           running mean of g    (m₀ = 0)
+        v = beta2 · v + (1 - beta2) · g²          running mean of g²   (v₀ = 0)
+        m̂ = m / (1 - beta1ᵗ),  v̂ = v / (1 - beta2ᵗ)    undo the pull towards 0
+        p = p - lr · m̂ / (√v̂ + eps)
+
+    so each weight moves by about ``lr`` while its gradient keeps its sign,
+    whatever the gradient's scale. ``eps`` is added after the square root.
+    With ``amsgrad``, v̂ uses the largest v seen so far, so a step size
+    never grows back. The state is ``state[p]`` with keys ``"step"``,
+    ``"exp_avg"`` (m), ``"exp_avg_sq"`` (v) and ``"max_exp_avg_sq"``.
+
+    Args:
+        params: the tensors to optimize, or param-group dicts.
+        lr: the learning rate (>= 0).
+        betas: the decay rates (beta1, beta2) of m and v, each in [0, 1).
+        eps: added to √v̂ to keep the division finite (>= 0).
+        weight_decay: the L2 penalty's coefficient (>= 0), added to the
+            gradient (coupled, unlike AdamW's decoupled decay).
+        amsgrad: use the maximum of v over the steps so far.
+        maximize: climb the objective instead of descending it.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> w = tm.tensor([1.0, -2.0], requires_grad=True)
+        >>> optimizer = Adam([w], lr=0.1)
+        >>> (w * w).sum().backward()
+        >>> optimizer.step()
+        >>> w
+        tensor([ 0.9, -1.9], requires_grad=True)
+    """
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def check_hyperparameters(self, group: Mapping[str, Any]) -> None:
+        """Raise ValueError (or TypeError) for an out-of-range Adam hyper-parameter."""
+        where = type(self).__name__
+        check_non_negative(where, "lr", group["lr"])
+        betas = group["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+        for index, beta in enumerate(betas):
+            check_in_interval(where, f"betas[{index}]", beta, 0, 1, False)
+        check_non_negative(where, "eps", group["eps"])
+        check_non_negative(where, "weight_decay", group["weight_decay"])
+        check_bool(where, "amsgrad", group["amsgrad"])
+        check_bool(where, "maximize", group["maximize"])
+
+    def update_group(self, group: ParamGroup) -> None:
+        """Take one Adam step for the parameters of ``group`` that have a gradient."""
+        where = type(self).__name__
+        lr = float(group["lr"])
+        beta1, beta2 = (float(beta) for beta in group["betas"])
+        eps = float(group["eps"])
+        weight_decay = float(group["weight_decay"])
+        amsgrad = group["amsgrad"]
+        maximize = group["maximize"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            g = effective_gradient(where, p, weight_decay, maximize)
+            state = self.state.get(p)
+            if state is None:
+                state = self.state[p] = {
+                    "step": 0,
+                    "exp_avg": np.zeros_like(p.data),
+                    "exp_avg_sq": np.zeros_like(p.data),
+                }
+            state["step"] += 1
+            step = state["step"]
+            m, v = state["exp_avg"], state["exp_avg_sq"]
+            # All in place, through one scratch array: these run every training step.
+            scratch = np.multiply(g, 1 - beta1, out=np.empty_like(m))
+            m *= beta1
+            m += scratch
+            np.multiply(g, g, out=scratch)
+            scratch *= 1 - beta2
+            v *= beta2
+            v += scratch
+            if amsgrad:
+                v_max = state.get("max_exp_avg_sq")
+                if v_max is None:
+                    v_max = state["max_exp_avg_sq"] = np.zeros_like(v)
+                np.maximum(v_max, v, out=v_max)
+                v = v_max
+            # lr · m̂ / (√v̂ + eps) with m̂ = m / c1, √v̂ = √v / c2, written as
+            # (lr · c2 / c1) · m / (√v + eps · c2): the same number, one pass fewer.
+            c1 = 1 - beta1**step
+            c2 = math.sqrt(1 - beta2**step)
+            np.sqrt(v, out=scratch)
+            scratch += eps * c2
+            np.divide(m, scratch, out=scratch)
+            scratch *= lr * c2 / c1
+            p.data -= scratch
+            p._version += 1

@@ -1,0 +1,173 @@
+"""Learning-rate schedules: set each param group's ``lr`` as a function of the epoch.
+
+Use them as in PyTorch: one ``scheduler.step()`` per epoch, after that
+epoch's ``optimizer.step()`` calls::
+
+    optimizer = SGD(model.parameters(), lr=0.1)
+    scheduler = StepLR(optimizer, step_size=30, gamma=0.1)
+    for epoch in range(100):
+        train_one_epoch(model, optimizer)
+        scheduler.step()
+
+Creating a scheduler records each group's ``lr`` as ``group["initial_lr"]``
+(the base lr) and sets the lr for epoch 0. Every schedule here is computed in
+closed form from the base lr and the epoch count (PyTorch's
+``_get_closed_form_lr``); the values are PyTorch's. The difference shows only
+when something else also changes ``group["lr"]``: PyTorch's schedulers scale
+the current lr and so compose, these overwrite it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from tinygrad_mlp.optim._arguments import check_int, check_non_negative, check_positive
+from tinygrad_mlp.optim.optimizer import Optimizer
+
+
+class LRScheduler:
+    """Base class: sets ``group["lr"] = lr_at(group["initial_lr"], epoch)`` on each step.
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        last_epoch: the index of the last finished epoch; -1 (the default)
+            starts afresh. To resume, the groups must already hold
+            ``"initial_lr"`` (an optimizer restored with ``load_state_dict``
+            does).
+
+    Raises:
+        TypeError: if ``optimizer`` is not an Optimizer.
+        ValueError: when resuming without ``"initial_lr"`` in every group.
+    """
+
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        where = type(self).__name__
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                f"{where}: optimizer must be an Optimizer, got {type(optimizer).__name__}"
+            )
+        last_epoch = check_int(where, "last_epoch", last_epoch, -1)
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for index, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise ValueError(
+                        f"{where}: resuming at last_epoch={last_epoch} needs 'initial_lr' in "
+                        f"every param group, and param group {index} has none; start with "
+                        "last_epoch=-1, or restore the optimizer's state_dict first"
+                    )
+        self.optimizer = optimizer
+        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = last_epoch
+        self._last_lr: list[float] = []
+        self.step()
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """The learning rate of a group with this base lr at this epoch (each schedule's own)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement lr_at")
+
+    def get_lr(self) -> list[float]:
+        """The learning rates of the param groups at epoch ``last_epoch``."""
+        return [self.lr_at(base_lr, self.last_epoch) for base_lr in self.base_lrs]
+
+    def step(self) -> None:
+        """Move on one epoch and set each param group's lr for it."""
+        self.last_epoch += 1
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rates the last ``step`` set, one per param group."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The scheduler's attributes, without the optimizer (which saves itself)."""
+        return {key: value for key, value in vars(self).items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore attributes saved by ``state_dict``."""
+        vars(self).update(state_dict)
+
+    def __repr__(self) -> str:
+        settings = ", ".join(
+            f"{key}={value!r}" for key, value in vars(self).items()
+            if key not in ("optimizer", "base_lrs", "last_epoch", "_last_lr")
+        )
+        return f"{type(self).__name__}({settings}, last_epoch={self.last_epoch})"
+
+
+class StepLR(LRScheduler):
+    """Multiply the lr by ``gamma`` every ``step_size`` epochs.
+
+    lr(epoch) = base_lr · gamma ^ ⌊epoch / step_size⌋
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        step_size: the number of epochs between decays (a positive int).
+        gamma: the factor applied at each decay (> 0).
+        last_epoch: see ``LRScheduler``.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
+        self.step_size = check_int(type(self).__name__, "step_size", step_size, 1)
+        self.gamma = check_positive(type(self).__name__, "gamma", gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """base_lr · gamma ^ ⌊epoch / step_size⌋."""
+        return base_lr * self.gamma ** (epoch // self.step_size)
+
+
+class ExponentialLR(LRScheduler):
+    """Multiply the lr by ``gamma`` every epoch.
+
+    lr(epoch) = base_lr · gamma ^ epoch
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        gamma: the factor applied each epoch (> 0).
+        last_epoch: see ``LRScheduler``.
+    """
+
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
+        self.gamma = check_positive(type(self).__name__, "gamma", gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """base_lr · gamma ^ epoch."""
+        return base_lr * self.gamma**epoch
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Lower the lr from base_lr to ``eta_min`` along half a cosine over ``T_max`` epochs.
+
+    lr(epoch) = eta_min + (base_lr - eta_min) · (1 + cos(π · epoch / T_max)) / 2
+
+    (Loshchilov & Hutter, SGDR, without the restarts.) Past ``T_max`` the
+    cosine carries on, so the lr climbs back to base_lr at 2 · T_max, as in
+    PyTorch.
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        T_max: the number of epochs from base_lr down to eta_min (a positive int).
+        eta_min: the lowest learning rate (>= 0).
+        last_epoch: see ``LRScheduler``.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1
+    ) -> None:
+        self.T_max = check_int(type(self).__name__, "T_max", T_max, 1)
+        self.eta_min = check_non_negative(type(self).__name__, "eta_min", eta_min)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """eta_min + (base_lr - eta_min) · (1 + cos(π · epoch / T_max)) / 2."""
+        cosine = math.cos(math.pi * epoch / self.T_max)
+        return self.eta_min + (base_lr - self.eta_min) * (1 + cosine) / 2

@@ -1,0 +1,296 @@
+"""The base optimizer: parameter groups, per-parameter state, ``zero_grad`` and ``step``.
+
+An optimizer holds parameters (leaf tensors that require grad) in *param
+groups*: dicts with a ``"params"`` list and the hyper-parameters (``lr``, ...)
+that apply to those parameters. A plain list of tensors makes one group;
+a list of dicts lets, say, the biases use another learning rate, with any
+hyper-parameter a dict leaves out taken from the constructor's arguments.
+``step`` reads each group's values afresh, so a scheduler (``lr_scheduler``)
+can change ``group["lr"]`` between steps.
+
+``state[p]`` holds what an update rule remembers about parameter ``p`` from one
+step to the next (a momentum buffer, Adam's moment estimates), as arrays of
+``p``'s dtype.
+
+An update works on the parameter's array in place (``p.data -= ...``): the
+array is never replaced, so anything else holding it sees the new values, and
+no graph is recorded, because no Tensor op runs. Each update then increments
+``p._version``, so that a graph built before the step, whose backward would
+read the old values, raises instead of returning a wrong gradient.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tinygrad_mlp.autograd import enable_grad
+from tinygrad_mlp.tensor import Tensor
+
+Array = NDArray[Any]
+ParamGroup = dict[str, Any]
+Params = Iterable[Tensor] | Iterable[Mapping[str, Any]]
+
+
+class Optimizer:
+    """Base class of the optimizers: holds the parameters and their state.
+
+    A subclass passes its hyper-parameters as ``defaults``, checks them in
+    ``check_hyperparameters`` and implements its update rule in
+    ``update_group``; ``step`` calls that once per param group.
+
+    Args:
+        params: an iterable of Tensors (one group), or of dicts, each with a
+            ``"params"`` iterable of Tensors and optional hyper-parameters.
+        defaults: the hyper-parameters of every group that does not set them.
+
+    Raises:
+        TypeError: if ``params`` is not an iterable of Tensors or of dicts.
+        ValueError: for an empty parameter list, a parameter that is not a
+            leaf or does not require grad, or a parameter given twice.
+    """
+
+    def __init__(self, params: Params, defaults: Mapping[str, Any]) -> None:
+        where = type(self).__name__
+        self.defaults: dict[str, Any] = dict(defaults)
+        self.check_hyperparameters(self.defaults)
+        self.param_groups: list[ParamGroup] = []
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        if isinstance(params, Tensor):  # iterating it would yield its rows
+            raise TypeError(
+                f"{where}: params must be an iterable of Tensors or of param-group dicts, "
+                f"got a single Tensor of shape {params.shape}; wrap it in a list"
+            )
+        _refuse_sets(where, params)
+        try:
+            items = list(params)
+        except TypeError:
+            raise TypeError(
+                f"{where}: params must be an iterable of Tensors or of param-group dicts, "
+                f"got {type(params).__name__}"
+            ) from None
+        if not items:
+            raise ValueError(f"{where}: got an empty parameter list")
+        if not any(isinstance(item, Mapping) for item in items):
+            self._add_group({"params": items}, name_groups=False)
+            return
+        for index, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                raise TypeError(
+                    f"{where}: params mixes param-group dicts with other things: item {index} "
+                    f"is a {type(item).__name__}; give all Tensors or all dicts"
+                )
+            self._add_group(item, name_groups=True)
+
+    def check_hyperparameters(self, group: Mapping[str, Any]) -> None:
+        """Raise if a hyper-parameter in ``group`` is out of range (each optimizer's own)."""
+
+    def add_param_group(self, param_group: Mapping[str, Any]) -> None:
+        """Add a group of parameters, e.g. layers unfrozen partway through training.
+
+        Args:
+            param_group: a dict with a ``"params"`` iterable of Tensors (or one
+                Tensor) and any hyper-parameters that differ from the defaults.
+        """
+        self._add_group(param_group, name_groups=True)
+
+    def _add_group(self, param_group: Mapping[str, Any], name_groups: bool) -> None:
+        where = type(self).__name__
+        group_index = len(self.param_groups)
+        if not isinstance(param_group, Mapping) or "params" not in param_group:
+            raise TypeError(
+                f"{where}: a param group must be a dict with a 'params' entry, got "
+                f"{type(param_group).__name__}"
+                + (f" with keys {sorted(param_group)}" if isinstance(param_group, Mapping) else "")
+            )
+        given = param_group["params"]
+        _refuse_sets(where, given)
+        params = [given] if isinstance(given, Tensor) else list(given)
+        if not params:
+            raise ValueError(f"{where}: param group {group_index} has an empty parameter list")
+        already_in = {
+            id(p): i for i, group in enumerate(self.param_groups) for p in group["params"]
+        }
+        position: dict[int, int] = {}
+        for index, p in enumerate(params):
+            at = f"parameter {index}"
+            if name_groups:
+                at = f"param group {group_index}, {at}"
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{where}: {at} is a {type(p).__name__}, not a Tensor")
+            if not p.is_leaf:
+                raise ValueError(
+                    f"{where}: {at} is not a leaf tensor (it was computed by {p.op}); only "
+                    "tensors the user made can be optimized, e.g. x.detach().requires_grad_()"
+                )
+            if not p.requires_grad:
+                raise ValueError(
+                    f"{where}: {at} (shape {p.shape}) does not require grad; create it with "
+                    "requires_grad=True or call .requires_grad_()"
+                )
+            if id(p) in position:
+                raise ValueError(
+                    f"{where}: {at} is the same tensor as parameter {position[id(p)]}; "
+                    "give each parameter once"
+                )
+            if id(p) in already_in:
+                raise ValueError(f"{where}: {at} is already in param group {already_in[id(p)]}")
+            position[id(p)] = index
+        group = {**self.defaults, **param_group, "params": params}
+        self.check_hyperparameters(group)
+        self.param_groups.append(group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear the gradients of all parameters before the next backward.
+
+        Args:
+            set_to_none: set ``.grad`` to None (the default, as in PyTorch);
+                with False, replace it with zeros of the parameter's dtype.
+        """
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    # A new array rather than zeroing the old one in place: backward
+                    # can hand one gradient array to several leaves (a + b gives
+                    # a and b the same one), and only this parameter's must change.
+                    p.grad = None if set_to_none else Tensor(np.zeros_like(p.data))
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; skip those whose ``.grad`` is None.
+
+        Args:
+            closure: optional; re-evaluates the model and returns the loss
+                (it runs with grad mode on, so it may call backward).
+
+        Returns:
+            The closure's loss, or None without a closure.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            self.update_group(group)
+        return loss
+
+    def update_group(self, group: ParamGroup) -> None:
+        """Apply the update rule to the parameters of one group (each optimizer's own)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement update_group")
+
+    # -- saving and restoring ---------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """A snapshot of the hyper-parameters and state, with parameters numbered.
+
+        Returns:
+            ``{"state": {index: per-parameter state}, "param_groups": [...]}``,
+            where each group's ``"params"`` lists parameter indices (counting
+            through the groups in order), as in PyTorch. Arrays are copies.
+        """
+        number: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            saved = {key: copy.deepcopy(value) for key, value in group.items() if key != "params"}
+            saved["params"] = [number.setdefault(id(p), len(number)) for p in group["params"]]
+            groups.append(saved)
+        state = {number[id(p)]: copy.deepcopy(s) for p, s in self.state.items() if id(p) in number}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore hyper-parameters and state saved by ``state_dict``.
+
+        The parameters stay this optimizer's own; they are matched to the saved
+        ones by position, so the groups must have the same sizes.
+
+        Raises:
+            ValueError: if the number or sizes of the groups differ, or a saved
+                array's shape differs from its parameter's.
+        """
+        where = f"{type(self).__name__}.load_state_dict"
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"{where}: the saved state has {len(saved_groups)} param groups, this "
+                f"optimizer has {len(self.param_groups)}"
+            )
+        by_number: dict[int, Tensor] = {}
+        for index, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(
+                    f"{where}: param group {index} has a different number of parameters: "
+                    f"{len(saved['params'])} saved, {len(group['params'])} here"
+                )
+            by_number.update(zip(saved["params"], group["params"]))
+        state: dict[Tensor, dict[str, Any]] = {}
+        for number, saved_state in state_dict["state"].items():
+            p = by_number[number]
+            state[p] = {}
+            for key, value in saved_state.items():
+                if isinstance(value, np.ndarray):
+                    if value.shape != p.shape:
+                        raise ValueError(
+                            f"{where}: state {key!r} of parameter {number} has shape "
+                            f"{value.shape}, the parameter has shape {p.shape}"
+                        )
+                    value = value.astype(p.dtype)  # a copy, in the parameter's dtype
+                state[p][key] = copy.deepcopy(value)
+        for saved, group in zip(saved_groups, self.param_groups):
+            values = {key: copy.deepcopy(value) for key, value in saved.items() if key != "params"}
+            self.check_hyperparameters({**group, **values})
+            group.update(values)
+        self.state = state
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for index, group in enumerate(self.param_groups):
+            settings = ", ".join(f"{k}={v!r}" for k, v in group.items() if k != "params")
+            count = len(group["params"])
+            lines.append(f"  param group {index} ({count} tensor{'s' * (count != 1)}): {settings}")
+        return "\n".join([*lines, ")"])
+
+
+def _refuse_sets(where: str, params: object) -> None:
+    """Raise for a set: its order changes from run to run, and state_dict numbers by order."""
+    if isinstance(params, (set, frozenset)):
+        raise TypeError(
+            f"{where}: parameters must be in an ordered collection such as a list, not a "
+            f"{type(params).__name__}, whose order changes between runs"
+        )
+
+
+def effective_gradient(where: str, p: Tensor, weight_decay: float, maximize: bool) -> Array:
+    """The gradient an update rule follows: g = ±(dL/dp) + weight_decay · p.
+
+    The sign flips for ``maximize``, as PyTorch does, before the decay is
+    added; the decay term is the gradient of the L2 penalty
+    (weight_decay / 2) · ‖p‖² (PyTorch's coupled weight decay).
+
+    Returns:
+        An array of ``p``'s dtype: ``p.grad``'s own array when there is
+        nothing to add (read it, never write to it), else a new one.
+
+    Raises:
+        ValueError: if the gradient's shape differs from the parameter's.
+    """
+    assert p.grad is not None
+    grad = p.grad.data
+    if grad.shape != p.data.shape:
+        raise ValueError(
+            f"{where}: a parameter of shape {p.shape} has a .grad of shape {grad.shape}; "
+            "they must match"
+        )
+    if grad.dtype != p.data.dtype:  # a .grad assigned by hand
+        grad = grad.astype(p.data.dtype)
+    if weight_decay != 0:
+        # out= keeps 0-d results arrays (numpy turns them into scalars otherwise)
+        decayed = np.multiply(p.data, weight_decay, out=np.empty_like(p.data))
+        if maximize:
+            return np.subtract(decayed, grad, out=decayed)
+        return np.add(decayed, grad, out=decayed)
+    if maximize:
+        return np.negative(grad, out=np.empty_like(grad))
+    return grad

@@ -1,0 +1,74 @@
+"""``tm.save`` / ``tm.load``: state dicts on disk as numpy ``.npz`` archives.
+
+The archive holds one array per parameter plus a format marker, so a file
+that was not written by ``tm.save`` is refused with a clear error instead of
+loading something unexpected. Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from tinygrad_mlp.tensor import Array, Tensor
+
+_FORMAT_KEY = "__tinygrad_mlp_format__"
+_FORMAT = "state_dict/1"
+
+PathLike = str | os.PathLike[str]
+
+
+def save(obj: Mapping[str, Tensor | ArrayLike], path: PathLike) -> None:
+    """Write a state dict (name -> array or Tensor) to ``path`` as ``.npz``.
+
+    Raises:
+        TypeError: if ``obj`` is not a mapping of names to numeric arrays.
+        FileNotFoundError: if the folder of ``path`` does not exist.
+    """
+    if not isinstance(obj, Mapping):
+        raise TypeError(f"save: expected a state dict (a mapping), got {type(obj).__name__}")
+    arrays: dict[str, Array] = {}
+    for name, value in obj.items():
+        if not isinstance(name, str) or name == _FORMAT_KEY:
+            raise TypeError(f"save: keys must be parameter names (str), got {name!r}")
+        array = np.asarray(value.data if isinstance(value, Tensor) else value)
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"save: {name!r} has dtype {array.dtype}, not a number")
+        arrays[name] = array
+    folder = os.path.dirname(os.fspath(path)) or "."
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"save: folder {folder!r} does not exist")
+    with open(path, "wb") as file:  # a file object, so numpy adds no ".npz" to the name
+        arrays[_FORMAT_KEY] = np.array(_FORMAT)
+        np.savez(file, **arrays)  # type: ignore[arg-type]  # numpy's stub misreads **kwargs
+
+
+def load(path: PathLike) -> dict[str, Array]:
+    """Read a state dict written by ``save``.
+
+    Raises:
+        FileNotFoundError: if ``path`` does not exist.
+        ValueError: if the file is truncated, not an ``.npz`` archive, or was
+            not written by ``tm.save``.
+    """
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"load: no such file: {os.fspath(path)!r}")
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError("a single .npy array, not an .npz archive")
+        with archive:
+            arrays = {name: archive[name] for name in archive.files}
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        raise ValueError(
+            f"load: {os.fspath(path)!r} is not a state dict saved by tm.save ({error})"
+        ) from None
+    if str(arrays.pop(_FORMAT_KEY, "")) != _FORMAT:
+        raise ValueError(
+            f"load: {os.fspath(path)!r} is an .npz archive but was not written by tm.save"
+        )
+    return arrays

@@ -1,0 +1,602 @@
+"""Drawing the computation graph that backward walks.
+
+``draw_graph(loss)`` follows ``grad_fn`` and ``parents`` from the output back
+to the leaves, exactly as ``backward`` does, and draws:
+
+- a box for each leaf tensor that requires grad: a module parameter under its
+  dotted name (``0.weight``), any other leaf under the name the user gave it;
+- an ellipse for each recorded op (``matmul``, ``sigmoid``, ``sum``) with the
+  shape and dtype of its output;
+- a box with a double border for each output (the tensors you drew);
+- an arrow for each input an op read, in the forward direction;
+- a labelled cluster around the ops each module's forward recorded, nested as
+  the modules are (``Sequential`` around ``Linear(4 → 16) [0]``).
+
+What the graph can show is what it keeps. Inputs that need no gradient (the
+data ``x``) are not kept: an op notes them as "+1 constant input". Nor are
+intermediate tensors, only the op nodes that made them, so values and
+gradients appear for leaves and outputs; call ``retain_grad()`` on an
+intermediate tensor and its op node shows its name, values and gradient too.
+``backward`` frees the arrays the nodes saved but not the graph's structure,
+so drawing after backward works and shows the gradients it computed.
+
+Gradient heat (``grad_heat=True``) fills every node whose gradient is known
+with a colour for log10 of the gradient's norm, on a fixed scale from 1e-8
+(blue: vanishing, as behind a saturated sigmoid) to 1e2 (red), and colours the
+arrows leaving it the same way; nodes whose gradient is not known stay white.
+
+Laying out and rendering needs graphviz's ``dot`` program; ``to_dot`` and
+``draw_graph`` themselves do not.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import contextlib
+import math
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import graphviz  # type: ignore[import-untyped]
+import numpy as np
+
+from tinygrad_mlp.nn.module import Module, Parameter
+from tinygrad_mlp.tensor import Array, Function, Tensor
+
+ShowValues = Literal["auto", "stats", "none"]
+
+#: Tensors with at most this many elements show every value; larger ones show
+#: min / mean / max (and the norm of their gradient).
+SMALL_TENSOR = 16
+
+#: Fill colours by a node's role in the graph.
+ROLE_COLORS = {
+    "input": "#cfe2f3",
+    "parameter": "#d9ead3",
+    "intermediate": "#eeeeee",
+    "output": "#fce5cd",
+}
+
+#: log10 of the gradient norms drawn coldest and hottest by ``grad_heat``.
+HEAT_RANGE = (-8.0, 2.0)
+
+_RANKDIRS = ("LR", "TB", "RL", "BT")
+_FONT = 'fontname="Helvetica" fontsize=10'
+
+
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):  # type: ignore[misc]
+    """Rendering needs graphviz's ``dot`` program, and it is not installed.
+
+    A ``RuntimeError`` (and a ``graphviz.ExecutableNotFound``) that says how
+    to install it.
+    """
+
+    def __init__(self, program: str = "dot") -> None:
+        RuntimeError.__init__(
+            self,
+            f"graphviz's `{program}` program was not found on PATH; install it with "
+            "`apt-get install graphviz` (Debian/Ubuntu, as root), `brew install graphviz` "
+            "(macOS) or see https://graphviz.org/download/; to_dot() works without it",
+        )
+
+
+@contextlib.contextmanager
+def _needs_dot(program: str) -> Iterator[None]:
+    """Turn graphviz's bare "failed to execute" into an error that says what to install."""
+    try:
+        yield
+    except GraphvizNotFoundError:
+        raise
+    except graphviz.ExecutableNotFound:
+        raise GraphvizNotFoundError(program) from None
+
+
+class GraphDrawing(graphviz.Digraph):  # type: ignore[misc]
+    """The ``graphviz.Digraph`` that ``draw_graph`` returns.
+
+    It is displayed inline as SVG in Jupyter and saved with
+    ``render(path, format="svg" | "png" | "pdf")``, as any Digraph; when
+    ``dot`` is missing these raise ``GraphvizNotFoundError``.
+    """
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        """Lay out and render to bytes (or str); see ``graphviz.Digraph.pipe``."""
+        with _needs_dot(kwargs.get("engine") or self.engine):
+            return super().pipe(*args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        """Save the source and the rendered file; see ``graphviz.Digraph.render``."""
+        with _needs_dot(kwargs.get("engine") or self.engine):
+            return super().render(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- the graph
+
+
+@dataclass
+class _Walk:
+    """Every tensor and op node reachable from the roots, breadth first from them."""
+
+    items: list[Tensor | Function] = field(default_factory=list)
+    edges: list[tuple[Tensor | Function, Tensor | Function]] = field(default_factory=list)
+    root_ids: set[int] = field(default_factory=set)
+
+
+def _walk(roots: Sequence[Tensor]) -> _Walk:
+    """Follow grad_fn and parents from the roots, as backward does (iteratively)."""
+    walk = _Walk()
+    seen: set[int] = set()
+    queue: deque[Function] = deque()
+    for root in roots:
+        if id(root) not in seen:
+            seen.add(id(root))
+            walk.root_ids.add(id(root))
+            walk.items.append(root)
+    for root in roots:
+        fn = root.grad_fn
+        if fn is not None:
+            walk.edges.append((fn, root))
+            if id(fn) not in seen:
+                seen.add(id(fn))
+                walk.items.append(fn)
+                queue.append(fn)
+    while queue:
+        fn = queue.popleft()
+        for parent in fn.parents:
+            if parent is None:
+                continue
+            walk.edges.append((parent, fn))
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                walk.items.append(parent)
+                if isinstance(parent, Function):
+                    queue.append(parent)
+    return walk
+
+
+@dataclass
+class _Names:
+    """What the modules whose forward ran call themselves and their parameters."""
+
+    modules: dict[int, str] = field(default_factory=dict)  # id(module) -> dotted name
+    parameters: dict[int, str] = field(default_factory=dict)  # id(parameter) -> dotted name
+    owners: dict[int, Module] = field(default_factory=dict)  # id(parameter) -> its module
+    paths: dict[int, tuple[Module, ...]] = field(default_factory=dict)  # id(module) -> scope
+
+
+def _names(ops: Sequence[Function]) -> _Names:
+    """Name modules and parameters from the outermost modules of the ops' scopes."""
+    names = _Names()
+    for scope in dict.fromkeys(fn.scope for fn in ops):
+        for depth, module in enumerate(scope):
+            names.paths.setdefault(id(module), scope[: depth + 1])
+    outermost = dict.fromkeys(fn.scope[0] for fn in ops if fn.scope)
+    for top in outermost:
+        for module_name, module in top.named_modules():
+            names.modules.setdefault(id(module), module_name)
+            for name, parameter in module.named_parameters(recurse=False):
+                names.parameters.setdefault(
+                    id(parameter), f"{module_name}.{name}" if module_name else name
+                )
+                names.owners.setdefault(id(parameter), module)
+    return names
+
+
+def _module_label(module: Module, name: str | None) -> str:
+    """``Linear(4 → 16) [0]``: the class, its sizes when it has them, its name."""
+    label = type(module).__name__
+    sizes = getattr(module, "in_features", None), getattr(module, "out_features", None)
+    if None not in sizes:
+        label += f"({sizes[0]} → {sizes[1]})"
+    return f"{label} [{name}]" if name else label
+
+
+# ---------------------------------------------------------------- labels
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    """``16×4``, ``16``, or ``scalar``."""
+    return "×".join(map(str, shape)) if shape else "scalar"
+
+
+_DTYPE_NAMES: dict[np.dtype[Any], str] = {}  # str(dtype) is slow enough to matter at 10,000 nodes
+
+
+def _describe(shape: tuple[int, ...], dtype: np.dtype[Any]) -> str:
+    """``16×4 float64``."""
+    name = _DTYPE_NAMES.get(dtype)
+    if name is None:
+        name = _DTYPE_NAMES[dtype] = str(dtype)
+    return f"{_shape(shape)} {name}"
+
+
+_number = "{:.3g}".format
+
+
+def _rows(array: Array) -> list[str]:
+    """Every value, rounded: a line per row of the last dimension, 8 values a line."""
+    if array.ndim == 0:
+        return [_number(array.item())]
+    lines = []
+    for row in array.reshape(-1, array.shape[-1]).tolist():
+        pieces = [", ".join(map(_number, row[i : i + 8])) for i in range(0, len(row), 8)]
+        lines += ("[" + ",\n ".join(pieces) + "]").split("\n")
+    return lines
+
+
+def _norm(array: Array) -> float:
+    """The Euclidean (Frobenius) norm of all the elements."""
+    return float(np.linalg.norm(array.ravel()))
+
+
+def _value_lines(array: Array, show_values: ShowValues) -> list[str]:
+    """Every value of a small tensor, or min / mean / max of a large one."""
+    if show_values == "none":
+        return []
+    if array.size == 0:
+        return ["(empty)"]
+    if show_values == "auto" and array.size <= SMALL_TENSOR:
+        return _rows(array)
+    return [
+        f"min {_number(array.min())}  mean {_number(array.mean())}  max {_number(array.max())}"
+    ]
+
+
+def _grad_lines(grad: Array, show_values: ShowValues) -> list[str]:
+    """Every value of a small gradient, or the norm of a large one."""
+    if show_values == "auto" and 0 < grad.size <= SMALL_TENSOR:
+        rows = _rows(grad)
+        return ["grad " + rows[0]] if len(rows) == 1 else ["grad", *rows]
+    return [f"‖grad‖ = {_number(_norm(grad))}"]
+
+
+def _tensor_lines(tensor: Tensor, show_values: ShowValues, show_grads: bool) -> list[str]:
+    """Shape and dtype, then the values and the gradient as asked."""
+    lines = [_describe(tensor.shape, tensor.dtype), *_value_lines(tensor.data, show_values)]
+    if show_grads and tensor.grad is not None:
+        lines += _grad_lines(tensor.grad.data, show_values)
+    return lines
+
+
+def _quote(lines: Sequence[str]) -> str:
+    """A DOT string whose lines are the given lines."""
+    escaped = (
+        line.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") for line in lines
+    )
+    return '"' + "\\n".join(escaped) + '"'
+
+
+def _warmth(grad_norm: float) -> float:
+    """Where log10 of the norm falls on ``HEAT_RANGE``: 0 (coldest) to 1 (hottest), clipped.
+
+    A zero norm is coldest; an infinite or NaN one (a blow-up) hottest.
+    """
+    low, high = HEAT_RANGE
+    exponent = high if math.isnan(grad_norm) else math.log10(grad_norm) if grad_norm > 0 else low
+    return min(max((exponent - low) / (high - low), 0.0), 1.0)
+
+
+def heat_color(grad_norm: float) -> str:
+    """The ``grad_heat`` colour of a gradient with this norm, as ``#rrggbb``.
+
+    Blue for 1e-8 and below (vanishing), through green and yellow, to red for
+    1e2 and above, evenly on log10 of the norm (see ``HEAT_RANGE``).
+    """
+    hue = (1.0 - _warmth(grad_norm)) * 2 / 3
+    red, green, blue = colorsys.hsv_to_rgb(hue, 0.5, 1.0)
+    return "#" + "".join(f"{round(255 * c):02x}" for c in (red, green, blue))
+
+
+def _legend(grad_heat: bool) -> str:
+    """An HTML-like graph label: the role colours, or the heat scale."""
+    if grad_heat:
+        low, high = (int(x) for x in HEAT_RANGE)
+        cells = "".join(
+            f'<td bgcolor="{heat_color(10.0**e)}">1e{e}</td>' for e in range(low, high + 1, 2)
+        )
+        title = "fill: ‖gradient‖ (log scale); white: not kept (retain_grad() keeps it)"
+    else:
+        cells = "".join(f'<td bgcolor="{c}">{role}</td>' for role, c in ROLE_COLORS.items())
+        title = "box: tensor, ellipse: op, rounded: parameter, double: output"
+    return (
+        '<<table border="0" cellspacing="2"><tr><td>'
+        f'<table border="0" cellborder="1" cellspacing="0"><tr>{cells}</tr></table>'
+        f"</td></tr><tr><td>{title}</td></tr></table>>"
+    )
+
+
+# ---------------------------------------------------------------- drawing
+
+
+@dataclass
+class _Node:
+    """One node of the drawing, ready to be written as a DOT statement."""
+
+    label: list[str]
+    role: str
+    grad_norm: float | None
+    scope: tuple[Module, ...] = ()
+    attrs: str = ""
+
+
+def _leaf_node(
+    tensor: Tensor, is_root: bool, names: _Names, show_values: ShowValues, show_grads: bool
+) -> _Node:
+    """A parameter sits in its module's cluster; other leaves are inputs (or outputs)."""
+    parameter_name = names.parameters.get(id(tensor))
+    scope: tuple[Module, ...] = ()
+    if parameter_name is not None or isinstance(tensor, Parameter):
+        role, attrs = "parameter", ' shape=box style="filled,rounded"'
+        owner = names.owners.get(id(tensor))
+        if owner is not None:
+            scope = names.paths.get(id(owner), ())
+    else:
+        role, attrs = ("output" if is_root else "input"), " shape=box"
+    if is_root:
+        attrs += " peripheries=2"
+    grad = tensor.grad.data if tensor.grad is not None else None
+    return _Node(
+        [parameter_name or tensor.name or role, *_tensor_lines(tensor, show_values, show_grads)],
+        role,
+        None if grad is None else _norm(grad),
+        scope,
+        attrs,
+    )
+
+
+def _output_node(tensor: Tensor, show_values: ShowValues, show_grads: bool) -> _Node:
+    """A root that an op made: its own box, as the op node stands for no tensor."""
+    grad = tensor.grad.data if tensor.grad is not None else None
+    return _Node(
+        [tensor.name or "output", *_tensor_lines(tensor, show_values, show_grads)],
+        "output",
+        None if grad is None else _norm(grad),
+        (),
+        " shape=box peripheries=2",
+    )
+
+
+def _op_node(
+    fn: Function, root_ids: set[int], show_values: ShowValues, show_grads: bool
+) -> _Node:
+    """The op's name and output shape; a retained output adds its name, values, grad."""
+    lines = [fn.name, _describe(fn.out_shape, fn.out_dtype)]
+    constants = sum(parent is None for parent in fn.parents)
+    if constants:
+        lines.append(f"+{constants} constant input" + ("s" if constants > 1 else ""))
+    kept = fn.retained() if fn.retained is not None else None
+    grad_norm = None
+    if kept is not None and id(kept) not in root_ids:  # a root has a box of its own
+        if kept.name:
+            lines.insert(1, kept.name)
+        lines += _value_lines(kept.data, show_values)
+        if kept.grad is not None:
+            grad_norm = _norm(kept.grad.data)
+            if show_grads:
+                lines += _grad_lines(kept.grad.data, show_values)
+    return _Node(lines, "intermediate", grad_norm, fn.scope, " shape=ellipse")
+
+
+def draw_graph(
+    root: Tensor | Sequence[Tensor],
+    *,
+    show_values: ShowValues = "auto",
+    show_grads: bool = True,
+    rankdir: str = "LR",
+    cluster_modules: bool = True,
+    grad_heat: bool = False,
+    max_nodes: int | None = None,
+) -> GraphDrawing:
+    """Draw the computation graph behind ``root`` (a tensor, or a list of them).
+
+    Args:
+        root: the output(s) whose graph to draw, usually the loss.
+        show_values: "auto" shows every value of tensors with at most
+            ``SMALL_TENSOR`` elements and min / mean / max of larger ones;
+            "stats" always min / mean / max; "none" no values.
+        show_grads: show each known gradient (its values, or its norm for
+            large tensors or with ``show_values != "auto"``).
+        rankdir: graphviz's direction of the arrows: "LR", "TB", "RL", "BT".
+        cluster_modules: group the ops each module recorded in a labelled
+            cluster, nested as the modules are.
+        grad_heat: colour nodes and arrows by log10 of the gradient norm
+            instead of by role (see ``heat_color``).
+        max_nodes: draw at most this many nodes, the ones nearest the roots,
+            and one more that says how many are hidden.
+
+    Returns:
+        A ``GraphDrawing`` (a ``graphviz.Digraph``): shown inline in Jupyter,
+        saved with ``.render(path, format="svg")`` or ``viz.render``.
+
+    Raises:
+        TypeError: if ``root`` is not a Tensor or a list of Tensors.
+        ValueError: for an unknown ``show_values`` or ``rankdir``, or a
+            ``max_nodes`` below 1.
+    """
+    roots = _as_roots(root)
+    if show_values not in ("auto", "stats", "none"):
+        raise ValueError(
+            f"draw_graph: show_values must be 'auto', 'stats' or 'none', got {show_values!r}"
+        )
+    if rankdir not in _RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
+    if max_nodes is not None and (isinstance(max_nodes, bool) or max_nodes < 1):
+        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
+
+    walk = _walk(roots)
+    ops = [item for item in walk.items if isinstance(item, Function)]
+    names = _names(ops)
+    shown = walk.items if max_nodes is None else walk.items[:max_nodes]
+    ids = {id(item): f"n{i}" for i, item in enumerate(shown)}
+
+    nodes: dict[str, _Node] = {}
+    for item in shown:
+        if isinstance(item, Function):
+            node = _op_node(item, walk.root_ids, show_values, show_grads)
+        elif item.grad_fn is not None:
+            node = _output_node(item, show_values, show_grads)
+        else:
+            node = _leaf_node(item, id(item) in walk.root_ids, names, show_values, show_grads)
+        if not cluster_modules:
+            node.scope = ()
+        nodes[ids[id(item)]] = node
+
+    body = [
+        f"\tgraph [rankdir={rankdir} {_FONT} labelloc=b label={_legend(grad_heat)}]\n",
+        f"\tnode [{_FONT} style=filled]\n",
+        "\tedge [arrowsize=0.7]\n",
+    ]
+    body += _node_statements(nodes, names, grad_heat)
+    body += _edge_statements(walk, ids, nodes, grad_heat)
+    hidden = len(walk.items) - len(shown)
+    if hidden:
+        body.append(
+            f"\thidden [label={_quote([f'… {hidden:,} more nodes', f'(max_nodes={max_nodes})'])}"
+            " shape=note style=dashed]\n"
+        )
+        targets = {ids[id(b)] for a, b in walk.edges if id(a) not in ids and id(b) in ids}
+        body += [f"\thidden -> {target} [style=dashed]\n"
+                 for target in sorted(targets, key=lambda key: int(key[1:]))]
+    return GraphDrawing(body=body)
+
+
+def _node_statement(key: str, node: _Node, grad_heat: bool, indent: str) -> str:
+    """One ``n3 [label=... fillcolor=...]`` line, coloured by role or by heat."""
+    if grad_heat:
+        fill = "white" if node.grad_norm is None else heat_color(node.grad_norm)
+    else:
+        fill = ROLE_COLORS[node.role]
+    return f'{indent}{key} [label={_quote(node.label)}{node.attrs} fillcolor="{fill}"]\n'
+
+
+def _node_statements(nodes: dict[str, _Node], names: _Names, grad_heat: bool) -> list[str]:
+    """The node statements, inside one nested cluster per module scope."""
+    members: dict[tuple[Module, ...], list[str]] = {(): []}
+    children: dict[tuple[Module, ...], list[tuple[Module, ...]]] = {(): []}
+    for key, node in nodes.items():
+        scope = node.scope
+        if scope not in members:
+            for depth in range(1, len(scope) + 1):
+                path = scope[:depth]
+                if path not in members:
+                    members[path], children[path] = [], []
+                    children[path[:-1]].append(path)
+        members[scope].append(key)
+
+    statements: list[str] = []
+    cluster_ids = {path: i for i, path in enumerate(members)}
+
+    def write(path: tuple[Module, ...], indent: str) -> None:
+        if path:
+            label = _module_label(path[-1], names.modules.get(id(path[-1])))
+            statements.append(f"{indent[:-1]}subgraph cluster_{cluster_ids[path]} {{\n")
+            statements.append(
+                f"{indent}label={_quote([label])} labelloc=t {_FONT} "
+                'style="rounded,dashed" color=gray50\n'
+            )
+        statements.extend(_node_statement(key, nodes[key], grad_heat, indent)
+                          for key in members[path])
+        for child in children[path]:
+            write(child, indent + "\t")
+        if path:
+            statements.append(f"{indent[:-1]}}}\n")
+
+    write((), "\t")
+    return statements
+
+
+def _edge_statements(
+    walk: _Walk, ids: dict[int, str], nodes: dict[str, _Node], grad_heat: bool
+) -> list[str]:
+    """An arrow per input an op read; with heat, coloured by the source's gradient."""
+    statements = []
+    for source, target in walk.edges:
+        a, b = ids.get(id(source)), ids.get(id(target))
+        if a is None or b is None:
+            continue
+        norm = nodes[a].grad_norm
+        if grad_heat and norm is not None:
+            width = 1 + 2 * _warmth(norm)
+            statements.append(f'\t{a} -> {b} [color="{heat_color(norm)}" penwidth={width:.2f}]\n')
+        else:
+            statements.append(f"\t{a} -> {b}\n")
+    return statements
+
+
+def _as_roots(root: Tensor | Sequence[Tensor]) -> list[Tensor]:
+    """``root`` as a non-empty list of Tensors, or an error that says what it is instead."""
+    roots = [root] if isinstance(root, Tensor) else list(root)
+    if not roots:
+        raise ValueError("draw_graph: root is an empty list; give a Tensor or a list of them")
+    for position, tensor in enumerate(roots):
+        if not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"draw_graph: root must be a Tensor or a list of Tensors, but item {position} "
+                f"is a {type(tensor).__name__}"
+            )
+    return roots
+
+
+def to_dot(
+    root: Tensor | Sequence[Tensor],
+    *,
+    show_values: ShowValues = "auto",
+    show_grads: bool = True,
+    rankdir: str = "LR",
+    cluster_modules: bool = True,
+    grad_heat: bool = False,
+    max_nodes: int | None = None,
+) -> str:
+    """The DOT source of ``draw_graph(root, ...)``; needs no graphviz binary."""
+    graph = draw_graph(
+        root,
+        show_values=show_values,
+        show_grads=show_grads,
+        rankdir=rankdir,
+        cluster_modules=cluster_modules,
+        grad_heat=grad_heat,
+        max_nodes=max_nodes,
+    )
+    source: str = graph.source
+    return source
+
+
+def render(
+    graph: graphviz.Digraph, path: str | os.PathLike[str], format: str | None = None
+) -> str:
+    """Render ``graph`` to exactly ``path`` (no DOT file beside it); returns the path.
+
+    The format defaults to the path's extension: svg, png, pdf or any other
+    that ``dot`` knows.
+
+    Raises:
+        GraphvizNotFoundError: if ``dot`` is not installed.
+        ValueError: if neither ``format`` nor the path's extension names one.
+    """
+    target = Path(path)
+    chosen = format or target.suffix.lstrip(".").lower()
+    if not chosen:
+        raise ValueError(
+            f"render: {str(target)!r} has no extension; pass format='svg' (or 'png', 'pdf')"
+        )
+    with _needs_dot(graph.engine):
+        data = graph.pipe(format=chosen)
+    target.write_bytes(data)
+    return str(target)
+
+
+__all__ = [
+    "HEAT_RANGE",
+    "ROLE_COLORS",
+    "SMALL_TENSOR",
+    "GraphDrawing",
+    "GraphvizNotFoundError",
+    "draw_graph",
+    "heat_color",
+    "render",
+    "to_dot",
+]
