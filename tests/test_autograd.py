@@ -226,3 +226,22 @@ def test_leaf_gradients_are_writable_arrays_of_their_own() -> None:
     assert w.grad is not None and w.grad.data.flags.writeable
     (w + v).sum().backward()
     assert w.grad is not v.grad
+
+
+def test_changing_a_saved_tensor_in_place_through_any_view_makes_backward_refuse() -> None:
+    x = tm.tensor([[1.0, 2.0]], requires_grad=True)
+    w = tm.tensor([[3.0, 4.0]], requires_grad=True)
+    loss = (x @ w.T).sum()  # matmul saved the transpose, a view of w's memory
+    with tm.no_grad():
+        w.data -= 1.0
+        w._version += 1  # what optimizers do after an in-place update
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
+def test_detach_and_reshape_share_the_version_counter_of_their_base() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    views = [w.detach(), w.reshape(2, 1), w[0:1], w.expand(3, 2)]
+    w._version += 1
+    assert [v._version for v in views] == [1, 1, 1, 1]
+    assert (w * 2.0)._version == 0  # a new array has its own counter

@@ -487,6 +487,7 @@ class Reshape(Op):
     """y = a with a new shape.   dL/da = g reshaped back."""
 
     name = "reshape"
+    makes_view = True
 
     def forward(self, a: Tensor, shape: tuple[int, ...]) -> Array:
         self.in_shape = a.shape
@@ -506,6 +507,7 @@ class Transpose(Op):
     """y = a with its axes permuted.   dL/da = g permuted back (the inverse permutation)."""
 
     name = "transpose"
+    makes_view = True
 
     def forward(self, a: Tensor, axes: tuple[int, ...]) -> Array:
         self.axes = axes
@@ -519,6 +521,7 @@ class Expand(Op):
     """y = a broadcast to ``shape``.   dL/da = g summed over the copies."""
 
     name = "expand"
+    makes_view = True
 
     def forward(self, a: Tensor, shape: tuple[int, ...]) -> Array:
         self.in_shape = a.shape
@@ -532,6 +535,7 @@ class GetItem(Op):
     """y = a[index].   dL/da = g scattered into zeros at ``index`` (repeats add up)."""
 
     name = "getitem"
+    makes_view = True
 
     def forward(self, a: Tensor, index: Any) -> Array:
         self.in_shape, self.index = a.shape, index

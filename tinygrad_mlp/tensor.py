@@ -48,6 +48,8 @@ class Function:
     saves_output: ClassVar[bool] = False
     #: set by ops whose backward also works on plain ndarrays (see above)
     array_backward: ClassVar[bool] = False
+    #: set by ops whose output may be a view of their first input's memory
+    makes_view: ClassVar[bool] = False
     _on_arrays: bool = False
 
     parents: tuple[Function | Tensor | None, ...]
@@ -100,13 +102,14 @@ class Function:
             raise _named_error(cls.name, inputs, error) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # numpy turns 0-d results into scalars
+        counter = inputs[0]._counter if cls.makes_view else None
         if not autograd._grad_enabled:
-            return Tensor._make(data, None)
+            return Tensor._make(data, None, counter)
         for t in inputs:
             if t.requires_grad:
                 break
         else:
-            return Tensor._make(data, None)
+            return Tensor._make(data, None, counter)
         # An edge to the node that made each input; to the input itself for a
         # leaf that requires grad; None for a constant.
         fn.needs_input_grad = tuple([t.requires_grad for t in inputs])
@@ -118,7 +121,7 @@ class Function:
         if cls.saves_output:
             fn._output = data
         fn.out_shape, fn.out_dtype = data.shape, data.dtype  # for graph drawings
-        return Tensor._make(data, fn)
+        return Tensor._make(data, fn, counter)
 
     # -- what forward saves for backward -------------------------------------
 
@@ -235,7 +238,7 @@ class Tensor:
         tensor([[2., 4.]])
     """
 
-    __slots__ = ("__weakref__", "_hooks", "_version", "data", "grad", "grad_fn", "name",
+    __slots__ = ("__weakref__", "_counter", "_hooks", "data", "grad", "grad_fn", "name",
                  "requires_grad")
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__
 
@@ -244,7 +247,9 @@ class Tensor:
     grad_fn: Function | None
     requires_grad: bool
     name: str | None
-    _version: int
+    # How many times the data was changed in place, in a one-element list that
+    # tensors viewing the same memory (transposes, reshapes, detach) share.
+    _counter: list[int]
     _hooks: list[Hook] | None
 
     def __init__(
@@ -264,11 +269,11 @@ class Tensor:
         self.grad = None
         self.grad_fn = None
         self.name = name
-        self._version = 0
+        self._counter = data._counter if isinstance(data, Tensor) else [0]
         self._hooks = None
 
     @staticmethod
-    def _make(data: Array, grad_fn: Function | None) -> Tensor:
+    def _make(data: Array, grad_fn: Function | None, counter: list[int] | None = None) -> Tensor:
         """Wrap an op's output array without any checks (the hot path)."""
         tensor = object.__new__(Tensor)
         tensor.data = data
@@ -276,9 +281,18 @@ class Tensor:
         tensor.grad_fn = grad_fn
         tensor.requires_grad = grad_fn is not None
         tensor.name = None
-        tensor._version = 0
+        tensor._counter = [0] if counter is None else counter
         tensor._hooks = None
         return tensor
+
+    @property
+    def _version(self) -> int:
+        """In-place changes so far; saved tensors compare it at backward time."""
+        return self._counter[0]
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        self._counter[0] = value
 
     # -- what a tensor is ---------------------------------------------------------
 
@@ -335,8 +349,8 @@ class Tensor:
         return self.data.tolist()
 
     def detach(self) -> Tensor:
-        """A tensor sharing this data, cut off from the graph."""
-        return Tensor._make(self.data, None)
+        """A tensor sharing this data (and its version counter), cut off from the graph."""
+        return Tensor._make(self.data, None, self._counter)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` on a leaf in place; returns self."""
