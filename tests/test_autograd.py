@@ -245,3 +245,28 @@ def test_detach_and_reshape_share_the_version_counter_of_their_base() -> None:
     w._version += 1
     assert [v._version for v in views] == [1, 1, 1, 1]
     assert (w * 2.0)._version == 0  # a new array has its own counter
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_detect_anomaly_names_the_op_whose_forward_makes_nan() -> None:
+    x = tm.tensor([-1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"detect_anomaly: log forward produced nan"), \
+            tm.detect_anomaly():
+        x.log()
+    assert x.log().data[0] != x.log().data[0]  # outside the context: nan, no error
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_detect_anomaly_points_a_nan_gradient_back_at_the_forward_line() -> None:
+    x = tm.tensor([0.0, 1.0], requires_grad=True)
+    with tm.detect_anomaly():
+        y = (x**0.5).sum()  # d/dx sqrt(x) = inf at 0
+        with pytest.raises(RuntimeError, match=r"pow backward produced inf.*test_autograd\.py"):
+            y.backward()
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_detect_anomaly_names_the_module_the_op_ran_in() -> None:
+    layer = tm.nn.Linear(2, 1)
+    with pytest.raises(RuntimeError, match="in Linear"), tm.detect_anomaly():
+        layer(tm.tensor([[np.inf, 0.0]]))

@@ -53,6 +53,7 @@ def test_saved_weights_evaluate_to_the_same_accuracy(tmp_path: Path) -> None:
         (["train", "--save", "/no/such/folder/w.npz"], "does not exist"),
         (["evaluate", "/no/such/file.npz"], "no such file"),
         (["train", "--cv", "1"], "between 2 and 50"),
+        (["train", "--cv", "40", "--cv-on", "train"], "between 2 and 33"),
         (["fly"], "invalid choice"),
         ([], "required"),
     ],

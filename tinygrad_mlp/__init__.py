@@ -5,7 +5,14 @@ engine (autograd.py); everything else is built on top of them.
 """
 
 from tinygrad_mlp import data, datasets, nn, optim, viz
-from tinygrad_mlp.autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
+from tinygrad_mlp.anomaly import detect_anomaly
+from tinygrad_mlp.autograd import (
+    enable_grad,
+    grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from tinygrad_mlp.creation import (
     arange,
     full,
@@ -29,6 +36,7 @@ from tinygrad_mlp.dtypes import (
 )
 from tinygrad_mlp.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from tinygrad_mlp.random import manual_seed
+from tinygrad_mlp.serialization import load, save
 from tinygrad_mlp.tensor import Function, Tensor
 
 __version__ = "0.1.0"
@@ -41,6 +49,7 @@ __all__ = [
     "bool_",
     "data",
     "datasets",
+    "detect_anomaly",
     "enable_grad",
     "float32",
     "float64",
@@ -51,6 +60,7 @@ __all__ = [
     "gradgradcheck",
     "int64",
     "is_grad_enabled",
+    "load",
     "manual_seed",
     "nn",
     "no_grad",
@@ -61,6 +71,7 @@ __all__ = [
     "rand_like",
     "randn",
     "randn_like",
+    "save",
     "set_default_dtype",
     "set_grad_enabled",
     "tensor",

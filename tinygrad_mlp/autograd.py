@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 # tensor.py imports this module too; its classes are looked up when called.
+from tinygrad_mlp import anomaly
 from tinygrad_mlp import tensor as _tensor
 
 if TYPE_CHECKING:
@@ -190,6 +191,8 @@ def run_backward(
                 if fn in wanted_nodes:
                     results[wanted_nodes[fn]] = as_tensor(grad)
                 input_grads = fn.vjp(grad, create_graph)
+                if anomaly.enabled:
+                    anomaly.check_finite(fn, "backward", input_grads)
                 if not retain_graph:
                     fn.release()
             for parent, input_grad in zip(fn.parents, input_grads):

@@ -89,7 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--seeds", type=_positive(int), default=1,
                        help="train this many seeds and report the accuracy distribution")
     train.add_argument("--cv", type=_positive(int), metavar="K",
-                       help="stratified K-fold cross-validation on all 150 rows instead")
+                       help="stratified K-fold cross-validation instead of the test split")
+    train.add_argument("--cv-on", choices=["all", "train"], default="all",
+                       help="cross-validate on all 150 rows (default) or on the article's 99 "
+                            "training rows only (how the recommended recipe was chosen)")
     train.add_argument("--save", metavar="PATH", help="write the trained weights (.npz)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -192,7 +195,7 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
         raise UsageError(f"--save: folder of {args.save!r} does not exist")
     if args.cv:
-        return _cross_validate(recipe, args.cv, args.seed, name, out)
+        return _cross_validate(recipe, args.cv, args.cv_on, args.seed, name, out)
     if args.seeds > 1:
         results = [_train_once(recipe, args.seed + k, None)[1] for k in range(args.seeds)]
         values, counts = np.unique(np.round(results, 6), return_counts=True)
@@ -218,21 +221,27 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _cross_validate(recipe: Recipe, k: int, seed: int, name: str, out: TextIO) -> int:
-    iris = load_iris()
-    if k < 2 or k > 50:
-        raise UsageError(f"--cv: K must be between 2 and 50 (50 rows per class), got {k}")
+def _cross_validate(recipe: Recipe, k: int, rows: str, seed: int, name: str, out: TextIO) -> int:
+    if rows == "train":  # the article's training rows, already standardised
+        split = load_article_split()
+        features, labels, standardise = split.x_train, split.y_train, False
+    else:
+        iris = load_iris()
+        features, labels, standardise = iris.features, iris.labels, True
+    smallest = int(np.bincount(labels).min())
+    if k < 2 or k > smallest:
+        raise UsageError(f"--cv: K must be between 2 and {smallest} (the smallest class), got {k}")
     scores = []
-    folds = stratified_kfold(iris.labels, n_splits=k, shuffle=True,
+    folds = stratified_kfold(labels, n_splits=k, shuffle=True,
                              generator=np.random.default_rng(seed))
     for fold, (train, test) in enumerate(folds):
-        mean = iris.features[train].mean(axis=0)
-        std = iris.features[train].std(axis=0)
-        x = (iris.features - mean) / std  # standardised with the training fold's statistics
-        model = MLPClassifier(recipe, seed=seed + fold).fit(x[train], iris.labels[train])
-        scores.append(model.evaluate(x[test], iris.labels[test]))
-    print(f"{name}: stratified {k}-fold cross-validation on all {len(iris.labels)} rows",
-          file=out)
+        x = features
+        if standardise:  # with the training fold's statistics only
+            x = (features - features[train].mean(axis=0)) / features[train].std(axis=0)
+        model = MLPClassifier(recipe, seed=seed + fold).fit(x[train], labels[train])
+        scores.append(model.evaluate(x[test], labels[test]))
+    where = "the article's 99 training rows" if rows == "train" else f"all {len(labels)} rows"
+    print(f"{name}: stratified {k}-fold cross-validation on {where}", file=out)
     print("  folds: " + " ".join(_percent(s) for s in scores), file=out)
     print(f"cv accuracy = {_percent(float(np.mean(scores)))} +- "
           f"{100 * np.std(scores):.1f} points", file=out)

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Union
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from tinygrad_mlp import autograd
+from tinygrad_mlp import anomaly, autograd
 from tinygrad_mlp.dtypes import get_default_dtype, is_floating
 
 Array = NDArray[Any]
@@ -102,6 +102,10 @@ class Function:
             raise _named_error(cls.name, inputs, error) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # numpy turns 0-d results into scalars
+        if anomaly.enabled:
+            fn.parents = tuple([t.grad_fn or t for t in inputs])
+            fn.scope, fn.created_at = autograd._scope, anomaly.user_frame()
+            anomaly.check_finite(fn, "forward", (data,))
         counter = inputs[0]._counter if cls.makes_view else None
         if not autograd._grad_enabled:
             return Tensor._make(data, None, counter)
@@ -175,6 +179,8 @@ class Function:
             if tensor is not None:
                 tensor.grad = as_tensor if create_graph else as_tensor.detach()
         return as_tensor if create_graph else as_tensor.data
+
+    created_at: str = ""  # the user's line that made this node, in anomaly mode
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
