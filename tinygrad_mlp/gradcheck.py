@@ -240,7 +240,7 @@ def _compare_projections(
                 f"gradcheck (fast): output {k}, {checked.labels[i]} (shape "
                 f"{checked.inputs[i].shape}): projection uᵀJv is {a[i]:.10g} by backward "
                 f"but {n[i]:.10g} numerically (abs error {error:.3g}, rel error "
-                f"{error / max(abs(n[i]), 1e-300):.3g}; atol {atol:g}, rtol {rtol:g})",
+                f"{_relative(error, n[i]):.3g}; atol {atol:g}, rtol {rtol:g})",
                 a, n,
             )
 
@@ -257,7 +257,7 @@ def _compare_jacobians(checked: _Checked, eps: float, atol: float, rtol: float) 
                 row, col = np.unravel_index(int(np.argmax(error * bad)), a.shape)
                 shape = checked.inputs[i].shape
                 element = tuple(int(c) for c in np.unravel_index(int(col), shape))
-                relative = error[row, col] / max(abs(n[row, col]), 1e-300)
+                relative = _relative(error[row, col], n[row, col])
                 raise GradcheckError(
                     f"gradcheck: Jacobian of output {k} with respect to {checked.labels[i]} "
                     f"(shape {shape}) disagrees at element {element} of the input and "
@@ -267,6 +267,11 @@ def _compare_jacobians(checked: _Checked, eps: float, atol: float, rtol: float) 
                     f"{bad.size} entries are off",
                     a, n,
                 )
+
+
+def _relative(error: float, numeric: float) -> float:
+    """|analytic - numeric| / |numeric|, infinite when the numeric value is 0."""
+    return float(error / abs(numeric)) if numeric != 0 else float("inf")
 
 
 def gradgradcheck(
