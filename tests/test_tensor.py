@@ -64,7 +64,7 @@ def test_attributes_describe_the_array() -> None:
     t = tm.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True, name="w")
     assert (t.shape, t.ndim, t.size, t.numel(), len(t)) == ((2, 3), 2, 6, 6, 2)
     assert t.is_leaf and t.op is None and t.name == "w"
-    assert t.numpy() is t.data
+    assert t.detach().numpy() is t.data
     y = t * 2.0
     assert not y.is_leaf and y.op == "mul" and y.requires_grad
     assert repr(y.grad_fn) == "<mul>"
@@ -169,3 +169,82 @@ def test_shape_methods_accept_separate_or_packed_sizes() -> None:
     assert m.T.shape == m.transpose().shape == m.transpose(1, 0).shape == (3, 2)
     assert m.mT.shape == (3, 2)
     assert m.expand(4, 2, 3).shape == (4, 2, 3)
+
+
+def test_numpy_is_refused_on_a_tensor_that_requires_grad_as_in_pytorch() -> None:
+    t = tm.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"use \.detach\(\)\.numpy\(\)"):
+        t.numpy()
+    with pytest.raises(RuntimeError, match=r"requires grad"):
+        (t * 2.0).numpy()
+    assert t.detach().numpy() is t.data
+    assert tm.tensor([1.0]).numpy() is not None
+
+
+def test_in_place_operators_write_into_the_same_array_and_bump_the_version() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    array, version = w.data, w._version
+    with tm.no_grad():
+        w -= tm.tensor([0.5, 0.5])
+        w += 1.0
+        w *= 2.0
+        w /= 4.0
+    assert w.data is array and w.requires_grad and w.is_leaf
+    np.testing.assert_allclose(w.data, [0.75, 1.25])
+    assert w._version == version + 4
+
+
+def test_a_plain_sgd_step_in_place_updates_the_parameter_like_pytorch() -> None:
+    w = tm.tensor([1.0, -2.0], requires_grad=True)
+    (w * w).sum().backward()
+    assert w.grad is not None
+    before = w
+    with tm.no_grad():
+        w -= 0.1 * w.grad
+    assert w is before  # updated, not rebound to a new tensor
+    np.testing.assert_allclose(w.data, [0.8, -1.6])
+
+
+def test_in_place_operators_keep_the_dtype() -> None:
+    w = tm.ones(3, dtype=tm.float32)
+    w += np.arange(3.0)  # float64 operand, stored as float32 (same kind)
+    assert w.dtype == np.float32
+    np.testing.assert_array_equal(w.data, [1.0, 2.0, 3.0])
+    counts = tm.tensor([1, 2])
+    counts += 1
+    assert counts.dtype == np.int64 and counts.tolist() == [2, 3]
+
+
+def test_in_place_change_is_refused_while_recording_a_graph_through_it() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"isub: cannot change a tensor in place while "
+                                           r"recording.*tm\.no_grad\(\)"):
+        w -= 1.0
+    total = tm.tensor(0.0)
+    with pytest.raises(RuntimeError, match=r"iadd: cannot change a tensor in place"):
+        total += (w * w).sum()  # would silently drop the gradient if allowed
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+    assert total.item() == 0.0
+
+
+def test_in_place_change_of_a_saved_input_is_caught_by_backward() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x * x).sum()
+    with tm.no_grad():
+        x += 1.0
+    with pytest.raises(RuntimeError, match=r"mul backward: its input 0 .* modified in place"):
+        loss.backward()
+
+
+def test_in_place_change_through_a_view_bumps_the_shared_version() -> None:
+    x = tm.tensor([[1.0, 2.0], [3.0, 4.0]])
+    row = x.reshape(4)
+    row += 1.0
+    assert x._version == row._version == 1
+    np.testing.assert_array_equal(x.data, [[2.0, 3.0], [4.0, 5.0]])
+
+
+def test_bool_of_a_tensor_needs_one_element_and_names_the_shape() -> None:
+    assert bool(tm.tensor([2.0])) and not bool(tm.tensor(0.0))
+    with pytest.raises(ValueError, match=r"bool: the truth value of a tensor of shape \(2,\)"):
+        bool(tm.tensor([1.0, 2.0]))

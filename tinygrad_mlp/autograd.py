@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 # tensor.py imports this module too; its classes are looked up when called.
-from tinygrad_mlp import anomaly
+from tinygrad_mlp import anomaly, checks
 from tinygrad_mlp import tensor as _tensor
 
 if TYPE_CHECKING:
@@ -242,17 +242,24 @@ def grad(
         One gradient per input, shaped like it.
 
     Raises:
+        TypeError: if an output or an input is not a Tensor.
         RuntimeError: if an output does not require grad, or an input is not
             in the graph and ``allow_unused`` is False.
     """
-    outs = [outputs] if isinstance(outputs, _tensor.Tensor) else list(outputs)
-    ins = [inputs] if isinstance(inputs, _tensor.Tensor) else list(inputs)
+    outs = checks.tensors("grad", "outputs", outputs)
+    ins = checks.tensors("grad", "inputs", inputs)
     if grad_outputs is None or isinstance(grad_outputs, _tensor.Tensor):
         given: list[Tensor | None] = [grad_outputs] * len(outs)
     else:
         given = list(grad_outputs)
     if len(given) != len(outs):
         raise ValueError(f"grad: {len(outs)} outputs but {len(given)} grad_outputs")
+    for position, out in enumerate(outs):
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"grad: outputs[{position}] (shape {out.shape}) does not require grad: no "
+                "input of its computation had requires_grad=True"
+            )
     for position, tensor in enumerate(ins):
         if not tensor.requires_grad:
             raise RuntimeError(f"grad: inputs[{position}] does not require grad")

@@ -13,6 +13,7 @@ recipes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -24,6 +25,7 @@ from tinygrad_mlp import nn, optim
 from tinygrad_mlp.autograd import no_grad
 from tinygrad_mlp.data import DataLoader, TensorDataset, one_hot
 from tinygrad_mlp.nn import functional as F
+from tinygrad_mlp.optim._arguments import check_int, check_non_negative, check_positive
 from tinygrad_mlp.tensor import Tensor
 
 Cost = Literal["quadratic", "cross_entropy"]
@@ -113,7 +115,7 @@ class MLPClassifier:
         self.recipe = replace(recipe, **overrides)
         self.seed = seed
         self.history = []
-        _check_recipe(self.recipe)
+        check_recipe(self.recipe)
         self._generator = np.random.default_rng(seed) if seed is not None else None
         self.model = self._build()
 
@@ -211,7 +213,13 @@ class MLPClassifier:
     # -- input checks ----------------------------------------------------------
 
     def _check_features(self, x: ArrayLike, where: str) -> NDArray[np.float64]:
-        features = np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
+        try:
+            given = np.asarray(x.data if isinstance(x, Tensor) else x)
+        except ValueError as error:
+            raise ValueError(f"MLPClassifier.{where}: x is not rectangular ({error})") from None
+        if given.dtype.kind not in "biuf":
+            raise TypeError(f"MLPClassifier.{where}: x must be numbers, got dtype {given.dtype}")
+        features = given.astype(np.float64, copy=False)
         width = self.recipe.sizes[0]
         if features.ndim != 2 or features.shape[1] != width:
             raise ValueError(
@@ -238,10 +246,19 @@ class MLPClassifier:
         return features, labels.astype(np.int64)
 
 
-def _check_recipe(r: Recipe) -> None:
-    """Refuse recipes that cannot train, naming the field."""
-    if len(r.sizes) < 2 or any(not isinstance(n, int) or n < 1 for n in r.sizes):
-        raise ValueError(f"MLPClassifier: sizes must be 2 or more positive ints, got {r.sizes}")
+def check_recipe(r: Recipe) -> None:
+    """Refuse recipes that cannot train, naming the field.
+
+    Raises:
+        TypeError: for a field of the wrong type (``epochs=1.5``, ``batch_size="32"``).
+        ValueError: for a value out of range or not among the choices.
+    """
+    where = "MLPClassifier"
+    if not isinstance(r.sizes, Sequence) or any(
+            isinstance(n, bool) or not isinstance(n, (int, np.integer)) for n in r.sizes):
+        raise TypeError(f"{where}: sizes must be a sequence of ints, got {r.sizes!r}")
+    if len(r.sizes) < 2 or any(n < 1 for n in r.sizes):
+        raise ValueError(f"{where}: sizes must be 2 or more positive ints, got {r.sizes}")
     choices: dict[str, Sequence[str]] = {
         "activation": list(_ACTIVATIONS), "cost": ["quadratic", "cross_entropy"],
         "optimizer": ["sgd", "adam"], "schedule": ["constant", "cosine"], "init": list(nn.INITS),
@@ -252,7 +269,8 @@ def _check_recipe(r: Recipe) -> None:
                 f"MLPClassifier: {name} must be one of {list(allowed)}, got {getattr(r, name)!r}"
             )
     for name in ("epochs", "batch_size"):
-        if getattr(r, name) < 1:
-            raise ValueError(f"MLPClassifier: {name} must be at least 1, got {getattr(r, name)}")
-    if r.lr <= 0:
-        raise ValueError(f"MLPClassifier: lr must be positive, got {r.lr}")
+        check_int(where, name, getattr(r, name), 1)
+    if not math.isfinite(check_positive(where, "lr", r.lr)):
+        raise ValueError(f"{where}: lr must be finite, got {r.lr}")
+    check_non_negative(where, "momentum", r.momentum)
+    check_non_negative(where, "weight_decay", r.weight_decay)

@@ -13,6 +13,7 @@ Bad arguments exit with code 2 and one line on stderr.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
@@ -22,7 +23,7 @@ from typing import NoReturn, TextIO
 
 import numpy as np
 
-from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier, Recipe
+from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier, Recipe, check_recipe
 from tinygrad_mlp.data import stratified_kfold
 from tinygrad_mlp.datasets import load_article_split, load_iris
 from tinygrad_mlp.serialization import load, save
@@ -62,11 +63,23 @@ def _positive(kind: Callable[[str], float | int]) -> Callable[[str], float | int
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number")
         if value <= 0:
             raise argparse.ArgumentTypeError(f"{text!r} must be positive")
         return value
 
     return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be non-negative (numpy's seeds are)")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=_positive(int))
     train.add_argument("--batch-size", type=_positive(int))
     train.add_argument("--lr", type=_positive(float))
-    train.add_argument("--seed", type=int, default=0, help="seed of the first run (default 0)")
+    train.add_argument("--seed", type=_seed, default=0, help="seed of the first run (default 0)")
     train.add_argument("--seeds", type=_positive(int), default=1,
                        help="train this many seeds and report the accuracy distribution")
     train.add_argument("--cv", type=_positive(int), metavar="K",
@@ -123,7 +136,12 @@ def _recipe(args: argparse.Namespace) -> Recipe:
     base = ARTICLE if args.article else RECOMMENDED
     fields = ("sizes", "activation", "cost", "optimizer", "init", "epochs", "batch_size", "lr")
     given = {name: getattr(args, name) for name in fields if getattr(args, name, None) is not None}
-    return replace(base, **given)
+    recipe = replace(base, **given)
+    try:
+        check_recipe(recipe)  # the options are the user's input: a bad mix is a usage error
+    except (TypeError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    return recipe
 
 
 # -- output --------------------------------------------------------------------------
@@ -194,6 +212,8 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     sizes = "-".join(map(str, recipe.sizes))
     if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
         raise UsageError(f"--save: folder of {args.save!r} does not exist")
+    if args.save and os.path.isdir(args.save):
+        raise UsageError(f"--save: {args.save!r} is a folder; give a file name like weights.npz")
     if args.cv:
         return _cross_validate(recipe, args.cv, args.cv_on, args.seed, name, out)
     if args.seeds > 1:

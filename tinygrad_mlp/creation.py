@@ -103,6 +103,9 @@ def arange(
     """
     if end is None:
         start, end = 0, start
+    for name, value in (("start", start), ("end", end), ("step", step)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"arange: {name} must be a number, got {value!r}")
     if step == 0:
         raise ValueError("arange: step must not be zero")
     all_ints = all(isinstance(v, int) for v in (start, end, step))

@@ -26,22 +26,31 @@ def save(obj: Mapping[str, Tensor | ArrayLike], path: PathLike) -> None:
     """Write a state dict (name -> array or Tensor) to ``path`` as ``.npz``.
 
     Raises:
-        TypeError: if ``obj`` is not a mapping of names to numeric arrays.
+        TypeError: if ``obj`` is not a mapping of names to numeric arrays, or
+            ``path`` is not a path.
+        ValueError: if a value is a ragged (non-rectangular) list.
         FileNotFoundError: if the folder of ``path`` does not exist.
+        IsADirectoryError: if ``path`` is a folder.
     """
+    _check_path("save", path)
     if not isinstance(obj, Mapping):
         raise TypeError(f"save: expected a state dict (a mapping), got {type(obj).__name__}")
     arrays: dict[str, Array] = {}
     for name, value in obj.items():
         if not isinstance(name, str) or name == _FORMAT_KEY:
             raise TypeError(f"save: keys must be parameter names (str), got {name!r}")
-        array = np.asarray(value.data if isinstance(value, Tensor) else value)
+        try:
+            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+        except ValueError as error:
+            raise ValueError(f"save: {name!r} is not rectangular ({error})") from None
         if array.dtype.kind not in "biuf":
             raise TypeError(f"save: {name!r} has dtype {array.dtype}, not a number")
         arrays[name] = array
     folder = os.path.dirname(os.fspath(path)) or "."
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"save: folder {folder!r} does not exist")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"save: {os.fspath(path)!r} is a folder; give a file name")
     with open(path, "wb") as file:  # a file object, so numpy adds no ".npz" to the name
         arrays[_FORMAT_KEY] = np.array(_FORMAT)
         np.savez(file, **arrays)  # type: ignore[arg-type]  # numpy's stub misreads **kwargs
@@ -51,10 +60,12 @@ def load(path: PathLike) -> dict[str, Array]:
     """Read a state dict written by ``save``.
 
     Raises:
+        TypeError: if ``path`` is not a path (None, say).
         FileNotFoundError: if ``path`` does not exist.
         ValueError: if the file is truncated, not an ``.npz`` archive, or was
             not written by ``tm.save``.
     """
+    _check_path("load", path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"load: no such file: {os.fspath(path)!r}")
     try:
@@ -72,3 +83,11 @@ def load(path: PathLike) -> dict[str, Array]:
             f"load: {os.fspath(path)!r} is an .npz archive but was not written by tm.save"
         )
     return arrays
+
+
+def _check_path(where: str, path: object) -> None:
+    """Refuse a path that is not a str or os.PathLike (None, a number, an open file)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"{where}: path must be a file name (str or os.PathLike), got {path!r}"
+        )

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Union
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from tinygrad_mlp import anomaly, autograd
+from tinygrad_mlp import anomaly, autograd, checks
 from tinygrad_mlp.dtypes import get_default_dtype, is_floating
 
 Array = NDArray[Any]
@@ -96,10 +96,10 @@ class Function:
         fn = cls.__new__(cls)
         try:
             data = fn.forward(*inputs, **params)
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             if str(error).startswith(f"{cls.name}:"):
                 raise  # the op's own message already names it
-            raise _named_error(cls.name, inputs, error) from None
+            raise checks.named_error(cls.name, inputs, error) from None
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # numpy turns 0-d results into scalars
         if anomaly.enabled:
@@ -173,7 +173,7 @@ class Function:
         for hook in self.hooks:
             replaced = hook(as_tensor)
             if replaced is not None:
-                as_tensor = replaced
+                as_tensor = checks.hook_result(replaced, self.out_shape)
         if self.retained is not None:
             tensor = self.retained()
             if tensor is not None:
@@ -184,19 +184,6 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
-
-
-def _named_error(op: str, inputs: Sequence[Tensor], error: ValueError) -> ValueError:
-    """Reword numpy's ValueError so it names the op and the input shapes."""
-    shapes = [t.shape for t in inputs]
-    if len(inputs) == 2:
-        try:
-            np.broadcast_shapes(*shapes)
-        except ValueError:
-            return ValueError(
-                f"{op}: shapes {shapes[0]} and {shapes[1]} cannot be broadcast together"
-            )
-    return ValueError(f"{op}: {error} (input shapes {', '.join(map(str, shapes))})")
 
 
 def _as_array(data: Any, dtype: DTypeLike | None, where: str) -> Array:
@@ -218,10 +205,7 @@ def _as_array(data: Any, dtype: DTypeLike | None, where: str) -> Array:
             + (f" from {type(data).__name__}" if not isinstance(data, np.ndarray) else "")
         )
     if dtype is not None:
-        target = np.dtype(dtype)
-        if target.kind not in "biuf":
-            raise TypeError(f"{where}: unsupported dtype {target}")
-        array = array.astype(target, copy=False)
+        array = array.astype(checks.numeric_dtype(where, dtype), copy=False)
     return array
 
 
@@ -337,7 +321,14 @@ class Tensor:
         return None if self.grad_fn is None else self.grad_fn.name
 
     def numpy(self) -> Array:
-        """The data as an ndarray (shared, not copied)."""
+        """The data as an ndarray (shared, not copied).
+
+        Refused for a tensor that requires grad, as in PyTorch: writing into the
+        shared array would change what backward reads without autograd knowing.
+        """
+        if self.requires_grad:
+            raise RuntimeError("numpy: can't call numpy() on a tensor that requires grad; "
+                               "use .detach().numpy()")
         return self.data
 
     def item(self) -> float:
@@ -381,6 +372,9 @@ class Tensor:
         return float(self.item())
 
     def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"bool: the truth value of a tensor of shape {self.shape} is "
+                             "ambiguous; reduce it first, e.g. (t > 0).all()")
         return bool(self.data)
 
     def __hash__(self) -> int:
@@ -481,11 +475,13 @@ class Tensor:
         for hook in self._hooks or ():
             replaced = hook(grad)
             if replaced is not None:
-                grad = replaced
+                grad = checks.hook_result(replaced, self.shape)
         return grad
 
     def accumulate_grad(self, grad: Tensor, create_graph: bool) -> None:
         """Add ``grad`` into ``self.grad`` (a leaf), PyTorch-style."""
+        if self.grad is not None and self.grad.shape != self.shape:
+            raise checks.grad_shape_mismatch(self.grad, self.shape)
         if not create_graph:
             data = grad.data
             if data.dtype != self.dtype:
@@ -552,6 +548,39 @@ class Tensor:
     def __neg__(self) -> Tensor:
         return ops.Neg.apply(self)
 
+    # In-place arithmetic, as in PyTorch: ``w -= lr * g`` writes into w's own array.
+    def _inplace(self, op: str, ufunc: np.ufunc, other: TensorLike) -> Tensor:
+        """``self op= other`` in the array itself: dtype kept, version bumped, nothing recorded.
+
+        Refused while grad mode is on if either side requires grad: the graph
+        has no node for an in-place change, so its gradient would be wrong.
+        """
+        operand = self._operand(other)
+        if autograd._grad_enabled and (self.requires_grad or operand.requires_grad):
+            raise RuntimeError(
+                f"{op}: cannot change a tensor in place while recording a graph through it "
+                "(it or the operand requires grad); use tm.no_grad() as optimizers do, or "
+                "write the change out of place (x = x + y)"
+            )
+        try:
+            ufunc(self.data, operand.data, out=self.data)
+        except (TypeError, ValueError) as error:
+            raise checks.named_error(op, (self, operand), error) from None
+        self._version += 1
+        return self
+
+    def __iadd__(self, other: TensorLike) -> Tensor:
+        return self._inplace("iadd", np.add, other)
+
+    def __isub__(self, other: TensorLike) -> Tensor:
+        return self._inplace("isub", np.subtract, other)
+
+    def __imul__(self, other: TensorLike) -> Tensor:
+        return self._inplace("imul", np.multiply, other)
+
+    def __itruediv__(self, other: TensorLike) -> Tensor:
+        return self._inplace("itruediv", np.true_divide, other)
+
     def __pos__(self) -> Tensor:
         return self
 
@@ -603,48 +632,50 @@ class Tensor:
         """Limit values to [min, max]; the gradient is zero where a limit applied."""
         if min is None and max is None:
             raise ValueError("clamp: give min, max or both")
+        checks.number("clamp", "min", min)
+        checks.number("clamp", "max", max)
         return ops.Clamp.apply(self, low=min, high=max)
 
     # -- reductions --------------------------------------------------------------------
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (an int, a tuple of ints, or None for all)."""
-        return ops.Sum.apply(self, axis=_axes("sum", axis, self.ndim), keepdims=keepdims)
+        return ops.Sum.apply(self, axis=checks.axes("sum", axis, self.ndim), keepdims=keepdims)
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Arithmetic mean over ``axis``."""
-        total = self.sum(axis, keepdims)
+        total = ops.Sum.apply(self, axis=checks.axes("mean", axis, self.ndim), keepdims=keepdims)
         return total / (self.data.size // max(total.data.size, 1))
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; the gradient is split evenly among ties."""
-        return ops.Max.apply(self, axis=_axes("max", axis, self.ndim), keepdims=keepdims)
+        return ops.Max.apply(self, axis=checks.axes("max", axis, self.ndim), keepdims=keepdims)
 
     def logsumexp(self, axis: Axis = -1, keepdims: bool = False) -> Tensor:
         """log(sum(exp(self))) over ``axis``, computed without overflow."""
-        return ops.LogSumExp.apply(self, axis=_axes("logsumexp", axis, self.ndim),
+        return ops.LogSumExp.apply(self, axis=checks.axes("logsumexp", axis, self.ndim),
                                    keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x) / sum(exp(x)) along ``axis``."""
-        return ops.Softmax.apply(self, axis=_axis("softmax", axis, self.ndim))
+        return ops.Softmax.apply(self, axis=checks.axis("softmax", axis, self.ndim))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - logsumexp(x) along ``axis``."""
-        return ops.LogSoftmax.apply(self, axis=_axis("log_softmax", axis, self.ndim))
+        return ops.LogSoftmax.apply(self, axis=checks.axis("log_softmax", axis, self.ndim))
 
     # -- shape -------------------------------------------------------------------------
 
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """The same data with a new shape (one dimension may be -1)."""
-        return ops.Reshape.apply(self, shape=_dims(shape))
+        return ops.Reshape.apply(self, shape=checks.dims("reshape", shape))
 
     def transpose(self, *axes: int | Sequence[int]) -> Tensor:
         """Permute the dimensions (numpy's semantics; no axes reverses them)."""
-        order = _dims(axes)
+        order = checks.dims("transpose", axes, "axes")
         if not order:
             order = tuple(range(self.ndim - 1, -1, -1))
-        if sorted(_axis("transpose", a, self.ndim) for a in order) != list(range(self.ndim)):
+        if sorted(checks.axis("transpose", a, self.ndim) for a in order) != list(range(self.ndim)):
             raise ValueError(
                 f"transpose: axes {order} are not a permutation of the {self.ndim} dims of a "
                 f"tensor of shape {self.shape}"
@@ -666,14 +697,8 @@ class Tensor:
 
     def expand(self, *shape: int | Sequence[int]) -> Tensor:
         """Broadcast to ``shape`` (numpy's broadcast_to) without copying."""
-        return ops.Expand.apply(self, shape=_dims(shape))
-
-
-def _dims(given: tuple[int | Sequence[int], ...]) -> tuple[int, ...]:
-    """Accept sizes as separate arguments, ``f(2, 3)``, or as one sequence, ``f((2, 3))``."""
-    if len(given) == 1 and not isinstance(given[0], (int, np.integer)):
-        return tuple(int(n) for n in given[0])
-    return tuple(int(n) for n in given)  # type: ignore[arg-type]
+        target = checks.expand_shape(self.shape, checks.dims("expand", shape))
+        return ops.Expand.apply(self, shape=target)
 
 
 def _plain(value: object) -> Any:
@@ -686,26 +711,6 @@ def _plain_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(_plain(i) for i in index)
     return _plain(index)
-
-
-def _axis(op: str, axis: int, ndim: int) -> int:
-    """Check one axis against ``ndim`` and make it non-negative."""
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__}")
-    if not -ndim <= axis < ndim:
-        raise IndexError(f"{op}: axis {axis} is out of range for a tensor with {ndim} dims")
-    return int(axis) % ndim
-
-
-def _axes(op: str, axis: Axis, ndim: int) -> tuple[int, ...] | None:
-    """Normalise an axis argument (None, an int or a sequence) to sorted axes."""
-    if axis is None:
-        return None
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    normalised = tuple(sorted(_axis(op, a, ndim) for a in axes))
-    if len(set(normalised)) != len(normalised):
-        raise ValueError(f"{op}: axis {axis} repeats a dimension")
-    return normalised
 
 
 # The op rules need Function and Tensor from this module, so they are imported

@@ -57,6 +57,25 @@ def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     return x.log_softmax(dim)
 
 
+def _input(input: object, where: str) -> None:
+    """Refuse an input that is not a Tensor: a loss of a constant array has no gradient."""
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"{where}: input must be a Tensor, got {type(input).__name__}; wrap data with "
+            "tm.tensor(...)"
+        )
+
+
+def _in_unit_interval(values: Tensor, what: str, hint: str) -> None:
+    """Refuse values outside [0, 1], naming the range they span."""
+    data = values.data
+    if data.size and (data.min() < 0 or data.max() > 1):
+        raise ValueError(
+            f"binary_cross_entropy: {what} in [0, 1], got values from "
+            f"{data.min()} to {data.max()}{hint}"
+        )
+
+
 def _target(target: Tensor | ArrayLike, where: str) -> Tensor:
     """The target as a tensor that is never differentiated."""
     return target.detach() if isinstance(target, Tensor) else Tensor(target)
@@ -83,6 +102,7 @@ def mse_loss(
     input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean"
 ) -> Tensor:
     """(input - target)², averaged over all elements by default."""
+    _input(input, "mse_loss")
     y = _target(target, "mse_loss")
     _same_shape(input, y, "mse_loss")
     if reduction in ("mean", "sum"):
@@ -101,6 +121,7 @@ def quadratic_cost(
     number of examples n (rows), so plain SGD with learning rate η makes the
     article's update w -= (η/n) Σₓ ∂Cₓ/∂w; ``"sum"`` leaves out the 1/n.
     """
+    _input(output, "quadratic_cost")
     y = _target(target, "quadratic_cost")
     _same_shape(output, y, "quadratic_cost")
     if reduction not in ("mean", "sum"):
@@ -113,10 +134,11 @@ def binary_cross_entropy(
     input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean"
 ) -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p = input in [0, 1]."""
+    _input(input, "binary_cross_entropy")
     y = _target(target, "binary_cross_entropy")
     _same_shape(input, y, "binary_cross_entropy")
-    if input.size and (input.data.min() < 0 or input.data.max() > 1):
-        raise ValueError("binary_cross_entropy: input must be probabilities in [0, 1]")
+    _in_unit_interval(input, "input must be probabilities", " (apply sigmoid to logits)")
+    _in_unit_interval(y, "target must be probabilities", "")
     log_p = input.clamp(min=_P_FLOOR).log().clamp(min=_LOG_FLOOR)
     log_not_p = (1.0 - input).clamp(min=_P_FLOOR).log().clamp(min=_LOG_FLOOR)
     return _reduce(-(y * log_p + (1.0 - y) * log_not_p), reduction, "binary_cross_entropy")
@@ -131,9 +153,15 @@ def cross_entropy(
     probabilities shaped (N, C), such as one-hot rows. The mean is over the N
     examples.
     """
+    _input(input, "cross_entropy")
     if input.ndim != 2:
         raise ValueError(f"cross_entropy: input must be logits shaped (N, C), got {input.shape}")
     y = _target(target, "cross_entropy")
+    if y.ndim == 1 and y.dtype.kind not in "iu":
+        raise ValueError(
+            f"cross_entropy: a target shaped (N,) holds class indices, which must be ints; "
+            f"got dtype {y.dtype} (convert it with .astype(int))"
+        )
     log_p = input.log_softmax(axis=1)
     if y.dtype.kind in "iu":
         n, classes = input.shape

@@ -34,8 +34,15 @@ def calculate_gain(nonlinearity: str) -> float:
     return _GAINS[nonlinearity]
 
 
+def _needs_float(tensor: Tensor, where: str) -> None:
+    """Refuse to write random reals into an int tensor, which would truncate them."""
+    if tensor.dtype.kind != "f":
+        raise TypeError(f"{where}: needs a floating point tensor, got dtype {tensor.dtype}")
+
+
 def _fans(tensor: Tensor, where: str) -> tuple[int, int]:
     """(fan_in, fan_out) of a weight shaped (out, in)."""
+    _needs_float(tensor, where)
     if tensor.ndim < 2:
         raise ValueError(f"{where}: needs a weight with at least 2 dims, got shape {tensor.shape}")
     receptive = int(np.prod(tensor.shape[2:]))
@@ -53,6 +60,7 @@ def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None
 ) -> Tensor:
     """Fill with samples from U(a, b)."""
+    _needs_float(tensor, "uniform_")
     return _fill(tensor, random.resolve(generator).uniform(a, b, tensor.shape))
 
 
@@ -63,6 +71,7 @@ def normal_(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Fill with samples from N(mean, std²); N(0, 1) is the article's initialisation."""
+    _needs_float(tensor, "normal_")
     return _fill(tensor, random.resolve(generator).normal(mean, std, tensor.shape))
 
 

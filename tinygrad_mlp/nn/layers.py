@@ -92,6 +92,10 @@ class Linear(Module):
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.init = init
         chosen = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        if chosen.kind != "f":
+            raise TypeError(
+                f"Linear: dtype must be a floating point dtype (float32 or float64), got {chosen}"
+            )
         self.weight = Parameter(np.empty((out_features, in_features), dtype=chosen))
         self.bias: Parameter | None = (
             Parameter(np.empty(out_features, dtype=chosen)) if bias else None
@@ -100,6 +104,11 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """Apply the affine map to the last dimension of ``x``."""
+        if not isinstance(x, Tensor):
+            raise TypeError(
+                f"{self!r}: input must be a Tensor, got {type(x).__name__}; wrap data with "
+                "tm.tensor(...)"
+            )
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"{self!r}: input of shape {x.shape} should have {self.in_features} "

@@ -33,6 +33,22 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+def _value_problem(name: str, value: Array, parameter: Tensor) -> str | None:
+    """Why ``value`` cannot be copied into ``parameter``, or None if it can."""
+    if value.dtype.kind not in "biuf":
+        return f"{name}: dtype {value.dtype} is not a number"
+    if value.shape != parameter.shape:
+        return f"{name}: shape {value.shape} in the state dict, {parameter.shape} in the model"
+    if value.dtype.kind == "f" and parameter.dtype.kind == "f" and value.size:
+        finite = np.abs(value[np.isfinite(value)])
+        if finite.size and finite.max() > np.finfo(parameter.dtype).max:
+            return (
+                f"{name}: dtype {value.dtype} in the state dict, {parameter.dtype} in the "
+                f"model, and its values up to {finite.max():.3g} would overflow to inf"
+            )
+    return None
+
+
 class IncompatibleKeys(NamedTuple):
     """What ``load_state_dict(strict=False)`` skipped."""
 
@@ -177,25 +193,35 @@ class Module:
         Returns:
             The names that were missing and unexpected (empty when strict).
 
+        Values are cast to each parameter's dtype, as PyTorch's ``copy_`` does,
+        losing precision silently (float64 into float32), but a value too large
+        for the parameter's dtype is refused rather than turned into inf.
+
         Raises:
-            RuntimeError: naming every missing, unexpected or wrongly shaped
-                entry; the module is left unchanged.
+            TypeError: if ``state_dict`` is not a mapping (a file name, say).
+            RuntimeError: naming every missing, unexpected, wrongly shaped,
+                non-numeric or overflowing entry; the module is left unchanged.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"load_state_dict: expected a state dict (a mapping of names to arrays), got "
+                f"{type(state_dict).__name__}; to read a saved file, pass tm.load(path)"
+            )
         own = dict(self.named_parameters())
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
-        values = {
-            name: np.asarray(v.data if isinstance(v, Tensor) else v)
-            for name, v in state_dict.items() if name in own
-        }
-        problems = [
-            f"{name}: shape {values[name].shape} in the state dict, {own[name].shape} in the model"
-            for name in values if values[name].shape != own[name].shape
-        ]
-        problems += [
-            f"{name}: dtype {values[name].dtype} is not a number"
-            for name in values if values[name].dtype.kind not in "biuf"
-        ]
+        values: dict[str, Array] = {}
+        problems: list[str] = []
+        for name, given in state_dict.items():
+            if name in own:
+                try:
+                    values[name] = np.asarray(given.data if isinstance(given, Tensor) else given)
+                except ValueError as error:
+                    problems.append(f"{name}: the value is not rectangular ({error})")
+                    continue
+                problem = _value_problem(name, values[name], own[name])
+                if problem:
+                    problems.append(problem)
         if strict:
             problems += [f"missing key {name!r}" for name in missing]
             problems += [f"unexpected key {name!r}" for name in unexpected]

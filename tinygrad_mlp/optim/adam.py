@@ -85,7 +85,6 @@ class Adam(Optimizer):
 
     def update_group(self, group: ParamGroup) -> None:
         """Take one Adam step for the parameters of ``group`` that have a gradient."""
-        where = type(self).__name__
         lr = float(group["lr"])
         beta1, beta2 = (float(beta) for beta in group["betas"])
         eps = float(group["eps"])
@@ -95,7 +94,7 @@ class Adam(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            g = effective_gradient(where, p, weight_decay, maximize)
+            g = effective_gradient(p, weight_decay, maximize)
             state = self.state.get(p)
             if state is None:
                 state = self.state[p] = {

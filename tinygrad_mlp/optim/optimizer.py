@@ -173,9 +173,20 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        self._check_grad_shapes()  # all of them first, so a bad one changes nothing
         for group in self.param_groups:
             self.update_group(group)
         return loss
+
+    def _check_grad_shapes(self) -> None:
+        """Raise ValueError if any parameter's ``.grad`` has another shape than the parameter."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None and p.grad.shape != p.shape:
+                    raise ValueError(
+                        f"{type(self).__name__}: a parameter of shape {p.shape} has a .grad of "
+                        f"shape {p.grad.shape}; they must match"
+                    )
 
     def update_group(self, group: ParamGroup) -> None:
         """Apply the update rule to the parameters of one group (each optimizer's own)."""
@@ -204,13 +215,29 @@ class Optimizer:
         """Restore hyper-parameters and state saved by ``state_dict``.
 
         The parameters stay this optimizer's own; they are matched to the saved
-        ones by position, so the groups must have the same sizes.
+        ones by position, so the groups must have the same sizes. Everything is
+        checked before anything changes: on an error the optimizer is as it was.
 
         Raises:
-            ValueError: if the number or sizes of the groups differ, or a saved
-                array's shape differs from its parameter's.
+            TypeError: if ``state_dict`` is not a mapping.
+            ValueError: if it is not an optimizer's state dict (say, a model's),
+                the number or sizes of the groups differ, a group has another
+                optimizer's settings or an invalid one, the state names a
+                parameter this optimizer lacks, or a saved array's shape
+                differs from its parameter's.
         """
         where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"{where}: expected a state dict (a mapping), got {type(state_dict).__name__}"
+            )
+        missing = [key for key in ("state", "param_groups") if key not in state_dict]
+        if missing:
+            keys = sorted(map(str, state_dict))[:5]
+            raise ValueError(
+                f"{where}: not an optimizer's state dict: it lacks "
+                f"{' and '.join(map(repr, missing))} (its first keys are {keys})"
+            )
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
@@ -225,8 +252,24 @@ class Optimizer:
                     f"{len(saved['params'])} saved, {len(group['params'])} here"
                 )
             by_number.update(zip(saved["params"], group["params"]))
+            settings = {key for key in saved if key != "params"}
+            foreign = settings - set(self.defaults) - set(group) - {"initial_lr"}
+            absent = set(self.defaults) - settings
+            if foreign or absent:
+                problem = (f"has settings {type(self).__name__} does not use: "
+                           f"{', '.join(map(repr, sorted(foreign)))}" if foreign else
+                           f"lacks {', '.join(map(repr, sorted(absent)))}")
+                raise ValueError(
+                    f"{where}: saved param group {index} {problem}; was it saved by another "
+                    "kind of optimizer?"
+                )
         state: dict[Tensor, dict[str, Any]] = {}
         for number, saved_state in state_dict["state"].items():
+            if number not in by_number:
+                raise ValueError(
+                    f"{where}: the saved state is for parameter {number}, but this optimizer "
+                    f"has {len(by_number)} parameters (numbered 0 to {len(by_number) - 1})"
+                )
             p = by_number[number]
             state[p] = {}
             for key, value in saved_state.items():
@@ -238,9 +281,13 @@ class Optimizer:
                         )
                     value = value.astype(p.dtype)  # a copy, in the parameter's dtype
                 state[p][key] = copy.deepcopy(value)
-        for saved, group in zip(saved_groups, self.param_groups):
-            values = {key: copy.deepcopy(value) for key, value in saved.items() if key != "params"}
+        new_settings = [
+            {key: copy.deepcopy(value) for key, value in saved.items() if key != "params"}
+            for saved in saved_groups
+        ]
+        for values, group in zip(new_settings, self.param_groups):
             self.check_hyperparameters({**group, **values})
+        for values, group in zip(new_settings, self.param_groups):
             group.update(values)
         self.state = state
 
@@ -262,7 +309,7 @@ def _refuse_sets(where: str, params: object) -> None:
         )
 
 
-def effective_gradient(where: str, p: Tensor, weight_decay: float, maximize: bool) -> Array:
+def effective_gradient(p: Tensor, weight_decay: float, maximize: bool) -> Array:
     """The gradient an update rule follows: g = ±(dL/dp) + weight_decay · p.
 
     The sign flips for ``maximize``, as PyTorch does, before the decay is
@@ -271,18 +318,11 @@ def effective_gradient(where: str, p: Tensor, weight_decay: float, maximize: boo
 
     Returns:
         An array of ``p``'s dtype: ``p.grad``'s own array when there is
-        nothing to add (read it, never write to it), else a new one.
-
-    Raises:
-        ValueError: if the gradient's shape differs from the parameter's.
+        nothing to add (read it, never write to it), else a new one. ``step``
+        has already checked that it has ``p``'s shape.
     """
     assert p.grad is not None
     grad = p.grad.data
-    if grad.shape != p.data.shape:
-        raise ValueError(
-            f"{where}: a parameter of shape {p.shape} has a .grad of shape {grad.shape}; "
-            "they must match"
-        )
     if grad.dtype != p.data.dtype:  # a .grad assigned by hand
         grad = grad.astype(p.data.dtype)
     if weight_decay != 0:

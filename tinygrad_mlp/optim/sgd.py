@@ -81,7 +81,6 @@ class SGD(Optimizer):
 
     def update_group(self, group: ParamGroup) -> None:
         """Take one SGD step for the parameters of ``group`` that have a gradient."""
-        where = type(self).__name__
         lr = float(group["lr"])
         momentum = float(group["momentum"])
         dampening = float(group["dampening"])
@@ -91,7 +90,7 @@ class SGD(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            g = effective_gradient(where, p, weight_decay, maximize)
+            g = effective_gradient(p, weight_decay, maximize)
             if momentum == 0:
                 p.data -= lr * g
             else:

@@ -1,0 +1,145 @@
+"""Checks of the arguments users hand to the engine, with errors that name the op.
+
+The engine (``tensor.py``, ``autograd.py``) calls these at its entry points:
+axes and sizes, bounds, the tensors given to ``tm.grad`` and the gradients
+hooks return. Each error says which op or argument was wrong, and the shapes,
+dtypes or values involved. None of them runs inside an op's forward or
+backward rule, so they cost nothing on the hot path beyond one shape
+comparison where a hook or an existing ``.grad`` is involved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import DTypeLike
+
+# tensor.py imports this module; its Tensor class is looked up when called.
+from tinygrad_mlp import tensor as _tensor
+
+if TYPE_CHECKING:
+    from tinygrad_mlp.tensor import Axis, Tensor
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def named_error(op: str, inputs: Sequence[Tensor], error: Exception) -> Exception:
+    """Reword numpy's ValueError or TypeError so it names the op and its inputs.
+
+    A TypeError (an op numpy has no loop for, like ``bool - bool``) names the
+    input dtypes; a ValueError names the input shapes.
+    """
+    shapes = [t.shape for t in inputs]
+    if isinstance(error, TypeError):
+        dtypes = ", ".join(str(t.dtype) for t in inputs)
+        return TypeError(f"{op}: cannot compute with inputs of dtype {dtypes} ({error})")
+    if len(inputs) == 2:
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            return ValueError(
+                f"{op}: shapes {shapes[0]} and {shapes[1]} cannot be broadcast together"
+            )
+    return ValueError(f"{op}: {error} (input shapes {', '.join(map(str, shapes))})")
+
+
+def numeric_dtype(where: str, dtype: DTypeLike) -> np.dtype[Any]:
+    """``dtype`` as a numpy dtype, refused unless it is bool, int or float."""
+    try:
+        chosen = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{where}: unknown dtype {dtype!r}") from None
+    if chosen.kind not in "biuf":
+        raise TypeError(f"{where}: unsupported dtype {chosen}")
+    return chosen
+
+
+def dims(op: str, given: tuple[Any, ...], what: str = "sizes") -> tuple[int, ...]:
+    """Accept sizes as separate arguments, ``f(2, 3)``, or as one sequence, ``f((2, 3))``.
+
+    Every size must be an int: ``reshape(3.7, 2)`` is refused, not truncated.
+    """
+    if len(given) == 1 and not _is_int(given[0]):
+        try:
+            given = tuple(given[0])
+        except TypeError:
+            raise TypeError(f"{op}: {what} must be ints, got {given[0]!r}") from None
+    if not all(_is_int(n) for n in given):
+        raise TypeError(f"{op}: {what} must be ints, got {given!r}")
+    return tuple(int(n) for n in given)
+
+
+def axis(op: str, axis: int, ndim: int) -> int:
+    """Check one axis against ``ndim`` and make it non-negative."""
+    if not _is_int(axis):
+        raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise IndexError(f"{op}: axis {axis} is out of range for a tensor with {ndim} dims")
+    return int(axis) % ndim
+
+
+def axes(op: str, given: Axis, ndim: int) -> tuple[int, ...] | None:
+    """Normalise an axis argument (None, an int or a sequence of ints) to sorted axes."""
+    if given is None:
+        return None
+    if not isinstance(given, (Sequence, np.ndarray)) or isinstance(given, str):
+        given = (given,)
+    normalised = tuple(sorted(axis(op, a, ndim) for a in given))
+    if len(set(normalised)) != len(normalised):
+        raise ValueError(f"{op}: axis {given} repeats a dimension")
+    return normalised
+
+
+def number(op: str, name: str, value: object) -> None:
+    """Refuse a bound that is not a real number (None means no bound)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(
+            value, (int, float, np.integer, np.floating))):
+        raise TypeError(f"{op}: {name} must be a number, got {value!r}")
+
+
+def expand_shape(shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[int, ...]:
+    """Check that ``shape`` broadcasts to ``target``, naming both if it does not."""
+    if len(target) < len(shape):
+        raise ValueError(
+            f"expand: a tensor of shape {shape} cannot be expanded to {target}, which has "
+            "fewer dims"
+        )
+    return target
+
+
+def tensors(op: str, name: str, given: object) -> list[Tensor]:
+    """A Tensor or an iterable of Tensors, as a list; anything else is a TypeError."""
+    if isinstance(given, _tensor.Tensor):
+        return [given]
+    if not isinstance(given, Iterable) or isinstance(given, (str, np.ndarray)):
+        raise TypeError(
+            f"{op}: {name} must be a Tensor or a sequence of Tensors, got "
+            f"{type(given).__name__}"
+        )
+    items = list(given)
+    for position, item in enumerate(items):
+        if not isinstance(item, _tensor.Tensor):
+            raise TypeError(f"{op}: {name}[{position}] must be a Tensor, got {type(item).__name__}")
+    return items
+
+
+def hook_result(replaced: Any, shape: tuple[int, ...]) -> Any:
+    """A hook's replacement gradient, refused unless it has the tensor's shape."""
+    if replaced.shape != shape:
+        raise RuntimeError(
+            f"backward: a hook returned a gradient of shape {replaced.shape} for a tensor of "
+            f"shape {shape}; a hook must return a gradient of its tensor's shape (or None)"
+        )
+    return replaced
+
+
+def grad_shape_mismatch(grad: Tensor, shape: tuple[int, ...]) -> RuntimeError:
+    """The error for adding into a ``.grad`` that was set to the wrong shape."""
+    return RuntimeError(
+        f"backward: the tensor's existing .grad has shape {grad.shape} but the tensor has "
+        f"shape {shape}; set .grad = None (or zero_grad()) before backward"
+    )
