@@ -889,6 +889,14 @@ def test_hessian_vector_products_match_hips(program: Program, data: st.DataObjec
         assert_close(hvp[i], expected_hvp[i], f"Hessian-vector product for r{i}")
 
 
+@given(program=programs())
+def test_a_program_listing_runs_as_engine_code_to_the_same_loss(program: Program) -> None:
+    namespace: dict[str, Any] = {"tm": tm, "leaf": leaf}
+    exec(repr(program), namespace)  # the reproduction a failure report prints
+    _, loss = run(ENGINE, program, [leaf(x) for x in program.leaves])
+    np.testing.assert_array_equal(namespace["loss"].data, loss.data)
+
+
 @pytest.fixture(scope="module")
 def torch_backend() -> Torch:
     return Torch(pytest.importorskip("torch"))

@@ -27,6 +27,22 @@ def _is_int(value: object) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
+def check_int(where: str, name: str, value: Any, minimum: int) -> int:
+    """Return ``value`` as an int after checking it is an integer >= ``minimum``.
+
+    Raises:
+        TypeError: if ``value`` is not an integer (a bool does not count).
+        ValueError: if it is below ``minimum``.
+
+    """
+    requirement = "a positive int" if minimum == 1 else f"an int >= {minimum}"
+    if isinstance(value, np.bool_) or not _is_int(value):
+        raise TypeError(f"{where}: {name} must be {requirement}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{where}: {name} must be {requirement}, got {value}")
+    return int(value)
+
+
 def named_error(op: str, inputs: Sequence[Tensor], error: Exception) -> Exception:
     """Reword numpy's ValueError or TypeError so it names the op and its inputs.
 

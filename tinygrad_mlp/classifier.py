@@ -23,9 +23,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from tinygrad_mlp import nn, optim
 from tinygrad_mlp.autograd import no_grad
+from tinygrad_mlp.checks import check_int
 from tinygrad_mlp.data import DataLoader, TensorDataset, one_hot
 from tinygrad_mlp.nn import functional as F
-from tinygrad_mlp.optim._arguments import check_int, check_non_negative, check_positive
+from tinygrad_mlp.optim._arguments import check_non_negative, check_positive
 from tinygrad_mlp.tensor import Tensor
 
 Cost = Literal["quadratic", "cross_entropy"]

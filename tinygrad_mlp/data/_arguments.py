@@ -20,22 +20,6 @@ def to_array(value: ArrayLike | Tensor) -> NDArray[Any]:
     return value.data if isinstance(value, Tensor) else np.asarray(value)
 
 
-def check_int(where: str, name: str, value: int, minimum: int) -> int:
-    """Return ``value`` as an int after checking it is an integer >= ``minimum``.
-
-    Raises:
-        TypeError: if ``value`` is not an integer (a bool does not count).
-        ValueError: if ``value`` is below ``minimum``.
-
-    """
-    requirement = "a positive int" if minimum == 1 else f"an int >= {minimum}"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{where}: {name} must be {requirement}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{where}: {name} must be {requirement}, got {value}")
-    return int(value)
-
-
 def check_generator(
     where: str, generator: np.random.Generator | None
 ) -> np.random.Generator | None:

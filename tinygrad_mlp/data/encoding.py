@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from tinygrad_mlp.data._arguments import check_int, to_array
+from tinygrad_mlp.checks import check_int
+from tinygrad_mlp.data._arguments import to_array
 from tinygrad_mlp.tensor import Tensor
 
 

@@ -14,7 +14,8 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from tinygrad_mlp.data._arguments import check_generator, check_int, to_array
+from tinygrad_mlp.checks import check_int
+from tinygrad_mlp.data._arguments import check_generator, to_array
 from tinygrad_mlp.random import resolve
 from tinygrad_mlp.tensor import Tensor
 

@@ -73,22 +73,6 @@ def check_in_interval(
     return number
 
 
-def check_int(where: str, name: str, value: Any, minimum: int) -> int:
-    """Return ``value`` as an int after checking it is an integer >= ``minimum``.
-
-    Raises:
-        TypeError: if ``value`` is not an integer (a bool does not count).
-        ValueError: if it is below ``minimum``.
-
-    """
-    requirement = "a positive int" if minimum == 1 else f"an int >= {minimum}"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{where}: {name} must be {requirement}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{where}: {name} must be {requirement}, got {value}")
-    return int(value)
-
-
 def check_bool(where: str, name: str, value: Any) -> bool:
     """Return ``value`` after checking it is a bool.
 

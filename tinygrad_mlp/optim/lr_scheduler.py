@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from tinygrad_mlp.optim._arguments import check_int, check_non_negative, check_positive
+from tinygrad_mlp.checks import check_int
+from tinygrad_mlp.optim._arguments import check_non_negative, check_positive
 from tinygrad_mlp.optim.optimizer import Optimizer
 
 
