@@ -233,8 +233,7 @@ def test_changing_a_saved_tensor_in_place_through_any_view_makes_backward_refuse
     w = tm.tensor([[3.0, 4.0]], requires_grad=True)
     loss = (x @ w.T).sum()  # matmul saved the transpose, a view of w's memory
     with tm.no_grad():
-        w.data -= 1.0
-        w._version += 1  # what optimizers do after an in-place update
+        w.data -= 1.0  # assigning .data bumps w's version, which the transpose shares
     with pytest.raises(RuntimeError, match="modified in place"):
         loss.backward()
 
@@ -270,3 +269,12 @@ def test_detect_anomaly_names_the_module_the_op_ran_in() -> None:
     layer = tm.nn.Linear(2, 1)
     with pytest.raises(RuntimeError, match="in Linear"), tm.detect_anomaly():
         layer(tm.tensor([[np.inf, 0.0]]))
+
+
+def test_assigning_to_data_counts_as_an_in_place_change() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    with tm.no_grad():
+        w.data -= 0.5  # Python runs this as w.data = w.data.__isub__(0.5)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()

@@ -41,12 +41,11 @@ def tensor(
     name: str | None = None,
 ) -> Tensor:
     """A new leaf tensor holding a copy of ``data`` (like ``torch.tensor``)."""
-    result = Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
-    if isinstance(data, (np.ndarray, Tensor)) and result.data is (
-        data.data if isinstance(data, Tensor) else data
-    ):
-        result.data = result.data.copy()
-    return result
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, np.ndarray):
+        data = data.copy()
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
 
 
 def zeros(*size: Size, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:

@@ -228,11 +228,11 @@ class Tensor:
         tensor([[2., 4.]])
     """
 
-    __slots__ = ("__weakref__", "_counter", "_hooks", "data", "grad", "grad_fn", "name",
+    __slots__ = ("__weakref__", "_counter", "_data", "_hooks", "grad", "grad_fn", "name",
                  "requires_grad")
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__
 
-    data: Array
+    _data: Array
     grad: Tensor | None
     grad_fn: Function | None
     requires_grad: bool
@@ -249,11 +249,11 @@ class Tensor:
         dtype: DTypeLike | None = None,
         name: str | None = None,
     ) -> None:
-        self.data = _as_array(data, dtype, "Tensor")
-        if requires_grad and not is_floating(self.data.dtype):
+        self._data = _as_array(data, dtype, "Tensor")
+        if requires_grad and not is_floating(self._data.dtype):
             raise TypeError(
                 f"Tensor: only floating point tensors can require gradients, got dtype "
-                f"{self.data.dtype}; pass dtype=tm.float64 (or float32)"
+                f"{self._data.dtype}; pass dtype=tm.float64 (or float32)"
             )
         self.requires_grad = bool(requires_grad)
         self.grad = None
@@ -266,7 +266,7 @@ class Tensor:
     def _make(data: Array, grad_fn: Function | None, counter: list[int] | None = None) -> Tensor:
         """Wrap an op's output array without any checks (the hot path)."""
         tensor = object.__new__(Tensor)
-        tensor.data = data
+        tensor._data = data
         tensor.grad = None
         tensor.grad_fn = grad_fn
         tensor.requires_grad = grad_fn is not None
@@ -283,6 +283,20 @@ class Tensor:
     @_version.setter
     def _version(self, value: int) -> None:
         self._counter[0] = value
+
+    @property
+    def data(self) -> Array:
+        """The ndarray holding the values (shared, not copied)."""
+        return self._data
+
+    @data.setter
+    def data(self, value: Array) -> None:
+        # Assigning counts as an in-place change, so `w.data -= lr * g` (which
+        # Python runs as `w.data = w.data.__isub__(...)`) makes a graph that
+        # saved w refuse to backpropagate stale values. Writes through the
+        # array itself (`w.data[0] = 1`) cannot be seen, as in PyTorch.
+        self._data = value
+        self._counter[0] += 1
 
     # -- what a tensor is ---------------------------------------------------------
 

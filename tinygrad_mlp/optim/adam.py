@@ -128,4 +128,3 @@ class Adam(Optimizer):
             np.divide(m, scratch, out=scratch)
             scratch *= lr * c2 / c1
             p.data -= scratch
-            p._version += 1

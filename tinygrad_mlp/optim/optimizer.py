@@ -14,9 +14,10 @@ step to the next (a momentum buffer, Adam's moment estimates), as arrays of
 
 An update works on the parameter's array in place (``p.data -= ...``): the
 array is never replaced, so anything else holding it sees the new values, and
-no graph is recorded, because no Tensor op runs. Each update then increments
-``p._version``, so that a graph built before the step, whose backward would
-read the old values, raises instead of returning a wrong gradient.
+no graph is recorded, because no Tensor op runs. Python runs ``p.data -= u``
+as ``p.data = p.data.__isub__(u)``, and assigning ``p.data`` increments
+``p._version``, so a graph built before the step, whose backward would read
+the old values, raises instead of returning a wrong gradient.
 """
 
 from __future__ import annotations

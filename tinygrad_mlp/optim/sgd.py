@@ -109,4 +109,3 @@ class SGD(Optimizer):
                     p.data -= direction
                 else:
                     p.data -= lr * buffer
-            p._version += 1
