@@ -88,7 +88,7 @@ class Function:
         grads = result if isinstance(result, tuple) else (result,)
         if create_graph or self._on_arrays:
             return grads
-        return tuple(None if g is None else g.data for g in grads)
+        return tuple(None if g is None else g._data for g in grads)
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
@@ -132,7 +132,7 @@ class Function:
     def save_for_backward(self, *tensors: Tensor) -> None:
         """Keep input tensors for backward, noting their versions."""
         self._saved = tensors
-        self._saved_versions = tuple([t._version for t in tensors])
+        self._saved_versions = tuple([t._counter[0] for t in tensors])
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -141,7 +141,7 @@ class Function:
         Raises if one was changed in place since forward saved it.
         """
         for position, (tensor, version) in enumerate(zip(self._saved, self._saved_versions)):
-            if tensor._version != version:
+            if tensor._counter[0] != version:
                 raise RuntimeError(
                     f"{self.name} backward: its input {position} (shape {tensor.shape}) was "
                     f"modified in place after the forward pass (version {version} -> "
@@ -149,7 +149,7 @@ class Function:
                     "place, or outside the graph."
                 )
         if self._on_arrays:
-            return tuple(t.data for t in self._saved)
+            return tuple([t._data for t in self._saved])
         return self._saved
 
     def output(self) -> Any:
@@ -178,7 +178,7 @@ class Function:
             tensor = self.retained()
             if tensor is not None:
                 tensor.grad = as_tensor if create_graph else as_tensor.detach()
-        return as_tensor if create_graph else as_tensor.data
+        return as_tensor if create_graph else as_tensor._data
 
     created_at: str = ""  # the user's line that made this node, in anomaly mode
 
@@ -303,26 +303,26 @@ class Tensor:
     @property
     def shape(self) -> tuple[int, ...]:
         """The size of each dimension."""
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
         """The number of dimensions."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype[Any]:
         """The numpy dtype of the data."""
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def size(self) -> int:
         """The number of elements (``numel()`` in PyTorch)."""
-        return self.data.size
+        return self._data.size
 
     def numel(self) -> int:
         """The number of elements."""
-        return self.data.size
+        return self._data.size
 
     @property
     def is_leaf(self) -> bool:
@@ -343,25 +343,25 @@ class Tensor:
         if self.requires_grad:
             raise RuntimeError("numpy: can't call numpy() on a tensor that requires grad; "
                                "use .detach().numpy()")
-        return self.data
+        return self._data
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"item: only one-element tensors can be converted, this one has shape "
                 f"{self.shape}"
             )
-        value: float = self.data.item()
+        value: float = self._data.item()
         return value
 
     def tolist(self) -> Any:
         """The data as (nested) Python lists."""
-        return self.data.tolist()
+        return self._data.tolist()
 
     def detach(self) -> Tensor:
         """A tensor sharing this data (and its version counter), cut off from the graph."""
-        return Tensor._make(self.data, None, self._counter)
+        return Tensor._make(self._data, None, self._counter)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` on a leaf in place; returns self."""
@@ -386,16 +386,16 @@ class Tensor:
         return float(self.item())
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"bool: the truth value of a tensor of shape {self.shape} is "
                              "ambiguous; reduce it first, e.g. (t > 0).all()")
-        return bool(self.data)
+        return bool(self._data)
 
     def __hash__(self) -> int:
         return id(self)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        body = np.array2string(self._data, separator=", ", prefix="tensor(")
         extras = []
         if self.dtype != get_default_dtype() and self.dtype.kind == "f":
             extras.append(f"dtype={self.dtype}")
@@ -440,13 +440,13 @@ class Tensor:
     def seed_grad(self, gradient: TensorLike | None, where: str) -> Tensor:
         """Check or create the gradient a backward pass starts from."""
         if gradient is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError(
                     f"{where}: the output has shape {self.shape}; a gradient can be implied "
                     "only for one-element outputs. Pass gradient= (grad_outputs=) with that "
                     "shape, or reduce the output first (e.g. .sum())"
                 )
-            return Tensor._make(np.ones_like(self.data), None)
+            return Tensor._make(np.ones_like(self._data), None)
         seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=self.dtype)
         if seed.shape != self.shape:
             raise RuntimeError(
@@ -577,7 +577,7 @@ class Tensor:
                 "write the change out of place (x = x + y)"
             )
         try:
-            ufunc(self.data, operand.data, out=self.data)
+            ufunc(self._data, operand.data, out=self._data)
         except (TypeError, ValueError) as error:
             raise checks.named_error(op, (self, operand), error) from None
         self._version += 1
@@ -603,22 +603,22 @@ class Tensor:
 
     # Comparisons give plain boolean arrays; they are not differentiable.
     def __eq__(self, other: object) -> Any:
-        return self.data == _plain(other)
+        return self._data == _plain(other)
 
     def __ne__(self, other: object) -> Any:
-        return self.data != _plain(other)
+        return self._data != _plain(other)
 
     def __lt__(self, other: TensorLike) -> Any:
-        return self.data < _plain(other)
+        return self._data < _plain(other)
 
     def __le__(self, other: TensorLike) -> Any:
-        return self.data <= _plain(other)
+        return self._data <= _plain(other)
 
     def __gt__(self, other: TensorLike) -> Any:
-        return self.data > _plain(other)
+        return self._data > _plain(other)
 
     def __ge__(self, other: TensorLike) -> Any:
-        return self.data >= _plain(other)
+        return self._data >= _plain(other)
 
     # -- elementwise functions -------------------------------------------------------
 
@@ -659,7 +659,7 @@ class Tensor:
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Arithmetic mean over ``axis``."""
         total = ops.Sum.apply(self, axis=checks.axes("mean", axis, self.ndim), keepdims=keepdims)
-        return total / (self.data.size // max(total.data.size, 1))
+        return total / (self._data.size // max(total.data.size, 1))
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; the gradient is split evenly among ties."""
