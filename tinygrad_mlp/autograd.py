@@ -11,9 +11,10 @@ Every op on tensors that require gradients records a ``Function`` node (see
    (Kahn's algorithm: iterative, so a chain of 100,000 ops is fine);
 3. add up the gradients that reach each node or leaf along different paths.
 
-With ``create_graph=True`` the VJP rules, which are written with Tensor ops,
-run with recording on, so the gradients have graphs of their own and can be
-differentiated again.
+With ``create_graph=True`` the VJP rules run on Tensors with recording on,
+so the gradients have graphs of their own and can be differentiated again.
+Otherwise the built-in rules run on plain ndarrays (``Function.vjp``), which
+costs no more than the numpy a person would write by hand.
 """
 
 from __future__ import annotations
