@@ -133,10 +133,17 @@ class MLPClassifier:
                 layers.append(nn.Sigmoid())  # the article squashes the output layer too
         return nn.Sequential(*layers)
 
-    def _loss(self, output: Tensor, labels: Tensor) -> Tensor:
+    def targets(self, labels: NDArray[np.int64]) -> NDArray[Any]:
+        """What the cost compares outputs with: one-hot rows (quadratic) or the labels."""
         if self.recipe.cost == "quadratic":
-            return F.quadratic_cost(output, one_hot(labels.data, self.recipe.sizes[-1]))
-        return F.cross_entropy(output, labels)
+            return one_hot(labels, self.recipe.sizes[-1])
+        return labels
+
+    def loss(self, output: Tensor, targets: Tensor) -> Tensor:
+        """The recipe's cost of ``output`` against ``targets`` (see ``targets``)."""
+        if self.recipe.cost == "quadratic":
+            return F.quadratic_cost(output, targets)
+        return F.cross_entropy(output, targets)
 
     def _optimizer(self) -> optim.Optimizer:
         r = self.recipe
@@ -163,21 +170,22 @@ class MLPClassifier:
         """
         features, labels = self._check_data(x, y, "fit")
         r = self.recipe
-        loader = DataLoader(TensorDataset(features, labels), batch_size=r.batch_size,
-                            shuffle=r.shuffle, generator=self._generator)
+        # Targets are made once, in the cost's form, not batch by batch.
+        loader = DataLoader(TensorDataset(features, self.targets(labels)),
+                            batch_size=r.batch_size, shuffle=r.shuffle, generator=self._generator)
         optimizer = self._optimizer()
         schedule = (optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=r.epochs)
                     if r.schedule == "cosine" else None)
         self.model.train()
         for epoch in range(r.epochs):
             total, rows = 0.0, 0
-            for batch_x, batch_y in loader:
-                loss = self._loss(self.model(batch_x), batch_y)
+            for batch_x, batch_targets in loader:
+                loss = self.loss(self.model(batch_x), batch_targets)
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
-                total += loss.item() * len(batch_y)
-                rows += len(batch_y)
+                total += loss.item() * len(batch_x)
+                rows += len(batch_x)
             if schedule is not None:
                 schedule.step()
             self.history.append(total / rows)

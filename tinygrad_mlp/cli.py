@@ -296,8 +296,8 @@ def _cmd_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     split = load_article_split()
     model = MLPClassifier(recipe, seed=0)
     rows = slice(0, args.batch_size)
-    loss = model._loss(model.model(Tensor(split.x_train[rows])),
-                       Tensor(split.y_train[rows]))
+    loss = model.loss(model.model(Tensor(split.x_train[rows])),
+                      Tensor(model.targets(split.y_train[rows])))
     loss.name = "loss"
     loss.backward()
     graph = viz.draw_graph(loss, rankdir=args.rankdir, grad_heat=args.grad_heat,
