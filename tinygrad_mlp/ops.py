@@ -53,7 +53,11 @@ def _log(x: Grad) -> Grad:
 
 
 def _expand(x: Grad, shape: tuple[int, ...]) -> Grad:
-    return x.expand(shape) if isinstance(x, Tensor) else np.broadcast_to(x, shape)
+    if isinstance(x, Tensor):
+        return x.expand(shape)
+    out = np.empty(shape, dtype=x.dtype)  # a real array (np.broadcast_to is slow, read-only)
+    out[...] = x
+    return out
 
 
 def _scatter_add(x: Grad, shape: tuple[int, ...], index: Any) -> Grad:

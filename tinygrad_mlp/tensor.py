@@ -446,7 +446,7 @@ class Tensor:
                     "only for one-element outputs. Pass gradient= (grad_outputs=) with that "
                     "shape, or reduce the output first (e.g. .sum())"
                 )
-            return Tensor._make(np.ones_like(self._data), None)
+            return Tensor._make(np.full(self._data.shape, 1.0, self._data.dtype), None)
         seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=self.dtype)
         if seed.shape != self.shape:
             raise RuntimeError(
