@@ -63,6 +63,22 @@ def named_error(op: str, inputs: Sequence[Tensor], error: Exception) -> Exceptio
     return ValueError(f"{op}: {error} (input shapes {', '.join(map(str, shapes))})")
 
 
+def numeric_array(where: str, what: str, value: Any) -> np.ndarray[Any, Any]:
+    """``value`` (a Tensor's data, or anything array-like) as an ndarray of numbers.
+
+    Raises:
+        ValueError: for ragged nested lists, naming ``what``.
+        TypeError: for strings, objects and other non-numbers, naming ``what``.
+    """
+    try:
+        array = np.asarray(value.data if isinstance(value, _tensor.Tensor) else value)
+    except ValueError as error:
+        raise ValueError(f"{where}: {what} is not rectangular ({error})") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{where}: {what} has dtype {array.dtype}, not a number")
+    return array
+
+
 def numeric_dtype(where: str, dtype: DTypeLike) -> np.dtype[Any]:
     """``dtype`` as a numpy dtype, refused unless it is bool, int or float."""
     try:

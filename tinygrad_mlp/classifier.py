@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from tinygrad_mlp import nn, optim
 from tinygrad_mlp.autograd import no_grad
-from tinygrad_mlp.checks import check_int
+from tinygrad_mlp.checks import check_int, numeric_array
 from tinygrad_mlp.data import DataLoader, TensorDataset, one_hot
 from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.optim._arguments import check_non_negative, check_positive
@@ -222,12 +222,7 @@ class MLPClassifier:
     # -- input checks ----------------------------------------------------------
 
     def _check_features(self, x: ArrayLike, where: str) -> NDArray[np.float64]:
-        try:
-            given = np.asarray(x.data if isinstance(x, Tensor) else x)
-        except ValueError as error:
-            raise ValueError(f"MLPClassifier.{where}: x is not rectangular ({error})") from None
-        if given.dtype.kind not in "biuf":
-            raise TypeError(f"MLPClassifier.{where}: x must be numbers, got dtype {given.dtype}")
+        given = numeric_array(f"MLPClassifier.{where}", "x", x)
         features = given.astype(np.float64, copy=False)
         width = self.recipe.sizes[0]
         if features.ndim != 2 or features.shape[1] != width:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
+from tinygrad_mlp.checks import numeric_array
 from tinygrad_mlp.tensor import Array, Tensor
 
 _FORMAT_KEY = "__tinygrad_mlp_format__"
@@ -39,13 +40,7 @@ def save(obj: Mapping[str, Tensor | ArrayLike], path: PathLike) -> None:
     for name, value in obj.items():
         if not isinstance(name, str) or name == _FORMAT_KEY:
             raise TypeError(f"save: keys must be parameter names (str), got {name!r}")
-        try:
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
-        except ValueError as error:
-            raise ValueError(f"save: {name!r} is not rectangular ({error})") from None
-        if array.dtype.kind not in "biuf":
-            raise TypeError(f"save: {name!r} has dtype {array.dtype}, not a number")
-        arrays[name] = array
+        arrays[name] = numeric_array("save", repr(name), value)
     folder = os.path.dirname(os.fspath(path)) or "."
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"save: folder {folder!r} does not exist")
