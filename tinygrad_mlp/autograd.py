@@ -4,12 +4,14 @@ Every op on tensors that require gradients records a ``Function`` node (see
 ``tensor.py``) whose ``parents`` are the nodes, or the leaf tensors, it read.
 ``backward`` walks those nodes from the output back to the leaves:
 
-1. count, for each node reachable from the roots, how many edges lead into it
-   from other reachable nodes (its consumers);
-2. start from the roots and run a node's vector-Jacobian product only once all
-   of its consumers have run, so its incoming gradient is complete
-   (Kahn's algorithm: iterative, so a chain of 100,000 ops is fine);
-3. add up the gradients that reach each node or leaf along different paths.
+1. nodes are numbered as they are recorded (``sequence_nr``), and an op is
+   always recorded after the ops that made its inputs, so every consumer of
+   a node has a higher number than the node;
+2. backward keeps the nodes that have received some gradient in a heap and
+   always runs the highest-numbered one next. By then every consumer that
+   could still send it gradient has run, so its incoming gradient is
+   complete (and the loop is iterative: a chain of 100,000 ops is fine);
+3. gradients that reach a node or a leaf along different paths are added up.
 
 With ``create_graph=True`` the VJP rules run on Tensors with recording on,
 so the gradients have graphs of their own and can be differentiated again.
@@ -20,6 +22,8 @@ costs no more than the numpy a person would write by hand.
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -103,27 +107,8 @@ def restore_scope(outer: tuple[Any, ...]) -> None:
 
 # ------------------------------------------------------------------ engine
 
-def _count_consumers(roots: Sequence[Function]) -> dict[Function, int]:
-    """For each node reachable from ``roots``, the number of edges into it."""
-    consumers: dict[Function, int] = {fn: 0 for fn in roots}
-    stack = list(consumers)
-    while stack:
-        fn = stack.pop()
-        for parent in fn.parents:
-            if isinstance(parent, _tensor.Function):
-                if parent in consumers:
-                    consumers[parent] += 1
-                else:
-                    consumers[parent] = 1
-                    stack.append(parent)
-    return consumers
-
-
-def _accumulate(store: dict[Any, Any], key: Any, grad: Any) -> None:
-    """Add ``grad`` into ``store[key]``; the first gradient is kept as it is."""
-    previous = store.get(key)
-    store[key] = grad if previous is None else previous + grad
-
+# Numbers the nodes in the order they are recorded (``Function.sequence_nr``).
+_sequence = itertools.count()
 
 def run_backward(
     roots: Sequence[Tensor],
@@ -150,71 +135,73 @@ def run_backward(
     Gradients travel as Tensors when ``create_graph`` is on, so the backward
     pass is recorded; otherwise as plain ndarrays (see ``Function.vjp``).
     """
-    def as_tensor(grad: Any) -> Tensor:
-        return grad if create_graph else _tensor.Tensor._make(grad, None)
-
-    wanted: dict[int, int] = {}  # id(tensor) -> position in inputs
-    wanted_nodes: dict[Function, int] = {}
-    for position, tensor in enumerate(inputs or ()):
-        if tensor.grad_fn is None:
-            wanted[id(tensor)] = position
-        else:
-            wanted_nodes[tensor.grad_fn] = position
-    results: list[Tensor | None] = [None] * len(inputs or ())
-
+    node = _tensor.Function
+    # The gradient reaching each node, and each leaf, summed over the paths so far.
     pending: dict[Function, Any] = {}
-    leaf_grads: dict[int, Any] = {}
-    leaves: dict[int, Tensor] = {}
+    leaf_grads: dict[Tensor, Any] = {}
     for root, seed in zip(roots, root_grads):
         grad = seed if create_graph else seed.data
-        if root.grad_fn is None:
-            leaves[id(root)] = root
-            _accumulate(leaf_grads, id(root), grad)
-        else:
-            _accumulate(pending, root.grad_fn, grad)
-
-    consumers = _count_consumers(list(pending))
-    ready = [fn for fn in pending if consumers[fn] == 0]
-    with set_grad_enabled(create_graph):
-        while ready:
-            fn = ready.pop()
-            incoming = pending.pop(fn, None)
-            if incoming is None:  # no gradient reached this node: nothing flows on
-                input_grads: tuple[Any, ...] = (None,) * len(fn.parents)
-            else:
-                if fn.released:
-                    raise RuntimeError(
-                        f"backward: the graph through '{fn.name}' was already freed by an earlier "
-                        "backward; pass retain_graph=True to the first backward to go through "
-                        "it twice"
-                    )
-                grad = fn.hand_grad_to_output(incoming, create_graph)
-                if fn in wanted_nodes:
-                    results[wanted_nodes[fn]] = as_tensor(grad)
-                input_grads = fn.vjp(grad, create_graph)
-                if anomaly.enabled:
-                    anomaly.check_finite(fn, "backward", input_grads)
-                if not retain_graph:
-                    fn.release()
-            for parent, input_grad in zip(fn.parents, input_grads):
-                if isinstance(parent, _tensor.Function):
-                    if input_grad is not None:
-                        _accumulate(pending, parent, input_grad)
-                    consumers[parent] -= 1
-                    if consumers[parent] == 0:
-                        ready.append(parent)
-                elif parent is not None and input_grad is not None:
-                    leaves[id(parent)] = parent
-                    _accumulate(leaf_grads, id(parent), input_grad)
-
-        for key, leaf_grad in leaf_grads.items():
-            leaf = leaves[key]
-            grad = leaf.run_hooks(as_tensor(leaf_grad))
-            if key in wanted:
-                results[wanted[key]] = grad
-            elif inputs is None:
-                leaf.accumulate_grad(grad, create_graph)
+        store: dict[Any, Any] = pending if root.grad_fn else leaf_grads
+        key = root.grad_fn or root
+        store[key] = grad if key not in store else store[key] + grad
+    # The nodes with a pending gradient, newest first: a heap on -sequence_nr.
+    queue = [(-fn.sequence_nr, fn) for fn in pending]
+    heapq.heapify(queue)
+    wanted_nodes = {t.grad_fn: i for i, t in enumerate(inputs or ()) if t.grad_fn is not None}
+    results: list[Any] = [None] * len(inputs or ())
+    global _grad_enabled
+    outer_mode, _grad_enabled = _grad_enabled, create_graph
+    try:
+        while queue:
+            fn = heapq.heappop(queue)[1]
+            grad = pending.pop(fn)
+            if fn.released:
+                raise RuntimeError(
+                    f"backward: the graph through '{fn.name}' was already freed by an earlier "
+                    "backward; pass retain_graph=True to the first backward to go through it twice"
+                )
+            if fn.hooks or fn.retained is not None:
+                grad = fn.hand_grad_to_output(grad, create_graph)
+            if fn in wanted_nodes:
+                results[wanted_nodes[fn]] = grad
+            input_grads = fn.vjp(grad, create_graph)
+            if anomaly.enabled:
+                anomaly.check_finite(fn, "backward", input_grads)
+            if not retain_graph:
+                fn.release()
+            for parent, grad in zip(fn.parents, input_grads):
+                if grad is None or parent is None:
+                    continue
+                if isinstance(parent, node):
+                    if parent in pending:
+                        pending[parent] = pending[parent] + grad
+                    else:
+                        pending[parent] = grad
+                        heapq.heappush(queue, (-parent.sequence_nr, parent))
+                else:
+                    previous = leaf_grads.get(parent)
+                    leaf_grads[parent] = grad if previous is None else previous + grad
+        _hand_to_leaves(leaf_grads, inputs, results, create_graph)
+    finally:
+        _grad_enabled = outer_mode
+    if not create_graph:
+        results = [None if r is None else _tensor.Tensor._make(r, None) for r in results]
     return results
+
+
+def _hand_to_leaves(
+    leaf_grads: dict[Tensor, Any], inputs: Sequence[Tensor] | None, results: list[Any],
+    create_graph: bool,
+) -> None:
+    """Run each leaf's hooks; add its gradient to ``.grad``, or to ``results`` if wanted."""
+    wanted = {id(t): i for i, t in enumerate(inputs or ()) if t.grad_fn is None}
+    for leaf, grad in leaf_grads.items():
+        if leaf._hooks:
+            grad = leaf.run_hooks(grad, create_graph)
+        if inputs is None:
+            leaf.accumulate_grad(grad, create_graph)
+        elif id(leaf) in wanted:
+            results[wanted[id(leaf)]] = grad
 
 
 def grad(

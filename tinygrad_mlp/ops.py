@@ -221,18 +221,17 @@ class Linear(Op):
     name = "linear"
 
     def forward(self, x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Array:
-        n_out, n_in = weight.shape if weight.ndim == 2 else (None, None)
-        if n_in is None or x.ndim == 0 or x.shape[-1] != n_in:
+        xs, ws = x.data.shape, weight.data.shape
+        if len(ws) != 2 or not xs or xs[-1] != ws[1]:
             raise ValueError(
-                f"linear: input {x.shape} and weight {weight.shape}: the weight must be "
+                f"linear: input {xs} and weight {ws}: the weight must be "
                 f"(out_features, in_features) with in_features = the input's last size"
             )
-        if bias is not None and bias.shape != (n_out,):
-            raise ValueError(f"linear: bias {bias.shape} should be ({n_out},) for weight "
-                             f"{weight.shape}")
         if bias is None:
             self.save_for_backward(x, weight)
             return x.data @ weight.data.T
+        if bias.data.shape != ws[:1]:
+            raise ValueError(f"linear: bias {bias.shape} should be ({ws[0]},) for weight {ws}")
         self.save_for_backward(x, weight, bias)
         return x.data @ weight.data.T + bias.data
 

@@ -55,12 +55,14 @@ class Function:
     parents: tuple[Function | Tensor | None, ...]
     needs_input_grad: tuple[bool, ...]
     scope: tuple[Any, ...]
+    #: the order nodes were recorded in: backward runs them newest first
+    sequence_nr: int
     # Class-level defaults, so recording a node sets only what differs.
     released: bool = False
     hooks: Sequence[Hook] = ()
     retained: weakref.ref[Tensor] | None = None
     _saved: tuple[Tensor, ...] = ()
-    _saved_versions: tuple[int, ...] = ()
+    _saved_versions: list[int] = []  # noqa: RUF012 (never mutated, only replaced)
     _output: Array | None = None
     out_shape: tuple[int, ...]
     out_dtype: np.dtype[Any]
@@ -80,20 +82,18 @@ class Function:
         ndarrays otherwise; an op without ``array_backward`` sees Tensors
         either way.
         """
-        self._on_arrays = self.array_backward and not create_graph
-        if create_graph or self._on_arrays:
+        self._on_arrays = on_arrays = self.array_backward and not create_graph
+        if on_arrays or create_graph:
             result = self.backward(grad)
-        else:
-            result = self.backward(Tensor._make(grad, None))
-        grads = result if isinstance(result, tuple) else (result,)
-        if create_graph or self._on_arrays:
-            return grads
-        return tuple(None if g is None else g._data for g in grads)
+            return result if type(result) is tuple else (result,)
+        result = self.backward(Tensor._make(grad, None))
+        grads = result if type(result) is tuple else (result,)
+        return tuple([None if g is None else g._data for g in grads])
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
         """Run the op forward and, if any input requires grad, record it."""
-        fn = cls.__new__(cls)
+        fn = object.__new__(cls)
         try:
             data = fn.forward(*inputs, **params)
         except (ValueError, TypeError) as error:
@@ -106,33 +106,32 @@ class Function:
             fn.parents = tuple([t.grad_fn or t for t in inputs])
             fn.scope, fn.created_at = autograd._scope, anomaly.user_frame()
             anomaly.check_finite(fn, "forward", (data,))
-        counter = inputs[0]._counter if cls.makes_view else None
+        out = Tensor._make(data, None, inputs[0]._counter if cls.makes_view else None)
         if not autograd._grad_enabled:
-            return Tensor._make(data, None, counter)
-        for t in inputs:
-            if t.requires_grad:
-                break
-        else:
-            return Tensor._make(data, None, counter)
+            return out
         # An edge to the node that made each input; to the input itself for a
         # leaf that requires grad; None for a constant.
-        fn.needs_input_grad = tuple([t.requires_grad for t in inputs])
-        fn.parents = tuple([
-            t.grad_fn if t.grad_fn is not None else (t if t.requires_grad else None)
-            for t in inputs
-        ])
-        fn.scope = autograd._scope
+        needs, parents = [], []
+        for t in inputs:
+            needs.append(t.requires_grad)
+            parents.append(t.grad_fn if t.grad_fn is not None else t if t.requires_grad else None)
+        if True not in needs:
+            return out
+        fn.needs_input_grad, fn.parents = tuple(needs), tuple(parents)
+        fn.scope, fn.sequence_nr = autograd._scope, next(autograd._sequence)
         if cls.saves_output:
             fn._output = data
         fn.out_shape, fn.out_dtype = data.shape, data.dtype  # for graph drawings
-        return Tensor._make(data, fn, counter)
+        out.grad_fn = fn
+        out.requires_grad = True
+        return out
 
     # -- what forward saves for backward -------------------------------------
 
     def save_for_backward(self, *tensors: Tensor) -> None:
         """Keep input tensors for backward, noting their versions."""
         self._saved = tensors
-        self._saved_versions = tuple([t._counter[0] for t in tensors])
+        self._saved_versions = [t._counter[0] for t in tensors]
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -140,6 +139,13 @@ class Function:
 
         Raises if one was changed in place since forward saved it.
         """
+        if [t._counter[0] for t in self._saved] != self._saved_versions:
+            self._refuse_changed_inputs()
+        if self._on_arrays:
+            return tuple([t._data for t in self._saved])
+        return self._saved
+
+    def _refuse_changed_inputs(self) -> None:
         for position, (tensor, version) in enumerate(zip(self._saved, self._saved_versions)):
             if tensor._counter[0] != version:
                 raise RuntimeError(
@@ -148,9 +154,6 @@ class Function:
                     f"{tensor._version}); its gradient would be wrong. Make the change out of "
                     "place, or outside the graph."
                 )
-        if self._on_arrays:
-            return tuple([t._data for t in self._saved])
-        return self._saved
 
     def output(self) -> Any:
         """This node's output: a tensor whose grad_fn is this node (its array on the fast path)."""
@@ -484,29 +487,29 @@ class Tensor:
         hooks.append(hook)
         return autograd.RemovableHandle(hooks, hook)
 
-    def run_hooks(self, grad: Tensor) -> Tensor:
-        """Apply a leaf's hooks to its freshly computed gradient."""
+    def run_hooks(self, grad: Any, create_graph: bool) -> Any:
+        """Apply a leaf's hooks to its new gradient (an ndarray unless create_graph)."""
+        as_tensor = grad if create_graph else Tensor._make(grad, None)
         for hook in self._hooks or ():
-            replaced = hook(grad)
+            replaced = hook(as_tensor)
             if replaced is not None:
-                grad = checks.hook_result(replaced, self.shape)
-        return grad
+                as_tensor = checks.hook_result(replaced, self.shape)
+        return as_tensor if create_graph else as_tensor._data
 
-    def accumulate_grad(self, grad: Tensor, create_graph: bool) -> None:
-        """Add ``grad`` into ``self.grad`` (a leaf), PyTorch-style."""
-        if self.grad is not None and self.grad.shape != self.shape:
+    def accumulate_grad(self, grad: Any, create_graph: bool) -> None:
+        """Add ``grad`` (an ndarray unless create_graph) into ``self.grad``, PyTorch-style."""
+        if self.grad is not None and self.grad._data.shape != self._data.shape:
             raise checks.grad_shape_mismatch(self.grad, self.shape)
-        if not create_graph:
-            data = grad.data
-            if data.dtype != self.dtype:
-                data = data.astype(self.dtype)
-            if not data.flags.writeable:  # a broadcast view: give the leaf its own array
-                data = data.copy()
-            if self.grad is not None:
-                data = self.grad.data + data
-            self.grad = Tensor._make(data, None)
-        else:
+        if create_graph:
             self.grad = grad if self.grad is None else self.grad + grad
+            return
+        if grad.dtype != self._data.dtype:
+            grad = grad.astype(self._data.dtype)
+        if self.grad is not None:
+            grad = self.grad._data + grad
+        elif not grad.flags.writeable:  # a broadcast view: give the leaf its own array
+            grad = grad.copy()
+        self.grad = Tensor._make(grad, None)
 
     def draw(self, **options: Any) -> Any:
         """Draw the graph that made this tensor: ``tm.viz.draw_graph(self, **options)``."""

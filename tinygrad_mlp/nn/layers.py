@@ -8,8 +8,8 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import DTypeLike
 
+from tinygrad_mlp import ops
 from tinygrad_mlp.dtypes import get_default_dtype
-from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.nn import init as nn_init
 from tinygrad_mlp.nn.module import Module, Parameter
 from tinygrad_mlp.tensor import Tensor
@@ -109,12 +109,15 @@ class Linear(Module):
                 f"{self!r}: input must be a Tensor, got {type(x).__name__}; wrap data with "
                 "tm.tensor(...)"
             )
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
+        shape = x.data.shape
+        if not shape or shape[-1] != self.in_features:
             raise ValueError(
                 f"{self!r}: input of shape {x.shape} should have {self.in_features} "
                 "features in its last dimension"
             )
-        return F.linear(x, self.weight, self.bias)
+        if self.bias is None:
+            return ops.Linear.apply(x, self.weight)
+        return ops.Linear.apply(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         """The arguments shown by repr."""

@@ -98,11 +98,12 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward``, recording the ops it makes as belonging to this module."""
-        outer = autograd.enter_scope(self)
+        outer = autograd._scope
+        autograd._scope = (*outer, self)
         try:
             return self.forward(*args, **kwargs)
         finally:
-            autograd.restore_scope(outer)
+            autograd._scope = outer
 
     # -- walking the tree --------------------------------------------------------
 
