@@ -520,7 +520,7 @@ MISTAKES: list[Mistake] = [
     mistake("backward", "an input changed in place after forward",
             modify_a_saved_input_then_backward, RuntimeError,
             r"mul backward: its input 0 \(shape \(2, 3\)\) was modified in place after the "
-            r"forward pass \(version 0 -> 1\)"),
+            r"forward pass \(it is now at version 1\)"),
     mistake("backward", "an optimizer step between forward and backward",
             optimizer_step_between_forward_and_backward, RuntimeError,
             r"linear backward: its input 1 \(shape \(2, 3\)\) was modified in place"),

@@ -123,7 +123,7 @@ def _numeric_jacobians(checked: _Checked, eps: float) -> list[list[Array]]:
     sizes = [out.size for out in checked.call()]
     jacobians = [[np.zeros((n, t.size)) for t in checked.inputs] for n in sizes]
     for i, tensor in enumerate(checked.inputs):
-        original, version = tensor.data, tensor._version
+        original, counter = tensor.data, list(tensor._counter)
         tensor.data = original.copy()
         try:
             for j in range(tensor.size):
@@ -135,7 +135,7 @@ def _numeric_jacobians(checked: _Checked, eps: float) -> list[list[Array]]:
                 for k, (p, m) in enumerate(zip(plus, minus)):
                     jacobians[k][i][:, j] = (p - m) / (2 * eps)
         finally:
-            tensor.data, tensor._version = original, version  # as if never touched
+            tensor._data, tensor._counter[:] = original, counter  # as if never touched
     return jacobians
 
 
@@ -155,14 +155,14 @@ def _projections(checked: _Checked, eps: float, seed: int) -> tuple[list[Array],
         ]))
     numeric = [np.zeros(len(checked.inputs)) for _ in outputs]
     for i, (tensor, v) in enumerate(zip(checked.inputs, directions)):
-        original, version = tensor.data, tensor._version
+        original, counter = tensor.data, list(tensor._counter)
         try:
             tensor.data = original + eps * v
             plus = [out.data.copy() for out in checked.call()]
             tensor.data = original - eps * v
             minus = [out.data.copy() for out in checked.call()]
         finally:
-            tensor.data, tensor._version = original, version
+            tensor._data, tensor._counter[:] = original, counter
         for k, (p, m, u) in enumerate(zip(plus, minus, weights)):
             numeric[k][i] = float(np.sum(u * (p - m))) / (2 * eps)
     return analytic, numeric

@@ -52,6 +52,10 @@ def _log(x: Grad) -> Grad:
     return x.log() if isinstance(x, Tensor) else np.log(x)
 
 
+def _sum(x: Grad, axis: int) -> Grad:
+    return x.sum(axis) if isinstance(x, Tensor) else np.add.reduce(x, axis)
+
+
 def _expand(x: Grad, shape: tuple[int, ...]) -> Grad:
     if isinstance(x, Tensor):
         return x.expand(shape)
@@ -238,12 +242,10 @@ class Linear(Op):
     def backward(self, g: Grad) -> Grads:
         x, w = self.saved_tensors[:2]
         grad_x = g @ w if self.needs_input_grad[0] else None
-        grad_w = grad_b = None
-        if self.needs_input_grad[1]:
-            rows = g.reshape(-1, w.shape[0])  # every leading dim of x is a batch dim
-            grad_w = rows.mT @ x.reshape(-1, w.shape[1])
-        if len(self.needs_input_grad) == 3 and self.needs_input_grad[2]:
-            grad_b = g.reshape(-1, w.shape[0]).sum(0)
+        if g.ndim != 2:  # every leading dim of x is a batch dim: make them one
+            g, x = g.reshape(-1, w.shape[0]), x.reshape(-1, w.shape[1])
+        grad_w = g.mT @ x if self.needs_input_grad[1] else None
+        grad_b = _sum(g, 0) if self.needs_input_grad[2:] == (True,) else None
         return grad_x, grad_w, grad_b
 
 

@@ -62,7 +62,7 @@ class Function:
     hooks: Sequence[Hook] = ()
     retained: weakref.ref[Tensor] | None = None
     _saved: tuple[Tensor, ...] = ()
-    _saved_versions: list[int] = []  # noqa: RUF012 (never mutated, only replaced)
+    _saved_at: int = 0
     _output: Array | None = None
     out_shape: tuple[int, ...]
     out_dtype: np.dtype[Any]
@@ -129,9 +129,9 @@ class Function:
     # -- what forward saves for backward -------------------------------------
 
     def save_for_backward(self, *tensors: Tensor) -> None:
-        """Keep input tensors for backward, noting their versions."""
+        """Keep input tensors for backward, noting the count of in-place changes so far."""
         self._saved = tensors
-        self._saved_versions = [t._counter[0] for t in tensors]
+        self._saved_at = _changes
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -139,21 +139,18 @@ class Function:
 
         Raises if one was changed in place since forward saved it.
         """
-        if [t._counter[0] for t in self._saved] != self._saved_versions:
-            self._refuse_changed_inputs()
+        if _changes != self._saved_at:  # some tensor changed in place since: one of these?
+            for position, tensor in enumerate(self._saved):
+                if tensor._counter[1] > self._saved_at:
+                    raise RuntimeError(
+                        f"{self.name} backward: its input {position} (shape {tensor.shape}) was "
+                        f"modified in place after the forward pass (it is now at version "
+                        f"{tensor._version}); its gradient would be wrong. Make the change out "
+                        "of place, or outside the graph."
+                    )
         if self._on_arrays:
             return tuple([t._data for t in self._saved])
         return self._saved
-
-    def _refuse_changed_inputs(self) -> None:
-        for position, (tensor, version) in enumerate(zip(self._saved, self._saved_versions)):
-            if tensor._counter[0] != version:
-                raise RuntimeError(
-                    f"{self.name} backward: its input {position} (shape {tensor.shape}) was "
-                    f"modified in place after the forward pass (version {version} -> "
-                    f"{tensor._version}); its gradient would be wrong. Make the change out of "
-                    "place, or outside the graph."
-                )
 
     def output(self) -> Any:
         """This node's output: a tensor whose grad_fn is this node (its array on the fast path)."""
@@ -187,6 +184,21 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
+
+
+# In-place changes to any tensor so far. Each tensor's counter notes this count
+# at its own last change, and a node notes it when it saves its inputs: an
+# input was changed after the save if its note is the later one. The common
+# case, no change at all since the save, costs one comparison.
+_changes = 0
+
+
+def _note_change(counter: list[int]) -> None:
+    """Count one in-place change of the memory whose counter is ``counter``."""
+    global _changes
+    _changes += 1
+    counter[0] += 1
+    counter[1] = _changes
 
 
 def _as_array(data: Any, dtype: DTypeLike | None, where: str) -> Array:
@@ -240,8 +252,9 @@ class Tensor:
     grad_fn: Function | None
     requires_grad: bool
     name: str | None
-    # How many times the data was changed in place, in a one-element list that
-    # tensors viewing the same memory (transposes, reshapes, detach) share.
+    # [how many times the data was changed in place, the value of the global
+    # change count at the last change], in a list that tensors viewing the same
+    # memory (transposes, reshapes, detach) share.
     _counter: list[int]
     _hooks: list[Hook] | None
 
@@ -262,7 +275,7 @@ class Tensor:
         self.grad = None
         self.grad_fn = None
         self.name = name
-        self._counter = data._counter if isinstance(data, Tensor) else [0]
+        self._counter = data._counter if isinstance(data, Tensor) else [0, 0]
         self._hooks = None
 
     @staticmethod
@@ -274,7 +287,7 @@ class Tensor:
         tensor.grad_fn = grad_fn
         tensor.requires_grad = grad_fn is not None
         tensor.name = None
-        tensor._counter = [0] if counter is None else counter
+        tensor._counter = [0, 0] if counter is None else counter
         tensor._hooks = None
         return tensor
 
@@ -285,6 +298,7 @@ class Tensor:
 
     @_version.setter
     def _version(self, value: int) -> None:
+        _note_change(self._counter)
         self._counter[0] = value
 
     @property
@@ -299,7 +313,7 @@ class Tensor:
         # saved w refuse to backpropagate stale values. Writes through the
         # array itself (`w.data[0] = 1`) cannot be seen, as in PyTorch.
         self._data = value
-        self._counter[0] += 1
+        _note_change(self._counter)
 
     # -- what a tensor is ---------------------------------------------------------
 
@@ -394,8 +408,7 @@ class Tensor:
                              "ambiguous; reduce it first, e.g. (t > 0).all()")
         return bool(self._data)
 
-    def __hash__(self) -> int:
-        return id(self)
+    __hash__ = object.__hash__  # by identity (== compares values, elementwise)
 
     def __repr__(self) -> str:
         body = np.array2string(self._data, separator=", ", prefix="tensor(")
@@ -449,7 +462,7 @@ class Tensor:
                     "only for one-element outputs. Pass gradient= (grad_outputs=) with that "
                     "shape, or reduce the output first (e.g. .sum())"
                 )
-            return Tensor._make(np.full(self._data.shape, 1.0, self._data.dtype), None)
+            return Tensor._make(np.array(1.0, self._data.dtype).reshape(self._data.shape), None)
         seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=self.dtype)
         if seed.shape != self.shape:
             raise RuntimeError(
@@ -583,7 +596,7 @@ class Tensor:
             ufunc(self._data, operand.data, out=self._data)
         except (TypeError, ValueError) as error:
             raise checks.named_error(op, (self, operand), error) from None
-        self._version += 1
+        _note_change(self._counter)
         return self
 
     def __iadd__(self, other: TensorLike) -> Tensor:

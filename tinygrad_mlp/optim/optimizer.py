@@ -183,7 +183,7 @@ class Optimizer:
         """Raise ValueError if any parameter's ``.grad`` has another shape than the parameter."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None and p.grad.shape != p.shape:
+                if p.grad is not None and p.grad.data.shape != p.data.shape:
                     raise ValueError(
                         f"{type(self).__name__}: a parameter of shape {p.shape} has a .grad of "
                         f"shape {p.grad.shape}; they must match"
@@ -323,15 +323,15 @@ def effective_gradient(p: Tensor, weight_decay: float, maximize: bool) -> Array:
         has already checked that it has ``p``'s shape.
     """
     assert p.grad is not None
-    grad = p.grad.data
-    if grad.dtype != p.data.dtype:  # a .grad assigned by hand
-        grad = grad.astype(p.data.dtype)
-    if weight_decay != 0:
-        # out= keeps 0-d results arrays (numpy turns them into scalars otherwise)
-        decayed = np.multiply(p.data, weight_decay, out=np.empty_like(p.data))
-        if maximize:
-            return np.subtract(decayed, grad, out=decayed)
-        return np.add(decayed, grad, out=decayed)
-    if maximize:
+    grad, data = p.grad.data, p.data
+    if grad.dtype != data.dtype:  # a .grad assigned by hand
+        grad = grad.astype(data.dtype)
+    if weight_decay == 0 and not maximize:
+        return grad
+    if weight_decay == 0:  # so maximize
         return np.negative(grad, out=np.empty_like(grad))
-    return grad
+    # out= keeps 0-d results arrays (numpy turns them into scalars otherwise)
+    decayed = np.multiply(data, weight_decay, out=np.empty_like(data))
+    if maximize:
+        return np.subtract(decayed, grad, out=decayed)
+    return np.add(decayed, grad, out=decayed)
