@@ -147,8 +147,8 @@ def run_backward(
     # The nodes with a pending gradient, newest first: a heap on -sequence_nr.
     queue = [(-fn.sequence_nr, fn) for fn in pending]
     heapq.heapify(queue)
-    wanted_nodes = {t.grad_fn: i for i, t in enumerate(inputs or ()) if t.grad_fn is not None}
-    results: list[Any] = [None] * len(inputs or ())
+    wanted_nodes = {t.grad_fn: i for i, t in enumerate(inputs) if t.grad_fn} if inputs else {}
+    results: list[Any] = [None] * len(inputs) if inputs else []
     global _grad_enabled
     outer_mode, _grad_enabled = _grad_enabled, create_graph
     try:
@@ -184,7 +184,7 @@ def run_backward(
         _hand_to_leaves(leaf_grads, inputs, results, create_graph)
     finally:
         _grad_enabled = outer_mode
-    if not create_graph:
+    if results and not create_graph:
         results = [None if r is None else _tensor.Tensor._make(r, None) for r in results]
     return results
 
@@ -194,7 +194,7 @@ def _hand_to_leaves(
     create_graph: bool,
 ) -> None:
     """Run each leaf's hooks; add its gradient to ``.grad``, or to ``results`` if wanted."""
-    wanted = {id(t): i for i, t in enumerate(inputs or ()) if t.grad_fn is None}
+    wanted = {id(t): i for i, t in enumerate(inputs) if t.grad_fn is None} if inputs else {}
     for leaf, grad in leaf_grads.items():
         if leaf._hooks:
             grad = leaf.run_hooks(grad, create_graph)

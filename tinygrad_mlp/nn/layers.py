@@ -109,15 +109,17 @@ class Linear(Module):
                 f"{self!r}: input must be a Tensor, got {type(x).__name__}; wrap data with "
                 "tm.tensor(...)"
             )
-        shape = x.data.shape
-        if not shape or shape[-1] != self.in_features:
+        try:
+            if self.bias is None:
+                return ops.Linear.apply(x, self.weight)
+            return ops.Linear.apply(x, self.weight, self.bias)
+        except ValueError:  # the op checks the shapes; say it in the module's terms
+            if x.ndim and x.shape[-1] == self.in_features:
+                raise
             raise ValueError(
                 f"{self!r}: input of shape {x.shape} should have {self.in_features} "
                 "features in its last dimension"
-            )
-        if self.bias is None:
-            return ops.Linear.apply(x, self.weight)
-        return ops.Linear.apply(x, self.weight, self.bias)
+            ) from None
 
     def extra_repr(self) -> str:
         """The arguments shown by repr."""

@@ -101,7 +101,7 @@ class Module:
         outer = autograd._scope
         autograd._scope = (*outer, self)
         try:
-            return self.forward(*args, **kwargs)
+            return self.forward(*args, **kwargs) if kwargs else self.forward(*args)
         finally:
             autograd._scope = outer
 
