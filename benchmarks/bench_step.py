@@ -9,7 +9,10 @@ article's quadratic cost and plain SGD: forward, backward, update. The floor
 is the same step written by hand in numpy (Nielsen's BP1-BP4). The
 implementations run interleaved in one process with one BLAS thread and the
 garbage collector off inside the timers; the table reports the median step
-time of each and its ratio to the hand-written step. Before timing, all
+time of each and its ratio to the hand-written step. The "bare engine"
+column is the same step through ``bare_engine.py``, a graph engine with none
+of the library's features: the floor for any engine that records its graph
+in Python. Before timing, all
 implementations take a few steps from the same weights and must agree, so a
 fast wrong engine cannot win. Report ratios, not absolute times: the machines
 are shared and noisy.
@@ -31,6 +34,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy loads its BLAS
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
+import bare_engine
 import numpy as np
 
 import tinygrad_mlp as tm
@@ -160,14 +164,17 @@ def check_agreement(w: Workload, steps: int = 5) -> float:
     """Largest relative difference between the engine's and numpy's weights after a few steps."""
     x, y, params = make_data(w)
     model, optimizer = engine_model(params)
+    bare_step = bare_engine.make_step(params, LR)
     xt, yt = tm.Tensor(x), tm.Tensor(y)
     for k in range(steps):
         rows = batches(w)[k % len(batches(w))]
         numpy_step(params, x[rows], y[rows])
         engine_step(model, optimizer, xt[rows].detach(), yt[rows].detach())
+        bare_step(x[rows], y[rows])
     worst = 0.0
-    for p, value in zip(model.parameters(), params):
-        worst = max(worst, float(np.max(np.abs(p.data - value)) / (np.max(np.abs(value)) + 1e-30)))
+    for p, q, value in zip(model.parameters(), bare_step.leaves, params):
+        for got in (p.data, q.data):
+            worst = max(worst, float(np.max(np.abs(got - value)) / (np.max(np.abs(value)) + 1e-30)))
     tolerance = 1e-4 if w.dtype == np.float32 else 1e-10
     if worst > tolerance:
         raise SystemExit(f"{w.name}: the engine and numpy disagree after {steps} steps "
@@ -183,9 +190,11 @@ def time_workload(w: Workload, rounds: int, steps: int) -> dict[str, float]:
     slices = batches(w)
     engine_batches = [(tm.Tensor(x[s]), tm.Tensor(y[s])) for s in slices]
     numpy_batches = [(x[s], y[s]) for s in slices]
+    bare_step = bare_engine.make_step(params, LR)
     runners: dict[str, Callable[[int], None]] = {
         "numpy": lambda k: numpy_step(numpy_params, *numpy_batches[k % len(slices)]),
         "tinygrad_mlp": lambda k: engine_step(model, optimizer, *engine_batches[k % len(slices)]),
+        "bare engine": lambda k: bare_step(*numpy_batches[k % len(slices)]),
     }
     torch_step = torch_runner(params, x[slices[0]], y[slices[0]])
     if torch_step is not None:
@@ -269,15 +278,16 @@ def main() -> None:
     rounds, steps = (3, 20) if args.quick else (15, 50)
     print(f"numpy {np.__version__}, one BLAS thread; median of {rounds} rounds of {steps} steps\n")
     header = f"{'workload':44s} {'numpy':>10s} {'tinygrad_mlp':>13s} {'ratio':>7s}"
-    print(header + f" {'pytorch ratio':>14s}")
+    print(header + f" {'bare engine':>12s} {'pytorch':>10s}")
     for w in WORKLOADS:
         check_agreement(w)
         times = time_workload(w, rounds, steps if w.sizes[0] < 100 else max(steps // 5, 5))
         ratio = times["tinygrad_mlp"] / times["numpy"]
-        torch_ratio = f"{times['pytorch'] / times['numpy']:14.2f}" if "pytorch" in times else (
-            f"{'(not installed)':>14s}")
+        bare = times["bare engine"] / times["numpy"]
+        torch_ratio = f"{times['pytorch'] / times['numpy']:9.2f}x" if "pytorch" in times else (
+            f"{'(absent)':>10s}")
         print(f"{w.name:44s} {times['numpy'] * 1e6:8.1f}µs {times['tinygrad_mlp'] * 1e6:11.1f}µs "
-              f"{ratio:6.2f}x {torch_ratio}")
+              f"{ratio:6.2f}x {bare:11.2f}x {torch_ratio}")
     article = article_wall_time(1)
     print(f"\nthe article's experiment (3000 epochs of 4-3-3): numpy {article['numpy']:.2f}s, "
           f"tinygrad_mlp {article['tinygrad_mlp']:.2f}s, ratio "

@@ -1,0 +1,122 @@
+"""The floor for any graph engine in Python: the benchmark's step through a bare one.
+
+``bench_step.py`` compares tinygrad_mlp with hand-written numpy, which does no
+bookkeeping at all. This file measures how much of the difference *any*
+reverse-mode engine that records a graph in Python has to pay: the same
+network (linear + sigmoid layers, quadratic cost, SGD) through the smallest
+engine that still records nodes as the code runs and walks them back, newest
+first. It has the same numpy calls as tinygrad_mlp's rules, and none of the
+library's features: no modules, no optimizer object, no checks of shapes or
+dtypes, no in-place detection, hooks, graph release, grad mode, anomaly mode
+or higher-order gradients. Not a library: only a yardstick.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from typing import Any
+
+import numpy as np
+
+Array = np.ndarray
+_sequence = itertools.count()
+
+
+class Value:
+    """An array with an optional node that made it, and a gradient."""
+
+    def __init__(self, data: Array, node: Node | None = None, requires_grad: bool = False):
+        self.data, self.node, self.requires_grad = data, node, requires_grad
+        self.grad: Array | None = None
+
+
+class Node:
+    """One recorded op: edges to its inputs' nodes (or leaves) and a backward rule."""
+
+    def __init__(self, *inputs: Value) -> None:
+        self.parents = [v.node if v.node is not None else v if v.requires_grad else None
+                        for v in inputs]
+        self.number = next(_sequence)
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        raise NotImplementedError
+
+
+class Linear(Node):
+    def forward(self, x: Value, w: Value, b: Value) -> Array:
+        self.x, self.w, self.needs_x = x.data, w.data, x.requires_grad or x.node is not None
+        return x.data @ w.data.T + b.data
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        return (g @ self.w if self.needs_x else None), g.T @ self.x, np.add.reduce(g, 0)
+
+
+class Sigmoid(Node):
+    def forward(self, a: Value) -> Array:
+        out = np.maximum(a.data, -709.0)
+        np.negative(out, out=out)
+        np.exp(out, out=out)
+        out += 1.0
+        self.y = np.reciprocal(out, out=out)
+        return self.y
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        return (g * self.y * (1.0 - self.y),)
+
+
+class QuadraticCost(Node):
+    def forward(self, a: Value, t: Value) -> Array:
+        self.a, self.t, self.scale = a.data, t.data, 0.5 / len(a.data)
+        diff = a.data - t.data
+        return np.asarray(self.scale * np.vdot(diff, diff), dtype=diff.dtype)
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        return g * (2.0 * self.scale) * (self.a - self.t), None
+
+
+def record(op: type[Node], *inputs: Value) -> Value:
+    """Run ``op`` forward and keep its node."""
+    node = op(*inputs)
+    return Value(node.forward(*inputs), node)  # type: ignore[attr-defined]
+
+
+def backward(loss: Value) -> None:
+    """Give every leaf its gradient: nodes newest first, gradients summed per node."""
+    assert loss.node is not None
+    pending: dict[Any, Array] = {loss.node: np.ones((), loss.data.dtype)}
+    queue = [(-loss.node.number, loss.node)]
+    while queue:
+        node = heapq.heappop(queue)[1]
+        for parent, grad in zip(node.parents, node.backward(pending.pop(node))):
+            if parent is None or grad is None:
+                continue
+            if parent in pending:
+                pending[parent] = pending[parent] + grad
+            elif isinstance(parent, Node):
+                pending[parent] = grad
+                heapq.heappush(queue, (-parent.number, parent))
+            else:
+                pending[parent] = grad
+    for leaf, grad in pending.items():
+        leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+
+
+def make_step(params: list[Array], lr: float) -> Any:
+    """A step function ``step(x, y)`` training copies of ``params`` [W1, b1, W2, b2, ...]."""
+    leaves = [Value(p.copy(), requires_grad=True) for p in params]
+
+    def step(x: Array, y: Array) -> None:
+        h = Value(x)
+        for w, b in zip(leaves[0::2], leaves[1::2]):
+            h = record(Sigmoid, record(Linear, h, w, b))
+        loss = record(QuadraticCost, h, Value(y))
+        for p in leaves:
+            p.grad = None
+        backward(loss)
+        for p in leaves:
+            assert p.grad is not None
+            p.data -= lr * p.grad
+
+    step.leaves = leaves  # type: ignore[attr-defined]
+    return step

@@ -1,0 +1,41 @@
+"""The benchmark's correctness gate: every implementation it times trains the same weights."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import bench_step
+
+
+@pytest.mark.parametrize("workload", bench_step.WORKLOADS, ids=lambda w: w.name)
+def test_all_implementations_agree_after_a_few_steps(workload: bench_step.Workload) -> None:
+    worst = bench_step.check_agreement(workload)
+    assert worst < (1e-4 if workload.dtype.__name__ == "float32" else 1e-10)
+
+
+def test_a_wrong_engine_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    def step_without_update(model: Any, optimizer: Any, x: Any, y: Any) -> None:
+        loss = bench_step.F.quadratic_cost(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+
+    monkeypatch.setattr(bench_step, "engine_step", step_without_update)
+    with pytest.raises(SystemExit, match="disagree"):
+        bench_step.check_agreement(bench_step.WORKLOADS[0])
+
+
+def test_the_bare_engine_matches_numpy_by_itself() -> None:
+    workload = bench_step.WORKLOADS[4]
+    x, y, params = bench_step.make_data(workload)
+    step = bench_step.bare_engine.make_step(params, bench_step.LR)
+    for _ in range(3):
+        bench_step.numpy_step(params, x[:32], y[:32])
+        step(x[:32], y[:32])
+    for leaf, value in zip(step.leaves, params):
+        assert abs(leaf.data - value).max() < 1e-12
