@@ -91,24 +91,11 @@ def current_scope() -> tuple[Any, ...]:
     return _scope
 
 
-def enter_scope(module: Any) -> tuple[Any, ...]:
-    """Make ``module`` the innermost scope; returns the scope to restore afterwards."""
-    global _scope
-    outer = _scope
-    _scope = (*outer, module)
-    return outer
-
-
-def restore_scope(outer: tuple[Any, ...]) -> None:
-    """Go back to the scope ``enter_scope`` returned."""
-    global _scope
-    _scope = outer
-
-
 # ------------------------------------------------------------------ engine
 
 # Numbers the nodes in the order they are recorded (``Function.sequence_nr``).
 _sequence = itertools.count()
+
 
 def run_backward(
     roots: Sequence[Tensor],
@@ -290,11 +277,9 @@ __all__ = [
     "RemovableHandle",
     "current_scope",
     "enable_grad",
-    "enter_scope",
     "grad",
     "is_grad_enabled",
     "no_grad",
-    "restore_scope",
     "run_backward",
     "set_grad_enabled",
 ]
