@@ -288,7 +288,7 @@ def main() -> None:
             f"{'(absent)':>10s}")
         print(f"{w.name:44s} {times['numpy'] * 1e6:8.1f}µs {times['tinygrad_mlp'] * 1e6:11.1f}µs "
               f"{ratio:6.2f}x {bare:11.2f}x {torch_ratio}")
-    article = article_wall_time(1)
+    article = article_wall_time(1 if args.quick else 3)
     print(f"\nthe article's experiment (3000 epochs of 4-3-3): numpy {article['numpy']:.2f}s, "
           f"tinygrad_mlp {article['tinygrad_mlp']:.2f}s, ratio "
           f"{article['tinygrad_mlp'] / article['numpy']:.2f}x")

@@ -315,6 +315,11 @@ class Sigmoid(Op):
 
     def backward(self, g: Grad) -> Grad:
         y = self.output()
+        if self._on_arrays and g.dtype == y.dtype:  # the same product in one new array
+            slope = 1.0 - y
+            slope *= y
+            slope *= g
+            return slope
         return g * y * (1.0 - y)
 
 
@@ -329,6 +334,10 @@ class Tanh(Op):
 
     def backward(self, g: Grad) -> Grad:
         y = self.output()
+        if self._on_arrays and g.dtype == y.dtype:  # the same product, one temporary fewer
+            slope = 1.0 - y * y
+            slope *= g
+            return slope
         return g * (1.0 - y * y)
 
 
@@ -386,7 +395,11 @@ class SquaredError(Op):
 
     def backward(self, g: Grad) -> Grads:
         a, t = self.saved_tensors
-        grad_a = g * (2.0 * self.scale) * (a - t)
+        if self._on_arrays and g.dtype == a.dtype:  # the same product in one new array
+            grad_a = a - t
+            grad_a *= g * (2.0 * self.scale)
+        else:
+            grad_a = g * (2.0 * self.scale) * (a - t)
         return grad_a, (-grad_a if self.needs_input_grad[1] else None)
 
 
