@@ -39,3 +39,19 @@ def test_the_bare_engine_matches_numpy_by_itself() -> None:
         step(x[:32], y[:32])
     for leaf, value in zip(step.leaves, params):
         assert abs(leaf.data - value).max() < 1e-12
+
+
+@pytest.mark.parametrize("with_optimizer", [True, False])
+def test_the_overhead_variants_train_the_same_weights(with_optimizer: bool) -> None:
+    import overhead
+
+    workload = bench_step.WORKLOADS[1]
+    x, y, params = bench_step.make_data(workload)
+    model, optimizer = bench_step.engine_model(params)
+    weights = list(model.parameters())
+    step = overhead.direct_step(weights, bench_step.LR, optimizer if with_optimizer else None)
+    for _ in range(3):
+        bench_step.numpy_step(params, x[:10], y[:10])
+        step(bench_step.tm.Tensor(x[:10]), bench_step.tm.Tensor(y[:10]))
+    for weight, value in zip(weights, params):
+        assert abs(weight.data - value).max() < 1e-12
