@@ -3,6 +3,7 @@
     python benchmarks/bench_step.py            # all workloads, table of ratios
     python benchmarks/bench_step.py --quick    # fewer repeats, for a smoke test
     python benchmarks/bench_step.py --memory   # also peak RSS over 1,000 784-256-10 steps
+    python benchmarks/bench_step.py --processes 5   # the spread over 5 fresh processes
 
 Every workload is a stack of Linear + sigmoid layers trained with the
 article's quadratic cost and plain SGD: forward, backward, update. The floor
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import statistics
 import subprocess
@@ -270,12 +272,52 @@ print(peak, rss() - early)
     return float(peak), float(growth)
 
 
+def measure_ratios(rounds: int, steps: int, article_repeats: int) -> dict[str, dict[str, float]]:
+    """Each implementation's median step time over numpy's, per workload, and the article run."""
+    ratios: dict[str, dict[str, float]] = {}
+    for w in WORKLOADS:
+        check_agreement(w)
+        times = time_workload(w, rounds, steps if w.sizes[0] < 100 else max(steps // 5, 5))
+        ratios[w.name] = {name: t / times["numpy"] for name, t in times.items()}
+    article = article_wall_time(article_repeats)
+    whole_run = article["tinygrad_mlp"] / article["numpy"]
+    ratios["the article's experiment"] = {"tinygrad_mlp": whole_run}
+    return ratios
+
+
+def across_processes(count: int, quick: bool) -> None:
+    """Measure in ``count`` fresh processes; print each ratio's median and range."""
+    runs = []
+    for _ in range(count):
+        command = [sys.executable, os.path.abspath(__file__), "--json"] + (["--quick"] * quick)
+        runs.append(json.loads(subprocess.run(command, capture_output=True, text=True,
+                                              check=True).stdout))
+    print(f"ratios to the numpy step over {count} processes: median [lowest, highest]\n")
+    for workload in runs[0]:
+        cells = []
+        for name in ("tinygrad_mlp", "bare engine", "pytorch"):
+            values = sorted(run[workload][name] for run in runs if name in run[workload])
+            if values:
+                cells.append(f"{name} {statistics.median(values):.2f}x "
+                             f"[{values[0]:.2f}, {values[-1]:.2f}]")
+        print(f"{workload:44s} " + "   ".join(cells))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--memory", action="store_true", help="measure peak RSS too")
+    parser.add_argument("--processes", type=int, default=1, metavar="N",
+                        help="repeat everything in N fresh processes and show the spread")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     rounds, steps = (3, 20) if args.quick else (15, 50)
+    if args.processes > 1:
+        across_processes(args.processes, args.quick)
+        return
+    if args.json:
+        print(json.dumps(measure_ratios(rounds, steps, 1)))
+        return
     print(f"numpy {np.__version__}, one BLAS thread; median of {rounds} rounds of {steps} steps\n")
     header = f"{'workload':44s} {'numpy':>10s} {'tinygrad_mlp':>13s} {'ratio':>7s}"
     print(header + f" {'bare engine':>12s} {'pytorch':>10s}")
