@@ -237,7 +237,11 @@ class Linear(Op):
         if bias.data.shape != ws[:1]:
             raise ValueError(f"linear: bias {bias.shape} should be ({ws[0]},) for weight {ws}")
         self.save_for_backward(x, weight, bias)
-        return x.data @ weight.data.T + bias.data
+        out = x.data @ weight.data.T
+        if out.dtype != bias.data.dtype:  # let numpy promote the sum's dtype
+            return out + bias.data
+        out += bias.data  # in place: one array for the result, not two
+        return out
 
     def backward(self, g: Grad) -> Grads:
         x, w = self.saved_tensors[:2]

@@ -89,7 +89,7 @@ class TensorDataset:
         """Return the rows at ``index`` (an int, a slice or an index array) of every array."""
         # asarray keeps a single value as a 0-d array: Tensor would give a bare
         # numpy float the default dtype, while arrays keep theirs.
-        return tuple(Tensor(np.asarray(array[index])) for array in self.arrays)
+        return tuple([Tensor(np.asarray(array[index])) for array in self.arrays])
 
 
 class DataLoader:
