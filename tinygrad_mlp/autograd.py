@@ -149,13 +149,11 @@ def run_backward(
                 )
             if fn.hooks or fn.retained is not None:
                 grad = fn.hand_grad_to_output(grad, create_graph)
-            if fn in wanted_nodes:
+            if wanted_nodes and fn in wanted_nodes:
                 results[wanted_nodes[fn]] = grad
-            input_grads = fn.vjp(grad, create_graph)
+            input_grads = fn.vjp(grad, create_graph, release=not retain_graph)
             if anomaly.enabled:
                 anomaly.check_finite(fn, "backward", input_grads)
-            if not retain_graph:
-                fn.release()
             for parent, grad in zip(fn.parents, input_grads):
                 if grad is None or parent is None:
                     continue

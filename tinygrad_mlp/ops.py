@@ -225,26 +225,27 @@ class Linear(Op):
     name = "linear"
 
     def forward(self, x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Array:
-        xs, ws = x.data.shape, weight.data.shape
-        if len(ws) != 2 or not xs or xs[-1] != ws[1]:
+        xd, wd = x.data, weight.data
+        if wd.ndim != 2 or not xd.ndim or xd.shape[-1] != wd.shape[1]:
             raise ValueError(
-                f"linear: input {xs} and weight {ws}: the weight must be "
+                f"linear: input {xd.shape} and weight {wd.shape}: the weight must be "
                 f"(out_features, in_features) with in_features = the input's last size"
             )
+        if bias is not None and bias.data.shape != wd.shape[:1]:
+            raise ValueError(
+                f"linear: bias {bias.shape} should be ({wd.shape[0]},) for weight {wd.shape}"
+            )
+        self.save_for_backward(x, weight)  # dL/db needs only g
+        out = xd @ wd.T
         if bias is None:
-            self.save_for_backward(x, weight)
-            return x.data @ weight.data.T
-        if bias.data.shape != ws[:1]:
-            raise ValueError(f"linear: bias {bias.shape} should be ({ws[0]},) for weight {ws}")
-        self.save_for_backward(x, weight, bias)
-        out = x.data @ weight.data.T
+            return out
         if out.dtype != bias.data.dtype:  # let numpy promote the sum's dtype
             return out + bias.data
         out += bias.data  # in place: one array for the result, not two
         return out
 
     def backward(self, g: Grad) -> Grads:
-        x, w = self.saved_tensors[:2]
+        x, w = self.saved_tensors
         grad_x = g @ w if self.needs_input_grad[0] else None
         if g.ndim != 2:  # every leading dim of x is a batch dim: make them one
             g, x = g.reshape(-1, w.shape[0]), x.reshape(-1, w.shape[1])
@@ -310,8 +311,9 @@ class Sigmoid(Op):
     saves_output = True
 
     def forward(self, a: Tensor) -> Array:
-        bound = -88.0 if a.dtype == np.float32 else -709.0
-        out = np.asarray(np.maximum(a.data, bound))  # 0-d inputs give numpy scalars
+        data = a.data
+        bound = -88.0 if data.dtype == np.float32 else -709.0
+        out = np.asarray(np.maximum(data, bound))  # 0-d inputs give numpy scalars
         np.negative(out, out=out)
         np.exp(out, out=out)
         out += 1.0
@@ -389,12 +391,13 @@ class SquaredError(Op):
     name = "squared_error"
 
     def forward(self, a: Tensor, t: Tensor, scale: float) -> Array:
-        if a.shape != t.shape:
-            raise ValueError(f"squared_error: input shape {a.shape} and target shape {t.shape} "
-                             "differ")
+        ad, td = a.data, t.data
+        if ad.shape != td.shape:
+            raise ValueError(f"squared_error: input shape {ad.shape} and target shape "
+                             f"{td.shape} differ")
         self.save_for_backward(a, t)
         self.scale = scale
-        diff = a.data - t.data
+        diff = ad - td
         return np.asarray(scale * np.vdot(diff, diff), dtype=diff.dtype)
 
     def backward(self, g: Grad) -> Grads:

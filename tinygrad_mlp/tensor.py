@@ -75,20 +75,26 @@ class Function:
         """Return dL/d(input) for each input given ``grad`` = dL/d(output)."""
         raise NotImplementedError
 
-    def vjp(self, grad: Any, create_graph: bool) -> tuple[Any, ...]:
+    def vjp(self, grad: Any, create_graph: bool, release: bool = False) -> tuple[Any, ...]:
         """Run ``backward``: on Tensors when ``create_graph``, else on ndarrays.
 
         ``grad`` and the results are Tensors when ``create_graph`` is on and
         ndarrays otherwise; an op without ``array_backward`` sees Tensors
-        either way.
+        either way. With ``release`` (backward's default, unless told to
+        retain the graph) the saved arrays are freed afterwards; the graph's
+        structure stays, for drawing.
         """
         self._on_arrays = on_arrays = self.array_backward and not create_graph
         if on_arrays or create_graph:
             result = self.backward(grad)
-            return result if type(result) is tuple else (result,)
-        result = self.backward(Tensor._make(grad, None))
-        grads = result if type(result) is tuple else (result,)
-        return tuple([None if g is None else g._data for g in grads])
+            grads = result if type(result) is tuple else (result,)
+        else:
+            result = self.backward(Tensor._make(grad, None))
+            grads = result if type(result) is tuple else (result,)
+            grads = tuple([None if g is None else g._data for g in grads])
+        if release:
+            self._saved, self._output, self.released = (), None, True  # keeps no array alive
+        return grads
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
@@ -106,9 +112,9 @@ class Function:
             fn.parents = tuple([t.grad_fn or t for t in inputs])
             fn.scope, fn.created_at = autograd._scope, anomaly.user_frame()
             anomaly.check_finite(fn, "forward", (data,))
-        out = Tensor._make(data, None, inputs[0]._counter if cls.makes_view else None)
+        counter = inputs[0]._counter if cls.makes_view else None
         if not autograd._grad_enabled:
-            return out
+            return Tensor._make(data, None, counter)
         # An edge to the node that made each input; to the input itself for a
         # leaf that requires grad; None for a constant.
         needs, parents = [], []
@@ -116,15 +122,13 @@ class Function:
             needs.append(t.requires_grad)
             parents.append(t.grad_fn if t.grad_fn is not None else t if t.requires_grad else None)
         if True not in needs:
-            return out
+            return Tensor._make(data, None, counter)
         fn.needs_input_grad, fn.parents = tuple(needs), tuple(parents)
         fn.scope, fn.sequence_nr = autograd._scope, next(autograd._sequence)
         if cls.saves_output:
             fn._output = data
         fn.out_shape, fn.out_dtype = data.shape, data.dtype  # for graph drawings
-        out.grad_fn = fn
-        out.requires_grad = True
-        return out
+        return Tensor._make(data, fn, counter)
 
     # -- what forward saves for backward -------------------------------------
 
@@ -156,12 +160,6 @@ class Function:
         """This node's output: a tensor whose grad_fn is this node (its array on the fast path)."""
         assert self._output is not None, f"{self.name} does not save its output"
         return self._output if self._on_arrays else Tensor._make(self._output, self)
-
-    def release(self) -> None:
-        """Free the saved arrays; the graph's structure stays for drawing."""
-        self._saved = ()
-        self._output = None
-        self.released = True
 
     # -- hooks on the output tensor -------------------------------------------
 
@@ -511,15 +509,16 @@ class Tensor:
 
     def accumulate_grad(self, grad: Any, create_graph: bool) -> None:
         """Add ``grad`` (an ndarray unless create_graph) into ``self.grad``, PyTorch-style."""
-        if self.grad is not None and self.grad._data.shape != self._data.shape:
-            raise checks.grad_shape_mismatch(self.grad, self.shape)
+        old, data = self.grad, self._data
+        if old is not None and old._data.shape != data.shape:
+            raise checks.grad_shape_mismatch(old, self.shape)
         if create_graph:
-            self.grad = grad if self.grad is None else self.grad + grad
+            self.grad = grad if old is None else old + grad
             return
-        if grad.dtype != self._data.dtype:
-            grad = grad.astype(self._data.dtype)
-        if self.grad is not None:
-            grad = self.grad._data + grad
+        if grad.dtype != data.dtype:
+            grad = grad.astype(data.dtype)
+        if old is not None:
+            grad = old._data + grad
         elif not grad.flags.writeable:  # a broadcast view: give the leaf its own array
             grad = grad.copy()
         self.grad = Tensor._make(grad, None)
