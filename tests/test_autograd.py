@@ -238,6 +238,18 @@ def test_changing_a_saved_tensor_in_place_through_any_view_makes_backward_refuse
         loss.backward()
 
 
+def test_changing_an_input_its_gradient_never_reads_leaves_backward_exact() -> None:
+    x = tm.tensor([[1.0, 2.0]], requires_grad=True)
+    layer = tm.nn.Linear(2, 3)
+    loss = layer(x).sum()
+    with tm.no_grad():
+        layer.bias.data += 1.0  # dL/dW, dL/dx and dL/db do not depend on the bias
+    loss.backward()
+    assert layer.bias.grad is not None and x.grad is not None
+    np.testing.assert_array_equal(layer.bias.grad.data, np.ones(3))
+    np.testing.assert_allclose(x.grad.data, layer.weight.data.sum(axis=0, keepdims=True))
+
+
 def test_detach_and_reshape_share_the_version_counter_of_their_base() -> None:
     w = tm.tensor([1.0, 2.0], requires_grad=True)
     views = [w.detach(), w.reshape(2, 1), w[0:1], w.expand(3, 2)]
