@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -55,3 +56,17 @@ def test_the_overhead_variants_train_the_same_weights(with_optimizer: bool) -> N
         step(bench_step.tm.Tensor(x[:10]), bench_step.tm.Tensor(y[:10]))
     for weight, value in zip(weights, params):
         assert abs(weight.data - value).max() < 1e-12
+
+
+def test_compare_revisions_loads_a_second_copy_that_trains_like_the_first(tmp_path: Path) -> None:
+    import compare_revisions
+
+    try:
+        other = compare_revisions.load_revision("HEAD", tmp_path)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("needs git and the repository's history")
+    assert other.Tensor is not bench_step.tm.Tensor
+    packages = {"HEAD": other, "working tree": bench_step.tm}
+    compare_revisions.check_agreement(packages, bench_step.WORKLOADS[0])
+    times = compare_revisions.compare(packages, bench_step.WORKLOADS[0], rounds=1, steps=2)
+    assert set(times) == {"HEAD", "working tree"} and min(times.values()) > 0
