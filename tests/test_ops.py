@@ -328,3 +328,23 @@ def test_softmax_family_is_finite_and_warning_free_near_1e3(op: str) -> None:
     assert np.isfinite(y.data).all() and x.grad is not None and np.isfinite(x.grad.data).all()
     if op == "logsumexp":
         np.testing.assert_allclose(y.data[0], 1000.0 + np.log1p(np.exp(-1.0)), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("dtype", "logit"), [(np.float64, 1e17), (np.float32, 1e4),
+                                              (np.float32, 1e8)])
+def test_softmax_and_log_softmax_keep_the_differences_between_huge_equal_logits(
+        dtype: type, logit: float) -> None:
+    x = tm.tensor([[logit, logit, logit - 1e-300]], dtype=dtype, requires_grad=True)
+    np.testing.assert_allclose(x.softmax(-1).data, [[1 / 3] * 3], rtol=1e-6)
+    log_p = x.log_softmax(-1)
+    np.testing.assert_allclose(log_p.data, [[-np.log(3)] * 3], rtol=1e-6)
+    log_p[0, 0].backward()  # d(log p0)/dx = onehot(0) - p
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, [[2 / 3, -1 / 3, -1 / 3]], rtol=1e-6)
+
+
+def test_logsumexp_gradient_is_the_softmax_even_for_huge_logits() -> None:
+    x = tm.tensor([1e17, 1e17], requires_grad=True)
+    x.logsumexp(0).backward()
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, [0.5, 0.5])

@@ -465,7 +465,13 @@ class LogSumExp(Op):
     def backward(self, g: Grad) -> Grad:
         (a,) = self.saved_tensors
         kept = _kept_shape(a.shape, self.axis)
-        return g.reshape(kept) * _exp(a - self.output().reshape(kept))
+        return g.reshape(kept) * _exp(_log_softmax(a, self.axis))
+
+
+def _minus_max(x: Grad, axis: tuple[int, ...] | int | None) -> Grad:
+    """x - max x over ``axis`` (arrays or Tensors): at most 0, so eˣ cannot overflow."""
+    shift = np.max(_array(x), axis=axis, keepdims=True)
+    return x - np.where(np.isfinite(shift), shift, 0.0)  # rows of -inf stay -inf, not nan
 
 
 def _logsumexp(x: Array, axis: tuple[int, ...] | int | None, keepdims: bool) -> Array:
@@ -476,6 +482,16 @@ def _logsumexp(x: Array, axis: tuple[int, ...] | int | None, keepdims: bool) -> 
     return total if keepdims else np.squeeze(total, axis=axis)
 
 
+def _log_softmax(x: Grad, axis: tuple[int, ...] | int | None) -> Grad:
+    """x - ln Σ eˣ over ``axis``, as z - ln Σ eᶻ with z = x - max x (arrays or Tensors).
+
+    Subtracting ln Σ eˣ from x itself would lose the differences between large
+    logits (1e17 in float64, 1e4 in float32) in rounding; z keeps them.
+    """
+    z = _minus_max(x, axis)
+    return z - _log(_exp(z).sum(axis, keepdims=True))
+
+
 class LogSoftmax(Op):
     """y = a - ln Σ eᵃ along ``axis``.   dL/da = g - eʸ Σ g."""
 
@@ -484,7 +500,7 @@ class LogSoftmax(Op):
 
     def forward(self, a: Tensor, axis: int) -> Array:
         self.axis = axis
-        return a.data - _logsumexp(a.data, axis, keepdims=True)
+        return _log_softmax(a.data, axis)
 
     def backward(self, g: Grad) -> Grad:
         return g - g.sum(self.axis, keepdims=True) * _exp(self.output())
@@ -498,7 +514,8 @@ class Softmax(Op):
 
     def forward(self, a: Tensor, axis: int) -> Array:
         self.axis = axis
-        return np.exp(a.data - _logsumexp(a.data, axis, keepdims=True))
+        e = np.exp(_minus_max(a.data, axis))
+        return e / e.sum(axis, keepdims=True)
 
     def backward(self, g: Grad) -> Grad:
         y = self.output()
