@@ -188,7 +188,7 @@ class Hips:
         return out if bias is None else out + bias
 
     def mse_loss(self, x: Any, target: Any, reduction: str) -> Any:
-        squares = (x - getval(target)) ** 2  # the target is a constant: getval detaches it
+        squares = (x - target) ** 2  # the target gets its gradient too, as in PyTorch
         return anp.mean(squares) if reduction == "mean" else anp.sum(squares)
 
     def sum(self, x: Any, axis: Any, keepdims: bool) -> Any:
@@ -268,7 +268,7 @@ class Torch:
         return self.torch.nn.functional.linear(x, weight, bias)
 
     def mse_loss(self, x: Any, target: Any, reduction: str) -> Any:
-        return self.torch.nn.functional.mse_loss(x, target.detach(), reduction=reduction)
+        return self.torch.nn.functional.mse_loss(x, target, reduction=reduction)
 
     @staticmethod
     def _dims(x: Any, axis: Any) -> tuple[int, ...]:

@@ -288,12 +288,12 @@ def test_quadratic_cost_rejects_unknown_reduction_strings_naming_them(reduction:
 
 @pytest.mark.parametrize("name", ["mse_loss", "quadratic_cost", "binary_cross_entropy",
                                   "cross_entropy"])
-def test_a_target_that_requires_grad_is_treated_as_a_constant(name: str) -> None:
-    x = leaf(np.full((2, 3), 0.4))
-    target = leaf(np.full((2, 3), 0.2))
+def test_a_target_that_requires_grad_gets_its_exact_gradient_as_in_pytorch(name: str) -> None:
+    x = leaf(np.array([[0.4, 0.1, 0.7], [0.3, 0.9, 0.5]]))
+    target = leaf(np.array([[0.2, 0.6, 0.1], [0.5, 0.3, 0.8]]))
     getattr(F, name)(x, target).backward()
-    assert x.grad is not None
-    assert target.grad is None
+    assert x.grad is not None and target.grad is not None
+    assert tm.gradcheck(lambda t: getattr(F, name)(x.detach(), t), [target])
 
 
 # -- gradients ------------------------------------------------------------------------------

@@ -77,10 +77,8 @@ def _in_unit_interval(values: Tensor, what: str, hint: str) -> None:
 
 
 def _target(target: Tensor | ArrayLike, where: str) -> Tensor:
-    """The target as a tensor that is never differentiated."""
-    if isinstance(target, Tensor):
-        return target.detach() if target.requires_grad else target
-    return Tensor(target)
+    """The target as a tensor; one that requires grad gets its gradient, as in PyTorch."""
+    return target if isinstance(target, Tensor) else Tensor(target)
 
 
 def _same_shape(input: Tensor, target: Tensor, where: str) -> None:
