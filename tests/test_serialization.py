@@ -22,6 +22,26 @@ def test_state_dict_round_trips_exactly(tmp_path: Path) -> None:
         assert loaded[name].dtype == value.dtype
 
 
+def test_names_that_are_also_numpy_savez_arguments_round_trip(tmp_path: Path) -> None:
+    state = {"file": np.ones(3), "allow_pickle": np.arange(2), "args": np.zeros((1, 2)),
+             "a/b.c": np.array(True), "kwds": np.float32(2.5)}
+    save(state, tmp_path / "w.npz")
+    loaded = load(tmp_path / "w.npz")
+    assert list(loaded) == list(state)
+    for name, value in state.items():
+        np.testing.assert_array_equal(loaded[name], value)
+        assert loaded[name].dtype == np.asarray(value).dtype
+
+
+def test_a_file_numpy_takes_for_a_pickle_is_refused_without_suggesting_pickle(
+        tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello")
+    with pytest.raises(ValueError, match=r"not an \.npz archive") as error:
+        load(path)
+    assert "pickle" not in str(error.value)
+
+
 def test_save_keeps_the_given_file_name(tmp_path: Path) -> None:
     save({"w": tm.ones(2)}, tmp_path / "model.weights")
     assert (tmp_path / "model.weights").exists()

@@ -46,9 +46,14 @@ def save(obj: Mapping[str, Tensor | ArrayLike], path: PathLike) -> None:
         raise FileNotFoundError(f"save: folder {folder!r} does not exist")
     if os.path.isdir(path):
         raise IsADirectoryError(f"save: {os.fspath(path)!r} is a folder; give a file name")
-    with open(path, "wb") as file:  # a file object, so numpy adds no ".npz" to the name
-        arrays[_FORMAT_KEY] = np.array(_FORMAT)
-        np.savez(file, **arrays)  # type: ignore[arg-type]  # numpy's stub misreads **kwargs
+    arrays[_FORMAT_KEY] = np.array(_FORMAT)
+    # The archive np.savez writes, one .npy entry per name, written directly:
+    # np.savez(file, **arrays) would take names like "file" or "allow_pickle"
+    # for its own arguments.
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in arrays.items():
+            with archive.open(name + ".npy", "w", force_zip64=True) as entry:
+                np.lib.format.write_array(entry, array, allow_pickle=False)
 
 
 def load(path: PathLike) -> dict[str, Array]:
@@ -70,8 +75,10 @@ def load(path: PathLike) -> dict[str, Array]:
         with archive:
             arrays = {name: archive[name] for name in archive.files}
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        # numpy takes any other file for a pickle and suggests allow_pickle: not for us
+        reason = "not an .npz archive" if "pickle" in str(error) else str(error)
         raise ValueError(
-            f"load: {os.fspath(path)!r} is not a state dict saved by tm.save ({error})"
+            f"load: {os.fspath(path)!r} is not a state dict saved by tm.save ({reason})"
         ) from None
     if str(arrays.pop(_FORMAT_KEY, "")) != _FORMAT:
         raise ValueError(
