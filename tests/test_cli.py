@@ -50,6 +50,9 @@ def test_saved_weights_evaluate_to_the_same_accuracy(tmp_path: Path) -> None:
         (["train", "--sizes", "4,x,3"], "not a comma-separated list"),
         (["train", "--sizes", "4,5,2"], "4 features and 3 classes"),
         (["train", "--epochs", "0"], "must be positive"),
+        (["train", "--epochs", "1.5"], "'1.5' is not an integer"),
+        (["train", "--seeds", "2", "--save", "w.npz"], "one run; leave out --seeds and --cv"),
+        (["train", "--cv", "3", "--save", "w.npz"], "one run; leave out --seeds and --cv"),
         (["train", "--save", "/no/such/folder/w.npz"], "does not exist"),
         (["evaluate", "/no/such/file.npz"], "no such file"),
         (["train", "--cv", "1"], "between 2 and 50"),
@@ -78,3 +81,14 @@ def test_module_entry_point_runs_as_a_program() -> None:
     result = subprocess.run([sys.executable, "-m", "tinygrad_mlp", "train", "--sizes", "4,x,3"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2 and result.stderr.count("\n") == 1
+
+
+def test_a_save_that_fails_exits_2_with_one_line(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(state: object, path: str) -> None:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr("tinygrad_mlp.cli.save", refuse)
+    code, _, err = run("train", "--epochs", "1", "--quiet", "--save", str(tmp_path / "w.npz"))
+    assert code == 2 and "cannot write" in err and "Permission denied" in err
+    assert len(err.strip().splitlines()) == 1

@@ -62,7 +62,8 @@ def _positive(kind: Callable[[str], float | int]) -> Callable[[str], float | int
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+            what = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"{text!r} must be a finite number")
         if value <= 0:
@@ -210,10 +211,8 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     recipe = _recipe(args)
     name = "the article's recipe" if args.article else "the recommended recipe"
     sizes = "-".join(map(str, recipe.sizes))
-    if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
-        raise UsageError(f"--save: folder of {args.save!r} does not exist")
-    if args.save and os.path.isdir(args.save):
-        raise UsageError(f"--save: {args.save!r} is a folder; give a file name like weights.npz")
+    if args.save:
+        _check_save_path(args.save, several_runs=bool(args.cv) or args.seeds > 1)
     if args.cv:
         return _cross_validate(recipe, args.cv, args.cv_on, args.seed, name, out)
     if args.seeds > 1:
@@ -236,9 +235,25 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(format_confusion(counts, iris.class_names), file=out)
     print(f"accuracy = {_percent(accuracy)}", file=out)
     if args.save:
-        save(model.model.state_dict(), args.save)
+        try:
+            save(model.model.state_dict(), args.save)
+        except OSError as error:
+            raise UsageError(f"--save: cannot write {args.save!r}: {error.strerror}") from None
         print(f"weights written to {args.save}", file=out)
     return 0
+
+
+def _check_save_path(path: str, several_runs: bool) -> None:
+    """Refuse a --save that could not be written, before any training time is spent."""
+    if several_runs:
+        raise UsageError("--save: writes the weights of one run; leave out --seeds and --cv")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"--save: folder of {path!r} does not exist")
+    if os.path.isdir(path):
+        raise UsageError(f"--save: {path!r} is a folder; give a file name like weights.npz")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise UsageError(f"--save: {path!r} is not writable")
 
 
 def _cross_validate(recipe: Recipe, k: int, rows: str, seed: int, name: str, out: TextIO) -> int:
