@@ -99,7 +99,8 @@ def test_uniform_schemes_stay_within_their_bounds_for_any_weight_shape(
     g = np.random.default_rng(seed)
     xavier = init.xavier_uniform_(tm.tensor(np.zeros(shape)), gain=2.0, generator=g).data
     assert np.abs(xavier).max() <= 2.0 * math.sqrt(6 / (fan_in + fan_out))
-    kaiming = init.kaiming_uniform_(tm.tensor(np.zeros(shape)), "tanh", generator=g).data
+    kaiming = init.kaiming_uniform_(tm.tensor(np.zeros(shape)), nonlinearity="tanh",
+                                    generator=g).data
     assert np.abs(kaiming).max() <= 5 / 3 * math.sqrt(3 / fan_in)
     lecun = init.lecun_uniform_(tm.tensor(np.zeros(shape)), fan_in, generator=g).data
     assert np.abs(lecun).max() <= 1 / math.sqrt(fan_in)
@@ -130,6 +131,22 @@ def test_gains_follow_pytorchs_table() -> None:
     assert init.calculate_gain("sigmoid") == 1.0
     assert init.calculate_gain("tanh") == pytest.approx(5 / 3)
     assert init.calculate_gain("relu") == pytest.approx(math.sqrt(2))
+    assert init.calculate_gain("selu") == 0.75
+    assert init.calculate_gain("leaky_relu") == pytest.approx(math.sqrt(2 / (1 + 0.01**2)))
+    assert init.calculate_gain("leaky_relu", 0.2) == pytest.approx(math.sqrt(2 / 1.04))
+
+
+def test_kaiming_takes_pytorchs_arguments_slope_mode_and_nonlinearity() -> None:
+    # torch's own nn.Linear reset: kaiming_uniform_(w, a=math.sqrt(5)) gives U(±1/√fan_in)
+    lecun = init.kaiming_uniform_(big_weight(), math.sqrt(5), generator=seeded()).data
+    assert np.abs(lecun).max() <= 1 / math.sqrt(FAN_IN)
+    assert np.abs(lecun).max() > 0.99 / math.sqrt(FAN_IN)
+    fan_out = init.kaiming_normal_(big_weight(), mode="fan_out", generator=seeded()).data
+    assert fan_out.std() == pytest.approx(math.sqrt(2 / FAN_OUT), rel=0.01)
+    relu = init.kaiming_normal_(big_weight(), 0, "fan_in", "relu", generator=seeded()).data
+    assert relu.std() == pytest.approx(math.sqrt(2 / FAN_IN), rel=0.01)
+    with pytest.raises(ValueError, match=r"kaiming_normal_: mode must be 'fan_in' or 'fan_out'"):
+        init.kaiming_normal_(big_weight(), mode="fan_avg")
 
 
 def test_calculate_gain_rejects_an_unknown_nonlinearity_and_lists_the_choices() -> None:
@@ -140,9 +157,9 @@ def test_calculate_gain_rejects_an_unknown_nonlinearity_and_lists_the_choices() 
 
 
 def test_kaiming_uses_the_gain_of_the_nonlinearity_and_xavier_its_gain_argument() -> None:
-    kaiming = init.kaiming_normal_(big_weight(), "tanh", generator=seeded()).data
+    kaiming = init.kaiming_normal_(big_weight(), nonlinearity="tanh", generator=seeded()).data
     assert kaiming.std() == pytest.approx(5 / 3 / math.sqrt(FAN_IN), rel=0.01)
-    linear = init.kaiming_uniform_(big_weight(), "linear", generator=seeded()).data
+    linear = init.kaiming_uniform_(big_weight(), nonlinearity="linear", generator=seeded()).data
     assert np.abs(linear).max() <= math.sqrt(3 / FAN_IN)
     assert linear.std() == pytest.approx(1 / math.sqrt(FAN_IN), rel=0.01)
     xavier = init.xavier_normal_(big_weight(), gain=3.0, generator=seeded()).data

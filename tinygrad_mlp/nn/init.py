@@ -8,7 +8,7 @@ Each function fills a tensor's data in place and returns it. ``fan_in`` and
 | ``normal_`` (article) | N(0, 1) | Nielsen ch. 1, the Go article |
 | ``nielsen_normal_`` | N(0, 1 / fan_in) | Nielsen ch. 3 |
 | ``xavier_uniform_`` / ``xavier_normal_`` | var 2 / (fan_in + fan_out) | Glorot & Bengio 2010 |
-| ``kaiming_uniform_`` / ``kaiming_normal_`` | variance 2 / fan_in (ReLU) | He et al. 2015 |
+| ``kaiming_uniform_`` / ``kaiming_normal_`` | var gain² / fan (2 / fan_in: ReLU) | He et al. 2015 |
 | ``lecun_uniform_`` | U(±1/√fan_in): PyTorch's ``nn.Linear`` default | |
 """
 
@@ -21,15 +21,25 @@ import numpy as np
 from tinygrad_mlp import random
 from tinygrad_mlp.tensor import Tensor
 
-_GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0)}
+_GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
+          "selu": 3.0 / 4.0}
 
 
-def calculate_gain(nonlinearity: str) -> float:
-    """The recommended scale for a nonlinearity (PyTorch's table)."""
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    """The recommended scale for a nonlinearity (PyTorch's table).
+
+    ``leaky_relu`` takes its negative slope as ``param`` (default 0.01):
+    its gain is √(2 / (1 + slope²)).
+    """
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
+            raise TypeError(f"calculate_gain: negative slope {slope!r} is not a number")
+        return math.sqrt(2.0 / (1.0 + slope**2))
     if nonlinearity not in _GAINS:
         raise ValueError(
             f"calculate_gain: unknown nonlinearity {nonlinearity!r}; choose one of "
-            f"{sorted(_GAINS)}"
+            f"{sorted([*_GAINS, 'leaky_relu'])}"
         )
     return _GAINS[nonlinearity]
 
@@ -108,21 +118,41 @@ def xavier_normal_(
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
+def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str, where: str) -> float:
+    """gain / √fan, with the fan ``mode`` picks (He et al.)."""
+    fan_in, fan_out = _fans(tensor, where)
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"{where}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    fan = fan_in if mode == "fan_in" else fan_out
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
 def kaiming_uniform_(
-    tensor: Tensor, nonlinearity: str = "relu", generator: np.random.Generator | None = None
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: np.random.Generator | None = None,
 ) -> Tensor:
-    """U(±gain·√(3 / fan_in)) (He et al.), for ReLU networks by default."""
-    fan_in, _ = _fans(tensor, "kaiming_uniform_")
-    bound = calculate_gain(nonlinearity) * math.sqrt(3.0 / fan_in)
-    return uniform_(tensor, -bound, bound, generator)
+    """U(±√3·gain/√fan) (He et al.), PyTorch's signature.
+
+    ``a`` is the negative slope of a leaky ReLU (0 by default: a plain ReLU,
+    gain √2); ``mode="fan_out"`` keeps the variance of the backward pass.
+    """
+    std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
+    return uniform_(tensor, -math.sqrt(3.0) * std, math.sqrt(3.0) * std, generator)
 
 
 def kaiming_normal_(
-    tensor: Tensor, nonlinearity: str = "relu", generator: np.random.Generator | None = None
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: np.random.Generator | None = None,
 ) -> Tensor:
-    """N(0, gain² / fan_in) (He et al.), for ReLU networks by default."""
-    fan_in, _ = _fans(tensor, "kaiming_normal_")
-    return normal_(tensor, 0.0, calculate_gain(nonlinearity) / math.sqrt(fan_in), generator)
+    """N(0, gain² / fan) (He et al.), PyTorch's signature (see ``kaiming_uniform_``)."""
+    std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_")
+    return normal_(tensor, 0.0, std, generator)
 
 
 def lecun_uniform_(
