@@ -83,3 +83,54 @@ def test_save_refuses_non_numeric_values_and_non_mappings(tmp_path: Path) -> Non
         save({"w": np.array(["a"])}, tmp_path / "x.npz")
     with pytest.raises(TypeError, match="mapping"):
         save([np.zeros(1)], tmp_path / "x.npz")  # type: ignore[arg-type]
+
+
+def test_a_checkpoint_of_model_and_optimizer_resumes_training_exactly(tmp_path: Path) -> None:
+    def setup() -> tuple[tm.nn.Module, tm.optim.Optimizer]:
+        tm.manual_seed(0)
+        model = tm.nn.Sequential(tm.nn.Linear(3, 4), tm.nn.Tanh(), tm.nn.Linear(4, 2))
+        return model, tm.optim.Adam(model.parameters(), lr=0.05, betas=(0.8, 0.9))
+
+    x, y = tm.tensor(np.linspace(-1, 1, 15).reshape(5, 3)), np.array([0, 1, 1, 0, 1])
+
+    def train(model: tm.nn.Module, optimizer: tm.optim.Optimizer, steps: int) -> None:
+        for _ in range(steps):
+            optimizer.zero_grad()
+            tm.nn.functional.cross_entropy(model(x), y).backward()
+            optimizer.step()
+
+    straight = setup()
+    train(*straight, 6)
+    first = setup()
+    train(*first, 3)
+    save({"model": first[0].state_dict(), "optimizer": first[1].state_dict(), "epoch": 3},
+         tmp_path / "checkpoint.npz")
+    checkpoint = load(tmp_path / "checkpoint.npz")
+    assert checkpoint["epoch"] == 3
+    assert checkpoint["optimizer"]["param_groups"][0]["betas"] == (0.8, 0.9)
+    resumed = setup()
+    resumed[0].load_state_dict(checkpoint["model"])
+    resumed[1].load_state_dict(checkpoint["optimizer"])
+    train(*resumed, 3)
+    for a, b in zip(straight[0].parameters(), resumed[0].parameters()):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_a_checkpoint_keeps_the_types_of_keys_and_containers(tmp_path: Path) -> None:
+    tree = {"ints": {0: np.ones(2), "0": None, None: "yes", 2.5: [1, (2.0, "x")]},
+            "nan": float("nan"), "scalar": np.float32(1.5), "tensor": tm.tensor([1.0, 2.0])}
+    save(tree, tmp_path / "c.npz")
+    loaded = load(tmp_path / "c.npz")
+    assert list(loaded["ints"]) == [0, "0", None, 2.5]
+    assert loaded["ints"][None] == "yes" and loaded["ints"][2.5] == [1, (2.0, "x")]
+    np.testing.assert_array_equal(loaded["ints"][0], np.ones(2))
+    assert np.isnan(loaded["nan"]) and loaded["scalar"].dtype == np.float32
+    np.testing.assert_array_equal(loaded["tensor"], [1.0, 2.0])
+
+
+def test_a_checkpoint_refuses_what_it_cannot_hold_naming_where(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match=r"obj\['a'\]\[1\] is a set"):
+        save({"a": [1, {2}], "b": {"c": 1}}, tmp_path / "c.npz")
+    with pytest.raises(TypeError, match=r"obj has a key \(1, 2\)"):
+        save({(1, 2): {"c": 1}}, tmp_path / "c.npz")
+    assert not (tmp_path / "c.npz").exists()

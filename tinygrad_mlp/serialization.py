@@ -1,35 +1,48 @@
-"""``tm.save`` / ``tm.load``: state dicts on disk as numpy ``.npz`` archives.
+"""``tm.save`` / ``tm.load``: state dicts and checkpoints on disk as numpy ``.npz`` archives.
 
-The archive holds one array per parameter plus a format marker, so a file
-that was not written by ``tm.save`` is refused with a clear error instead of
-loading something unexpected. Nothing is pickled.
+A state dict (name -> array) is stored as one array per name plus a format
+marker, so a file that was not written by ``tm.save`` is refused with a
+clear error instead of loading something unexpected. A checkpoint that nests
+state dicts, such as ``{"model": model.state_dict(), "optimizer":
+optimizer.state_dict(), "epoch": 7}``, keeps its arrays as arrays and the
+rest of its structure (dicts, lists, tuples, numbers, strings) as JSON text.
+Nothing is pickled, so loading a file never runs code.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from tinygrad_mlp.checks import numeric_array
 from tinygrad_mlp.tensor import Array, Tensor
 
 _FORMAT_KEY = "__tinygrad_mlp_format__"
 _FORMAT = "state_dict/1"
+_TREE_FORMAT = "tree/1"  # a checkpoint: the structure as JSON, arrays beside it
+_TREE_KEY = "__tinygrad_mlp_tree__"
 
 PathLike = str | os.PathLike[str]
 
 
-def save(obj: Mapping[str, Tensor | ArrayLike], path: PathLike) -> None:
-    """Write a state dict (name -> array or Tensor) to ``path`` as ``.npz``.
+def save(obj: Mapping[Any, Any], path: PathLike) -> None:
+    """Write a state dict (name -> array or Tensor), or a checkpoint, to ``path`` as ``.npz``.
+
+    A checkpoint is a dict with nested dicts inside, like an optimizer's
+    ``state_dict()`` or ``{"model": ..., "optimizer": ..., "epoch": 7}``: its
+    leaves may be arrays, Tensors (saved as their arrays), numpy scalars
+    (loaded back as 0-d arrays), Python numbers, strings, bools and None, in
+    dicts (keys: str, int, float, bool or None), lists and tuples.
 
     Raises:
-        TypeError: if ``obj`` is not a mapping of names to numeric arrays, or
+        TypeError: if ``obj`` is not a mapping, holds something else, or
             ``path`` is not a path.
-        ValueError: if a value is a ragged (non-rectangular) list.
+        ValueError: if a state dict's value is a ragged (non-rectangular) list.
         FileNotFoundError: if the folder of ``path`` does not exist.
         IsADirectoryError: if ``path`` is a folder.
     """
@@ -37,16 +50,22 @@ def save(obj: Mapping[str, Tensor | ArrayLike], path: PathLike) -> None:
     if not isinstance(obj, Mapping):
         raise TypeError(f"save: expected a state dict (a mapping), got {type(obj).__name__}")
     arrays: dict[str, Array] = {}
-    for name, value in obj.items():
-        if not isinstance(name, str) or name == _FORMAT_KEY:
-            raise TypeError(f"save: keys must be parameter names (str), got {name!r}")
-        arrays[name] = numeric_array("save", repr(name), value)
+    if all(isinstance(k, str) for k in obj) and not any(isinstance(v, Mapping)
+                                                       for v in obj.values()):
+        for name, value in obj.items():
+            if name in (_FORMAT_KEY, _TREE_KEY):
+                raise TypeError(f"save: keys must be parameter names (str), got {name!r}")
+            arrays[name] = numeric_array("save", repr(name), value)
+        marker = _FORMAT
+    else:
+        tree = _encode(obj, arrays, "obj")
+        arrays[_TREE_KEY], marker = np.array(json.dumps(tree, allow_nan=True)), _TREE_FORMAT
     folder = os.path.dirname(os.fspath(path)) or "."
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"save: folder {folder!r} does not exist")
     if os.path.isdir(path):
         raise IsADirectoryError(f"save: {os.fspath(path)!r} is a folder; give a file name")
-    arrays[_FORMAT_KEY] = np.array(_FORMAT)
+    arrays[_FORMAT_KEY] = np.array(marker)
     # The archive np.savez writes, one .npy entry per name, written directly:
     # np.savez(file, **arrays) would take names like "file" or "allow_pickle"
     # for its own arguments.
@@ -56,8 +75,42 @@ def save(obj: Mapping[str, Tensor | ArrayLike], path: PathLike) -> None:
                 np.lib.format.write_array(entry, array, allow_pickle=False)
 
 
-def load(path: PathLike) -> dict[str, Array]:
-    """Read a state dict written by ``save``.
+def _encode(value: Any, arrays: dict[str, Array], where: str) -> Any:
+    """``value`` as JSON data; arrays go into ``arrays`` and are referred to by their key."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (Tensor, np.ndarray, np.generic)):
+        key = str(len(arrays))
+        arrays[key] = numeric_array("save", where, value)
+        return {"array": key}
+    if isinstance(value, Mapping):
+        for key in value:
+            if key is not None and not isinstance(key, (bool, int, float, str)):
+                raise TypeError(f"save: {where} has a key {key!r}; keys must be str, int, "
+                                "float, bool or None")
+        return {"dict": [[k, _encode(v, arrays, f"{where}[{k!r}]")] for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        items = [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(value)]
+        return {"tuple": items} if isinstance(value, tuple) else items
+    raise TypeError(f"save: {where} is a {type(value).__name__}, which a checkpoint cannot hold "
+                    "(arrays, Tensors, numbers, strings, bools, None, dicts, lists, tuples)")
+
+
+def _decode(data: Any, arrays: Mapping[str, Array]) -> Any:
+    """The value ``_encode`` turned into ``data``."""
+    if isinstance(data, list):
+        return [_decode(item, arrays) for item in data]
+    if not isinstance(data, dict):
+        return data
+    if "array" in data:
+        return arrays[data["array"]]
+    if "tuple" in data:
+        return tuple(_decode(item, arrays) for item in data["tuple"])
+    return {key: _decode(value, arrays) for key, value in data["dict"]}
+
+
+def load(path: PathLike) -> dict[Any, Any]:
+    """Read a state dict or a checkpoint written by ``save``.
 
     Raises:
         TypeError: if ``path`` is not a path (None, say).
@@ -80,7 +133,10 @@ def load(path: PathLike) -> dict[str, Array]:
         raise ValueError(
             f"load: {os.fspath(path)!r} is not a state dict saved by tm.save ({reason})"
         ) from None
-    if str(arrays.pop(_FORMAT_KEY, "")) != _FORMAT:
+    marker = str(arrays.pop(_FORMAT_KEY, ""))
+    if marker == _TREE_FORMAT and _TREE_KEY in arrays:
+        return _decode(json.loads(str(arrays.pop(_TREE_KEY))), arrays)
+    if marker != _FORMAT:
         raise ValueError(
             f"load: {os.fspath(path)!r} is an .npz archive but was not written by tm.save"
         )
