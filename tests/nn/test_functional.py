@@ -160,6 +160,24 @@ def test_binary_cross_entropy_of_a_saturated_sigmoid_keeps_the_network_gradients
     assert all(np.isfinite(q.grad.data).all() for q in layer.parameters())
 
 
+def test_binary_cross_entropy_pushes_a_prediction_saturated_on_the_wrong_side_as_pytorch() -> None:
+    p = tm.tensor([0.0, 1.0, 1e-30, 0.3], requires_grad=True)
+    y = tm.tensor([1.0, 0.0, 1.0, 0.7], requires_grad=True)
+    F.binary_cross_entropy(p, y, reduction="sum").backward()
+    assert p.grad is not None and y.grad is not None
+    # dL/dp = (p - y) / max(p (1 - p), 1e-12): not 0 where the log was clamped
+    np.testing.assert_allclose(p.grad.data, [-1e12, 1e12, -1e12, -0.4 / 0.21])
+    # dL/dy = ln(1 - p) - ln p with the forward's clamped logs: finite, as the loss is
+    np.testing.assert_allclose(y.grad.data, [100.0, -100.0, -np.log(1e-30), np.log(0.7 / 0.3)])
+
+
+@given(data=st.data())
+def test_binary_cross_entropy_second_derivatives_pass_gradgradcheck(data: st.DataObject) -> None:
+    shape = data.draw(shapes())
+    p, y = leaf(data.draw(probabilities(shape))), leaf(data.draw(probabilities(shape)))
+    assert tm.gradgradcheck(lambda p, y: F.binary_cross_entropy(p, y, "sum"), [p, y])
+
+
 @pytest.mark.parametrize("bad", [-0.1, 1.5, -1e-12])
 def test_binary_cross_entropy_rejects_inputs_outside_zero_one(bad: float) -> None:
     with pytest.raises(ValueError, match=r"binary_cross_entropy: input must be probabilities"):

@@ -6,7 +6,7 @@ Every loss takes ``reduction``: ``"mean"`` (the default), ``"sum"`` or
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -139,9 +139,41 @@ def binary_cross_entropy(
     _same_shape(input, y, "binary_cross_entropy")
     _in_unit_interval(input, "input must be probabilities", " (apply sigmoid to logits)")
     _in_unit_interval(y, "target must be probabilities", "")
-    log_p = input.clamp(min=_P_FLOOR).log().clamp(min=_LOG_FLOOR)
-    log_not_p = (1.0 - input).clamp(min=_P_FLOOR).log().clamp(min=_LOG_FLOOR)
-    return _reduce(-(y * log_p + (1.0 - y) * log_not_p), reduction, "binary_cross_entropy")
+    losses = _BinaryCrossEntropy.apply(input, y)
+    return _reduce(losses, reduction, "binary_cross_entropy")
+
+
+def _clamped_log(x: Any) -> Any:
+    """ln x, at least -100 (arrays or Tensors): no warning, no infinity at x = 0."""
+    if isinstance(x, Tensor):
+        return x.clamp(min=_P_FLOOR).log().clamp(min=_LOG_FLOOR)
+    return np.maximum(np.log(np.maximum(x, _P_FLOOR)), _LOG_FLOOR)
+
+
+class _BinaryCrossEntropy(ops.Op):
+    """y = -(t ln p + (1 - t) ln(1 - p)), each log clamped at -100, as in PyTorch.
+
+    dy/dt = ln(1 - p) - ln p, with the same clamped logs.
+    dy/dp = (p - t) / max(p (1 - p), 1e-12): PyTorch's rule, the exact
+    derivative wherever p (1 - p) > 1e-12, and a large finite push, not 0,
+    for a prediction saturated at exactly 0 or 1 on the wrong side.
+    """
+
+    name = "binary_cross_entropy"
+
+    def forward(self, p: Tensor, t: Tensor) -> Any:
+        self.save_for_backward(p, t)
+        return -(t.data * _clamped_log(p.data) + (1.0 - t.data) * _clamped_log(1.0 - p.data))
+
+    def backward(self, g: Any) -> tuple[Any, Any]:
+        p, t = self.saved_tensors
+        spread = p * (1.0 - p)
+        spread = spread.clamp(min=1e-12) if isinstance(spread, Tensor) else np.maximum(
+            spread, 1e-12)
+        grad_p = g * (p - t) / spread if self.needs_input_grad[0] else None
+        grad_t = g * (_clamped_log(1.0 - p) - _clamped_log(p)) if self.needs_input_grad[1] \
+            else None
+        return grad_p, grad_t
 
 
 def cross_entropy(
