@@ -86,3 +86,39 @@ def test_unknown_options_and_bad_data_raise() -> None:
         model.fit(np.zeros((3, 4)), np.zeros(3))
     with pytest.raises(ValueError, match=r"labels must be in \[0, 3\)"):
         model.fit(np.zeros((2, 4)), np.array([0, 3]))
+
+
+def test_fitting_again_starts_afresh_like_a_single_fit_on_the_new_data() -> None:
+    split = load_article_split()
+    x, y = split.x_train, split.y_train
+    refit = MLPClassifier(RECOMMENDED, seed=2, epochs=3).fit(x[:50], y[:50]).fit(x, y)
+    single = MLPClassifier(RECOMMENDED, seed=2, epochs=3).fit(x, y)
+    assert refit.history == single.history and len(refit.history) == 3
+    for (name, a), (_, b) in zip(refit.model.named_parameters(), single.model.named_parameters()):
+        np.testing.assert_array_equal(a.data, b.data, err_msg=name)
+
+
+def test_two_fits_of_a_seeded_classifier_give_identical_weights() -> None:
+    split = load_article_split()
+    model = MLPClassifier(ARTICLE, seed=4, epochs=2).fit(split.x_train, split.y_train)
+    first = [p.data.copy() for p in model.model.parameters()]
+    model.fit(split.x_train, split.y_train)
+    for once, twice in zip(first, model.model.parameters()):
+        np.testing.assert_array_equal(twice.data, once)
+
+
+def test_model_built_on_construction_predicts_before_any_fit() -> None:
+    model = MLPClassifier(RECOMMENDED, seed=0)
+    proba = model.predict_proba(np.zeros((2, 4)))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert model.predict(np.zeros((2, 4))).shape == (2,)
+
+
+@pytest.mark.parametrize("method", ["fit", "evaluate", "predict", "predict_proba"])
+def test_data_without_rows_raises_naming_the_method_and_x(method: str) -> None:
+    model = MLPClassifier(epochs=1)
+    x, y = np.zeros((0, 4)), np.zeros(0, dtype=int)
+    call = getattr(model, method)
+    message = rf"^MLPClassifier\.{method}: x has no rows \(shape \(0, 4\)\)"
+    with pytest.raises(ValueError, match=message):
+        call(x, y) if method in ("fit", "evaluate") else call(x)

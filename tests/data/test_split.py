@@ -29,12 +29,16 @@ def class_labels(draw: st.DrawFn, min_per_class: int = 2, max_per_class: int = 1
 
 
 @st.composite
-def valid_test_sizes(draw: st.DrawFn, num_rows: int) -> float | int:
-    """A valid ``test_size`` for ``num_rows`` rows: a fraction or a count."""
+def valid_test_sizes(draw: st.DrawFn, num_rows: int, num_classes: int = 1) -> float | int:
+    """A valid ``test_size`` for ``num_rows`` rows: a fraction or a count.
+
+    Both parts get at least ``num_classes`` rows (as stratifying requires);
+    0.5 always does when every class has 2 rows or more.
+    """
     if draw(st.booleans()):
-        return draw(st.integers(1, num_rows - 1))
+        return draw(st.integers(num_classes, num_rows - num_classes))
     fraction = draw(st.floats(0.01, 0.99))
-    if not 0 < math.ceil(round(fraction * num_rows, 9)) < num_rows:
+    if not num_classes <= math.ceil(round(fraction * num_rows, 9)) <= num_rows - num_classes:
         fraction = 0.5
     return fraction
 
@@ -64,7 +68,7 @@ def test_stratified_split_keeps_each_class_share_within_one_row(
     labels: Any, data: st.DataObject, shuffle: bool, seed: int
 ) -> None:
     num_rows = len(labels)
-    test_size = data.draw(valid_test_sizes(num_rows))
+    test_size = data.draw(valid_test_sizes(num_rows, len(np.unique(labels))))
     rows = np.arange(num_rows)
     train, test = train_test_split(rows, test_size=test_size, stratify=labels, shuffle=shuffle,
                                    generator=np.random.default_rng(seed))
@@ -82,7 +86,8 @@ def test_split_keeps_the_rows_of_every_array_paired(labels: Any, seed: int) -> N
     ids = np.arange(len(labels))
     features = np.stack([ids * 10, labels], axis=1)
     x_train, x_test, id_train, id_test, y_train, y_test = train_test_split(
-        features, ids, labels, stratify=labels, generator=np.random.default_rng(seed)
+        features, ids, labels, test_size=0.5, stratify=labels,
+        generator=np.random.default_rng(seed),
     )
     np.testing.assert_array_equal(x_train[:, 0], id_train * 10)
     np.testing.assert_array_equal(x_test[:, 0], id_test * 10)
@@ -95,7 +100,8 @@ def test_split_is_reproducible_from_a_seeded_generator(
     labels: Any, stratified: bool, seed: int
 ) -> None:
     def split() -> list[Any]:
-        return train_test_split(np.arange(len(labels)), stratify=labels if stratified else None,
+        return train_test_split(np.arange(len(labels)), test_size=0.5,
+                                stratify=labels if stratified else None,
                                 generator=np.random.default_rng(seed))
 
     first, second = split(), split()
@@ -185,6 +191,42 @@ def test_stratified_split_rejects_a_class_with_a_single_row() -> None:
         train_test_split(np.arange(5), stratify=np.array([0, 0, 1, 1, 2]))
 
 
+@given(labels=class_labels(), data=st.data(), shuffle=st.booleans(), seed=seeds)
+def test_stratified_split_puts_every_class_in_both_parts_of_a_balanced_split(
+    labels: Any, data: st.DataObject, shuffle: bool, seed: int
+) -> None:
+    # With classes of equal size, no class's share can round down to nothing.
+    classes = np.unique(labels)
+    balanced = np.repeat(classes, data.draw(st.integers(2, 10)))
+    test_size = data.draw(valid_test_sizes(len(balanced), len(classes)))
+    train, test = train_test_split(balanced, test_size=test_size, stratify=balanced,
+                                   shuffle=shuffle, generator=np.random.default_rng(seed))
+    assert set(train.tolist()) == set(test.tolist()) == set(classes.tolist())
+
+
+@pytest.mark.parametrize(
+    ("test_size", "message"),
+    [
+        (2, "test_size=2 leaves 2 test rows, fewer than the 3 classes in stratify"),
+        (0.05, "test_size=0.05 leaves 2 test rows, fewer than the 3 classes in stratify"),
+        (28, "test_size=28 leaves 2 train rows, fewer than the 3 classes in stratify"),
+    ],
+)
+def test_stratified_split_rejects_a_part_smaller_than_the_number_of_classes(
+    test_size: float | int, message: str
+) -> None:
+    labels = np.repeat([0, 1, 2], 10)
+    with pytest.raises(ValueError, match=f"^train_test_split: {message}"):
+        train_test_split(np.arange(30), test_size=test_size, stratify=labels)
+
+
+def test_stratified_split_accepts_parts_exactly_as_large_as_the_number_of_classes() -> None:
+    labels = np.repeat([0, 1, 2], 10)
+    for test_size in (3, 27):
+        _, test = train_test_split(np.arange(30), test_size=test_size, stratify=labels)
+        assert len(test) == test_size
+
+
 def test_stratified_split_rejects_labels_of_the_wrong_length() -> None:
     with pytest.raises(ValueError, match=r"train_test_split: stratify must hold one label per row"):
         train_test_split(np.arange(5), stratify=np.array([0, 0, 1, 1]))
@@ -259,6 +301,27 @@ def test_kfold_without_shuffle_gives_each_fold_a_run_of_each_class_in_row_order(
     assert tests == [[0, 1, 2, 7, 12, 13], [3, 4, 8, 9, 14], [5, 6, 10, 11, 15]]
 
 
+def test_kfold_without_shuffle_numbers_classes_by_first_appearance_like_scikit_learn() -> None:
+    # scikit-learn's StratifiedKFold(3).split gives these test folds: class 2,
+    # seen first, is dealt first, so its extra row goes to fold 0.
+    labels = [2, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0]
+    tests = [test.tolist() for _, test in stratified_kfold(labels, 3, shuffle=False)]
+    assert tests == [[0, 1, 5, 9], [2, 3, 6, 10], [4, 7, 8, 11]]
+
+
+@given(case=kfold_cases(), shuffle=st.booleans(), seed=seeds)
+def test_kfold_depends_only_on_the_order_classes_appear_in_not_on_their_values(
+    case: tuple[Any, int], shuffle: bool, seed: int
+) -> None:
+    labels, n_splits = case
+    _, first_row, encoded = np.unique(labels, return_index=True, return_inverse=True)
+    by_appearance = np.argsort(np.argsort(first_row))[encoded]  # 0 for the first class seen, ...
+    folds = stratified_kfold(labels, n_splits, shuffle, np.random.default_rng(seed))
+    renamed = stratified_kfold(by_appearance, n_splits, shuffle, np.random.default_rng(seed))
+    for (_, test), (_, test_renamed) in zip(folds, renamed):
+        np.testing.assert_array_equal(test, test_renamed)
+
+
 def test_kfold_of_iris_in_10_folds_tests_on_5_rows_of_each_class() -> None:
     labels = load_iris().labels
     for train, test in stratified_kfold(labels, 10, generator=np.random.default_rng(0)):
@@ -288,6 +351,12 @@ def test_kfold_rejects_fewer_than_2_folds(n_splits: int) -> None:
 def test_kfold_rejects_a_non_int_number_of_folds() -> None:
     with pytest.raises(TypeError, match=r"stratified_kfold: n_splits must be an int .* 2\.0"):
         stratified_kfold(np.array([0, 0, 1, 1]), 2.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("labels", [np.array([], dtype=np.int64), []])
+def test_kfold_rejects_empty_labels(labels: Any) -> None:
+    with pytest.raises(ValueError, match=r"^stratified_kfold: labels is empty"):
+        stratified_kfold(labels, 2)
 
 
 def test_kfold_rejects_labels_that_are_not_1d() -> None:

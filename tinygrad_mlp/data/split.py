@@ -38,6 +38,9 @@ def train_test_split(
     paired. With ``stratify`` (usually the labels), each class gets its share
     of the test rows, ``num_test * class_size / num_rows`` rounded down; the
     rows still missing go one each to the classes with the largest remainders.
+    As in scikit-learn, both parts must then have at least one row per class;
+    only a class far smaller than the others can still, rounded down, get no
+    test row (or no train row).
 
     Args:
         *arrays: arrays, Tensors or nested lists sharing their first dimension.
@@ -53,7 +56,9 @@ def train_test_split(
 
     Raises:
         ValueError: if no array is given, lengths differ, ``test_size`` would
-            leave either part empty, or a stratify class has fewer than 2 rows.
+            leave either part empty, a stratify class has fewer than 2 rows,
+            or (with ``stratify``) either part would have fewer rows than
+            there are classes.
         TypeError: if ``test_size`` is neither a float nor an int, or
             ``generator`` is not a ``numpy.random.Generator``.
 
@@ -81,7 +86,8 @@ def train_test_split(
         order = rng.permutation(num_rows) if shuffle else np.arange(num_rows)
         train, test = order[: num_rows - num_test], order[num_rows - num_test :]
     else:
-        train, test = _stratified_train_test(stratify, num_rows, num_test, shuffle, rng)
+        train, test = _stratified_train_test(stratify, test_size, num_rows, num_test, shuffle,
+                                             rng)
     return [part for array in converted for part in (array[train], array[test])]
 
 
@@ -97,6 +103,8 @@ def stratified_kfold(
     class is spread over the folds as evenly as possible (a class of ``c`` rows
     puts ``c // n_splits`` or one more in each fold), and fold sizes differ by
     at most one row: the guarantees of scikit-learn's ``StratifiedKFold``.
+    Classes are dealt in the order their labels first appear, as there, so
+    without shuffling the folds are scikit-learn's.
 
     Args:
         labels: one class label per row (any values numpy can sort).
@@ -111,8 +119,8 @@ def stratified_kfold(
         test indices of all folds together hold every row exactly once.
 
     Raises:
-        ValueError: if ``labels`` is not 1-D, or ``n_splits`` is below 2 or
-            larger than the smallest class.
+        ValueError: if ``labels`` is not 1-D or empty, or ``n_splits`` is
+            below 2 or larger than the smallest class.
         TypeError: if ``n_splits`` is not an int or ``generator`` is not a
             ``numpy.random.Generator``.
 
@@ -120,10 +128,18 @@ def stratified_kfold(
     label_array = to_array(labels)
     if label_array.ndim != 1:
         raise ValueError(f"stratified_kfold: labels must be 1-D, got shape {label_array.shape}")
+    if label_array.size == 0:
+        raise ValueError("stratified_kfold: labels is empty; there are no rows to fold")
     n_splits = check_int("stratified_kfold", "n_splits", n_splits, minimum=2)
-    classes, class_of_row, class_sizes = np.unique(
-        label_array, return_inverse=True, return_counts=True
+    # Number the classes in order of first appearance, like scikit-learn, not
+    # in sorted order: that order decides which classes' extra rows go where.
+    sorted_classes, first_row, sorted_class_of_row = np.unique(
+        label_array, return_index=True, return_inverse=True
     )
+    appearance = np.argsort(first_row)
+    classes = sorted_classes[appearance]
+    class_of_row = np.argsort(appearance)[sorted_class_of_row]
+    class_sizes = np.bincount(class_of_row)
     smallest = int(np.argmin(class_sizes))
     if n_splits > class_sizes[smallest]:
         raise ValueError(
@@ -178,12 +194,16 @@ def _test_count(test_size: float | int, num_rows: int) -> int:
 
 def _stratified_train_test(
     stratify: ArrayLike | Tensor,
+    test_size: float | int,
     num_rows: int,
     num_test: int,
     shuffle: bool,
     rng: np.random.Generator,
 ) -> tuple[Indices, Indices]:
-    """Pick ``num_test`` test rows so that every class keeps its share."""
+    """Pick ``num_test`` test rows so that every class keeps its share.
+
+    ``test_size``, as the caller gave it, is only quoted in errors.
+    """
     labels = to_array(stratify)
     if labels.shape != (num_rows,):
         raise ValueError(
@@ -199,6 +219,12 @@ def _stratified_train_test(
             "train_test_split: stratify needs at least 2 rows per class (one for each part), "
             f"but class {lonely[0].item()!r} has 1"
         )
+    for part, part_rows in (("test", num_test), ("train", num_rows - num_test)):
+        if part_rows < len(classes):
+            raise ValueError(
+                f"train_test_split: test_size={test_size} leaves {part_rows} {part} rows, fewer "
+                f"than the {len(classes)} classes in stratify; each class needs a {part} row"
+            )
     # Largest-remainder apportionment, in integers to avoid float rounding:
     # each class gets floor(num_test * size / num_rows) test rows, and the rows
     # still missing go one each to the classes with the largest remainders.
