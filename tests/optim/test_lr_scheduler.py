@@ -154,6 +154,85 @@ def test_scheduler_state_dict_round_trip_continues_the_schedule() -> None:
     assert restored.get_last_lr() == scheduler.get_last_lr() == [0.25]
 
 
+def add_group(optimizer: SGD, lr: float | None = None) -> None:
+    group: dict[str, Any] = {"params": [tm.tensor([1.0], requires_grad=True)]}
+    if lr is not None:
+        group["lr"] = lr
+    optimizer.add_param_group(group)
+
+
+def test_a_group_added_after_creation_is_scheduled_from_the_next_step() -> None:
+    # PyTorch 2.13 gives [0.125, 0.125]: the new group is halved at every step too.
+    optimizer = SGD([tm.tensor([1.0], requires_grad=True)], lr=1.0)
+    scheduler = StepLR(optimizer, step_size=1, gamma=0.5)
+    add_group(optimizer)
+    for _ in range(3):
+        optimizer.step()
+        scheduler.step()
+    assert scheduler.get_last_lr() == [0.125, 0.125]
+    assert [g["lr"] for g in optimizer.param_groups] == [0.125, 0.125]
+
+
+def test_a_group_added_after_some_steps_is_scaled_from_its_own_lr_from_then_on() -> None:
+    optimizer = sgd(1.0)
+    scheduler = StepLR(optimizer, step_size=2, gamma=0.5)
+    scheduler.step()  # epoch 1
+    add_group(optimizer, lr=0.3)
+    lrs = [[g["lr"] for g in optimizer.param_groups]]
+    for _ in range(4):
+        scheduler.step()
+        lrs.append(scheduler.get_last_lr())
+    # It decays when the others do, at epochs 2 and 4, not 2 epochs after it joined.
+    np.testing.assert_allclose(lrs, [[1.0, 0.3], [0.5, 0.15], [0.5, 0.15], [0.25, 0.075],
+                                     [0.25, 0.075]])
+    assert optimizer.param_groups[1]["initial_lr"] == pytest.approx(0.3)
+
+
+def test_a_group_added_at_the_bottom_of_the_cosine_raises_naming_the_group_and_epoch() -> None:
+    optimizer = sgd(1.0)
+    scheduler = CosineAnnealingLR(optimizer, T_max=2)
+    scheduler.step()
+    scheduler.step()  # epoch 2: lr is eta_min whatever the base lr
+    add_group(optimizer, lr=0.3)
+    with pytest.raises(ValueError, match=r"^CosineAnnealingLR: param group 1 was added at epoch 2"):
+        scheduler.step()
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (lambda o: StepLR(o, step_size=3, gamma=0.5), "StepLR(o, step_size=3, gamma=0.5)"),
+        (lambda o: ExponentialLR(o, gamma=0.8), "ExponentialLR(o, gamma=0.8)"),
+        (lambda o: CosineAnnealingLR(o, T_max=12, eta_min=0.01),
+         "CosineAnnealingLR(o, T_max=12, eta_min=0.01)"),
+    ],
+    ids=["step", "exponential", "cosine"],
+)
+@pytest.mark.parametrize("added_at", [0, 4])
+def test_groups_added_later_get_torch_learning_rates(
+    ours: Any, theirs: str, added_at: int
+) -> None:
+    torch = pytest.importorskip("torch")
+    torch_optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    torch_scheduler = eval(theirs, {"o": torch_optimizer, **vars(torch.optim.lr_scheduler)})
+    optimizer = sgd(0.1)
+    scheduler = ours(optimizer)
+    ours_lrs, theirs_lrs = [], []
+    for epoch in range(12):  # PyTorch's cosine fails on added groups past T_max
+        if epoch == added_at:
+            torch_optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)],
+                                             "lr": 0.05})
+            add_group(optimizer, lr=0.05)
+        torch_optimizer.step()
+        torch_scheduler.step()
+        scheduler.step()
+        ours_lrs.append(scheduler.get_last_lr())
+        theirs_lrs.append(torch_scheduler.get_last_lr())
+    assert [len(lrs) for lrs in ours_lrs] == [len(lrs) for lrs in theirs_lrs]
+    np.testing.assert_allclose([lr for lrs in ours_lrs for lr in lrs],
+                               [lr for lrs in theirs_lrs for lr in lrs], rtol=1e-10, atol=1e-15)
+
+
 def test_schedulers_work_with_adam_too() -> None:
     optimizer = Adam([tm.tensor([1.0], requires_grad=True)], lr=0.01)
     scheduler = ExponentialLR(optimizer, gamma=0.9)

@@ -15,6 +15,15 @@ closed form from the base lr and the epoch count (PyTorch's
 ``_get_closed_form_lr``); the values are PyTorch's. The difference shows only
 when something else also changes ``group["lr"]``: PyTorch's schedulers scale
 the current lr and so compose, these overwrite it.
+
+A param group added with ``optimizer.add_param_group`` after the scheduler
+was created joins the schedule at the next ``step``, as in PyTorch: from the
+lr it was added with, it is scaled as the other groups are
+(``StepLR(step_size=1, gamma=0.5)`` halves it at every step). To stay in
+closed form, the scheduler records as its ``initial_lr`` the base lr from
+which the schedule reaches that lr at that epoch. (PyTorch's
+``CosineAnnealingLR`` fails on such a group once past ``T_max``; this one
+carries on.)
 """
 
 from __future__ import annotations
@@ -29,6 +38,9 @@ from tinygrad_mlp.optim.optimizer import Optimizer
 
 class LRScheduler:
     """Base class: sets ``group["lr"] = lr_at(group["initial_lr"], epoch)`` on each step.
+
+    Param groups added to the optimizer later join at the next step, with
+    the base lr ``base_lr_reaching`` finds for them.
 
     Args:
         optimizer: the optimizer whose learning rates to set.
@@ -70,12 +82,43 @@ class LRScheduler:
         """The learning rate of a group with this base lr at this epoch (each schedule's own)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement lr_at")
 
+    def base_lr_reaching(self, lr: float, epoch: int, index: int) -> float:
+        """The base lr from which the schedule reaches ``lr`` at ``epoch``.
+
+        A group added at ``epoch`` with this lr then follows the schedule
+        from there on, scaled as PyTorch scales it. Every schedule here is
+        affine in the base lr, lr_at(base_lr, epoch) = a + b · base_lr, so
+        base_lr = (lr - a) / b.
+
+        Raises:
+            ValueError: if no base lr reaches ``lr`` at ``epoch`` (b is 0, as
+                at the bottom of a cosine), naming param group ``index``.
+        """
+        offset = self.lr_at(0.0, epoch)
+        slope = self.lr_at(1.0, epoch) - offset
+        if slope == 0.0:
+            raise ValueError(
+                f"{type(self).__name__}: param group {index} was added at epoch {epoch}, where "
+                f"the schedule gives lr {offset} whatever the base lr, so it cannot continue "
+                f"from the group's lr {lr}; add the group at another epoch"
+            )
+        return (lr - offset) / slope
+
     def get_lr(self) -> list[float]:
         """The learning rates of the param groups at epoch ``last_epoch``."""
         return [self.lr_at(base_lr, self.last_epoch) for base_lr in self.base_lrs]
 
     def step(self) -> None:
-        """Move on one epoch and set each param group's lr for it."""
+        """Move on one epoch and set each param group's lr for it.
+
+        Groups added to the optimizer since the last step join the schedule
+        first (see ``base_lr_reaching``).
+        """
+        for index in range(len(self.base_lrs), len(self.optimizer.param_groups)):
+            group = self.optimizer.param_groups[index]
+            group["initial_lr"] = self.base_lr_reaching(group["lr"], self.last_epoch, index)
+            # A new list rather than append: a state_dict taken earlier holds the old one.
+            self.base_lrs = [*self.base_lrs, group["initial_lr"]]
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
             group["lr"] = lr
