@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -284,8 +285,22 @@ def test_sequential_slice_returns_a_sequential_of_the_same_module_objects() -> N
     assert list(head) == layers[:2]
     assert list(model[1::2]) == [layers[1], layers[3]]
     assert list(model[::-1]) == layers[::-1]
-    assert [name for name, _ in model[2:].named_parameters()] == ["0.weight", "0.bias"]
     assert model[2:][0].weight is layers[2].weight  # shares parameters, not copies
+
+
+def test_sequential_slice_keeps_the_original_child_names_like_pytorch() -> None:
+    model = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2))
+    tail = model[1:]
+    assert list(tail.state_dict()) == ["2.weight", "2.bias"]
+    assert [name for name, _ in tail.named_children()] == ["1", "2"]
+    assert repr(tail) == (
+        "Sequential(\n"
+        "  (1): ReLU()\n"
+        "  (2): Linear(in_features=2, out_features=2, bias=True)\n"
+        ")"
+    )
+    assert [name for name, _ in model[::-1].named_children()] == ["2", "1", "0"]
+    assert tail[0] is model[1] and tail[-1] is model[2]  # integer indexing is by position
 
 
 @pytest.mark.parametrize("index", [3, -4, 100])
@@ -317,8 +332,113 @@ def test_sequential_append_adds_the_next_numbered_child_and_returns_self() -> No
 def test_sequential_rejects_non_modules_naming_their_type(bad: Any) -> None:
     with pytest.raises(TypeError, match=rf"{type(bad).__name__} is not a Module"):
         nn.Sequential(nn.Tanh(), bad)
-    with pytest.raises(TypeError, match="is not a Module"):
-        nn.Sequential().append(bad)
+    model = nn.Sequential(nn.Tanh())
+    for where, add in [("append", lambda: model.append(bad)),
+                       ("extend", lambda: model.extend([nn.ReLU(), bad])),
+                       ("insert", lambda: model.insert(0, bad)),
+                       ("__setitem__", lambda: model.__setitem__(0, bad)),
+                       ("add_module", lambda: nn.Sequential(OrderedDict(a=bad)))]:
+        with pytest.raises(TypeError, match=rf"\.{where}: {type(bad).__name__} is not a Module"):
+            add()
+    assert len(model) == 1 and isinstance(model[0], nn.Tanh)  # extend added nothing
+
+
+def test_sequential_append_never_replaces_a_child_after_a_name_was_deleted() -> None:
+    first, last = nn.Linear(2, 2), nn.Linear(2, 2)
+    model = nn.Sequential(first, nn.ReLU(), last)
+    delattr(model, "1")
+    added = nn.Tanh()
+    model.append(added)
+    assert list(model.named_children()) == [("0", first), ("2", last), ("3", added)]
+
+
+def test_sequential_from_an_ordered_dict_uses_its_names_in_order() -> None:
+    hidden, out = nn.Linear(2, 3), nn.Linear(3, 1)
+    model = nn.Sequential(OrderedDict([("hidden", hidden), ("act", nn.Tanh()), ("out", out)]))
+    assert list(model.state_dict()) == ["hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+    assert model.hidden is hidden and model[0] is hidden and model[-1] is out
+    assert "(act): Tanh()" in repr(model)
+    x = tm.tensor(np.ones((4, 2)))
+    np.testing.assert_array_equal(model(x).data, out(hidden(x).tanh()).data)
+
+
+def test_sequential_from_an_ordered_dict_rejects_dotted_names() -> None:
+    with pytest.raises(KeyError, match=r"Sequential\.add_module: name 'a\.b'"):
+        nn.Sequential(OrderedDict([("a.b", nn.Tanh())]))
+
+
+def test_sequential_delitem_removes_by_int_or_slice_and_renumbers_like_pytorch() -> None:
+    layers = [nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2), nn.Tanh(), nn.Sigmoid()]
+    model = nn.Sequential(*layers)
+    del model[1]
+    assert list(model.named_children()) == list(zip("0123", [layers[0], *layers[2:]]))
+    del model[-3:-1]
+    assert list(model.named_children()) == [("0", layers[0]), ("1", layers[4])]
+    assert list(model.state_dict()) == ["0.weight", "0.bias"]
+    assert not hasattr(model, "2")
+    named = nn.Sequential(OrderedDict(a=nn.Tanh(), b=nn.ReLU()))
+    del named[0]
+    assert [name for name, _ in named.named_children()] == ["0"]  # PyTorch renumbers these too
+
+
+def test_sequential_setitem_replaces_the_module_keeping_its_name() -> None:
+    model = nn.Sequential(OrderedDict(a=nn.Linear(2, 2), b=nn.ReLU()))
+    new = nn.Linear(2, 2)
+    model[-1] = new
+    assert list(model.named_children()) == [("a", model[0]), ("b", new)]
+    assert model.b is new and list(model.state_dict())[-1] == "b.bias"
+
+
+def test_sequential_insert_puts_the_module_at_index_renumbers_and_returns_self() -> None:
+    first, relu, tanh, sigmoid = nn.Linear(2, 2), nn.ReLU(), nn.Tanh(), nn.Sigmoid()
+    model = nn.Sequential(first, relu)
+    assert model.insert(1, tanh) is model
+    assert list(model.named_children()) == [("0", first), ("1", tanh), ("2", relu)]
+    model.insert(-1, sigmoid).insert(4, first)
+    assert list(model) == [first, tanh, sigmoid, relu, first]
+    assert [name for name, _ in model.named_children()] == ["0", "1", "2", "3"]
+
+
+@pytest.mark.parametrize("index", [3, -3])
+def test_sequential_insert_out_of_range_raises_index_error_naming_the_range(index: int) -> None:
+    model = nn.Sequential(nn.Tanh(), nn.ReLU())
+    with pytest.raises(IndexError, match=rf"insert: index {index} is out of range for 2 modules "
+                                         r"\(from -2 to 2\)"):
+        model.insert(index, nn.Sigmoid())
+
+
+def test_sequential_extend_appends_each_module_in_order_and_returns_self() -> None:
+    model = nn.Sequential(nn.Linear(2, 2))
+    more = [nn.Tanh(), nn.Linear(2, 1)]
+    assert model.extend(more) is model
+    assert list(model)[1:] == more
+    model.extend(model)  # with itself: the modules it had, once
+    assert len(model) == 6 and list(model)[3:] == list(model)[:3]
+    assert [name for name, _ in model.named_children()] == ["0", "1", "2"]  # each child once
+
+
+def test_sequential_pop_removes_and_returns_the_module_or_a_slice() -> None:
+    layers = [nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2), nn.Tanh()]
+    model = nn.Sequential(*layers)
+    assert model.pop(1) is layers[1]
+    assert list(model) == [layers[0], layers[2], layers[3]]
+    popped = model.pop(slice(0, 2))
+    assert isinstance(popped, nn.Sequential) and list(popped) == [layers[0], layers[2]]
+    assert list(model.named_children()) == [("0", layers[3])]
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [lambda m: m.__getitem__(3), lambda m: m.__setitem__(-4, nn.Tanh()),
+     lambda m: m.__delitem__(3), lambda m: m.pop(3)],
+)
+def test_sequential_out_of_range_int_raises_for_get_set_del_and_pop(
+    operation: Callable[[nn.Sequential], Any],
+) -> None:
+    model = nn.Sequential(nn.Tanh(), nn.Tanh(), nn.Tanh())
+    with pytest.raises(IndexError, match=r"out of range for 3 modules"):
+        operation(model)
+    assert len(model) == 3
 
 
 # -- activations -------------------------------------------------------------------------

@@ -89,20 +89,54 @@ def test_plain_tensors_and_other_values_are_not_registered() -> None:
     assert m.size == 3
 
 
-def test_reassigning_a_parameter_attribute_to_a_non_parameter_unregisters_it() -> None:
+def test_setting_a_parameter_to_none_keeps_its_name_reserved_but_drops_it_from_the_state() -> None:
+    layer = nn.Linear(3, 2)
+    layer.bias = None  # allowed, as in PyTorch
+    assert layer.bias is None
+    assert list(layer._parameters) == ["weight", "bias"]
+    assert [name for name, _ in layer.named_parameters()] == ["weight"]
+    assert list(layer.state_dict()) == ["weight"]
+    layer.bias = nn.Parameter(np.zeros(2))
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+
+
+@pytest.mark.parametrize("value", [tm.tensor(np.ones((2, 3)), requires_grad=True), 3, nn.Tanh()])
+def test_assigning_a_non_parameter_over_a_parameter_raises_naming_class_and_attribute(
+    value: Any,
+) -> None:
+    layer = nn.Linear(3, 2)
+    weight = layer.weight
+    message = rf"Linear\.weight is a parameter: .* not {type(value).__name__}"
+    with pytest.raises(TypeError, match=message):
+        layer.weight = value
+    assert layer.weight is weight
+    assert dict(layer.named_parameters())["weight"] is weight
+
+
+def test_a_parameter_set_to_none_still_refuses_a_plain_tensor() -> None:
     layer = nn.Linear(3, 2)
     layer.bias = None
-    assert [name for name, _ in layer.named_parameters()] == ["weight"]
-    layer.weight = tm.tensor(np.ones((2, 3)), requires_grad=True)  # a Tensor, not a Parameter
-    assert list(layer.parameters()) == []
-    assert layer.state_dict() == {}
+    with pytest.raises(TypeError, match=r"Linear\.bias is a parameter.*not Tensor"):
+        layer.bias = tm.tensor(np.zeros(2))
 
 
-def test_reassigning_a_submodule_attribute_to_a_non_module_unregisters_it() -> None:
+def test_setting_a_submodule_to_none_unregisters_it() -> None:
     m = Affine()
     m.activation = None
     assert list(m.children()) == []
     assert [name for name, _ in m.named_modules()] == [""]
+
+
+@pytest.mark.parametrize("value", [3, tm.tensor([1.0]), lambda x: x])
+def test_assigning_a_non_module_over_a_submodule_raises_naming_class_and_attribute(
+    value: Any,
+) -> None:
+    m = Affine()
+    activation = m.activation
+    message = rf"Affine\.activation is a sub-module: .* not {type(value).__name__}"
+    with pytest.raises(TypeError, match=message):
+        m.activation = value
+    assert m.activation is activation and list(m.children()) == [activation]
 
 
 def test_replacing_a_parameter_with_another_parameter_registers_the_new_one() -> None:
@@ -147,12 +181,24 @@ def test_shared_parameter_is_counted_once_under_its_first_name() -> None:
     assert len(list(model.parameters())) == 3
 
 
-def test_shared_submodule_is_walked_once() -> None:
+def test_shared_submodule_is_walked_and_listed_as_a_child_once_like_pytorch() -> None:
     layer = nn.Linear(2, 2)
-    model = nn.Sequential(layer, nn.Tanh(), layer)
+    tanh = nn.Tanh()
+    model = nn.Sequential(layer, tanh, layer)
     assert [name for name, _ in model.named_parameters()] == ["0.weight", "0.bias"]
     assert [name for name, _ in model.named_modules()] == ["", "0", "1"]
-    assert len(list(model.children())) == 3  # children are the direct entries, repeats kept
+    assert list(model.named_children()) == [("0", layer), ("1", tanh)]
+    assert list(model.children()) == [layer, tanh]
+    assert len(model) == 3 and "(2): Linear" in repr(model)  # still run and shown twice
+
+
+def test_remove_duplicate_false_names_a_shared_module_and_parameter_under_every_path() -> None:
+    layer = nn.Linear(2, 2)
+    model = nn.Sequential(layer, nn.Tanh(), layer)
+    assert [n for n, _ in model.named_modules(remove_duplicate=False)] == ["", "0", "1", "2"]
+    assert [n for n, _ in model.named_parameters(remove_duplicate=False)] == [
+        "0.weight", "0.bias", "2.weight", "2.bias",
+    ]
 
 
 def test_the_same_parameter_under_two_attributes_is_counted_once() -> None:
@@ -160,6 +206,77 @@ def test_the_same_parameter_under_two_attributes_is_counted_once() -> None:
     m.p = nn.Parameter(np.zeros(2))
     m.q = m.p
     assert [name for name, _ in m.named_parameters()] == ["p"]
+
+
+def test_add_module_registers_a_child_under_the_given_name() -> None:
+    m = nn.Module()
+    layer = nn.Linear(2, 2)
+    m.add_module("hidden", layer)
+    assert m.hidden is layer
+    assert list(m.named_children()) == [("hidden", layer)]
+    assert list(m.state_dict()) == ["hidden.weight", "hidden.bias"]
+
+
+def test_register_parameter_registers_a_parameter_or_reserves_the_name_with_none() -> None:
+    m = nn.Module()
+    scale = nn.Parameter(np.ones(2))
+    m.register_parameter("scale", scale)
+    m.register_parameter("shift", None)
+    assert m.scale is scale and m.shift is None
+    assert [name for name, _ in m.named_parameters()] == ["scale"]
+    with pytest.raises(TypeError, match=r"Module\.shift is a parameter"):
+        m.shift = tm.tensor([1.0])
+
+
+@pytest.mark.parametrize("register", ["add_module", "register_parameter"])
+@pytest.mark.parametrize(
+    ("name", "error", "message"),
+    [("a.b", KeyError, "contain no '.'"), ("", KeyError, "non-empty"),
+     ("training", KeyError, "already has an attribute 'training'"),
+     (3, TypeError, "name must be a str, got int")],
+)
+def test_add_module_and_register_parameter_reject_bad_names_naming_them(
+    register: str, name: Any, error: type[Exception], message: str
+) -> None:
+    value = nn.Tanh() if register == "add_module" else nn.Parameter(np.zeros(1))
+    with pytest.raises(error, match=rf"Module\.{register}: .*{message}"):
+        getattr(nn.Module(), register)(name, value)
+
+
+def test_add_module_and_register_parameter_reject_values_of_the_wrong_kind() -> None:
+    with pytest.raises(TypeError, match=r"Module\.add_module: int is not a Module"):
+        nn.Module().add_module("x", 3)
+    with pytest.raises(TypeError, match=r"'w' must be a Parameter or None, got Tensor"):
+        nn.Module().register_parameter("w", tm.tensor([1.0]))
+
+
+def test_add_module_before_super_init_raises_and_names_the_class() -> None:
+    class Forgetful(nn.Module):
+        def __init__(self) -> None:
+            self.add_module("layer", nn.Tanh())
+
+    with pytest.raises(AttributeError, match=r"Forgetful\.add_module.*super\(\).__init__\(\)"):
+        Forgetful()
+
+
+def test_get_submodule_follows_a_dotted_path_and_empty_is_self() -> None:
+    inner = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    model = nn.Sequential(nn.Linear(2, 2), inner)
+    assert model.get_submodule("") is model
+    assert model.get_submodule("1") is inner
+    assert model.get_submodule("1.0") is inner[0]
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [("2", r"the top \(Sequential\) has no sub-module '2'; its sub-modules are \['0', '1'\]"),
+     ("1.5.0", r"1 \(Sequential\) has no sub-module '5'"),
+     ("0.weight", r"0 \(Linear\) has no sub-module 'weight'")],
+)
+def test_get_submodule_names_the_first_missing_part_of_the_path(target: str, message: str) -> None:
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.Tanh()))
+    with pytest.raises(AttributeError, match=rf"get_submodule\('{target}'\): {message}"):
+        model.get_submodule(target)
 
 
 # -- walking the tree -----------------------------------------------------------------
@@ -262,6 +379,56 @@ def test_train_and_eval_propagate_to_every_submodule_and_return_self() -> None:
     assert not any(m.training for m in model.modules())
 
 
+@pytest.mark.parametrize("mode", [1, "eval", None, np.bool_(True)])
+def test_train_rejects_a_mode_that_is_not_a_bool(mode: Any) -> None:
+    model = mlp()
+    message = rf"Sequential\.train: mode must be a bool, got {type(mode).__name__}"
+    with pytest.raises(ValueError, match=message):
+        model.train(mode)
+    assert all(m.training for m in model.modules())
+
+
+def test_train_calls_each_childs_own_train_so_overrides_are_honoured() -> None:
+    calls: list[bool] = []
+
+    class Noted(nn.Linear):
+        def train(self, mode: bool = True) -> nn.Module:
+            calls.append(mode)
+            return super().train(mode)
+
+    shared = Noted(2, 2)
+    model = nn.Sequential(shared, nn.Sequential(Noted(2, 2)), shared)
+    model.eval()
+    assert calls == [False, False]  # a shared child once, a nested one through its parent
+    assert not any(m.training for m in model.modules())
+
+
+def test_apply_calls_fn_on_children_first_then_self_and_returns_self() -> None:
+    shared = nn.Linear(2, 2)
+    inner = nn.Sequential(nn.Tanh(), shared)
+    model = nn.Sequential(shared, inner)
+    seen: list[nn.Module] = []
+    assert model.apply(seen.append) is model
+    assert seen == [shared, inner[0], shared, inner, model]  # once per parent, as in PyTorch
+
+
+def test_apply_can_initialize_every_linear_layer() -> None:
+    def zero_linear(m: nn.Module) -> None:
+        if isinstance(m, nn.Linear):
+            nn.init.zeros_(m.weight)
+
+    model = mlp().apply(zero_linear)
+    assert not model[0].weight.data.any() and not model[2].weight.data.any()
+
+
+def test_requires_grad_false_freezes_every_parameter_and_returns_self() -> None:
+    model = mlp()
+    assert model.requires_grad_(False) is model
+    assert not any(p.requires_grad for p in model.parameters())
+    assert model.requires_grad_() is model
+    assert all(p.requires_grad for p in model.parameters())
+
+
 def test_forward_not_defined_raises_naming_the_class() -> None:
     class Empty(nn.Module):
         pass
@@ -332,6 +499,46 @@ def test_state_dict_round_trip_reproduces_the_outputs(widths: list[int]) -> None
     np.testing.assert_array_equal(target(x).data, source(x).data)
     for (_, a), (_, b) in zip(source.named_parameters(), target.named_parameters()):
         np.testing.assert_array_equal(a.data, b.data)
+
+
+def tied_pair() -> nn.Sequential:
+    """Two Linear(3, 3) layers sharing one weight (tied weights)."""
+    first, second = nn.Linear(3, 3), nn.Linear(3, 3)
+    second.weight = first.weight
+    return nn.Sequential(first, second)
+
+
+def test_state_dict_lists_a_tied_parameter_under_every_name() -> None:
+    model = tied_pair()
+    state = model.state_dict()
+    assert list(state) == ["0.weight", "0.bias", "1.weight", "1.bias"]
+    np.testing.assert_array_equal(state["1.weight"], model[0].weight.data)
+    assert len(list(model.parameters())) == 3  # while parameters() stays deduplicated
+
+
+def test_state_dict_lists_a_module_used_twice_under_each_position() -> None:
+    layer = nn.Linear(2, 2)
+    model = nn.Sequential(layer, nn.Tanh(), layer)
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+
+
+def test_load_state_dict_loads_a_shared_parameter_under_each_name_strictly() -> None:
+    model = tied_pair()
+    state = model.state_dict()
+    state["0.weight"] = np.full((3, 3), 1.0)
+    state["1.weight"] = np.full((3, 3), 2.0)  # the later name wins, as in PyTorch
+    assert model.load_state_dict(state) == nn.IncompatibleKeys([], [])
+    assert model[1].weight is model[0].weight
+    assert (model[0].weight.data == 2.0).all()
+
+
+def test_load_state_dict_reports_the_second_name_of_a_shared_parameter_when_missing() -> None:
+    model = tied_pair()
+    state = model.state_dict()
+    del state["1.weight"]
+    with pytest.raises(RuntimeError, match=r"missing key '1\.weight'"):
+        model.load_state_dict(state)
+    assert model.load_state_dict(state, strict=False) == nn.IncompatibleKeys(["1.weight"], [])
 
 
 def test_load_state_dict_accepts_tensors_arrays_and_nested_lists() -> None:
@@ -464,6 +671,25 @@ def test_state_dict_matches_pytorch_and_loads_into_pytorch_with_the_same_outputs
     # and back: PyTorch's state dict loads into ours
     model.load_state_dict({k: v.numpy() for k, v in reference.state_dict().items()})
     np.testing.assert_allclose(model(tm.tensor(x)).data, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_state_dicts_with_shared_parameters_match_pytorch_and_load_both_ways(
+    torch: ModuleType,
+) -> None:
+    first, second = torch.nn.Linear(3, 3).double(), torch.nn.Linear(3, 3).double()
+    second.weight = first.weight
+    theirs = torch.nn.Sequential(first, torch.nn.Tanh(), second, torch.nn.Tanh(), first)
+    tied = tied_pair()
+    ours = nn.Sequential(tied[0], nn.Tanh(), tied[1], nn.Tanh(), tied[0])
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    x = np.random.default_rng(4).standard_normal((5, 3))
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    expected = theirs(torch.tensor(x)).detach().numpy()
+    np.testing.assert_allclose(ours(tm.tensor(x)).data, expected, rtol=1e-12, atol=1e-12)
+    ours[0].bias.data[...] = 0.5
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    expected = theirs(torch.tensor(x)).detach().numpy()
+    np.testing.assert_allclose(ours(tm.tensor(x)).data, expected, rtol=1e-12, atol=1e-12)
 
 
 # -- scopes ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ meanwhile remembers the module, which is how graph drawings group nodes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -64,7 +64,7 @@ class Module:
     """
 
     training: bool
-    _parameters: dict[str, Parameter]
+    _parameters: dict[str, Parameter | None]  # None: a parameter set to None, name kept
     _modules: dict[str, Module]
 
     def __init__(self) -> None:
@@ -73,16 +73,40 @@ class Module:
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        """Register a Parameter or Module by its attribute name; refuse to overwrite one wrongly.
+
+        As in PyTorch, a registered parameter may only become another Parameter
+        or None (which keeps the name reserved for a Parameter), and a registered
+        sub-module only another Module, a Parameter, or None. None unregisters a
+        sub-module (PyTorch keeps an empty slot), so the name is free again.
+
+        Raises:
+            TypeError: for any other value over a registered parameter or sub-module,
+                where it would silently drop out of ``parameters()``.
+        """
         if "_parameters" not in self.__dict__:
             raise AttributeError(
                 f"{type(self).__name__}: call super().__init__() before assigning attributes"
             )
-        self._parameters.pop(name, None)
-        self._modules.pop(name, None)
+        where = f"{type(self).__name__}.{name}"
         if isinstance(value, Parameter):
+            self._modules.pop(name, None)
             self._parameters[name] = value
+        elif name in self._parameters:
+            if value is not None:
+                raise TypeError(
+                    f"{where} is a parameter: assign a Parameter or None, not "
+                    f"{type(value).__name__} (wrap a tensor as nn.Parameter(t))"
+                )
+            self._parameters[name] = None
         elif isinstance(value, Module):
             self._modules[name] = value
+        elif name in self._modules:
+            if value is not None:
+                raise TypeError(
+                    f"{where} is a sub-module: assign a Module or None, not {type(value).__name__}"
+                )
+            del self._modules[name]
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -105,28 +129,102 @@ class Module:
         finally:
             autograd._scope = outer
 
+    # -- registering by name --------------------------------------------------------
+
+    def _check_new_name(self, where: str, name: object, registry: str) -> None:
+        """Raise unless ``name`` may name an entry of ``self.<registry>`` (PyTorch's rules)."""
+        owner = f"{type(self).__name__}.{where}"
+        if registry not in self.__dict__:
+            raise AttributeError(f"{owner}: call super().__init__() before registering {name!r}")
+        if not isinstance(name, str):
+            raise TypeError(f"{owner}: name must be a str, got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f"{owner}: name {name!r} must be non-empty and contain no '.'")
+        if hasattr(self, name) and name not in self.__dict__[registry]:
+            raise KeyError(f"{owner}: {type(self).__name__} already has an attribute {name!r}")
+
+    def add_module(self, name: str, module: Module) -> None:
+        """Register ``module`` as the child ``name``, as ``setattr`` would for a valid name.
+
+        Raises:
+            TypeError: if ``name`` is not a str or ``module`` not a Module.
+            KeyError: if ``name`` is empty, dotted, or another attribute's name.
+        """
+        self._check_new_name("add_module", name, "_modules")
+        if not isinstance(module, Module):
+            raise TypeError(
+                f"{type(self).__name__}.add_module: {type(module).__name__} is not a Module"
+            )
+        setattr(self, name, module)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` as the parameter ``name``; None reserves the name, empty.
+
+        Raises:
+            TypeError: if ``name`` is not a str or ``param`` neither a Parameter nor None.
+            KeyError: if ``name`` is empty, dotted, or another attribute's name.
+        """
+        self._check_new_name("register_parameter", name, "_parameters")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"{type(self).__name__}.register_parameter: {name!r} must be a Parameter or "
+                f"None, got {type(param).__name__}"
+            )
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def get_submodule(self, target: str) -> Module:
+        """The sub-module at the dotted path ``target`` ("" is this module).
+
+        Raises:
+            AttributeError: naming the first part of the path that is not a sub-module.
+        """
+        module: Module = self
+        walked: list[str] = []
+        for part in target.split(".") if target else []:
+            if part not in module._modules:
+                at = f"{'.'.join(walked) or 'the top'} ({type(module).__name__})"
+                raise AttributeError(
+                    f"get_submodule({target!r}): {at} has no sub-module {part!r}; "
+                    f"its sub-modules are {list(module._modules)}"
+                )
+            module = module._modules[part]
+            walked.append(part)
+        return module
+
     # -- walking the tree --------------------------------------------------------
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        """The direct sub-modules with their attribute names."""
-        yield from self._modules.items()
+        """The direct sub-modules, each once, under the first name it is registered by."""
+        seen: set[int] = set()
+        for name, module in self._modules.items():
+            if id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
 
     def children(self) -> Iterator[Module]:
         """The direct sub-modules."""
         for _, module in self.named_children():
             yield module
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and all below it, each once, with dotted names (this one is "")."""
+    def named_modules(
+        self, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """This module and all below it with dotted names (this one is ""), in preorder.
+
+        A module reachable by several paths comes once, under its first name,
+        unless ``remove_duplicate`` is False (then once per path).
+        """
         seen: set[int] = set()
         stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
-                continue
-            seen.add(id(module))
+            if remove_duplicate:
+                if id(module) in seen:
+                    continue
+                seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{n}" if name else n, m) for n, m in module.named_children()]
+            children = [(f"{name}.{n}" if name else n, m) for n, m in module._modules.items()]
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
@@ -135,16 +233,23 @@ class Module:
             yield module
 
     def named_parameters(
-        self, prefix: str = "", recurse: bool = True
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Parameter]]:
-        """Every parameter once, named by its dotted path (``"0.weight"``)."""
+        """Every parameter named by its dotted path (``"0.weight"``).
+
+        A parameter shared by several modules (tied weights) comes once, under
+        its first name, unless ``remove_duplicate`` is False (then under each).
+        """
         seen: set[int] = set()
-        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        modules = (
+            self.named_modules(prefix, remove_duplicate) if recurse else iter([(prefix, self)])
+        )
         for module_name, module in modules:
             for name, parameter in module._parameters.items():
-                if id(parameter) not in seen:
-                    seen.add(id(parameter))
-                    yield (f"{module_name}.{name}" if module_name else name), parameter
+                if parameter is None or (remove_duplicate and id(parameter) in seen):
+                    continue
+                seen.add(id(parameter))
+                yield (f"{module_name}.{name}" if module_name else name), parameter
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter once (what an optimizer takes)."""
@@ -162,24 +267,54 @@ class Module:
                 parameter.grad = Tensor(np.zeros_like(parameter.data))
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode on this module and all below it; returns self."""
-        for module in self.modules():
-            object.__setattr__(module, "training", mode)
+        """Set training mode on this module, then ``train(mode)`` on each child; returns self.
+
+        Calling each child's own ``train`` lets a subclass that overrides it
+        react to the change, as in PyTorch.
+
+        Raises:
+            ValueError: if ``mode`` is not a bool.
+        """
+        if not isinstance(mode, bool):
+            raise ValueError(
+                f"{type(self).__name__}.train: mode must be a bool, got {type(mode).__name__}"
+            )
+        self.training = mode
+        for child in self.children():
+            child.train(mode)
         return self
 
     def eval(self) -> Module:
         """Set evaluation mode (``train(False)``); returns self."""
         return self.train(False)
 
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set ``requires_grad`` on every parameter (False freezes them); returns self."""
+        for parameter in self.parameters():
+            parameter.requires_grad_(requires_grad)
+        return self
+
+    def apply(self, fn: Callable[[Module], object]) -> Module:
+        """Call ``fn`` on every sub-module (children first), then on this one; returns self.
+
+        The usual use is custom initialization: ``model.apply(init_weights)``.
+        """
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
     # -- state ---------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, Array]:
         """Every parameter's values by dotted name, as copies (a snapshot).
 
+        A shared parameter (tied weights, or a module used twice) appears under
+        each of its names, as in PyTorch, so the keys follow the architecture.
         Unlike PyTorch, whose state dict shares memory with the model, later
         training does not change a state dict taken earlier.
         """
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        return {name: p.data.copy() for name, p in self.named_parameters(remove_duplicate=False)}
 
     def load_state_dict(
         self, state_dict: Mapping[str, ArrayLike | Tensor], strict: bool = True
@@ -194,9 +329,11 @@ class Module:
         Returns:
             The names that were missing and unexpected (empty when strict).
 
-        Values are cast to each parameter's dtype, as PyTorch's ``copy_`` does,
-        losing precision silently (float64 into float32), but a value too large
-        for the parameter's dtype is refused rather than turned into inf.
+        A shared parameter is loaded under each of its names in turn (the last
+        wins), as in PyTorch. Values are cast to each parameter's dtype, as
+        PyTorch's ``copy_`` does, losing precision silently (float64 into
+        float32), but a value too large for the parameter's dtype is refused
+        rather than turned into inf.
 
         Raises:
             TypeError: if ``state_dict`` is not a mapping (a file name, say).
@@ -208,7 +345,7 @@ class Module:
                 f"load_state_dict: expected a state dict (a mapping of names to arrays), got "
                 f"{type(state_dict).__name__}; to read a saved file, pass tm.load(path)"
             )
-        own = dict(self.named_parameters())
+        own = dict(self.named_parameters(remove_duplicate=False))
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
         values: dict[str, Array] = {}
@@ -231,10 +368,10 @@ class Module:
                 f"load_state_dict: cannot load into {type(self).__name__}, nothing was changed:\n  "
                 + "\n  ".join(problems)
             )
-        for name, value in values.items():
-            parameter = own[name]
-            parameter.data[...] = value
-            parameter._version += 1
+        for name, parameter in own.items():
+            if name in values:
+                parameter.data[...] = values[name]
+                parameter._version += 1
         return IncompatibleKeys(missing, unexpected)
 
     # -- printing ------------------------------------------------------------------
@@ -246,7 +383,7 @@ class Module:
     def __repr__(self) -> str:
         children = [
             f"({name}): " + repr(module).replace("\n", "\n  ")
-            for name, module in self.named_children()
+            for name, module in self._modules.items()  # a repeated child is shown each time
         ]
         if not children:
             return f"{type(self).__name__}({self.extra_repr()})"
