@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tinygrad_mlp as tm
-from tests.strategies import arrays, leaf, logits_and_classes, probabilities, shapes
+from tests.strategies import (
+    arrays,
+    floats_between,
+    leaf,
+    logits_and_classes,
+    probabilities,
+    shapes,
+)
 from tinygrad_mlp import nn
 from tinygrad_mlp.nn import functional as F
 
@@ -175,7 +185,7 @@ def test_binary_cross_entropy_pushes_a_prediction_saturated_on_the_wrong_side_as
 def test_binary_cross_entropy_second_derivatives_pass_gradgradcheck(data: st.DataObject) -> None:
     shape = data.draw(shapes())
     p, y = leaf(data.draw(probabilities(shape))), leaf(data.draw(probabilities(shape)))
-    assert tm.gradgradcheck(lambda p, y: F.binary_cross_entropy(p, y, "sum"), [p, y])
+    assert tm.gradgradcheck(lambda p, y: F.binary_cross_entropy(p, y, reduction="sum"), [p, y])
 
 
 @pytest.mark.parametrize("bad", [-0.1, 1.5, -1e-12])
@@ -188,10 +198,77 @@ def test_binary_cross_entropy_works_in_float32() -> None:
     p = tm.tensor(np.array([0.0, 0.25, 1.0], dtype=np.float32), requires_grad=True)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        loss = F.binary_cross_entropy(p, np.array([1.0, 1.0, 0.0], dtype=np.float32), "sum")
+        loss = F.binary_cross_entropy(p, np.array([1.0, 1.0, 0.0], dtype=np.float32),
+                                      reduction="sum")
         loss.backward()
     assert loss.item() == pytest.approx(200 - np.log(0.25), rel=1e-6)
     assert p.grad is not None and np.isfinite(p.grad.data).all()
+
+
+def broadcasting_weight_shape(data: st.DataObject, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A shape that broadcasts to ``shape``: a suffix of it, some sides made 1."""
+    suffix = shape[len(shape) - data.draw(st.integers(0, len(shape))):]
+    return tuple(data.draw(st.sampled_from([1, side])) for side in suffix)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_binary_cross_entropy_weight_rescales_each_elements_loss(
+    reduction: str, data: st.DataObject
+) -> None:
+    shape = data.draw(shapes())
+    weight_shape = broadcasting_weight_shape(data, shape)
+    p, y = data.draw(probabilities(shape)), data.draw(arrays(shape, 0.0, 1.0))
+    weight = data.draw(arrays(weight_shape, 0.0, 3.0))
+    expected = -(y * np.log(p) + (1 - y) * np.log(1 - p)) * weight
+    loss = F.binary_cross_entropy(tm.tensor(p), y, weight=weight, reduction=reduction)
+    np.testing.assert_allclose(loss.data, reduce(expected, reduction), rtol=1e-10, atol=1e-12)
+
+
+def test_binary_cross_entropy_weighted_mean_is_over_all_elements() -> None:
+    p, y = tm.tensor([0.5, 0.5, 0.25]), np.array([1.0, 0.0, 1.0])
+    weight = tm.tensor([2.0, 0.0, 1.0])  # a Tensor weight is read like an array
+    loss = F.binary_cross_entropy(p, y, weight, reduction="none")
+    np.testing.assert_allclose(loss.data, [2 * np.log(2), 0.0, np.log(4)])
+    assert F.binary_cross_entropy(p, y, weight).item() == pytest.approx(4 * np.log(2) / 3)
+
+
+@pytest.mark.parametrize("weight_shape", [(2,), (3, 1), (1, 2, 3), (4, 3)])
+def test_binary_cross_entropy_weight_that_does_not_broadcast_raises_naming_both_shapes(
+    weight_shape: tuple[int, ...],
+) -> None:
+    message = (rf"binary_cross_entropy: weight of shape {re.escape(str(weight_shape))} does "
+               r"not broadcast to the input shape \(2, 3\)")
+    with pytest.raises(ValueError, match=message):
+        F.binary_cross_entropy(tm.tensor(np.full((2, 3), 0.5)), np.zeros((2, 3)),
+                               weight=np.ones(weight_shape))
+
+
+@given(data=st.data())
+def test_binary_cross_entropy_with_weight_passes_gradcheck_and_gradgradcheck(
+    data: st.DataObject,
+) -> None:
+    shape = data.draw(shapes(min_dims=1))
+    p, y = leaf(data.draw(probabilities(shape))), leaf(data.draw(probabilities(shape)))
+    weight = data.draw(arrays(shape[-1:], 0.0, 3.0))
+    assert tm.gradcheck(lambda p, y: F.binary_cross_entropy(p, y, weight), [p, y])
+    assert tm.gradgradcheck(lambda p, y: F.binary_cross_entropy(p, y, weight, "sum"), [p, y])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_binary_cross_entropy_with_weight_and_its_gradient_equal_pytorchs(
+    torch: ModuleType, reduction: str, data: st.DataObject
+) -> None:
+    shape = data.draw(shapes())
+    weight_shape = broadcasting_weight_shape(data, shape)
+    p, y = data.draw(probabilities(shape, margin=1e-6)), data.draw(arrays(shape, 0.0, 1.0))
+    weight = data.draw(arrays(weight_shape, 0.0, 3.0))
+    ours_p, theirs_p = tm.tensor(p, requires_grad=True), torch.tensor(p, requires_grad=True)
+    ours = F.binary_cross_entropy(ours_p, y, weight=weight, reduction=reduction)
+    theirs = torch.nn.functional.binary_cross_entropy(
+        theirs_p, torch.tensor(y), weight=torch.tensor(weight), reduction=reduction)
+    assert_same_value_and_gradient(ours, ours_p, theirs, theirs_p, torch)
 
 
 # -- cross_entropy --------------------------------------------------------------------------
@@ -215,9 +292,9 @@ def test_cross_entropy_with_one_hot_targets_equals_class_indices(
     reduction: str, case: tuple[np.ndarray, np.ndarray]
 ) -> None:
     logits, labels = case
-    with_indices = F.cross_entropy(tm.tensor(logits), labels, reduction)
+    with_indices = F.cross_entropy(tm.tensor(logits), labels, reduction=reduction)
     with_one_hot = F.cross_entropy(
-        tm.tensor(logits), one_hot(labels, logits.shape[1]), reduction
+        tm.tensor(logits), one_hot(labels, logits.shape[1]), reduction=reduction
     )
     np.testing.assert_allclose(with_one_hot.data, with_indices.data, rtol=1e-12, atol=1e-12)
 
@@ -231,7 +308,7 @@ def test_cross_entropy_with_probability_targets_is_minus_sum_of_p_log_softmax(
     weights = data.draw(arrays(logits.shape, 0.1, 1.0))
     targets = weights / weights.sum(axis=1, keepdims=True)
     expected = -(targets * numpy_log_softmax(logits)).sum(axis=1)
-    loss = F.cross_entropy(tm.tensor(logits), targets, reduction)
+    loss = F.cross_entropy(tm.tensor(logits), targets, reduction=reduction)
     np.testing.assert_allclose(loss.data, reduce(expected, reduction), rtol=1e-10, atol=1e-12)
 
 
@@ -241,7 +318,8 @@ def test_cross_entropy_is_stable_and_warning_free_for_logits_near_1e3() -> None:
         warnings.simplefilter("error")
         loss = F.cross_entropy(logits, [1, 0], reduction="none")
         loss.sum().backward()
-        one_hot_loss = F.cross_entropy(logits, [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]], "none")
+        one_hot_loss = F.cross_entropy(logits, [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]],
+                                        reduction="none")
     np.testing.assert_allclose(loss.data, [2000.0, np.log(2.0)])
     np.testing.assert_allclose(one_hot_loss.data, loss.data)
     assert logits.grad is not None
@@ -270,6 +348,225 @@ def test_cross_entropy_probability_target_of_the_wrong_shape_raises_naming_both(
 def test_cross_entropy_needs_two_dimensional_logits(shape: tuple[int, ...]) -> None:
     with pytest.raises(ValueError, match=r"cross_entropy: input must be logits shaped \(N, C\)"):
         F.cross_entropy(tm.tensor(np.zeros(shape)), np.zeros(shape[:1], dtype=np.int64))
+
+
+# p = softmax of these logits is (1/4, 1/2, 1/4): its cross-entropies are ln 4 and ln 2
+QUARTER_HALF_QUARTER = np.log([[1.0, 2.0, 1.0]])
+
+
+def test_cross_entropy_weights_rescale_each_loss_and_the_mean_divides_by_their_total() -> None:
+    logits = tm.tensor(np.repeat(QUARTER_HALF_QUARTER, 2, axis=0))
+    weight, labels = np.array([1.0, 3.0, 1.0]), np.array([0, 1])
+    losses = F.cross_entropy(logits, labels, weight=weight, reduction="none")
+    np.testing.assert_allclose(losses.data, [np.log(4), 3 * np.log(2)])
+    assert F.cross_entropy(logits, labels, weight, reduction="sum").item() == pytest.approx(
+        5 * np.log(2))
+    assert F.cross_entropy(logits, labels, weight).item() == pytest.approx(5 * np.log(2) / 4)
+
+
+def test_cross_entropy_ignored_examples_lose_zero_leave_the_mean_and_get_no_gradient() -> None:
+    logits = leaf(np.repeat(QUARTER_HALF_QUARTER, 3, axis=0))
+    labels = np.array([0, -100, 1])
+    losses = F.cross_entropy(logits, labels, reduction="none")
+    np.testing.assert_allclose(losses.data, [np.log(4), 0.0, np.log(2)])
+    loss = F.cross_entropy(logits, labels)
+    assert loss.item() == pytest.approx(np.log(8) / 2)
+    loss.backward()
+    assert logits.grad is not None
+    np.testing.assert_array_equal(logits.grad.data[1], 0.0)
+    np.testing.assert_allclose(logits.grad.data[0], [-0.75 / 2, 0.5 / 2, 0.25 / 2])
+
+
+@pytest.mark.parametrize("ignore_index", [1, 3, -1, 7])
+def test_cross_entropy_ignore_index_may_name_a_class_or_a_value_out_of_range(
+    ignore_index: int,
+) -> None:
+    logits = tm.tensor(np.repeat(QUARTER_HALF_QUARTER, 2, axis=0))
+    loss = F.cross_entropy(logits, np.array([0, ignore_index]), ignore_index=ignore_index,
+                           reduction="none")
+    np.testing.assert_allclose(loss.data, [np.log(4), 0.0])
+
+
+@pytest.mark.parametrize("weight", [None, np.array([1.0, 2.0, 3.0])])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.4])
+def test_cross_entropy_with_every_target_ignored_has_a_nan_mean_zero_gradient_no_warning(
+    weight: np.ndarray | None, label_smoothing: float
+) -> None:
+    logits = leaf(np.random.default_rng(0).standard_normal((3, 3)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.cross_entropy(logits, np.full(3, -100), weight, label_smoothing=label_smoothing)
+        loss.backward()
+        total = F.cross_entropy(logits, np.full(3, -100), weight, reduction="sum",
+                                label_smoothing=label_smoothing)
+    assert np.isnan(loss.item()) and total.item() == 0.0
+    assert logits.grad is not None
+    np.testing.assert_array_equal(logits.grad.data, 0.0)
+
+
+def test_cross_entropy_label_smoothing_gives_the_closed_form_on_a_tiny_input() -> None:
+    # ε = 0.5, C = 3, class 1: q = (1/6, 1/2 + 1/6, 1/6); -Σ q ln p = (1/3) ln 4 + (2/3) ln 2
+    loss = F.cross_entropy(tm.tensor(QUARTER_HALF_QUARTER), np.array([1]), label_smoothing=0.5)
+    assert loss.item() == pytest.approx(4 / 3 * np.log(2))
+    smoothed = F.cross_entropy(tm.tensor(QUARTER_HALF_QUARTER), np.array([[0.0, 1.0, 0.0]]),
+                               label_smoothing=0.5)
+    assert smoothed.item() == pytest.approx(4 / 3 * np.log(2))
+    uniform = F.cross_entropy(tm.tensor(QUARTER_HALF_QUARTER), np.array([0]), label_smoothing=1.0)
+    assert uniform.item() == pytest.approx((2 * np.log(4) + np.log(2)) / 3)
+
+
+@pytest.mark.parametrize("reduction", ["sum", "none"])
+@given(case=logits_and_classes(), label_smoothing=floats_between(0.0, 1.0), data=st.data())
+def test_cross_entropy_smoothed_class_indices_equal_their_smoothed_one_hot_distribution(
+    reduction: str, case: tuple[np.ndarray, np.ndarray], label_smoothing: float,
+    data: st.DataObject,
+) -> None:
+    logits, labels = case
+    classes = logits.shape[1]
+    weight = data.draw(st.none() | arrays((classes,), 0.1, 2.0))
+    smoothed = one_hot(labels, classes) * (1 - label_smoothing) + label_smoothing / classes
+    by_index = F.cross_entropy(tm.tensor(logits), labels, weight, reduction=reduction,
+                               label_smoothing=label_smoothing)
+    by_one_hot = F.cross_entropy(tm.tensor(logits), one_hot(labels, classes), weight,
+                                 reduction=reduction, label_smoothing=label_smoothing)
+    by_distribution = F.cross_entropy(tm.tensor(logits), smoothed, weight, reduction=reduction)
+    np.testing.assert_allclose(by_index.data, by_distribution.data, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(by_one_hot.data, by_distribution.data, rtol=1e-10, atol=1e-12)
+
+
+def test_cross_entropy_with_probability_targets_divides_the_weighted_mean_by_n() -> None:
+    logits = tm.tensor(np.repeat(QUARTER_HALF_QUARTER, 2, axis=0))
+    weight, targets = np.array([1.0, 3.0, 1.0]), np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    assert F.cross_entropy(logits, targets, weight).item() == pytest.approx(
+        (np.log(4) + 3 * np.log(2)) / 2)
+
+
+def test_cross_entropy_weight_may_be_a_tensor_and_stays_a_constant() -> None:
+    logits, labels = leaf(np.random.default_rng(1).standard_normal((4, 3))), np.array([0, 2, 1, 2])
+    weight = tm.tensor([0.5, 1.0, 2.0])
+    loss = F.cross_entropy(logits, labels, weight, label_smoothing=0.1)
+    np.testing.assert_array_equal(
+        loss.data, F.cross_entropy(logits, labels, weight.data, label_smoothing=0.1).data)
+    loss.backward()
+    assert weight.grad is None and weight.requires_grad is False
+
+
+@pytest.mark.parametrize("name", ["cross_entropy", "binary_cross_entropy"])
+def test_losses_refuse_a_weight_that_requires_grad_as_pytorch_does(name: str) -> None:
+    weight = tm.tensor([1.0, 2.0], requires_grad=True)
+    target: Any = np.array([0, 1]) if name == "cross_entropy" else np.full((2, 2), 0.5)
+    with pytest.raises(ValueError, match=rf"{name}: weight requires grad.*weight\.detach\(\)"):
+        getattr(F, name)(tm.tensor(np.full((2, 2), 0.5)), target, weight=weight)
+
+
+def test_cross_entropy_keeps_float32_with_weight_ignore_index_and_smoothing() -> None:
+    logits = tm.tensor(np.zeros((3, 2), dtype=np.float32), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.cross_entropy(logits, [0, 1, -100], weight=np.array([1.0, 2.0]),
+                               label_smoothing=0.2)
+        loss.backward()
+    assert loss.dtype == np.float32 and loss.item() == pytest.approx(np.log(2), rel=1e-6)
+    assert logits.grad is not None and logits.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("weight_shape", [(2,), (4,), (1, 3), ()])
+def test_cross_entropy_weight_of_the_wrong_shape_raises_naming_it(
+    weight_shape: tuple[int, ...],
+) -> None:
+    message = (r"cross_entropy: weight must hold one value per class, shape \(3,\), got "
+               rf"{re.escape(str(weight_shape))} \(input shape \(2, 3\)\)")
+    with pytest.raises(ValueError, match=message):
+        F.cross_entropy(tm.tensor(np.zeros((2, 3))), np.array([0, 1]), np.ones(weight_shape))
+
+
+@pytest.mark.parametrize("label_smoothing", [-0.1, 1.5, float("nan")])
+def test_cross_entropy_label_smoothing_outside_zero_one_raises_naming_it(
+    label_smoothing: float,
+) -> None:
+    with pytest.raises(ValueError, match=rf"cross_entropy: label_smoothing must be in \[0, 1\], "
+                                         rf"got {label_smoothing}"):
+        F.cross_entropy(tm.tensor(np.zeros((2, 3))), np.array([0, 1]),
+                        label_smoothing=label_smoothing)
+
+
+def test_cross_entropy_ignore_index_of_a_class_with_probability_targets_raises() -> None:
+    with pytest.raises(ValueError, match=r"cross_entropy: ignore_index=0 needs class-index "
+                                         r"targets, got probabilities shaped \(2, 3\)"):
+        F.cross_entropy(tm.tensor(np.zeros((2, 3))), np.full((2, 3), 1 / 3), ignore_index=0)
+
+
+def test_cross_entropy_out_of_range_class_raises_when_ignore_index_is_another_value() -> None:
+    with pytest.raises(IndexError, match=r"target class -100 is out of range for 3 classes "
+                                         r"\(input shape \(2, 3\)\), and is not ignore_index "
+                                         r"\(-1\)"):
+        F.cross_entropy(tm.tensor(np.zeros((2, 3))), np.array([-1, -100]), ignore_index=-1)
+
+
+def cross_entropy_case(data: st.DataObject) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Logits, a target and cross_entropy's options: a weight, ignored examples, smoothing."""
+    logits, labels = data.draw(logits_and_classes())
+    classes = logits.shape[1]
+    options: dict[str, Any] = {
+        "weight": data.draw(st.none() | arrays((classes,), 0.1, 2.0)),
+        "label_smoothing": data.draw(st.sampled_from([0.0, 1.0]) | floats_between(0.0, 1.0)),
+    }
+    if data.draw(st.booleans()):  # probabilities, which know no ignore_index
+        rows = data.draw(arrays(logits.shape, 0.1, 1.0))
+        return logits, rows / rows.sum(axis=1, keepdims=True), options
+    options["ignore_index"] = data.draw(st.sampled_from([-100, 0, classes]))
+    ignored = data.draw(hnp.arrays(np.bool_, labels.shape))
+    return logits, np.where(ignored, options["ignore_index"], labels), options
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_cross_entropy_with_weight_ignore_index_and_smoothing_passes_gradcheck(
+    reduction: str, data: st.DataObject
+) -> None:
+    logits, target, options = cross_entropy_case(data)
+    x = leaf(logits)
+    loss = F.cross_entropy(x, target, reduction=reduction, **options)
+    assume(not np.isnan(loss.data).any())  # the mean when all are ignored: tested above
+    assert tm.gradcheck(lambda x: F.cross_entropy(x, target, reduction=reduction, **options), [x])
+
+
+@given(data=st.data())
+def test_cross_entropy_with_label_smoothing_second_derivatives_pass_gradgradcheck(
+    data: st.DataObject,
+) -> None:
+    logits, target, options = cross_entropy_case(data)
+    options["label_smoothing"] = data.draw(floats_between(0.05, 1.0))
+    assert tm.gradgradcheck(
+        lambda x: F.cross_entropy(x, target, reduction="sum", **options), [leaf(logits)])
+
+
+def assert_same_value_and_gradient(
+    ours: tm.Tensor, ours_input: tm.Tensor, theirs: Any, theirs_input: Any, torch: ModuleType
+) -> None:
+    """Equal values (nan where PyTorch has nan), then equal gradients for one random seed."""
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    seed = np.random.default_rng(0).standard_normal(ours.shape)
+    ours.backward(seed)
+    theirs.backward(torch.tensor(seed))
+    assert ours_input.grad is not None
+    np.testing.assert_allclose(ours_input.grad.data, theirs_input.grad.numpy(),
+                               rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_cross_entropy_with_weight_ignore_index_and_smoothing_equals_pytorchs(
+    torch: ModuleType, reduction: str, data: st.DataObject
+) -> None:
+    logits, target, options = cross_entropy_case(data)
+    ours_x, theirs_x = leaf(logits), torch.tensor(logits, requires_grad=True)
+    ours = F.cross_entropy(ours_x, target, reduction=reduction, **options)
+    weight = options["weight"]
+    theirs = torch.nn.functional.cross_entropy(
+        theirs_x, torch.tensor(target), reduction=reduction,
+        **{**options, "weight": None if weight is None else torch.tensor(weight)})
+    assert_same_value_and_gradient(ours, ours_x, theirs, theirs_x, torch)
 
 
 # -- shared behaviour of the losses ---------------------------------------------------------
@@ -349,7 +646,7 @@ def test_binary_cross_entropy_gradients_pass_gradcheck(
     shape = data.draw(shapes())
     p, y = leaf(data.draw(probabilities(shape))), data.draw(arrays(shape, 0.0, 1.0))
     assert tm.gradcheck(
-        lambda p: F.binary_cross_entropy(p, y, reduction), [p]
+        lambda p: F.binary_cross_entropy(p, y, reduction=reduction), [p]
     )
 
 
@@ -361,7 +658,7 @@ def test_cross_entropy_gradients_pass_gradcheck(
     logits, labels = case
     target = one_hot(labels, logits.shape[1]) if use_one_hot else labels
     x = leaf(logits)
-    assert tm.gradcheck(lambda x: F.cross_entropy(x, target, reduction), [x])
+    assert tm.gradcheck(lambda x: F.cross_entropy(x, target, reduction=reduction), [x])
 
 
 @given(case=logits_and_classes())
@@ -374,3 +671,15 @@ def test_cross_entropy_gradient_is_softmax_minus_one_hot_over_n(
     expected = (np.exp(numpy_log_softmax(logits)) - one_hot(labels, logits.shape[1])) / len(labels)
     assert x.grad is not None
     np.testing.assert_allclose(x.grad.data, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_cross_entropy_of_a_masked_minus_infinity_logit_is_finite_as_in_pytorch() -> None:
+    x = tm.tensor([[0.0, -np.inf, 1.0], [2.0, 1.0, -np.inf]], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        losses = F.cross_entropy(x, [0, 5], ignore_index=5, reduction="none")
+        losses.sum().backward()
+    np.testing.assert_allclose(losses.data, [np.log(1 + np.e), 0.0])
+    assert x.grad is not None
+    softmax = np.array([1.0, 0.0, np.e]) / (1 + np.e)
+    np.testing.assert_allclose(x.grad.data, [softmax - [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -494,6 +495,41 @@ def test_softmax_modules_are_stable_for_huge_logits_and_repr_their_dim() -> None
     assert repr(nn.Softmax(dim=1)) == "Softmax(dim=1)"
     assert repr(nn.LogSoftmax()) == "LogSoftmax(dim=-1)"
     assert repr(nn.ReLU()) == "ReLU()"
+
+
+def test_relu_accepts_inplace_and_shows_it_in_repr_like_pytorch() -> None:
+    assert nn.ReLU().inplace is False and nn.ReLU(inplace=True).inplace is True
+    assert repr(nn.ReLU(inplace=False)) == "ReLU()"
+    assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)"
+    assert repr(nn.ReLU(True)) == "ReLU(inplace=True)"
+
+
+def test_relu_with_inplace_still_computes_out_of_place_so_backward_gets_its_input() -> None:
+    x = leaf(np.array([[-1.5, -0.2, 0.3, 2.0]]))
+    before = x.data.copy()
+    out = nn.ReLU(inplace=True)(x)
+    np.testing.assert_array_equal(x.data, before)
+    np.testing.assert_array_equal(out.data, np.maximum(before, 0.0))
+    out.sum().backward()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [[0.0, 0.0, 1.0, 1.0]])
+    assert tm.gradcheck(nn.ReLU(inplace=True), [x.detach().requires_grad_()])
+
+
+def test_log_softmax_is_not_a_softmax_and_neither_is_the_other_like_pytorch() -> None:
+    assert not isinstance(nn.LogSoftmax(), nn.Softmax)
+    assert not isinstance(nn.Softmax(), nn.LogSoftmax)
+    assert nn.LogSoftmax(dim=0).dim == 0 and nn.Softmax(dim=0).dim == 0
+
+
+def test_activation_reprs_and_softmax_classes_equal_pytorchs(torch: ModuleType) -> None:
+    pairs = [(nn.ReLU(), torch.nn.ReLU()), (nn.ReLU(inplace=True), torch.nn.ReLU(inplace=True)),
+             (nn.Softmax(dim=1), torch.nn.Softmax(dim=1)),
+             (nn.LogSoftmax(dim=-1), torch.nn.LogSoftmax(dim=-1))]
+    for ours, theirs in pairs:
+        assert repr(ours) == repr(theirs)
+    assert isinstance(nn.LogSoftmax(), nn.Softmax) == isinstance(torch.nn.LogSoftmax(),
+                                                                 torch.nn.Softmax)
 
 
 @pytest.mark.parametrize("make", [nn.Sigmoid, nn.Tanh, nn.Softmax, nn.LogSoftmax])

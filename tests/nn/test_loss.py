@@ -57,7 +57,7 @@ def test_loss_modules_equal_the_functional_versions(
     x, target = draw_case(data)
     criterion = module_class(reduction=reduction)
     np.testing.assert_array_equal(criterion(tm.tensor(x), target).data,
-                                  function(tm.tensor(x), target, reduction).data)
+                                  function(tm.tensor(x), target, reduction=reduction).data)
 
 
 @pytest.mark.parametrize("name", sorted(LOSSES))
@@ -69,7 +69,7 @@ def test_loss_modules_default_to_the_mean(name: str) -> None:
     target: Any = np.array([1, 0]) if name == "CrossEntropyLoss" else np.array([[0.0, 1.0],
                                                                                 [1.0, 0.5]])
     np.testing.assert_array_equal(criterion(tm.tensor(x), target).data,
-                                  function(tm.tensor(x), target, "mean").data)
+                                  function(tm.tensor(x), target, reduction="mean").data)
 
 
 @pytest.mark.parametrize("name", sorted(LOSSES))
@@ -90,6 +90,45 @@ def test_loss_modules_have_no_parameters_and_show_their_reduction(name: str) -> 
     criterion = LOSSES[name][0](reduction="sum")
     assert list(criterion.parameters()) == []
     assert repr(criterion) == f"{name}(reduction='sum')"
+
+
+def test_cross_entropy_loss_takes_pytorchs_arguments_and_equals_the_function() -> None:
+    g = np.random.default_rng(2)
+    x, labels, weight = g.standard_normal((5, 3)), np.array([0, 2, 1, 1, 2]), g.random(3)
+    for reduction in REDUCTIONS:
+        criterion = nn.CrossEntropyLoss(weight, 1, reduction, 0.2)
+        assert (criterion.ignore_index, criterion.label_smoothing) == (1, 0.2)
+        expected = F.cross_entropy(tm.tensor(x), labels, weight=weight, ignore_index=1,
+                                   reduction=reduction, label_smoothing=0.2)
+        np.testing.assert_array_equal(criterion(tm.tensor(x), labels).data, expected.data)
+
+
+def test_bce_loss_takes_a_weight_and_equals_the_function() -> None:
+    g = np.random.default_rng(3)
+    p, y, weight = g.random((4, 2)), g.random((4, 2)), g.random(2)
+    for reduction in REDUCTIONS:
+        expected = F.binary_cross_entropy(tm.tensor(p), y, weight=weight, reduction=reduction)
+        np.testing.assert_array_equal(
+            nn.BCELoss(weight, reduction)(tm.tensor(p), y).data, expected.data)
+
+
+def test_loss_module_reprs_show_weight_ignore_index_and_smoothing_when_set() -> None:
+    assert repr(nn.CrossEntropyLoss()) == "CrossEntropyLoss(reduction='mean')"
+    assert repr(nn.CrossEntropyLoss(weight=tm.tensor([1.0, 0.5]), ignore_index=0,
+                                    reduction="sum", label_smoothing=0.1)) == (
+        "CrossEntropyLoss(weight=[1.0, 0.5], ignore_index=0, reduction='sum', "
+        "label_smoothing=0.1)")
+    bce = nn.BCELoss(weight=[[2.0], [1.0]])
+    assert repr(bce) == "BCELoss(weight=[[2.0], [1.0]], reduction='mean')"
+
+
+@pytest.mark.parametrize("label_smoothing", [-0.5, 1.01, float("nan")])
+def test_cross_entropy_loss_rejects_label_smoothing_outside_zero_one_when_constructed(
+    label_smoothing: float,
+) -> None:
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss: label_smoothing must be in "
+                                         rf"\[0, 1\], got {label_smoothing}"):
+        nn.CrossEntropyLoss(label_smoothing=label_smoothing)
 
 
 def test_a_model_trained_with_a_loss_module_gets_the_gradients_of_the_functional_loss() -> None:
@@ -158,3 +197,46 @@ def test_binary_cross_entropy_saturation_equals_pytorchs(torch: ModuleType) -> N
         torch.tensor(p), torch.tensor(y), reduction="none"
     )
     np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+OPTIONS = [  # weight, ignore_index, label_smoothing
+    (None, -100, 0.0), ([0.2, 1.0, 3.0], -100, 0.0), (None, 1, 0.0), (None, -100, 0.3),
+    ([0.2, 1.0, 3.0], 0, 0.7), ([0.2, 1.0, 3.0], 2, 1.0),
+]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("weight", "ignore_index", "label_smoothing"), OPTIONS)
+def test_cross_entropy_loss_with_weight_ignore_index_and_smoothing_equals_pytorchs(
+    torch: ModuleType, reduction: str, weight: list[float] | None, ignore_index: int,
+    label_smoothing: float,
+) -> None:
+    g = np.random.default_rng(4)
+    x, labels = g.standard_normal((6, 3)), np.array([0, 1, 2, 2, 1, 0])
+    ours_x, theirs_x = tm.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ours = nn.CrossEntropyLoss(weight, ignore_index, reduction, label_smoothing)(ours_x, labels)
+    theirs = torch.nn.CrossEntropyLoss(
+        weight=None if weight is None else torch.tensor(weight, dtype=torch.float64),
+        ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing,
+    )(theirs_x, torch.tensor(labels))
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+    seed = g.standard_normal(ours.shape)
+    ours.backward(seed)
+    theirs.backward(torch.tensor(seed))
+    assert ours_x.grad is not None
+    np.testing.assert_allclose(ours_x.grad.data, theirs_x.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_loss_with_weight_equals_pytorchs(torch: ModuleType, reduction: str) -> None:
+    g = np.random.default_rng(5)
+    p, y, weight = g.uniform(0.05, 0.95, (4, 3)), g.random((4, 3)), g.random((4, 1))
+    ours_p, theirs_p = tm.tensor(p, requires_grad=True), torch.tensor(p, requires_grad=True)
+    ours = nn.BCELoss(weight, reduction)(ours_p, y)
+    theirs = torch.nn.BCELoss(torch.tensor(weight), reduction=reduction)(theirs_p, torch.tensor(y))
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+    seed = g.standard_normal(ours.shape)
+    ours.backward(seed)
+    theirs.backward(torch.tensor(seed))
+    assert ours_p.grad is not None
+    np.testing.assert_allclose(ours_p.grad.data, theirs_p.grad.numpy(), rtol=1e-12, atol=1e-14)

@@ -88,6 +88,18 @@ def _same_shape(input: Tensor, target: Tensor, where: str) -> None:
         )
 
 
+def _constant_weight(weight: Tensor | ArrayLike, input: Tensor, where: str) -> np.ndarray:
+    """``weight`` as an array of the input's dtype: a constant, with no gradient as in PyTorch."""
+    if isinstance(weight, Tensor):
+        if weight.requires_grad:
+            raise ValueError(
+                f"{where}: weight requires grad, but a loss's weight gets no gradient (nor in "
+                "PyTorch); pass weight.detach()"
+            )
+        weight = weight.data
+    return np.asarray(weight, dtype=input.dtype)
+
+
 def _reduce(losses: Tensor, reduction: Reduction, where: str) -> Tensor:
     if reduction == "mean":
         return losses.mean()
@@ -131,15 +143,33 @@ def quadratic_cost(
 
 
 def binary_cross_entropy(
-    input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean"
+    input: Tensor,
+    target: Tensor | ArrayLike,
+    weight: Tensor | ArrayLike | None = None,
+    reduction: Reduction = "mean",
 ) -> Tensor:
-    """-(y log p + (1 - y) log(1 - p)) for probabilities p = input in [0, 1]."""
+    """-w (y log p + (1 - y) log(1 - p)) for probabilities p = input in [0, 1].
+
+    ``weight`` w rescales each element's loss; it must broadcast to the input's
+    shape, and it is a constant (no gradient), as in PyTorch. Without it, w = 1.
+    The mean is over all elements, whatever the weights.
+    """
     _input(input, "binary_cross_entropy")
     y = _target(target, "binary_cross_entropy")
     _same_shape(input, y, "binary_cross_entropy")
     _in_unit_interval(input, "input must be probabilities", " (apply sigmoid to logits)")
     _in_unit_interval(y, "target must be probabilities", "")
     losses = _BinaryCrossEntropy.apply(input, y)
+    if weight is not None:
+        w = _constant_weight(weight, input, "binary_cross_entropy")
+        fits = w.ndim <= input.ndim and all(
+            side in (1, full) for side, full in zip(w.shape[::-1], input.shape[::-1]))
+        if not fits:
+            raise ValueError(
+                f"binary_cross_entropy: weight of shape {w.shape} does not broadcast to the "
+                f"input shape {input.shape}"
+            )
+        losses = losses * w
     return _reduce(losses, reduction, "binary_cross_entropy")
 
 
@@ -177,38 +207,95 @@ class _BinaryCrossEntropy(ops.Op):
 
 
 def cross_entropy(
-    input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean"
+    input: Tensor,
+    target: Tensor | ArrayLike,
+    weight: Tensor | ArrayLike | None = None,
+    ignore_index: int = -100,
+    reduction: Reduction = "mean",
+    label_smoothing: float = 0.0,
 ) -> Tensor:
     """Softmax cross-entropy from logits shaped (N, C), computed stably with log_softmax.
 
-    ``target`` is either class indices shaped (N,) (ints in [0, C)) or class
-    probabilities shaped (N, C), such as one-hot rows. The mean is over the N
-    examples.
+    Each example's loss is -Σ_c q_c log p_c: the cross-entropy between a target
+    distribution q over the C classes and the model's p = softmax(input).
+
+    - ``target`` gives q: class indices shaped (N,) (ints in [0, C), q one-hot)
+      or class probabilities shaped (N, C).
+    - ``label_smoothing`` ε in [0, 1] mixes q with the uniform distribution:
+      q ← (1 - ε) q + ε / C.
+    - ``weight`` w, shaped (C,), rescales each class: q_c ← w_c q_c. It is a
+      constant (no gradient), as in PyTorch.
+    - ``ignore_index`` (class indices only): an example with this target loses 0.
+
+    With class indices the mean divides by Σ w[yᵢ] over the examples not
+    ignored (their count without weights), and is nan, with zero gradient, when
+    all are ignored, as in PyTorch; with probabilities it divides by N.
     """
     _input(input, "cross_entropy")
     if input.ndim != 2:
         raise ValueError(f"cross_entropy: input must be logits shaped (N, C), got {input.shape}")
+    n, classes = input.shape
     y = _target(target, "cross_entropy")
     if y.ndim == 1 and y.dtype.kind not in "iu":
         raise ValueError(
             f"cross_entropy: a target shaped (N,) holds class indices, which must be ints; "
             f"got dtype {y.dtype} (convert it with .astype(int))"
         )
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    w = None if weight is None else _constant_weight(weight, input, "cross_entropy")
+    if w is not None and w.shape != (classes,):
+        raise ValueError(
+            f"cross_entropy: weight must hold one value per class, shape ({classes},), got "
+            f"{w.shape} (input shape {input.shape})"
+        )
     log_p = input.log_softmax(axis=1)
+    smoothing = label_smoothing / classes  # the uniform part of q, on every class
     if y.dtype.kind in "iu":
-        n, classes = input.shape
-        if y.shape != (n,):
-            raise ValueError(
-                f"cross_entropy: class-index target must have shape ({n},), got {y.shape}"
-            )
-        bad = (y.data < 0) | (y.data >= classes)
-        if bad.any():
-            raise IndexError(
-                f"cross_entropy: target class {int(y.data[bad][0])} is out of range for "
-                f"{classes} classes (input shape {input.shape})"
-            )
-        losses = -log_p[np.arange(n), y.data]
+        kept = _kept_examples(input, y, ignore_index)
+        # An ignored row reads the log-probability of its own largest logit
+        # (finite, unlike a masked -inf logit's) and counts it 0 times.
+        picked = np.where(kept, y.data, np.argmax(input.data, axis=1))
+        scale = (kept * (1.0 if w is None else w[picked])).astype(input.dtype)
+        losses = -log_p[np.arange(n), picked] * ((1.0 - label_smoothing) * scale)
+        if label_smoothing:  # only then: 0 · log p would be nan where p is 0
+            uniform = np.full(classes, smoothing, input.dtype) if w is None else w * smoothing
+            losses = losses - (log_p * uniform).sum(axis=1) * kept.astype(input.dtype)
+        total = float(kept.sum() if w is None else w[y.data[kept]].sum())
     else:
         _same_shape(input, y, "cross_entropy")
-        losses = -(y * log_p).sum(axis=1)
-    return _reduce(losses, reduction, "cross_entropy")
+        if ignore_index >= 0:  # PyTorch's rule: the default -100 and other negatives pass
+            raise ValueError(
+                f"cross_entropy: ignore_index={ignore_index} needs class-index targets, got "
+                f"probabilities shaped {y.shape}"
+            )
+        q = y * (1.0 - label_smoothing) + smoothing if label_smoothing else y
+        losses = -(log_p * (q if w is None else q * w)).sum(axis=1)
+        kept, total = np.ones(n, dtype=bool), float(n)
+    if reduction != "mean":
+        return _reduce(losses, reduction, "cross_entropy")
+    # Summing only the kept examples gives the ignored ones a zero gradient even
+    # when the mean itself is PyTorch's 0/0 = nan (made here without numpy's warning).
+    kept_losses = losses if kept.all() else losses[kept]
+    return kept_losses.sum() / total if total else kept_losses.sum() * np.nan
+
+
+def _kept_examples(input: Tensor, y: Tensor, ignore_index: int) -> np.ndarray:
+    """Which examples count: those whose class index is not ``ignore_index``.
+
+    Raises:
+        ValueError: if the target is not shaped (N,).
+        IndexError: for a class index out of range that is not ``ignore_index``.
+    """
+    n, classes = input.shape
+    if y.shape != (n,):
+        raise ValueError(f"cross_entropy: class-index target must have shape ({n},), got {y.shape}")
+    kept = y.data != ignore_index
+    bad = kept & ((y.data < 0) | (y.data >= classes))
+    if bad.any():
+        raise IndexError(
+            f"cross_entropy: target class {int(y.data[bad][0])} is out of range for "
+            f"{classes} classes (input shape {input.shape}), and is not ignore_index "
+            f"({ignore_index})"
+        )
+    return kept

@@ -268,30 +268,47 @@ class Tanh(Module):
 
 
 class ReLU(Module):
-    """max(x, 0), elementwise."""
+    """max(x, 0), elementwise.
+
+    ``inplace`` is accepted for PyTorch compatibility and shown by repr, but the
+    result is always computed out of place: the graph keeps the input, which
+    backward needs.
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
         """Apply the rectifier."""
         return x.relu()
 
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: ``inplace=True`` when set, as in PyTorch."""
+        return "inplace=True" if self.inplace else ""
 
-class Softmax(Module):
-    """eˣ / Σ eˣ along ``dim``."""
+
+class _AlongDim(Module):
+    """A module applied along one dimension, ``dim``: what Softmax and LogSoftmax share."""
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
         self.dim = dim
-
-    def forward(self, x: Tensor) -> Tensor:
-        """Apply softmax along ``dim``."""
-        return x.softmax(self.dim)
 
     def extra_repr(self) -> str:
         """The arguments shown by repr."""
         return f"dim={self.dim}"
 
 
-class LogSoftmax(Softmax):
+class Softmax(_AlongDim):
+    """eˣ / Σ eˣ along ``dim``."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply softmax along ``dim``."""
+        return x.softmax(self.dim)
+
+
+class LogSoftmax(_AlongDim):
     """x - log Σ eˣ along ``dim``."""
 
     def forward(self, x: Tensor) -> Tensor:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from tinygrad_mlp.nn import functional as F
@@ -52,17 +53,66 @@ class QuadraticCost(Module):
         return f"reduction={self.reduction!r}"
 
 
+def _weight_repr(weight: Tensor | ArrayLike | None) -> str:
+    """``weight=[...], `` for a repr, or nothing when there is no weight."""
+    if weight is None:
+        return ""
+    values = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
+    return f"weight={values.tolist()}, "
+
+
 class BCELoss(_Loss):
-    """Binary cross-entropy on probabilities (see ``F.binary_cross_entropy``)."""
+    """Binary cross-entropy on probabilities (see ``F.binary_cross_entropy``).
+
+    ``weight`` rescales each element's loss; it must broadcast to the input's shape.
+    """
+
+    def __init__(
+        self, weight: Tensor | ArrayLike | None = None, reduction: F.Reduction = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.weight = weight
 
     def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
         """The loss of ``input`` against ``target``."""
-        return F.binary_cross_entropy(input, target, self.reduction)
+        return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: the weight, if any, and the reduction."""
+        return _weight_repr(self.weight) + super().extra_repr()
 
 
 class CrossEntropyLoss(_Loss):
-    """Softmax cross-entropy on logits (see ``F.cross_entropy``)."""
+    """Softmax cross-entropy on logits (see ``F.cross_entropy``).
+
+    ``weight`` rescales each class, examples whose class is ``ignore_index``
+    count for nothing, and ``label_smoothing`` mixes the target with the
+    uniform distribution, as in PyTorch.
+    """
+
+    def __init__(
+        self,
+        weight: Tensor | ArrayLike | None = None,
+        ignore_index: int = -100,
+        reduction: F.Reduction = "mean",
+        label_smoothing: float = 0.0,
+    ) -> None:
+        super().__init__(reduction)
+        if not 0.0 <= label_smoothing <= 1.0:
+            raise ValueError(
+                f"CrossEntropyLoss: label_smoothing must be in [0, 1], got {label_smoothing}"
+            )
+        self.weight = weight
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
         """The loss of ``input`` against ``target``."""
-        return F.cross_entropy(input, target, self.reduction)
+        return F.cross_entropy(input, target, self.weight, self.ignore_index,
+                               reduction=self.reduction, label_smoothing=self.label_smoothing)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: the reduction, and any other not at its default."""
+        ignore = f"ignore_index={self.ignore_index}, " if self.ignore_index != -100 else ""
+        smoothing = f", label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
+        return _weight_repr(self.weight) + ignore + super().extra_repr() + smoothing
