@@ -29,6 +29,38 @@ def test_arange_is_int64_for_ints_and_float_otherwise() -> None:
         tm.arange(0, 3, 0)
 
 
+@pytest.mark.parametrize(("fill", "dtype"), [(7, np.int64), (True, np.bool_), (7.0, np.float64),
+                                          (np.int32(7), np.int64), (np.float32(7), np.float64)])
+def test_full_infers_its_dtype_from_the_fill_value_as_torch_does(
+        fill: object, dtype: type) -> None:
+    made = tm.full((2,), fill)  # type: ignore[arg-type]
+    assert made.dtype == dtype and made.tolist() == [fill, fill]
+    assert tm.full((2,), 7, dtype=tm.float32).dtype == np.float32  # a given dtype wins
+
+
+def test_full_refuses_a_fill_value_that_is_not_a_number() -> None:
+    with pytest.raises(TypeError, match=r"full: fill_value must be a number .* got 'a'"):
+        tm.full((2,), "a")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("make", [tm.rand, tm.randn])
+@pytest.mark.parametrize("dtype", [tm.int64, tm.bool_])
+def test_random_constructors_refuse_a_dtype_that_is_not_float(make, dtype) -> None:  # type: ignore[no-untyped-def]
+    name = make.__name__
+    with pytest.raises(TypeError, match=rf"{name}: dtype {np.dtype(dtype)} is not a float dtype"):
+        make(3, dtype=dtype)
+
+
+def test_arange_with_an_int_dtype_truncates_its_arguments_as_torch_does() -> None:
+    assert tm.arange(0, 5, dtype=tm.int64).tolist() == [0, 1, 2, 3, 4]
+    assert tm.arange(0.9, 3.9, 1.9, dtype=tm.int64).tolist() == [0, 1, 2]  # 0, 3, 1
+    assert tm.arange(0, 2.0, 1, dtype=tm.int64).dtype == np.int64
+    with pytest.raises(ValueError, match=r"arange: step 0\.5 truncates to 0 for dtype int64"):
+        tm.arange(0, 2, 0.5, dtype=tm.int64)
+    with pytest.raises(TypeError, match=r"arange: dtype bool is not supported"):
+        tm.arange(0, 2, dtype=tm.bool_)
+
+
 def test_like_constructors_copy_shape_and_dtype() -> None:
     base = tm.zeros(2, 3, dtype=tm.float32)
     for make in (tm.zeros_like, tm.ones_like, tm.randn_like, tm.rand_like):

@@ -168,6 +168,13 @@ def mlp() -> nn.Sequential:
     )
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_output_that_needs_no_grad_counts_as_a_zero_jacobian(fast: bool) -> None:
+    x = leaf(values(3))
+    assert tm.gradcheck(lambda t: (t * 2.0, tm.tensor(1.0)), [x], fast=fast)
+    assert tm.gradgradcheck(lambda t: (t.sigmoid(), tm.tensor(1.0)), [x], fast=fast)
+
+
 def test_a_module_is_checked_through_a_function_of_no_arguments() -> None:
     model, x = mlp(), tm.tensor(values(5, 3))
     target = np.full((5, 2), 0.25)
@@ -336,6 +343,28 @@ def test_gradgradcheck_catches_a_wrong_derivative_seen_only_at_second_order() ->
     assert not tm.gradgradcheck(
         lambda t: CubeWithDetachedFactor.apply(t), x, fast=True, raise_exception=False
     )
+
+
+def test_gradgradcheck_takes_a_module_and_non_tensor_inputs_as_gradcheck_does() -> None:
+    model, x = mlp(), tm.tensor(values(5, 3))
+    assert tm.gradgradcheck(lambda: model(x), model)
+    assert tm.gradgradcheck(lambda: model(x), model, fast=True)
+    t = leaf(values(3))
+    assert tm.gradgradcheck(lambda t, k: t.sigmoid() * k, [t, 3.0])
+
+
+def test_gradgradcheck_names_a_module_parameter_with_a_wrong_second_derivative() -> None:
+    model, x = mlp(), tm.tensor(values(5, 3))
+    with pytest.raises(tm.GradcheckError, match=r"with respect to parameter '2\.weight'"):
+        tm.gradgradcheck(lambda: (model(x), CubeWithDetachedFactor.apply(model[2].weight)),
+                         model)
+
+
+def test_gradgradcheck_refuses_grad_outputs_that_do_not_match_the_outputs() -> None:
+    x = leaf(values(3))
+    with pytest.raises(ValueError, match=r"gradgradcheck: fn returned 2 outputs but "
+                                         r"grad_outputs has 1"):
+        tm.gradgradcheck(lambda t: (t.sigmoid(), t.tanh()), [x], grad_outputs=[leaf(values(3))])
 
 
 # ----------------------------------------------------------- refusals

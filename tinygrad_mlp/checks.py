@@ -159,8 +159,18 @@ def tensors(op: str, name: str, given: object) -> list[Tensor]:
     return items
 
 
-def hook_result(replaced: Any, shape: tuple[int, ...]) -> Any:
-    """A hook's replacement gradient, refused unless it has the tensor's shape."""
+def hook_result(replaced: object, shape: tuple[int, ...]) -> Tensor:
+    """A hook's replacement gradient, refused unless it is a Tensor of the tensor's shape.
+
+    As in PyTorch, an ndarray or a number is not accepted: the gradient a hook
+    receives is a Tensor, and so must be the one it gives back.
+    """
+    if not isinstance(replaced, _tensor.Tensor):
+        raise TypeError(
+            f"backward: a hook added with register_hook returned a "
+            f"{_type_name(replaced)}; a hook must return a Tensor of the gradient's shape "
+            f"{shape}, or None to keep the gradient"
+        )
     if replaced.shape != shape:
         raise RuntimeError(
             f"backward: a hook returned a gradient of shape {replaced.shape} for a tensor of "
@@ -169,9 +179,26 @@ def hook_result(replaced: Any, shape: tuple[int, ...]) -> Any:
     return replaced
 
 
-def grad_shape_mismatch(grad: Tensor, shape: tuple[int, ...]) -> RuntimeError:
-    """The error for adding into a ``.grad`` that was set to the wrong shape."""
+def grad_shape_mismatch(grad: object, shape: tuple[int, ...]) -> TypeError | RuntimeError:
+    """The error for adding into a ``.grad`` that is not a Tensor of the tensor's shape.
+
+    A TypeError when ``.grad`` was assigned something other than a Tensor
+    (an ndarray, say), a RuntimeError when it is a Tensor of another shape.
+    """
+    if not isinstance(grad, _tensor.Tensor):
+        return TypeError(
+            f"backward: the tensor's .grad was assigned a {_type_name(grad)}, not a Tensor; "
+            f"assign a Tensor of shape {shape} (e.g. tm.tensor(array)), or None, before "
+            "backward"
+        )
     return RuntimeError(
         f"backward: the tensor's existing .grad has shape {grad.shape} but the tensor has "
         f"shape {shape}; set .grad = None (or zero_grad()) before backward"
     )
+
+
+def _type_name(value: object) -> str:
+    """``numpy.ndarray``, ``float``: a type as a person would write it."""
+    kind = type(value)
+    return kind.__qualname__ if kind.__module__ == "builtins" else (
+        f"{kind.__module__}.{kind.__qualname__}")

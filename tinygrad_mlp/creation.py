@@ -1,7 +1,8 @@
 """Ways to make tensors, named as in PyTorch: ``tensor``, ``zeros``, ``randn``, ...
 
 Float results get the default dtype (``tm.get_default_dtype()``) unless a
-``dtype`` is given. Random ones draw from the global generator that
+``dtype`` is given; ``full`` and ``arange`` take theirs from their arguments,
+as in PyTorch. Random ones draw from the global generator that
 ``tm.manual_seed`` reseeds, or from a ``generator`` passed in.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike
 
-from tinygrad_mlp import random
+from tinygrad_mlp import checks, random
 from tinygrad_mlp.dtypes import get_default_dtype
 from tinygrad_mlp.tensor import Tensor, TensorLike
 
@@ -30,8 +31,23 @@ def _shape(where: str, size: tuple[Size, ...]) -> tuple[int, ...]:
     return tuple(int(d) for d in dims)  # type: ignore[arg-type]
 
 
-def _float(dtype: DTypeLike | None) -> np.dtype[Any]:
-    return np.dtype(get_default_dtype() if dtype is None else dtype)
+def _float(where: str, dtype: DTypeLike | None) -> np.dtype[Any]:
+    """``dtype`` (bool, int or float), or the default float dtype when it is None."""
+    return get_default_dtype() if dtype is None else checks.numeric_dtype(where, dtype)
+
+
+def _random_float(where: str, dtype: DTypeLike | None) -> np.dtype[Any]:
+    """Like ``_float``, but refuse an int or bool dtype, as PyTorch does.
+
+    Samples in [0, 1) or of N(0, 1) cast to ints would be silently truncated.
+    """
+    chosen = _float(where, dtype)
+    if chosen.kind != "f":
+        raise TypeError(
+            f"{where}: dtype {chosen} is not a float dtype; random samples need a float dtype "
+            "such as tm.float32 or tm.float64"
+        )
+    return chosen
 
 
 def tensor(
@@ -50,19 +66,41 @@ def tensor(
 
 def zeros(*size: Size, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of the given shape."""
-    return Tensor(np.zeros(_shape("zeros", size), _float(dtype)), requires_grad)
+    return Tensor(np.zeros(_shape("zeros", size), _float("zeros", dtype)), requires_grad)
 
 
 def ones(*size: Size, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones of the given shape."""
-    return Tensor(np.ones(_shape("ones", size), _float(dtype)), requires_grad)
+    return Tensor(np.ones(_shape("ones", size), _float("ones", dtype)), requires_grad)
 
 
 def full(
-    size: Size, fill_value: float, dtype: DTypeLike | None = None, requires_grad: bool = False
+    size: Size,
+    fill_value: bool | int | float,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
-    """A tensor of the given shape filled with ``fill_value``."""
-    return Tensor(np.full(_shape("full", (size,)), fill_value, _float(dtype)), requires_grad)
+    """A tensor of the given shape filled with ``fill_value``.
+
+    Without a ``dtype``, it follows the fill value as in PyTorch: bool for a
+    bool, int64 for an int, the default float dtype for a float.
+    """
+    inferred = _fill_dtype(fill_value)  # which also refuses a fill value that is not a number
+    chosen = inferred if dtype is None else checks.numeric_dtype("full", dtype)
+    return Tensor(np.full(_shape("full", (size,)), fill_value, chosen), requires_grad)
+
+
+def _fill_dtype(fill_value: object) -> np.dtype[Any]:
+    """The dtype ``full`` infers from its fill value."""
+    if isinstance(fill_value, (bool, np.bool_)):
+        return np.dtype(np.bool_)
+    if isinstance(fill_value, (int, np.integer)):
+        return np.dtype(np.int64)
+    if isinstance(fill_value, (float, np.floating)):
+        return get_default_dtype()
+    raise TypeError(
+        f"full: fill_value must be a number (bool, int or float), got {fill_value!r}"
+    )
 
 
 def randn(
@@ -72,8 +110,8 @@ def randn(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Samples from the standard normal distribution N(0, 1)."""
-    rng = random.resolve(generator)
-    data = rng.standard_normal(_shape("randn", size)).astype(_float(dtype), copy=False)
+    shape, chosen = _shape("randn", size), _random_float("randn", dtype)  # before drawing
+    data = random.resolve(generator).standard_normal(shape).astype(chosen, copy=False)
     return Tensor(data, requires_grad)
 
 
@@ -84,8 +122,8 @@ def rand(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Samples from the uniform distribution on [0, 1)."""
-    rng = random.resolve(generator)
-    data = rng.random(_shape("rand", size)).astype(_float(dtype), copy=False)
+    shape, chosen = _shape("rand", size), _random_float("rand", dtype)  # before drawing
+    data = random.resolve(generator).random(shape).astype(chosen, copy=False)
     return Tensor(data, requires_grad)
 
 
@@ -99,16 +137,33 @@ def arange(
     """Values from ``start`` up to (not including) ``end`` in steps of ``step``.
 
     Like PyTorch, the result is int64 when all arguments are ints, else float.
+    With an int ``dtype``, PyTorch's rule too: each argument is first
+    truncated toward zero, so ``arange(0.5, 3.9, dtype=tm.int64)`` is
+    ``[0, 1, 2]``, and a step that truncates to 0 is refused.
     """
     if end is None:
         start, end = 0, start
     for name, value in (("start", start), ("end", end), ("step", step)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise TypeError(f"arange: {name} must be a number, got {value!r}")
+        if not np.isfinite(value):
+            raise ValueError(f"arange: {name} must be finite, got {value}")
     if step == 0:
         raise ValueError("arange: step must not be zero")
     all_ints = all(isinstance(v, int) for v in (start, end, step))
-    chosen = dtype if dtype is not None else (np.int64 if all_ints else get_default_dtype())
+    if dtype is None:
+        chosen = np.dtype(np.int64) if all_ints else get_default_dtype()
+    else:
+        chosen = checks.numeric_dtype("arange", dtype)
+    if chosen.kind == "b":
+        raise TypeError("arange: dtype bool is not supported; use an int or float dtype")
+    if chosen.kind in "iu":
+        if int(step) == 0:
+            raise ValueError(
+                f"arange: step {step} truncates to 0 for dtype {chosen}; use a step of at "
+                "least 1 in size, or a float dtype"
+            )
+        start, end, step = int(start), int(end), int(step)
     return Tensor(np.arange(start, end, step, dtype=chosen), requires_grad)
 
 

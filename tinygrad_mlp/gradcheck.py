@@ -72,13 +72,18 @@ def _prepare(fn: Callable[..., Outputs], inputs: Inputs, where: str) -> _Checked
             return _as_list(fn(*given))
     if not tensors:
         raise ValueError(f"{where}: no input requires grad, so there is nothing to check")
+    _check_float64(where, labels, tensors)
+    return _Checked(call, tensors, labels)
+
+
+def _check_float64(where: str, labels: Sequence[str], tensors: Sequence[Tensor]) -> None:
+    """Refuse any checked tensor that is not float64, naming it."""
     for label, tensor in zip(labels, tensors):
         if tensor.dtype != np.float64:
             raise TypeError(
                 f"{where}: {label} is {tensor.dtype}; finite differences are only accurate in "
                 "float64: create it with dtype=tm.float64"
             )
-    return _Checked(call, tensors, labels)
 
 
 def _as_list(outputs: Outputs) -> list[Tensor]:
@@ -145,14 +150,17 @@ def _projections(checked: _Checked, eps: float, seed: int) -> tuple[list[Array],
     directions = [rng.standard_normal(t.shape) for t in checked.inputs]
     outputs = checked.call()
     weights = [rng.standard_normal(out.shape) for out in outputs]
-    analytic, numeric = [], []
+    analytic = []
     for out, u in zip(outputs, weights):
-        grads = grad(out, checked.inputs, grad_outputs=Tensor(u), retain_graph=True,
-                     allow_unused=True)
-        _checked_grads(checked, grads)
-        analytic.append(np.array([
-            0.0 if g is None else float(np.sum(g.data * v)) for g, v in zip(grads, directions)
-        ]))
+        projections = np.zeros(len(checked.inputs))  # an output that needs no grad: J = 0
+        if out.requires_grad:
+            grads = grad(out, checked.inputs, grad_outputs=Tensor(u), retain_graph=True,
+                         allow_unused=True)
+            _checked_grads(checked, grads)
+            for i, (g, v) in enumerate(zip(grads, directions)):
+                if g is not None:
+                    projections[i] = float(np.sum(g.data * v))
+        analytic.append(projections)
     numeric = [np.zeros(len(checked.inputs)) for _ in outputs]
     for i, (tensor, v) in enumerate(zip(checked.inputs, directions)):
         original, counter = tensor.data, list(tensor._counter)
@@ -207,7 +215,13 @@ def gradcheck(
         TypeError: for inputs that require grad but are not float64.
         ValueError: when no input requires grad.
     """
-    checked = _prepare(fn, inputs, "gradcheck")
+    return _compare(_prepare(fn, inputs, "gradcheck"), eps, atol, rtol, fast, raise_exception,
+                    seed)
+
+
+def _compare(checked: _Checked, eps: float, atol: float, rtol: float, fast: bool,
+             raise_exception: bool, seed: int) -> bool:
+    """Run the check gradcheck describes on prepared tensors."""
     try:
         if fast:
             _compare_projections(checked, eps, atol, rtol, seed)
@@ -276,7 +290,7 @@ def _relative(error: float, numeric: float) -> float:
 
 def gradgradcheck(
     fn: Callable[..., Outputs],
-    inputs: Sequence[Tensor] | Tensor,
+    inputs: Inputs,
     grad_outputs: Sequence[Tensor] | Tensor | None = None,
     *,
     eps: float = 1e-6,
@@ -294,7 +308,9 @@ def gradgradcheck(
 
     Args:
         fn: as for ``gradcheck``.
-        inputs: the tensors to pass to ``fn``.
+        inputs: as for ``gradcheck``: the tensors to pass to ``fn`` (those
+            requiring grad are checked), or a Module whose parameters are
+            checked through ``fn()``.
         grad_outputs: the vectors v, one per output of ``fn``; random
             float64 ones by default.
         eps: see ``gradcheck``.
@@ -308,28 +324,39 @@ def gradgradcheck(
         True when every second derivative agrees.
 
     Raises:
-        GradcheckError: as for ``gradcheck``; its inputs are those of ``fn``
-            followed by the ``grad_outputs``, its outputs the first derivatives.
-        TypeError: for inputs that require grad but are not float64.
-        ValueError: when no input requires grad.
+        GradcheckError: as for ``gradcheck``; its inputs are the checked
+            inputs of ``fn`` followed by the ``grad_outputs`` that require
+            grad (named ``grad_outputs[k]``), its outputs the first
+            derivatives, one per checked input.
+        TypeError: for inputs or grad_outputs that require grad but are not
+            float64.
+        ValueError: when no input requires grad, or grad_outputs does not
+            have one tensor per output of ``fn``.
     """
-    given = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    _prepare(fn, given, "gradgradcheck")  # float64 inputs, at least one requiring grad
-    outputs = _as_list(fn(*given))
+    checked = _prepare(fn, inputs, "gradgradcheck")
+    outputs = checked.call()
     if grad_outputs is None:
         rng = np.random.default_rng(seed)
         vectors = [Tensor(rng.standard_normal(o.shape), requires_grad=True) for o in outputs]
     else:
         vectors = _as_list(grad_outputs)
+        if len(vectors) != len(outputs):
+            raise ValueError(
+                f"gradgradcheck: fn returned {len(outputs)} outputs but grad_outputs has "
+                f"{len(vectors)} tensors; give one per output"
+            )
 
-    def first_derivatives(*args: Tensor) -> list[Tensor]:
-        xs, vs = list(args[: len(given)]), list(args[len(given):])
-        outs = _as_list(fn(*xs))
-        used = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
-        wanted = [x for x in xs if x.requires_grad]
-        grads = grad([o for o, _ in used], wanted, grad_outputs=[v for _, v in used],
+    def first_derivatives() -> list[Tensor]:
+        # gradcheck perturbs checked.inputs and the vectors in place, so both are read here.
+        used = [(o, v) for o, v in zip(checked.call(), vectors) if o.requires_grad]
+        grads = grad([o for o, _ in used], checked.inputs, grad_outputs=[v for _, v in used],
                      create_graph=True, allow_unused=True)
-        return [g if g is not None else Tensor(np.zeros(x.shape)) for g, x in zip(grads, wanted)]
+        return [g if g is not None else Tensor(np.zeros(x.shape))
+                for g, x in zip(grads, checked.inputs)]
 
-    return gradcheck(first_derivatives, [*given, *vectors], eps=eps, atol=atol, rtol=rtol,
-                     fast=fast, raise_exception=raise_exception, seed=seed)
+    checked_vectors = [(f"grad_outputs[{k}]", v) for k, v in enumerate(vectors) if v.requires_grad]
+    labels = [*checked.labels, *(label for label, _ in checked_vectors)]
+    tensors = [*checked.inputs, *(v for _, v in checked_vectors)]
+    _check_float64("gradgradcheck", labels, tensors)
+    return _compare(_Checked(first_derivatives, tensors, labels), eps, atol, rtol, fast,
+                    raise_exception, seed)
