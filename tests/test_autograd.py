@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import weakref
+from typing import Any
 
 import numpy as np
 import pytest
@@ -290,3 +291,84 @@ def test_assigning_to_data_counts_as_an_in_place_change() -> None:
         w.data -= 0.5  # Python runs this as w.data = w.data.__isub__(0.5)
     with pytest.raises(RuntimeError, match="modified in place"):
         loss.backward()
+
+
+def test_every_leaf_gets_its_own_gradient_memory_as_in_pytorch() -> None:
+    a, b = tm.tensor([1.0, 2.0], requires_grad=True), tm.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()  # add hands the same gradient array to both inputs
+    assert a.grad is not None and b.grad is not None
+    with tm.no_grad():
+        a.grad *= 0.5  # gradient clipping in place, say
+    np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])
+    seed = tm.tensor([1.0, 1.0])
+    c = tm.tensor([5.0, 6.0], requires_grad=True)
+    c.backward(seed)
+    with tm.no_grad():
+        c.grad *= 3.0
+    np.testing.assert_array_equal(seed.data, [1.0, 1.0])  # the caller's array is untouched
+
+
+def test_a_retained_gradient_adds_up_over_backward_calls_in_its_own_memory() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2.0
+    y.retain_grad()
+    z = (y * 3.0).sum()
+    z.backward(retain_graph=True)
+    z.backward()
+    assert y.grad is not None and x.grad is not None
+    np.testing.assert_array_equal(y.grad.data, [6.0, 6.0])  # 3 + 3, as PyTorch
+    np.testing.assert_array_equal(x.grad.data, [12.0, 12.0])
+    assert not np.shares_memory(y.grad.data, x.grad.data)
+
+
+@pytest.mark.parametrize("op", ["exp", "sigmoid", "tanh", "softmax", "log_softmax"])
+def test_changing_an_ops_saved_output_in_place_makes_backward_refuse(op: str) -> None:
+    x = tm.tensor([0.5, -1.0], requires_grad=True)
+    y = getattr(x, op)()
+    with tm.no_grad():
+        y *= 2.0  # backward would read the doubled values as the op's output
+    with pytest.raises(RuntimeError, match=rf"{op} backward: its output \(shape \(2,\)\) was "
+                                           r"modified in place.*version 1"):
+        y.sum().backward()
+
+
+def test_a_copy_made_by_indexing_does_not_share_its_sources_version() -> None:
+    x = tm.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    loss = (x * x).sum()
+    copy = x.detach()[np.array([0, 1])]  # advanced indexing copies
+    copy += 1.0
+    loss.backward()  # x itself never changed
+    assert x.grad is not None
+    view = x.detach()[0:2]  # a basic slice is a view: changing it changes x
+    view += 1.0
+    assert x._version == 1
+
+
+def test_grad_returns_the_gradient_for_an_input_given_twice() -> None:
+    x = tm.tensor([1.0, 3.0], requires_grad=True)
+    first, second = tm.grad((x * x).sum(), [x, x])
+    assert first is not None and second is not None
+    np.testing.assert_array_equal(first.data, [2.0, 6.0])
+    np.testing.assert_array_equal(second.data, [2.0, 6.0])
+    assert tm.gradcheck(lambda a, b: (a * b).sum(), [x, x])
+
+
+def test_a_hook_that_removes_itself_does_not_skip_the_next_one() -> None:
+    calls: list[str] = []
+
+    def hooked_twice(on_leaf: bool) -> None:
+        x = tm.tensor([1.0], requires_grad=True)
+        target = x if on_leaf else x * 1.0
+        handles: list[Any] = []
+
+        def first(grad: tm.Tensor) -> None:
+            calls.append("h1")
+            handles[0].remove()
+
+        handles.append(target.register_hook(first))
+        target.register_hook(lambda grad: calls.append("h2"))
+        (target * 2.0).sum().backward()
+
+    hooked_twice(on_leaf=True)
+    hooked_twice(on_leaf=False)
+    assert calls == ["h1", "h2", "h1", "h2"]

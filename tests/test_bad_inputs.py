@@ -35,7 +35,7 @@ import numpy as np
 import pytest
 
 import tinygrad_mlp as tm
-from tinygrad_mlp import data, nn, optim
+from tinygrad_mlp import checks, data, nn, optim
 from tinygrad_mlp.classifier import MLPClassifier
 from tinygrad_mlp.cli import main
 from tinygrad_mlp.nn import functional as F
@@ -264,9 +264,28 @@ def leaf_hook_returns_a_wrong_shape() -> tm.Tensor | None:
     return x.grad
 
 
+def hook_returns_an_ndarray() -> None:
+    h = matrix() * 2.0
+    h.register_hook(lambda g: np.ones((2, 3)))
+    h.sum().backward()
+
+
+def leaf_hook_returns_a_float() -> tm.Tensor | None:
+    x = matrix()
+    x.register_hook(lambda g: 1.0)
+    (x * 2.0).sum().backward()
+    return x.grad
+
+
 def accumulate_into_a_grad_of_the_wrong_shape() -> None:
     x = matrix()
     x.grad = tm.ones(5)
+    (x * 2.0).sum().backward()
+
+
+def accumulate_into_a_grad_assigned_an_ndarray() -> None:
+    x = matrix()
+    x.grad = np.ones((2, 3))  # type: ignore[assignment]
     (x * 2.0).sum().backward()
 
 
@@ -540,6 +559,16 @@ MISTAKES: list[Mistake] = [
     mistake("backward", "accumulating into a .grad of the wrong shape",
             accumulate_into_a_grad_of_the_wrong_shape, (RuntimeError, ValueError),
             r"\.grad .*shape \(5,\).*\(2, 3\)"),
+    mistake("backward", "a hook that returns an ndarray", hook_returns_an_ndarray, TypeError,
+            r"register_hook returned a numpy\.ndarray; a hook must return a Tensor of the "
+            r"gradient's shape \(2, 3\), or None"),
+    mistake("backward", "a leaf hook that returns a float", leaf_hook_returns_a_float,
+            TypeError, r"register_hook returned a float; a hook must return a Tensor of the "
+            r"gradient's shape \(2, 3\), or None"),
+    mistake("backward", "accumulating into a .grad assigned an ndarray",
+            accumulate_into_a_grad_assigned_an_ndarray, TypeError,
+            r"\.grad was assigned a numpy\.ndarray, not a Tensor; assign a Tensor of "
+            r"shape \(2, 3\)"),
     # ----------------------------------------------------------------- modules
     mistake("modules", "Linear with a negative size", lambda: nn.Linear(-1, 3), ValueError,
             r"Linear: in_features must be a positive int, got -1"),
@@ -872,6 +901,15 @@ def test_a_python_float_takes_a_float32_tensors_dtype_as_in_numpy() -> None:
         theirs = np.ones(2, dtype=np.float32) + 1e300
     assert ours.dtype == theirs.dtype == np.float32
     assert np.isinf(ours).all() and np.isinf(theirs).all()
+
+
+def test_the_error_for_a_grad_that_is_not_a_tensor_names_what_was_assigned() -> None:
+    # What backward raises once accumulate_grad hands a non-Tensor .grad to this
+    # check (the known gap above); the check itself is ready.
+    error = checks.grad_shape_mismatch(np.ones((2, 3)), (2, 3))
+    assert isinstance(error, TypeError)
+    assert re.search(r"\.grad was assigned a numpy\.ndarray, not a Tensor; assign a Tensor "
+                     r"of shape \(2, 3\)", str(error)), error
 
 
 def test_the_table_covers_every_area_and_counts_its_cases() -> None:

@@ -348,3 +348,27 @@ def test_logsumexp_gradient_is_the_softmax_even_for_huge_logits() -> None:
     x.logsumexp(0).backward()
     assert x.grad is not None
     np.testing.assert_allclose(x.grad.data, [0.5, 0.5])
+
+
+def test_pow_gradients_are_zero_where_pytorch_makes_them_zero_not_nan() -> None:
+    x = tm.tensor([0.0, 1.0], requires_grad=True)
+    (x**0.0).sum().backward()  # d/dx x^0 = 0, also at 0 (not 0 · 0^-1)
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0])
+    e = tm.tensor(1.0, requires_grad=True)
+    (tm.tensor([0.0, 3.0]) ** e).sum().backward()  # d/de 0^e = 0 for e >= 0 (not 0 · -inf)
+    assert e.grad is not None
+    np.testing.assert_allclose(e.grad.data, 3.0 * np.log(3.0))
+    y = tm.tensor([0.0, 2.0], requires_grad=True)
+    (first,) = tm.grad((y**2.0).sum(), y, create_graph=True)
+    (second,) = tm.grad(first.sum(), y)
+    assert second is not None
+    np.testing.assert_array_equal(second.data, [2.0, 2.0])
+
+
+def test_div_gradient_of_the_denominator_does_not_overflow_before_pytorchs() -> None:
+    a = tm.tensor(np.array([1e-23], dtype=np.float32), requires_grad=True)
+    b = tm.tensor(np.array([1e-23], dtype=np.float32), requires_grad=True)
+    (a / b).sum().backward()  # -a / b² overflows float32; -(a / b) / b is -1e23
+    assert b.grad is not None
+    np.testing.assert_allclose(b.grad.data, [-1e23], rtol=1e-5)

@@ -248,3 +248,21 @@ def test_bool_of_a_tensor_needs_one_element_and_names_the_shape() -> None:
     assert bool(tm.tensor([2.0])) and not bool(tm.tensor(0.0))
     with pytest.raises(ValueError, match=r"bool: the truth value of a tensor of shape \(2,\)"):
         bool(tm.tensor([1.0, 2.0]))
+
+
+def test_numpy_float32_scalars_keep_float32_as_numpy_and_pytorch_do() -> None:
+    x = tm.tensor(np.ones(2, dtype=np.float32))
+    assert (x * np.float32(2.0)).dtype == np.float32
+    assert tm.tensor(np.float32(1.5)).dtype == np.float32
+    assert tm.tensor(1.5).dtype == np.float64  # a Python float takes the default dtype
+
+
+def test_power_assignment_changes_the_tensor_in_place() -> None:
+    w = tm.tensor([2.0, 3.0], requires_grad=True)
+    same = w
+    with tm.no_grad():
+        w **= 2
+    assert w is same and w.requires_grad
+    np.testing.assert_array_equal(w.data, [4.0, 9.0])
+    with pytest.raises(RuntimeError, match="ipow: cannot change a tensor in place"):
+        w **= 2

@@ -126,8 +126,10 @@ def run_backward(
     # The gradient reaching each node, and each leaf, summed over the paths so far.
     pending: dict[Function, Any] = {}
     leaf_grads: dict[Tensor, Any] = {}
+    taken: set[int] = set()  # arrays no .grad may keep: the caller's seeds, then those given out
     for root, seed in zip(roots, root_grads):
         grad = seed if create_graph else seed.data
+        taken.add(id(grad))
         store: dict[Any, Any] = pending if root.grad_fn else leaf_grads
         key = root.grad_fn or root
         store[key] = grad if key not in store else store[key] + grad
@@ -166,7 +168,7 @@ def run_backward(
                 else:
                     previous = leaf_grads.get(parent)
                     leaf_grads[parent] = grad if previous is None else previous + grad
-        _hand_to_leaves(leaf_grads, inputs, results, create_graph)
+        _hand_to_leaves(leaf_grads, inputs, results, create_graph, taken)
     finally:
         _grad_enabled = outer_mode
     if results and not create_graph:
@@ -176,14 +178,23 @@ def run_backward(
 
 def _hand_to_leaves(
     leaf_grads: dict[Tensor, Any], inputs: Sequence[Tensor] | None, results: list[Any],
-    create_graph: bool,
+    create_graph: bool, taken: set[int],
 ) -> None:
-    """Run each leaf's hooks; add its gradient to ``.grad``, or to ``results`` if wanted."""
+    """Run each leaf's hooks; add its gradient to ``.grad``, or to ``results`` if wanted.
+
+    Rules pass one gradient to several inputs (``a + b`` gives ``a`` and ``b``
+    the same one); as in PyTorch, every ``.grad`` gets memory of its own, so a
+    gradient already ``taken`` is copied.
+    """
     wanted = {id(t): i for i, t in enumerate(inputs) if t.grad_fn is None} if inputs else {}
     for leaf, grad in leaf_grads.items():
         if leaf._hooks:
             grad = leaf.run_hooks(grad, create_graph)
         if inputs is None:
+            if id(grad) in taken:
+                grad = grad * 1.0 if create_graph else grad.copy()
+            else:
+                taken.add(id(grad))
             leaf.accumulate_grad(grad, create_graph)
         elif id(leaf) in wanted:
             results[wanted[id(leaf)]] = grad
@@ -237,13 +248,16 @@ def grad(
         if not tensor.requires_grad:
             raise RuntimeError(f"grad: inputs[{position}] does not require grad")
     seeds = [out.seed_grad(g, "grad") for out, g in zip(outs, given)]
-    results = run_backward(
+    distinct = list({id(t): t for t in ins}.values())  # an input given twice gets it twice
+    found = run_backward(
         outs,
         seeds,
         retain_graph=create_graph if retain_graph is None else retain_graph,
         create_graph=create_graph,
-        inputs=ins,
+        inputs=distinct,
     )
+    by_input = {id(t): r for t, r in zip(distinct, found)}
+    results = [by_input[id(t)] for t in ins]
     for position, result in enumerate(results):
         if result is None and not allow_unused:
             raise RuntimeError(

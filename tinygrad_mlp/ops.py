@@ -64,6 +64,16 @@ def _expand(x: Grad, shape: tuple[int, ...]) -> Grad:
     return out
 
 
+def _replace(x: Grad, where: Array, value: float) -> Grad:
+    """``x`` with ``value`` where the constant mask ``where`` holds (arrays or Tensors)."""
+    if not where.any():
+        return x
+    if isinstance(x, Tensor):
+        keep = (~where).astype(x.dtype)
+        return x * keep + value * (1 - keep)
+    return np.where(where, value, x)
+
+
 def _scatter_add(x: Grad, shape: tuple[int, ...], index: Any) -> Grad:
     if isinstance(x, Tensor):
         return ScatterAdd.apply(x, shape=shape, index=index)
@@ -140,7 +150,7 @@ class Mul(Op):
 
 
 class Div(Op):
-    """y = a / b.   dy/da = 1 / b,  dy/db = -a / b²."""
+    """y = a / b.   dy/da = 1 / b,  dy/db = -(a / b) / b (not -a / b², which overflows sooner)."""
 
     name = "div"
 
@@ -151,7 +161,7 @@ class Div(Op):
     def backward(self, g: Grad) -> Grads:
         a, b = self.saved_tensors
         grad_a = unbroadcast(g / b, a.shape) if self.needs_input_grad[0] else None
-        grad_b = unbroadcast(-g * a / (b * b), b.shape) if self.needs_input_grad[1] else None
+        grad_b = unbroadcast(-g * (a / b) / b, b.shape) if self.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
@@ -179,10 +189,14 @@ class Pow(Op):
 
     def backward(self, g: Grad) -> Grads:
         a, b = self.saved_tensors
-        grad_a = unbroadcast(g * b * a ** (b - 1), a.shape) if self.needs_input_grad[0] else None
-        grad_b = None
-        if self.needs_input_grad[1]:
-            grad_b = unbroadcast(g * self.output() * _log(a), b.shape)
+        grad_a = grad_b = None
+        zero_base = _array(a) == 0  # where 0 · inf would make nan, PyTorch's 0 instead:
+        if self.needs_input_grad[0]:  # b a^(b-1) at a = b = 0
+            base = _replace(a, zero_base & (_array(b) == 0), 1.0)
+            grad_a = unbroadcast(g * b * base ** (b - 1), a.shape)
+        if self.needs_input_grad[1]:  # y ln a at a = 0, b >= 0
+            base = _replace(a, zero_base & (_array(b) >= 0), 1.0)
+            grad_b = unbroadcast(g * self.output() * _log(base), b.shape)
         return grad_a, grad_b
 
 

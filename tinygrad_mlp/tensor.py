@@ -64,6 +64,7 @@ class Function:
     _saved: tuple[Tensor, ...] = ()
     _saved_at: int = 0
     _output: Array | None = None
+    _output_counter: list[int]
     out_shape: tuple[int, ...]
     out_dtype: np.dtype[Any]
 
@@ -112,7 +113,10 @@ class Function:
             fn.parents = tuple([t.grad_fn or t for t in inputs])
             fn.scope, fn.created_at = autograd._scope, anomaly.user_frame()
             anomaly.check_finite(fn, "forward", (data,))
-        counter = inputs[0]._counter if cls.makes_view else None
+        # A view shares its base's count of in-place changes; a copy (advanced
+        # indexing, a reshape that had to copy) starts its own.
+        view = cls.makes_view and np.may_share_memory(data, inputs[0]._data)
+        counter = inputs[0]._counter if view else [0, 0]
         if not autograd._grad_enabled:
             return Tensor._make(data, None, counter)
         # An edge to the node that made each input; to the input itself for a
@@ -126,7 +130,7 @@ class Function:
         fn.needs_input_grad, fn.parents = tuple(needs), tuple(parents)
         fn.scope, fn.sequence_nr = autograd._scope, next(autograd._sequence)
         if cls.saves_output:
-            fn._output = data
+            fn._output, fn._output_counter = data, counter
         fn.out_shape, fn.out_dtype = data.shape, data.dtype  # for graph drawings
         return Tensor._make(data, fn, counter)
 
@@ -146,19 +150,27 @@ class Function:
         if _changes != self._saved_at:  # some tensor changed in place since: one of these?
             for position, tensor in enumerate(self._saved):
                 if tensor._counter[1] > self._saved_at:
-                    raise RuntimeError(
-                        f"{self.name} backward: its input {position} (shape {tensor.shape}) was "
-                        f"modified in place after the forward pass (it is now at version "
-                        f"{tensor._version}); its gradient would be wrong. Make the change out "
-                        "of place, or outside the graph."
-                    )
+                    raise self._changed(f"input {position}", tensor.shape, tensor._version)
         if self._on_arrays:
             return tuple([t._data for t in self._saved])
         return self._saved
 
+    def _changed(self, what: str, shape: tuple[int, ...], version: int) -> RuntimeError:
+        """The error for a saved value that was changed in place after forward."""
+        return RuntimeError(
+            f"{self.name} backward: its {what} (shape {shape}) was modified in place after the "
+            f"forward pass (it is now at version {version}); its gradient would be wrong. Make "
+            "the change out of place, or outside the graph."
+        )
+
     def output(self) -> Any:
-        """This node's output: a tensor whose grad_fn is this node (its array on the fast path)."""
+        """This node's output: a tensor whose grad_fn is this node (its array on the fast path).
+
+        Raises if the output was changed in place after forward made it.
+        """
         assert self._output is not None, f"{self.name} does not save its output"
+        if self._output_counter[0]:
+            raise self._changed("output", self.out_shape, self._output_counter[0])
         return self._output if self._on_arrays else Tensor._make(self._output, self)
 
     # -- hooks on the output tensor -------------------------------------------
@@ -168,14 +180,15 @@ class Function:
         if not self.hooks and self.retained is None:
             return grad
         as_tensor = grad if create_graph else Tensor._make(grad, None)
-        for hook in self.hooks:
+        for hook in list(self.hooks):  # a copy: a hook may remove itself
             replaced = hook(as_tensor)
             if replaced is not None:
                 as_tensor = checks.hook_result(replaced, self.out_shape)
         if self.retained is not None:
             tensor = self.retained()
-            if tensor is not None:
-                tensor.grad = as_tensor if create_graph else as_tensor.detach()
+            if tensor is not None:  # added up over backward calls, in its own array
+                tensor.accumulate_grad(as_tensor if create_graph else as_tensor._data.copy(),
+                                       create_graph)
         return as_tensor if create_graph else as_tensor._data
 
     created_at: str = ""  # the user's line that made this node, in anomaly mode
@@ -210,8 +223,8 @@ def _as_array(data: Any, dtype: DTypeLike | None, where: str) -> Array:
             array = np.array(data)
         except ValueError as error:  # ragged nested lists
             raise ValueError(f"{where}: data is not rectangular: {error}") from None
-        if array.dtype.kind == "f" and dtype is None:
-            array = array.astype(get_default_dtype(), copy=False)
+        if array.dtype.kind == "f" and dtype is None and not isinstance(data, np.generic):
+            array = array.astype(get_default_dtype(), copy=False)  # Python floats, not np.float32
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"{where}: data must be numbers (bool, int or float), got dtype {array.dtype}"
@@ -501,7 +514,7 @@ class Tensor:
     def run_hooks(self, grad: Any, create_graph: bool) -> Any:
         """Apply a leaf's hooks to its new gradient (an ndarray unless create_graph)."""
         as_tensor = grad if create_graph else Tensor._make(grad, None)
-        for hook in self._hooks or ():
+        for hook in list(self._hooks or ()):  # a copy: a hook may remove itself
             replaced = hook(as_tensor)
             if replaced is not None:
                 as_tensor = checks.hook_result(replaced, self.shape)
@@ -510,8 +523,8 @@ class Tensor:
     def accumulate_grad(self, grad: Any, create_graph: bool) -> None:
         """Add ``grad`` (an ndarray unless create_graph) into ``self.grad``, PyTorch-style."""
         old, data = self.grad, self._data
-        if old is not None and old._data.shape != data.shape:
-            raise checks.grad_shape_mismatch(old, self.shape)
+        if old is not None and (type(old) is not Tensor or old._data.shape != data.shape):
+            raise checks.grad_shape_mismatch(old, self.shape)  # a hand-assigned .grad
         if create_graph:
             self.grad = grad if old is None else old + grad
             return
@@ -519,7 +532,7 @@ class Tensor:
             grad = grad.astype(data.dtype)
         if old is not None:
             grad = old._data + grad
-        elif not grad.flags.writeable:  # a broadcast view: give the leaf its own array
+        elif not grad.flags.owndata:  # a view (of a broadcast, say): the leaf's own array
             grad = grad.copy()
         self.grad = Tensor._make(grad, None)
 
@@ -609,6 +622,9 @@ class Tensor:
 
     def __itruediv__(self, other: TensorLike) -> Tensor:
         return self._inplace("itruediv", np.true_divide, other)
+
+    def __ipow__(self, other: TensorLike) -> Tensor:
+        return self._inplace("ipow", np.power, other)
 
     def __pos__(self) -> Tensor:
         return self
