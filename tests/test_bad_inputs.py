@@ -461,9 +461,12 @@ MISTAKES: list[Mistake] = [
             TypeError, r"reshape: .*3\.7"),
     mistake("ops", "reshape to a string size", lambda: matrix().reshape(2, "x"),
             TypeError, r"reshape: .*'x'"),
-    mistake("ops", "transpose by a non-permutation", lambda: matrix().transpose(0, 0),
-            ValueError, r"transpose: axes \(0, 0\) are not a permutation of the 2 dims of a "
+    mistake("ops", "permute by a non-permutation", lambda: matrix().permute(0, 0),
+            ValueError, r"permute: dims \(0, 0\) are not a permutation of the 2 dims of a "
             r"tensor of shape \(2, 3\)"),
+    mistake("ops", "transpose with three dims", lambda: matrix().transpose(0, 1, 0),
+            TypeError, r"transpose: takes the two dims to swap, got \(0, 1, 0\); to reorder "
+            r"all dims use permute"),
     mistake("ops", "expand to an incompatible shape", lambda: matrix().expand(3, 3), ValueError,
             r"expand: .*\(2,3\).*requested shape \(3,3\)"),
     mistake("ops", "expand to fewer dims", lambda: matrix().expand(3), ValueError,

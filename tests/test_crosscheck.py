@@ -132,8 +132,8 @@ class Engine:
             ".T": lambda: x.T,
             ".mT": lambda: x.mT,
             ".transpose()": lambda: x.transpose(),
-            ".transpose(*axes)": lambda: x.transpose(*axes),
-            ".transpose(axes)": lambda: x.transpose(axes),
+            ".permute(*axes)": lambda: x.permute(*axes),
+            ".permute(axes)": lambda: x.permute(axes),
         }
         return spellings[how]()
 
@@ -467,7 +467,7 @@ def _transpose(shapes: tuple[Shape, ...], k: int) -> st.SearchStrategy[Params]:
         fixed.append({"how": ".mT", "axes": (1, 0)})
     permuted = st.permutations(range(ndim)).flatmap(
         lambda axes: st.fixed_dictionaries({
-            "how": st.sampled_from([".transpose(*axes)", ".transpose(axes)"]),
+            "how": st.sampled_from([".permute(*axes)", ".permute(axes)"]),
             "axes": st.just(tuple(axes)),
         })
     )

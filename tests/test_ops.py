@@ -215,7 +215,7 @@ def _reshape(data: st.DataObject) -> Case:
 def _transpose(data: st.DataObject) -> Case:
     a = unary(data)
     axes = tuple(data.draw(st.permutations(range(a.ndim))))
-    return [a], lambda t: t.transpose(axes)
+    return [a], lambda t: t.permute(axes)
 
 
 @case("expand")

@@ -154,7 +154,7 @@ def test_axis_index_and_shape_errors_are_clear() -> None:
     with pytest.raises(IndexError, match=r"getitem: .*\(tensor shape \(2, 3\)\)"):
         t[5]
     with pytest.raises(ValueError, match="not a permutation"):
-        t.transpose(0, 0)
+        t.permute(0, 0)
 
 
 def test_indexing_accepts_tensors_as_indices() -> None:
@@ -266,3 +266,18 @@ def test_power_assignment_changes_the_tensor_in_place() -> None:
     np.testing.assert_array_equal(w.data, [4.0, 9.0])
     with pytest.raises(RuntimeError, match="ipow: cannot change a tensor in place"):
         w **= 2
+
+
+def test_transpose_swaps_two_dims_as_pytorch_and_permute_reorders_them_all() -> None:
+    m = tm.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(m.transpose(0, 1).data, m.data.T)  # not numpy's identity
+    np.testing.assert_array_equal(m.transpose(-1, -2).data, m.data.T)
+    cube = tm.arange(24.0).reshape(2, 3, 4)
+    assert cube.transpose(0, 2).shape == (4, 3, 2)
+    assert cube.transpose(1, -1).shape == (2, 4, 3)
+    assert cube.permute(2, 0, 1).shape == cube.permute((2, 0, 1)).shape == (4, 2, 3)
+    assert cube.transpose().shape == cube.T.shape == (4, 3, 2)
+    x = tm.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    (x.transpose(0, 1) * tm.tensor(np.arange(6.0).reshape(3, 2))).sum().backward()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, np.arange(6.0).reshape(3, 2).T)

@@ -570,7 +570,8 @@ class Transpose(Op):
         return a.data.transpose(axes)
 
     def backward(self, g: Grad) -> Grad:
-        return g.transpose(tuple(int(i) for i in np.argsort(self.axes)))
+        inverse = tuple(int(i) for i in np.argsort(self.axes))
+        return g.permute(inverse) if isinstance(g, Tensor) else g.transpose(inverse)
 
 
 class Expand(Op):

@@ -715,17 +715,34 @@ class Tensor:
         """The same data with a new shape (one dimension may be -1)."""
         return ops.Reshape.apply(self, shape=checks.dims("reshape", shape))
 
-    def transpose(self, *axes: int | Sequence[int]) -> Tensor:
-        """Permute the dimensions (numpy's semantics; no axes reverses them)."""
-        order = checks.dims("transpose", axes, "axes")
-        if not order:
-            order = tuple(range(self.ndim - 1, -1, -1))
-        if sorted(checks.axis("transpose", a, self.ndim) for a in order) != list(range(self.ndim)):
+    def permute(self, *dims: int | Sequence[int]) -> Tensor:
+        """Reorder the dimensions: the result's dimension i is ``dims[i]`` of this one.
+
+        PyTorch's ``permute``; numpy calls it ``transpose(axes)``.
+        """
+        order = checks.dims("permute", dims, "dims")
+        if sorted(checks.axis("permute", a, self.ndim) for a in order) != list(range(self.ndim)):
             raise ValueError(
-                f"transpose: axes {order} are not a permutation of the {self.ndim} dims of a "
+                f"permute: dims {order} are not a permutation of the {self.ndim} dims of a "
                 f"tensor of shape {self.shape}"
             )
         return ops.Transpose.apply(self, axes=tuple(a % self.ndim for a in order))
+
+    def transpose(self, *dims: int) -> Tensor:
+        """Swap two dimensions, as PyTorch's ``transpose(dim0, dim1)``.
+
+        With no dims, reverse them all (numpy's ``transpose()``, the same as
+        ``.T``). To put all dims in another order, use ``permute``.
+        """
+        if not dims:
+            return self.permute(tuple(range(self.ndim - 1, -1, -1)))
+        if len(dims) != 2:
+            raise TypeError(f"transpose: takes the two dims to swap, got {dims}; to reorder "
+                            "all dims use permute(...)")
+        first, second = (checks.axis("transpose", d, self.ndim) for d in dims)
+        order = list(range(self.ndim))
+        order[first], order[second] = order[second], order[first]
+        return ops.Transpose.apply(self, axes=tuple(order))
 
     @property
     def T(self) -> Tensor:
