@@ -372,3 +372,9 @@ def test_a_hook_that_removes_itself_does_not_skip_the_next_one() -> None:
     hooked_twice(on_leaf=True)
     hooked_twice(on_leaf=False)
     assert calls == ["h1", "h2", "h1", "h2"]
+
+
+def test_grad_refuses_one_grad_output_for_several_outputs_as_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match="grad: 2 outputs but 1 grad_outputs"):
+        tm.grad([x * 2.0, x * 3.0], [x], grad_outputs=tm.tensor([1.0, 1.0]))

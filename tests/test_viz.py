@@ -208,6 +208,20 @@ def test_parameters_are_labelled_with_dotted_name_shape_and_dtype() -> None:
     assert "style=\"filled,rounded\"" in drawing.attrs[drawing.find("0.weight")]
 
 
+def test_layers_called_one_at_a_time_are_named_from_the_model_given() -> None:
+    model = nn.Sequential(nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 2))
+    x = tm.randn(5, 4)
+    loss = model[2](model[1](model[0](x))).sum()  # model's own forward never ran
+    unnamed = parse(viz.to_dot(loss))
+    assert not any("2.weight" in label[0] for label in unnamed.labels.values())
+    named = parse(viz.to_dot(loss, model=model))
+    assert named.labels[named.find("0.weight")][1] == "3×4 float64"
+    assert named.labels[named.find("2.weight")][1] == "2×3 float64"
+    assert "Linear(3 → 2) [2]" in viz.to_dot(loss, model=model)
+    with pytest.raises(TypeError, match=r"draw_graph: model must be an nn\.Module, got dict"):
+        viz.to_dot(loss, model=dict(model.named_parameters()))  # type: ignore[arg-type]
+
+
 def test_op_nodes_show_their_output_shape_and_dtype() -> None:
     w = tm.tensor(np.ones((3, 4), dtype=np.float32), requires_grad=True, name="w")
     drawing = parse(viz.to_dot(w.sigmoid().sum(axis=1)))

@@ -233,7 +233,7 @@ def grad(
     outs = checks.tensors("grad", "outputs", outputs)
     ins = checks.tensors("grad", "inputs", inputs)
     if grad_outputs is None or isinstance(grad_outputs, _tensor.Tensor):
-        given: list[Tensor | None] = [grad_outputs] * len(outs)
+        given: list[Tensor | None] = [grad_outputs] * (len(outs) if grad_outputs is None else 1)
     else:
         given = list(grad_outputs)
     if len(given) != len(outs):

@@ -168,14 +168,14 @@ class _Names:
     paths: dict[int, tuple[Module, ...]] = field(default_factory=dict)  # id(module) -> scope
 
 
-def _names(ops: Sequence[Function]) -> _Names:
-    """Name modules and parameters from the outermost modules of the ops' scopes."""
+def _names(ops: Sequence[Function], model: Module | None = None) -> _Names:
+    """Name modules and parameters from ``model``, else from the outermost modules of the scopes."""
     names = _Names()
     for scope in dict.fromkeys(fn.scope for fn in ops):
         for depth, module in enumerate(scope):
             names.paths.setdefault(id(module), scope[: depth + 1])
     outermost = dict.fromkeys(fn.scope[0] for fn in ops if fn.scope)
-    for top in outermost:
+    for top in ([model] if model is not None else []) + list(outermost):
         for module_name, module in top.named_modules():
             names.modules.setdefault(id(module), module_name)
             for name, parameter in module.named_parameters(recurse=False):
@@ -390,6 +390,7 @@ def draw_graph(
     cluster_modules: bool = True,
     grad_heat: bool = False,
     max_nodes: int | None = None,
+    model: Module | None = None,
 ) -> GraphDrawing:
     """Draw the computation graph behind ``root`` (a tensor, or a list of them).
 
@@ -407,6 +408,9 @@ def draw_graph(
             instead of by role (see ``heat_color``).
         max_nodes: draw at most this many nodes, the ones nearest the roots,
             and one more that says how many are hidden.
+        model: name modules and parameters by their dotted paths in this
+            module (``0.weight``) even when its layers were called one at a
+            time (``model[0](x)``), so that no forward of ``model`` ran.
 
     Returns:
         A ``GraphDrawing`` (a ``graphviz.Digraph``): shown inline in Jupyter,
@@ -416,6 +420,7 @@ def draw_graph(
         TypeError: if ``root`` is not a Tensor or a list of Tensors.
         ValueError: for an unknown ``show_values`` or ``rankdir``, or a
             ``max_nodes`` below 1.
+        TypeError: also if ``model`` is not an ``nn.Module``.
     """
     roots = _as_roots(root)
     if show_values not in ("auto", "stats", "none"):
@@ -429,7 +434,9 @@ def draw_graph(
 
     walk = _walk(roots)
     ops = [item for item in walk.items if isinstance(item, Function)]
-    names = _names(ops)
+    if model is not None and not isinstance(model, Module):
+        raise TypeError(f"draw_graph: model must be an nn.Module, got {type(model).__name__}")
+    names = _names(ops, model)
     shown = walk.items if max_nodes is None else walk.items[:max_nodes]
     ids = {id(item): f"n{i}" for i, item in enumerate(shown)}
 
@@ -550,6 +557,7 @@ def to_dot(
     cluster_modules: bool = True,
     grad_heat: bool = False,
     max_nodes: int | None = None,
+    model: Module | None = None,
 ) -> str:
     """The DOT source of ``draw_graph(root, ...)``; needs no graphviz binary."""
     graph = draw_graph(
@@ -560,6 +568,7 @@ def to_dot(
         cluster_modules=cluster_modules,
         grad_heat=grad_heat,
         max_nodes=max_nodes,
+        model=model,
     )
     source: str = graph.source
     return source
