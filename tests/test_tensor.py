@@ -281,3 +281,17 @@ def test_transpose_swaps_two_dims_as_pytorch_and_permute_reorders_them_all() -> 
     (x.transpose(0, 1) * tm.tensor(np.arange(6.0).reshape(3, 2))).sum().backward()
     assert x.grad is not None
     np.testing.assert_array_equal(x.grad.data, np.arange(6.0).reshape(3, 2).T)
+
+
+def test_reductions_take_pytorchs_dim_and_keepdim_as_well_as_numpys_names() -> None:
+    x = tm.tensor(np.arange(6.0).reshape(2, 3))
+    for method in ("sum", "mean", "logsumexp"):
+        torch_style = getattr(x, method)(dim=1, keepdim=True)
+        numpy_style = getattr(x, method)(axis=1, keepdims=True)
+        assert torch_style.shape == (2, 1)
+        np.testing.assert_array_equal(torch_style.data, numpy_style.data)
+    np.testing.assert_array_equal(x.sum(dim=(0, 1)).data, 15.0)
+    np.testing.assert_array_equal(x.softmax(dim=0).data, x.softmax(0).data)
+    np.testing.assert_array_equal(x.log_softmax(dim=0).data, x.log_softmax(axis=0).data)
+    with pytest.raises(IndexError, match="sum: axis 2 is out of range"):
+        x.sum(dim=2)

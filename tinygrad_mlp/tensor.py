@@ -683,31 +683,40 @@ class Tensor:
 
     # -- reductions --------------------------------------------------------------------
 
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis`` (an int, a tuple of ints, or None for all)."""
-        return ops.Sum.apply(self, axis=checks.axes("sum", axis, self.ndim), keepdims=keepdims)
+    # Reductions take numpy's axis= / keepdims= and PyTorch's dim= / keepdim= alike.
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool = False) -> Tensor:
+        """Sum over ``axis`` (an int, a tuple of ints, or None for all)."""
+        axis = checks.axes("sum", axis if dim is None else dim, self.ndim)
+        return ops.Sum.apply(self, axis=axis, keepdims=keepdims or keepdim)
+
+    def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool = False) -> Tensor:
         """Arithmetic mean over ``axis``."""
-        total = ops.Sum.apply(self, axis=checks.axes("mean", axis, self.ndim), keepdims=keepdims)
+        axis = checks.axes("mean", axis if dim is None else dim, self.ndim)
+        total = ops.Sum.apply(self, axis=axis, keepdims=keepdims or keepdim)
         return total / (self._data.size // max(total.data.size, 1))
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; the gradient is split evenly among ties."""
         return ops.Max.apply(self, axis=checks.axes("max", axis, self.ndim), keepdims=keepdims)
 
-    def logsumexp(self, axis: Axis = -1, keepdims: bool = False) -> Tensor:
+    def logsumexp(self, axis: Axis = -1, keepdims: bool = False, *, dim: Axis = None,
+                  keepdim: bool = False) -> Tensor:
         """log(sum(exp(self))) over ``axis``, computed without overflow."""
-        return ops.LogSumExp.apply(self, axis=checks.axes("logsumexp", axis, self.ndim),
-                                   keepdims=keepdims)
+        axis = checks.axes("logsumexp", axis if dim is None else dim, self.ndim)
+        return ops.LogSumExp.apply(self, axis=axis, keepdims=keepdims or keepdim)
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``axis``."""
-        return ops.Softmax.apply(self, axis=checks.axis("softmax", axis, self.ndim))
+    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``axis`` (or PyTorch's ``dim``)."""
+        axis = checks.axis("softmax", axis if dim is None else dim, self.ndim)
+        return ops.Softmax.apply(self, axis=axis)
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """x - logsumexp(x) along ``axis``."""
-        return ops.LogSoftmax.apply(self, axis=checks.axis("log_softmax", axis, self.ndim))
+    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+        """x - logsumexp(x) along ``axis`` (or PyTorch's ``dim``)."""
+        axis = checks.axis("log_softmax", axis if dim is None else dim, self.ndim)
+        return ops.LogSoftmax.apply(self, axis=axis)
 
     # -- shape -------------------------------------------------------------------------
 
