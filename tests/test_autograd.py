@@ -378,3 +378,24 @@ def test_grad_refuses_one_grad_output_for_several_outputs_as_pytorch() -> None:
     x = tm.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(ValueError, match="grad: 2 outputs but 1 grad_outputs"):
         tm.grad([x * 2.0, x * 3.0], [x], grad_outputs=tm.tensor([1.0, 1.0]))
+
+
+def test_no_grad_and_enable_grad_decorate_with_or_without_parentheses() -> None:
+    x = tm.tensor([1.0], requires_grad=True)
+
+    @tm.no_grad
+    def bare(t: tm.Tensor) -> bool:
+        return (t * 2.0).requires_grad
+
+    @tm.no_grad()
+    def called(t: tm.Tensor) -> bool:
+        return (t * 2.0).requires_grad
+
+    @tm.enable_grad
+    def back_on(t: tm.Tensor) -> bool:
+        return (t * 2.0).requires_grad
+
+    assert not bare(x) and not called(x) and bare.__name__ == "bare"
+    with tm.no_grad():
+        assert back_on(x)
+    assert (x * 2.0).requires_grad

@@ -25,7 +25,7 @@ import contextlib
 import heapq
 import itertools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 # tensor.py imports this module too; its classes are looked up when called.
 from tinygrad_mlp import anomaly, checks
@@ -61,21 +61,31 @@ class set_grad_enabled(contextlib.ContextDecorator):
         _grad_enabled = self._previous.pop()
 
 
-class no_grad(set_grad_enabled):
+class _Switch(set_grad_enabled):
+    """A fixed mode, usable as ``with``, ``@switch()`` or, as in PyTorch, bare ``@switch``."""
+
+    mode_of_class: ClassVar[bool]
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        return super().__new__(cls) if func is None else cls()(func)
+
+    def __init__(self, func: Callable[..., Any] | None = None) -> None:
+        super().__init__(self.mode_of_class)
+
+
+class no_grad(_Switch):
     """Record nothing: for evaluation and for in-place parameter updates.
 
-    Works as ``with tm.no_grad(): ...`` and as ``@tm.no_grad()``.
+    Works as ``with tm.no_grad(): ...``, as ``@tm.no_grad()`` and as ``@tm.no_grad``.
     """
 
-    def __init__(self) -> None:
-        super().__init__(False)
+    mode_of_class = False
 
 
-class enable_grad(set_grad_enabled):
-    """Record again, inside a ``no_grad`` region."""
+class enable_grad(_Switch):
+    """Record again, inside a ``no_grad`` region (also a decorator, like ``no_grad``)."""
 
-    def __init__(self) -> None:
-        super().__init__(True)
+    mode_of_class = True
 
 
 # ------------------------------------------------------------ module scope
