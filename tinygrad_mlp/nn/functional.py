@@ -1,7 +1,8 @@
 """Layers and losses as plain functions of tensors (PyTorch's ``nn.functional``).
 
 Every loss takes ``reduction``: ``"mean"`` (the default), ``"sum"`` or
-``"none"`` (one value per element, or per example for cross-entropy).
+``"none"`` (one value per element, or per example for cross-entropy), except
+``quadratic_cost``, which takes only ``"mean"`` or ``"sum"``.
 """
 
 from __future__ import annotations
