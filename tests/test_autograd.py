@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import weakref
 from typing import Any
 
@@ -399,3 +400,11 @@ def test_no_grad_and_enable_grad_decorate_with_or_without_parentheses() -> None:
     with tm.no_grad():
         assert back_on(x)
     assert (x * 2.0).requires_grad
+
+
+def test_detect_anomaly_tells_the_package_from_a_user_script_named_like_it() -> None:
+    from tinygrad_mlp import anomaly
+
+    package = os.path.dirname(anomaly.__file__)
+    assert anomaly.in_package(os.path.join(package, "ops.py"))
+    assert not anomaly.in_package(package + "_demo.py")  # tinygrad_mlp_demo.py beside it

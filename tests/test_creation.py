@@ -86,3 +86,11 @@ def test_bad_sizes_and_seeds_raise() -> None:
         tm.ones(2.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="non-negative"):
         tm.manual_seed(-1)
+
+
+def test_manual_seed_reseeds_the_global_generator_in_place_as_pytorch() -> None:
+    generator = tm.manual_seed(0)
+    first = generator.random(3)
+    assert tm.manual_seed(0) is generator  # the same object, as torch.default_generator
+    np.testing.assert_array_equal(generator.random(3), first)
+    np.testing.assert_array_equal(np.random.default_rng(0).random(3), first)

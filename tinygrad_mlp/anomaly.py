@@ -46,9 +46,14 @@ class detect_anomaly(contextlib.ContextDecorator):  # noqa: N801 (PyTorch's name
 def user_frame() -> str:
     """file:line (and code) of the innermost caller outside this package."""
     for frame in reversed(traceback.extract_stack()):
-        if not os.path.abspath(frame.filename).startswith(_PACKAGE):
+        if not in_package(frame.filename):
             return f"{frame.filename}:{frame.lineno} ({frame.line})"
     return "an unknown place"
+
+
+def in_package(filename: str) -> bool:
+    """Whether ``filename`` is this package's own (a sibling ``tinygrad_mlp_demo.py`` is not)."""
+    return os.path.abspath(filename).startswith(_PACKAGE + os.sep)
 
 
 def describe_origin(fn: Function) -> str:

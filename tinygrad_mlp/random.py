@@ -14,7 +14,11 @@ _generator = np.random.default_rng()
 
 
 def manual_seed(seed: int) -> np.random.Generator:
-    """Reseed the global generator and return it.
+    """Reseed the global generator in place and return it.
+
+    As ``torch.manual_seed`` does with ``torch.default_generator``, the same
+    generator object is reseeded, so one captured earlier (handed to a
+    ``DataLoader``, say) restarts its stream too.
 
     Args:
         seed: a non-negative integer.
@@ -23,12 +27,11 @@ def manual_seed(seed: int) -> np.random.Generator:
         ValueError: if ``seed`` is negative.
         TypeError: if ``seed`` is not an integer.
     """
-    global _generator
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
     if seed < 0:
         raise ValueError(f"manual_seed: seed must be non-negative, got {seed}")
-    _generator = np.random.default_rng(int(seed))
+    _generator.bit_generator.state = np.random.default_rng(int(seed)).bit_generator.state
     return _generator
 
 

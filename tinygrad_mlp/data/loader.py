@@ -142,8 +142,8 @@ class DataLoader:
     def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
         """Yield one epoch of batches."""
         num_rows = len(self.dataset)
-        # The generator is looked up now, not in __init__, because manual_seed
-        # replaces the global generator rather than reseeding it in place.
+        # The generator is looked up now, not in __init__, so that a loader made
+        # before tm.manual_seed (or with no generator) follows the global one.
         if self.shuffle:
             order = resolve(self.generator).permutation(num_rows)
         else:
