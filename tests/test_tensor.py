@@ -295,3 +295,14 @@ def test_reductions_take_pytorchs_dim_and_keepdim_as_well_as_numpys_names() -> N
     np.testing.assert_array_equal(x.log_softmax(dim=0).data, x.log_softmax(axis=0).data)
     with pytest.raises(IndexError, match="sum: axis 2 is out of range"):
         x.sum(dim=2)
+
+
+def test_expand_keeps_a_size_given_as_minus_one_as_pytorch() -> None:
+    x = tm.tensor(np.array([[1.0], [2.0]]), requires_grad=True)
+    assert x.expand(-1, 3).shape == (2, 3)
+    assert x.expand(4, -1, 3).shape == (4, 2, 3)
+    x.expand(-1, 3).sum().backward()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [[3.0], [3.0]])
+    with pytest.raises(ValueError, match=r"expand: -1 in \(-1, 2, 1\) is not allowed for a new"):
+        x.expand(-1, 2, 1)

@@ -134,13 +134,18 @@ def number(op: str, name: str, value: object) -> None:
 
 
 def expand_shape(shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[int, ...]:
-    """Check that ``shape`` broadcasts to ``target``, naming both if it does not."""
+    """``target`` with PyTorch's -1 ("keep this size") filled in; names both if they clash."""
     if len(target) < len(shape):
         raise ValueError(
             f"expand: a tensor of shape {shape} cannot be expanded to {target}, which has "
             "fewer dims"
         )
-    return target
+    new_dims = len(target) - len(shape)
+    if -1 in target[:new_dims]:
+        raise ValueError(f"expand: -1 in {target} is not allowed for a new leading dim "
+                         f"(the tensor has shape {shape})")
+    return target[:new_dims] + tuple(
+        size if want == -1 else want for size, want in zip(shape, target[new_dims:]))
 
 
 def tensors(op: str, name: str, given: object) -> list[Tensor]:
