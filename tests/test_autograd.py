@@ -408,3 +408,21 @@ def test_detect_anomaly_tells_the_package_from_a_user_script_named_like_it() -> 
     package = os.path.dirname(anomaly.__file__)
     assert anomaly.in_package(os.path.join(package, "ops.py"))
     assert not anomaly.in_package(package + "_demo.py")  # tinygrad_mlp_demo.py beside it
+
+
+def test_grad_runs_only_the_part_of_the_graph_that_leads_to_its_inputs() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    w = tm.tensor([3.0, 4.0], requires_grad=True)
+    fired: list[str] = []
+    h = w * 3.0
+    h.register_hook(lambda g: fired.append("h"))
+    w.register_hook(lambda g: fired.append("w"))
+    out = (x * x).sum() + h.sum()
+    (gx,) = tm.grad(out, x, retain_graph=True)
+    assert gx is not None
+    np.testing.assert_array_equal(gx.data, [2.0, 4.0])
+    assert fired == []  # as in PyTorch: the branch through w is never run
+    h.sum().backward()  # frees the branch through w ...
+    (again,) = tm.grad(out, x)  # ... which tm.grad does not need
+    assert again is not None and w.grad is not None
+    np.testing.assert_array_equal(again.data, [2.0, 4.0])

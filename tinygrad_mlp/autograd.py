@@ -148,12 +148,15 @@ def run_backward(
     heapq.heapify(queue)
     wanted_nodes = {t.grad_fn: i for i, t in enumerate(inputs) if t.grad_fn} if inputs else {}
     results: list[Any] = [None] * len(inputs) if inputs else []
+    through = _leading_to(list(pending), inputs) if inputs else None  # tm.grad runs only these
     global _grad_enabled
     outer_mode, _grad_enabled = _grad_enabled, create_graph
     try:
         while queue:
             fn = heapq.heappop(queue)[1]
             grad = pending.pop(fn)
+            if through is not None and fn not in through and fn not in wanted_nodes:
+                continue  # a branch that leads to none of tm.grad's inputs: left alone
             if fn.released:
                 raise RuntimeError(
                     f"backward: the graph through '{fn.name}' was already freed by an earlier "
@@ -163,6 +166,8 @@ def run_backward(
                 grad = fn.hand_grad_to_output(grad, create_graph)
             if wanted_nodes and fn in wanted_nodes:
                 results[wanted_nodes[fn]] = grad
+            if through is not None and fn not in through:
+                continue
             input_grads = fn.vjp(grad, create_graph, release=not retain_graph)
             if anomaly.enabled:
                 anomaly.check_finite(fn, "backward", input_grads)
@@ -186,6 +191,24 @@ def run_backward(
     return results
 
 
+def _leading_to(starts: list[Function], inputs: Sequence[Tensor]) -> set[Function]:
+    """The nodes below ``starts`` from whose inputs one of ``inputs`` can be reached."""
+    leaves = {id(t) for t in inputs if t.grad_fn is None}
+    targets = {t.grad_fn for t in inputs if t.grad_fn is not None}
+    graph, stack = set(starts), list(starts)
+    while stack:
+        for parent in stack.pop().parents:
+            if isinstance(parent, _tensor.Function) and parent not in graph:
+                graph.add(parent)
+                stack.append(parent)
+    through: set[Function] = set()
+    for fn in sorted(graph, key=lambda f: f.sequence_nr):  # a node's parents come before it
+        if any(p in through or p in targets if isinstance(p, _tensor.Function)
+               else p is not None and id(p) in leaves for p in fn.parents):
+            through.add(fn)
+    return through
+
+
 def _hand_to_leaves(
     leaf_grads: dict[Tensor, Any], inputs: Sequence[Tensor] | None, results: list[Any],
     create_graph: bool, taken: set[int],
@@ -198,6 +221,8 @@ def _hand_to_leaves(
     """
     wanted = {id(t): i for i, t in enumerate(inputs) if t.grad_fn is None} if inputs else {}
     for leaf, grad in leaf_grads.items():
+        if inputs is not None and id(leaf) not in wanted:
+            continue  # tm.grad: a leaf it was not asked about, hooks included
         if leaf._hooks:
             grad = leaf.run_hooks(grad, create_graph)
         if inputs is None:
