@@ -372,3 +372,12 @@ def test_div_gradient_of_the_denominator_does_not_overflow_before_pytorchs() -> 
     (a / b).sum().backward()  # -a / b² overflows float32; -(a / b) / b is -1e23
     assert b.grad is not None
     np.testing.assert_allclose(b.grad.data, [-1e23], rtol=1e-5)
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # log 0 = -inf, as wanted
+def test_logsumexp_and_softmax_over_an_empty_axis_follow_pytorch() -> None:
+    x = tm.zeros(0, 3, requires_grad=True)
+    np.testing.assert_array_equal(x.logsumexp(0).data, [-np.inf] * 3)  # the log of an empty sum
+    assert x.softmax(0).shape == x.log_softmax(0).shape == (0, 3)
+    x.logsumexp(0).sum().backward()
+    assert x.grad is not None and x.grad.shape == (0, 3)

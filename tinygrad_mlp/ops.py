@@ -484,13 +484,13 @@ class LogSumExp(Op):
 
 def _minus_max(x: Grad, axis: tuple[int, ...] | int | None) -> Grad:
     """x - max x over ``axis`` (arrays or Tensors): at most 0, so eˣ cannot overflow."""
-    shift = np.max(_array(x), axis=axis, keepdims=True)
+    shift = np.max(_array(x), axis=axis, keepdims=True, initial=-np.inf)  # -inf if empty
     return x - np.where(np.isfinite(shift), shift, 0.0)  # rows of -inf stay -inf, not nan
 
 
 def _logsumexp(x: Array, axis: tuple[int, ...] | int | None, keepdims: bool) -> Array:
     """Ln Σ eˣ over ``axis``, shifted by the maximum so nothing overflows."""
-    shift = np.max(x, axis=axis, keepdims=True)
+    shift = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
     shift = np.where(np.isfinite(shift), shift, 0.0)  # rows of -inf stay -inf, not nan
     total = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
     return total if keepdims else np.squeeze(total, axis=axis)
