@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_mlp as tm
+from tests.nn.compare import assert_same_value_and_gradient
 from tests.strategies import (
     arrays,
     floats_between,
@@ -539,19 +540,6 @@ def test_cross_entropy_with_label_smoothing_second_derivatives_pass_gradgradchec
     options["label_smoothing"] = data.draw(floats_between(0.05, 1.0))
     assert tm.gradgradcheck(
         lambda x: F.cross_entropy(x, target, reduction="sum", **options), [leaf(logits)])
-
-
-def assert_same_value_and_gradient(
-    ours: tm.Tensor, ours_input: tm.Tensor, theirs: Any, theirs_input: Any, torch: ModuleType
-) -> None:
-    """Equal values (nan where PyTorch has nan), then equal gradients for one random seed."""
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
-    seed = np.random.default_rng(0).standard_normal(ours.shape)
-    ours.backward(seed)
-    theirs.backward(torch.tensor(seed))
-    assert ours_input.grad is not None
-    np.testing.assert_allclose(ours_input.grad.data, theirs_input.grad.numpy(),
-                               rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

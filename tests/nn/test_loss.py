@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tinygrad_mlp as tm
+from tests.nn.compare import assert_same_value_and_gradient
 from tests.strategies import arrays, logits_and_classes, probabilities, shapes
 from tinygrad_mlp import nn
 from tinygrad_mlp.nn import functional as F
@@ -181,13 +182,7 @@ def test_losses_and_their_gradients_equal_pytorchs(
     ours = module_class(reduction=reduction)(ours_input, target)
     theirs_input = torch.tensor(x, requires_grad=True)
     theirs = torch_losses(torch)[name](theirs_input, torch.tensor(target), reduction)
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
-    seed = np.random.default_rng(0).standard_normal(ours.shape)
-    ours.backward(seed)
-    theirs.backward(torch.tensor(seed))
-    assert ours_input.grad is not None
-    np.testing.assert_allclose(ours_input.grad.data, theirs_input.grad.numpy(),
-                               rtol=1e-9, atol=1e-12)
+    assert_same_value_and_gradient(ours, ours_input, theirs, theirs_input, torch)
 
 
 def test_binary_cross_entropy_saturation_equals_pytorchs(torch: ModuleType) -> None:
@@ -219,12 +214,7 @@ def test_cross_entropy_loss_with_weight_ignore_index_and_smoothing_equals_pytorc
         weight=None if weight is None else torch.tensor(weight, dtype=torch.float64),
         ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing,
     )(theirs_x, torch.tensor(labels))
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
-    seed = g.standard_normal(ours.shape)
-    ours.backward(seed)
-    theirs.backward(torch.tensor(seed))
-    assert ours_x.grad is not None
-    np.testing.assert_allclose(ours_x.grad.data, theirs_x.grad.numpy(), rtol=1e-12, atol=1e-14)
+    assert_same_value_and_gradient(ours, ours_x, theirs, theirs_x, torch, 1e-12, 1e-14, 1e-12)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -234,9 +224,4 @@ def test_bce_loss_with_weight_equals_pytorchs(torch: ModuleType, reduction: str)
     ours_p, theirs_p = tm.tensor(p, requires_grad=True), torch.tensor(p, requires_grad=True)
     ours = nn.BCELoss(weight, reduction)(ours_p, y)
     theirs = torch.nn.BCELoss(torch.tensor(weight), reduction=reduction)(theirs_p, torch.tensor(y))
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
-    seed = g.standard_normal(ours.shape)
-    ours.backward(seed)
-    theirs.backward(torch.tensor(seed))
-    assert ours_p.grad is not None
-    np.testing.assert_allclose(ours_p.grad.data, theirs_p.grad.numpy(), rtol=1e-12, atol=1e-14)
+    assert_same_value_and_gradient(ours, ours_p, theirs, theirs_p, torch, 1e-12, 1e-14, 1e-12)
