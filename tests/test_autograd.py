@@ -426,3 +426,11 @@ def test_grad_runs_only_the_part_of_the_graph_that_leads_to_its_inputs() -> None
     (again,) = tm.grad(out, x)  # ... which tm.grad does not need
     assert again is not None and w.grad is not None
     np.testing.assert_array_equal(again.data, [2.0, 4.0])
+
+
+def test_backward_adds_into_a_grad_that_is_a_tensor_subclass() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    w.grad = tm.nn.Parameter(tm.zeros(2))  # any Tensor may hold a gradient, as in PyTorch
+    (w * w).sum().backward()
+    assert w.grad is not None
+    np.testing.assert_array_equal(w.grad.data, [2.0, 4.0])

@@ -523,7 +523,7 @@ class Tensor:
     def accumulate_grad(self, grad: Any, create_graph: bool) -> None:
         """Add ``grad`` (an ndarray unless create_graph) into ``self.grad``, PyTorch-style."""
         old, data = self.grad, self._data
-        if old is not None and (type(old) is not Tensor or old._data.shape != data.shape):
+        if old is not None and (not isinstance(old, Tensor) or old._data.shape != data.shape):
             raise checks.grad_shape_mismatch(old, self.shape)  # a hand-assigned .grad
         if create_graph:
             self.grad = grad if old is None else old + grad
