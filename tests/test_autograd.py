@@ -105,6 +105,49 @@ def test_no_grad_records_nothing_as_context_and_as_decorator() -> None:
     assert tm.is_grad_enabled()
 
 
+def test_set_grad_enabled_as_a_plain_call_switches_the_mode_until_switched_back() -> None:
+    w = tm.tensor([1.0], requires_grad=True)
+    try:
+        tm.set_grad_enabled(False)
+        assert not tm.is_grad_enabled()
+        assert (w * 2.0).grad_fn is None
+    finally:
+        tm.set_grad_enabled(True)
+    assert tm.is_grad_enabled() and (w * 2.0).grad_fn is not None
+
+
+def test_set_grad_enabled_in_with_and_as_decorator_restores_the_mode_from_before() -> None:
+    w = tm.tensor([1.0], requires_grad=True)
+    with tm.set_grad_enabled(False):
+        assert (w * 2.0).grad_fn is None
+        with tm.set_grad_enabled(True):
+            assert (w * 2.0).grad_fn is not None
+        assert not tm.is_grad_enabled()
+    assert tm.is_grad_enabled()
+
+    @tm.set_grad_enabled(False)
+    def double(t: tm.Tensor) -> tm.Tensor:
+        return t * 2.0
+
+    assert tm.is_grad_enabled()  # decorating switches nothing
+    assert double(w).grad_fn is None and double(w).grad_fn is None
+    assert tm.is_grad_enabled()
+    with tm.no_grad():
+
+        @tm.set_grad_enabled(True)
+        def record(t: tm.Tensor) -> tm.Tensor:
+            return t * 2.0
+
+        assert not tm.is_grad_enabled()
+        assert record(w).grad_fn is not None and not tm.is_grad_enabled()
+
+
+def test_set_grad_enabled_refuses_a_mode_that_is_not_a_bool() -> None:
+    with pytest.raises(TypeError, match="set_grad_enabled: mode must be a bool, got int"):
+        tm.set_grad_enabled(0)  # type: ignore[arg-type]
+    assert tm.is_grad_enabled()
+
+
 def test_no_grad_restores_grad_mode_after_an_exception() -> None:
     with pytest.raises(ZeroDivisionError), tm.no_grad():
         raise ZeroDivisionError

@@ -27,6 +27,8 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
 # tensor.py imports this module too; its classes are looked up when called.
 from tinygrad_mlp import anomaly, checks
 from tinygrad_mlp import tensor as _tensor
@@ -44,8 +46,8 @@ def is_grad_enabled() -> bool:
     return _grad_enabled
 
 
-class set_grad_enabled(contextlib.ContextDecorator):
-    """Turn recording on or off inside a ``with`` block or a decorated function."""
+class _GradMode(contextlib.ContextDecorator):
+    """Grad mode ``mode`` inside a ``with`` block or a decorated function, then the one before."""
 
     def __init__(self, mode: bool) -> None:
         self.mode = mode
@@ -61,7 +63,41 @@ class set_grad_enabled(contextlib.ContextDecorator):
         _grad_enabled = self._previous.pop()
 
 
-class _Switch(set_grad_enabled):
+class set_grad_enabled(_GradMode):
+    """Turn recording on or off: at once, or for a ``with`` block or a decorated function.
+
+    As in PyTorch, a plain call (``tm.set_grad_enabled(False)``) switches the
+    mode until something switches it back; in ``with`` or as a decorator the
+    mode from before comes back at the end.
+
+    Raises:
+        TypeError: if ``mode`` is not a bool.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        global _grad_enabled
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"set_grad_enabled: mode must be a bool, got {type(mode).__name__}")
+        super().__init__(bool(mode))
+        # Set now, for the plain call; a `with` restores the mode from before it.
+        self._before_call: bool | None = _grad_enabled
+        _grad_enabled = self.mode
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        before, self._before_call = self._before_call, None
+        self._previous.append(_grad_enabled if before is None else before)
+        _grad_enabled = self.mode
+
+    def __call__(self, func: Callable[..., Any]) -> Any:
+        """Decorate ``func``: the call that made this switched nothing after all."""
+        global _grad_enabled
+        if self._before_call is not None:
+            _grad_enabled, self._before_call = self._before_call, None
+        return super().__call__(func)
+
+
+class _Switch(_GradMode):
     """A fixed mode, usable as ``with``, ``@switch()`` or, as in PyTorch, bare ``@switch``."""
 
     mode_of_class: ClassVar[bool]
