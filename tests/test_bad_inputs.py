@@ -420,7 +420,17 @@ MISTAKES: list[Mistake] = [
             TypeError, r"requires_grad_: only floating point tensors .* got int64"),
     mistake("construction", "requires_grad_ on a non-leaf",
             lambda: (matrix() * 2.0).requires_grad_(False), RuntimeError,
-            r"requires_grad_: only leaf tensors can change requires_grad; use detach\(\)"),
+            r"requires_grad_: only leaf tensors can change requires_grad; this one was made "
+            r"by 'mul'\. Use detach\(\)"),
+    mistake("construction", "requires_grad set on a non-leaf",
+            lambda: setattr(matrix() * 2.0, "requires_grad", True), RuntimeError,
+            r"requires_grad: only leaf tensors can change requires_grad; .* made by 'mul'"),
+    mistake("construction", "requires_grad set on ints",
+            lambda: setattr(tm.tensor([1]), "requires_grad", True), TypeError,
+            r"requires_grad: only floating point tensors can require gradients, got int64"),
+    mistake("construction", "requires_grad set to a non-bool",
+            lambda: setattr(tm.tensor([1.0]), "requires_grad", 1), TypeError,
+            r"requires_grad: must be a bool, got int"),
     mistake("construction", "zeros of a negative size", lambda: tm.zeros(-1, 2), ValueError,
             r"zeros: sizes must be non-negative, got \(-1, 2\)"),
     mistake("construction", "randn of a float size", lambda: tm.randn(2.5), TypeError,
@@ -924,7 +934,7 @@ def test_the_table_covers_every_area_and_counts_its_cases() -> None:
         known = sum(1 for row in rows if row.gap)
         print(f"  {area:<{width}}  {len(rows):3d} cases, {known:2d} known gaps")
     assert all(len(rows) >= 5 for rows in per_area.values()), per_area
-    assert 80 <= len(MISTAKES) <= 160
+    assert 80 <= len(MISTAKES) <= 200
     stateful = {row.area for row in MISTAKES if row.checks_state}
     assert stateful >= {"modules", "optimizers", "state dicts"}
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tinygrad_mlp.cli import main
+from tinygrad_mlp.data import stratified_kfold
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -33,6 +34,25 @@ def test_train_with_seeds_prints_a_distribution(tmp_path: Path) -> None:
 def test_cross_validation_prints_mean_and_spread() -> None:
     code, out, _ = run("train", "--cv", "3", "--epochs", "20")
     assert code == 0 and "3-fold" in out and "cv accuracy" in out
+
+
+def test_cross_validation_without_shuffling_uses_the_folds_in_row_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tinygrad_mlp.cli as cli
+
+    dealt: list[dict[str, object]] = []
+
+    def recording(labels: object, **kwargs: object) -> object:
+        dealt.append(kwargs)
+        return stratified_kfold(labels, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "stratified_kfold", recording)
+    code, out, _ = run("train", "--cv", "3", "--epochs", "5", "--no-cv-shuffle")
+    assert code == 0 and "folds in row order" in out
+    assert dealt == [{"n_splits": 3, "shuffle": False, "generator": None}]
+    code, out, _ = run("train", "--cv", "3", "--epochs", "5", "--seed", "4")
+    assert code == 0 and "row order" not in out and dealt[-1]["shuffle"] is True
 
 
 def test_saved_weights_evaluate_to_the_same_accuracy(tmp_path: Path) -> None:

@@ -60,6 +60,26 @@ def test_only_floating_tensors_may_require_grad() -> None:
         tm.set_default_dtype(np.int32)
 
 
+def test_requires_grad_is_settable_on_float_leaves_only_as_in_pytorch() -> None:
+    leaf = tm.tensor([1.0, 2.0])
+    leaf.requires_grad = True
+    (leaf * leaf).sum().backward()
+    assert leaf.grad is not None and leaf.grad.tolist() == [2.0, 4.0]
+    leaf.requires_grad = False
+    assert (leaf * 2.0).grad_fn is None
+    made = tm.tensor([1.0], requires_grad=True) * 2.0
+    assert made.requires_grad_(True) is made  # a no-op, as torch's
+    with pytest.raises(RuntimeError, match="only leaf tensors"):
+        made.requires_grad = True
+    with pytest.raises(RuntimeError, match="only leaf tensors"):
+        made.requires_grad_(False)
+    assert made.requires_grad and made.grad_fn is not None  # nothing half-changed
+    ints = tm.tensor([1, 2])
+    with pytest.raises(TypeError, match="only floating point"):
+        ints.requires_grad = True
+    assert not ints.requires_grad
+
+
 def test_attributes_describe_the_array() -> None:
     t = tm.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True, name="w")
     assert (t.shape, t.ndim, t.size, t.numel(), len(t)) == ((2, 3), 2, 6, 6, 2)

@@ -107,6 +107,10 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--cv-on", choices=["all", "train"], default="all",
                        help="cross-validate on all 150 rows (default) or on the article's 99 "
                             "training rows only (how the recommended recipe was chosen)")
+    train.add_argument("--cv-shuffle", action=argparse.BooleanOptionalAction, default=True,
+                       help="deal rows to folds in an order drawn from --seed (default), or, "
+                            "with --no-cv-shuffle, in row order as scikit-learn's "
+                            "StratifiedKFold(K) and cross_val_score(cv=K) do")
     train.add_argument("--save", metavar="PATH", help="write the trained weights (.npz)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -214,7 +218,7 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.save:
         _check_save_path(args.save, several_runs=bool(args.cv) or args.seeds > 1)
     if args.cv:
-        return _cross_validate(recipe, args.cv, args.cv_on, args.seed, name, out)
+        return _cross_validate(recipe, args.cv, args.cv_on, args.cv_shuffle, args.seed, name, out)
     if args.seeds > 1:
         results = [_train_once(recipe, args.seed + k, None)[1] for k in range(args.seeds)]
         values, counts = np.unique(np.round(results, 6), return_counts=True)
@@ -256,7 +260,9 @@ def _check_save_path(path: str, several_runs: bool) -> None:
         raise UsageError(f"--save: {path!r} is not writable")
 
 
-def _cross_validate(recipe: Recipe, k: int, rows: str, seed: int, name: str, out: TextIO) -> int:
+def _cross_validate(
+    recipe: Recipe, k: int, rows: str, shuffle: bool, seed: int, name: str, out: TextIO
+) -> int:
     if rows == "train":  # the article's training rows, already standardised
         split = load_article_split()
         features, labels, standardise = split.x_train, split.y_train, False
@@ -267,8 +273,8 @@ def _cross_validate(recipe: Recipe, k: int, rows: str, seed: int, name: str, out
     if k < 2 or k > smallest:
         raise UsageError(f"--cv: K must be between 2 and {smallest} (the smallest class), got {k}")
     scores = []
-    folds = stratified_kfold(labels, n_splits=k, shuffle=True,
-                             generator=np.random.default_rng(seed))
+    folds = stratified_kfold(labels, n_splits=k, shuffle=shuffle,
+                             generator=np.random.default_rng(seed) if shuffle else None)
     for fold, (train, test) in enumerate(folds):
         x = features
         if standardise:  # with the training fold's statistics only
@@ -276,7 +282,8 @@ def _cross_validate(recipe: Recipe, k: int, rows: str, seed: int, name: str, out
         model = MLPClassifier(recipe, seed=seed + fold).fit(x[train], labels[train])
         scores.append(model.evaluate(x[test], labels[test]))
     where = "the article's 99 training rows" if rows == "train" else f"all {len(labels)} rows"
-    print(f"{name}: stratified {k}-fold cross-validation on {where}", file=out)
+    order = "" if shuffle else ", folds in row order"
+    print(f"{name}: stratified {k}-fold cross-validation on {where}{order}", file=out)
     print("  folds: " + " ".join(_percent(s) for s in scores), file=out)
     print(f"cv accuracy = {_percent(float(np.mean(scores)))} +- "
           f"{100 * np.std(scores):.1f} points", file=out)

@@ -123,8 +123,8 @@ class Function:
         # leaf that requires grad; None for a constant.
         needs, parents = [], []
         for t in inputs:
-            needs.append(t.requires_grad)
-            parents.append(t.grad_fn if t.grad_fn is not None else t if t.requires_grad else None)
+            needs.append(t._requires_grad)
+            parents.append(t.grad_fn if t.grad_fn is not None else t if t._requires_grad else None)
         if True not in needs:
             return Tensor._make(data, None, counter)
         fn.needs_input_grad, fn.parents = tuple(needs), tuple(parents)
@@ -254,14 +254,14 @@ class Tensor:
         tensor([[2., 4.]])
     """
 
-    __slots__ = ("__weakref__", "_counter", "_data", "_hooks", "grad", "grad_fn", "name",
-                 "requires_grad")
+    __slots__ = ("__weakref__", "_counter", "_data", "_hooks", "_requires_grad", "grad",
+                 "grad_fn", "name")
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__
 
     _data: Array
     grad: Tensor | None
     grad_fn: Function | None
-    requires_grad: bool
+    _requires_grad: bool
     name: str | None
     # [how many times the data was changed in place, the value of the global
     # change count at the last change], in a list that tensors viewing the same
@@ -282,7 +282,7 @@ class Tensor:
                 f"Tensor: only floating point tensors can require gradients, got dtype "
                 f"{self._data.dtype}; pass dtype=tm.float64 (or float32)"
             )
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         self.grad = None
         self.grad_fn = None
         self.name = name
@@ -296,7 +296,7 @@ class Tensor:
         tensor._data = data
         tensor.grad = None
         tensor.grad_fn = grad_fn
-        tensor.requires_grad = grad_fn is not None
+        tensor._requires_grad = grad_fn is not None
         tensor.name = None
         tensor._counter = [0, 0] if counter is None else counter
         tensor._hooks = None
@@ -392,18 +392,40 @@ class Tensor:
         return Tensor._make(self._data, None, self._counter)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` on a leaf in place; returns self."""
+        """Set ``requires_grad`` on a leaf in place; returns self.
+
+        As in PyTorch, True on a tensor an op made (which requires grad
+        already) changes nothing; any other change must be made on a leaf.
+        """
+        if not (requires_grad and self.grad_fn is not None):
+            self._set_requires_grad(requires_grad, "requires_grad_")
+        return self
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether ops on this tensor are recorded, so backward can reach it.
+
+        Settable on leaves only, and True only for floating point dtypes.
+        """
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self._set_requires_grad(value, "requires_grad")
+
+    def _set_requires_grad(self, value: bool, where: str) -> None:
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{where}: must be a bool, got {type(value).__name__}")
         if self.grad_fn is not None:
             raise RuntimeError(
-                "requires_grad_: only leaf tensors can change requires_grad; use detach() first"
+                f"{where}: only leaf tensors can change requires_grad; this one was made by "
+                f"'{self.grad_fn.name}'. Use detach() for a copy cut off from the graph"
             )
-        if requires_grad and not is_floating(self.dtype):
+        if value and not is_floating(self.dtype):
             raise TypeError(
-                f"requires_grad_: only floating point tensors can require gradients, got "
-                f"{self.dtype}"
+                f"{where}: only floating point tensors can require gradients, got {self.dtype}"
             )
-        self.requires_grad = requires_grad
-        return self
+        self._requires_grad = bool(value)
 
     def __len__(self) -> int:
         if self.ndim == 0:
