@@ -137,9 +137,77 @@ def test_resuming_from_a_saved_optimizer_and_scheduler_continues_the_schedule() 
         scheduler.step()
     resumed_optimizer = sgd(1.0)
     resumed_optimizer.load_state_dict(optimizer.state_dict())
-    resumed = CosineAnnealingLR(resumed_optimizer, T_max=10, last_epoch=scheduler.last_epoch - 1)
+    resumed = CosineAnnealingLR(resumed_optimizer, T_max=10, last_epoch=scheduler.last_epoch)
+    assert resumed.last_epoch == scheduler.last_epoch
     assert resumed.get_last_lr() == scheduler.get_last_lr()
     assert lrs_over(resumed, 6) == lrs_over(scheduler, 6)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda o, **k: StepLR(o, step_size=2, gamma=0.5, **k),
+     lambda o, **k: ExponentialLR(o, gamma=0.5, **k),
+     lambda o, **k: CosineAnnealingLR(o, T_max=10, **k)],
+    ids=["step", "exponential", "cosine"],
+)
+def test_resuming_at_last_epoch_k_continues_without_skipping_or_repeating_an_lr(make: Any) -> None:
+    optimizer = sgd(1.0)
+    scheduler = make(optimizer)
+    for _ in range(5):
+        scheduler.step()
+    resumed_optimizer = sgd(1.0)
+    resumed_optimizer.load_state_dict(optimizer.state_dict())
+    resumed = make(resumed_optimizer, last_epoch=5)
+    assert resumed_optimizer.param_groups[0]["lr"] == optimizer.param_groups[0]["lr"]
+    assert lrs_over(resumed, 4) == lrs_over(scheduler, 4)
+
+
+def test_resuming_matches_torch_where_torch_continues_seamlessly() -> None:
+    torch = pytest.importorskip("torch")
+    torch_optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    torch_scheduler = torch.optim.lr_scheduler.ExponentialLR(torch_optimizer, gamma=0.5)
+    optimizer = sgd(1.0)
+    scheduler = ExponentialLR(optimizer, gamma=0.5)
+    for _ in range(3):
+        torch_optimizer.step()
+        torch_scheduler.step()
+        scheduler.step()
+    torch_resumed = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    torch_resumed.load_state_dict(torch_optimizer.state_dict())
+    torch_again = torch.optim.lr_scheduler.ExponentialLR(torch_resumed, gamma=0.5, last_epoch=3)
+    resumed = sgd(1.0)
+    resumed.load_state_dict(optimizer.state_dict())
+    again = ExponentialLR(resumed, gamma=0.5, last_epoch=3)
+    theirs = [torch_resumed.param_groups[0]["lr"]]
+    for _ in range(3):
+        torch_resumed.step()
+        torch_again.step()
+        theirs.append(torch_resumed.param_groups[0]["lr"])
+    assert lrs_over(again, 4) == theirs
+
+
+def test_loading_a_scheduler_state_sets_the_saved_lr_at_once() -> None:
+    optimizer = sgd(0.1)
+    scheduler = ExponentialLR(optimizer, gamma=0.5)
+    for _ in range(3):
+        scheduler.step()
+    resumed_optimizer = sgd(0.1)
+    resumed_optimizer.load_state_dict(optimizer.state_dict())
+    resumed = ExponentialLR(resumed_optimizer, gamma=0.5)
+    resumed.load_state_dict(scheduler.state_dict())
+    assert resumed_optimizer.param_groups[0]["lr"] == 0.0125 == resumed.get_last_lr()[0]
+    assert lrs_over(resumed, 3) == lrs_over(scheduler, 3)
+
+
+def test_a_group_added_after_the_lr_decayed_to_nothing_is_refused_not_given_inf() -> None:
+    optimizer = sgd(0.1)
+    scheduler = ExponentialLR(optimizer, gamma=0.1)
+    for _ in range(320):
+        scheduler.step()
+    add_group(optimizer, lr=0.05)
+    with pytest.raises(ValueError, match=r"group 1 was added at epoch 320.*no finite base lr"):
+        scheduler.step()
+    assert optimizer.param_groups[1]["lr"] == 0.05 and scheduler.last_epoch == 320
 
 
 def test_scheduler_state_dict_round_trip_continues_the_schedule() -> None:

@@ -14,7 +14,10 @@ Creating a scheduler records each group's ``lr`` as ``group["initial_lr"]``
 closed form from the base lr and the epoch count (PyTorch's
 ``_get_closed_form_lr``); the values are PyTorch's. The difference shows only
 when something else also changes ``group["lr"]``: PyTorch's schedulers scale
-the current lr and so compose, these overwrite it.
+the current lr and so compose, these overwrite it. Resuming is exact: a
+scheduler created with ``last_epoch=k``, or given a saved ``state_dict``,
+stands where the saved one stood, with its lr (PyTorch's ``StepLR`` and
+``CosineAnnealingLR`` created with ``last_epoch`` drift by an epoch).
 
 A param group added with ``optimizer.add_param_group`` after the scheduler
 was created joins the schedule at the next ``step``, as in PyTorch: from the
@@ -44,10 +47,12 @@ class LRScheduler:
 
     Args:
         optimizer: the optimizer whose learning rates to set.
-        last_epoch: the index of the last finished epoch; -1 (the default)
-            starts afresh. To resume, the groups must already hold
-            ``"initial_lr"`` (an optimizer restored with ``load_state_dict``
-            does).
+        last_epoch: -1 (the default) starts afresh at epoch 0. To resume,
+            pass the ``last_epoch`` of the scheduler you are continuing: this
+            one then stands where that one stood, at that epoch with its lr,
+            and its next ``step`` moves on as that one's would. The groups
+            must already hold ``"initial_lr"`` (an optimizer restored with
+            ``load_state_dict`` does).
 
     Raises:
         TypeError: if ``optimizer`` is not an Optimizer.
@@ -74,9 +79,13 @@ class LRScheduler:
                     )
         self.optimizer = optimizer
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = last_epoch
         self._last_lr: list[float] = []
-        self.step()
+        if last_epoch == -1:
+            self.last_epoch = -1
+            self.step()
+        else:
+            self.last_epoch = last_epoch
+            self._set_lrs()
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         """The learning rate of a group with this base lr at this epoch (each schedule's own)."""
@@ -102,7 +111,14 @@ class LRScheduler:
                 f"the schedule gives lr {offset} whatever the base lr, so it cannot continue "
                 f"from the group's lr {lr}; add the group at another epoch"
             )
-        return (lr - offset) / slope
+        base_lr = (lr - offset) / slope
+        if not math.isfinite(base_lr):
+            raise ValueError(
+                f"{type(self).__name__}: param group {index} was added at epoch {epoch}, where "
+                f"the schedule has scaled every lr by {slope:.3g}: no finite base lr reaches "
+                f"the group's lr {lr}; add the group earlier, or make a new scheduler"
+            )
+        return base_lr
 
     def get_lr(self) -> list[float]:
         """The learning rates of the param groups at epoch ``last_epoch``."""
@@ -120,6 +136,10 @@ class LRScheduler:
             # A new list rather than append: a state_dict taken earlier holds the old one.
             self.base_lrs = [*self.base_lrs, group["initial_lr"]]
         self.last_epoch += 1
+        self._set_lrs()
+
+    def _set_lrs(self) -> None:
+        """Set each param group's lr for epoch ``last_epoch``."""
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
@@ -133,8 +153,15 @@ class LRScheduler:
         return {key: value for key, value in vars(self).items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore attributes saved by ``state_dict``."""
+        """Restore attributes saved by ``state_dict``, and the lrs that scheduler had set.
+
+        The optimizer's groups get those lrs at once, so the epoch after
+        resuming trains at the saved schedule's lr, not at the one this
+        scheduler was created with.
+        """
         vars(self).update(state_dict)
+        for group, lr in zip(self.optimizer.param_groups, self._last_lr):
+            group["lr"] = lr
 
     def __repr__(self) -> str:
         settings = ", ".join(
