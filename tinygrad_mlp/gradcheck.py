@@ -7,9 +7,15 @@ For a function f of some inputs, the analytic Jacobian comes from backward
 
 whose error is O(ε²) from truncation plus O(machine ε / ε) from round-off:
 with float64 and ε = 1e-6 both are around 1e-10, which is why only float64
-inputs are accepted. ``fast=True`` compares one random projection uᵀ J v
+inputs are accepted. ``fast_mode=True`` compares one random projection uᵀ J v
 instead of the whole Jacobian, for inputs too large to check element by
 element. ``gradgradcheck`` applies the same test to the gradient itself.
+
+As PyTorch's gradcheck does, it also runs two checks the Jacobians alone can
+miss: backward with a zero gradient must give zero (a rule that forgot to
+multiply by the incoming gradient passes the Jacobian test whenever that
+gradient is 1, as for a scalar output), and backward run twice must give the
+same result (a rule that changes state it reads, or draws random numbers).
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ class GradcheckError(RuntimeError):
 
     Attributes:
         analytic: the Jacobian from backward, shaped (output size, input size),
-            of the output and input the message names; in ``fast`` mode, the
+            of the output and input the message names; in ``fast_mode``, the
             projection uᵀJv for each input instead. None when backward gave a
             gradient of the wrong shape.
         numeric: the same by central differences.
@@ -47,21 +53,33 @@ class GradcheckError(RuntimeError):
 
 @dataclass(frozen=True)
 class _Checked:
-    """What to differentiate: the function of the tensors, and the tensors themselves."""
+    """What to differentiate: the function of the tensors, and the tensors themselves.
+
+    ``skip_constants``: leave out outputs that do not require grad (a count, a
+    detached accuracy) when some output does, as PyTorch's gradcheck does;
+    otherwise such an output is checked as a Jacobian of zeros.
+    """
 
     call: Callable[[], list[Tensor]]
     inputs: list[Tensor]
     labels: list[str]
+    skip_constants: bool = True
+
+    def compared(self, outputs: Sequence[Tensor]) -> list[int]:
+        """The positions of the outputs whose Jacobians are compared."""
+        differentiable = [k for k, out in enumerate(outputs) if out.requires_grad]
+        return differentiable if differentiable and self.skip_constants else [
+            *range(len(outputs))]
 
 
-def _prepare(fn: Callable[..., Outputs], inputs: Inputs, where: str) -> _Checked:
+def _prepare(func: Callable[..., Outputs], inputs: Inputs, where: str) -> _Checked:
     """Normalise ``inputs`` (tensors or a Module) and check they can be checked."""
     if hasattr(inputs, "named_parameters"):
         named = [(n, p) for n, p in inputs.named_parameters() if p.requires_grad]
         tensors, labels = [p for _, p in named], [f"parameter '{n}'" for n, _ in named]
 
         def call() -> list[Tensor]:
-            return _as_list(fn())
+            return _as_list(func())
     else:
         given = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         tensors = [t for t in given if isinstance(t, Tensor) and t.requires_grad]
@@ -69,7 +87,7 @@ def _prepare(fn: Callable[..., Outputs], inputs: Inputs, where: str) -> _Checked
                   if isinstance(t, Tensor) and t.requires_grad]
 
         def call() -> list[Tensor]:
-            return _as_list(fn(*given))
+            return _as_list(func(*given))
     if not tensors:
         raise ValueError(f"{where}: no input requires grad, so there is nothing to check")
     _check_float64(where, labels, tensors)
@@ -100,22 +118,74 @@ def _checked_grads(checked: _Checked, grads: Sequence[Tensor | None]) -> None:
             )
 
 
-def _analytic_jacobians(checked: _Checked) -> list[list[Array]]:
-    """J[k][i] of shape (outputs[k].size, inputs[i].size), row by row from backward."""
+def _vjp(checked: _Checked, out: Tensor, seed: Array) -> list[Array | None]:
+    """dL/d(input) for each checked input, for L = Σ seed · out (None where unused)."""
+    grads = grad(out, checked.inputs, grad_outputs=Tensor(seed), retain_graph=True,
+                 allow_unused=True)
+    _checked_grads(checked, grads)
+    return [None if g is None else g.data for g in grads]
+
+
+def _check_reentrant(checked: _Checked, out: Tensor, k: int, seed: Array,
+                     first: list[Array | None], nondet_tol: float) -> None:
+    """Raise unless backward for ``seed`` again gives ``first``, what it gave the first time."""
+    for label, g, again in zip(checked.labels, first, _vjp(checked, out, seed)):
+        difference = _largest_difference(g, again)
+        if difference > nondet_tol:
+            raise GradcheckError(
+                f"gradcheck: backward is not reentrant: output {k}, run twice with the same "
+                f"gradient, gave {label} gradients that differ by up to {difference:.3g} "
+                f"(nondet_tol {nondet_tol:g}); a rule changes state it reads, or is random"
+            )
+
+
+def _largest_difference(a: Array | None, b: Array | None) -> float:
+    """max |a - b|, where equal values (infinities, NaNs included) differ by 0."""
+    if a is None or b is None:
+        return 0.0 if a is None and b is None else float("inf")
+    same = (a == b) | (np.isnan(a) & np.isnan(b))
+    gaps = np.where(same, 0.0, np.abs(a - b))
+    return float(np.max(np.nan_to_num(gaps, nan=np.inf), initial=0.0))
+
+
+def _check_zero_grad_output(checked: _Checked) -> None:
+    """Raise unless backward gives zero gradients for a zero incoming gradient.
+
+    A rule that forgot to multiply by g passes the Jacobian test whenever g
+    is 1, as it is for a one-element output.
+    """
+    for k, out in enumerate(checked.call()):
+        if not out.requires_grad:
+            continue
+        for label, g in zip(checked.labels, _vjp(checked, out, np.zeros(out.shape))):
+            if g is not None and np.any(g != 0):
+                raise GradcheckError(
+                    f"gradcheck: backward is not multiplied by grad_output: output {k} with a "
+                    f"gradient of zeros gave {label} a nonzero gradient (largest |value| "
+                    f"{np.max(np.abs(g)):.3g}); a rule must scale by the incoming gradient"
+                )
+
+
+def _analytic_jacobians(checked: _Checked, nondet_tol: float) -> list[list[Array]]:
+    """J[k][i] of shape (outputs[k].size, inputs[i].size), row by row from backward.
+
+    Rows of outputs that need no grad stay zero. Each output's first row is
+    computed twice, to check that backward gives the same result again.
+    """
     outputs = checked.call()
     jacobians = []
-    for out in outputs:
+    for k, out in enumerate(outputs):
         rows = [np.zeros((out.size, t.size)) for t in checked.inputs]
         if out.requires_grad:
             for row in range(out.size):
                 seed = np.zeros(out.shape)
                 seed.flat[row] = 1.0
-                grads = grad(out, checked.inputs, grad_outputs=Tensor(seed), retain_graph=True,
-                             allow_unused=True)
-                _checked_grads(checked, grads)
+                grads = _vjp(checked, out, seed)
                 for rows_i, g in zip(rows, grads):
                     if g is not None:
-                        rows_i[row] = g.data.ravel()
+                        rows_i[row] = g.ravel()
+                if row == 0:
+                    _check_reentrant(checked, out, k, seed, grads, nondet_tol)
         jacobians.append(rows)
     return jacobians
 
@@ -144,22 +214,22 @@ def _numeric_jacobians(checked: _Checked, eps: float) -> list[list[Array]]:
     return jacobians
 
 
-def _projections(checked: _Checked, eps: float, seed: int) -> tuple[list[Array], list[Array]]:
+def _projections(checked: _Checked, eps: float, seed: int,
+                 nondet_tol: float) -> tuple[list[Array], list[Array]]:
     """uᵀ J v for random u, v: analytic from one backward, numeric from two forwards."""
     rng = np.random.default_rng(seed)
     directions = [rng.standard_normal(t.shape) for t in checked.inputs]
     outputs = checked.call()
     weights = [rng.standard_normal(out.shape) for out in outputs]
     analytic = []
-    for out, u in zip(outputs, weights):
+    for k, (out, u) in enumerate(zip(outputs, weights)):
         projections = np.zeros(len(checked.inputs))  # an output that needs no grad: J = 0
         if out.requires_grad:
-            grads = grad(out, checked.inputs, grad_outputs=Tensor(u), retain_graph=True,
-                         allow_unused=True)
-            _checked_grads(checked, grads)
+            grads = _vjp(checked, out, u)
+            _check_reentrant(checked, out, k, u, grads, nondet_tol)
             for i, (g, v) in enumerate(zip(grads, directions)):
                 if g is not None:
-                    projections[i] = float(np.sum(g.data * v))
+                    projections[i] = float(np.sum(g * v))
         analytic.append(projections)
     numeric = [np.zeros(len(checked.inputs)) for _ in outputs]
     for i, (tensor, v) in enumerate(zip(checked.inputs, directions)):
@@ -177,32 +247,39 @@ def _projections(checked: _Checked, eps: float, seed: int) -> tuple[list[Array],
 
 
 def gradcheck(
-    fn: Callable[..., Outputs],
+    func: Callable[..., Outputs],
     inputs: Inputs,
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
-    fast: bool = False,
+    nondet_tol: float = 0.0,
+    fast_mode: bool = False,
     raise_exception: bool = True,
     seed: int = 0,
 ) -> bool:
-    """Compare the gradients of ``fn(*inputs)`` with central finite differences.
+    """Compare the gradients of ``func(*inputs)`` with central finite differences.
+
+    Outputs that do not require grad (a count, a detached accuracy) are left
+    out when another output requires grad, as in PyTorch; when none does,
+    their numeric Jacobians must be zero.
 
     Args:
-        fn: returns a Tensor or a sequence of Tensors.
-        inputs: the tensors to pass to ``fn`` (those requiring grad are
-            checked), or a Module: then ``fn()`` is called with no arguments
-            and every parameter of the module is checked.
+        func: returns a Tensor or a sequence of Tensors.
+        inputs: the tensors to pass to ``func`` (those requiring grad are
+            checked), or a Module: then ``func()`` is called with no
+            arguments and every parameter of the module is checked.
         eps: the finite-difference step.
         atol: absolute tolerance.
         rtol: relative tolerance: an element passes when
             ``|analytic - numeric| <= atol + rtol * |numeric|``.
-        fast: compare a random projection uᵀ J v per input instead of the
-            whole Jacobian (one backward and two forwards per input).
+        nondet_tol: how far two backward runs with the same gradient may
+            differ (0: they must agree exactly).
+        fast_mode: compare a random projection uᵀ J v per input instead of
+            the whole Jacobian (one backward and two forwards per input).
         raise_exception: raise ``GradcheckError`` on a mismatch; else return
             False.
-        seed: seeds the random projections of ``fast`` mode.
+        seed: seeds the random projections of ``fast_mode``.
 
     Returns:
         True when every gradient agrees.
@@ -211,22 +288,25 @@ def gradcheck(
         GradcheckError: naming the input, the worst element, both values and
             their absolute and relative error; its ``analytic`` and
             ``numeric`` attributes hold the two Jacobians. Also raised when
-            backward returns a gradient shaped unlike its input.
+            backward returns a gradient shaped unlike its input, a nonzero
+            gradient for a zero incoming gradient, or different gradients
+            when run twice.
         TypeError: for inputs that require grad but are not float64.
         ValueError: when no input requires grad.
     """
-    return _compare(_prepare(fn, inputs, "gradcheck"), eps, atol, rtol, fast, raise_exception,
-                    seed)
+    return _compare(_prepare(func, inputs, "gradcheck"), eps, atol, rtol, nondet_tol, fast_mode,
+                    raise_exception, seed)
 
 
-def _compare(checked: _Checked, eps: float, atol: float, rtol: float, fast: bool,
-             raise_exception: bool, seed: int) -> bool:
+def _compare(checked: _Checked, eps: float, atol: float, rtol: float, nondet_tol: float,
+             fast_mode: bool, raise_exception: bool, seed: int) -> bool:
     """Run the check gradcheck describes on prepared tensors."""
     try:
-        if fast:
-            _compare_projections(checked, eps, atol, rtol, seed)
+        if fast_mode:
+            _compare_projections(checked, eps, atol, rtol, seed, nondet_tol)
         else:
-            _compare_jacobians(checked, eps, atol, rtol)
+            _compare_jacobians(checked, eps, atol, rtol, nondet_tol)
+        _check_zero_grad_output(checked)
     except GradcheckError:
         if raise_exception:
             raise
@@ -241,11 +321,12 @@ def _off(analytic: Array, numeric: Array, atol: float, rtol: float) -> Array:
 
 
 def _compare_projections(
-    checked: _Checked, eps: float, atol: float, rtol: float, seed: int
+    checked: _Checked, eps: float, atol: float, rtol: float, seed: int, nondet_tol: float
 ) -> None:
     """Raise GradcheckError at the first output whose projections uᵀJv disagree."""
-    analytic, numeric = _projections(checked, eps, seed)
-    for k, (a, n) in enumerate(zip(analytic, numeric)):
+    analytic, numeric = _projections(checked, eps, seed, nondet_tol)
+    for k in checked.compared(checked.call()):
+        a, n = analytic[k], numeric[k]
         bad = _off(a, n, atol, rtol)
         if bad.any():
             i = int(np.argmax(np.abs(a - n) * bad))
@@ -259,11 +340,13 @@ def _compare_projections(
             )
 
 
-def _compare_jacobians(checked: _Checked, eps: float, atol: float, rtol: float) -> None:
+def _compare_jacobians(
+    checked: _Checked, eps: float, atol: float, rtol: float, nondet_tol: float
+) -> None:
     """Raise GradcheckError at the worst element of the first Jacobian that disagrees."""
-    analytic = _analytic_jacobians(checked)
+    analytic = _analytic_jacobians(checked, nondet_tol)
     numeric = _numeric_jacobians(checked, eps)
-    for k in range(len(analytic)):
+    for k in checked.compared(checked.call()):
         for i, (a, n) in enumerate(zip(analytic[k], numeric[k])):
             error = np.abs(a - n)
             bad = _off(a, n, atol, rtol)
@@ -289,34 +372,38 @@ def _relative(error: float, numeric: float) -> float:
 
 
 def gradgradcheck(
-    fn: Callable[..., Outputs],
+    func: Callable[..., Outputs],
     inputs: Inputs,
     grad_outputs: Sequence[Tensor] | Tensor | None = None,
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
-    fast: bool = False,
+    nondet_tol: float = 0.0,
+    fast_mode: bool = False,
     raise_exception: bool = True,
     seed: int = 0,
 ) -> bool:
-    """Check second derivatives: gradcheck the vector-Jacobian product of ``fn``.
+    """Check second derivatives: gradcheck the vector-Jacobian product of ``func``.
 
     The function checked is (x, v) ↦ vᵀ ∂f/∂x, computed by backward with
     ``create_graph=True``; its own gradients with respect to x (second
-    derivatives of f) and v come from a second backward.
+    derivatives of f) and v come from a second backward. A first derivative
+    that does not require grad (a rule whose backward left the graph) is
+    checked as having second derivatives of zero.
 
     Args:
-        fn: as for ``gradcheck``.
-        inputs: as for ``gradcheck``: the tensors to pass to ``fn`` (those
+        func: as for ``gradcheck``.
+        inputs: as for ``gradcheck``: the tensors to pass to ``func`` (those
             requiring grad are checked), or a Module whose parameters are
-            checked through ``fn()``.
-        grad_outputs: the vectors v, one per output of ``fn``; random
+            checked through ``func()``.
+        grad_outputs: the vectors v, one per output of ``func``; random
             float64 ones by default.
         eps: see ``gradcheck``.
         atol: see ``gradcheck``.
         rtol: see ``gradcheck``.
-        fast: see ``gradcheck``.
+        nondet_tol: see ``gradcheck``.
+        fast_mode: see ``gradcheck``.
         raise_exception: see ``gradcheck``.
         seed: seeds the random ``grad_outputs`` and projections.
 
@@ -325,15 +412,15 @@ def gradgradcheck(
 
     Raises:
         GradcheckError: as for ``gradcheck``; its inputs are the checked
-            inputs of ``fn`` followed by the ``grad_outputs`` that require
+            inputs of ``func`` followed by the ``grad_outputs`` that require
             grad (named ``grad_outputs[k]``), its outputs the first
             derivatives, one per checked input.
         TypeError: for inputs or grad_outputs that require grad but are not
             float64.
         ValueError: when no input requires grad, or grad_outputs does not
-            have one tensor per output of ``fn``.
+            have one tensor per output of ``func``.
     """
-    checked = _prepare(fn, inputs, "gradgradcheck")
+    checked = _prepare(func, inputs, "gradgradcheck")
     outputs = checked.call()
     if grad_outputs is None:
         rng = np.random.default_rng(seed)
@@ -342,7 +429,7 @@ def gradgradcheck(
         vectors = _as_list(grad_outputs)
         if len(vectors) != len(outputs):
             raise ValueError(
-                f"gradgradcheck: fn returned {len(outputs)} outputs but grad_outputs has "
+                f"gradgradcheck: func returned {len(outputs)} outputs but grad_outputs has "
                 f"{len(vectors)} tensors; give one per output"
             )
 
@@ -358,5 +445,5 @@ def gradgradcheck(
     labels = [*checked.labels, *(label for label, _ in checked_vectors)]
     tensors = [*checked.inputs, *(v for _, v in checked_vectors)]
     _check_float64("gradgradcheck", labels, tensors)
-    return _compare(_Checked(first_derivatives, tensors, labels), eps, atol, rtol, fast,
-                    raise_exception, seed)
+    return _compare(_Checked(first_derivatives, tensors, labels, skip_constants=False), eps, atol,
+                    rtol, nondet_tol, fast_mode, raise_exception, seed)
