@@ -1,15 +1,18 @@
 """Feeding rows to a model in mini-batches, as ``torch.utils.data`` does.
 
-A ``TensorDataset`` holds a few equally long arrays (features, labels) and
-hands out their rows together; a ``DataLoader`` walks a dataset in batches,
-optionally in a fresh random order each epoch. Batches are ``Tensor``s that
-do not require grad: data is an input to the graph, not something to learn.
+A dataset is anything with a length whose items are fetched by index, as
+in PyTorch: a ``TensorDataset`` of a few equally long arrays (features,
+labels), a list of ``(features, label)`` pairs, or a class of your own. A
+``DataLoader`` walks a dataset in batches, optionally in a fresh random order
+each epoch; ``default_collate`` stacks the items of a batch into Tensors.
+Batches are ``Tensor``s that do not require grad: data is an input to the
+graph, not something to learn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, TypeGuard
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,14 +24,20 @@ from tinygrad_mlp.tensor import Tensor
 
 
 class Dataset(Protocol):
-    """What a ``DataLoader`` needs: a length, and rows picked by an index array."""
+    """What a ``DataLoader`` needs, as PyTorch's map-style datasets: a length and items by index.
+
+    A list of ``(features, label)`` tuples qualifies, as does any class with
+    these two methods. ``TensorDataset`` also takes an index array and returns
+    all those rows at once, which ``DataLoader`` uses to fetch a whole batch
+    in one step.
+    """
 
     def __len__(self) -> int:
-        """Return the number of rows."""
+        """Return the number of items."""
         ...
 
-    def __getitem__(self, index: NDArray[np.intp]) -> tuple[Tensor, ...]:
-        """Return the rows at ``index``, one tensor per array of the dataset."""
+    def __getitem__(self, index: int, /) -> Any:
+        """Return item ``index`` (0 <= index < len), such as a ``(features, label)`` tuple."""
         ...
 
 
@@ -92,31 +101,173 @@ class TensorDataset:
         return tuple([Tensor(np.asarray(array[index])) for array in self.arrays])
 
 
-class DataLoader:
-    """Iterate over a dataset in mini-batches, one tuple of Tensors per batch.
+def default_collate(batch: Sequence[Any]) -> Any:
+    """Merge a batch of dataset items into one item whose leaves are stacked Tensors.
 
-    Without shuffling, batches follow the dataset's row order: 99 rows in
-    batches of 32 give batches of 32, 32, 32 and 3 rows. With shuffling, every
-    epoch (every ``for`` loop over the loader) draws a new order, so the rows
-    are visited once per epoch in a different order each time.
+    Works field by field, as ``torch.utils.data.default_collate`` does, so a
+    batch keeps the structure of one item:
+
+    - Tensors, numpy arrays and numpy scalars of one shape: one Tensor of shape
+      (batch size, *shape), their dtype kept.
+    - Python numbers: a 1-d Tensor, float64 if any is a float (as PyTorch),
+      else int64, or bool if all are bools.
+    - str: the list of the strings.
+    - tuples and lists: a tuple (a list for lists, a namedtuple for a
+      namedtuple) of the collated fields; PyTorch gives a list for tuples.
+    - dicts: a dict of the collated values under the same keys.
+
+    Stacking copies the items, so changing a batch leaves the dataset as it was.
 
     Args:
-        dataset: the rows to serve, usually a ``TensorDataset``.
-        batch_size: the number of rows per batch (the last one may be smaller).
-        shuffle: draw a new random row order at the start of every epoch.
-        drop_last: skip the final batch if it has fewer than ``batch_size`` rows.
-        generator: where shuffled orders come from; ``None`` uses the library's
-            global generator, so ``tm.manual_seed`` makes them reproducible.
+        batch: the items of one batch, each as ``dataset[i]`` returned it.
+
+    Returns:
+        The collated batch. Its Tensors do not require grad.
 
     Raises:
-        TypeError: if ``batch_size`` is not an int or ``generator`` is not a
-            ``numpy.random.Generator``.
+        ValueError: if the batch is empty, or items differ in shape, length or keys.
+        TypeError: if a field holds anything else (None, an object, a string
+            array), or its type differs from one item to the next.
+
+    Example:
+        >>> items = [(np.array([1.0, 2.0]), 1), (np.array([3.0, 4.0]), 0)]
+        >>> features, labels = default_collate(items)
+        >>> features.shape, labels.data.tolist()
+        ((2, 2), [1, 0])
+
+    """
+    if len(batch) == 0:
+        raise ValueError("default_collate: the batch is empty; there are no items to collate")
+    return _collate(list(batch), "")
+
+
+def _collate(items: list[Any], path: str) -> Any:
+    """Collate one field of every item; ``path`` (like ``[0]['label']``) locates it in an item."""
+    first = items[0]
+    if isinstance(first, (Tensor, np.ndarray, np.generic)):
+        return _stack(items, path)
+    if isinstance(first, (bool, int, float)):
+        _check_types(items, path, (bool, int, float))
+        if all(isinstance(item, bool) for item in items):
+            return Tensor(np.array(items, dtype=np.bool_))
+        is_float = any(isinstance(item, float) for item in items)
+        return Tensor(np.array(items, dtype=np.float64 if is_float else np.int64))
+    if isinstance(first, str):
+        _check_types(items, path, str)
+        return list(items)
+    if isinstance(first, Mapping):
+        _check_types(items, path, Mapping)
+        for position, item in enumerate(items):
+            if item.keys() != first.keys():
+                raise ValueError(
+                    f"default_collate: batch[{position}]{path} has keys {list(item)} but "
+                    f"batch[0]{path} has keys {list(first)}; every item needs the same keys"
+                )
+        return {key: _collate([item[key] for item in items], f"{path}[{key!r}]") for key in first}
+    if isinstance(first, (tuple, list)):
+        _check_types(items, path, (tuple, list))
+        for position, item in enumerate(items):
+            if len(item) != len(first):
+                raise ValueError(
+                    f"default_collate: batch[{position}]{path} has length {len(item)} but "
+                    f"batch[0]{path} has length {len(first)}; every item needs the same length"
+                )
+        fields = [_collate([item[i] for item in items], f"{path}[{i}]") for i in range(len(first))]
+        if isinstance(first, list):
+            return fields
+        return type(first)(*fields) if hasattr(first, "_fields") else tuple(fields)
+    raise TypeError(
+        f"default_collate: batch[0]{path} is of type {type(first).__name__}, which cannot be "
+        "batched; items may hold Tensors, numpy arrays, numbers and str, in tuples, lists and "
+        "dicts (pass DataLoader a collate_fn for anything else)"
+    )
+
+
+def _check_types(items: list[Any], path: str, types: type | tuple[type, ...]) -> None:
+    """Raise a TypeError if an item's field at ``path`` is not of ``types`` as the first's is."""
+    for position, item in enumerate(items):
+        if not isinstance(item, types):
+            raise TypeError(
+                f"default_collate: batch[{position}]{path} is of type {type(item).__name__} but "
+                f"batch[0]{path} is of type {type(items[0]).__name__}; every item needs the same "
+                "types"
+            )
+
+
+def _stack(items: list[Any], path: str) -> Tensor:
+    """Stack equally shaped Tensors, arrays or numpy scalars into one Tensor."""
+    _check_types(items, path, (Tensor, np.ndarray, np.generic))
+    arrays = [to_array(item) for item in items]
+    for position, array in enumerate(arrays):
+        if array.dtype.kind not in "biuf":
+            raise TypeError(
+                f"default_collate: batch[{position}]{path} has dtype {array.dtype}; only bool, "
+                "int and float arrays can become Tensors (encode class names as int labels)"
+            )
+        if array.shape != arrays[0].shape:
+            raise ValueError(
+                f"default_collate: batch[{position}]{path} has shape {array.shape} but "
+                f"batch[0]{path} has shape {arrays[0].shape}; only equally shaped arrays stack "
+                "into a batch"
+            )
+    return Tensor(np.stack(arrays))
+
+
+def _fetches_whole_batches(dataset: Dataset) -> TypeGuard[TensorDataset]:
+    """True for a ``TensorDataset`` that takes an index array for a whole batch at once."""
+    # A subclass that overrides __getitem__ (to add a transform, say) gets its
+    # items one at a time, as PyTorch would fetch them.
+    return isinstance(dataset, TensorDataset) and (
+        type(dataset).__getitem__ is TensorDataset.__getitem__
+    )
+
+
+class DataLoader:
+    """Iterate over a dataset in mini-batches, as ``torch.utils.data.DataLoader`` does.
+
+    Without shuffling, batches follow the dataset's order: 99 rows in batches
+    of 32 give batches of 32, 32, 32 and 3 rows. With shuffling, every epoch
+    (every ``for`` loop over the loader) draws a new order, so the rows are
+    visited once per epoch in a different order each time.
+
+    What a batch is depends on the dataset:
+
+    - a ``TensorDataset`` (and no ``collate_fn``): a tuple of Tensors, one per
+      array, holding the batch's rows, fetched with one index array.
+    - any other dataset, or any dataset with a ``collate_fn``: the items
+      ``dataset[i]`` for each index ``i`` (a Python int) of the batch, merged by
+      ``collate_fn(items)``, by default ``default_collate``: items
+      ``(features, label)`` give a tuple ``(features, labels)`` of Tensors,
+      dicts give a dict of Tensors.
+
+    Either way a batch is a copy: changing it does not change the dataset.
+    Unlike PyTorch's, there are no worker processes (``num_workers``), no
+    ``sampler`` or ``batch_sampler`` and no ``pin_memory``.
+
+    Args:
+        dataset: the items to serve: a ``TensorDataset``, a list, or any object
+            with ``__len__`` and ``__getitem__(int)``.
+        batch_size: the number of items per batch (the last one may be smaller).
+        shuffle: draw a new random order at the start of every epoch.
+        drop_last: skip the final batch if it has fewer than ``batch_size`` items.
+        generator: where shuffled orders come from; ``None`` uses the library's
+            global generator, so ``tm.manual_seed`` makes them reproducible.
+        collate_fn: turns the list of a batch's items into the batch; ``None``
+            means ``default_collate`` (or the index-array fetch above).
+
+    Raises:
+        TypeError: if ``dataset`` lacks ``__len__`` or ``__getitem__``,
+            ``batch_size`` is not an int, ``generator`` is not a
+            ``numpy.random.Generator``, or ``collate_fn`` is not callable.
         ValueError: if ``batch_size`` is less than 1.
 
     Example:
         >>> loader = DataLoader(TensorDataset(np.arange(5.0)), batch_size=2)
         >>> [batch.shape for (batch,) in loader]
         [(2,), (2,), (1,)]
+        >>> pairs = [(np.array([1.0, 2.0]), 1), (np.array([3.0, 4.0]), 0)]
+        >>> [(x.shape, y.dtype) for x, y in DataLoader(pairs, batch_size=2)]
+        [((2, 2), dtype('int64'))]
 
     """
 
@@ -127,20 +278,42 @@ class DataLoader:
         shuffle: bool = False,
         drop_last: bool = False,
         generator: np.random.Generator | None = None,
+        collate_fn: Callable[[list[Any]], Any] | None = None,
     ) -> None:
+        if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+            raise TypeError(
+                "DataLoader: dataset must have __len__ and __getitem__(int), as a list or a "
+                f"TensorDataset does, got {type(dataset).__name__}"
+            )
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(
+                f"DataLoader: collate_fn must be callable or None, got {type(collate_fn).__name__}"
+            )
         self.dataset = dataset
         self.batch_size = check_int("DataLoader", "batch_size", batch_size, minimum=1)
         self.shuffle = shuffle
         self.drop_last = drop_last
         self.generator = check_generator("DataLoader", generator)
+        self.collate_fn = collate_fn
 
     def __len__(self) -> int:
         """Return the number of batches one epoch yields."""
         full_batches, leftover_rows = divmod(len(self.dataset), self.batch_size)
         return full_batches + (1 if leftover_rows and not self.drop_last else 0)
 
-    def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
+    def __iter__(self) -> Iterator[Any]:
         """Yield one epoch of batches."""
+        dataset = self.dataset
+        if self.collate_fn is None and _fetches_whole_batches(dataset):
+            for indices in self._batch_indices():
+                yield dataset[indices]
+        else:
+            collate = self.collate_fn or default_collate
+            for indices in self._batch_indices():
+                yield collate([dataset[int(index)] for index in indices])
+
+    def _batch_indices(self) -> Iterator[NDArray[np.intp]]:
+        """Yield the dataset indices of each batch of one epoch, in order."""
         num_rows = len(self.dataset)
         # The generator is looked up now, not in __init__, so that a loader made
         # before tm.manual_seed (or with no generator) follows the global one.
@@ -149,4 +322,4 @@ class DataLoader:
         else:
             order = np.arange(num_rows)
         for batch in range(len(self)):
-            yield self.dataset[order[batch * self.batch_size : (batch + 1) * self.batch_size]]
+            yield order[batch * self.batch_size : (batch + 1) * self.batch_size]
