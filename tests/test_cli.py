@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+import tinygrad_mlp as tm
+from tinygrad_mlp.classifier import RECOMMENDED, MLPClassifier
 from tinygrad_mlp.cli import main
 from tinygrad_mlp.data import stratified_kfold
 
@@ -77,6 +80,10 @@ def test_saved_weights_evaluate_to_the_same_accuracy(tmp_path: Path) -> None:
         (["evaluate", "/no/such/file.npz"], "no such file"),
         (["train", "--cv", "1"], "between 2 and 50"),
         (["train", "--cv", "40", "--cv-on", "train"], "between 2 and 33"),
+        (["train", "--cv", "3", "--seeds", "2"], "--seeds: not with --cv"),
+        (["train", "--cv-on", "train"], "--cv-on: only means something with --cv K"),
+        (["train", "--no-cv-shuffle"], "--no-cv-shuffle: only means something with --cv K"),
+        (["train", "--sizes", "4,1000000000000,3"], "not enough memory for this run"),
         (["fly"], "invalid choice"),
         ([], "required"),
     ],
@@ -90,11 +97,54 @@ def test_bad_arguments_exit_2_with_one_line_and_no_traceback(
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_evaluate_refuses_weights_of_another_architecture(tmp_path: Path) -> None:
+def test_evaluate_refuses_options_that_contradict_the_saved_recipe(tmp_path: Path) -> None:
     path = str(tmp_path / "w.npz")
     assert run("train", "--epochs", "1", "--quiet", "--save", path)[0] == 0
-    code, _, err = run("evaluate", path, "--article")
-    assert code == 2 and "shape" in err
+    for argv, option in ((["--article"], "--article"), (["--sizes", "4,8,3"], "--sizes"),
+                         (["--activation", "relu"], "--activation"), (["--loss", "quadratic"],
+                                                                      "--loss")):
+        code, _, err = run("evaluate", path, *argv)
+        assert code == 2 and f"{option}: " in err and "was trained with" in err, err
+    assert run("evaluate", path, "--activation", "tanh")[0] == 0  # the same as saved
+
+
+def test_evaluate_uses_the_saved_recipe_not_the_recommended_one(tmp_path: Path) -> None:
+    path = str(tmp_path / "w.npz")
+    code, out, _ = run("train", "--epochs", "40", "--activation", "sigmoid", "--sizes", "4,8,3",
+                       "--quiet", "--save", path)
+    accuracy = out.strip().splitlines()[-2]
+    assert code == 0 and accuracy.startswith("accuracy = ")
+    code, out, _ = run("evaluate", path)
+    assert code == 0 and out.strip() == accuracy
+    assert set(tm.load(path)) == {"model", "recipe"}  # the weights: tm.load(path)["model"]
+
+
+def test_evaluate_of_weights_only_names_the_sizes_to_pass(tmp_path: Path) -> None:
+    path = str(tmp_path / "w.npz")
+    model = MLPClassifier(replace(RECOMMENDED, sizes=(4, 8, 3)), seed=0)
+    tm.save(model.model.state_dict(), path)
+    code, _, err = run("evaluate", path)
+    assert code == 2 and "holds a 4-8-3 network, not 4-16-3: pass --sizes 4,8,3" in err
+    assert len(err.strip().splitlines()) == 1
+    code, out, _ = run("evaluate", path, "--sizes", "4,8,3")
+    assert code == 0 and out.startswith("accuracy = ")
+
+
+def test_graph_to_a_path_that_cannot_be_written_exits_2_with_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("graphviz")
+    folder = tmp_path / "d.svg"
+    folder.mkdir()
+    code, _, err = run("graph", "-o", str(folder))
+    assert code == 2 and "-o: cannot write" in err and len(err.strip().splitlines()) == 1
+
+
+def test_help_shows_no_markup_and_the_defaults_of_the_recipe_options() -> None:
+    from tinygrad_mlp.cli import _parser
+
+    text = _parser().format_help()
+    assert "tinygrad-mlp" in text and "``" not in text
+    train = _parser().parse_known_args(["train"])  # the subcommand parses
+    assert train[0].command == "train"
 
 
 def test_module_entry_point_runs_as_a_program() -> None:

@@ -4,7 +4,7 @@
     tinygrad-mlp train                    # the library's recommended recipe
     tinygrad-mlp train --cv 10            # stratified 10-fold cross-validation
     tinygrad-mlp train --article --seeds 200
-    tinygrad-mlp evaluate weights.npz     # test accuracy of saved weights
+    tinygrad-mlp evaluate weights.npz     # test accuracy of a run saved with --save
     tinygrad-mlp graph -o graph.svg       # draw the loss graph of one batch
 
 Bad arguments exit with code 2 and one line on stderr.
@@ -18,8 +18,8 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from typing import NoReturn, TextIO
+from dataclasses import asdict, fields, replace
+from typing import Any, NoReturn, TextIO
 
 import numpy as np
 
@@ -84,7 +84,8 @@ def _seed(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tinygrad-mlp", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="tinygrad-mlp",
+                     description=__doc__.split("\n\n")[0].replace("``", "'"))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     train = commands.add_parser("train", help="train on the article's Iris split")
@@ -96,9 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--optimizer", choices=["sgd", "adam"])
     train.add_argument("--init", choices=["normal", "nielsen", "pytorch", "xavier_uniform",
                                           "xavier_normal", "kaiming_uniform", "kaiming_normal"])
-    train.add_argument("--epochs", type=_positive(int))
-    train.add_argument("--batch-size", type=_positive(int))
-    train.add_argument("--lr", type=_positive(float))
+    for option, field in (("--epochs", "epochs"), ("--batch-size", "batch_size"),
+                          ("--lr", "lr")):
+        train.add_argument(option, type=_positive(float if field == "lr" else int),
+                           help=f"default: the recipe's ({getattr(RECOMMENDED, field)} "
+                                f"recommended, {getattr(ARTICLE, field)} with --article)")
     train.add_argument("--seed", type=_seed, default=0, help="seed of the first run (default 0)")
     train.add_argument("--seeds", type=_positive(int), default=1,
                        help="train this many seeds and report the accuracy distribution")
@@ -111,13 +114,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="deal rows to folds in an order drawn from --seed (default), or, "
                             "with --no-cv-shuffle, in row order as scikit-learn's "
                             "StratifiedKFold(K) and cross_val_score(cv=K) do")
-    train.add_argument("--save", metavar="PATH", help="write the trained weights (.npz)")
+    train.add_argument("--save", metavar="PATH",
+                       help="write the trained weights and their recipe (.npz), for evaluate")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
     evaluate = commands.add_parser("evaluate", help="test accuracy of saved weights")
-    evaluate.add_argument("weights", help="a file written by train --save")
+    evaluate.add_argument("weights", help="a file written by train --save (or tm.save of a "
+                                          "state dict: then give the options it was trained with)")
     evaluate.add_argument("--article", action="store_true", help="weights of the article's net")
-    evaluate.add_argument("--sizes", type=_sizes)
+    evaluate.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 4,16,3")
     evaluate.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
     evaluate.add_argument("--loss", dest="cost", choices=["quadratic", "cross_entropy"])
 
@@ -125,14 +130,16 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("-o", "--output", default="graph.svg",
                        help="output file; the format follows the extension (svg, png, pdf)")
     graph.add_argument("--article", action="store_true", help="draw the article's network")
-    graph.add_argument("--sizes", type=_sizes)
+    graph.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 4,16,3")
     graph.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
     graph.add_argument("--loss", dest="cost", choices=["quadratic", "cross_entropy"])
-    graph.add_argument("--batch-size", type=_positive(int), default=4)
+    graph.add_argument("--batch-size", type=_positive(int), default=4,
+                       help="rows in the drawn batch (default 4)")
     graph.add_argument("--rankdir", choices=["LR", "TB"], default="LR")
     graph.add_argument("--grad-heat", action="store_true", help="shade nodes by gradient size")
     graph.add_argument("--no-clusters", action="store_true", help="do not group by module")
-    graph.add_argument("--max-nodes", type=_positive(int))
+    graph.add_argument("--max-nodes", type=_positive(int),
+                       help="draw at most this many nodes, nearest the loss first")
     return parser
 
 
@@ -146,6 +153,27 @@ def _recipe(args: argparse.Namespace) -> Recipe:
         check_recipe(recipe)  # the options are the user's input: a bad mix is a usage error
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
+    return recipe
+
+
+def _saved_recipe(args: argparse.Namespace, saved: dict[str, Any]) -> Recipe:
+    """The recipe ``train --save`` stored; options given to evaluate must agree with it."""
+    known = {field.name for field in fields(Recipe)}
+    values: dict[str, Any] = {k: tuple(v) if k == "sizes" else v for k, v in saved.items()
+                              if k in known}
+    try:
+        recipe = Recipe(**values)
+        check_recipe(recipe)
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"{args.weights!r}: its saved recipe is not valid: {error}") from None
+    options = {"sizes": "--sizes", "activation": "--activation", "cost": "--loss"}
+    for name, option in options.items():
+        given = getattr(ARTICLE, name) if args.article else getattr(args, name)
+        if given is not None and given != getattr(recipe, name):
+            raise UsageError(
+                f"{'--article' if args.article else option}: {args.weights!r} was trained with "
+                f"{name} {getattr(recipe, name)!r}; leave it out, the file says how it was trained"
+            )
     return recipe
 
 
@@ -211,16 +239,39 @@ def _train_once(recipe: Recipe, seed: int, show: Progress | None) -> tuple[MLPCl
     return model, model.evaluate(split.x_test, split.y_test)
 
 
+def _count(stream: TextIO, enabled: bool, what: str, total: int) -> Callable[[int], None]:
+    """A counter ``what k/total`` on one line of ``stream``, drawn only on a terminal."""
+    enabled = enabled and stream.isatty()
+
+    def show(done: int) -> None:
+        if enabled:
+            stream.write(f"\r{what} {done}/{total}" + ("\n" if done == total else ""))
+            stream.flush()
+
+    return show
+
+
 def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     recipe = _recipe(args)
     name = "the article's recipe" if args.article else "the recommended recipe"
     sizes = "-".join(map(str, recipe.sizes))
+    if args.cv and args.seeds > 1:
+        raise UsageError("--seeds: not with --cv, which trains one model per fold")
+    if not args.cv and (args.cv_on != "all" or not args.cv_shuffle):
+        given = "--cv-on" if args.cv_on != "all" else "--no-cv-shuffle"
+        raise UsageError(f"{given}: only means something with --cv K")
     if args.save:
         _check_save_path(args.save, several_runs=bool(args.cv) or args.seeds > 1)
     if args.cv:
-        return _cross_validate(recipe, args.cv, args.cv_on, args.cv_shuffle, args.seed, name, out)
+        count = _count(err, not args.quiet, "fold", args.cv)
+        return _cross_validate(recipe, args.cv, args.cv_on, args.cv_shuffle, args.seed, name, out,
+                               count)
     if args.seeds > 1:
-        results = [_train_once(recipe, args.seed + k, None)[1] for k in range(args.seeds)]
+        count = _count(err, not args.quiet, "seed", args.seeds)
+        results = []
+        for k in range(args.seeds):
+            results.append(_train_once(recipe, args.seed + k, None)[1])
+            count(k + 1)
         values, counts = np.unique(np.round(results, 6), return_counts=True)
         print(f"{name}, {sizes}, {args.seeds} seeds from {args.seed}: test accuracy", file=out)
         for value, count in zip(values[::-1], counts[::-1]):
@@ -240,7 +291,7 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(f"accuracy = {_percent(accuracy)}", file=out)
     if args.save:
         try:
-            save(model.model.state_dict(), args.save)
+            save({"model": model.model.state_dict(), "recipe": asdict(recipe)}, args.save)
         except OSError as error:
             raise UsageError(f"--save: cannot write {args.save!r}: {error.strerror}") from None
         print(f"weights written to {args.save}", file=out)
@@ -261,7 +312,8 @@ def _check_save_path(path: str, several_runs: bool) -> None:
 
 
 def _cross_validate(
-    recipe: Recipe, k: int, rows: str, shuffle: bool, seed: int, name: str, out: TextIO
+    recipe: Recipe, k: int, rows: str, shuffle: bool, seed: int, name: str, out: TextIO,
+    count: Callable[[int], None],
 ) -> int:
     if rows == "train":  # the article's training rows, already standardised
         split = load_article_split()
@@ -281,6 +333,7 @@ def _cross_validate(
             x = (features - features[train].mean(axis=0)) / features[train].std(axis=0)
         model = MLPClassifier(recipe, seed=seed + fold).fit(x[train], labels[train])
         scores.append(model.evaluate(x[test], labels[test]))
+        count(fold + 1)
     where = "the article's 99 training rows" if rows == "train" else f"all {len(labels)} rows"
     order = "" if shuffle else ", folds in row order"
     print(f"{name}: stratified {k}-fold cross-validation on {where}{order}", file=out)
@@ -295,10 +348,26 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         state = load(args.weights)
     except (FileNotFoundError, ValueError) as error:
         raise UsageError(str(error)) from None
-    model = MLPClassifier(_recipe(args), seed=0)
+    if isinstance(state.get("recipe"), dict) and isinstance(state.get("model"), dict):
+        recipe = _saved_recipe(args, state["recipe"])  # a file written by train --save
+        state = state["model"]
+    else:  # weights only: the options say how they were trained
+        recipe = _recipe(args)
+        shapes = {name: np.shape(value) for name, value in state.items()}
+        saved = [shape[::-1] for name, shape in shapes.items() if name.endswith(".weight")]
+        model_sizes = [saved[0][0], *(shape[1] for shape in saved)] if saved else []
+        if model_sizes and all(len(shape) == 2 for shape in saved) and tuple(
+                model_sizes) != recipe.sizes:
+            raise UsageError(
+                f"{args.weights!r} holds a {'-'.join(map(str, model_sizes))} network, not "
+                f"{'-'.join(map(str, recipe.sizes))}: pass --sizes "
+                f"{','.join(map(str, model_sizes))} and the --activation and --loss it was "
+                "trained with"
+            )
+    model = MLPClassifier(recipe, seed=0)
     try:
         model.model.load_state_dict(state)
-    except RuntimeError as error:
+    except (RuntimeError, TypeError) as error:
         raise UsageError(" ".join(str(error).split())) from None
     split = load_article_split()
     print(f"accuracy = {_percent(model.evaluate(split.x_test, split.y_test))}", file=out)
@@ -328,6 +397,8 @@ def _cmd_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         path = viz.render(graph, args.output)
     except viz.GraphvizNotFoundError as error:
         raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"-o: cannot write {args.output!r}: {error.strerror or error}") from None
     print(f"graph written to {path}", file=out)
     return 0
 
@@ -345,8 +416,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except UsageError as error:
         print(f"tinygrad-mlp: error: {error}", file=err)
         return 2
+    except MemoryError:
+        print("tinygrad-mlp: error: not enough memory for this run; try smaller --sizes",
+              file=err)
+        return 2
     except KeyboardInterrupt:
-        print("tinygrad-mlp: interrupted", file=err)
+        print(("\n" if err.isatty() else "") + "tinygrad-mlp: interrupted", file=err)
         return 130
 
 
