@@ -833,8 +833,8 @@ MISTAKES: list[Mistake] = [
             CommandLineError, r"load: 'plain\.npz' is an \.npz archive but was not written"),
     mistake("command line", "evaluating weights of another architecture",
             command("evaluate", article_weights), CommandLineError,
-            r"load_state_dict: cannot load into Sequential, nothing was changed: 0\.weight: "
-            r"shape \(3, 4\) in the state dict, \(16, 4\) in the model"),
+            r"'article\.npz' holds a 4-3-3 network, not 4-16-3: pass --sizes 4,3,3 and the "
+            r"--activation and --loss it was trained with"),
     mistake("command line", "a graph in an unknown format", command("graph", "-o", "g.jpg"),
             CommandLineError, r"-o: 'g\.jpg' must end in \.svg, \.png or \.pdf$"),
     mistake("command line", "a NaN learning rate", command("train", "--lr", "nan"),

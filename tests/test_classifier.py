@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 from tinygrad_mlp import reference
-from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier
+from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier, Recipe
 from tinygrad_mlp.datasets import load_article_split
 
 
@@ -122,3 +124,80 @@ def test_data_without_rows_raises_naming_the_method_and_x(method: str) -> None:
     message = rf"^MLPClassifier\.{method}: x has no rows \(shape \(0, 4\)\)"
     with pytest.raises(ValueError, match=message):
         call(x, y) if method in ("fit", "evaluate") else call(x)
+
+
+@pytest.mark.parametrize("method", ["fit", "evaluate", "predict", "predict_proba"])
+@pytest.mark.parametrize(("bad", "kind"), [(np.nan, "NaN"), (np.inf, r"infinity \(inf\)"),
+                                           (-np.inf, r"infinity \(-inf\)")])
+def test_non_finite_features_raise_naming_the_method_and_the_first_bad_entry(
+        method: str, bad: float, kind: str) -> None:
+    model = MLPClassifier(epochs=1, seed=0)
+    x, y = np.zeros((5, 4)), np.zeros(5, dtype=int)
+    x[3, 1] = x[4, 0] = bad
+    call = getattr(model, method)
+    message = rf"^MLPClassifier\.{method}: x contains {kind} at row 3, column 1 \(2 non-finite"
+    with pytest.raises(ValueError, match=message):
+        call(x, y) if method in ("fit", "evaluate") else call(x)
+
+
+def test_a_fit_refused_for_nan_features_leaves_the_fitted_model_as_it_was() -> None:
+    split = load_article_split()
+    model = MLPClassifier(ARTICLE, seed=0, epochs=2).fit(split.x_train, split.y_train)
+    weights, history = [p.data.copy() for p in model.model.parameters()], list(model.history)
+    x = split.x_train.copy()
+    x[7, 2] = np.nan
+    with pytest.raises(ValueError, match=r"x contains NaN at row 7, column 2"):
+        model.fit(x, split.y_train)
+    assert model.history == history
+    for before, after in zip(weights, model.model.parameters()):
+        np.testing.assert_array_equal(after.data, before)
+
+
+def test_a_diverging_fit_warns_naming_the_first_non_finite_epoch_and_keeps_the_model() -> None:
+    split = load_article_split()
+    model = MLPClassifier(seed=0, epochs=6, lr=1e10, cost="cross_entropy", activation="relu")
+    with np.errstate(over="ignore", invalid="ignore"), pytest.warns(
+            RuntimeWarning, match=r"loss was nan at epoch 5 of 6 .*smaller lr"):
+        model.fit(split.x_train, split.y_train)  # numpy's own overflow warnings silenced
+    assert len(model.history) == 6
+    assert np.isfinite(model.history[:4]).all() and np.isnan(model.history[4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        MLPClassifier(ARTICLE, seed=0, epochs=2).fit(split.x_train, split.y_train)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("lr", np.nan), ("lr", np.inf), ("weight_decay", np.inf), ("weight_decay", np.nan),
+     ("momentum", np.inf)],
+)
+def test_non_finite_hyperparameters_raise_naming_the_field(name: str, value: float) -> None:
+    with pytest.raises(ValueError, match=rf"^MLPClassifier: {name} must be a finite number"):
+        MLPClassifier(**{name: value})
+
+
+def test_sizes_given_by_position_raise_a_type_error_saying_to_pass_sizes() -> None:
+    with pytest.raises(TypeError, match=r"^MLPClassifier: .*Recipe.*sizes=\(4, 16, 3\)"):
+        MLPClassifier((4, 16, 3))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("seed", "error"), [(-1, ValueError), (1.5, TypeError), (True, TypeError), ("0", TypeError)]
+)
+def test_bad_seeds_raise_naming_the_classifier_and_seed(seed: object, error: type) -> None:
+    with pytest.raises(error, match=r"^MLPClassifier: seed must be an int >= 0"):
+        MLPClassifier(seed=seed)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("shuffle", ["no", 1, None])
+def test_a_shuffle_that_is_not_a_bool_raises(shuffle: object) -> None:
+    with pytest.raises(TypeError, match=r"^MLPClassifier: shuffle must be True or False"):
+        MLPClassifier(shuffle=shuffle)
+
+
+def test_sizes_are_stored_as_a_tuple_of_ints_so_the_recipe_is_hashable() -> None:
+    model = MLPClassifier(sizes=[np.int64(4), 3, 3], shuffle=np.True_, seed=np.int64(1))
+    assert model.recipe == Recipe(sizes=(4, 3, 3), shuffle=True)
+    assert all(type(n) is int for n in model.recipe.sizes) and model.recipe.shuffle is True
+    assert hash(model.recipe) == hash(Recipe(sizes=(4, 3, 3), shuffle=True))
+    assert type(model.seed) is int

@@ -14,6 +14,7 @@ recipes.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -26,7 +27,7 @@ from tinygrad_mlp.autograd import no_grad
 from tinygrad_mlp.checks import check_int, numeric_array
 from tinygrad_mlp.data import DataLoader, TensorDataset, one_hot
 from tinygrad_mlp.nn import functional as F
-from tinygrad_mlp.optim._arguments import check_non_negative, check_positive
+from tinygrad_mlp.optim._arguments import check_bool, check_real
 from tinygrad_mlp.tensor import Tensor
 
 Cost = Literal["quadratic", "cross_entropy"]
@@ -44,18 +45,19 @@ class Recipe:
     """Everything that defines a training run, apart from the data and the seed.
 
     Attributes:
-        sizes: layer widths, input first, classes last.
+        sizes: layer widths, input first, classes last (``MLPClassifier`` stores
+            them as a tuple of ints, so a recipe can be hashed and compared).
         activation: the hidden layers' nonlinearity.
         cost: "quadratic" (sigmoid outputs against one-hot targets, the
             article's) or "cross_entropy" (softmax of linear outputs).
         init: a ``nn.Linear`` init name ("normal" is the article's N(0, 1)).
         optimizer: "sgd" or "adam".
-        lr: the learning rate.
-        momentum: SGD momentum.
-        weight_decay: L2 penalty added to the gradients.
+        lr: the learning rate, finite and positive.
+        momentum: SGD momentum, finite and non-negative.
+        weight_decay: L2 penalty added to the gradients, finite and non-negative.
         epochs: passes over the training rows.
         batch_size: rows per step.
-        shuffle: reshuffle the rows every epoch (the article does not).
+        shuffle: reshuffle the rows every epoch (the article does not); a bool.
         schedule: "constant" or "cosine" (anneal lr to 0 over the epochs).
     """
 
@@ -101,12 +103,29 @@ class MLPClassifier:
     built on construction; without one, each build draws new weights from
     the global generator.
 
+    The only positional arguments are a ``Recipe`` and the seed; the layer
+    widths go by keyword, ``MLPClassifier(sizes=(4, 16, 3))``. A bare tuple
+    in the recipe's place is refused rather than taken as ``sizes``: these
+    widths include the input and the classes, whereas the first argument of
+    scikit-learn's ``MLPClassifier`` lists only the hidden layers, so a
+    tuple there would mean different networks to different readers.
+
+    As in scikit-learn, features with NaN or infinity are refused by every
+    method, and a failed ``fit`` leaves the model as it was. A ``fit`` whose
+    loss diverges (too large an ``lr``) warns, and keeps what it trained.
+
     Args:
         recipe: the training recipe; keyword arguments override its fields,
             e.g. ``MLPClassifier(sizes=(4, 3, 3), lr=0.1)``.
-        seed: seeds initialisation and shuffling; None draws from the global
-            generator (``tm.manual_seed``).
+        seed: a non-negative int that seeds initialisation and shuffling;
+            None draws from the global generator (``tm.manual_seed``).
         **overrides: fields of ``Recipe``.
+
+    Raises:
+        TypeError: for a recipe that is not a ``Recipe``, an unknown option,
+            or an option or seed of the wrong type (``seed=True``,
+            ``shuffle="no"``).
+        ValueError: for an option or seed out of range (see ``check_recipe``).
     """
 
     recipe: Recipe
@@ -117,12 +136,18 @@ class MLPClassifier:
     def __init__(
         self, recipe: Recipe = ARTICLE, seed: int | None = None, **overrides: Any
     ) -> None:
+        if not isinstance(recipe, Recipe):
+            raise TypeError(_not_a_recipe(recipe))
         unknown = set(overrides) - set(Recipe.__dataclass_fields__)
         if unknown:
             raise TypeError(f"MLPClassifier: unknown options {sorted(unknown)}")
-        self.recipe = replace(recipe, **overrides)
-        self.seed = seed
-        check_recipe(self.recipe)
+        recipe = replace(recipe, **overrides)
+        check_recipe(recipe)
+        # Plain ints in a tuple, whatever sequence was given: the frozen recipe can then be
+        # hashed, and compares equal to the same recipe written another way.
+        self.recipe = replace(recipe, sizes=tuple(int(n) for n in recipe.sizes),
+                              shuffle=bool(recipe.shuffle))
+        self.seed = None if seed is None else check_int("MLPClassifier", "seed", seed, 0)
         self._reset()
 
     def _reset(self) -> None:
@@ -181,6 +206,16 @@ class MLPClassifier:
         Returns:
             self, trained from a fresh initialisation (any earlier fit is
             discarded); ``history`` holds each epoch's mean loss.
+
+        Raises:
+            ValueError: for features of the wrong shape, NaN or infinite
+                features, or labels that are not classes; the model is then
+                left as it was.
+
+        Warns:
+            RuntimeWarning: if the mean loss became NaN or infinite (the steps
+                diverged), naming the first such epoch. The model is kept as
+                trained, as scikit-learn and PyTorch keep it.
         """
         features, labels = self._check_data(x, y, "fit")
         self._reset()
@@ -206,7 +241,22 @@ class MLPClassifier:
             self.history.append(total / rows)
             if callback is not None:
                 callback(epoch, total / rows)
+        self._warn_if_diverged()
         return self
+
+    def _warn_if_diverged(self) -> None:
+        """Warn, naming the first epoch whose mean loss is NaN or infinite, if any."""
+        for epoch, loss in enumerate(self.history):
+            if not math.isfinite(loss):
+                r = self.recipe
+                warnings.warn(
+                    f"MLPClassifier.fit: training diverged: the mean loss was {loss} at epoch "
+                    f"{epoch + 1} of {r.epochs} (history[{epoch}]), so the trained model is "
+                    f"unlikely to be of use; try a smaller lr than {r.lr:g}",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+                return
 
     def predict_proba(self, x: ArrayLike) -> NDArray[np.float64]:
         """Class probabilities per row.
@@ -249,6 +299,16 @@ class MLPClassifier:
                 f"MLPClassifier.{where}: x has no rows (shape {features.shape}); "
                 "it needs at least one"
             )
+        bad = np.argwhere(~np.isfinite(features))
+        if len(bad):
+            row, column = bad[0]
+            value = features[row, column]
+            kind = "NaN" if np.isnan(value) else f"infinity ({value})"
+            in_all = f" ({len(bad)} non-finite values in all)" if len(bad) > 1 else ""
+            raise ValueError(
+                f"MLPClassifier.{where}: x contains {kind} at row {row}, column {column}{in_all}; "
+                "features must be finite numbers (drop or impute the missing values)"
+            )
         return features
 
     def _check_data(
@@ -274,8 +334,10 @@ def check_recipe(r: Recipe) -> None:
     """Refuse recipes that cannot train, naming the field.
 
     Raises:
-        TypeError: for a field of the wrong type (``epochs=1.5``, ``batch_size="32"``).
-        ValueError: for a value out of range or not among the choices.
+        TypeError: for a field of the wrong type (``epochs=1.5``, ``batch_size="32"``,
+            ``shuffle="no"``).
+        ValueError: for a value out of range (NaN and infinity included) or not among
+            the choices.
     """
     where = "MLPClassifier"
     if not isinstance(r.sizes, Sequence) or any(
@@ -294,7 +356,24 @@ def check_recipe(r: Recipe) -> None:
             )
     for name in ("epochs", "batch_size"):
         check_int(where, name, getattr(r, name), 1)
-    if not math.isfinite(check_positive(where, "lr", r.lr)):
-        raise ValueError(f"{where}: lr must be finite, got {r.lr}")
-    check_non_negative(where, "momentum", r.momentum)
-    check_non_negative(where, "weight_decay", r.weight_decay)
+    check_bool(where, "shuffle", r.shuffle)
+    # NaN or infinity in any of these would make every weight NaN at the first step.
+    for name, positive in (("lr", True), ("momentum", False), ("weight_decay", False)):
+        value = check_real(where, name, getattr(r, name))
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            bound = "> 0" if positive else ">= 0"
+            raise ValueError(f"{where}: {name} must be a finite number {bound}, got {value}")
+
+
+def _not_a_recipe(given: object) -> str:
+    """The error for a first argument that is not a Recipe (a sequence is likely the sizes)."""
+    if isinstance(given, Sequence) and not isinstance(given, str):
+        return (
+            f"MLPClassifier: the first argument must be a Recipe, got the {type(given).__name__} "
+            f"{given!r}; give layer widths by keyword, sizes={tuple(given)!r} (input first, "
+            "classes last: unlike scikit-learn's hidden_layer_sizes, they include both)"
+        )
+    return (
+        f"MLPClassifier: recipe must be a Recipe (such as ARTICLE or RECOMMENDED), got "
+        f"{type(given).__name__} {given!r}"
+    )
