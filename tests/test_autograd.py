@@ -477,3 +477,37 @@ def test_backward_adds_into_a_grad_that_is_a_tensor_subclass() -> None:
     (w * w).sum().backward()
     assert w.grad is not None
     np.testing.assert_array_equal(w.grad.data, [2.0, 4.0])
+
+
+def test_a_float32_leaf_gets_float32_gradients_on_every_path_as_in_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0], dtype=tm.float32, requires_grad=True)
+    c = tm.tensor([3.0, 4.0])  # float64: numpy promotes x * c to float64
+    (grad,) = tm.grad((x * c).sum(), x)
+    assert grad.dtype == np.float32
+    seen: list[Any] = []
+    x.register_hook(lambda g: seen.append(g.dtype))
+    (x * c).sum().backward(create_graph=True)
+    assert x.grad is not None and x.grad.dtype == np.float32 and seen == [np.float32]
+    (second,) = tm.grad(((x * c) ** 2).sum(), x, create_graph=True)
+    assert second.dtype == np.float32 and second.requires_grad
+
+
+def test_changing_an_index_array_after_indexing_leaves_the_gradient_right() -> None:
+    x = tm.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    index = tm.tensor([0, 0])
+    plain = np.array([2])
+    y = x[index].sum() + x[plain].sum()
+    with tm.no_grad():
+        index += 1
+    plain += 1
+    y.backward()
+    assert x.grad is not None and x.grad.tolist() == [2.0, 0.0, 1.0]
+
+
+def test_max_of_values_with_a_nan_sends_the_gradient_to_the_nan_as_pytorch() -> None:
+    x = tm.tensor([1.0, np.nan, 2.0], requires_grad=True)
+    x.max().backward()
+    assert x.grad is not None and x.grad.tolist() == [0.0, 1.0, 0.0]
+    rows = tm.tensor([[1.0, np.nan], [3.0, 2.0]], requires_grad=True)
+    rows.max(axis=1).sum().backward()
+    assert rows.grad is not None and rows.grad.tolist() == [[0.0, 1.0], [1.0, 0.0]]

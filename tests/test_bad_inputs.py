@@ -190,9 +190,9 @@ def bool_of_a_matrix() -> bool:
     return bool(matrix())
 
 
-def assign_an_element() -> None:
+def assign_a_row_of_the_wrong_size() -> None:
     t = matrix(requires_grad=False)
-    t[0] = 5.0  # type: ignore[index]
+    t[0] = np.ones(7)
 
 
 # -- backward
@@ -405,8 +405,8 @@ MISTAKES: list[Mistake] = [
             r"Tensor: data must be numbers .* got dtype object"),
     mistake("construction", "None", lambda: tm.tensor(None), TypeError,
             r"Tensor: data must be numbers .* from NoneType"),
-    mistake("construction", "a list of tensors", lambda: tm.tensor([matrix(), matrix()]),
-            TypeError, r"Tensor: data must be numbers .* got dtype object from list"),
+    mistake("construction", "a list of strings", lambda: tm.tensor(["a", "b"]),
+            TypeError, r"Tensor: data must be numbers .* got dtype <U1 from list"),
     mistake("construction", "a ragged list", lambda: tm.tensor([[1.0, 2.0], [3.0]]), ValueError,
             r"Tensor: data is not rectangular.*shape was \(2,\) \+ inhomogeneous"),
     mistake("construction", "int data asking for gradients",
@@ -491,8 +491,12 @@ MISTAKES: list[Mistake] = [
             r"item: only one-element tensors can be converted, this one has shape \(2, 3\)"),
     mistake("ops", "bool of a matrix", bool_of_a_matrix, ValueError,
             r"[Tt]ensor of shape \(2, 3\)"),
-    mistake("ops", "assigning an element", assign_an_element, TypeError,
-            r"'Tensor' object does not support item assignment"),
+    mistake("ops", "assigning a row of the wrong size", assign_a_row_of_the_wrong_size,
+            ValueError, r"setitem: a value of shape \(7,\) does not fit the selected part, of "
+                        r"shape \(3,\), of a tensor of shape \(2, 3\)"),
+    mistake("ops", "assigning into a tensor that requires grad, while recording",
+            unchanged(matrix, lambda w: operator.setitem(w, 0, 1.0)), RuntimeError,
+            r"setitem: cannot change a tensor in place while recording a graph through it"),
     mistake("ops", "an in-place add to a tensor that requires grad, while recording",
             unchanged(matrix, lambda w: operator.iadd(w, 1.0)), RuntimeError,
             r"iadd: cannot change a tensor in place while recording a graph through it .*"

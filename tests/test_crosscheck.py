@@ -79,6 +79,9 @@ class Engine:
     def grad(self, output: Any, inputs: list[Any], create_graph: bool) -> Sequence[Any]:
         return tm.grad(output, inputs, create_graph=create_graph, allow_unused=True)
 
+    def clone(self, x: tm.Tensor) -> tm.Tensor:
+        return x.clone()
+
     def exp(self, x: tm.Tensor) -> tm.Tensor:
         return x.exp()
 
@@ -165,6 +168,9 @@ class Hips:
     def to_numpy(self, x: Any) -> np.ndarray:
         return np.asarray(x)
 
+    def clone(self, x: Any) -> Any:
+        return x * 1.0  # a copy; HIPS has no clone
+
     def exp(self, x: Any) -> Any:
         return anp.exp(x)
 
@@ -245,6 +251,9 @@ class Torch:
         return self.torch.autograd.grad(
             output, inputs, create_graph=create_graph, allow_unused=True
         )
+
+    def clone(self, x: Any) -> Any:
+        return x.clone()
 
     def exp(self, x: Any) -> Any:
         return self.torch.exp(x)
@@ -589,6 +598,7 @@ OPS: list[Op] = [
     ),
     Op("matmul", 2, lambda B, a, b: a @ b, lambda a, b: f"{a} @ {b}", _matmul),
     _unary("exp"),
+    _unary("clone"),
     _forms_op("log", LOG_FORMS),
     _unary("sigmoid"),
     _unary("tanh"),

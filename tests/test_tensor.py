@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -326,3 +328,115 @@ def test_expand_keeps_a_size_given_as_minus_one_as_pytorch() -> None:
     np.testing.assert_array_equal(x.grad.data, [[3.0], [3.0]])
     with pytest.raises(ValueError, match=r"expand: -1 in \(-1, 2, 1\) is not allowed for a new"):
         x.expand(-1, 2, 1)
+
+
+# -- PyTorch's everyday Tensor API: item assignment, copies, casts, shape helpers ---------
+
+
+def test_item_assignment_writes_in_place_under_no_grad_and_bumps_the_version() -> None:
+    w = tm.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = (w * w).sum()
+    with tm.no_grad():
+        w[0] = 0.0
+        w[1, 1] -= 1.0  # getitem, isub, setitem: a view all the way, as in PyTorch
+    assert w.tolist() == [[0.0, 0.0], [3.0, 3.0]]
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
+
+
+def test_item_assignment_while_recording_is_refused_and_changes_nothing() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    for assign in (lambda: w.__setitem__(0, 5.0), lambda: w.__setitem__(slice(None), w * 2)):
+        with pytest.raises(RuntimeError, match="setitem: cannot change a tensor in place"):
+            assign()
+    plain = tm.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="setitem"):
+        plain[0] = w[1]  # the value requires grad: the graph would lose it
+    assert w.tolist() == [1.0, 2.0] and w._version == 0 and plain.tolist() == [1.0, 2.0]
+
+
+def test_an_element_of_a_1d_tensor_is_a_view_as_in_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0, 3.0])
+    v = x[1]
+    v += 10.0
+    assert x.tolist() == [1.0, 12.0, 3.0] and v.ndim == 0 and x._version == v._version == 1
+
+
+def test_iterating_a_0d_tensor_raises_and_others_yield_rows() -> None:
+    with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
+        list(tm.tensor(1.0))
+    rows = list(tm.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    assert [r.tolist() for r in rows] == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_int_index_and_array_conversions_follow_pytorch() -> None:
+    assert int(tm.tensor(3.7)) == 3 and [10, 20, 30][tm.tensor(1)] == 20
+    with pytest.raises(TypeError, match="only one-element integer tensors"):
+        [10, 20][tm.tensor(1.0)]
+    assert np.asarray(tm.tensor([1.0, 2.0])).tolist() == [1.0, 2.0]
+    stacked = np.stack([tm.tensor([1, 2]), tm.tensor([3, 4])])
+    assert stacked.dtype == np.int64 and stacked.shape == (2, 2)
+    with pytest.raises(RuntimeError, match="requires grad"):
+        np.asarray(tm.tensor([1.0], requires_grad=True))
+    made = tm.tensor([tm.tensor(1.0, requires_grad=True), tm.tensor(2.0)])
+    assert made.tolist() == [1.0, 2.0] and made.grad_fn is None and not made.requires_grad
+
+
+def test_deepcopy_copies_leaves_and_refuses_an_ops_output_as_pytorch() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True, name="w")
+    (w * w).sum().backward()
+    copied = copy.deepcopy(w)
+    assert copied.tolist() == [1.0, 2.0] and copied.requires_grad and copied.name == "w"
+    assert copied.grad is not None and copied.grad.tolist() == [2.0, 4.0]
+    with tm.no_grad():
+        copied += 1.0
+    assert w.tolist() == [1.0, 2.0] and w._version == 0
+    with pytest.raises(RuntimeError, match=r"deepcopy: only leaf tensors .* made by 'mul'"):
+        copy.deepcopy(w * 2.0)
+    model = tm.nn.Linear(2, 3)
+    twin = copy.deepcopy(model)
+    assert isinstance(twin.weight, tm.nn.Parameter)
+    assert twin.weight is not model.weight and np.array_equal(twin.weight.data, model.weight.data)
+
+
+def test_clone_and_casts_are_copies_that_gradients_flow_back_through() -> None:
+    x = tm.tensor([1.0, -2.0], requires_grad=True)
+    c = x.clone()
+    assert c.data is not x.data and not np.shares_memory(c.data, x.data)
+    h = x.float()
+    assert h.dtype == np.float32 and x.double() is x and x.to(tm.float64) is x
+    (c * 3.0 + h.double() * 2.0).sum().backward()
+    assert x.grad is not None and x.grad.dtype == np.float64 and x.grad.tolist() == [5.0, 5.0]
+    assert tm.gradcheck(lambda t: (t.clone() * t).to(tm.float64), [x])
+    assert tm.gradgradcheck(lambda t: (t.clone() * t).sum(), [x])
+
+
+def test_view_flatten_squeeze_and_unsqueeze_follow_pytorch() -> None:
+    x = tm.tensor(np.arange(6.0).reshape(2, 1, 3), requires_grad=True)
+    assert x.flatten().shape == (6,) and x.squeeze().shape == (2, 3)
+    assert x.squeeze(1).shape == (2, 3) and x.squeeze(0).shape == (2, 1, 3)
+    assert x.unsqueeze(0).shape == (1, 2, 1, 3) and x.unsqueeze(-1).shape == (2, 1, 3, 1)
+    assert np.shares_memory(x.view(3, 2).data, x.data)
+    with pytest.raises(RuntimeError, match=r"view: shape \(3, 2\) cannot become \(6,\)"):
+        x.reshape(2, 3).transpose(0, 1).view(6)
+    with pytest.raises(IndexError, match="unsqueeze: axis 4 is out of range"):
+        x.unsqueeze(4)
+    assert tm.gradcheck(lambda t: t.unsqueeze(1).squeeze(2).flatten() * t.view(-1), [x])
+
+
+def test_abs_has_pytorchs_gradient_of_zero_at_zero() -> None:
+    x = tm.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    x.abs().sum().backward()
+    assert x.abs().tolist() == [2.0, 0.0, 3.0]
+    assert x.grad is not None and x.grad.tolist() == [-1.0, 0.0, 1.0]
+
+
+def test_a_converted_copy_does_not_share_the_version_of_its_source() -> None:
+    source = tm.tensor([1.0, 2.0])
+    w = tm.Tensor(source, dtype=tm.float32, requires_grad=True)
+    y = (w * w).sum()
+    with tm.no_grad():
+        source += 1.0
+    y.backward()  # w's own memory never changed
+    assert w.grad is not None and w.grad.tolist() == [2.0, 4.0]
+    assert tm.Tensor(source)._counter is source._counter  # the same memory shares it

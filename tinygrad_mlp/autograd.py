@@ -201,7 +201,7 @@ def run_backward(
             if fn.hooks or fn.retained is not None:
                 grad = fn.hand_grad_to_output(grad, create_graph)
             if wanted_nodes and fn in wanted_nodes:
-                results[wanted_nodes[fn]] = grad
+                results[wanted_nodes[fn]] = _as_dtype(grad, fn.out_dtype)
             if through is not None and fn not in through:
                 continue
             input_grads = fn.vjp(grad, create_graph, release=not retain_graph)
@@ -259,6 +259,8 @@ def _hand_to_leaves(
     for leaf, grad in leaf_grads.items():
         if inputs is not None and id(leaf) not in wanted:
             continue  # tm.grad: a leaf it was not asked about, hooks included
+        if grad.dtype != leaf._data.dtype:  # float32 data times a float64 constant, say
+            grad = _as_dtype(grad, leaf._data.dtype)
         if leaf._hooks:
             grad = leaf.run_hooks(grad, create_graph)
         if inputs is None:
@@ -269,6 +271,13 @@ def _hand_to_leaves(
             leaf.accumulate_grad(grad, create_graph)
         elif id(leaf) in wanted:
             results[wanted[id(leaf)]] = grad
+
+
+def _as_dtype(grad: Any, dtype: Any) -> Any:
+    """``grad`` (an array, or a Tensor when recording) in the dtype of its tensor."""
+    if grad.dtype == dtype:
+        return grad
+    return grad.astype(dtype) if not isinstance(grad, _tensor.Tensor) else grad.to(dtype)
 
 
 def grad(

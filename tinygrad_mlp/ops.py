@@ -456,7 +456,10 @@ class Max(Op):
     def backward(self, g: Grad) -> Grad:
         (a,) = self.saved_tensors
         kept = _kept_shape(a.shape, self.axis)
-        is_max = _array(a) == _array(self.output()).reshape(kept)
+        data, out = _array(a), _array(self.output()).reshape(kept)
+        is_max = data == out
+        if np.isnan(out).any():  # a NaN is the maximum: it takes the gradient, as in torch
+            is_max |= np.isnan(data) & np.isnan(out)
         share = is_max / np.sum(is_max, axis=self.axis, keepdims=True)
         return g.reshape(kept) * share.astype(a.dtype)
 
@@ -588,6 +591,24 @@ class Expand(Op):
         return unbroadcast(g, self.in_shape)
 
 
+class Cast(Op):
+    """y = a as ``dtype``, always a new array (``clone`` when the dtype is a's own).
+
+    dL/da = g as a's dtype.
+    """
+
+    name = "cast"
+
+    def forward(self, a: Tensor, dtype: np.dtype[Any]) -> Array:
+        self.in_dtype = a.dtype
+        return a.data.astype(dtype)
+
+    def backward(self, g: Grad) -> Grad:
+        if isinstance(g, Tensor):
+            return g if g.dtype == self.in_dtype else Cast.apply(g, dtype=self.in_dtype)
+        return g.astype(self.in_dtype, copy=False)
+
+
 class GetItem(Op):
     """y = a[index].   dL/da = g scattered into zeros at ``index`` (repeats add up)."""
 
@@ -595,9 +616,16 @@ class GetItem(Op):
     makes_view = True
 
     def forward(self, a: Tensor, index: Any) -> Array:
-        self.in_shape, self.index = a.shape, index
+        # Index arrays are copied: changing one in place later must not move the gradient.
+        parts = tuple(np.array(p) if isinstance(p, np.ndarray) or (isinstance(p, list) and p)
+                      else p for p in (index if isinstance(index, tuple) else (index,)))
+        self.in_shape, self.index = a.shape, parts
         try:
-            return np.asarray(a.data[index])
+            out = a.data[parts]
+            if isinstance(out, np.ndarray):
+                return out
+            whole = (*parts, Ellipsis)  # an int per dim: a 0-d view, as PyTorch's, not a copy
+            return a.data[whole]
         except IndexError as error:
             raise IndexError(f"getitem: {error} (tensor shape {a.shape})") from None
 

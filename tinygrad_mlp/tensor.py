@@ -11,8 +11,9 @@ broadcasting of Python scalars and arrays, and the methods that call the ops.
 
 from __future__ import annotations
 
+import copy
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar, Union
 
 import numpy as np
@@ -223,6 +224,8 @@ def _as_array(data: Any, dtype: DTypeLike | None, where: str) -> Array:
             array = np.array(data)
         except ValueError as error:  # ragged nested lists
             raise ValueError(f"{where}: data is not rectangular: {error}") from None
+        except RuntimeError:  # a list holding tensors that require grad: take their values
+            array = np.array(_values(data))
         if array.dtype.kind == "f" and dtype is None and not isinstance(data, np.generic):
             array = array.astype(get_default_dtype(), copy=False)  # Python floats, not np.float32
     if array.dtype.kind not in "biuf":
@@ -286,7 +289,9 @@ class Tensor:
         self.grad = None
         self.grad_fn = None
         self.name = name
-        self._counter = data._counter if isinstance(data, Tensor) else [0, 0]
+        # The same memory shares its count of in-place changes; a converted copy does not.
+        shares = isinstance(data, Tensor) and np.may_share_memory(self._data, data._data)
+        self._counter = data._counter if isinstance(data, Tensor) and shares else [0, 0]
         self._hooks = None
 
     @staticmethod
@@ -431,6 +436,40 @@ class Tensor:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "biu" or self._data.size != 1:
+            raise TypeError(f"only one-element integer tensors can be an index, got dtype "
+                            f"{self.dtype} and shape {self.shape}")
+        return int(self._data.item())
+
+    def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> Array:
+        """``np.asarray(tensor)``: the data, refused if it requires grad (as ``numpy()``)."""
+        array = self.numpy()
+        return array if dtype is None else array.astype(dtype, copy=bool(copy))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        """A leaf with copies of the data and ``.grad``; an op's output is refused, as in torch."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                f"deepcopy: only leaf tensors can be deep-copied, and this one was made by "
+                f"'{self.grad_fn.name}'; deep-copy .detach() instead"
+            )
+        copied = object.__new__(type(self))
+        memo[id(self)] = copied
+        copied._data, copied._counter = self._data.copy(), [0, 0]
+        copied._requires_grad, copied.grad_fn, copied.name = self._requires_grad, None, self.name
+        copied.grad = None if self.grad is None else copy.deepcopy(self.grad, memo)
+        copied._hooks = None
+        return copied
 
     def __float__(self) -> float:
         return float(self.item())
@@ -620,18 +659,22 @@ class Tensor:
         has no node for an in-place change, so its gradient would be wrong.
         """
         operand = self._operand(other)
-        if autograd._grad_enabled and (self.requires_grad or operand.requires_grad):
-            raise RuntimeError(
-                f"{op}: cannot change a tensor in place while recording a graph through it "
-                "(it or the operand requires grad); use tm.no_grad() as optimizers do, or "
-                "write the change out of place (x = x + y)"
-            )
+        self._refuse_recording(op, operand)
         try:
             ufunc(self._data, operand.data, out=self._data)
         except (TypeError, ValueError) as error:
             raise checks.named_error(op, (self, operand), error) from None
         _note_change(self._counter)
         return self
+
+    def _refuse_recording(self, op: str, operand: Tensor) -> None:
+        """Raise if an in-place change of self by operand would have to be recorded."""
+        if autograd._grad_enabled and (self._requires_grad or operand._requires_grad):
+            raise RuntimeError(
+                f"{op}: cannot change a tensor in place while recording a graph through it "
+                "(it or the operand requires grad); use tm.no_grad() as optimizers do, or "
+                "write the change out of place (x = x + y)"
+            )
 
     def __iadd__(self, other: TensorLike) -> Tensor:
         return self._inplace("iadd", np.add, other)
@@ -653,6 +696,21 @@ class Tensor:
 
     def __getitem__(self, index: Any) -> Tensor:
         return ops.GetItem.apply(self, index=_plain_index(index))
+
+    def __setitem__(self, index: Any, value: TensorLike) -> None:
+        """``self[index] = value`` in the array itself, under the rules of ``+=``."""
+        operand = self._operand(value)
+        self._refuse_recording("setitem", operand)
+        where = _plain_index(index)
+        try:
+            self._data[where] = operand.data
+        except ValueError:
+            raise ValueError(f"setitem: a value of shape {operand.shape} does not fit the "
+                             f"selected part, of shape {np.shape(self._data[where])}, of a "
+                             f"tensor of shape {self.shape}") from None
+        except (IndexError, TypeError) as error:
+            raise checks.named_error("setitem", (self, operand), error) from None
+        _note_change(self._counter)
 
     # Comparisons give plain boolean arrays; they are not differentiable.
     def __eq__(self, other: object) -> Any:
@@ -746,6 +804,44 @@ class Tensor:
         """The same data with a new shape (one dimension may be -1)."""
         return ops.Reshape.apply(self, shape=checks.dims("reshape", shape))
 
+    def view(self, *shape: int | Sequence[int]) -> Tensor:
+        """``reshape`` that must share the memory (PyTorch's ``view``), else raises."""
+        out = self.reshape(*shape)
+        if self._data.size and not np.may_share_memory(out._data, self._data):
+            raise RuntimeError(f"view: shape {self.shape} cannot become {out.shape} without a "
+                               "copy (its memory is not contiguous); use .reshape(...)")
+        return out
+
+    def flatten(self) -> Tensor:
+        """The data as one dimension (a view where the memory allows)."""
+        return self.reshape(-1)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """A new size-1 dimension at ``dim`` (-1: last)."""
+        at = checks.axis("unsqueeze", dim, self.ndim + 1)
+        return self.reshape(*self.shape[:at], 1, *self.shape[at:])
+
+    def squeeze(self, dim: int | None = None) -> Tensor:
+        """Drop size-1 dimensions (only ``dim``, if given and of size 1), as in PyTorch."""
+        if dim is None:
+            return self.reshape(*[n for n in self.shape if n != 1])
+        at = None if dim is None or not self.ndim else checks.axis("squeeze", dim, self.ndim)
+        return self.reshape(*[n for i, n in enumerate(self.shape)
+                              if n != 1 or (dim is not None and i != at)])
+
+    def clone(self) -> Tensor:
+        """A copy in new memory that gradients flow back through."""
+        return ops.Cast.apply(self, dtype=self.dtype)
+
+    def to(self, dtype: DTypeLike) -> Tensor:
+        """This tensor as ``dtype`` (itself if it already is); gradients flow back, cast back."""
+        target = np.dtype(checks.numeric_dtype("to", dtype))
+        return self if target == self.dtype else ops.Cast.apply(self, dtype=target)
+
+    def abs(self) -> Tensor:
+        """|self|, elementwise; the gradient at 0 is 0, as in PyTorch."""
+        return self * Tensor._make(np.sign(self._data), None)
+
     def permute(self, *dims: int | Sequence[int]) -> Tensor:
         """Reorder the dimensions: the result's dimension i is ``dims[i]`` of this one.
 
@@ -792,6 +888,22 @@ class Tensor:
         """Broadcast to ``shape`` (numpy's broadcast_to) without copying."""
         target = checks.expand_shape(self.shape, checks.dims("expand", shape))
         return ops.Expand.apply(self, shape=target)
+
+    # Last in the class: below them, ``float`` in an annotation would mean this method.
+    def double(self) -> Tensor:
+        """``to(float64)``."""
+        return self.to(np.float64)
+
+    def float(self) -> Tensor:
+        """``to(float32)``."""
+        return self.to(np.float32)
+
+
+def _values(data: Any) -> Any:
+    """Nested lists and tuples with each Tensor in them replaced by its array."""
+    if isinstance(data, Tensor):
+        return data._data
+    return [_values(part) for part in data] if isinstance(data, (list, tuple)) else data
 
 
 def _plain(value: object) -> Any:
