@@ -60,7 +60,11 @@ class Drawing:
 
 
 def _unescape(text: str) -> list[str]:
-    return [line.replace('\\"', '"').replace("\\\\", "\\") for line in text.split("\\n")]
+    """The lines graphviz shows: DOT's escapes undone, then the ``&amp;`` entity."""
+    return [
+        line.replace('\\"', '"').replace("\\\\", "\\").replace("&amp;", "&")
+        for line in text.split("\\n")
+    ]
 
 
 def parse(source: str) -> Drawing:
@@ -218,7 +222,7 @@ def test_layers_called_one_at_a_time_are_named_from_the_model_given() -> None:
     assert named.labels[named.find("0.weight")][1] == "3×4 float64"
     assert named.labels[named.find("2.weight")][1] == "2×3 float64"
     assert "Linear(3 → 2) [2]" in viz.to_dot(loss, model=model)
-    with pytest.raises(TypeError, match=r"draw_graph: model must be an nn\.Module, got dict"):
+    with pytest.raises(TypeError, match=r"to_dot: model must be an nn\.Module, got dict"):
         viz.to_dot(loss, model=dict(model.named_parameters()))  # type: ignore[arg-type]
 
 
@@ -290,6 +294,17 @@ def test_user_names_with_quotes_and_backslashes_survive_the_dot_source() -> None
     assert drawing.labels[drawing.find('say "hi" \\o/')][1] == "1 float64"
 
 
+def test_ampersands_and_control_characters_are_shown_as_written() -> None:
+    entity = tm.tensor([1.0], requires_grad=True, name="&lt;x&gt;")
+    nul = tm.tensor([2.0], requires_grad=True, name="nul\x00 tab\t")
+    source = viz.to_dot(entity.sum() + nul.sum())
+    assert '"&amp;lt;x&amp;gt;\\n' in source  # graphviz would show "&lt;" as "<"
+    assert "\x00" not in source
+    drawing = parse(source)
+    assert drawing.labels[drawing.find("&lt;x&gt;")][1] == "1 float64"
+    assert drawing.labels[drawing.find("nul\\x00 tab\\x09")][1] == "1 float64"
+
+
 # ---------------------------------------------------------------- clusters
 
 
@@ -327,6 +342,83 @@ def test_cluster_modules_false_draws_no_clusters() -> None:
     assert len(parse(source).labels) == len(parse(viz.to_dot(loss)).labels)
 
 
+class Block(nn.Module):
+    """A registered child ``lin``, so ``lin.weight`` is its name from here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(2, 3)
+
+    def forward(self, x: Tensor) -> Tensor:
+        result: Tensor = self.lin(x)
+        return result
+
+
+class ListHolder(nn.Module):
+    """Keeps its layers in a plain list, so no parameter of theirs is registered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layers: list[nn.Module] = [nn.Linear(2, 2), Block()]
+
+    def forward(self, x: Tensor) -> Tensor:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def test_parameters_of_unregistered_modules_are_named_inside_their_clusters() -> None:
+    holder = ListHolder()
+    loss = holder(tm.ones(1, 2)).sum()
+    for drawing in (parse(viz.to_dot(loss)), parse(viz.to_dot(loss, model=holder))):
+        assert drawing.clusters[drawing.find("weight")] == ("ListHolder", "Linear(2 → 2)")
+        assert drawing.clusters[drawing.find("bias")] == ("ListHolder", "Linear(2 → 2)")
+        assert drawing.clusters[drawing.find("lin.weight")] == (
+            "ListHolder", "Block", "Linear(2 → 3) [lin]"
+        )
+
+
+def test_a_module_called_from_outside_the_model_holds_its_parameters_in_its_cluster() -> None:
+    helper = nn.Linear(3, 2)
+
+    class Caller(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = nn.Linear(2, 3)
+
+        def forward(self, x: Tensor) -> Tensor:
+            result: Tensor = helper(self.inner(x))
+            return result
+
+    caller = Caller()
+    loss = caller(tm.ones(1, 2)).sum()
+    for drawing in (parse(viz.to_dot(loss)), parse(viz.to_dot(loss, model=caller))):
+        assert drawing.clusters[drawing.find("weight")] == ("Caller", "Linear(3 → 2)")
+        assert drawing.clusters[drawing.find("inner.bias")] == ("Caller", "Linear(2 → 3) [inner]")
+
+
+def test_names_do_not_depend_on_which_module_ran_last() -> None:
+    encoder = nn.Linear(2, 2)
+    model = nn.Sequential(encoder, nn.Tanh())
+    x = tm.ones(1, 2)
+    for loss in (encoder(model(x)).sum(), model(encoder(x)).sum()):
+        drawing = parse(viz.to_dot(loss))
+        assert drawing.clusters[drawing.find("0.bias")][-1] == "Linear(2 → 2) [0]"
+        layers = {path[-1] for key, path in drawing.clusters.items()
+                  if drawing.labels[key][0] == "linear"}
+        assert layers == {"Linear(2 → 2) [0]"}
+
+
+def test_equally_long_names_are_chosen_alphabetically() -> None:
+    shared = nn.Linear(2, 2)
+    first, second = nn.Sequential(shared, nn.Tanh()), nn.Sequential(nn.Tanh(), shared)
+    x = tm.ones(1, 2)
+    for loss in (first(second(x)).sum(), second(first(x)).sum()):
+        drawing = parse(viz.to_dot(loss))
+        assert drawing.labels[drawing.find("0.weight")][1] == "2×2 float64"
+        assert not any(label[0] == "1.weight" for label in drawing.labels.values())
+
+
 # -------------------------------------------------------------- large graphs
 
 
@@ -346,6 +438,18 @@ def test_max_nodes_draws_the_nodes_nearest_the_output_and_counts_the_rest() -> N
     assert "x" not in {label[0] for label in drawing.labels.values()}
     assert all(a in drawing.labels and b in drawing.labels for a, b in drawing.edges)
     assert [e for e in drawing.edges if e[0] == "hidden"] == [("hidden", "n9")]
+
+
+def test_max_nodes_marks_a_shown_node_that_feeds_hidden_ones() -> None:
+    a = tm.tensor([1.0, 2.0], requires_grad=True, name="a")
+    c = a
+    for _ in range(4):
+        c = c.tanh()
+    drawing = parse(viz.to_dot((a * 2 + c).sum(), max_nodes=6))  # a is shown, 3 tanh hidden
+    a_key = drawing.find("a")
+    assert (a_key, "hidden") in drawing.edges
+    assert "style=dashed" in drawing.edge_attrs[drawing.edges.index((a_key, "hidden"))]
+    assert [e for e in drawing.edges if e[0] == "hidden"] == [("hidden", drawing.find("tanh"))]
 
 
 def test_max_nodes_at_or_above_the_graph_size_hides_nothing() -> None:
@@ -423,6 +527,52 @@ def test_bad_arguments_are_named_in_the_error() -> None:
         viz.to_dot(y, show_values="all")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_nodes"):
         viz.to_dot(y, max_nodes=0)
+
+
+@pytest.mark.parametrize("name", ["draw_graph", "to_dot"])
+def test_a_root_that_is_not_a_tensor_is_named_in_the_error(name: str) -> None:
+    loss = chain(1)
+    draw = getattr(viz, name)
+    for root in (None, nn.Linear(3, 2), loss.item(), loss.data, np.ones(3)):
+        with pytest.raises(TypeError, match=rf"^{name}: root must be a Tensor or a sequence of "
+                           rf"Tensors, got {type(root).__name__}"):
+            draw(root)
+
+
+def test_options_of_the_wrong_type_are_named_in_the_error() -> None:
+    y = chain(1)
+    for max_nodes in (2.5, "3", True):
+        with pytest.raises(TypeError, match=r"^draw_graph: max_nodes must be a positive int"):
+            viz.draw_graph(y, max_nodes=max_nodes)  # type: ignore[arg-type]
+    for flag in ("show_grads", "cluster_modules", "grad_heat"):
+        with pytest.raises(TypeError, match=rf"^to_dot: {flag} must be True or False, got str"):
+            viz.to_dot(y, **{flag: "no"})  # type: ignore[arg-type]
+
+
+def test_render_refuses_a_tensor_and_an_unknown_format(tmp_path: Path) -> None:
+    y = chain(1)
+    with pytest.raises(TypeError, match=r"^render: graph must be .* got Tensor; call draw_graph"):
+        viz.render(y, tmp_path / "g.svg")
+    with pytest.raises(ValueError, match=r"^render: format 'bogus' .*'svg', 'png' or 'pdf'"):
+        viz.render(viz.draw_graph(y), tmp_path / "g.svg", format="bogus")
+    with pytest.raises(ValueError, match=r"^render: format 'txt' \(the extension of"):
+        viz.render(viz.draw_graph(y), tmp_path / "g.txt")
+
+
+@NEEDS_DOT
+def test_render_takes_the_format_in_any_case(tmp_path: Path) -> None:
+    graph = viz.draw_graph(chain(1))
+    svg = Path(viz.render(graph, tmp_path / "upper.svg", format="SVG"))
+    assert "<svg" in svg.read_text()
+    png = Path(viz.render(graph, tmp_path / "upper.PNG"))
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+@NEEDS_DOT
+def test_dot_shows_entities_and_control_characters_as_written() -> None:
+    x = tm.tensor([1.0], requires_grad=True, name="&lt;x&gt; nul\x00")
+    plain = viz.draw_graph(x.sigmoid()).pipe(format="plain", encoding="utf-8")
+    assert "&lt;x&gt; nul\\\\x00" in plain  # plain output escapes the backslash again
 
 
 @NEEDS_DOT

@@ -18,7 +18,11 @@ intermediate tensors, only the op nodes that made them, so values and
 gradients appear for leaves and outputs; call ``retain_grad()`` on an
 intermediate tensor and its op node shows its name, values and gradient too.
 ``backward`` frees the arrays the nodes saved but not the graph's structure,
-so drawing after backward works and shows the gradients it computed.
+so drawing after backward works and shows the gradients it computed. Values
+and gradients are read when the graph is drawn: redrawn after
+``optimizer.step()``, it shows the new weights beside the old gradients.
+
+Names do not depend on the order the modules ran in: see ``draw_graph``.
 
 Gradient heat (``grad_heat=True``) fills every node whose gradient is known
 with a colour for log10 of the gradient's norm, on a fixed scale from 1e-8
@@ -35,8 +39,9 @@ import colorsys
 import contextlib
 import math
 import os
+import re
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -160,29 +165,64 @@ def _walk(roots: Sequence[Tensor]) -> _Walk:
 
 @dataclass
 class _Names:
-    """What the modules whose forward ran call themselves and their parameters."""
+    """What the drawing calls modules and parameters, and in which cluster each parameter sits."""
 
     modules: dict[int, str] = field(default_factory=dict)  # id(module) -> dotted name
     parameters: dict[int, str] = field(default_factory=dict)  # id(parameter) -> dotted name
-    owners: dict[int, Module] = field(default_factory=dict)  # id(parameter) -> its module
-    paths: dict[int, tuple[Module, ...]] = field(default_factory=dict)  # id(module) -> scope
+    holders: dict[int, set[int]] = field(default_factory=dict)  # id(parameter) -> ids of modules
+    places: dict[int, tuple[Module, ...]] = field(default_factory=dict)  # id(parameter) -> scope
+
+    def search(self, top: Module) -> None:
+        """Name each module and parameter below ``top`` by its path from ``top``, if better."""
+        for module_name, module in top.named_modules():
+            if _better(module_name, self.modules.get(id(module))):
+                self.modules[id(module)] = module_name
+            for name, parameter in module.named_parameters(recurse=False):
+                self.holders.setdefault(id(parameter), set()).add(id(module))
+                dotted = f"{module_name}.{name}" if module_name else name
+                if _better(dotted, self.parameters.get(id(parameter))):
+                    self.parameters[id(parameter)] = dotted
+
+
+def _better(name: str, than: str | None) -> bool:
+    """Whether ``name`` beats ``than``: more dotted parts, then alphabetically first."""
+    if than is None:
+        return True
+    parts, than_parts = (n.count(".") + 1 if n else 0 for n in (name, than))
+    return (-parts, name) < (-than_parts, than)
 
 
 def _names(ops: Sequence[Function], model: Module | None = None) -> _Names:
-    """Name modules and parameters from ``model``, else from the outermost modules of the scopes."""
+    """Name modules and parameters, and place each parameter in its module's cluster.
+
+    A name comes from ``model`` when it reaches the module or parameter, else
+    from whichever module whose forward ran gives it the longest dotted name
+    (``0.weight`` over ``weight``; the alphabetically first among equals), so
+    it does not depend on the order the modules ran in. A parameter sits in
+    the cluster of the innermost module that holds it directly, in the scope
+    of the first op (nearest the roots) that read it with such a module running.
+    """
+    ran = list(dict.fromkeys(module for fn in ops for module in fn.scope))
+    children = {id(child) for module in ran for child in module.children()}
     names = _Names()
-    for scope in dict.fromkeys(fn.scope for fn in ops):
-        for depth, module in enumerate(scope):
-            names.paths.setdefault(id(module), scope[: depth + 1])
-    outermost = dict.fromkeys(fn.scope[0] for fn in ops if fn.scope)
-    for top in ([model] if model is not None else []) + list(outermost):
-        for module_name, module in top.named_modules():
-            names.modules.setdefault(id(module), module_name)
-            for name, parameter in module.named_parameters(recurse=False):
-                names.parameters.setdefault(
-                    id(parameter), f"{module_name}.{name}" if module_name else name
-                )
-                names.owners.setdefault(id(parameter), module)
+    for module in [module for module in ran if id(module) not in children]:
+        names.search(module)  # a registered child's paths from itself are only shorter
+    for module in [module for module in ran if id(module) not in names.modules]:
+        names.search(module)  # sub-modules in a cycle, none of them parentless
+    if model is not None:
+        given = _Names()
+        given.search(model)
+        names.modules.update(given.modules)
+        names.parameters.update(given.parameters)
+    for fn in ops:
+        for parent in fn.parents:
+            held_by = names.holders.get(id(parent))
+            if held_by is None or id(parent) in names.places:
+                continue
+            for depth in range(len(fn.scope), 0, -1):
+                if id(fn.scope[depth - 1]) in held_by:
+                    names.places[id(parent)] = fn.scope[:depth]
+                    break
     return names
 
 
@@ -262,10 +302,28 @@ def _tensor_lines(tensor: Tensor, show_values: ShowValues, show_grads: bool) -> 
     return lines
 
 
+#: Control characters other than the newline: NUL breaks ``dot``, the rest are invisible.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    r"""``\x00`` for a NUL, and so on."""
+    return f"\\x{ord(match[0]):02x}"
+
+
 def _quote(lines: Sequence[str]) -> str:
-    """A DOT string whose lines are the given lines."""
+    r"""A DOT string whose lines are the given lines, shown as written.
+
+    Backslashes and quotes are escaped for DOT, ``&`` for graphviz (which
+    decodes HTML entities such as ``&lt;`` in plain labels), a newline within
+    a line becomes a space and any other control character ``\xNN``.
+    """
     escaped = (
-        line.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") for line in lines
+        (line if line.isprintable() else _CONTROL.sub(_visible, line).replace("\n", " "))
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("&", "&amp;")
+        for line in lines
     )
     return '"' + "\\n".join(escaped) + '"'
 
@@ -328,12 +386,8 @@ def _leaf_node(
 ) -> _Node:
     """A parameter sits in its module's cluster; other leaves are inputs (or outputs)."""
     parameter_name = names.parameters.get(id(tensor))
-    scope: tuple[Module, ...] = ()
     if parameter_name is not None or isinstance(tensor, Parameter):
         role, attrs = "parameter", ' shape=box style="filled,rounded"'
-        owner = names.owners.get(id(tensor))
-        if owner is not None:
-            scope = names.paths.get(id(owner), ())
     else:
         role, attrs = ("output" if is_root else "input"), " shape=box"
     if is_root:
@@ -343,7 +397,7 @@ def _leaf_node(
         [parameter_name or tensor.name or role, *_tensor_lines(tensor, show_values, show_grads)],
         role,
         None if grad is None else _norm(grad),
-        scope,
+        names.places.get(id(tensor), ()),
         attrs,
     )
 
@@ -394,6 +448,18 @@ def draw_graph(
 ) -> GraphDrawing:
     """Draw the computation graph behind ``root`` (a tensor, or a list of them).
 
+    Values and gradients are read now, when the graph is drawn: a drawing
+    made after ``optimizer.step()`` shows the new weights beside the
+    gradients of the old ones.
+
+    Modules and parameters are named by their dotted paths (``0.weight``) in
+    ``model`` when it reaches them, else in whichever module whose forward
+    ran gives the longest such path (the alphabetically first among equally
+    long ones), so the names do not depend on the order the modules ran in;
+    a parameter that none of them reaches is named by its attribute in the
+    module that holds it (``weight``). Each parameter sits in the cluster of
+    the innermost running module that holds it directly.
+
     Args:
         root: the output(s) whose graph to draw, usually the loss.
         show_values: "auto" shows every value of tensors with at most
@@ -407,7 +473,9 @@ def draw_graph(
         grad_heat: colour nodes and arrows by log10 of the gradient norm
             instead of by role (see ``heat_color``).
         max_nodes: draw at most this many nodes, the ones nearest the roots,
-            and one more that says how many are hidden.
+            and one more that says how many are hidden; a dashed arrow runs
+            from it into each shown node that hidden nodes feed, and into it
+            from each shown node that feeds hidden ones.
         model: name modules and parameters by their dotted paths in this
             module (``0.weight``) even when its layers were called one at a
             time (``model[0](x)``), so that no forward of ``model`` ran.
@@ -417,27 +485,46 @@ def draw_graph(
         saved with ``.render(path, format="svg")`` or ``viz.render``.
 
     Raises:
-        TypeError: if ``root`` is not a Tensor or a list of Tensors.
-        ValueError: for an unknown ``show_values`` or ``rankdir``, or a
-            ``max_nodes`` below 1.
-        TypeError: also if ``model`` is not an ``nn.Module``.
+        TypeError: if ``root`` is not a Tensor or a sequence of Tensors,
+            ``show_grads``, ``cluster_modules`` or ``grad_heat`` not a bool,
+            ``max_nodes`` not an int, or ``model`` not an ``nn.Module``.
+        ValueError: for an empty ``root``, an unknown ``show_values`` or
+            ``rankdir``, or a ``max_nodes`` below 1.
     """
-    roots = _as_roots(root)
-    if show_values not in ("auto", "stats", "none"):
-        raise ValueError(
-            f"draw_graph: show_values must be 'auto', 'stats' or 'none', got {show_values!r}"
-        )
-    if rankdir not in _RANKDIRS:
-        raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
-    if max_nodes is not None and (isinstance(max_nodes, bool) or max_nodes < 1):
-        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
+    return _draw(
+        "draw_graph",
+        root,
+        show_values=show_values,
+        show_grads=show_grads,
+        rankdir=rankdir,
+        cluster_modules=cluster_modules,
+        grad_heat=grad_heat,
+        max_nodes=max_nodes,
+        model=model,
+    )
+
+
+def _draw(
+    caller: str,
+    root: Tensor | Sequence[Tensor],
+    *,
+    show_values: ShowValues,
+    show_grads: bool,
+    rankdir: str,
+    cluster_modules: bool,
+    grad_heat: bool,
+    max_nodes: int | None,
+    model: Module | None,
+) -> GraphDrawing:
+    """``draw_graph``, with errors that name ``caller``, the function the user called."""
+    roots = _as_roots(caller, root)
+    flags = {"show_grads": show_grads, "cluster_modules": cluster_modules, "grad_heat": grad_heat}
+    _check_options(caller, show_values, rankdir, max_nodes, model, flags)
 
     walk = _walk(roots)
     ops = [item for item in walk.items if isinstance(item, Function)]
-    if model is not None and not isinstance(model, Module):
-        raise TypeError(f"draw_graph: model must be an nn.Module, got {type(model).__name__}")
     names = _names(ops, model)
-    shown = walk.items if max_nodes is None else walk.items[:max_nodes]
+    shown = walk.items if max_nodes is None else walk.items[: int(max_nodes)]
     ids = {id(item): f"n{i}" for i, item in enumerate(shown)}
 
     nodes: dict[str, _Node] = {}
@@ -459,16 +546,58 @@ def draw_graph(
     ]
     body += _node_statements(nodes, names, grad_heat)
     body += _edge_statements(walk, ids, nodes, grad_heat)
-    hidden = len(walk.items) - len(shown)
-    if hidden:
-        body.append(
-            f"\thidden [label={_quote([f'… {hidden:,} more nodes', f'(max_nodes={max_nodes})'])}"
-            " shape=note style=dashed]\n"
-        )
-        targets = {ids[id(b)] for a, b in walk.edges if id(a) not in ids and id(b) in ids}
-        body += [f"\thidden -> {target} [style=dashed]\n"
-                 for target in sorted(targets, key=lambda key: int(key[1:]))]
+    if len(shown) < len(walk.items):
+        body += _hidden_statements(walk, ids, max_nodes)
     return GraphDrawing(body=body)
+
+
+def _check_options(
+    caller: str,
+    show_values: object,
+    rankdir: object,
+    max_nodes: object,
+    model: object,
+    flags: Mapping[str, object],
+) -> None:
+    """Raise, naming ``caller`` and the argument, unless the options are valid."""
+    for flag, value in flags.items():
+        if not isinstance(value, bool):
+            raise TypeError(
+                f"{caller}: {flag} must be True or False, got {type(value).__name__} {value!r}"
+            )
+    if show_values not in ("auto", "stats", "none"):
+        raise ValueError(
+            f"{caller}: show_values must be 'auto', 'stats' or 'none', got {show_values!r}"
+        )
+    if rankdir not in _RANKDIRS:
+        raise ValueError(f"{caller}: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
+    if max_nodes is not None:
+        if isinstance(max_nodes, bool) or not isinstance(max_nodes, (int, np.integer)):
+            raise TypeError(
+                f"{caller}: max_nodes must be a positive int or None, "
+                f"got {type(max_nodes).__name__} {max_nodes!r}"
+            )
+        if max_nodes < 1:
+            raise ValueError(f"{caller}: max_nodes must be a positive int, got {max_nodes!r}")
+    if model is not None and not isinstance(model, Module):
+        raise TypeError(f"{caller}: model must be an nn.Module, got {type(model).__name__}")
+
+
+def _hidden_statements(walk: _Walk, ids: dict[int, str], max_nodes: int | None) -> list[str]:
+    """The note that counts the hidden nodes, with a dashed arrow per shown node they touch."""
+    hidden = len(walk.items) - len(ids)
+    label = _quote([f"… {hidden:,} more nodes", f"(max_nodes={max_nodes})"])
+    fed = {ids[id(b)] for a, b in walk.edges if id(a) not in ids and id(b) in ids}
+    feeding = {ids[id(a)] for a, b in walk.edges if id(a) in ids and id(b) not in ids}
+
+    def in_order(keys: set[str]) -> list[str]:
+        return sorted(keys, key=lambda key: int(key[1:]))
+
+    return [
+        f"\thidden [label={label} shape=note style=dashed]\n",
+        *(f"\thidden -> {key} [style=dashed]\n" for key in in_order(fed)),
+        *(f"\t{key} -> hidden [style=dashed]\n" for key in in_order(feeding)),
+    ]
 
 
 def _node_statement(key: str, node: _Node, grad_heat: bool, indent: str) -> str:
@@ -534,18 +663,27 @@ def _edge_statements(
     return statements
 
 
-def _as_roots(root: Tensor | Sequence[Tensor]) -> list[Tensor]:
+def _as_roots(caller: str, root: object) -> list[Tensor]:
     """``root`` as a non-empty list of Tensors, or an error that says what it is instead."""
-    roots = [root] if isinstance(root, Tensor) else list(root)
-    if not roots:
-        raise ValueError("draw_graph: root is an empty list; give a Tensor or a list of them")
-    for position, tensor in enumerate(roots):
+    if isinstance(root, Tensor):
+        return [root]
+    expected = f"{caller}: root must be a Tensor or a sequence of Tensors"
+    if not isinstance(root, Sequence) or isinstance(root, (str, bytes)):
+        if isinstance(root, Module):
+            hint = f"; draw what the module returns, {caller}(model(x))"
+        elif isinstance(root, (int, float, np.ndarray, np.generic)):
+            hint = "; pass the Tensor itself, not loss.item() or loss.data"
+        else:
+            hint = ""
+        raise TypeError(f"{expected}, got {type(root).__name__}{hint}")
+    if not root:
+        raise ValueError(
+            f"{caller}: root is an empty {type(root).__name__}; give a Tensor or a list of them"
+        )
+    for position, tensor in enumerate(root):
         if not isinstance(tensor, Tensor):
-            raise TypeError(
-                f"draw_graph: root must be a Tensor or a list of Tensors, but item {position} "
-                f"is a {type(tensor).__name__}"
-            )
-    return roots
+            raise TypeError(f"{expected}, but item {position} is a {type(tensor).__name__}")
+    return list(root)
 
 
 def to_dot(
@@ -560,7 +698,8 @@ def to_dot(
     model: Module | None = None,
 ) -> str:
     """The DOT source of ``draw_graph(root, ...)``; needs no graphviz binary."""
-    graph = draw_graph(
+    graph = _draw(
+        "to_dot",
         root,
         show_values=show_values,
         show_grads=show_grads,
@@ -579,18 +718,34 @@ def render(
 ) -> str:
     """Render ``graph`` to exactly ``path`` (no DOT file beside it); returns the path.
 
-    The format defaults to the path's extension: svg, png, pdf or any other
-    that ``dot`` knows.
+    The format, in any case (``"SVG"`` is ``"svg"``), defaults to the path's
+    extension: svg, png, pdf or any other of ``graphviz.FORMATS``.
 
     Raises:
         GraphvizNotFoundError: if ``dot`` is not installed.
-        ValueError: if neither ``format`` nor the path's extension names one.
+        TypeError: if ``graph`` is not a graphviz graph (a Tensor: draw it
+            first) or ``format`` not a str.
+        ValueError: if neither ``format`` nor the path's extension names one
+            that graphviz knows.
     """
+    if not isinstance(graph, (graphviz.Graph, graphviz.Digraph, graphviz.Source)):
+        raise TypeError(
+            f"render: graph must be what draw_graph returns, got {type(graph).__name__}; "
+            "call draw_graph first: render(draw_graph(loss), path)"
+        )
+    if format is not None and not isinstance(format, str):
+        raise TypeError(f"render: format must be a str such as 'svg', got {type(format).__name__}")
     target = Path(path)
-    chosen = format or target.suffix.lstrip(".").lower()
+    chosen = (format or target.suffix.lstrip(".")).lower()
     if not chosen:
         raise ValueError(
             f"render: {str(target)!r} has no extension; pass format='svg' (or 'png', 'pdf')"
+        )
+    if chosen not in graphviz.FORMATS:
+        source = "" if format else f" (the extension of {str(target)!r})"
+        raise ValueError(
+            f"render: format {chosen!r}{source} is not one graphviz knows; use 'svg', 'png' "
+            f"or 'pdf', or another of: {', '.join(sorted(graphviz.FORMATS))}"
         )
     with _needs_dot(graph.engine):
         data = graph.pipe(format=chosen)
