@@ -134,3 +134,77 @@ def test_a_checkpoint_refuses_what_it_cannot_hold_naming_where(tmp_path: Path) -
     with pytest.raises(TypeError, match=r"obj has a key \(1, 2\)"):
         save({(1, 2): {"c": 1}}, tmp_path / "c.npz")
     assert not (tmp_path / "c.npz").exists()
+
+
+def test_a_dict_of_plain_values_comes_back_with_its_types_as_torch_save_gives(
+        tmp_path: Path) -> None:
+    path = tmp_path / "c.npz"
+    saved = {"epoch": 7, "betas": (0.9, 0.999), "name": "adam", "none": None,
+             "ws": [np.ones(2), np.zeros(2)], "groups": [{"lr": 0.1}]}
+    tm.save(saved, path)
+    loaded = tm.load(path)
+    assert loaded["epoch"] == 7 and type(loaded["epoch"]) is int
+    assert loaded["betas"] == (0.9, 0.999) and loaded["name"] == "adam" and loaded["none"] is None
+    assert isinstance(loaded["ws"], list) and [w.tolist() for w in loaded["ws"]] == [[1, 1], [0, 0]]
+    assert loaded["groups"] == [{"lr": 0.1}]
+
+
+def test_a_scheduler_state_dict_round_trips_through_a_file(tmp_path: Path) -> None:
+    optimizer = tm.optim.SGD([tm.tensor([1.0], requires_grad=True)], lr=1.0)
+    scheduler = tm.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+    for _ in range(3):
+        scheduler.step()
+    tm.save(scheduler.state_dict(), tmp_path / "s.npz")
+    again = tm.optim.lr_scheduler.StepLR(
+        tm.optim.SGD([tm.tensor([1.0], requires_grad=True)], lr=1.0), step_size=9)
+    again.load_state_dict(tm.load(tmp_path / "s.npz"))
+    assert again.step_size == 2 and type(again.last_epoch) is int
+    again.step()
+    scheduler.step()
+    assert again.get_last_lr() == scheduler.get_last_lr()
+
+
+@pytest.mark.parametrize("name", ["a.npy", "a\x00b", "\ud800", "x" * 70000,
+                                  "__tinygrad_mlp_format__"])
+def test_names_an_archive_entry_cannot_hold_come_back_exactly(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "w.npz"
+    tm.save({"a": np.zeros(1), name: np.ones(1)}, path)
+    loaded = tm.load(path)
+    assert list(loaded) == ["a", name]
+    assert loaded["a"].tolist() == [0.0] and loaded[name].tolist() == [1.0]
+
+
+def test_a_save_that_fails_leaves_the_earlier_file_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "w.npz"
+    tm.save({"w": np.ones(3)}, path)
+    real = np.lib.format.write_array
+    calls = []
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(np.lib.format, "write_array", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        tm.save({"w": np.zeros(3), "b": np.zeros(1)}, path)
+    monkeypatch.undo()
+    assert tm.load(path)["w"].tolist() == [1.0, 1.0, 1.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]  # no partial file left behind
+
+
+def test_a_damaged_archive_is_refused_naming_load_and_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.npz"
+    tm.save({"model": {"w": np.arange(4.0)}, "epoch": 3}, path)
+    data = bytearray(path.read_bytes())
+    for at in range(0, len(data), 7):
+        damaged = tmp_path / "d.npz"
+        changed = bytearray(data)
+        changed[at] ^= 0xFF
+        damaged.write_bytes(bytes(changed))
+        try:
+            tm.load(damaged)
+        except ValueError as error:
+            assert str(error).startswith("load: ") and "d.npz" in str(error)

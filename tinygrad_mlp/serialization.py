@@ -33,16 +33,21 @@ PathLike = str | os.PathLike[str]
 def save(obj: Mapping[Any, Any], path: PathLike) -> None:
     """Write a state dict (name -> array or Tensor), or a checkpoint, to ``path`` as ``.npz``.
 
-    A checkpoint is a dict with nested dicts inside, like an optimizer's
-    ``state_dict()`` or ``{"model": ..., "optimizer": ..., "epoch": 7}``: its
-    leaves may be arrays, Tensors (saved as their arrays), numpy scalars
-    (loaded back as 0-d arrays), Python numbers, strings, bools and None, in
-    dicts (keys: str, int, float, bool or None), lists and tuples.
+    A state dict, whose values are all arrays or Tensors, is stored as one
+    ``.npy`` entry per name, which ``np.load`` can read without this library.
+
+    Any other dict is a checkpoint, like an optimizer's ``state_dict()`` or
+    ``{"model": ..., "optimizer": ..., "epoch": 7}``: its leaves may be
+    arrays, Tensors (saved as their arrays), numpy scalars (loaded back as
+    0-d arrays, except float64 ones, which are Python floats), Python
+    numbers, strings, bools and None, in dicts (keys: str, int, float, bool
+    or None), lists and tuples, and ``load`` gives each back as it was saved.
+    The file is written beside ``path`` and then moved over it, so a failed
+    save leaves an earlier file there as it was.
 
     Raises:
         TypeError: if ``obj`` is not a mapping, holds something else, or
             ``path`` is not a path.
-        ValueError: if a state dict's value is a ragged (non-rectangular) list.
         FileNotFoundError: if the folder of ``path`` does not exist.
         IsADirectoryError: if ``path`` is a folder.
     """
@@ -50,14 +55,12 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
     if not isinstance(obj, Mapping):
         raise TypeError(f"save: expected a state dict (a mapping), got {type(obj).__name__}")
     arrays: dict[str, Array] = {}
-    if all(isinstance(k, str) for k in obj) and not any(isinstance(v, Mapping)
-                                                       for v in obj.values()):
+    if all(isinstance(k, str) and _plain_name(k) and isinstance(v, (np.ndarray, Tensor))
+           for k, v in obj.items()):
         for name, value in obj.items():
-            if name in (_FORMAT_KEY, _TREE_KEY):
-                raise TypeError(f"save: keys must be parameter names (str), got {name!r}")
             arrays[name] = numeric_array("save", repr(name), value)
         marker = _FORMAT
-    else:
+    else:  # a checkpoint, or names an archive entry cannot hold: the structure goes in JSON
         tree = _encode(obj, arrays, "obj")
         arrays[_TREE_KEY], marker = np.array(json.dumps(tree, allow_nan=True)), _TREE_FORMAT
     folder = os.path.dirname(os.fspath(path)) or "."
@@ -66,13 +69,30 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
     if os.path.isdir(path):
         raise IsADirectoryError(f"save: {os.fspath(path)!r} is a folder; give a file name")
     arrays[_FORMAT_KEY] = np.array(marker)
-    # The archive np.savez writes, one .npy entry per name, written directly:
-    # np.savez(file, **arrays) would take names like "file" or "allow_pickle"
-    # for its own arguments.
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, array in arrays.items():
-            with archive.open(name + ".npy", "w", force_zip64=True) as entry:
-                np.lib.format.write_array(entry, array, allow_pickle=False)
+    # Written to a file beside it, then moved over it: a save that fails (a full
+    # disk, say) leaves an earlier file at ``path`` as it was.
+    partial = f"{os.fspath(path)}.{os.getpid()}.partial"
+    try:
+        # The archive np.savez writes, one .npy entry per name, written directly:
+        # np.savez(file, **arrays) would take names like "file" for its own arguments.
+        with zipfile.ZipFile(partial, "w") as archive:
+            for name, array in arrays.items():
+                with archive.open(name + ".npy", "w", force_zip64=True) as entry:
+                    np.lib.format.write_array(entry, array, allow_pickle=False)
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+
+
+def _plain_name(name: str) -> bool:
+    """Whether ``name`` can name an archive entry as it is (else save keeps it in JSON)."""
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return (name not in (_FORMAT_KEY, _TREE_KEY) and "\x00" not in name
+            and not name.endswith(".npy") and size < 60000)
 
 
 def _encode(value: Any, arrays: dict[str, Array], where: str) -> Any:
@@ -115,31 +135,45 @@ def load(path: PathLike) -> dict[Any, Any]:
     Raises:
         TypeError: if ``path`` is not a path (None, say).
         FileNotFoundError: if ``path`` does not exist.
-        ValueError: if the file is truncated, not an ``.npz`` archive, or was
-            not written by ``tm.save``.
+        IsADirectoryError: if ``path`` is a folder.
+        ValueError: if the file is truncated or damaged, not an ``.npz``
+            archive, or was not written by ``tm.save``.
     """
     _check_path("load", path)
+    name = os.fspath(path)
     if not os.path.exists(path):
-        raise FileNotFoundError(f"load: no such file: {os.fspath(path)!r}")
+        raise FileNotFoundError(f"load: no such file: {name!r}")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"load: {name!r} is a folder, not a file saved by tm.save")
     try:
-        archive = np.load(path, allow_pickle=False)
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise ValueError("a single .npy array, not an .npz archive")
-        with archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
-        # numpy takes any other file for a pickle and suggests allow_pickle: not for us
-        reason = "not an .npz archive" if "pickle" in str(error) else str(error)
+        arrays = _read_arrays(path)
+        marker = str(arrays.pop(_FORMAT_KEY, ""))
+        if marker == _TREE_FORMAT and _TREE_KEY in arrays:
+            return _decode(json.loads(str(arrays.pop(_TREE_KEY))), arrays)
+    except PermissionError:
+        raise
+    except zipfile.BadZipFile:
+        raise ValueError(f"load: {name!r} is not a state dict saved by tm.save (not an .npz "
+                         "archive, or a damaged one)") from None
+    except (ValueError, OSError, EOFError, KeyError, TypeError, RuntimeError,
+            NotImplementedError) as error:  # what a damaged archive raises
         raise ValueError(
-            f"load: {os.fspath(path)!r} is not a state dict saved by tm.save ({reason})"
+            f"load: {name!r} is not a state dict saved by tm.save, or is damaged ({error})"
         ) from None
-    marker = str(arrays.pop(_FORMAT_KEY, ""))
-    if marker == _TREE_FORMAT and _TREE_KEY in arrays:
-        return _decode(json.loads(str(arrays.pop(_TREE_KEY))), arrays)
     if marker != _FORMAT:
-        raise ValueError(
-            f"load: {os.fspath(path)!r} is an .npz archive but was not written by tm.save"
-        )
+        raise ValueError(f"load: {name!r} is an .npz archive but was not written by tm.save")
+    return arrays
+
+
+def _read_arrays(path: PathLike) -> dict[str, Array]:
+    """Every ``name.npy`` entry of the archive at ``path``, by its exact name, unpickled."""
+    with zipfile.ZipFile(path) as archive:
+        arrays = {}
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                raise ValueError(f"an entry {info.filename!r} that is not an array")
+            with archive.open(info) as entry:
+                arrays[info.filename[:-4]] = np.lib.format.read_array(entry, allow_pickle=False)
     return arrays
 
 
