@@ -491,6 +491,10 @@ MISTAKES: list[Mistake] = [
             r"item: only one-element tensors can be converted, this one has shape \(2, 3\)"),
     mistake("ops", "bool of a matrix", bool_of_a_matrix, ValueError,
             r"[Tt]ensor of shape \(2, 3\)"),
+    mistake("ops", "softmax of an int tensor", lambda: tm.tensor([1, 2, 3]).softmax(), TypeError,
+            r"softmax: needs a floating point tensor, got dtype int64; convert it first"),
+    mistake("ops", "logsumexp of an int tensor", lambda: tm.tensor([1, 2]).logsumexp(),
+            TypeError, r"logsumexp: needs a floating point tensor, got dtype int64"),
     mistake("ops", "assigning a row of the wrong size", assign_a_row_of_the_wrong_size,
             ValueError, r"setitem: a value of shape \(7,\) does not fit the selected part, of "
                         r"shape \(3,\), of a tensor of shape \(2, 3\)"),

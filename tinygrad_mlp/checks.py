@@ -126,6 +126,13 @@ def axes(op: str, given: Axis, ndim: int) -> tuple[int, ...] | None:
     return normalised
 
 
+def floating(op: str, tensor: Tensor) -> None:
+    """Refuse a tensor whose dtype is not floating point (softmax of ints, say), as PyTorch."""
+    if tensor.dtype.kind != "f":
+        raise TypeError(f"{op}: needs a floating point tensor, got dtype {tensor.dtype}; "
+                        "convert it first with .double() or .float()")
+
+
 def number(op: str, name: str, value: object) -> None:
     """Refuse a bound that is not a real number (None means no bound)."""
     if value is not None and (isinstance(value, bool) or not isinstance(

@@ -785,16 +785,19 @@ class Tensor:
     def logsumexp(self, axis: Axis = -1, keepdims: bool = False, *, dim: Axis = None,
                   keepdim: bool = False) -> Tensor:
         """log(sum(exp(self))) over ``axis``, computed without overflow."""
+        checks.floating("logsumexp", self)
         axis = checks.axes("logsumexp", axis if dim is None else dim, self.ndim)
         return ops.LogSumExp.apply(self, axis=axis, keepdims=keepdims or keepdim)
 
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``axis`` (or PyTorch's ``dim``)."""
+        checks.floating("softmax", self)
         axis = checks.axis("softmax", axis if dim is None else dim, self.ndim)
         return ops.Softmax.apply(self, axis=axis)
 
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """x - logsumexp(x) along ``axis`` (or PyTorch's ``dim``)."""
+        checks.floating("log_softmax", self)
         axis = checks.axis("log_softmax", axis if dim is None else dim, self.ndim)
         return ops.LogSoftmax.apply(self, axis=axis)
 
