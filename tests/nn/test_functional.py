@@ -76,6 +76,56 @@ def test_functional_activations_equal_the_modules_and_numpy(data: st.DataObject)
         np.testing.assert_allclose(functional.data, expected, rtol=1e-10, atol=1e-12)
 
 
+# -- dropout --------------------------------------------------------------------------------
+
+
+def test_dropout_zeroes_a_fraction_p_and_scales_the_rest_by_one_over_1_minus_p() -> None:
+    out = F.dropout(tm.tensor(np.full((200, 300), 2.0)), 0.25,
+                    generator=np.random.default_rng(0)).data
+    assert set(np.unique(out)) == {0.0, 2.0 / 0.75}
+    assert (out == 0).mean() == pytest.approx(0.25, abs=0.01)
+
+
+def test_dropout_without_training_or_with_p_zero_returns_the_input_itself() -> None:
+    x = tm.tensor(np.ones((2, 3)))
+    assert F.dropout(x, 0.5, training=False) is x
+    assert F.dropout(x, 0.0) is x
+
+
+def test_dropout_draws_its_mask_from_the_generator_given_or_the_global_one() -> None:
+    x = tm.tensor(np.ones((10, 10)))
+    a = F.dropout(x, generator=np.random.default_rng(4)).data
+    np.testing.assert_array_equal(a, F.dropout(x, generator=np.random.default_rng(4)).data)
+    tm.manual_seed(4)
+    b = F.dropout(x).data
+    tm.manual_seed(4)
+    np.testing.assert_array_equal(b, F.dropout(x).data)
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan")])
+def test_dropout_rejects_p_outside_zero_one_naming_it(p: float) -> None:
+    with pytest.raises(ValueError, match=rf"dropout: p .* must be in \[0, 1\], got {p}"):
+        F.dropout(tm.tensor([1.0]), p)
+
+
+@pytest.mark.parametrize("p", ["0.5", True, None])
+def test_dropout_rejects_p_that_is_not_a_number(p: Any) -> None:
+    with pytest.raises(TypeError, match=rf"dropout: p must be a number in \[0, 1\], got "
+                                        rf"{type(p).__name__}"):
+        F.dropout(tm.tensor([1.0]), p)
+
+
+@pytest.mark.parametrize("bad", [np.array([1.0]), [1.0], tm.tensor([1, 2])])
+def test_dropout_rejects_an_input_that_is_not_a_float_tensor(bad: Any) -> None:
+    with pytest.raises(TypeError, match="dropout: "):
+        F.dropout(bad)
+
+
+def test_dropout_rejects_a_generator_that_is_not_a_numpy_generator() -> None:
+    with pytest.raises(TypeError, match=r"dropout: generator must be a numpy\.random\.Generator"):
+        F.dropout(tm.tensor([1.0]), generator=5)
+
+
 # -- mse_loss -------------------------------------------------------------------------------
 
 
@@ -93,6 +143,30 @@ def test_mse_loss_is_the_squared_error_reduced_as_asked(
 def test_mse_loss_default_is_the_mean_over_every_element() -> None:
     loss = F.mse_loss(tm.tensor([[1.0, 2.0], [3.0, 4.0]]), [[1.0, 0.0], [0.0, 0.0]])
     assert loss.item() == pytest.approx((0 + 4 + 9 + 16) / 4)
+
+
+@pytest.mark.parametrize("shape", [(0,), (0, 3)])
+def test_mse_loss_of_an_empty_input_has_a_nan_mean_a_zero_sum_and_no_warning(
+    shape: tuple[int, ...]
+) -> None:
+    x = leaf(np.zeros(shape))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mean = F.mse_loss(x, np.zeros(shape))
+        mean.backward()
+        total = F.mse_loss(x, np.zeros(shape), reduction="sum")
+        module = nn.MSELoss()(x, np.zeros(shape))
+    assert np.isnan(mean.item()) and np.isnan(module.item()) and total.item() == 0.0
+    assert x.grad is not None and x.grad.shape == shape
+
+
+def test_mse_loss_of_an_empty_input_equals_pytorchs(torch: ModuleType) -> None:
+    for reduction in REDUCTIONS:
+        ours = F.mse_loss(tm.tensor(np.zeros((0, 3))), np.zeros((0, 3)), reduction=reduction)
+        theirs = torch.nn.functional.mse_loss(torch.zeros(0, 3, dtype=torch.float64),
+                                              torch.zeros(0, 3, dtype=torch.float64),
+                                              reduction=reduction)
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
 
 
 # -- quadratic_cost -------------------------------------------------------------------------
@@ -337,6 +411,18 @@ def test_cross_entropy_out_of_range_class_raises_index_error_naming_it(label: in
 def test_cross_entropy_class_index_target_of_the_wrong_shape_raises(target: np.ndarray) -> None:
     with pytest.raises(ValueError, match=r"class-index target must have shape \(2,\)"):
         F.cross_entropy(tm.tensor(np.zeros((2, 3))), target)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8])
+def test_cross_entropy_int_target_shaped_like_the_input_says_probabilities_must_be_floats(
+    dtype: type,
+) -> None:
+    one_hot_ints = np.eye(4, dtype=dtype)[[1, 2, 0]]
+    message = (rf"cross_entropy: a target shaped like the input, \(3, 4\), holds class "
+               rf"probabilities, which must be floating point; got dtype {np.dtype(dtype)} "
+               rf".*astype\(float\).*class indices shaped \(3,\)")
+    with pytest.raises(ValueError, match=message):
+        F.cross_entropy(tm.tensor(np.zeros((3, 4))), one_hot_ints)
 
 
 def test_cross_entropy_probability_target_of_the_wrong_shape_raises_naming_both() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -209,3 +210,67 @@ def test_filling_a_weight_after_it_was_used_makes_the_old_graph_refuse_backward(
     init.normal_(layer.weight)
     with pytest.raises(RuntimeError, match="modified in place"):
         out.backward()
+
+
+# -- zero-element tensors, generators, gains -------------------------------------------
+
+
+FAN_BASED = ["nielsen_normal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+             "kaiming_normal_"]
+
+
+@pytest.mark.parametrize("scheme", FAN_BASED)
+@pytest.mark.parametrize("shape", [(3, 0), (0, 3), (0, 0), (4, 2, 0)])
+def test_fan_based_schemes_leave_a_zero_element_tensor_unchanged_with_pytorchs_warning(
+    scheme: str, shape: tuple[int, ...]
+) -> None:
+    weight = nn.Parameter(np.zeros(shape))
+    version = weight._version
+    with pytest.warns(UserWarning, match=rf"{scheme}: initializing zero-element tensors is a "
+                                         rf"no-op \(shape {re_shape(shape)}\)") as caught:
+        assert getattr(init, scheme)(weight) is weight
+    assert weight.shape == shape and weight._version == version
+    assert [w.filename for w in caught] == [__file__]  # the warning points at the caller
+
+
+def test_kaiming_warns_on_zero_element_tensors_as_pytorch_does(torch: ModuleType) -> None:
+    for scheme in ("kaiming_uniform_", "kaiming_normal_"):
+        with pytest.warns(UserWarning, match="zero-element tensors is a no-op"):
+            getattr(torch.nn.init, scheme)(torch.zeros(3, 0))
+        with pytest.warns(UserWarning, match="zero-element tensors is a no-op"):
+            getattr(init, scheme)(tm.tensor(np.zeros((3, 0))))
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMES))
+@pytest.mark.parametrize("generator", [5, "seed", np.random.RandomState(0)])
+def test_each_scheme_rejects_a_generator_that_is_not_a_numpy_generator_naming_both(
+    name: str, generator: Any
+) -> None:
+    weight = tm.tensor(np.zeros((3, 4)))
+    message = (rf"{name}: generator must be a numpy.random.Generator or None, got "
+               rf"{type(generator).__name__}")
+    with pytest.raises(TypeError, match=message):
+        SCHEMES[name][0](weight, generator)
+    assert not weight.data.any()
+
+
+def test_each_scheme_rejects_a_torch_generator(torch: ModuleType) -> None:
+    for name, (fill, _, _) in SCHEMES.items():
+        with pytest.raises(TypeError, match=rf"{name}: generator must be a numpy.random"):
+            fill(tm.tensor(np.zeros((3, 4))), torch.Generator())
+
+
+LINEAR_LIKE = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+               "conv_transpose3d", "sigmoid"]
+
+
+@pytest.mark.parametrize("nonlinearity", LINEAR_LIKE)
+def test_calculate_gain_of_the_linear_maps_and_sigmoid_is_one(nonlinearity: str) -> None:
+    assert init.calculate_gain(nonlinearity) == 1.0
+    values = init.kaiming_normal_(big_weight(), nonlinearity=nonlinearity, generator=seeded())
+    assert values.data.std() == pytest.approx(1 / math.sqrt(FAN_IN), rel=0.01)
+
+
+def test_calculate_gain_equals_pytorchs_for_every_name(torch: ModuleType) -> None:
+    for name in [*LINEAR_LIKE, "tanh", "relu", "selu", "leaky_relu"]:
+        assert init.calculate_gain(name) == pytest.approx(torch.nn.init.calculate_gain(name))

@@ -546,3 +546,165 @@ def test_relu_gradient_passes_gradcheck_away_from_the_kink() -> None:
 def test_activation_modules_have_no_parameters() -> None:
     for make in (nn.Sigmoid, nn.Tanh, nn.ReLU, nn.Softmax, nn.LogSoftmax):
         assert list(make().parameters()) == []
+
+
+# -- Identity and Flatten -----------------------------------------------------------------
+
+
+def test_identity_returns_its_input_itself_and_ignores_constructor_arguments() -> None:
+    x = tm.tensor([[1.0, 2.0]])
+    assert nn.Identity()(x) is x
+    assert nn.Identity(54, unused_argument="x")(x) is x
+    assert repr(nn.Identity(3)) == "Identity()"
+    assert list(nn.Identity().parameters()) == []
+
+
+def test_identity_and_flatten_reprs_equal_pytorchs(torch: ModuleType) -> None:
+    pairs = [(nn.Identity(3, a=4), torch.nn.Identity(3, a=4)),
+             (nn.Flatten(), torch.nn.Flatten()), (nn.Flatten(0, -2), torch.nn.Flatten(0, -2))]
+    for ours, theirs in pairs:
+        assert repr(ours) == repr(theirs)
+
+
+def test_flatten_keeps_the_batch_dimension_by_default() -> None:
+    x = np.arange(120.0).reshape(2, 3, 4, 5)
+    np.testing.assert_array_equal(nn.Flatten()(tm.tensor(x)).data, x.reshape(2, 60))
+    assert nn.Flatten(1, 2)(tm.tensor(x)).shape == (2, 12, 5)
+    assert nn.Flatten(-3, -2)(tm.tensor(x)).shape == (2, 12, 5)
+    assert nn.Flatten(0)(tm.tensor(x)).shape == (120,)
+    assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
+
+
+FLATTEN_SHAPES = [(), (5,), (2, 3), (2, 0, 3), (2, 3, 4, 5)]
+FLATTEN_DIMS = [(1, -1), (0, -1), (-2, -1), (1, 2), (2, 1), (-1, -1), (0, 0), (-3, 1), (1, 1)]
+
+
+@pytest.mark.parametrize("shape", FLATTEN_SHAPES)
+@pytest.mark.parametrize("dims", FLATTEN_DIMS)
+def test_flatten_equals_pytorchs_for_every_dim_pair_and_errs_where_it_does(
+    torch: ModuleType, shape: tuple[int, ...], dims: tuple[int, int]
+) -> None:
+    x = np.arange(math.prod(shape), dtype=np.float64).reshape(shape)
+    try:
+        theirs = torch.nn.Flatten(*dims)(torch.tensor(x)).numpy()
+    except IndexError:
+        with pytest.raises(IndexError, match=r"Flatten\(.*\): (start|end)_dim=.* out of range"):
+            nn.Flatten(*dims)(tm.tensor(x))
+        return
+    except RuntimeError:  # start_dim after end_dim
+        with pytest.raises(ValueError, match="start_dim comes after end_dim"):
+            nn.Flatten(*dims)(tm.tensor(x))
+        return
+    ours = nn.Flatten(*dims)(tm.tensor(x)).data
+    assert ours.shape == theirs.shape
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_flatten_gradient_is_the_incoming_gradient_reshaped() -> None:
+    x = leaf(np.random.default_rng(0).standard_normal((2, 3, 4)))
+    assert tm.gradcheck(nn.Flatten(), [x])
+    assert tm.gradgradcheck(nn.Flatten(0, 1), [x])
+
+
+def test_flatten_rejects_an_input_that_is_not_a_tensor_and_dims_that_are_not_ints() -> None:
+    with pytest.raises(TypeError, match=r"Flatten\(start_dim=1, end_dim=-1\): input must be"):
+        nn.Flatten()(np.zeros((2, 3)))
+    with pytest.raises(TypeError, match="start_dim must be an int, got float"):
+        nn.Flatten(1.0)(tm.tensor(np.zeros((2, 3))))
+
+
+# -- Dropout ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.9])
+def test_dropout_zeroes_a_fraction_p_and_keeps_the_mean(p: float) -> None:
+    x = tm.tensor(np.full((1000, 1000), 3.0))
+    out = nn.Dropout(p, generator=np.random.default_rng(0))(x).data
+    assert (out == 0).mean() == pytest.approx(p, abs=0.005)  # std √(p(1-p)/10⁶) ≤ 0.0005
+    assert out.mean() == pytest.approx(3.0, rel=0.01)
+    np.testing.assert_allclose(out[out != 0], 3.0 / (1 - p), rtol=1e-15)
+
+
+def test_dropout_gradient_reaches_only_the_kept_elements_scaled() -> None:
+    x = leaf(np.ones((20, 30)))
+    out = nn.Dropout(0.4, generator=np.random.default_rng(1))(x)
+    out.backward(np.full(out.shape, 2.0))
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, np.where(out.data == 0, 0.0, 2.0 / 0.6))
+
+
+def test_dropout_with_a_fixed_mask_passes_gradcheck_and_gradgradcheck() -> None:
+    x = leaf(np.random.default_rng(0).standard_normal((4, 5)))
+
+    def dropped(x: tm.Tensor) -> tm.Tensor:
+        tm.manual_seed(0)  # the same mask on every call
+        return nn.Dropout(0.3)(x) * x  # a product, so the second derivative is not zero
+
+    assert tm.gradcheck(dropped, [x])
+    assert tm.gradgradcheck(dropped, [x])
+
+
+def test_dropout_in_eval_mode_or_with_p_zero_returns_the_input_itself() -> None:
+    x = tm.tensor(np.ones((3, 4)))
+    assert nn.Dropout().eval()(x) is x
+    assert nn.Dropout(0.0)(x) is x
+
+
+def test_dropout_with_p_one_zeroes_everything_and_every_gradient() -> None:
+    x = leaf(np.ones((3, 4)))
+    out = nn.Dropout(1.0)(x)
+    assert not out.data.any()
+    out.sum().backward()
+    assert x.grad is not None and not x.grad.data.any()
+
+
+def test_dropout_follows_train_and_eval_of_an_enclosing_sequential() -> None:
+    model = nn.Sequential(nn.Linear(4, 50, generator=np.random.default_rng(0)), nn.Dropout(0.5))
+    x = tm.tensor(np.ones((8, 4)))
+    model.eval()
+    first, second = model(x).data, model(x).data
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_array_equal(first, model[0](x).data)
+    model.train()
+    trained = model(x).data
+    assert (trained == 0).any()
+    np.testing.assert_allclose(trained[trained != 0], 2 * first[trained != 0])
+
+
+def test_dropout_masks_are_reproducible_under_manual_seed_and_differ_between_calls() -> None:
+    x = tm.tensor(np.ones((10, 10)))
+    tm.manual_seed(7)
+    a, b = nn.Dropout()(x).data, nn.Dropout()(x).data
+    tm.manual_seed(7)
+    np.testing.assert_array_equal(a, nn.Dropout()(x).data)
+    np.testing.assert_array_equal(b, nn.Dropout()(x).data)
+    assert not np.array_equal(a, b)
+
+
+def test_dropout_keeps_float32() -> None:
+    out = nn.Dropout(0.3)(tm.tensor(np.ones((4, 4), dtype=np.float32)))
+    assert out.dtype == np.float32
+
+
+@pytest.mark.parametrize("p", [-0.01, 1.01, float("nan")])
+def test_dropout_rejects_p_outside_zero_one_when_constructed(p: float) -> None:
+    with pytest.raises(ValueError, match=rf"Dropout: p .* must be in \[0, 1\], got {p}"):
+        nn.Dropout(p)
+
+
+def test_dropout_rejects_a_p_or_generator_of_the_wrong_type_when_constructed() -> None:
+    with pytest.raises(TypeError, match="Dropout: p must be a number in"):
+        nn.Dropout("0.5")
+    with pytest.raises(TypeError, match=r"Dropout: generator must be a numpy\.random\.Generator"):
+        nn.Dropout(generator=0)
+
+
+def test_dropout_repr_accepts_inplace_and_has_no_parameters() -> None:
+    assert repr(nn.Dropout()) == "Dropout(p=0.5, inplace=False)"
+    assert repr(nn.Dropout(0.2, True)) == "Dropout(p=0.2, inplace=True)"
+    assert list(nn.Dropout().parameters()) == []
+
+
+def test_dropout_repr_equals_pytorchs(torch: ModuleType) -> None:
+    for args in [(), (0.2,), (0.2, True), (1,)]:
+        assert repr(nn.Dropout(*args)) == repr(torch.nn.Dropout(*args))

@@ -467,6 +467,49 @@ def test_repr_of_nested_modules_indents_like_pytorch() -> None:
     assert repr(nn.Sequential()) == "Sequential()"
 
 
+def with_extra_repr(library: Any, extra: str, **children: Any) -> Any:
+    """A module of ``library`` (nn, or torch.nn) with this extra_repr and these children."""
+
+    class C(library.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            for name, child in children.items():
+                setattr(self, name, child)
+
+        def extra_repr(self) -> str:
+            return extra
+
+    return C()
+
+
+def test_repr_puts_each_line_of_a_multi_line_extra_repr_on_its_own_indented_line() -> None:
+    assert repr(with_extra_repr(nn, "a=1")) == "C(a=1)"
+    assert repr(with_extra_repr(nn, "a=1\nb=2")) == "C(\n  a=1\n  b=2\n)"
+    nested = with_extra_repr(nn, "x=1", c=with_extra_repr(nn, "a=1\nb=2"))
+    assert repr(nested) == "C(\n  x=1\n  (c): C(\n    a=1\n    b=2\n  )\n)"
+
+
+def extra_repr_cases(library: Any) -> list[Any]:
+    """The same modules with one- and multi-line extra_reprs, nested, built in ``library``."""
+    def multi() -> Any:
+        return with_extra_repr(library, "a=1\nb=2")
+
+    return [
+        with_extra_repr(library, ""),
+        with_extra_repr(library, "a=1"),
+        multi(),
+        with_extra_repr(library, "a=1\n"),
+        with_extra_repr(library, "x=1", c=multi()),
+        with_extra_repr(library, "", c=multi(), d=library.ReLU()),
+        library.Sequential(multi(), with_extra_repr(library, "y=2\nz=3", inner=multi())),
+    ]
+
+
+def test_repr_with_multi_line_extra_reprs_equals_pytorchs(torch: ModuleType) -> None:
+    for ours, theirs in zip(extra_repr_cases(nn), extra_repr_cases(torch.nn)):
+        assert repr(ours) == repr(theirs)
+
+
 # -- state_dict / load_state_dict ---------------------------------------------------------
 
 

@@ -3,6 +3,9 @@
 from tinygrad_mlp.nn import functional, init
 from tinygrad_mlp.nn.layers import (
     INITS,
+    Dropout,
+    Flatten,
+    Identity,
     Linear,
     LogSoftmax,
     ReLU,
@@ -18,6 +21,9 @@ __all__ = [
     "INITS",
     "BCELoss",
     "CrossEntropyLoss",
+    "Dropout",
+    "Flatten",
+    "Identity",
     "IncompatibleKeys",
     "Linear",
     "LogSoftmax",

@@ -7,12 +7,14 @@ Every loss takes ``reduction``: ``"mean"`` (the default), ``"sum"`` or
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from tinygrad_mlp import ops
+from tinygrad_mlp import checks, ops, random
+from tinygrad_mlp.data._arguments import check_generator
 from tinygrad_mlp.tensor import Tensor
 
 Reduction = Literal["mean", "sum", "none"]
@@ -56,6 +58,48 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     """x - log Σ eˣ along ``dim``."""
     return x.log_softmax(dim)
+
+
+def _check_dropout_p(p: object, where: str) -> float:
+    """``p`` as a float, after checking it is a probability, in [0, 1]."""
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(f"{where}: p must be a number in [0, 1], got {type(p).__name__}")
+    if not 0.0 <= float(p) <= 1.0:
+        raise ValueError(f"{where}: p is the probability of zeroing an element, so it must "
+                         f"be in [0, 1], got {p}")
+    return float(p)
+
+
+def dropout(
+    input: Tensor, p: float = 0.5, training: bool = True,
+    *, generator: np.random.Generator | None = None,
+) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p).
+
+    The scaling keeps each element's expected value, so at evaluation
+    (``training=False``) dropout just returns the input itself, as it does for
+    ``p = 0``; ``p = 1`` zeroes everything.
+
+    The output is input · m, where the mask m holds 1/(1 - p) for each kept
+    element and 0 for each dropped one, drawn from ``generator`` (default: the
+    global one that ``tm.manual_seed`` reseeds). m is a constant, so
+    d(output)/d(input) = m: gradients reach the kept elements only, scaled,
+    to any order.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor, ``p`` is not a
+            number or ``generator`` is not a numpy Generator.
+        ValueError: if ``p`` is outside [0, 1].
+    """
+    _input(input, "dropout")
+    checks.floating("dropout", input)
+    p = _check_dropout_p(p, "dropout")
+    rng = random.resolve(check_generator("dropout", generator))
+    if not training or p == 0.0:
+        return input
+    keep = rng.random(input.shape) >= p  # each with probability 1 - p; none when p = 1
+    scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
+    return input * (keep * scale).astype(input.dtype)
 
 
 def _input(input: object, where: str) -> None:
@@ -114,13 +158,17 @@ def _reduce(losses: Tensor, reduction: Reduction, where: str) -> Tensor:
 def mse_loss(
     input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean"
 ) -> Tensor:
-    """(input - target)², averaged over all elements by default."""
+    """(input - target)², averaged over all elements by default.
+
+    The mean of no elements is nan, as in PyTorch (the sum is 0).
+    """
     _input(input, "mse_loss")
     y = _target(target, "mse_loss")
     _same_shape(input, y, "mse_loss")
-    if reduction in ("mean", "sum"):
-        scale = 1.0 / max(input.size, 1) if reduction == "mean" else 1.0
-        return ops.SquaredError.apply(input, y, scale=scale)
+    if reduction == "sum":
+        return ops.SquaredError.apply(input, y, scale=1.0)
+    if reduction == "mean":  # of no elements: nan · 0 = nan, PyTorch's 0/0 without a warning
+        return ops.SquaredError.apply(input, y, scale=1.0 / input.size if input.size else np.nan)
     diff = input - y
     return _reduce(diff * diff, reduction, "mse_loss")
 
@@ -253,6 +301,12 @@ def cross_entropy(
     log_p = input.log_softmax(axis=1)
     smoothing = label_smoothing / classes  # the uniform part of q, on every class
     if y.dtype.kind in "iu":
+        if y.shape == input.shape:
+            raise ValueError(
+                f"cross_entropy: a target shaped like the input, {y.shape}, holds class "
+                f"probabilities, which must be floating point; got dtype {y.dtype} (convert "
+                f"it, e.g. one_hot(y).astype(float), or give class indices shaped ({n},))"
+            )
         kept = _kept_examples(input, y, ignore_index)
         # An ignored row reads the log-probability of its own largest logit
         # (finite, unlike a masked -inf logit's) and counts it 0 times.

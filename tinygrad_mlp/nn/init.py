@@ -1,7 +1,10 @@
 """Weight initialisation, in place, with PyTorch's names.
 
 Each function fills a tensor's data in place and returns it. ``fan_in`` and
-``fan_out`` of a weight shaped (out, in) are ``in`` and ``out``.
+``fan_out`` of a weight shaped (out, in) are ``in`` and ``out``. Random ones
+draw from ``generator``, a ``numpy.random.Generator``, or by default from the
+global one that ``tm.manual_seed`` reseeds. As in PyTorch, the schemes that
+divide by a fan leave a tensor with no elements as it is, with a warning.
 
 | scheme | weights drawn from | reference |
 | --- | --- | --- |
@@ -15,13 +18,19 @@ Each function fills a tensor's data in place and returns it. ``fan_in`` and
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
 from tinygrad_mlp import random
+from tinygrad_mlp.data._arguments import check_generator
 from tinygrad_mlp.tensor import Tensor
 
-_GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
+# PyTorch's table; the linear maps (convolutions too) keep the variance, as does sigmoid
+# near 0, so their gain is 1.
+_LINEAR = ("linear", "conv1d", "conv2d", "conv3d",
+           "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "sigmoid")
+_GAINS = {**dict.fromkeys(_LINEAR, 1.0), "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
           "selu": 3.0 / 4.0}
 
 
@@ -50,13 +59,34 @@ def _needs_float(tensor: Tensor, where: str) -> None:
         raise TypeError(f"{where}: needs a floating point tensor, got dtype {tensor.dtype}")
 
 
-def _fans(tensor: Tensor, where: str) -> tuple[int, int]:
-    """(fan_in, fan_out) of a weight shaped (out, in)."""
+def _random_source(
+    tensor: Tensor, generator: np.random.Generator | None, where: str
+) -> np.random.Generator:
+    """The generator to fill ``tensor`` from, after checking both (``where`` names the caller)."""
     _needs_float(tensor, where)
+    return random.resolve(check_generator(where, generator))
+
+
+def _fans(tensor: Tensor, where: str) -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight shaped (out, in, *kernel)."""
     if tensor.ndim < 2:
         raise ValueError(f"{where}: needs a weight with at least 2 dims, got shape {tensor.shape}")
-    receptive = int(np.prod(tensor.shape[2:]))
+    receptive = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def _nothing_to_fill(tensor: Tensor, where: str) -> bool:
+    """Whether ``tensor`` has no elements, warning as PyTorch does if so.
+
+    Its fans may then be 0, which the schemes divide by.
+    """
+    if tensor.size:
+        return False
+    warnings.warn(
+        f"{where}: initializing zero-element tensors is a no-op (shape {tensor.shape})",
+        UserWarning, stacklevel=3,  # the caller of the public function
+    )
+    return True
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
@@ -70,8 +100,8 @@ def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None
 ) -> Tensor:
     """Fill with samples from U(a, b)."""
-    _needs_float(tensor, "uniform_")
-    return _fill(tensor, random.resolve(generator).uniform(a, b, tensor.shape))
+    rng = _random_source(tensor, generator, "uniform_")
+    return _fill(tensor, rng.uniform(a, b, tensor.shape))
 
 
 def normal_(
@@ -81,8 +111,8 @@ def normal_(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Fill with samples from N(mean, std²); N(0, 1) is the article's initialisation."""
-    _needs_float(tensor, "normal_")
-    return _fill(tensor, random.resolve(generator).normal(mean, std, tensor.shape))
+    rng = _random_source(tensor, generator, "normal_")
+    return _fill(tensor, rng.normal(mean, std, tensor.shape))
 
 
 def zeros_(tensor: Tensor) -> Tensor:
@@ -97,34 +127,45 @@ def ones_(tensor: Tensor) -> Tensor:
 
 def nielsen_normal_(tensor: Tensor, generator: np.random.Generator | None = None) -> Tensor:
     """N(0, 1/fan_in): Nielsen's improved initialisation (ch. 3), unsaturated sigmoids."""
+    rng = _random_source(tensor, generator, "nielsen_normal_")
     fan_in, _ = _fans(tensor, "nielsen_normal_")
-    return normal_(tensor, 0.0, 1.0 / math.sqrt(fan_in), generator)
+    if _nothing_to_fill(tensor, "nielsen_normal_"):
+        return tensor
+    return _fill(tensor, rng.normal(0.0, 1.0 / math.sqrt(fan_in), tensor.shape))
 
 
 def xavier_uniform_(
     tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None
 ) -> Tensor:
     """U(±a) with a = gain·√(6 / (fan_in + fan_out)) (Glorot & Bengio)."""
+    rng = _random_source(tensor, generator, "xavier_uniform_")
     fan_in, fan_out = _fans(tensor, "xavier_uniform_")
+    if _nothing_to_fill(tensor, "xavier_uniform_"):
+        return tensor
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform_(tensor, -bound, bound, generator)
+    return _fill(tensor, rng.uniform(-bound, bound, tensor.shape))
 
 
 def xavier_normal_(
     tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None
 ) -> Tensor:
     """N(0, std²) with std = gain·√(2 / (fan_in + fan_out)) (Glorot & Bengio)."""
+    rng = _random_source(tensor, generator, "xavier_normal_")
     fan_in, fan_out = _fans(tensor, "xavier_normal_")
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
+    if _nothing_to_fill(tensor, "xavier_normal_"):
+        return tensor
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
+    return _fill(tensor, rng.normal(0.0, std, tensor.shape))
 
 
-def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str, where: str) -> float:
-    """gain / √fan, with the fan ``mode`` picks (He et al.)."""
+def _kaiming_gain_and_fan(
+    tensor: Tensor, a: float, mode: str, nonlinearity: str, where: str
+) -> tuple[float, int]:
+    """The gain of the nonlinearity and the fan ``mode`` picks (He et al.): std = gain / √fan."""
     fan_in, fan_out = _fans(tensor, where)
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"{where}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
-    fan = fan_in if mode == "fan_in" else fan_out
-    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return calculate_gain(nonlinearity, a), fan_in if mode == "fan_in" else fan_out
 
 
 def kaiming_uniform_(
@@ -139,8 +180,12 @@ def kaiming_uniform_(
     ``a`` is the negative slope of a leaky ReLU (0 by default: a plain ReLU,
     gain √2); ``mode="fan_out"`` keeps the variance of the backward pass.
     """
-    std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
-    return uniform_(tensor, -math.sqrt(3.0) * std, math.sqrt(3.0) * std, generator)
+    rng = _random_source(tensor, generator, "kaiming_uniform_")
+    gain, fan = _kaiming_gain_and_fan(tensor, a, mode, nonlinearity, "kaiming_uniform_")
+    if _nothing_to_fill(tensor, "kaiming_uniform_"):
+        return tensor
+    bound = math.sqrt(3.0) * (gain / math.sqrt(fan))
+    return _fill(tensor, rng.uniform(-bound, bound, tensor.shape))
 
 
 def kaiming_normal_(
@@ -151,13 +196,17 @@ def kaiming_normal_(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """N(0, gain² / fan) (He et al.), PyTorch's signature (see ``kaiming_uniform_``)."""
-    std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_")
-    return normal_(tensor, 0.0, std, generator)
+    rng = _random_source(tensor, generator, "kaiming_normal_")
+    gain, fan = _kaiming_gain_and_fan(tensor, a, mode, nonlinearity, "kaiming_normal_")
+    if _nothing_to_fill(tensor, "kaiming_normal_"):
+        return tensor
+    return _fill(tensor, rng.normal(0.0, gain / math.sqrt(fan), tensor.shape))
 
 
 def lecun_uniform_(
     tensor: Tensor, fan_in: int, generator: np.random.Generator | None = None
 ) -> Tensor:
     """U(±1/√fan_in): what PyTorch's ``nn.Linear`` uses for weights and biases."""
+    rng = _random_source(tensor, generator, "lecun_uniform_")
     bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-    return uniform_(tensor, -bound, bound, generator)
+    return _fill(tensor, rng.uniform(-bound, bound, tensor.shape))

@@ -1,7 +1,8 @@
-"""Layers: Linear, Sequential and the activation modules."""
+"""Layers: Linear, Sequential, the activation modules, Identity, Flatten and Dropout."""
 
 from __future__ import annotations
 
+import math
 import operator
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -11,7 +12,9 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from tinygrad_mlp import ops
+from tinygrad_mlp.data._arguments import check_generator
 from tinygrad_mlp.dtypes import get_default_dtype
+from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.nn import init as nn_init
 from tinygrad_mlp.nn.module import Module, Parameter
 from tinygrad_mlp.tensor import Tensor
@@ -314,3 +317,96 @@ class LogSoftmax(_AlongDim):
     def forward(self, x: Tensor) -> Tensor:
         """Apply log-softmax along ``dim``."""
         return x.log_softmax(self.dim)
+
+
+class Identity(Module):
+    """Return the input unchanged: a placeholder, e.g. for a layer switched off.
+
+    Any constructor arguments are accepted and ignored, as in PyTorch.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, x: Any) -> Any:
+        """Return ``x`` itself."""
+        return x
+
+
+class Flatten(Module):
+    """Merge the dimensions ``start_dim`` to ``end_dim`` (both included) into one.
+
+    The defaults keep the batch dimension: (N, C, H, W) becomes (N, C·H·W).
+    Negative dims count from the end, and a 0-d input counts as 1-d, as in
+    PyTorch.
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def _dim(self, name: str, dim: int, x: Tensor) -> int:
+        """``dim`` made non-negative for ``x``, or an IndexError naming it and the shape."""
+        ndim = max(x.ndim, 1)
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"{self!r}: {name} must be an int, got {type(dim).__name__}")
+        if not -ndim <= dim < ndim:
+            raise IndexError(
+                f"{self!r}: {name}={dim} is out of range for an input of shape {x.shape} "
+                f"(dims {-ndim} to {ndim - 1})"
+            )
+        return int(dim) % ndim
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Reshape ``x`` with the chosen dimensions merged."""
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{self!r}: input must be a Tensor, got {type(x).__name__}")
+        start = self._dim("start_dim", self.start_dim, x)
+        end = self._dim("end_dim", self.end_dim, x)
+        if start > end:
+            raise ValueError(
+                f"{self!r}: start_dim comes after end_dim for an input of shape {x.shape}"
+            )
+        shape = x.shape
+        return x.reshape(*shape[:start], math.prod(shape[start : end + 1]), *shape[end + 1 :])
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr."""
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    """In training, zero each element with probability ``p`` and scale the rest by 1/(1 - p).
+
+    In evaluation mode (``model.eval()``) it returns its input unchanged; see
+    ``F.dropout``. ``inplace`` is accepted for PyTorch compatibility and shown
+    by repr, but the input is never changed, as for ``ReLU``.
+
+    Args:
+        p: the probability of zeroing each element, in [0, 1].
+        inplace: ignored (see above).
+        generator: where the masks come from (default: the global generator,
+            so ``tm.manual_seed`` makes them reproducible).
+
+    Raises:
+        TypeError: if ``p`` is not a number or ``generator`` not a numpy Generator.
+        ValueError: if ``p`` is outside [0, 1].
+    """
+
+    def __init__(
+        self, p: float = 0.5, inplace: bool = False, *,
+        generator: np.random.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        F._check_dropout_p(p, "Dropout")
+        self.p = p  # as given, so repr shows what PyTorch's would
+        self.inplace = inplace
+        self.generator = check_generator("Dropout", generator)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Drop elements of ``x`` in training mode; return ``x`` itself in evaluation mode."""
+        return F.dropout(x, self.p, self.training, generator=self.generator)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr."""
+        return f"p={self.p}, inplace={self.inplace}"

@@ -381,11 +381,17 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
+        """PyTorch's layout: ``Name(extra)`` on one line, or one line per argument and child.
+
+        Each line of ``extra_repr`` and each child (indented by two spaces,
+        ``(name): ...``) gets a line of its own, unless there is just one line
+        of ``extra_repr`` and no child.
+        """
+        extra = self.extra_repr().split("\n") if self.extra_repr() else []
         children = [
             f"({name}): " + repr(module).replace("\n", "\n  ")
             for name, module in self._modules.items()  # a repeated child is shown each time
         ]
-        if not children:
-            return f"{type(self).__name__}({self.extra_repr()})"
-        lines = ([self.extra_repr()] if self.extra_repr() else []) + children
-        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+        if len(extra) <= 1 and not children:
+            return f"{type(self).__name__}({''.join(extra)})"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(extra + children) + "\n)"
