@@ -414,6 +414,10 @@ def test_clone_and_casts_are_copies_that_gradients_flow_back_through() -> None:
 def test_view_flatten_squeeze_and_unsqueeze_follow_pytorch() -> None:
     x = tm.tensor(np.arange(6.0).reshape(2, 1, 3), requires_grad=True)
     assert x.flatten().shape == (6,) and x.squeeze().shape == (2, 3)
+    assert x.flatten(1).shape == (2, 3) and x.flatten(0, 1).shape == (2, 3)
+    assert tm.tensor(5.0).flatten().shape == (1,)
+    with pytest.raises(ValueError, match="flatten: start_dim 2 comes after end_dim 1"):
+        x.flatten(2, 1)
     assert x.squeeze(1).shape == (2, 3) and x.squeeze(0).shape == (2, 1, 3)
     assert x.unsqueeze(0).shape == (1, 2, 1, 3) and x.unsqueeze(-1).shape == (2, 1, 3, 1)
     assert np.shares_memory(x.view(3, 2).data, x.data)
@@ -426,7 +430,7 @@ def test_view_flatten_squeeze_and_unsqueeze_follow_pytorch() -> None:
 
 def test_abs_has_pytorchs_gradient_of_zero_at_zero() -> None:
     x = tm.tensor([-2.0, 0.0, 3.0], requires_grad=True)
-    x.abs().sum().backward()
+    abs(x).sum().backward()
     assert x.abs().tolist() == [2.0, 0.0, 3.0]
     assert x.grad is not None and x.grad.tolist() == [-1.0, 0.0, 1.0]
 

@@ -88,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
                      description=__doc__.split("\n\n")[0].replace("``", "'"))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    train = commands.add_parser("train", help="train on the article's Iris split")
+    train = commands.add_parser(
+        "train", help="train on the article's Iris split (or cross-validate with --cv K)")
     train.add_argument("--article", action="store_true",
                        help="the article's exact recipe (4-3-3 sigmoid, quadratic cost, SGD)")
     train.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 4,16,3")
@@ -104,7 +105,8 @@ def _parser() -> argparse.ArgumentParser:
                                 f"recommended, {getattr(ARTICLE, field)} with --article)")
     train.add_argument("--seed", type=_seed, default=0, help="seed of the first run (default 0)")
     train.add_argument("--seeds", type=_positive(int), default=1,
-                       help="train this many seeds and report the accuracy distribution")
+                       help="train this many seeds and report the accuracy distribution "
+                            "(default 1)")
     train.add_argument("--cv", type=_positive(int), metavar="K",
                        help="stratified K-fold cross-validation instead of the test split")
     train.add_argument("--cv-on", choices=["all", "train"], default="all",
@@ -128,14 +130,16 @@ def _parser() -> argparse.ArgumentParser:
 
     graph = commands.add_parser("graph", help="draw the loss graph of the Iris network")
     graph.add_argument("-o", "--output", default="graph.svg",
-                       help="output file; the format follows the extension (svg, png, pdf)")
+                       help="output file; the format follows the extension (svg, png, pdf; "
+                            "default graph.svg)")
     graph.add_argument("--article", action="store_true", help="draw the article's network")
     graph.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 4,16,3")
     graph.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
     graph.add_argument("--loss", dest="cost", choices=["quadratic", "cross_entropy"])
     graph.add_argument("--batch-size", type=_positive(int), default=4,
                        help="rows in the drawn batch (default 4)")
-    graph.add_argument("--rankdir", choices=["LR", "TB"], default="LR")
+    graph.add_argument("--rankdir", choices=["LR", "TB"], default="LR",
+                       help="left to right (default) or top to bottom")
     graph.add_argument("--grad-heat", action="store_true", help="shade nodes by gradient size")
     graph.add_argument("--no-clusters", action="store_true", help="do not group by module")
     graph.add_argument("--max-nodes", type=_positive(int),

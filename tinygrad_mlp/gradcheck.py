@@ -39,8 +39,9 @@ class GradcheckError(RuntimeError):
     Attributes:
         analytic: the Jacobian from backward, shaped (output size, input size),
             of the output and input the message names; in ``fast_mode``, the
-            projection uᵀJv for each input instead. None when backward gave a
-            gradient of the wrong shape.
+            projection uᵀJv for each input instead. None (``numeric`` too)
+            when the error is a wrongly shaped gradient, a nonzero gradient for
+            a zero grad_output, or a backward that differs when run again.
         numeric: the same by central differences.
     """
 
@@ -276,7 +277,8 @@ def gradcheck(
         nondet_tol: how far two backward runs with the same gradient may
             differ (0: they must agree exactly).
         fast_mode: compare a random projection uᵀ J v per input instead of
-            the whole Jacobian (one backward and two forwards per input).
+            the whole Jacobian (per output, one backward plus one rerun to
+            check it repeats; per input, two forward passes).
         raise_exception: raise ``GradcheckError`` on a mismatch; else return
             False.
         seed: seeds the random projections of ``fast_mode``.

@@ -815,9 +815,14 @@ class Tensor:
                                "copy (its memory is not contiguous); use .reshape(...)")
         return out
 
-    def flatten(self) -> Tensor:
-        """The data as one dimension (a view where the memory allows)."""
-        return self.reshape(-1)
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Dims ``start_dim`` to ``end_dim`` as one (a view where the memory allows)."""
+        if not self.ndim:
+            return self.reshape(1)
+        start, end = (checks.axis("flatten", d, self.ndim) for d in (start_dim, end_dim))
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
 
     def unsqueeze(self, dim: int) -> Tensor:
         """A new size-1 dimension at ``dim`` (-1: last)."""
@@ -840,6 +845,9 @@ class Tensor:
         """This tensor as ``dtype`` (itself if it already is); gradients flow back, cast back."""
         target = np.dtype(checks.numeric_dtype("to", dtype))
         return self if target == self.dtype else ops.Cast.apply(self, dtype=target)
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
 
     def abs(self) -> Tensor:
         """|self|, elementwise; the gradient at 0 is 0, as in PyTorch."""
