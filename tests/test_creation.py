@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -94,3 +96,21 @@ def test_manual_seed_reseeds_the_global_generator_in_place_as_pytorch() -> None:
     assert tm.manual_seed(0) is generator  # the same object, as torch.default_generator
     np.testing.assert_array_equal(generator.random(3), first)
     np.testing.assert_array_equal(np.random.default_rng(0).random(3), first)
+
+
+def test_arange_of_numpy_ints_is_int64_as_of_python_ints() -> None:
+    assert tm.arange(np.int64(5)).dtype == np.int64
+    assert tm.arange(0, 5, np.int32(2)).tolist() == [0, 2, 4]
+    assert tm.arange(0, 5, np.int32(2)).dtype == np.int64
+
+
+def test_full_refuses_a_non_finite_fill_for_an_int_dtype() -> None:
+    with pytest.raises(ValueError, match="full: fill_value nan cannot be stored as int64"):
+        tm.full((2,), float("nan"), dtype=tm.int64)
+
+
+@pytest.mark.parametrize("make", [tm.rand, tm.randn])
+def test_random_creation_refuses_a_generator_that_is_not_a_numpy_generator(make: Any) -> None:
+    with pytest.raises(TypeError, match=r"generator must be a numpy.random.Generator or None, "
+                                        r"got int \(make one"):
+        make(2, generator=42)

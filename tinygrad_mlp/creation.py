@@ -87,6 +87,8 @@ def full(
     """
     inferred = _fill_dtype(fill_value)  # which also refuses a fill value that is not a number
     chosen = inferred if dtype is None else checks.numeric_dtype("full", dtype)
+    if chosen.kind in "biu" and not np.isfinite(fill_value):
+        raise ValueError(f"full: fill_value {fill_value} cannot be stored as {chosen}")
     return Tensor(np.full(_shape("full", (size,)), fill_value, chosen), requires_grad)
 
 
@@ -111,7 +113,8 @@ def randn(
 ) -> Tensor:
     """Samples from the standard normal distribution N(0, 1)."""
     shape, chosen = _shape("randn", size), _random_float("randn", dtype)  # before drawing
-    data = random.resolve(generator).standard_normal(shape).astype(chosen, copy=False)
+    draw = random.resolve(random.check_generator("randn", generator))
+    data = draw.standard_normal(shape).astype(chosen, copy=False)
     return Tensor(data, requires_grad)
 
 
@@ -123,7 +126,8 @@ def rand(
 ) -> Tensor:
     """Samples from the uniform distribution on [0, 1)."""
     shape, chosen = _shape("rand", size), _random_float("rand", dtype)  # before drawing
-    data = random.resolve(generator).random(shape).astype(chosen, copy=False)
+    draw = random.resolve(random.check_generator("rand", generator))
+    data = draw.random(shape).astype(chosen, copy=False)
     return Tensor(data, requires_grad)
 
 
@@ -150,7 +154,8 @@ def arange(
             raise ValueError(f"arange: {name} must be finite, got {value}")
     if step == 0:
         raise ValueError("arange: step must not be zero")
-    all_ints = all(isinstance(v, int) for v in (start, end, step))
+    all_ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+                   for v in (start, end, step))
     if dtype is None:
         chosen = np.dtype(np.int64) if all_ints else get_default_dtype()
     else:

@@ -40,6 +40,30 @@ def default_generator() -> np.random.Generator:
     return _generator
 
 
+def check_generator(
+    where: str, generator: np.random.Generator | None
+) -> np.random.Generator | None:
+    """Return ``generator`` after checking it is a ``numpy.random.Generator`` or None.
+
+    Raises:
+        TypeError: for anything else, such as a seed or a legacy ``RandomState``.
+
+    """
+    if generator is not None and not isinstance(generator, np.random.Generator):
+        raise TypeError(
+            f"{where}: generator must be a numpy.random.Generator or None, got "
+            f"{_type_name(generator)} (make one with numpy.random.default_rng(seed))"
+        )
+    return generator
+
+
+def _type_name(value: object) -> str:
+    """``int`` for builtins, ``torch._C.Generator`` for others: enough to tell them apart."""
+    kind = type(value)
+    return kind.__qualname__ if kind.__module__ == "builtins" else (
+        f"{kind.__module__}.{kind.__qualname__}")
+
+
 def resolve(generator: np.random.Generator | None) -> np.random.Generator:
     """Return ``generator`` if one is given, else the global one."""
     return _generator if generator is None else generator

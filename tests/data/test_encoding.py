@@ -57,3 +57,11 @@ def test_one_hot_rejects_float_labels() -> None:
 def test_one_hot_rejects_fewer_than_one_class() -> None:
     with pytest.raises(ValueError, match="one_hot: num_classes must be a positive int, got 0"):
         one_hot(np.array([], dtype=np.int64), 0)
+
+
+def test_one_hot_of_many_classes_needs_memory_for_the_result_only() -> None:
+    encoded = one_hot(np.array([0, 199_999]), num_classes=200_000)  # np.eye would need 298 GiB
+    assert encoded.shape == (2, 200_000) and encoded.sum() == 2.0
+    assert encoded[1, 199_999] == 1.0 and encoded.dtype == np.float64
+    assert one_hot(np.array([[0, 2], [1, 1]]), 3)[0, 1].tolist() == [0.0, 0.0, 1.0]
+    assert one_hot(np.zeros(0, dtype=np.int64), 3).shape == (0, 3)

@@ -20,18 +20,3 @@ def to_array(value: ArrayLike | Tensor) -> NDArray[Any]:
     return value.data if isinstance(value, Tensor) else np.asarray(value)
 
 
-def check_generator(
-    where: str, generator: np.random.Generator | None
-) -> np.random.Generator | None:
-    """Return ``generator`` after checking it is a ``numpy.random.Generator`` or None.
-
-    Raises:
-        TypeError: for anything else, such as a seed or a legacy ``RandomState``.
-
-    """
-    if generator is not None and not isinstance(generator, np.random.Generator):
-        raise TypeError(
-            f"{where}: generator must be a numpy.random.Generator or None, got "
-            f"{type(generator).__name__} (make one with numpy.random.default_rng(seed))"
-        )
-    return generator

@@ -46,6 +46,6 @@ def one_hot(labels: ArrayLike | Tensor, num_classes: int) -> NDArray[np.float64]
             f"one_hot: labels must lie in [0, {num_classes}) for num_classes={num_classes}, "
             f"got {label_array[out_of_range].flat[0]}"
         )
-    # Row k of the identity matrix is the one-hot vector of class k.
-    encoded: NDArray[np.float64] = np.eye(num_classes, dtype=np.float64)[label_array]
-    return encoded
+    encoded = np.zeros((label_array.size, num_classes))
+    encoded[np.arange(label_array.size), label_array.ravel()] = 1.0  # memory for the result only
+    return encoded.reshape(*label_array.shape, num_classes)

@@ -18,8 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tinygrad_mlp.checks import check_int
-from tinygrad_mlp.data._arguments import check_generator, to_array
-from tinygrad_mlp.random import resolve
+from tinygrad_mlp.data._arguments import to_array
+from tinygrad_mlp.random import check_generator, resolve
 from tinygrad_mlp.tensor import Tensor
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from tinygrad_mlp import checks, ops, random
-from tinygrad_mlp.data._arguments import check_generator
+from tinygrad_mlp.random import check_generator
 from tinygrad_mlp.tensor import Tensor
 
 Reduction = Literal["mean", "sum", "none"]

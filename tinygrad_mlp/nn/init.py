@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 
 from tinygrad_mlp import random
-from tinygrad_mlp.data._arguments import check_generator
+from tinygrad_mlp.random import check_generator
 from tinygrad_mlp.tensor import Tensor
 
 # PyTorch's table; the linear maps (convolutions too) keep the variance, as does sigmoid

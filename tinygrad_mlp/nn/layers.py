@@ -12,11 +12,11 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from tinygrad_mlp import ops
-from tinygrad_mlp.data._arguments import check_generator
 from tinygrad_mlp.dtypes import get_default_dtype
 from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.nn import init as nn_init
 from tinygrad_mlp.nn.module import Module, Parameter
+from tinygrad_mlp.random import check_generator
 from tinygrad_mlp.tensor import Tensor
 
 Generator = np.random.Generator | None
