@@ -511,3 +511,19 @@ def test_max_of_values_with_a_nan_sends_the_gradient_to_the_nan_as_pytorch() -> 
     rows = tm.tensor([[1.0, np.nan], [3.0, 2.0]], requires_grad=True)
     rows.max(axis=1).sum().backward()
     assert rows.grad is not None and rows.grad.tolist() == [[0.0, 1.0], [1.0, 0.0]]
+
+
+def test_detect_anomaly_check_nan_false_lets_an_intended_inf_through_as_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    mask = tm.tensor([0.0, -np.inf])
+    with tm.detect_anomaly(), pytest.raises(RuntimeError, match="add forward produced inf"):
+        (x + mask).softmax(-1)
+    with tm.detect_anomaly(check_nan=False):
+        probabilities = (x + mask).softmax(-1)
+        with tm.detect_anomaly():  # nesting restores the outer setting
+            pass
+        probabilities.sum().backward()
+    assert probabilities.tolist() == [1.0, 0.0]
+    assert probabilities.grad_fn is not None and probabilities.grad_fn.created_at
+    with pytest.raises(TypeError, match="detect_anomaly: check_nan must be a bool, got int"):
+        tm.detect_anomaly(check_nan=0)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tinygrad_mlp.tensor import Function
 
 enabled = False  # read by Function.apply and the backward engine
+checking = True  # False: record where nodes were made, but check no values
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
@@ -28,19 +29,32 @@ class detect_anomaly(contextlib.ContextDecorator):  # noqa: N801 (PyTorch's name
     """Raise at the first op whose forward or backward produces NaN or infinity.
 
     Works as ``with tm.detect_anomaly(): ...`` and as a decorator.
+
+    Args:
+        check_nan: as in PyTorch, False turns the checks off and keeps only
+            the record of where each node was made (for a graph that holds
+            an intended ``-inf``, such as a softmax mask).
+
+    Raises:
+        TypeError: if ``check_nan`` is not a bool.
     """
 
-    def __init__(self) -> None:
-        self._previous: list[bool] = []
+    def __init__(self, check_nan: bool = True) -> None:
+        if not isinstance(check_nan, bool):
+            raise TypeError(
+                f"detect_anomaly: check_nan must be a bool, got {type(check_nan).__name__}"
+            )
+        self.check_nan = check_nan
+        self._previous: list[tuple[bool, bool]] = []
 
     def __enter__(self) -> None:
-        global enabled
-        self._previous.append(enabled)
-        enabled = True
+        global enabled, checking
+        self._previous.append((enabled, checking))
+        enabled, checking = True, self.check_nan
 
     def __exit__(self, *exc: object) -> None:
-        global enabled
-        enabled = self._previous.pop()
+        global enabled, checking
+        enabled, checking = self._previous.pop()
 
 
 def user_frame() -> str:
@@ -74,6 +88,8 @@ def describe_origin(fn: Function) -> str:
 
 def check_finite(fn: Function, stage: str, values: Sequence[Any]) -> None:
     """Raise RuntimeError if any of ``values`` (arrays or Tensors) holds NaN or infinity."""
+    if not checking:
+        return
     for position, value in enumerate(values):
         if value is None:
             continue
