@@ -527,3 +527,67 @@ def test_detect_anomaly_check_nan_false_lets_an_intended_inf_through_as_pytorch(
     assert probabilities.grad_fn is not None and probabilities.grad_fn.created_at
     with pytest.raises(TypeError, match="detect_anomaly: check_nan must be a bool, got int"):
         tm.detect_anomaly(check_nan=0)  # type: ignore[arg-type]
+
+
+def test_a_leaf_hook_replaces_the_gradient_for_backward_and_for_grad_as_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: g * 2.0)
+    (x * 3.0).sum().backward()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [6.0, 6.0])
+    (gx,) = tm.grad((x * 3.0).sum(), x)  # torch.autograd.grad runs an input's hooks too
+    assert gx is not None
+    np.testing.assert_array_equal(gx.data, [6.0, 6.0])
+
+
+def test_grad_of_an_output_given_twice_is_the_sum_of_both_as_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    (twice,) = tm.grad([y, y], x, retain_graph=True)
+    (once,) = tm.grad(y, x)
+    assert twice is not None and once is not None
+    np.testing.assert_array_equal(once.data, [2.0, 4.0])
+    np.testing.assert_array_equal(twice.data, 2 * once.data)
+    ones = tm.tensor([1.0, 1.0])
+    (of_leaf,) = tm.grad([x, x], x, grad_outputs=[ones, ones])  # a leaf as both outputs
+    assert of_leaf is not None
+    np.testing.assert_array_equal(of_leaf.data, [2.0, 2.0])
+
+
+def test_a_retained_gradient_does_not_share_memory_with_a_leaf_given_the_same_array() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    y = x + 1.0  # add hands its gradient array on to x unchanged
+    y.retain_grad()
+    y.sum().backward()
+    assert y.grad is not None and x.grad is not None
+    assert not np.shares_memory(y.grad.data, x.grad.data)
+    with tm.no_grad():
+        y.grad *= 5.0
+    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0])
+    np.testing.assert_array_equal(y.grad.data, [5.0, 5.0])
+
+
+def test_grad_frees_the_graph_by_default_unless_told_to_retain_it_as_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    tm.grad(y, x)
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+    kept = (x * x).sum()
+    tm.grad(kept, x, retain_graph=True)
+    kept.backward()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])
+
+
+def test_a_float64_tensor_cast_to_float32_gets_float64_gradients_as_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2.0
+    y.retain_grad()
+    seen: list[np.dtype[Any]] = []
+    y.register_hook(lambda g: seen.append(g.dtype))
+    y.to(tm.float32).sum().backward()
+    assert seen == [np.float64]
+    assert y.grad is not None and y.grad.dtype == np.float64
+    assert x.grad is not None and x.grad.dtype == np.float64
+    np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
