@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
 
+import tinygrad_mlp as tm
 from tinygrad_mlp import reference
 from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier, Recipe
 from tinygrad_mlp.datasets import load_article_split
+from tinygrad_mlp.nn import functional as F
 
 
 def test_article_recipe_reproduces_96_1_percent_on_the_article_split() -> None:
@@ -201,3 +206,69 @@ def test_sizes_are_stored_as_a_tuple_of_ints_so_the_recipe_is_hashable() -> None
     assert all(type(n) is int for n in model.recipe.sizes) and model.recipe.shuffle is True
     assert hash(model.recipe) == hash(Recipe(sizes=(4, 3, 3), shuffle=True))
     assert type(model.seed) is int
+
+
+def test_shuffling_changes_the_order_of_the_batches_and_so_the_trained_weights() -> None:
+    split = load_article_split()
+
+    def weights(shuffle: bool) -> list[np.ndarray]:
+        model = MLPClassifier(ARTICLE, seed=0, epochs=2, shuffle=shuffle)
+        return [p.data for p in model.fit(split.x_train, split.y_train).model.parameters()]
+
+    # The same seed gives the same initial weights; only the batches differ.
+    in_file_order, shuffled = weights(False), weights(True)
+    assert not all(np.allclose(a, b) for a, b in zip(in_file_order, shuffled))
+
+
+def test_sgd_with_momentum_trains_like_a_hand_written_loop_with_momentum() -> None:
+    split = load_article_split()
+    x, targets = split.x_train, np.eye(3)[split.y_train]
+    epochs, batch_size = 3, 32
+    by_hand = MLPClassifier(ARTICLE, seed=0).model  # the weights every seeded fit starts from
+    optimizer = tm.optim.SGD(by_hand.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(epochs):
+        for start in range(0, len(x), batch_size):
+            rows = slice(start, start + batch_size)
+            loss = F.quadratic_cost(by_hand(tm.Tensor(x[rows])), tm.Tensor(targets[rows]))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    fitted = MLPClassifier(ARTICLE, seed=0, epochs=epochs, momentum=0.9)
+    fitted.fit(split.x_train, split.y_train)
+    for (name, a), (_, b) in zip(fitted.model.named_parameters(), by_hand.named_parameters()):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+def test_cosine_schedule_anneals_the_lr_to_zero_over_exactly_the_epochs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lrs: list[float] = []
+    step: Callable[..., Any] = tm.optim.SGD.step
+
+    def recording_step(self: tm.optim.SGD, closure: Callable[[], Any] | None = None) -> Any:
+        lrs.append(self.param_groups[0]["lr"])
+        return step(self, closure)
+
+    monkeypatch.setattr(tm.optim.SGD, "step", recording_step)
+    split = load_article_split()
+    epochs = 4
+    MLPClassifier(ARTICLE, seed=0, epochs=epochs, schedule="cosine").fit(
+        split.x_train, split.y_train)
+    # lr(e) = 0.1 * (1 + cos(pi * e / epochs)) / 2: 0.1 at the first epoch, 0 after the last.
+    per_epoch = [0.1 * (1 + math.cos(math.pi * e / epochs)) / 2 for e in range(epochs)]
+    batches = math.ceil(len(split.y_train) / ARTICLE.batch_size)
+    assert lrs == pytest.approx(np.repeat(per_epoch, batches).tolist())
+
+
+def test_history_is_the_row_weighted_mean_loss_even_with_a_short_last_batch() -> None:
+    split = load_article_split()
+    assert len(split.y_train) % ARTICLE.batch_size != 0  # 99 rows: batches of 32, 32, 32, 3
+    # An lr far below float64 resolution leaves the weights as initialised, so
+    # every batch's loss is taken at the same weights and their row-weighted
+    # mean is the loss of all the rows at once.
+    model = MLPClassifier(ARTICLE, seed=0, epochs=1, lr=1e-300)
+    initial = model.model
+    whole = F.quadratic_cost(initial(tm.Tensor(split.x_train)),
+                             tm.Tensor(np.eye(3)[split.y_train])).item()
+    model.fit(split.x_train, split.y_train)
+    assert model.history == [pytest.approx(whole, rel=1e-12)]

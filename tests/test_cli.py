@@ -8,12 +8,14 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import tinygrad_mlp as tm
-from tinygrad_mlp.classifier import RECOMMENDED, MLPClassifier
-from tinygrad_mlp.cli import main
+from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier, Recipe
+from tinygrad_mlp.cli import Progress, confusion_matrix, main
 from tinygrad_mlp.data import stratified_kfold
+from tinygrad_mlp.datasets import load_article_split
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -162,3 +164,39 @@ def test_a_save_that_fails_exits_2_with_one_line(tmp_path: Path,
     code, _, err = run("train", "--epochs", "1", "--quiet", "--save", str(tmp_path / "w.npz"))
     assert code == 2 and "cannot write" in err and "Permission denied" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_confusion_matrix_counts_true_classes_down_and_predictions_across() -> None:
+    labels, predicted = np.array([0, 0, 1, 2]), np.array([1, 1, 1, 0])
+    counts = confusion_matrix(labels, predicted, 3)
+    assert counts.tolist() == [[0, 2, 0], [0, 1, 0], [1, 0, 0]]  # scikit-learn's layout
+
+
+def test_train_prints_the_confusion_matrix_of_the_test_rows_true_classes_down() -> None:
+    # Few epochs, so the predictions are lopsided and a transposed table would show.
+    code, out, _ = run("train", "--article", "--quiet", "--epochs", "5", "--seed", "0")
+    assert code == 0
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if "<- predicted" in line)
+    printed = [[int(n) for n in line.split()[1:]] for line in lines[header + 1:header + 4]]
+    split = load_article_split()
+    model = MLPClassifier(ARTICLE, seed=0, epochs=5).fit(split.x_train, split.y_train)
+    predicted = model.predict(split.x_test)
+    expected = [[int(np.sum((split.y_test == true) & (predicted == guess))) for guess in range(3)]
+                for true in range(3)]
+    assert printed == expected
+    assert [sum(row) for row in printed] == np.bincount(split.y_test).tolist()
+
+
+def test_train_with_seeds_reports_the_mean_accuracy_of_the_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    accuracies = {0: 0.5, 1: 0.6, 2: 1.0}  # mean 70%, median 60%
+
+    def train_once(recipe: Recipe, seed: int, show: Progress | None) -> tuple[None, float]:
+        return None, accuracies[seed]
+
+    monkeypatch.setattr("tinygrad_mlp.cli._train_once", train_once)
+    code, out, _ = run("train", "--article", "--seeds", "3", "--quiet")
+    assert code == 0
+    assert "mean accuracy = 70.0% (std 21.6 points)" in out

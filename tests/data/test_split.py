@@ -362,3 +362,33 @@ def test_kfold_rejects_empty_labels(labels: Any) -> None:
 def test_kfold_rejects_labels_that_are_not_1d() -> None:
     with pytest.raises(ValueError, match=r"stratified_kfold: labels must be 1-D, got shape \(2,"):
         stratified_kfold(np.array([[0, 0], [1, 1]]), 2)
+
+
+def test_shuffled_stratified_split_mixes_the_classes_in_both_parts() -> None:
+    # Rows sorted by class: a split that only shuffled within each class would
+    # hand back each part as one run per class.
+    labels = np.repeat([0, 1, 2], 20)
+    train, test = train_test_split(np.arange(60), test_size=0.25, stratify=labels,
+                                   generator=np.random.default_rng(0))
+    assert np.bincount(labels[train]).tolist() == [15, 15, 15]
+    assert np.bincount(labels[test]).tolist() == [5, 5, 5]
+    for part in (train, test):
+        class_changes = int(np.count_nonzero(np.diff(labels[part])))
+        assert class_changes > 2, labels[part].tolist()
+    assert len(set(labels[train[:10]].tolist())) > 1
+
+
+def test_kfold_shuffle_deals_rows_to_folds_at_random_yet_keeps_them_stratified() -> None:
+    labels = np.repeat([0, 1, 2], 10)
+
+    def tested_rows(shuffle: bool, seed: int) -> list[list[int]]:
+        folds = stratified_kfold(labels, 5, shuffle, np.random.default_rng(seed))
+        for _, test in folds:
+            assert np.bincount(labels[test]).tolist() == [2, 2, 2]
+        return [test.tolist() for _, test in folds]
+
+    in_row_order = tested_rows(shuffle=False, seed=0)
+    assert in_row_order[0] == [0, 1, 10, 11, 20, 21]
+    assert tested_rows(shuffle=True, seed=0) != in_row_order
+    assert tested_rows(shuffle=True, seed=1) != in_row_order
+    assert tested_rows(shuffle=True, seed=0) != tested_rows(shuffle=True, seed=1)
