@@ -374,6 +374,9 @@ def test_int_index_and_array_conversions_follow_pytorch() -> None:
     with pytest.raises(TypeError, match="only one-element integer tensors"):
         [10, 20][tm.tensor(1.0)]
     assert np.asarray(tm.tensor([1.0, 2.0])).tolist() == [1.0, 2.0]
+    source = tm.tensor([1.0, 2.0])
+    assert not np.shares_memory(np.array(source, copy=True), source.data)
+    assert np.shares_memory(np.asarray(source), source.data)
     stacked = np.stack([tm.tensor([1, 2]), tm.tensor([3, 4])])
     assert stacked.dtype == np.int64 and stacked.shape == (2, 2)
     with pytest.raises(RuntimeError, match="requires grad"):

@@ -454,7 +454,9 @@ class Tensor:
     def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> Array:
         """``np.asarray(tensor)``: the data, refused if it requires grad (as ``numpy()``)."""
         array = self.numpy()
-        return array if dtype is None else array.astype(dtype, copy=bool(copy))
+        if dtype is not None:
+            return array.astype(dtype, copy=bool(copy))
+        return array.copy() if copy else array
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
         """A leaf with copies of the data and ``.grad``; an op's output is refused, as in torch."""
