@@ -96,9 +96,9 @@ class TensorDataset:
 
     def __getitem__(self, index: int | slice | NDArray[np.integer[Any]]) -> tuple[Tensor, ...]:
         """Return the rows at ``index`` (an int, a slice or an index array) of every array."""
-        # asarray keeps a single value as a 0-d array: Tensor would give a bare
-        # numpy float the default dtype, while arrays keep theirs.
-        return tuple([Tensor(np.asarray(array[index])) for array in self.arrays])
+        # asarray keeps a single value as a 0-d array, its dtype kept. The arrays
+        # were checked when the dataset was made, so the rows are wrapped as they are.
+        return tuple([Tensor._make(np.asarray(array[index]), None) for array in self.arrays])
 
 
 def default_collate(batch: Sequence[Any]) -> Any:
