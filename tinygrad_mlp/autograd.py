@@ -355,7 +355,7 @@ def grad(
 class RemovableHandle:
     """Returned by ``register_hook``: call ``remove()`` to unregister the hook."""
 
-    def __init__(self, hooks: list[Callable[[Tensor], Tensor | None]], hook: Any) -> None:
+    def __init__(self, hooks: list[Any], hook: Any) -> None:
         self._hooks = hooks
         self._hook = hook
 

@@ -825,3 +825,62 @@ def test_mlp_parameter_gradients_pass_gradcheck(widths: list[int], rows: int) ->
     x = tm.tensor(np.linspace(-1.0, 1.0, rows * widths[0]).reshape(rows, widths[0]))
     target = np.full((rows, widths[-1]), 0.3)
     assert tm.gradcheck(lambda: F.quadratic_cost(model(x), target), model)
+
+
+def test_forward_hooks_see_each_layers_input_and_output_and_can_be_removed() -> None:
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    seen: list[tuple[str, tuple[int, ...], tuple[int, ...]]] = []
+    handles = [
+        layer.register_forward_hook(
+            lambda m, args, out: seen.append((type(m).__name__, args[0].shape, out.shape)))
+        for layer in model
+    ]
+    model(tm.tensor(np.ones((4, 2))))
+    assert seen == [("Linear", (4, 2), (4, 3)), ("Tanh", (4, 3), (4, 3)),
+                    ("Linear", (4, 3), (4, 1))]
+    for handle in handles:
+        handle.remove()
+    model(tm.tensor(np.ones((4, 2))))
+    assert len(seen) == 3
+
+
+def test_hooks_may_replace_the_input_and_the_output_as_in_pytorch() -> None:
+    layer = nn.Linear(2, 2, bias=False)
+    with tm.no_grad():
+        layer.weight[...] = np.eye(2)
+    layer.register_forward_pre_hook(lambda m, args: args[0] * 2.0)  # one value: the new input
+    layer.register_forward_hook(lambda m, args, out: out + 1.0)
+    assert layer(tm.tensor([[1.0, 2.0]])).tolist() == [[3.0, 5.0]]
+
+
+def test_a_forward_hook_can_keep_activations_for_their_gradients_after_backward() -> None:
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1))
+    kept: list[tm.Tensor] = []
+
+    def keep(module: nn.Module, args: tuple[object, ...], out: tm.Tensor) -> None:
+        out.retain_grad()
+        kept.append(out)
+
+    model[1].register_forward_hook(keep)
+    model(tm.tensor(np.ones((5, 2)))).sum().backward()
+    (activation,) = kept
+    assert activation.grad is not None and activation.grad.shape == (5, 3)
+    expected = np.broadcast_to(model[2].weight.data, (5, 3))
+    np.testing.assert_allclose(activation.grad.data, expected)  # d(sum)/d(a) = W2
+
+
+def test_a_hook_that_removes_itself_runs_once_and_spares_the_next() -> None:
+    layer = nn.Tanh()
+    calls: list[str] = []
+
+    def once(module: nn.Module, args: tuple[object, ...], out: object) -> None:
+        calls.append("once")
+        handle.remove()
+
+    handle = layer.register_forward_hook(once)
+    layer.register_forward_hook(lambda m, a, o: calls.append("always"))
+    layer(tm.tensor([0.0]))
+    layer(tm.tensor([0.0]))
+    assert calls == ["once", "always", "always"]
+    with pytest.raises(TypeError, match=r"Tanh\.register_forward_hook: hook must be callable"):
+        layer.register_forward_hook(3)  # type: ignore[arg-type]

@@ -66,6 +66,9 @@ class Module:
     training: bool
     _parameters: dict[str, Parameter | None]  # None: a parameter set to None, name kept
     _modules: dict[str, Module]
+    # Empty until a hook is registered, so a call checks two class attributes.
+    _forward_pre_hooks: list[Callable[..., Any]] | tuple[()] = ()
+    _forward_hooks: list[Callable[..., Any]] | tuple[()] = ()
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
@@ -121,13 +124,67 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Run ``forward``, recording the ops it makes as belonging to this module."""
+        """Run ``forward``, recording the ops it makes as belonging to this module.
+
+        Forward pre-hooks run first and forward hooks after, as in PyTorch.
+        """
         outer = autograd._scope
         autograd._scope = (*outer, self)
         try:
+            if self._forward_pre_hooks or self._forward_hooks:
+                return self._call_with_hooks(args, kwargs)
             return self.forward(*args, **kwargs) if kwargs else self.forward(*args)
         finally:
             autograd._scope = outer
+
+    def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        for hook in list(self._forward_pre_hooks):  # a copy: a hook may remove itself
+            replaced = hook(self, args)
+            if replaced is not None:
+                args = replaced if isinstance(replaced, tuple) else (replaced,)
+        output = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks):
+            replaced = hook(self, args, output)
+            if replaced is not None:
+                output = replaced
+        return output
+
+    def register_forward_pre_hook(
+        self, hook: Callable[[Module, tuple[Any, ...]], Any]
+    ) -> autograd.RemovableHandle:
+        """Call ``hook(module, args)`` before each forward, as in PyTorch.
+
+        The hook may return new positional arguments (a tuple, or one value),
+        or None to keep them.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+        """
+        return self._add_hook("_forward_pre_hooks", hook, "register_forward_pre_hook")
+
+    def register_forward_hook(
+        self, hook: Callable[[Module, tuple[Any, ...], Any], Any]
+    ) -> autograd.RemovableHandle:
+        """Call ``hook(module, args, output)`` after each forward, as in PyTorch.
+
+        The hook may return a new output, or None to keep it: the usual way to
+        look at a layer's activations (and, with ``output.retain_grad()``,
+        at their gradients after backward).
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+        """
+        return self._add_hook("_forward_hooks", hook, "register_forward_hook")
+
+    def _add_hook(self, where: str, hook: Callable[..., Any], op: str) -> autograd.RemovableHandle:
+        if not callable(hook):
+            raise TypeError(f"{type(self).__name__}.{op}: hook must be callable, got "
+                            f"{type(hook).__name__}")
+        if where not in self.__dict__:
+            object.__setattr__(self, where, [])
+        hooks: list[Callable[..., Any]] = self.__dict__[where]
+        hooks.append(hook)
+        return autograd.RemovableHandle(hooks, hook)
 
     # -- registering by name --------------------------------------------------------
 
