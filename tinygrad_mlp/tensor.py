@@ -290,8 +290,10 @@ class Tensor:
         self.grad_fn = None
         self.name = name
         # The same memory shares its count of in-place changes; a converted copy does not.
-        shares = isinstance(data, Tensor) and np.may_share_memory(self._data, data._data)
-        self._counter = data._counter if isinstance(data, Tensor) and shares else [0, 0]
+        if isinstance(data, Tensor) and np.may_share_memory(self._data, data._data):
+            self._counter = data._counter
+        else:
+            self._counter = [0, 0]
         self._hooks = None
 
     @staticmethod
