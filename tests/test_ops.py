@@ -162,6 +162,11 @@ def _relu(data: st.DataObject) -> Case:
     return [away_from_zero(data)], lambda t: t.relu()  # finite differences fail at the kink
 
 
+@case("abs")
+def _abs(data: st.DataObject) -> Case:
+    return [away_from_zero(data)], lambda t: t.abs()
+
+
 @case("clamp")
 def _clamp(data: st.DataObject) -> Case:
     a = unary(data)

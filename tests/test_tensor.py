@@ -438,6 +438,11 @@ def test_abs_has_pytorchs_gradient_of_zero_at_zero() -> None:
     assert x.grad is not None and x.grad.tolist() == [-1.0, 0.0, 1.0]
 
 
+def test_abs_is_one_node_that_graph_drawings_name_abs() -> None:
+    y = tm.tensor([-2.0, 3.0], requires_grad=True).abs()
+    assert y.grad_fn is not None and y.grad_fn.name == "abs"
+
+
 def test_a_converted_copy_does_not_share_the_version_of_its_source() -> None:
     source = tm.tensor([1.0, 2.0])
     w = tm.Tensor(source, dtype=tm.float32, requires_grad=True)

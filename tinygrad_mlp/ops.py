@@ -375,6 +375,20 @@ class ReLU(Op):
         return g * (_array(a) > 0).astype(a.dtype)
 
 
+class Abs(Op):
+    """y = |a|.   dy/da = sign a (0 at a = 0, as in PyTorch)."""
+
+    name = "abs"
+
+    def forward(self, a: Tensor) -> Array:
+        self.save_for_backward(a)
+        return np.abs(a.data)
+
+    def backward(self, g: Grad) -> Grad:
+        (a,) = self.saved_tensors
+        return g * np.sign(_array(a))
+
+
 class Clamp(Op):
     """y = min(max(a, low), high).   dy/da = 1 where low <= a <= high, else 0."""
 

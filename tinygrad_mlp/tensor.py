@@ -855,7 +855,7 @@ class Tensor:
 
     def abs(self) -> Tensor:
         """|self|, elementwise; the gradient at 0 is 0, as in PyTorch."""
-        return self * Tensor._make(np.sign(self._data), None)
+        return ops.Abs.apply(self)
 
     def permute(self, *dims: int | Sequence[int]) -> Tensor:
         """Reorder the dimensions: the result's dimension i is ``dims[i]`` of this one.
