@@ -143,6 +143,36 @@ class Engine:
     def getitem(self, x: tm.Tensor, index: Any) -> tm.Tensor:
         return x[index]
 
+    def abs(self, x: tm.Tensor) -> tm.Tensor:
+        return x.abs()
+
+    def sqrt(self, x: tm.Tensor) -> tm.Tensor:
+        return x.sqrt()
+
+    def maximum(self, x: tm.Tensor, y: tm.Tensor) -> tm.Tensor:
+        return tm.maximum(x, y)
+
+    def minimum(self, x: tm.Tensor, y: tm.Tensor) -> tm.Tensor:
+        return tm.minimum(x, y)
+
+    def where(self, condition: np.ndarray, x: tm.Tensor, y: tm.Tensor) -> tm.Tensor:
+        return tm.where(condition, x, y)
+
+    def min(self, x: tm.Tensor, axis: Any, keepdims: bool) -> tm.Tensor:
+        return x.min(axis=axis, keepdims=keepdims)
+
+    def var(self, x: tm.Tensor, axis: Any, keepdims: bool) -> tm.Tensor:
+        return x.var(axis=axis, keepdims=keepdims)
+
+    def std(self, x: tm.Tensor, axis: Any, keepdims: bool) -> tm.Tensor:
+        return x.std(axis=axis, keepdims=keepdims)
+
+    def cat(self, x: tm.Tensor, y: tm.Tensor) -> tm.Tensor:
+        return tm.cat([x, y])
+
+    def stack(self, x: tm.Tensor, y: tm.Tensor, dim: int) -> tm.Tensor:
+        return tm.stack([x, y], dim)
+
 
 def _anp_logsumexp(x: Any, axis: Any, keepdims: bool) -> Any:
     """Ln Σ eˣ in autograd.numpy, shifted by the maximum, which is held constant.
@@ -231,6 +261,37 @@ class Hips:
         # into a 0-d gradient (numpy's add.at refuses a numpy scalar).
         return x if anp.ndim(x) == 0 else x[index]
 
+    def abs(self, x: Any) -> Any:
+        return anp.abs(x)
+
+    def sqrt(self, x: Any) -> Any:
+        return anp.sqrt(x)
+
+    def maximum(self, x: Any, y: Any) -> Any:
+        return anp.maximum(x, y)
+
+    def minimum(self, x: Any, y: Any) -> Any:
+        return anp.minimum(x, y)
+
+    def where(self, condition: np.ndarray, x: Any, y: Any) -> Any:
+        chosen = condition.astype(np.float64)  # HIPS's where does not unbroadcast its VJP
+        return chosen * x + (1.0 - chosen) * y
+
+    def min(self, x: Any, axis: Any, keepdims: bool) -> Any:
+        return anp.min(x, axis=axis, keepdims=keepdims)
+
+    def var(self, x: Any, axis: Any, keepdims: bool) -> Any:
+        return anp.var(x, axis=axis, keepdims=keepdims, ddof=1)
+
+    def std(self, x: Any, axis: Any, keepdims: bool) -> Any:
+        return anp.sqrt(self.var(x, axis, keepdims))
+
+    def cat(self, x: Any, y: Any) -> Any:
+        return anp.concatenate([x, y])
+
+    def stack(self, x: Any, y: Any, dim: int) -> Any:
+        return anp.stack([x, y], dim)
+
 
 class Torch:
     """PyTorch, a second reference when it is installed."""
@@ -245,7 +306,7 @@ class Torch:
         return self.torch.tensor(array, dtype=self.torch.float64)
 
     def to_numpy(self, x: Any) -> np.ndarray:
-        return x.detach().numpy()
+        return x.detach().numpy(force=True)  # force: abs's second derivative is a ZeroTensor
 
     def grad(self, output: Any, inputs: list[Any], create_graph: bool) -> Sequence[Any]:
         return self.torch.autograd.grad(
@@ -320,6 +381,37 @@ class Torch:
         # torch has no negative-step slices; numpy finds the flat positions the index picks.
         positions = np.arange(x.numel()).reshape(tuple(x.shape))[index]
         return x.reshape(-1)[self.torch.as_tensor(positions.copy())]
+
+    def abs(self, x: Any) -> Any:
+        return self.torch.abs(x)
+
+    def sqrt(self, x: Any) -> Any:
+        return self.torch.sqrt(x)
+
+    def maximum(self, x: Any, y: Any) -> Any:
+        return self.torch.maximum(x, y)
+
+    def minimum(self, x: Any, y: Any) -> Any:
+        return self.torch.minimum(x, y)
+
+    def where(self, condition: np.ndarray, x: Any, y: Any) -> Any:
+        return self.torch.where(self.torch.as_tensor(condition), x, y)
+
+    def min(self, x: Any, axis: Any, keepdims: bool) -> Any:
+        dims = self._dims(x, axis)  # amin, not min: it splits the gradient among ties
+        return self.torch.amin(x, dim=dims, keepdim=keepdims) if dims else x
+
+    def var(self, x: Any, axis: Any, keepdims: bool) -> Any:
+        return x.var(dim=self._dims(x, axis), keepdim=keepdims)
+
+    def std(self, x: Any, axis: Any, keepdims: bool) -> Any:
+        return x.std(dim=self._dims(x, axis), keepdim=keepdims)
+
+    def cat(self, x: Any, y: Any) -> Any:
+        return self.torch.cat([x, y])
+
+    def stack(self, x: Any, y: Any, dim: int) -> Any:
+        return self.torch.stack([x, y], dim)
 
 
 ENGINE, HIPS = Engine(), Hips()
@@ -556,6 +648,61 @@ def _max_guard(a: np.ndarray, axis: Any, keepdims: bool) -> bool:
     return bool(np.all(first - second > KINK * (1 + np.abs(first))))
 
 
+def _min_guard(a: np.ndarray, axis: Any, keepdims: bool) -> bool:
+    """In every slice min reduces, the smallest value trails the next by more than a hair."""
+    return _max_guard(-a, axis, keepdims)
+
+
+def _spread_guard(a: np.ndarray, axis: Any, keepdims: bool) -> bool:
+    """At least two values in every slice var reduces, and (for std's root) some spread."""
+    if a.ndim == 0:
+        return False
+    spread = np.var(a, axis=axis, ddof=0)
+    count = a.size // max(np.size(spread), 1)
+    return count >= 2 and bool(np.all(spread > KINK))
+
+
+def _abs_guard(a: np.ndarray) -> bool:
+    """No input within a hair of 0 but 0 itself, where the sign flips (|x|'(0) = 0 in all)."""
+    return _relu_guard(a)
+
+
+def _apart_guard(a: np.ndarray, b: np.ndarray) -> bool:
+    """No two elements that meet after broadcasting within a hair of a tie."""
+    return not np.any(np.abs(a - b) < KINK)
+
+
+def _same_shape(shapes: tuple[Shape, ...], k: int) -> st.SearchStrategy[Params] | None:
+    return st.just({}) if shapes[0] == shapes[1] and shapes[0] else None
+
+
+def _stack_dim(shapes: tuple[Shape, ...], k: int) -> st.SearchStrategy[Params] | None:
+    if shapes[0] != shapes[1]:
+        return None
+    return st.fixed_dictionaries({"dim": st.integers(0, len(shapes[0]))})
+
+
+def _broadcastable(shapes: tuple[Shape, ...], k: int) -> st.SearchStrategy[Params] | None:
+    try:
+        out = np.broadcast_shapes(*shapes)
+    except ValueError:
+        return None
+    return st.just({}) if out in shape_family(k) else None
+
+
+def _cat_halves(B: Backend, a: Any, b: Any) -> Any:
+    """tm.cat of a and b along 0, read back as 2·(first half) + (second half): a's shape."""
+    joined, n = B.cat(a, b), int(np.shape(B.to_numpy(a) if B is not HIPS else getval(a))[0])
+    return joined[:n] * 2.0 + joined[n:]
+
+
+def _stack_layers(B: Backend, a: Any, b: Any, dim: int) -> Any:
+    """tm.stack of a and b along ``dim``, read back as 2·(layer 0) + (layer 1): a's shape."""
+    stacked = B.stack(a, b, dim)
+    before = (slice(None),) * dim
+    return stacked[(*before, 0)] * 2.0 + stacked[(*before, 1)]
+
+
 def _reduction(name: str, guard: Callable[..., bool] = _safe) -> Op:
     return Op(
         name,
@@ -671,6 +818,41 @@ OPS: list[Op] = [
         lambda B, a, index: B.getitem(a, index),
         lambda a, index: f"{a}[{_spell_index(index)}]",
         lambda shapes, k: _index(shapes[0], k),
+    ),
+    _unary("abs", _abs_guard),
+    Op("sqrt", 1, lambda B, a: B.sqrt(1 + a * a), lambda a: f"(1 + {a} * {a}).sqrt()"),
+    Op("maximum", 2, lambda B, a, b: B.maximum(a, b), lambda a, b: f"tm.maximum({a}, {b})",
+       _broadcastable, _apart_guard),
+    Op("minimum", 2, lambda B, a, b: B.minimum(a, b), lambda a, b: f"tm.minimum({a}, {b})",
+       _broadcastable, _apart_guard),
+    Op(
+        "where",
+        2,
+        lambda B, a, b: B.where(np.asarray(B.to_numpy(a) if B is not HIPS else getval(a)) > 0,
+                                a, b),
+        lambda a, b: f"tm.where({a}.data > 0, {a}, {b})",
+        _broadcastable,
+        lambda a, b: _relu_guard(a),
+    ),
+    _reduction("min", _min_guard),
+    _reduction("var", _spread_guard),
+    _reduction("std", _spread_guard),
+    Op(
+        "cat",
+        2,
+        _cat_halves,
+        lambda a, b: f"(lambda j: j[:len({a})] * 2.0 + j[len({a}):])(tm.cat([{a}, {b}]))",
+        _same_shape,
+    ),
+    Op(
+        "stack",
+        2,
+        _stack_layers,
+        lambda a, b, dim: (
+            f"(lambda s: s[{(*(slice(None),) * dim, 0)!r}] * 2.0"
+            f" + s[{(*(slice(None),) * dim, 1)!r}])(tm.stack([{a}, {b}], {dim}))"
+        ),
+        _stack_dim,
     ),
 ]
 

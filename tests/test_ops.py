@@ -167,6 +167,35 @@ def _abs(data: st.DataObject) -> Case:
     return [away_from_zero(data)], lambda t: t.abs()
 
 
+@case("sqrt")
+def _sqrt(data: st.DataObject) -> Case:
+    return [unary(data, 0.5, 3.0)], lambda a: a.sqrt()
+
+
+def apart(data: st.DataObject) -> list[tm.Tensor]:
+    """Two broadcastable leaves with no elements that meet within 1e-3 of a tie."""
+    a, b = binary(data)
+    assume(np.all(np.abs(a.data - b.data) > 1e-3))
+    return [a, b]
+
+
+@case("maximum")
+def _maximum(data: st.DataObject) -> Case:
+    return apart(data), lambda a, b: tm.maximum(a, b)
+
+
+@case("minimum")
+def _minimum(data: st.DataObject) -> Case:
+    return apart(data), lambda a, b: a.minimum(b)
+
+
+@case("where")
+def _where(data: st.DataObject) -> Case:
+    a, b = binary(data)
+    condition = data.draw(hnp.arrays(np.bool_, np.broadcast_shapes(a.shape, b.shape)))
+    return [a, b], lambda a, b: tm.where(condition, a, b)
+
+
 @case("clamp")
 def _clamp(data: st.DataObject) -> Case:
     a = unary(data)
@@ -194,6 +223,48 @@ def _max(data: st.DataObject) -> Case:
     a = distinct(data)
     axis, keepdims = axis_for(data, a.ndim), data.draw(st.booleans())
     return [a], lambda t: t.max(axis, keepdims=keepdims)
+
+
+@case("min")
+def _min(data: st.DataObject) -> Case:
+    a = distinct(data)
+    axis, keepdims = axis_for(data, a.ndim), data.draw(st.booleans())
+    return [a], lambda t: t.min(axis, keepdims=keepdims)
+
+
+@case("var")
+def _var(data: st.DataObject) -> Case:
+    a = unary(data, min_dims=1)
+    axis, keepdims = axis_for(data, a.ndim), data.draw(st.booleans())
+    correction = data.draw(st.sampled_from([0, 1]))
+    assume(a.size // max(np.var(a.data, axis=axis).size, 1) > correction)
+    return [a], lambda t: t.var(axis, keepdims, correction=correction)
+
+
+@case("std")
+def _std(data: st.DataObject) -> Case:
+    a = distinct(data, min_dims=1)  # spread apart: the root's derivative stays finite
+    axis = data.draw(st.integers(-a.ndim, a.ndim - 1))
+    assume(a.shape[axis] > 1)
+    return [a], lambda t: t.std(dim=axis, keepdim=True)
+
+
+@case("cat")
+def _cat(data: st.DataObject) -> Case:
+    shape = data.draw(shapes(min_dims=1))
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    other = list(shape)
+    other[axis] = data.draw(st.integers(1, 3))
+    parts = [leaf(data.draw(arrays(shape))), leaf(data.draw(arrays(tuple(other))))]
+    return parts, lambda a, b: tm.cat([a, b, a], dim=axis)
+
+
+@case("stack")
+def _stack(data: st.DataObject) -> Case:
+    shape = data.draw(shapes())
+    dim = data.draw(st.integers(0, len(shape)))
+    parts = [leaf(data.draw(arrays(shape))) for _ in range(2)]
+    return parts, lambda a, b: tm.stack([a, b * b], dim)
 
 
 @case("logsumexp")

@@ -452,3 +452,87 @@ def test_a_converted_copy_does_not_share_the_version_of_its_source() -> None:
     y.backward()  # w's own memory never changed
     assert w.grad is not None and w.grad.tolist() == [2.0, 4.0]
     assert tm.Tensor(source)._counter is source._counter  # the same memory shares it
+
+
+def test_maximum_and_minimum_split_ties_and_give_a_nan_both_gradients_as_pytorch() -> None:
+    a = tm.tensor([1.0, 2.0, 3.0, np.nan], requires_grad=True)
+    b = tm.tensor([1.0, 5.0, 0.0, 4.0], requires_grad=True)
+    tm.maximum(a, b).sum().backward()
+    assert a.grad is not None and b.grad is not None
+    assert a.grad.tolist() == [0.5, 0.0, 1.0, 1.0]
+    assert b.grad.tolist() == [0.5, 1.0, 0.0, 1.0]
+    a.grad = b.grad = None
+    a.minimum(b).sum().backward()
+    assert a.grad.tolist() == [0.5, 1.0, 0.0, 1.0]
+    assert b.grad.tolist() == [0.5, 0.0, 1.0, 1.0]
+
+
+def test_maximum_with_a_number_keeps_the_tensors_dtype() -> None:
+    x = tm.tensor([-1.0, 2.0], dtype=tm.float32)
+    assert tm.maximum(x, 0).dtype == np.float32
+    assert tm.maximum(x, 0).tolist() == [0.0, 2.0]
+
+
+def test_where_picks_elementwise_and_sends_no_gradient_through_the_other_branch() -> None:
+    x = tm.tensor([-1.0, 0.5, 2.0], requires_grad=True)
+    with np.errstate(invalid="ignore"):  # log(-1) is nan, but that branch is not taken
+        y = tm.where(x.data > 0, x.log(), 0.0)
+    assert y.tolist()[0] == 0.0
+    y.sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [0.0, 2.0, 0.5]
+    assert x.where(tm.tensor([True, False, True]), 7.0).tolist() == [-1.0, 7.0, 2.0]
+
+
+def test_where_broadcasts_the_condition_and_both_branches() -> None:
+    a = tm.tensor([[1.0], [2.0]], requires_grad=True)
+    b = tm.tensor([10.0, 20.0, 30.0], requires_grad=True)
+    out = tm.where(np.array([True, False, True]), a, b)
+    assert out.tolist() == [[1.0, 20.0, 1.0], [2.0, 20.0, 2.0]]
+    out.sum().backward()
+    assert a.grad is not None and a.grad.tolist() == [[2.0], [2.0]]
+    assert b.grad is not None and b.grad.tolist() == [0.0, 2.0, 0.0]
+
+
+def test_cat_and_stack_join_and_hand_each_part_its_own_slice_of_the_gradient() -> None:
+    a = tm.tensor([[1.0, 2.0]], requires_grad=True)
+    b = tm.tensor([[3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+    joined = tm.cat([a, b])
+    assert joined.tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+    (joined * tm.tensor([[1.0], [2.0], [3.0]])).sum().backward()
+    assert a.grad is not None and a.grad.tolist() == [[1.0, 1.0]]
+    assert b.grad is not None and b.grad.tolist() == [[2.0, 2.0], [3.0, 3.0]]
+    stacked = tm.stack([a[0], b[1]], dim=1)
+    assert stacked.shape == (2, 2) and stacked.tolist() == [[1.0, 5.0], [2.0, 6.0]]
+    assert tm.cat([a, b], dim=-2).shape == (3, 2)
+
+
+def test_argmax_and_argmin_give_int64_indices_without_gradient_first_among_ties() -> None:
+    x = tm.tensor([[1.0, 3.0, 3.0], [0.0, -2.0, -2.0]], requires_grad=True)
+    assert x.argmax().item() == 1 and x.argmin().item() == 4
+    assert x.argmax(dim=1).tolist() == [1, 0] and x.argmin(1).tolist() == [0, 1]
+    index = x.argmax(0, keepdim=True)
+    assert index.dtype == np.int64 and index.shape == (1, 3) and not index.requires_grad
+    assert x.argmax(keepdim=True).shape == (1, 1)
+
+
+def test_var_and_std_use_bessels_correction_by_default_as_pytorch() -> None:
+    values = np.array([[1.0, 2.0, 4.0], [3.0, 3.0, 9.0]])
+    x = tm.tensor(values)
+    assert np.isclose(x.var().item(), np.var(values, ddof=1))
+    assert np.allclose(x.var(dim=1, correction=0).data, np.var(values, axis=1))
+    assert np.allclose(x.std(0, keepdims=True).data, np.std(values, axis=0, ddof=1,
+                                                          keepdims=True))
+
+
+def test_min_splits_the_gradient_among_ties_like_max() -> None:
+    x = tm.tensor([[2.0, 1.0, 1.0], [0.0, 5.0, 6.0]], requires_grad=True)
+    x.min(axis=1).sum().backward()
+    assert x.min().item() == 0.0
+    assert x.grad is not None and x.grad.tolist() == [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]]
+
+
+def test_sqrt_matches_numpy_and_its_gradient_is_one_over_twice_the_root() -> None:
+    x = tm.tensor([4.0, 9.0], requires_grad=True)
+    x.sqrt().sum().backward()
+    assert x.sqrt().tolist() == [2.0, 3.0]
+    assert x.grad is not None and x.grad.tolist() == [0.25, 1.0 / 6.0]

@@ -37,7 +37,7 @@ from tinygrad_mlp.dtypes import (
 from tinygrad_mlp.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from tinygrad_mlp.random import manual_seed
 from tinygrad_mlp.serialization import load, save
-from tinygrad_mlp.tensor import Function, Tensor
+from tinygrad_mlp.tensor import Function, Tensor, cat, maximum, minimum, stack, where
 
 __version__ = "0.1.0"
 
@@ -47,6 +47,7 @@ __all__ = [
     "Tensor",
     "arange",
     "bool_",
+    "cat",
     "data",
     "datasets",
     "detect_anomaly",
@@ -62,6 +63,8 @@ __all__ = [
     "is_grad_enabled",
     "load",
     "manual_seed",
+    "maximum",
+    "minimum",
     "nn",
     "no_grad",
     "ones",
@@ -74,8 +77,10 @@ __all__ = [
     "save",
     "set_default_dtype",
     "set_grad_enabled",
+    "stack",
     "tensor",
     "viz",
+    "where",
     "zeros",
     "zeros_like",
 ]

@@ -20,6 +20,7 @@ Two conventions make the rules short:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -313,6 +314,19 @@ class Log(Op):
         return g / a
 
 
+class Sqrt(Op):
+    """y = √a.   dy/da = 1 / (2y)  (infinite at a = 0, as in PyTorch)."""
+
+    name = "sqrt"
+    saves_output = True
+
+    def forward(self, a: Tensor) -> Array:
+        return np.sqrt(a.data)
+
+    def backward(self, g: Grad) -> Grad:
+        return g / (2.0 * self.output())
+
+
 class Sigmoid(Op):
     """y = σ(a) = 1 / (1 + e⁻ᵃ).   dy/da = y (1 - y).
 
@@ -409,6 +423,59 @@ class Clamp(Op):
         return g * inside.astype(a.dtype)
 
 
+class Maximum(Op):
+    """y = max(a, b), elementwise.   dy/da = 1 where a > b, ½ where a = b, else 0; dy/db alike.
+
+    A tie splits the gradient evenly. Where one is NaN (y is NaN), both get
+    the whole gradient, as in PyTorch, whose rule zeroes only the loser's.
+    """
+
+    name = "maximum"
+    pick: Callable[..., Array] = np.maximum  # ufuncs, which do not bind as methods
+    wins: Callable[..., Array] = np.greater
+
+    def forward(self, a: Tensor, b: Tensor) -> Array:
+        self.save_for_backward(a, b)
+        return self.pick(a.data, b.data)
+
+    def backward(self, g: Grad) -> Grads:
+        a, b = self.saved_tensors
+        x, y = _array(a), _array(b)
+        half = np.where(x == y, 0.5, 1.0)
+        grad_a = grad_b = None
+        if self.needs_input_grad[0]:
+            grad_a = unbroadcast(g * (half * ~self.wins(y, x)).astype(g.dtype), a.shape)
+        if self.needs_input_grad[1]:
+            grad_b = unbroadcast(g * (half * ~self.wins(x, y)).astype(g.dtype), b.shape)
+        return grad_a, grad_b
+
+
+class Minimum(Maximum):
+    """y = min(a, b), elementwise: ``Maximum`` with the smaller value winning."""
+
+    name = "minimum"
+    pick = np.minimum
+    wins = np.less
+
+
+class Where(Op):
+    """y = a where the constant ``condition`` holds, else b.   dy/da = condition, dy/db = not it."""
+
+    name = "where"
+
+    def forward(self, a: Tensor, b: Tensor, condition: Array) -> Array:
+        self.condition, self.shapes = condition, (a.shape, b.shape)
+        return np.where(condition, a.data, b.data)
+
+    def backward(self, g: Grad) -> Grads:
+        grad_a = grad_b = None
+        if self.needs_input_grad[0]:
+            grad_a = unbroadcast(_replace(g, ~self.condition, 0.0), self.shapes[0])
+        if self.needs_input_grad[1]:
+            grad_b = unbroadcast(_replace(g, self.condition, 0.0), self.shapes[1])
+        return grad_a, grad_b
+
+
 class SquaredError(Op):
     """y = scale · Σ (a - t)², a fused loss.   dy/da = 2 · scale · (a - t),  dy/dt = -dy/da.
 
@@ -461,11 +528,12 @@ class Max(Op):
 
     name = "max"
     saves_output = True
+    reduce: Callable[..., Array] = staticmethod(np.max)
 
     def forward(self, a: Tensor, axis: tuple[int, ...] | None, keepdims: bool) -> Array:
         self.save_for_backward(a)
         self.axis, self.keepdims = axis, keepdims
-        return np.max(a.data, axis=axis, keepdims=keepdims)
+        return self.reduce(a.data, axis=axis, keepdims=keepdims)
 
     def backward(self, g: Grad) -> Grad:
         (a,) = self.saved_tensors
@@ -476,6 +544,13 @@ class Max(Op):
             is_max |= np.isnan(data) & np.isnan(out)
         share = is_max / np.sum(is_max, axis=self.axis, keepdims=True)
         return g.reshape(kept) * share.astype(a.dtype)
+
+
+class Min(Max):
+    """y = min a over ``axis``: ``Max``'s rule, at the minimum."""
+
+    name = "min"
+    reduce = staticmethod(np.min)
 
 
 class LogSumExp(Op):
@@ -554,6 +629,24 @@ class Softmax(Op):
 
 
 # ------------------------------------------------------------ shape
+
+
+class Cat(Op):
+    """y = the inputs joined along ``axis``.   dL/dxᵢ = the slice of g where xᵢ went."""
+
+    name = "cat"
+
+    def forward(self, *parts: Tensor, axis: int) -> Array:
+        self.axis = axis
+        self.ends = np.cumsum([t.shape[axis] for t in parts]).tolist()
+        return np.concatenate([t.data for t in parts], axis=axis)
+
+    def backward(self, g: Grad) -> Grads:
+        grads, index = [], [slice(None)] * (self.axis + 1)
+        for start, end, needed in zip([0, *self.ends[:-1]], self.ends, self.needs_input_grad):
+            index[-1] = slice(start, end)
+            grads.append(g[tuple(index)] if needed else None)
+        return tuple(grads)
 
 
 class Reshape(Op):

@@ -745,6 +745,10 @@ class Tensor:
         """Natural logarithm, elementwise."""
         return ops.Log.apply(self)
 
+    def sqrt(self) -> Tensor:
+        """Square root, elementwise."""
+        return ops.Sqrt.apply(self)
+
     def sigmoid(self) -> Tensor:
         """1 / (1 + e ** -self), elementwise, stable for large |x|."""
         return ops.Sigmoid.apply(self)
@@ -764,6 +768,18 @@ class Tensor:
         checks.number("clamp", "min", min)
         checks.number("clamp", "max", max)
         return ops.Clamp.apply(self, low=min, high=max)
+
+    def maximum(self, other: TensorLike) -> Tensor:
+        """The larger of self and ``other``, elementwise (``tm.maximum``)."""
+        return ops.Maximum.apply(self, self._operand(other))
+
+    def minimum(self, other: TensorLike) -> Tensor:
+        """The smaller of self and ``other``, elementwise (``tm.minimum``)."""
+        return ops.Minimum.apply(self, self._operand(other))
+
+    def where(self, condition: TensorLike, other: TensorLike) -> Tensor:
+        """Self where ``condition`` holds, else ``other``: ``tm.where(condition, self, other)``."""
+        return where(condition, self, other)
 
     # -- reductions --------------------------------------------------------------------
 
@@ -785,6 +801,48 @@ class Tensor:
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``; the gradient is split evenly among ties."""
         return ops.Max.apply(self, axis=checks.axes("max", axis, self.ndim), keepdims=keepdims)
+
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Minimum over ``axis``; the gradient is split evenly among ties."""
+        return ops.Min.apply(self, axis=checks.axes("min", axis, self.ndim), keepdims=keepdims)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """The index of the largest value along ``dim`` (in the flattened tensor for None).
+
+        An int64 tensor with no gradient; the first index among ties, as in PyTorch.
+        """
+        return self._arg("argmax", np.argmax, dim, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """The index of the smallest value along ``dim`` (see ``argmax``)."""
+        return self._arg("argmin", np.argmin, dim, keepdim)
+
+    def _arg(self, op: str, find: Callable[..., Any], dim: int | None, keepdim: bool) -> Tensor:
+        axis = None if dim is None else checks.axis(op, dim, max(self.ndim, 1))
+        if self._data.size == 0:
+            raise ValueError(f"{op}: the tensor (shape {self.shape}) is empty")
+        index = find(self._data, axis=axis if self.ndim else None, keepdims=keepdim)
+        return Tensor._make(np.asarray(index, dtype=np.int64), None)
+
+    def var(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool = False, correction: float = 1) -> Tensor:
+        """Variance over ``axis``: Σ (x - mean)² / (N - correction).
+
+        ``correction=1`` (Bessel's, the default, as in PyTorch) gives the
+        unbiased estimate; numpy's ``var`` uses 0. N - correction <= 0 gives
+        inf or nan, as in PyTorch.
+        """
+        checks.number("var", "correction", correction)
+        axis = checks.axes("var", axis if dim is None else dim, self.ndim)
+        deviations = self - self.mean(axis, keepdims=True)
+        squares = (deviations * deviations).sum(axis, keepdims=keepdims or keepdim)
+        count = self._data.size // max(squares._data.size, 1)
+        return squares / max(count - correction, 0)
+
+    def std(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool = False, correction: float = 1) -> Tensor:
+        """Standard deviation over ``axis``: the square root of ``var`` (same arguments)."""
+        return self.var(axis, keepdims, dim=dim, keepdim=keepdim, correction=correction).sqrt()
 
     def logsumexp(self, axis: Axis = -1, keepdims: bool = False, *, dim: Axis = None,
                   keepdim: bool = False) -> Tensor:
@@ -912,6 +970,81 @@ class Tensor:
     def float(self) -> Tensor:
         """``to(float32)``."""
         return self.to(np.float32)
+
+
+# -- functions of several tensors -------------------------------------------------------
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along the existing dimension ``dim``; the others must match (``torch.cat``)."""
+    parts = _several("cat", tensors)
+    if not parts[0].ndim:
+        raise ValueError("cat: 0-d tensors cannot be joined; use stack, or reshape them to (1,)")
+    axis = checks.axis("cat", dim, parts[0].ndim)
+    others = {t.shape[:axis] + t.shape[axis + 1:] if t.ndim == parts[0].ndim else t.shape
+              for t in parts}
+    if len(others) > 1:
+        raise ValueError(f"cat: the tensors must have the same shape but in dim {dim}, got "
+                         f"{[t.shape for t in parts]}")
+    return ops.Cat.apply(*parts, axis=axis)
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new dimension ``dim`` (``torch.stack``)."""
+    parts = _several("stack", tensors)
+    if any(t.shape != parts[0].shape for t in parts):
+        raise ValueError(
+            f"stack: all tensors must have the same shape, got {[t.shape for t in parts]}"
+        )
+    axis = checks.axis("stack", dim, parts[0].ndim + 1)
+    return ops.Cat.apply(*[t.unsqueeze(axis) for t in parts], axis=axis)
+
+
+def _several(op: str, tensors: object) -> list[Tensor]:
+    """A non-empty list of Tensors from a sequence (a single Tensor is refused, as in PyTorch)."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{op}: tensors must be a sequence of Tensors, got one Tensor; "
+                        f"write {op}([a, b])")
+    parts = checks.tensors(op, "tensors", tensors)
+    if not parts:
+        raise ValueError(f"{op}: needs at least one tensor")
+    return parts
+
+
+def where(condition: TensorLike, input: TensorLike, other: TensorLike) -> Tensor:
+    """``input`` where ``condition`` holds, else ``other``, elementwise (``torch.where``).
+
+    ``condition`` is a bool tensor or array (a comparison like ``x > 0``) and
+    gets no gradient; the three broadcast together. One of ``input`` and
+    ``other`` may be a number.
+    """
+    mask = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if mask.dtype != np.bool_:
+        raise TypeError(f"where: condition must be bool (a comparison like x > 0), got dtype "
+                        f"{mask.dtype}")
+    if isinstance(input, Tensor):
+        a, b = input, input._operand(other)
+    elif isinstance(other, Tensor):
+        a, b = other._operand(input), other
+    else:
+        raise TypeError(f"where: input or other must be a Tensor, got {type(input).__name__} "
+                        f"and {type(other).__name__}")
+    try:
+        np.broadcast_shapes(mask.shape, a.shape, b.shape)
+    except ValueError:
+        raise ValueError(f"where: condition {mask.shape}, input {a.shape} and other {b.shape} "
+                         "cannot be broadcast together") from None
+    return ops.Where.apply(a, b, condition=mask.copy())
+
+
+def maximum(input: Tensor, other: TensorLike) -> Tensor:
+    """The larger of ``input`` and ``other``, elementwise; ties split the gradient evenly."""
+    return input.maximum(other)
+
+
+def minimum(input: Tensor, other: TensorLike) -> Tensor:
+    """The smaller of ``input`` and ``other``, elementwise; ties split the gradient evenly."""
+    return input.minimum(other)
 
 
 def _values(data: Any) -> Any:
