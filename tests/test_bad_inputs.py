@@ -565,7 +565,14 @@ MISTAKES: list[Mistake] = [
             RuntimeError, r"backward: this tensor \(shape \(\)\) does not require grad and has "
             r"no grad_fn"),
     mistake("backward", "backward of a result made under no_grad", backward_of_a_no_grad_result,
-            RuntimeError, r"backward: this tensor \(shape \(\)\) does not require grad"),
+            RuntimeError, r"backward: this tensor \(shape \(\)\) does not require grad .* "
+            r"computed under tm\.no_grad\(\)"),
+    mistake("backward", "gradcheck of an ndarray", lambda: tm.gradcheck(
+            lambda x: x.sum(), [np.ones(3)]), ValueError,
+            r"gradcheck: no input requires grad, .*; input 0 is an ndarray, not a Tensor"),
+    mistake("backward", "gradcheck of a module with a function of an argument",
+            lambda: tm.gradcheck(lambda x: mlp()(x).sum(), mlp()), TypeError,
+            r"gradcheck: with a Module as inputs, func is called with no arguments"),
     mistake("backward", "grad of an input not in the graph",
             lambda: tm.grad((matrix() * 2.0).sum(), [tm.ones(1, requires_grad=True)]),
             RuntimeError, r"grad: inputs\[0\] \(shape \(1,\)\) was not used to compute the "
@@ -636,7 +643,11 @@ MISTAKES: list[Mistake] = [
             unchanged(linear, lambda model: model([[1.0, 2.0, 3.0]])), TypeError,
             r"Linear.*Tensor.*list"),
     mistake("modules", "Sequential of a function", lambda: nn.Sequential(nn.Linear(2, 2), abs),
-            TypeError, r"Sequential: builtin_function_or_method is not a Module"),
+            TypeError, r"Sequential: builtin_function_or_method is not a Module \(argument 1\); "
+            r"to use a function as a layer, write a Module"),
+    mistake("modules", "Sequential of a class", lambda: nn.Sequential(nn.Linear(2, 2), nn.Tanh),
+            TypeError, r"Sequential: the class Tanh \(argument 1\) is not a Module instance; "
+            r"pass Tanh\(\)"),
     mistake("modules", "a Sequential index out of range", lambda: mlp()[3], IndexError,
             r"Sequential: index 3 is out of range for 3 modules"),
     mistake("modules", "Softmax over an axis the input lacks",
@@ -814,6 +825,9 @@ MISTAKES: list[Mistake] = [
             r"nothing was changed:\s+weight: dtype float64 in the state dict, "
             r"float32 in the model"),
     # ------------------------------------------------------------------- files
+    mistake("files", "rendering into a missing folder",
+            lambda: tm.viz.render(tm.viz.draw_graph((matrix() * 2.0).sum()), "absent/g.svg"),
+            FileNotFoundError, r"render: folder 'absent' does not exist"),
     mistake("files", "loading a missing file", lambda: tm.load("absent.npz"), FileNotFoundError,
             r"load: no such file: 'absent\.npz'"),
     mistake("files", "loading a folder", lambda: tm.load(a_folder()), IsADirectoryError,
@@ -896,6 +910,10 @@ MISTAKES: list[Mistake] = [
     mistake("data and classifier", "features of the wrong width",
             lambda: MLPClassifier(epochs=1).fit(np.ones((5, 3)), np.zeros(5, dtype=int)),
             ValueError, r"MLPClassifier\.fit: x must be shaped \(rows, 4\), got \(5, 3\)"),
+    mistake("data and classifier", "float labels, as np.loadtxt reads them",
+            lambda: MLPClassifier(epochs=1).fit(np.ones((5, 4)), np.zeros(5)), ValueError,
+            r"MLPClassifier\.fit: y must be 5 integer labels, got shape \(5,\) of float64 "
+            r"\(convert float labels with \.astype\(int\)\)"),
     mistake("data and classifier", "a label out of range",
             lambda: MLPClassifier(epochs=1).fit(np.ones((5, 4)), np.full(5, 3)), ValueError,
             r"MLPClassifier\.fit: labels must be in \[0, 3\), got 3\.\.3"),

@@ -322,7 +322,8 @@ def grad(
         if not out.requires_grad:
             raise RuntimeError(
                 f"grad: outputs[{position}] (shape {out.shape}) does not require grad: no "
-                "input of its computation had requires_grad=True"
+                "input of its computation had requires_grad=True, or it was computed under "
+                "tm.no_grad() or from detach()ed tensors"
             )
     for position, tensor in enumerate(ins):
         if not tensor.requires_grad:

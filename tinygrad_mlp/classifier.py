@@ -321,6 +321,7 @@ class MLPClassifier:
             raise ValueError(
                 f"MLPClassifier.{where}: y must be {len(features)} integer labels, got shape "
                 f"{labels.shape} of {labels.dtype}"
+                + (" (convert float labels with .astype(int))" if labels.dtype.kind == "f" else "")
             )
         if labels.size and (labels.min() < 0 or labels.max() >= classes):
             raise ValueError(

@@ -20,6 +20,7 @@ same result (a rule that changes state it reads, or draws random numbers).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +77,7 @@ class _Checked:
 def _prepare(func: Callable[..., Outputs], inputs: Inputs, where: str) -> _Checked:
     """Normalise ``inputs`` (tensors or a Module) and check they can be checked."""
     if hasattr(inputs, "named_parameters"):
+        _takes_no_arguments(func, where)
         named = [(n, p) for n, p in inputs.named_parameters() if p.requires_grad]
         tensors, labels = [p for _, p in named], [f"parameter '{n}'" for n, _ in named]
 
@@ -90,9 +92,26 @@ def _prepare(func: Callable[..., Outputs], inputs: Inputs, where: str) -> _Check
         def call() -> list[Tensor]:
             return _as_list(func(*given))
     if not tensors:
-        raise ValueError(f"{where}: no input requires grad, so there is nothing to check")
+        arrays = [i for i, t in enumerate(given) if isinstance(t, np.ndarray)] \
+            if not hasattr(inputs, "named_parameters") else []
+        hint = (f"; input {arrays[0]} is an ndarray, not a Tensor: wrap it with "
+                "tm.tensor(x, dtype=tm.float64, requires_grad=True)" if arrays else "")
+        raise ValueError(f"{where}: no input requires grad, so there is nothing to check{hint}")
     _check_float64(where, labels, tensors)
     return _Checked(call, tensors, labels)
+
+
+def _takes_no_arguments(func: Callable[..., Outputs], where: str) -> None:
+    """Refuse a ``func`` that needs arguments, for a Module's check, which calls it with none."""
+    try:
+        inspect.signature(func).bind()
+    except TypeError:
+        raise TypeError(
+            f"{where}: with a Module as inputs, func is called with no arguments, but it takes "
+            "some; close over the data instead, e.g. lambda: loss(model(x))"
+        ) from None
+    except ValueError:  # no signature to read (some builtins): let the call decide
+        pass
 
 
 def _check_float64(where: str, labels: Sequence[str], tensors: Sequence[Tensor]) -> None:

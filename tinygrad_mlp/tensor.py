@@ -519,7 +519,8 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError(
                 f"backward: this tensor (shape {self.shape}) does not require grad and has no "
-                "grad_fn: no input of the computation had requires_grad=True"
+                "grad_fn: no input of the computation had requires_grad=True, or it was "
+                "computed under tm.no_grad() or from detach()ed tensors"
             )
         seed = self.seed_grad(gradient, "backward")
         autograd.run_backward(

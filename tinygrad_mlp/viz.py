@@ -727,6 +727,7 @@ def render(
             first) or ``format`` not a str.
         ValueError: if neither ``format`` nor the path's extension names one
             that graphviz knows.
+        FileNotFoundError: if the folder of ``path`` does not exist.
     """
     if not isinstance(graph, (graphviz.Graph, graphviz.Digraph, graphviz.Source)):
         raise TypeError(
@@ -747,6 +748,8 @@ def render(
             f"render: format {chosen!r}{source} is not one graphviz knows; use 'svg', 'png' "
             f"or 'pdf', or another of: {', '.join(sorted(graphviz.FORMATS))}"
         )
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"render: folder {str(target.parent)!r} does not exist")
     with _needs_dot(graph.engine):
         data = graph.pipe(format=chosen)
     target.write_bytes(data)

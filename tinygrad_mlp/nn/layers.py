@@ -15,7 +15,7 @@ from tinygrad_mlp import ops
 from tinygrad_mlp.dtypes import get_default_dtype
 from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.nn import init as nn_init
-from tinygrad_mlp.nn.module import Module, Parameter
+from tinygrad_mlp.nn.module import Module, Parameter, check_module
 from tinygrad_mlp.random import check_generator
 from tinygrad_mlp.tensor import Tensor
 
@@ -134,12 +134,6 @@ class Linear(Module):
         )
 
 
-def _check_module(where: str, module: object) -> None:
-    """Raise a TypeError naming ``where`` unless ``module`` is a Module."""
-    if not isinstance(module, Module):
-        raise TypeError(f"{where}: {type(module).__name__} is not a Module")
-
-
 class Sequential(Module):
     """Modules applied one after another; children are named "0", "1", ...
 
@@ -160,8 +154,8 @@ class Sequential(Module):
             for name, module in modules[0].items():
                 self.add_module(name, module)
             return
-        for module in modules:
-            _check_module("Sequential", module)
+        for position, module in enumerate(modules):
+            check_module("Sequential", module, position)
             self.append(module)
 
     def append(self, module: Module) -> Sequential:
@@ -171,7 +165,7 @@ class Sequential(Module):
         free number is used, so an existing child is never replaced (PyTorch
         would replace it).
         """
-        _check_module("Sequential.append", module)
+        check_module("Sequential.append", module)
         number = len(self._modules)
         while str(number) in self._modules:
             number += 1
@@ -182,14 +176,14 @@ class Sequential(Module):
         """Append each of ``modules`` (none if any is not a Module); returns self."""
         modules = list(modules)  # read once: a generator, or this Sequential itself
         for module in modules:
-            _check_module("Sequential.extend", module)
+            check_module("Sequential.extend", module)
         for module in modules:
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> Sequential:
         """Put ``module`` at position ``index`` and renumber the children; returns self."""
-        _check_module("Sequential.insert", module)
+        check_module("Sequential.insert", module)
         if not -len(self) <= index <= len(self):
             raise IndexError(
                 f"Sequential.insert: index {index} is out of range for {len(self)} modules "
@@ -239,7 +233,7 @@ class Sequential(Module):
 
     def __setitem__(self, index: int, module: Module) -> None:
         """Replace the module at position ``index``; it keeps the old one's name."""
-        _check_module("Sequential.__setitem__", module)
+        check_module("Sequential.__setitem__", module)
         setattr(self, self._name_at(index), module)
 
     def __delitem__(self, index: int | slice) -> None:

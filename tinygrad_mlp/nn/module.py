@@ -208,10 +208,7 @@ class Module:
             KeyError: if ``name`` is empty, dotted, or another attribute's name.
         """
         self._check_new_name("add_module", name, "_modules")
-        if not isinstance(module, Module):
-            raise TypeError(
-                f"{type(self).__name__}.add_module: {type(module).__name__} is not a Module"
-            )
+        check_module(f"{type(self).__name__}.add_module", module)
         setattr(self, name, module)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -452,3 +449,16 @@ class Module:
         if len(extra) <= 1 and not children:
             return f"{type(self).__name__}({''.join(extra)})"
         return f"{type(self).__name__}(\n  " + "\n  ".join(extra + children) + "\n)"
+
+
+def check_module(where: str, module: object, position: int | None = None) -> None:
+    """Raise a TypeError naming ``where`` (and the argument's position) unless ``module`` is one."""
+    if isinstance(module, Module):
+        return
+    at = "" if position is None else f" (argument {position})"
+    if isinstance(module, type) and issubclass(module, Module):
+        raise TypeError(f"{where}: the class {module.__name__}{at} is not a Module instance; "
+                        f"pass {module.__name__}()")
+    hint = "; to use a function as a layer, write a Module whose forward calls it" \
+        if callable(module) else ""
+    raise TypeError(f"{where}: {type(module).__name__} is not a Module{at}{hint}")
