@@ -183,7 +183,7 @@ class Optimizer:
         """Raise ValueError if any parameter's ``.grad`` has another shape than the parameter."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None and p.grad.data.shape != p.data.shape:
+                if p.grad is not None and p.grad._data.shape != p._data.shape:
                     raise ValueError(
                         f"{type(self).__name__}: a parameter of shape {p.shape} has a .grad of "
                         f"shape {p.grad.shape}; they must match"
@@ -323,7 +323,7 @@ def effective_gradient(p: Tensor, weight_decay: float, maximize: bool) -> Array:
         has already checked that it has ``p``'s shape.
     """
     assert p.grad is not None
-    grad, data = p.grad.data, p.data
+    grad, data = p.grad._data, p._data
     if grad.dtype != data.dtype:  # a .grad assigned by hand
         grad = grad.astype(data.dtype)
     if weight_decay == 0 and not maximize:
