@@ -140,6 +140,14 @@ def number(op: str, name: str, value: object) -> None:
         raise TypeError(f"{op}: {name} must be a number, got {value!r}")
 
 
+def real(op: str, name: str, value: object) -> float:
+    """``value`` as a float, after refusing anything but a real number (None and bools too)."""
+    if value is None:
+        raise TypeError(f"{op}: {name} must be a number, got None")
+    number(op, name, value)
+    return float(value)  # type: ignore[arg-type]
+
+
 def expand_shape(shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[int, ...]:
     """``target`` with PyTorch's -1 ("keep this size") filled in; names both if they clash."""
     if len(target) < len(shape):

@@ -76,6 +76,65 @@ def test_functional_activations_equal_the_modules_and_numpy(data: st.DataObject)
         np.testing.assert_allclose(functional.data, expected, rtol=1e-10, atol=1e-12)
 
 
+@given(data=st.data())
+def test_smooth_and_leaky_activations_equal_their_modules_and_numpy(data: st.DataObject) -> None:
+    x = data.draw(arrays(data.draw(shapes(min_dims=1)), -5.0, 5.0))
+    t = tm.tensor(x)
+    pairs: list[tuple[tm.Tensor, tm.Tensor, np.ndarray]] = [
+        (F.leaky_relu(t, 0.2), nn.LeakyReLU(0.2)(t), np.where(x > 0, x, 0.2 * x)),
+        (F.elu(t, 1.5), nn.ELU(1.5)(t), np.where(x > 0, x, 1.5 * np.expm1(np.minimum(x, 0)))),
+        (F.softplus(t, 2.0, 4.0), nn.Softplus(2.0, 4.0)(t),
+         np.where(2 * x > 4, x, np.log1p(np.exp(2 * x)) / 2)),
+        (F.silu(t), nn.SiLU()(t), x / (1 + np.exp(-x))),
+    ]
+    for functional, module, expected in pairs:
+        np.testing.assert_array_equal(functional.data, module.data)
+        np.testing.assert_allclose(functional.data, expected, rtol=1e-12, atol=1e-14)
+
+
+ACTIVATIONS: dict[str, Callable[[tm.Tensor], tm.Tensor]] = {
+    "leaky_relu": lambda t: F.leaky_relu(t, 0.2),
+    "elu": lambda t: F.elu(t, 1.5),
+    "softplus": lambda t: F.softplus(t, 2.0, 3.0),
+    "silu": F.silu,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@given(data=st.data())
+def test_new_activations_pass_gradcheck_and_gradgradcheck(name: str, data: st.DataObject) -> None:
+    x = data.draw(arrays(data.draw(shapes(min_dims=1)), -4.0, 4.0))
+    # finite differences must not straddle a kink (0, or softplus's switch at βx = 3)
+    assume(np.all(np.abs(x) > 1e-3) and np.all(np.abs(2.0 * x - 3.0) > 1e-3))
+    assert tm.gradcheck(ACTIVATIONS[name], [leaf(x)])
+    assert tm.gradgradcheck(ACTIVATIONS[name], [leaf(x)])
+
+
+@pytest.mark.parametrize("name", ["leaky_relu", "elu", "softplus", "silu"])
+def test_new_activations_equal_pytorchs_with_gradients_at_kinks_and_extremes(
+    name: str, torch: ModuleType
+) -> None:
+    x = np.array([-800.0, -40.0, -3.0, -1e-12, 0.0, 1e-12, 0.7, 3.0, 19.0, 25.0, 800.0])
+    theirs_fn = {"leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, 0.2),
+                 "elu": lambda t: torch.nn.functional.elu(t, 1.5),
+                 "softplus": lambda t: torch.nn.functional.softplus(t, 2.0, 3.0),
+                 "silu": torch.nn.functional.silu}[name]
+    ours_input = tm.tensor(x, requires_grad=True)
+    theirs_input = torch.tensor(x, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing overflows, even at ±800
+        ours = ACTIVATIONS[name](ours_input)
+        assert_same_value_and_gradient(ours, ours_input, theirs_fn(theirs_input),
+                                       theirs_input, torch, rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize("bad", [np.array([1.0]), tm.tensor([1, 2])])
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_new_activations_refuse_an_input_that_is_not_a_float_tensor(name: str, bad: Any) -> None:
+    with pytest.raises(TypeError, match=rf"{name}: "):
+        ACTIVATIONS[name](bad)
+
+
 # -- dropout --------------------------------------------------------------------------------
 
 
@@ -210,6 +269,56 @@ def test_quadratic_cost_rejects_reduction_none() -> None:
 
 
 # -- binary_cross_entropy -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_bce_with_logits_is_bce_of_the_sigmoid(reduction: str, data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=1))
+    x = data.draw(arrays(shape, -6.0, 6.0))
+    t = data.draw(probabilities(shape))
+    ours = F.binary_cross_entropy_with_logits(tm.tensor(x), tm.tensor(t), reduction=reduction)
+    p = 1 / (1 + np.exp(-x))
+    expected = reduce(-(t * np.log(p) + (1 - t) * np.log(1 - p)), reduction)
+    np.testing.assert_allclose(ours.data, expected, rtol=1e-10, atol=1e-12)
+
+
+@given(data=st.data())
+def test_bce_with_logits_passes_gradcheck_and_gradgradcheck_in_logits_and_target(
+    data: st.DataObject,
+) -> None:
+    shape = data.draw(shapes(min_dims=1, max_dims=2))
+    x, t = leaf(data.draw(arrays(shape, -4.0, 4.0))), leaf(data.draw(probabilities(shape)))
+    positive = np.linspace(0.5, 3.0, shape[-1])
+
+    def loss(x: tm.Tensor, t: tm.Tensor) -> tm.Tensor:
+        return F.binary_cross_entropy_with_logits(x, t, pos_weight=positive)
+
+    assert tm.gradcheck(loss, [x, t])
+    assert tm.gradgradcheck(loss, [x, t])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_with_logits_equals_pytorchs_with_weights_and_saturated_logits(
+    reduction: str, torch: ModuleType
+) -> None:
+    x = np.array([[-800.0, -40.0, 0.0], [1e-9, 40.0, 800.0], [-2.0, 0.5, 3.0]])
+    t = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 1.0], [0.3, 0.9, 0.0]])
+    weight, positive = np.array([[1.0], [0.5], [2.0]]), np.array([0.5, 2.0, 3.0])
+    ours_input = tm.tensor(x, requires_grad=True)
+    theirs_input = torch.tensor(x, requires_grad=True)
+    ours = nn.BCEWithLogitsLoss(weight, reduction, positive)(ours_input, t)
+    theirs = torch.nn.BCEWithLogitsLoss(torch.tensor(weight), reduction=reduction,
+                                        pos_weight=torch.tensor(positive))(
+        theirs_input, torch.tensor(t))
+    assert_same_value_and_gradient(ours, ours_input, theirs, theirs_input, torch, rtol=1e-13)
+
+
+def test_bce_with_logits_refuses_a_pos_weight_that_does_not_broadcast() -> None:
+    with pytest.raises(ValueError, match=r"binary_cross_entropy_with_logits: pos_weight of "
+                                         r"shape \(2,\) does not broadcast to the input shape "
+                                         r"\(4, 3\)"):
+        F.binary_cross_entropy_with_logits(tm.zeros(4, 3), tm.zeros(4, 3), pos_weight=[1.0, 2.0])
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

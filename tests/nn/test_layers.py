@@ -533,6 +533,27 @@ def test_activation_reprs_and_softmax_classes_equal_pytorchs(torch: ModuleType) 
                                                                  torch.nn.Softmax)
 
 
+def test_leaky_smooth_activation_reprs_and_classes_equal_pytorchs(torch: ModuleType) -> None:
+    pairs = [(nn.LeakyReLU(), torch.nn.LeakyReLU()),
+             (nn.LeakyReLU(0.2, inplace=True), torch.nn.LeakyReLU(0.2, inplace=True)),
+             (nn.ELU(alpha=1.5), torch.nn.ELU(alpha=1.5)),
+             (nn.ELU(inplace=True), torch.nn.ELU(inplace=True)),
+             (nn.Softplus(), torch.nn.Softplus()),
+             (nn.Softplus(beta=2.0, threshold=5.0), torch.nn.Softplus(beta=2.0, threshold=5.0)),
+             (nn.SiLU(), torch.nn.SiLU()), (nn.SiLU(inplace=True), torch.nn.SiLU(inplace=True))]
+    for ours, theirs in pairs:
+        assert repr(ours) == repr(theirs)
+        assert isinstance(ours, nn.ReLU) == isinstance(theirs, torch.nn.ReLU)
+        assert list(ours.parameters()) == []
+
+
+@pytest.mark.parametrize("make", [lambda: nn.LeakyReLU("0.1"), lambda: nn.ELU(alpha=None),
+                                  lambda: nn.Softplus(beta="2")])
+def test_activation_modules_refuse_parameters_that_are_not_numbers(make: Any) -> None:
+    with pytest.raises(TypeError, match=r"(LeakyReLU|ELU|Softplus): \w+ must be a number"):
+        make()
+
+
 @pytest.mark.parametrize("make", [nn.Sigmoid, nn.Tanh, nn.Softmax, nn.LogSoftmax])
 def test_activation_gradients_pass_gradcheck(make: Callable[[], nn.Module]) -> None:
     x = leaf(np.random.default_rng(0).standard_normal((3, 4)))

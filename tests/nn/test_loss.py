@@ -33,6 +33,11 @@ def binary(data: st.DataObject) -> tuple[np.ndarray, Any]:
     return data.draw(probabilities(shape)), data.draw(arrays(shape, 0.0, 1.0))
 
 
+def logits(data: st.DataObject) -> tuple[np.ndarray, Any]:
+    shape = data.draw(shapes())
+    return data.draw(arrays(shape, -5.0, 5.0)), data.draw(arrays(shape, 0.0, 1.0))
+
+
 def classification(data: st.DataObject) -> tuple[np.ndarray, Any]:
     logits, labels = data.draw(logits_and_classes())
     if data.draw(st.booleans()):
@@ -44,6 +49,8 @@ LOSSES: dict[str, tuple[type[nn.Module], Callable[..., tm.Tensor], list[str], Ca
     "MSELoss": (nn.MSELoss, F.mse_loss, REDUCTIONS, regression),
     "QuadraticCost": (nn.QuadraticCost, F.quadratic_cost, ["mean", "sum"], regression),
     "BCELoss": (nn.BCELoss, F.binary_cross_entropy, REDUCTIONS, binary),
+    "BCEWithLogitsLoss": (nn.BCEWithLogitsLoss, F.binary_cross_entropy_with_logits, REDUCTIONS,
+                          logits),
     "CrossEntropyLoss": (nn.CrossEntropyLoss, F.cross_entropy, REDUCTIONS, classification),
 }
 REDUCTION_CASES = [(name, r) for name, (_, _, reductions, _) in LOSSES.items() for r in reductions]
@@ -121,6 +128,7 @@ def test_loss_module_reprs_show_weight_ignore_index_and_smoothing_when_set() -> 
         "label_smoothing=0.1)")
     bce = nn.BCELoss(weight=[[2.0], [1.0]])
     assert repr(bce) == "BCELoss(weight=[[2.0], [1.0]], reduction='mean')"
+    assert repr(nn.BCEWithLogitsLoss()) == "BCEWithLogitsLoss(reduction='mean')"
 
 
 @pytest.mark.parametrize("label_smoothing", [-0.5, 1.01, float("nan")])
@@ -167,6 +175,8 @@ def torch_losses(torch: ModuleType) -> dict[str, Callable[..., Any]]:
             if r == "mean" else 0.5 * tf.mse_loss(x, y, reduction="sum")
         ),
         "BCELoss": lambda x, y, r: tf.binary_cross_entropy(x, y, reduction=r),
+        "BCEWithLogitsLoss": lambda x, y, r: tf.binary_cross_entropy_with_logits(x, y,
+                                                                                 reduction=r),
         "CrossEntropyLoss": lambda x, y, r: tf.cross_entropy(x, y, reduction=r),
     }
 

@@ -2,29 +2,42 @@
 
 from tinygrad_mlp.nn import functional, init
 from tinygrad_mlp.nn.layers import (
+    ELU,
     INITS,
     Dropout,
     Flatten,
     Identity,
+    LeakyReLU,
     Linear,
     LogSoftmax,
     ReLU,
     Sequential,
     Sigmoid,
+    SiLU,
     Softmax,
+    Softplus,
     Tanh,
 )
-from tinygrad_mlp.nn.loss import BCELoss, CrossEntropyLoss, MSELoss, QuadraticCost
+from tinygrad_mlp.nn.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    MSELoss,
+    QuadraticCost,
+)
 from tinygrad_mlp.nn.module import IncompatibleKeys, Module, Parameter
 
 __all__ = [
+    "ELU",
     "INITS",
     "BCELoss",
+    "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dropout",
     "Flatten",
     "Identity",
     "IncompatibleKeys",
+    "LeakyReLU",
     "Linear",
     "LogSoftmax",
     "MSELoss",
@@ -33,8 +46,10 @@ __all__ = [
     "QuadraticCost",
     "ReLU",
     "Sequential",
+    "SiLU",
     "Sigmoid",
     "Softmax",
+    "Softplus",
     "Tanh",
     "functional",
     "init",

@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from tinygrad_mlp import checks, ops, random
 from tinygrad_mlp.random import check_generator
-from tinygrad_mlp.tensor import Tensor
+from tinygrad_mlp.tensor import Tensor, where
 
 Reduction = Literal["mean", "sum", "none"]
 
@@ -48,6 +48,89 @@ def tanh(x: Tensor) -> Tensor:
 def relu(x: Tensor) -> Tensor:
     """max(x, 0), elementwise."""
     return x.relu()
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0, else negative_slope · x; the slope at 0 is negative_slope, as in PyTorch."""
+    _activation_input(input, "leaky_relu")
+    slope = checks.real("leaky_relu", "negative_slope", negative_slope)
+    return where(input.data > 0, input, input * slope)
+
+
+def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """x where x > 0, else α (eˣ - 1)."""
+    _activation_input(input, "elu")
+    return _ELU.apply(input, alpha=checks.real("elu", "alpha", alpha))
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """ln(1 + e^(βx)) / β, a smooth relu; x itself where βx > threshold, as in PyTorch."""
+    _activation_input(input, "softplus")
+    return _Softplus.apply(input, beta=checks.real("softplus", "beta", beta),
+                           threshold=checks.real("softplus", "threshold", threshold))
+
+
+def silu(input: Tensor) -> Tensor:
+    """x · σ(x), also called swish."""
+    _activation_input(input, "silu")
+    return input * input.sigmoid()
+
+
+def _activation_input(input: object, where: str) -> None:
+    """Refuse an input that is not a floating point Tensor."""
+    _input(input, where)
+    assert isinstance(input, Tensor)
+    checks.floating(where, input)
+
+
+def _select(mask: np.ndarray, value: float, other: Any) -> Any:
+    """``value`` where the constant ``mask`` holds, else ``other`` (an array or a Tensor)."""
+    if isinstance(other, Tensor):
+        return where(mask, value, other)
+    return np.where(mask, value, other)
+
+
+def _sigmoid(z: Any) -> Any:
+    """σ(z) for a Tensor or an array; on arrays as e^-ln(1 + e^-z), which cannot overflow."""
+    return z.sigmoid() if isinstance(z, Tensor) else np.exp(-np.logaddexp(0.0, -z))
+
+
+class _ELU(ops.Op):
+    """y = x for x > 0, else α (eˣ - 1).   dy/dx = 1 for x > 0, else α eˣ.
+
+    α eˣ rather than y + α, which rounds to 0 once eˣ is below the float's
+    precision next to 1 (x < -37 in float64); PyTorch keeps the tiny slope too.
+    """
+
+    name = "elu"
+
+    def forward(self, x: Tensor, alpha: float) -> Any:
+        self.save_for_backward(x)
+        self.alpha, self.positive = alpha, x.data > 0
+        # e^min(x, 0): the branch not taken never overflows; expm1 keeps tiny |x| exact.
+        return np.where(self.positive, x.data, alpha * np.expm1(np.minimum(x.data, 0)))
+
+    def backward(self, g: Any) -> Any:
+        (x,) = self.saved_tensors
+        negative_part = x.clamp(max=0.0).exp() if isinstance(x, Tensor) else np.exp(
+            np.minimum(x, 0.0))
+        return g * _select(self.positive, 1.0, negative_part * self.alpha)
+
+
+class _Softplus(ops.Op):
+    """y = ln(1 + e^(βx)) / β, or x where βx > threshold.   dy/dx = σ(βx), or 1 there."""
+
+    name = "softplus"
+
+    def forward(self, x: Tensor, beta: float, threshold: float) -> Any:
+        self.save_for_backward(x)
+        self.beta, self.linear = beta, x.data * beta > threshold
+        # ln(1 + e^z) as logaddexp(0, z): no overflow for any z.
+        return np.where(self.linear, x.data, np.logaddexp(0.0, x.data * beta) / beta)
+
+    def backward(self, g: Any) -> Any:
+        (x,) = self.saved_tensors
+        return g * _select(self.linear, 1.0, _sigmoid(x * self.beta))
 
 
 def softmax(x: Tensor, dim: int = -1) -> Tensor:
@@ -253,6 +336,50 @@ class _BinaryCrossEntropy(ops.Op):
         grad_t = g * (_clamped_log(1.0 - p) - _clamped_log(p)) if self.needs_input_grad[1] \
             else None
         return grad_p, grad_t
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor | ArrayLike,
+    weight: Tensor | ArrayLike | None = None,
+    reduction: Reduction = "mean",
+    pos_weight: Tensor | ArrayLike | None = None,
+) -> Tensor:
+    """Binary cross-entropy of σ(input) against ``target``, computed from the logits stably.
+
+    Per element, with x the logit, t the target and c = 1 + (pos_weight - 1) t:
+    (1 - t) x + c ln(1 + e⁻ˣ), which is -(c t ln σ(x) + (1 - t) ln(1 - σ(x)))
+    without ever forming σ(x), so nothing saturates; ln(1 + e⁻ˣ) is taken as
+    m + ln(e⁻ᵐ + e⁻ˣ⁻ᵐ) with m = max(-x, 0), as PyTorch does. The gradient is
+    σ(x) - t without pos_weight. ``weight`` rescales each element's loss and
+    ``pos_weight`` the positive term (one per class, along the last dim);
+    both are constants and must broadcast to the input's shape.
+    """
+    _activation_input(input, "binary_cross_entropy_with_logits")
+    y = _target(target, "binary_cross_entropy_with_logits")
+    _same_shape(input, y, "binary_cross_entropy_with_logits")
+    shift = (-input).relu()
+    log_one_plus = shift + ((-shift).exp() + (-input - shift).exp()).log()
+    if pos_weight is not None:
+        positive = _broadcast_weight(pos_weight, input, "pos_weight")
+        log_one_plus = log_one_plus * (y * (positive - 1.0) + 1.0)
+    losses = (1.0 - y) * input + log_one_plus
+    if weight is not None:
+        losses = losses * _broadcast_weight(weight, input, "weight")
+    return _reduce(losses, reduction, "binary_cross_entropy_with_logits")
+
+
+def _broadcast_weight(weight: Tensor | ArrayLike, input: Tensor, name: str) -> np.ndarray:
+    """A constant weight of the input's dtype that broadcasts to its shape, checked."""
+    where = "binary_cross_entropy_with_logits"
+    w = _constant_weight(weight, input, f"{where}: {name}")
+    try:
+        if np.broadcast_shapes(w.shape, input.shape) != input.shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{where}: {name} of shape {w.shape} does not broadcast to the input "
+                         f"shape {input.shape}") from None
+    return w
 
 
 def cross_entropy(

@@ -11,7 +11,7 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import DTypeLike
 
-from tinygrad_mlp import ops
+from tinygrad_mlp import checks, ops
 from tinygrad_mlp.dtypes import get_default_dtype
 from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.nn import init as nn_init
@@ -264,8 +264,8 @@ class Tanh(Module):
         return x.tanh()
 
 
-class ReLU(Module):
-    """max(x, 0), elementwise.
+class _Activation(Module):
+    """An activation that takes PyTorch's ``inplace`` argument.
 
     ``inplace`` is accepted for PyTorch compatibility and shown by repr, but the
     result is always computed out of place: the graph keeps the input, which
@@ -276,13 +276,77 @@ class ReLU(Module):
         super().__init__()
         self.inplace = inplace
 
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: ``inplace=True`` when set, as in PyTorch."""
+        return "inplace=True" if self.inplace else ""
+
+
+class ReLU(_Activation):
+    """max(x, 0), elementwise (``inplace`` is accepted, see ``_Activation``)."""
+
     def forward(self, x: Tensor) -> Tensor:
         """Apply the rectifier."""
         return x.relu()
 
+
+class LeakyReLU(_Activation):
+    """x where x > 0, else negative_slope · x (see ``F.leaky_relu``)."""
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+        super().__init__(inplace)
+        checks.real("LeakyReLU", "negative_slope", negative_slope)
+        self.negative_slope = negative_slope
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the leaky rectifier."""
+        return F.leaky_relu(x, self.negative_slope)
+
     def extra_repr(self) -> str:
-        """The arguments shown by repr: ``inplace=True`` when set, as in PyTorch."""
-        return "inplace=True" if self.inplace else ""
+        """The arguments shown by repr, as in PyTorch."""
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+
+
+class ELU(_Activation):
+    """x where x > 0, else α (eˣ - 1) (see ``F.elu``)."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__(inplace)
+        checks.real("ELU", "alpha", alpha)
+        self.alpha = alpha
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the exponential linear unit."""
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, as in PyTorch."""
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class Softplus(Module):
+    """ln(1 + e^(βx)) / β, linear where βx > threshold (see ``F.softplus``)."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        checks.real("Softplus", "beta", beta)
+        checks.real("Softplus", "threshold", threshold)
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply softplus."""
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, as in PyTorch."""
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class SiLU(_Activation):
+    """x · σ(x) (see ``F.silu``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply x · σ(x)."""
+        return F.silu(x)
 
 
 class _AlongDim(Module):

@@ -82,6 +82,32 @@ class BCELoss(_Loss):
         return _weight_repr(self.weight) + super().extra_repr()
 
 
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy on logits, stable (see ``F.binary_cross_entropy_with_logits``).
+
+    ``weight`` rescales each element's loss and ``pos_weight`` the positive
+    term (one value per class, along the last dim), as in PyTorch.
+    """
+
+    def __init__(
+        self,
+        weight: Tensor | ArrayLike | None = None,
+        reduction: F.Reduction = "mean",
+        pos_weight: Tensor | ArrayLike | None = None,
+    ) -> None:
+        super().__init__(reduction)
+        self.weight, self.pos_weight = weight, pos_weight
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of the logits ``input`` against ``target``."""
+        return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction,
+                                                  self.pos_weight)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: the weight, if any, and the reduction."""
+        return _weight_repr(self.weight) + super().extra_repr()
+
+
 class CrossEntropyLoss(_Loss):
     """Softmax cross-entropy on logits (see ``F.cross_entropy``).
 
