@@ -1,6 +1,6 @@
-"""Neural-network building blocks with PyTorch's names: modules, layers, losses, init."""
+"""Neural-network building blocks with PyTorch's names: modules, layers, losses, init, utils."""
 
-from tinygrad_mlp.nn import functional, init
+from tinygrad_mlp.nn import functional, init, utils
 from tinygrad_mlp.nn.layers import (
     ELU,
     INITS,
@@ -26,6 +26,7 @@ from tinygrad_mlp.nn.loss import (
     QuadraticCost,
 )
 from tinygrad_mlp.nn.module import IncompatibleKeys, Module, Parameter
+from tinygrad_mlp.nn.normalization import LayerNorm
 
 __all__ = [
     "ELU",
@@ -37,6 +38,7 @@ __all__ = [
     "Flatten",
     "Identity",
     "IncompatibleKeys",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
@@ -53,4 +55,5 @@ __all__ = [
     "Tanh",
     "functional",
     "init",
+    "utils",
 ]
