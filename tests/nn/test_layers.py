@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -17,16 +17,6 @@ import tinygrad_mlp as tm
 from tests.strategies import arrays, leaf, shapes
 from tinygrad_mlp import nn
 from tinygrad_mlp.nn import functional as F
-
-
-@pytest.fixture
-def float32_default() -> Iterator[None]:
-    tm.set_default_dtype(tm.float32)
-    try:
-        yield
-    finally:
-        tm.set_default_dtype(tm.float64)
-
 
 # -- Linear: construction ---------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -17,15 +16,6 @@ from tinygrad_mlp.nn.normalization import LayerNorm
 
 NORMALIZED_SHAPES = [4, (4,), (2, 3)]
 AFFINE_AND_BIAS = [(True, True), (True, False), (False, True), (False, False)]
-
-
-@pytest.fixture
-def float32_default() -> Iterator[None]:
-    tm.set_default_dtype(tm.float32)
-    try:
-        yield
-    finally:
-        tm.set_default_dtype(tm.float64)
 
 
 def as_tuple(normalized_shape: int | tuple[int, ...]) -> tuple[int, ...]:
