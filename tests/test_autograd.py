@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import warnings
 import weakref
 from typing import Any
 
@@ -167,7 +168,8 @@ def test_retain_grad_keeps_an_intermediate_gradient_and_others_stay_none() -> No
     (other * other).sum().backward()
     assert h.retains_grad and h.grad is not None
     np.testing.assert_allclose(h.grad.data, 2 * h.data)
-    assert other.grad is None
+    with pytest.warns(UserWarning, match=r"not a leaf \(made by mul\)"):
+        assert other.grad is None
 
 
 def test_hooks_see_and_may_replace_gradients_and_can_be_removed() -> None:
@@ -591,3 +593,18 @@ def test_a_float64_tensor_cast_to_float32_gets_float64_gradients_as_pytorch() ->
     assert y.grad is not None and y.grad.dtype == np.float64
     assert x.grad is not None and x.grad.dtype == np.float64
     np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
+
+
+def test_reading_the_grad_of_a_non_leaf_warns_as_pytorch_but_a_leaf_or_retained_one_does_not(
+) -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3.0
+    kept = h.exp()
+    kept.retain_grad()
+    kept.sum().backward()
+    with pytest.warns(UserWarning, match=r"\.retain_grad\(\)"):
+        assert h.grad is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert x.grad is not None and kept.grad is not None
+        assert tm.tensor([1.0]).grad is None  # a constant leaf: no warning either

@@ -199,6 +199,15 @@ def hook_result(replaced: object, shape: tuple[int, ...]) -> Tensor:
     return replaced
 
 
+def non_leaf_grad(op: str) -> str:
+    """The warning for reading the ``.grad`` of a tensor that ``op`` made, as PyTorch warns."""
+    return (
+        f"the .grad of a tensor that is not a leaf (made by {op}) is being read: backward does "
+        "not fill it in. Call .retain_grad() on it before backward to keep its gradient, or "
+        "read the .grad of the leaf you meant."
+    )
+
+
 def grad_shape_mismatch(grad: object, shape: tuple[int, ...]) -> TypeError | RuntimeError:
     """The error for adding into a ``.grad`` that is not a Tensor of the tensor's shape.
 

@@ -12,6 +12,7 @@ broadcasting of Python scalars and arrays, and the methods that call the ops.
 from __future__ import annotations
 
 import copy
+import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar, Union
@@ -257,12 +258,12 @@ class Tensor:
         tensor([[2., 4.]])
     """
 
-    __slots__ = ("__weakref__", "_counter", "_data", "_hooks", "_requires_grad", "grad",
+    __slots__ = ("__weakref__", "_counter", "_data", "_grad", "_hooks", "_requires_grad",
                  "grad_fn", "name")
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__
 
     _data: Array
-    grad: Tensor | None
+    _grad: Tensor | None
     grad_fn: Function | None
     _requires_grad: bool
     name: str | None
@@ -286,7 +287,7 @@ class Tensor:
                 f"{self._data.dtype}; pass dtype=tm.float64 (or float32)"
             )
         self._requires_grad = bool(requires_grad)
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self.name = name
         # The same memory shares its count of in-place changes; a converted copy does not.
@@ -301,7 +302,7 @@ class Tensor:
         """Wrap an op's output array without any checks (the hot path)."""
         tensor = object.__new__(Tensor)
         tensor._data = data
-        tensor.grad = None
+        tensor._grad = None
         tensor.grad_fn = grad_fn
         tensor._requires_grad = grad_fn is not None
         tensor.name = None
@@ -471,7 +472,7 @@ class Tensor:
         memo[id(self)] = copied
         copied._data, copied._counter = self._data.copy(), [0, 0]
         copied._requires_grad, copied.grad_fn, copied.name = self._requires_grad, None, self.name
-        copied.grad = None if self.grad is None else copy.deepcopy(self.grad, memo)
+        copied._grad = None if self._grad is None else copy.deepcopy(self._grad, memo)
         copied._hooks = None
         return copied
 
@@ -555,6 +556,21 @@ class Tensor:
             raise RuntimeError("retain_grad: this tensor does not require grad")
 
     @property
+    def grad(self) -> Tensor | None:
+        """dL/d(self) from backward: kept for leaves that require grad, summed over calls.
+
+        A tensor an op made gets none unless ``retain_grad()`` was called on it;
+        reading it then warns, as in PyTorch, since the leaf is usually meant.
+        """
+        if self.grad_fn is not None and self.grad_fn.retained is None:
+            warnings.warn(checks.non_leaf_grad(self.grad_fn.name), UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        self._grad = value
+
+    @property
     def retains_grad(self) -> bool:
         """Whether ``retain_grad()`` was called on this non-leaf tensor."""
         return self.grad_fn is not None and self.grad_fn.retained is not None
@@ -588,11 +604,11 @@ class Tensor:
 
     def accumulate_grad(self, grad: Any, create_graph: bool) -> None:
         """Add ``grad`` (an ndarray unless create_graph) into ``self.grad``, PyTorch-style."""
-        old, data = self.grad, self._data
+        old, data = self._grad, self._data
         if old is not None and (not isinstance(old, Tensor) or old._data.shape != data.shape):
             raise checks.grad_shape_mismatch(old, self.shape)  # a hand-assigned .grad
         if create_graph:
-            self.grad = grad if old is None else old + grad
+            self._grad = grad if old is None else old + grad
             return
         if grad.dtype != data.dtype:
             grad = grad.astype(data.dtype)
@@ -600,7 +616,7 @@ class Tensor:
             grad = old._data + grad
         elif not grad.flags.owndata:  # a view (of a broadcast, say): the leaf's own array
             grad = grad.copy()
-        self.grad = Tensor._make(grad, None)
+        self._grad = Tensor._make(grad, None)
 
     def draw(self, **options: Any) -> Any:
         """Draw the graph that made this tensor: ``tm.viz.draw_graph(self, **options)``."""

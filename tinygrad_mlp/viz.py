@@ -297,8 +297,8 @@ def _grad_lines(grad: Array, show_values: ShowValues) -> list[str]:
 def _tensor_lines(tensor: Tensor, show_values: ShowValues, show_grads: bool) -> list[str]:
     """Shape and dtype, then the values and the gradient as asked."""
     lines = [_describe(tensor.shape, tensor.dtype), *_value_lines(tensor.data, show_values)]
-    if show_grads and tensor.grad is not None:
-        lines += _grad_lines(tensor.grad.data, show_values)
+    if show_grads and tensor._grad is not None:
+        lines += _grad_lines(tensor._grad.data, show_values)
     return lines
 
 
@@ -392,7 +392,7 @@ def _leaf_node(
         role, attrs = ("output" if is_root else "input"), " shape=box"
     if is_root:
         attrs += " peripheries=2"
-    grad = tensor.grad.data if tensor.grad is not None else None
+    grad = tensor._grad.data if tensor._grad is not None else None
     return _Node(
         [parameter_name or tensor.name or role, *_tensor_lines(tensor, show_values, show_grads)],
         role,
@@ -404,7 +404,7 @@ def _leaf_node(
 
 def _output_node(tensor: Tensor, show_values: ShowValues, show_grads: bool) -> _Node:
     """A root that an op made: its own box, as the op node stands for no tensor."""
-    grad = tensor.grad.data if tensor.grad is not None else None
+    grad = tensor._grad.data if tensor._grad is not None else None
     return _Node(
         [tensor.name or "output", *_tensor_lines(tensor, show_values, show_grads)],
         "output",
@@ -428,10 +428,10 @@ def _op_node(
         if kept.name:
             lines.insert(1, kept.name)
         lines += _value_lines(kept.data, show_values)
-        if kept.grad is not None:
-            grad_norm = _norm(kept.grad.data)
+        if kept._grad is not None:
+            grad_norm = _norm(kept._grad.data)
             if show_grads:
-                lines += _grad_lines(kept.grad.data, show_values)
+                lines += _grad_lines(kept._grad.data, show_values)
     return _Node(lines, "intermediate", grad_norm, fn.scope, " shape=ellipse")
 
 

@@ -92,7 +92,7 @@ class Adam(Optimizer):
         amsgrad = group["amsgrad"]
         maximize = group["maximize"]
         for p in group["params"]:
-            if p.grad is None:
+            if p._grad is None:
                 continue
             g = effective_gradient(p, weight_decay, maximize)
             state = self.state.get(p)

@@ -154,11 +154,11 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None:
+                if p._grad is not None:
                     # A new array rather than zeroing the old one in place: backward
                     # can hand one gradient array to several leaves (a + b gives
                     # a and b the same one), and only this parameter's must change.
-                    p.grad = None if set_to_none else Tensor(np.zeros_like(p.data))
+                    p._grad = None if set_to_none else Tensor(np.zeros_like(p.data))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; skip those whose ``.grad`` is None.
@@ -183,7 +183,7 @@ class Optimizer:
         """Raise ValueError if any parameter's ``.grad`` has another shape than the parameter."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None and p.grad._data.shape != p._data.shape:
+                if p._grad is not None and p._grad._data.shape != p._data.shape:
                     raise ValueError(
                         f"{type(self).__name__}: a parameter of shape {p.shape} has a .grad of "
                         f"shape {p.grad.shape}; they must match"
@@ -322,8 +322,8 @@ def effective_gradient(p: Tensor, weight_decay: float, maximize: bool) -> Array:
         nothing to add (read it, never write to it), else a new one. ``step``
         has already checked that it has ``p``'s shape.
     """
-    assert p.grad is not None
-    grad, data = p.grad._data, p._data
+    assert p._grad is not None
+    grad, data = p._grad._data, p._data
     if grad.dtype != data.dtype:  # a .grad assigned by hand
         grad = grad.astype(data.dtype)
     if weight_decay == 0 and not maximize:

@@ -88,7 +88,7 @@ class SGD(Optimizer):
         weight_decay = float(group["weight_decay"])
         maximize = group["maximize"]
         for p in group["params"]:
-            if p.grad is None:
+            if p._grad is None:
                 continue
             g = effective_gradient(p, weight_decay, maximize)
             if momentum == 0:
