@@ -26,6 +26,7 @@ from tinygrad_mlp.creation import (
     zeros,
     zeros_like,
 )
+from tinygrad_mlp.derivatives import hessian, hvp, jacobian, jvp, vhp, vjp
 from tinygrad_mlp.dtypes import (
     bool_,
     float32,
@@ -59,8 +60,12 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "hessian",
+    "hvp",
     "int64",
     "is_grad_enabled",
+    "jacobian",
+    "jvp",
     "load",
     "manual_seed",
     "maximum",
@@ -79,7 +84,9 @@ __all__ = [
     "set_grad_enabled",
     "stack",
     "tensor",
+    "vhp",
     "viz",
+    "vjp",
     "where",
     "zeros",
     "zeros_like",
