@@ -238,7 +238,7 @@ def _var(data: st.DataObject) -> Case:
     axis, keepdims = axis_for(data, a.ndim), data.draw(st.booleans())
     correction = data.draw(st.sampled_from([0, 1]))
     assume(a.size // max(np.var(a.data, axis=axis).size, 1) > correction)
-    return [a], lambda t: t.var(axis, keepdims, correction=correction)
+    return [a], lambda t: t.var(axis, keepdims=keepdims, correction=correction)
 
 
 @case("std")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -522,6 +523,36 @@ def test_var_and_std_use_bessels_correction_by_default_as_pytorch() -> None:
     assert np.allclose(x.var(dim=1, correction=0).data, np.var(values, axis=1))
     assert np.allclose(x.std(0, keepdims=True).data, np.std(values, axis=0, ddof=1,
                                                           keepdims=True))
+
+
+def test_std_of_constant_data_has_a_zero_gradient_as_pytorch_not_nan() -> None:
+    x = tm.tensor([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 0 · inf on the way
+        x.std(dim=1).sum().backward()
+    assert x.grad is not None and x.grad.tolist()[0] == [0.0, 0.0, 0.0]
+    assert np.all(np.isfinite(x.grad.data))
+
+
+def test_var_and_std_take_only_the_axis_positionally_as_the_others_differ_between_libraries(
+) -> None:
+    x = tm.tensor([[0.0, 1.0, 4.0], [9.0, 16.0, 25.0]])
+    with pytest.raises(TypeError, match="positional"):
+        x.var(0, False)  # PyTorch reads False as unbiased, numpy as a dtype
+    with pytest.raises(TypeError, match="positional"):
+        x.std(0, True)
+
+
+def test_where_of_two_numbers_gives_a_default_dtype_tensor_as_pytorch() -> None:
+    out = tm.where(np.array([True, False]), 1.0, 0.0)
+    assert isinstance(out, tm.Tensor) and out.dtype == np.float64 and out.tolist() == [1.0, 0.0]
+
+
+def test_argmax_along_a_nonempty_dim_of_an_empty_tensor_is_empty_as_pytorch() -> None:
+    index = tm.zeros(0, 3).argmax(1)
+    assert index.shape == (0,) and index.dtype == np.int64
+    with pytest.raises(ValueError, match=r"argmax: the tensor \(shape \(0, 3\)\) is empty"):
+        tm.zeros(0, 3).argmax(0)
 
 
 def test_min_splits_the_gradient_among_ties_like_max() -> None:

@@ -163,6 +163,13 @@ def expand_shape(shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[int, 
         size if want == -1 else want for size, want in zip(shape, target[new_dims:]))
 
 
+def tensor(op: str, name: str, given: object) -> Tensor:
+    """``given``, after checking it is a Tensor."""
+    if not isinstance(given, _tensor.Tensor):
+        raise TypeError(f"{op}: {name} must be a Tensor, got {type(given).__name__}")
+    return given
+
+
 def tensors(op: str, name: str, given: object) -> list[Tensor]:
     """A Tensor or an iterable of Tensors, as a list; anything else is a TypeError."""
     if isinstance(given, _tensor.Tensor):

@@ -836,18 +836,19 @@ class Tensor:
 
     def _arg(self, op: str, find: Callable[..., Any], dim: int | None, keepdim: bool) -> Tensor:
         axis = None if dim is None else checks.axis(op, dim, max(self.ndim, 1))
-        if self._data.size == 0:
-            raise ValueError(f"{op}: the tensor (shape {self.shape}) is empty")
+        if self._data.size == 0 and (axis is None or self.shape[axis] == 0):
+            raise ValueError(f"{op}: the tensor (shape {self.shape}) is empty along the dim")
         index = find(self._data, axis=axis if self.ndim else None, keepdims=keepdim)
         return Tensor._make(np.asarray(index, dtype=np.int64), None)
 
-    def var(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+    def var(self, axis: Axis = None, *, keepdims: bool = False, dim: Axis = None,
             keepdim: bool = False, correction: float = 1) -> Tensor:
         """Variance over ``axis``: Σ (x - mean)² / (N - correction).
 
         ``correction=1`` (Bessel's, the default, as in PyTorch) gives the
         unbiased estimate; numpy's ``var`` uses 0. N - correction <= 0 gives
-        inf or nan, as in PyTorch.
+        inf or nan, as in PyTorch. Only the axis is positional: PyTorch's
+        second positional argument (``unbiased``) and numpy's (``dtype``) differ.
         """
         checks.number("var", "correction", correction)
         axis = checks.axes("var", axis if dim is None else dim, self.ndim)
@@ -856,10 +857,16 @@ class Tensor:
         count = self._data.size // max(squares._data.size, 1)
         return squares / max(count - correction, 0)
 
-    def std(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+    def std(self, axis: Axis = None, *, keepdims: bool = False, dim: Axis = None,
             keepdim: bool = False, correction: float = 1) -> Tensor:
-        """Standard deviation over ``axis``: the square root of ``var`` (same arguments)."""
-        return self.var(axis, keepdims, dim=dim, keepdim=keepdim, correction=correction).sqrt()
+        """Standard deviation over ``axis``: the square root of ``var`` (same arguments).
+
+        Where the data are constant the gradient is 0, as in PyTorch, not 0 · ∞.
+        """
+        variance = self.var(axis, keepdims=keepdims, dim=dim, keepdim=keepdim,
+                            correction=correction)
+        spread = variance.data > 0  # the root of 1 stands in at 0, so no ∞ reaches backward
+        return where(spread, where(spread, variance, 1.0).sqrt(), 0.0)
 
     def logsumexp(self, axis: Axis = -1, keepdims: bool = False, *, dim: Axis = None,
                   keepdim: bool = False) -> Tensor:
@@ -998,9 +1005,10 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if not parts[0].ndim:
         raise ValueError("cat: 0-d tensors cannot be joined; use stack, or reshape them to (1,)")
     axis = checks.axis("cat", dim, parts[0].ndim)
-    others = {t.shape[:axis] + t.shape[axis + 1:] if t.ndim == parts[0].ndim else t.shape
-              for t in parts}
-    if len(others) > 1:
+    if len({t.ndim for t in parts}) > 1:
+        raise ValueError(f"cat: the tensors must have the same number of dims, got shapes "
+                         f"{[t.shape for t in parts]}")
+    if len({t.shape[:axis] + t.shape[axis + 1:] for t in parts}) > 1:
         raise ValueError(f"cat: the tensors must have the same shape but in dim {dim}, got "
                          f"{[t.shape for t in parts]}")
     return ops.Cat.apply(*parts, axis=axis)
@@ -1039,13 +1047,11 @@ def where(condition: TensorLike, input: TensorLike, other: TensorLike) -> Tensor
     if mask.dtype != np.bool_:
         raise TypeError(f"where: condition must be bool (a comparison like x > 0), got dtype "
                         f"{mask.dtype}")
-    if isinstance(input, Tensor):
-        a, b = input, input._operand(other)
-    elif isinstance(other, Tensor):
+    if isinstance(other, Tensor) and not isinstance(input, Tensor):
         a, b = other._operand(input), other
-    else:
-        raise TypeError(f"where: input or other must be a Tensor, got {type(input).__name__} "
-                        f"and {type(other).__name__}")
+    else:  # numbers for both give a tensor of the default dtype, as in PyTorch
+        a = input if isinstance(input, Tensor) else Tensor(input)
+        b = a._operand(other)
     try:
         np.broadcast_shapes(mask.shape, a.shape, b.shape)
     except ValueError:
@@ -1056,12 +1062,12 @@ def where(condition: TensorLike, input: TensorLike, other: TensorLike) -> Tensor
 
 def maximum(input: Tensor, other: TensorLike) -> Tensor:
     """The larger of ``input`` and ``other``, elementwise; ties split the gradient evenly."""
-    return input.maximum(other)
+    return checks.tensor("maximum", "input", input).maximum(other)
 
 
 def minimum(input: Tensor, other: TensorLike) -> Tensor:
     """The smaller of ``input`` and ``other``, elementwise; ties split the gradient evenly."""
-    return input.minimum(other)
+    return checks.tensor("minimum", "input", input).minimum(other)
 
 
 def _values(data: Any) -> Any:
