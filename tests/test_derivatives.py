@@ -112,6 +112,29 @@ def test_the_inputs_grads_are_untouched_and_results_carry_no_graph() -> None:
     assert not jac.requires_grad and not out.requires_grad and not product.requires_grad
 
 
+def test_they_record_inside_no_grad_as_pytorchs_do() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    with tm.no_grad():
+        jac = tm.jacobian(lambda t: t * t, x, create_graph=True)
+        constant_input = tm.jacobian(lambda t: t * t, tm.tensor([1.0, 2.0]), create_graph=True)
+        _, product = tm.vjp(lambda t: (t * t).sum(), x, create_graph=True)
+    assert close(jac, [[2.0, 0.0], [0.0, 4.0]]) and close(product, [2.0, 4.0])
+    assert jac.requires_grad and constant_input.requires_grad and product.requires_grad
+
+
+def test_strict_checks_the_function_not_whether_its_derivative_is_constant() -> None:
+    x = tm.tensor([1.0, -2.0])
+    assert not tm.hessian(lambda t: t.relu().sum(), x, strict=True).data.any()
+    assert not tm.vhp(lambda t: t.abs().sum(), x, tm.tensor([1.0, 1.0]), strict=True)[1].data.any()
+    with pytest.raises(RuntimeError, match=r"hessian: the output does not depend on inputs\[1\]"):
+        tm.hessian(lambda a, b: (a * a).sum(), (x, x), strict=True)
+
+
+def test_vhp_and_hvp_take_no_v_for_an_input_with_one_element() -> None:
+    _, product = tm.hvp(lambda t: (t ** 3).sum(), tm.tensor(2.0))
+    assert close(product, 12.0)
+
+
 def test_create_graph_records_the_result_so_it_can_be_differentiated_again() -> None:
     x = tm.tensor([1.0, 2.0], requires_grad=True)
     jac = tm.jacobian(lambda t: t ** 3, x, create_graph=True)  # diag(3 t^2)
@@ -126,9 +149,13 @@ def test_create_graph_records_the_result_so_it_can_be_differentiated_again() -> 
     (lambda: tm.vjp(lambda t: t * 2.0, tm.tensor([1.0, 2.0])),
      r"vjp: v is needed because output 0 has shape \(2,\), not a single element"),
     (lambda: tm.vjp(lambda t: t * 2.0, tm.tensor([1.0, 2.0]), tm.tensor([1.0])),
-     r"vjp: v has shapes \[\(1,\)\] but must match \[\(2,\)\]"),
+     r"vjp: v has shapes \[\(1,\)\] but must match the outputs' \[\(2,\)\]"),
     (lambda: tm.jvp(lambda t: t * 2.0, tm.tensor([1.0, 2.0])),
-     r"jvp: v is needed because output 0 has shape \(2,\)"),
+     r"jvp: v is needed because input 0 has shape \(2,\)"),
+    (lambda: tm.hvp(lambda t: (t * t).sum(), tm.tensor([1.0, 2.0]), tm.tensor([1.0])),
+     r"hvp: v has shapes \[\(1,\)\] but must match the inputs' \[\(2,\)\]"),
+    (lambda: tm.jacobian(lambda t: (t, None), tm.tensor([1.0])),
+     r"jacobian: the function's output must be .* element 1 is a NoneType"),
     (lambda: tm.hessian(lambda t: t * 2.0, tm.tensor([1.0, 2.0])),
      r"hessian: the function must return a single-element Tensor, got shapes \[\(2,\)\]"),
     (lambda: tm.jacobian(lambda t: t, tm.tensor([1, 2])),

@@ -18,15 +18,19 @@ g(w) · u with respect to w gives J u. Since a Hessian is symmetric wherever
 f is twice differentiable, ``hvp`` is ``vhp`` and costs one double backward.
 
 Each function runs ``f`` on fresh leaves with the inputs' values, so the
-inputs' own ``.grad`` are never touched. The results carry no graph unless
-``create_graph=True``, which records them, so they can be differentiated in
-turn (through the inputs too, where they require grad). An output that does
-not depend on an input gets zeros there, or an error with ``strict=True``,
-as in PyTorch.
+inputs' own ``.grad`` are never touched, and records even inside
+``no_grad``. The results carry no graph unless ``create_graph=True``, which
+records them, so they can be differentiated in turn (through the inputs too,
+where they require grad); a derivative that does not depend on the inputs
+(of a linear function, or relu's and abs's) has no graph to differentiate,
+unlike PyTorch's, which give zeros. An output that does not depend on an
+input gets zeros there, or an error with ``strict=True``, as in PyTorch;
+``strict`` checks the function itself, not the constancy of its derivatives.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -39,13 +43,31 @@ Inputs = Tensor | Sequence[Tensor]
 Function = Callable[..., Any]
 
 
+def _recording(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``function`` with recording on, even inside ``no_grad``, as PyTorch's do.
+
+    The graphs it makes are its own; results leave without them unless
+    ``create_graph`` (see ``_finish``).
+    """
+    @functools.wraps(function)
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        with autograd.enable_grad():
+            return function(*args, **kwargs)
+
+    return recording
+
+
 def _as_tensors(where: str, what: str, given: Any) -> tuple[list[Tensor], bool]:
     """``given`` as a list of Tensors, and whether it was a single Tensor (not a sequence)."""
     if isinstance(given, Tensor):
         return [given], True
-    if not isinstance(given, (tuple, list)) or not all(isinstance(t, Tensor) for t in given):
+    if not isinstance(given, (tuple, list)):
         raise TypeError(f"{where}: {what} must be a Tensor or a tuple of Tensors, got "
                         f"{type(given).__name__}")
+    for position, item in enumerate(given):
+        if not isinstance(item, Tensor):
+            raise TypeError(f"{where}: {what} must be a Tensor or a tuple of Tensors, but "
+                            f"element {position} is a {type(item).__name__}")
     return list(given), False
 
 
@@ -62,24 +84,25 @@ def _leaves(where: str, inputs: list[Tensor], create_graph: bool) -> list[Tensor
 
 
 def _call(where: str, func: Function, leaves: list[Tensor]) -> tuple[list[Tensor], bool]:
-    """Run ``func`` with recording on; its outputs as a list, and whether it returned one Tensor."""
-    with autograd.enable_grad():
-        outputs = func(*leaves)
-    return _as_tensors(where, "the function's output", outputs)
+    """Run ``func``; its outputs as a list, and whether it returned one Tensor."""
+    return _as_tensors(where, "the function's output", func(*leaves))
 
 
-def _seeds(where: str, outputs: list[Tensor], v: Any, what: str) -> list[Tensor]:
-    """The vectors to multiply with: ``v`` checked against the outputs' shapes, or ones."""
+def _seeds(where: str, tensors: list[Tensor], v: Any, kind: str = "output") -> list[Tensor]:
+    """The vectors to multiply with: ``v`` checked against the shapes of the ``kind`` tensors.
+
+    Left out (None), it is 1 for each, which needs every one to hold a single element.
+    """
     if v is None:
-        for position, out in enumerate(outputs):
-            if out.size != 1:
-                raise RuntimeError(f"{where}: {what} is needed because output {position} has "
-                                   f"shape {out.shape}, not a single element")
-        return [Tensor(np.ones(out.shape, out.dtype)) for out in outputs]
-    vectors, _ = _as_tensors(where, what, v)
-    if len(vectors) != len(outputs) or any(a.shape != b.shape for a, b in zip(vectors, outputs)):
-        raise RuntimeError(f"{where}: {what} has shapes {[t.shape for t in vectors]} but must "
-                           f"match {[t.shape for t in outputs]}")
+        for position, tensor in enumerate(tensors):
+            if tensor.size != 1:
+                raise RuntimeError(f"{where}: v is needed because {kind} {position} has shape "
+                                   f"{tensor.shape}, not a single element")
+        return [Tensor(np.ones(t.shape, t.dtype)) for t in tensors]
+    vectors, _ = _as_tensors(where, "v", v)
+    if len(vectors) != len(tensors) or any(a.shape != b.shape for a, b in zip(vectors, tensors)):
+        raise RuntimeError(f"{where}: v has shapes {[t.shape for t in vectors]} but must match "
+                           f"the {kind}s' {[t.shape for t in tensors]}")
     return vectors
 
 
@@ -111,6 +134,7 @@ def _finish(tensors: list[Tensor], single: bool, create_graph: bool) -> Any:
     return done[0] if single else tuple(done)
 
 
+@_recording
 def vjp(func: Function, inputs: Inputs, v: Inputs | None = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """``func``'s output and the vector-Jacobian product vᵀ J at ``inputs``.
@@ -137,11 +161,12 @@ def vjp(func: Function, inputs: Inputs, v: Inputs | None = None, create_graph: b
     xs, single_in = _as_tensors("vjp", "inputs", inputs)
     leaves = _leaves("vjp", xs, create_graph)
     outs, single_out = _call("vjp", func, leaves)
-    seeds = _seeds("vjp", outs, v, "v")
+    seeds = _seeds("vjp", outs, v)
     products = _products("vjp", outs, leaves, seeds, create_graph, strict)
     return _finish(outs, single_out, create_graph), _finish(products, single_in, create_graph)
 
 
+@_recording
 def jvp(func: Function, inputs: Inputs, v: Inputs | None = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """``func``'s output and the Jacobian-vector product J v at ``inputs`` (double-vjp trick).
@@ -166,15 +191,15 @@ def jvp(func: Function, inputs: Inputs, v: Inputs | None = None, create_graph: b
     xs, _ = _as_tensors("jvp", "inputs", inputs)
     leaves = _leaves("jvp", xs, create_graph)
     outs, single_out = _call("jvp", func, leaves)
-    directions = _seeds("jvp", leaves, v, "v")
+    directions = _seeds("jvp", leaves, v, "input")
     # g(w) = wᵀ J for dummy w; then d/dw [g(w) · v] = J v, whatever w's value.
     dummies = [Tensor(np.zeros(out.shape, out.dtype), requires_grad=True) for out in outs]
-    with autograd.enable_grad():
-        transposed = _products("jvp", outs, leaves, dummies, True, strict)
+    transposed = _products("jvp", outs, leaves, dummies, True, strict)
     products = _products("jvp", transposed, dummies, directions, create_graph, False)
     return _finish(outs, single_out, create_graph), _finish(products, single_out, create_graph)
 
 
+@_recording
 def jacobian(func: Function, inputs: Inputs, create_graph: bool = False,
              strict: bool = False) -> Any:
     """The Jacobian ∂outputᵢ/∂inputⱼ of ``func`` at ``inputs``: a backward pass per output element.
@@ -220,6 +245,7 @@ def _jacobian_block(out: Tensor, leaf: Tensor, j: int, create_graph: bool,
     return flat.reshape(*out.shape, *leaf.shape)
 
 
+@_recording
 def hessian(func: Function, inputs: Inputs, create_graph: bool = False,
             strict: bool = False) -> Any:
     """The Hessian of a function with one output element: the Jacobian of its gradient.
@@ -247,21 +273,25 @@ def hessian(func: Function, inputs: Inputs, create_graph: bool = False,
         if len(outs) != 1 or outs[0].size != 1:
             raise RuntimeError(f"hessian: the function must return a single-element Tensor, got "
                                f"shapes {[o.shape for o in outs]}")
-        return tuple(_products("hessian", outs, list(leaves), _seeds("hessian", outs, None, "v"),
+        return tuple(_products("hessian", outs, list(leaves), _seeds("hessian", outs, None),
                                True, strict))
 
-    blocks = jacobian(gradient, tuple(xs), create_graph, strict)
+    # strict is for the function's own inputs, checked above: a gradient that
+    # is constant (f linear, or relu's) has no graph, and its Jacobian is 0.
+    blocks = jacobian(gradient, tuple(xs), create_graph, False)
     return blocks[0][0] if single_in else blocks
 
 
-def vhp(func: Function, inputs: Inputs, v: Inputs, create_graph: bool = False,
+@_recording
+def vhp(func: Function, inputs: Inputs, v: Inputs | None = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """``func``'s output and vᵀ H, by differentiating the gradient once more (double backward).
 
     Args:
         func: a function of the inputs returning a single-element Tensor.
         inputs: a Tensor or a tuple of Tensors (floating point).
-        v: the vector, shaped like the input(s).
+        v: the vector, shaped like the input(s); may be left out for an input
+            with a single element (then v = 1).
         create_graph: record the result, so it can be differentiated again.
         strict: raise if the output does not depend on some input.
 
@@ -274,20 +304,11 @@ def vhp(func: Function, inputs: Inputs, v: Inputs, create_graph: bool = False,
         >>> product
         tensor([ 6., 12.])
     """
-    xs, single_in = _as_tensors("vhp", "inputs", inputs)
-    leaves = _leaves("vhp", xs, create_graph)
-    outs, single_out = _call("vhp", func, leaves)
-    if len(outs) != 1 or outs[0].size != 1:
-        raise RuntimeError(f"vhp: the function must return a single-element Tensor, got shapes "
-                           f"{[o.shape for o in outs]}")
-    with autograd.enable_grad():
-        gradient = _products("vhp", outs, leaves, _seeds("vhp", outs, None, "v"), True, strict)
-    products = _products("vhp", gradient, leaves, _seeds("vhp", leaves, v, "v"), create_graph,
-                         strict)
-    return _finish(outs, single_out, create_graph), _finish(products, single_in, create_graph)
+    return _second_order("vhp", func, inputs, v, create_graph, strict)
 
 
-def hvp(func: Function, inputs: Inputs, v: Inputs, create_graph: bool = False,
+@_recording
+def hvp(func: Function, inputs: Inputs, v: Inputs | None = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """``func``'s output and H v: ``vhp``'s result, H being symmetric (see the module docstring).
 
@@ -297,7 +318,22 @@ def hvp(func: Function, inputs: Inputs, v: Inputs, create_graph: bool = False,
         >>> product
         tensor([6., 0.])
     """
-    return vhp(func, inputs, v, create_graph, strict)
+    return _second_order("hvp", func, inputs, v, create_graph, strict)
+
+
+def _second_order(where: str, func: Function, inputs: Inputs, v: Inputs | None,
+                  create_graph: bool, strict: bool) -> tuple[Any, Any]:
+    """vᵀ H for ``vhp`` and ``hvp``: the gradient, recorded, then its vector-Jacobian product."""
+    xs, single_in = _as_tensors(where, "inputs", inputs)
+    leaves = _leaves(where, xs, create_graph)
+    outs, single_out = _call(where, func, leaves)
+    if len(outs) != 1 or outs[0].size != 1:
+        raise RuntimeError(f"{where}: the function must return a single-element Tensor, got "
+                           f"shapes {[o.shape for o in outs]}")
+    gradient = _products(where, outs, leaves, _seeds(where, outs, None), True, strict)
+    directions = _seeds(where, leaves, v, "input")
+    products = _products(where, gradient, leaves, directions, create_graph, False)
+    return _finish(outs, single_out, create_graph), _finish(products, single_in, create_graph)
 
 
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
