@@ -12,7 +12,7 @@ import pytest
 
 import tinygrad_mlp as tm
 from tinygrad_mlp import reference
-from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier, Recipe
+from tinygrad_mlp.classifier import ACTIVATIONS, ARTICLE, RECOMMENDED, MLPClassifier, Recipe
 from tinygrad_mlp.datasets import load_article_split
 from tinygrad_mlp.nn import functional as F
 
@@ -272,3 +272,11 @@ def test_history_is_the_row_weighted_mean_loss_even_with_a_short_last_batch() ->
                              tm.Tensor(np.eye(3)[split.y_train])).item()
     model.fit(split.x_train, split.y_train)
     assert model.history == [pytest.approx(whole, rel=1e-12)]
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_every_activation_name_builds_its_module_and_trains(activation: str) -> None:
+    model = MLPClassifier(RECOMMENDED, activation=activation, epochs=5, seed=0)
+    assert type(model.model[1]).__name__.lower() == activation.replace("_", "")
+    split = load_article_split()
+    assert model.fit(split.x_train, split.y_train).history[-1] < model.history[0]

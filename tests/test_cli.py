@@ -107,7 +107,7 @@ def test_evaluate_refuses_options_that_contradict_the_saved_recipe(tmp_path: Pat
                                                                       "--loss")):
         code, _, err = run("evaluate", path, *argv)
         assert code == 2 and f"{option}: " in err and "was trained with" in err, err
-    assert run("evaluate", path, "--activation", "tanh")[0] == 0  # the same as saved
+    assert run("evaluate", path, "--activation", RECOMMENDED.activation)[0] == 0  # as saved
 
 
 def test_evaluate_uses_the_saved_recipe_not_the_recommended_one(tmp_path: Path) -> None:

@@ -23,7 +23,14 @@ from typing import Any, NoReturn, TextIO
 
 import numpy as np
 
-from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier, Recipe, check_recipe
+from tinygrad_mlp.classifier import (
+    ACTIVATIONS,
+    ARTICLE,
+    RECOMMENDED,
+    MLPClassifier,
+    Recipe,
+    check_recipe,
+)
 from tinygrad_mlp.data import stratified_kfold
 from tinygrad_mlp.datasets import load_article_split, load_iris
 from tinygrad_mlp.serialization import load, save
@@ -93,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--article", action="store_true",
                        help="the article's exact recipe (4-3-3 sigmoid, quadratic cost, SGD)")
     train.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 4,16,3")
-    train.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
+    train.add_argument("--activation", choices=ACTIVATIONS)
     train.add_argument("--loss", dest="cost", choices=["quadratic", "cross_entropy"])
     train.add_argument("--optimizer", choices=["sgd", "adam"])
     train.add_argument("--init", choices=["normal", "nielsen", "pytorch", "xavier_uniform",
@@ -125,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
                                           "state dict: then give the options it was trained with)")
     evaluate.add_argument("--article", action="store_true", help="weights of the article's net")
     evaluate.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 4,16,3")
-    evaluate.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
+    evaluate.add_argument("--activation", choices=ACTIVATIONS)
     evaluate.add_argument("--loss", dest="cost", choices=["quadratic", "cross_entropy"])
 
     graph = commands.add_parser("graph", help="draw the loss graph of the Iris network")
@@ -134,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
                             "default graph.svg)")
     graph.add_argument("--article", action="store_true", help="draw the article's network")
     graph.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 4,16,3")
-    graph.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
+    graph.add_argument("--activation", choices=ACTIVATIONS)
     graph.add_argument("--loss", dest="cost", choices=["quadratic", "cross_entropy"])
     graph.add_argument("--batch-size", type=_positive(int), default=4,
                        help="rows in the drawn batch (default 4)")
