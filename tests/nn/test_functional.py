@@ -866,3 +866,11 @@ def test_cross_entropy_of_a_masked_minus_infinity_logit_is_finite_as_in_pytorch(
     assert x.grad is not None
     softmax = np.array([1.0, 0.0, np.e]) / (1 + np.e)
     np.testing.assert_allclose(x.grad.data, [softmax - [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "elu", "silu"])
+def test_activations_accept_pytorchs_inplace_and_leave_the_input_unchanged(name: str) -> None:
+    x = tm.tensor([-1.0, 2.0])
+    out = getattr(F, name)(x, inplace=True)
+    assert out is not x and x.tolist() == [-1.0, 2.0]
+    np.testing.assert_array_equal(out.data, getattr(F, name)(x).data)

@@ -45,19 +45,23 @@ def tanh(x: Tensor) -> Tensor:
     return x.tanh()
 
 
-def relu(x: Tensor) -> Tensor:
-    """max(x, 0), elementwise."""
+def relu(x: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0), elementwise.
+
+    ``inplace``, here and in the other activations, is accepted for PyTorch's
+    signature, but the result is always a new tensor: backward needs the input.
+    """
     return x.relu()
 
 
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope · x; the slope at 0 is negative_slope, as in PyTorch."""
     _activation_input(input, "leaky_relu")
     slope = checks.real("leaky_relu", "negative_slope", negative_slope)
     return where(input.data > 0, input, input * slope)
 
 
-def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else α (eˣ - 1)."""
     _activation_input(input, "elu")
     return _ELU.apply(input, alpha=checks.real("elu", "alpha", alpha))
@@ -70,7 +74,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
                            threshold=checks.real("softplus", "threshold", threshold))
 
 
-def silu(input: Tensor) -> Tensor:
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x · σ(x), also called swish."""
     _activation_input(input, "silu")
     return input * input.sigmoid()
