@@ -209,3 +209,25 @@ def test_every_function_equals_torch_autograd_functional(name: str) -> None:
     assert len(ours) == len(theirs)
     for mine, other in zip(ours, theirs):
         np.testing.assert_allclose(mine.data, other.numpy(), rtol=1e-11, atol=1e-13)
+
+
+def test_v_may_be_left_out_for_any_single_element_output_not_only_0d() -> None:
+    _, product = tm.vjp(lambda t: (t * t).sum(0, keepdims=True), tm.tensor([1.0, 2.0]))
+    assert product.tolist() == [2.0, 4.0]
+
+
+def test_jvp_with_strict_refuses_an_unused_input() -> None:
+    x, y = tm.tensor([1.0, 2.0]), tm.tensor([3.0, 4.0])
+    with pytest.raises(RuntimeError, match=r"jvp: the output does not depend on inputs\[1\]"):
+        tm.jvp(lambda a, b: a * 2.0, (x, y), (x, x), strict=True)
+
+
+def test_hessian_with_create_graph_can_be_differentiated_again() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    tm.hessian(lambda t: (t ** 3).sum(), x, create_graph=True).sum().backward()  # diag(6 t)
+    assert x.grad is not None and x.grad.tolist() == [6.0, 6.0]
+
+
+def test_hvp_of_a_vector_valued_function_says_it_needs_a_single_element() -> None:
+    with pytest.raises(RuntimeError, match=r"hvp: the function must return a single-element"):
+        tm.hvp(lambda t: t * t, tm.tensor([1.0, 2.0]), tm.tensor([1.0, 1.0]))

@@ -567,3 +567,53 @@ def test_sqrt_matches_numpy_and_its_gradient_is_one_over_twice_the_root() -> Non
     x.sqrt().sum().backward()
     assert x.sqrt().tolist() == [2.0, 3.0]
     assert x.grad is not None and x.grad.tolist() == [0.25, 1.0 / 6.0]
+
+
+def test_maximum_gives_both_inputs_the_gradient_where_either_is_nan() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    tm.maximum(x, tm.tensor([np.nan, 0.0])).sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [1.0, 1.0]
+
+
+def test_min_of_values_with_a_nan_is_nan_as_pytorch() -> None:
+    assert np.isnan(tm.tensor([1.0, np.nan, 3.0]).min().item())
+
+
+def test_argmax_and_argmin_of_a_0d_tensor_take_dim_0_or_minus_1_as_pytorch() -> None:
+    assert tm.tensor(3.0).argmax(dim=0).item() == 0 and tm.tensor(3.0).argmin(dim=-1).item() == 0
+
+
+def test_var_and_std_honour_correction_and_keepdim_and_give_nan_or_inf_without_freedom() -> None:
+    x = tm.tensor([[1.0, 2.0, 3.0, 4.0]] * 3)
+    assert x.var(dim=1, keepdim=True).shape == (3, 1) and x.std(dim=1, keepdim=True).shape == (3, 1)
+    assert np.isclose(x[0].std(correction=0).item(), np.std([1, 2, 3, 4]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert np.isnan(tm.tensor([1.0]).var().item())
+        assert np.isinf(tm.tensor([1.0, 2.0]).var(correction=2).item())
+
+
+def test_the_non_leaf_grad_warning_points_at_the_users_line() -> None:
+    h = tm.tensor([1.0], requires_grad=True) * 2.0
+    with pytest.warns(UserWarning) as caught:
+        _ = h.grad
+    assert caught[0].filename == __file__
+
+
+def test_where_keeps_the_tensors_dtype_when_the_number_comes_first() -> None:
+    x = tm.tensor([1.0, -1.0], dtype=tm.float32)
+    assert tm.where(x.data > 0, 1.0, x).dtype == np.float32
+    assert tm.where(x.data > 0, x, 1.0).dtype == np.float32
+
+
+def test_minimum_names_itself_when_its_input_is_not_a_tensor() -> None:
+    with pytest.raises(TypeError, match=r"^minimum: input must be a Tensor"):
+        tm.minimum([1.0], tm.tensor([2.0]))  # type: ignore[arg-type]
+
+
+def test_where_keeps_its_own_copy_of_the_condition() -> None:
+    x = tm.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    mask = np.array([True, False, True])
+    out = tm.where(mask, x, 0.0)
+    mask[:] = False  # the caller reuses the array: the recorded choice must not move
+    out.sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [1.0, 0.0, 1.0]

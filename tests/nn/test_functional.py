@@ -874,3 +874,10 @@ def test_activations_accept_pytorchs_inplace_and_leave_the_input_unchanged(name:
     out = getattr(F, name)(x, inplace=True)
     assert out is not x and x.tolist() == [-1.0, 2.0]
     np.testing.assert_array_equal(out.data, getattr(F, name)(x).data)
+
+
+def test_bce_with_logits_keeps_float32_with_weight_and_pos_weight() -> None:
+    x = tm.tensor([[0.5, -1.0]], dtype=tm.float32)
+    loss = F.binary_cross_entropy_with_logits(x, tm.tensor([[1.0, 0.0]], dtype=tm.float32),
+                                              weight=[[2.0, 1.0]], pos_weight=[3.0, 0.5])
+    assert loss.dtype == np.float32

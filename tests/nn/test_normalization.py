@@ -291,3 +291,8 @@ def test_its_ops_are_drawn_inside_a_layer_norm_cluster_with_its_parameters() -> 
     dot = viz.to_dot(LayerNorm(3)(tm.randn(2, 3, requires_grad=True)).sum())
     cluster = dot[dot.index('label="LayerNorm"'):]
     assert 'label="weight' in cluster and 'label="bias' in cluster and "sqrt" in cluster
+
+
+def test_an_input_that_matches_only_the_last_normalized_dim_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"should end in the normalized_shape \(2, 3\)"):
+        LayerNorm((2, 3))(tm.zeros(5, 1, 3))  # would broadcast the (2, 3) weight silently
