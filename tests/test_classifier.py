@@ -181,6 +181,13 @@ def test_non_finite_hyperparameters_raise_naming_the_field(name: str, value: flo
         MLPClassifier(**{name: value})
 
 
+def test_momentum_with_adam_raises_instead_of_being_ignored() -> None:
+    with pytest.raises(ValueError, match=r"^MLPClassifier: momentum is for optimizer='sgd'"):
+        MLPClassifier(optimizer="adam", momentum=0.9)
+    optimizer = MLPClassifier(optimizer="sgd", momentum=0.9)._optimizer()
+    assert optimizer.param_groups[0]["momentum"] == 0.9
+
+
 def test_sizes_given_by_position_raise_a_type_error_saying_to_pass_sizes() -> None:
     with pytest.raises(TypeError, match=r"^MLPClassifier: .*Recipe.*sizes=\(4, 16, 3\)"):
         MLPClassifier((4, 16, 3))  # type: ignore[arg-type]

@@ -86,6 +86,10 @@ def test_saved_weights_evaluate_to_the_same_accuracy(tmp_path: Path) -> None:
         (["train", "--cv-on", "train"], "--cv-on: only means something with --cv K"),
         (["train", "--no-cv-shuffle"], "--no-cv-shuffle: only means something with --cv K"),
         (["train", "--sizes", "4,1000000000000,3"], "not enough memory for this run"),
+        (["train", "--weight-decay", "-0.1"], "must be a finite number >= 0"),
+        (["train", "--momentum", "nan"], "must be a finite number >= 0"),
+        (["train", "--momentum", "0.9"], "momentum is for optimizer='sgd'"),
+        (["train", "--schedule", "step"], "invalid choice"),
         (["fly"], "invalid choice"),
         ([], "required"),
     ],
@@ -147,6 +151,22 @@ def test_help_shows_no_markup_and_the_defaults_of_the_recipe_options() -> None:
     assert "tinygrad-mlp" in text and "``" not in text
     train = _parser().parse_known_args(["train"])  # the subcommand parses
     assert train[0].command == "train"
+
+
+def test_every_field_of_a_recipe_can_be_set_on_the_command_line() -> None:
+    from tinygrad_mlp.cli import _parser, _recipe
+
+    args = _parser().parse_args([
+        "train", "--optimizer", "sgd", "--momentum", "0.5", "--weight-decay", "0.001",
+        "--schedule", "constant", "--no-shuffle", "--init", "nielsen"])
+    assert _recipe(args) == replace(RECOMMENDED, optimizer="sgd", momentum=0.5,
+                                    weight_decay=0.001, schedule="constant", shuffle=False,
+                                    init="nielsen")
+    article = _recipe(_parser().parse_args(["train", "--article", "--shuffle"]))
+    assert article == replace(ARTICLE, shuffle=True)
+    assert _recipe(_parser().parse_args(["train"])) == RECOMMENDED  # nothing given, nothing set
+    options = vars(_parser().parse_args(["train"]))
+    assert set(Recipe.__dataclass_fields__) <= set(options)
 
 
 def test_module_entry_point_runs_as_a_program() -> None:

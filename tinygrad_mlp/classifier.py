@@ -368,6 +368,11 @@ def check_recipe(r: Recipe) -> None:
         if not math.isfinite(value) or value < 0 or (positive and value == 0):
             bound = "> 0" if positive else ">= 0"
             raise ValueError(f"{where}: {name} must be a finite number {bound}, got {value}")
+    if r.optimizer == "adam" and r.momentum != 0:
+        raise ValueError(
+            f"{where}: momentum is for optimizer='sgd'; Adam keeps its own running averages "
+            f"(betas), so momentum={r.momentum} would be ignored"
+        )
 
 
 def _not_a_recipe(given: object) -> str:

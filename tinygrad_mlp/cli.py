@@ -80,6 +80,16 @@ def _positive(kind: Callable[[str], float | int]) -> Callable[[str], float | int
     return parse
 
 
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -110,6 +120,17 @@ def _parser() -> argparse.ArgumentParser:
         train.add_argument(option, type=_positive(float if field == "lr" else int),
                            help=f"default: the recipe's ({getattr(RECOMMENDED, field)} "
                                 f"recommended, {getattr(ARTICLE, field)} with --article)")
+    for option, field in (("--momentum", "momentum"), ("--weight-decay", "weight_decay")):
+        train.add_argument(option, type=_non_negative,
+                           help=f"default: the recipe's ({getattr(RECOMMENDED, field)} "
+                                f"recommended, {getattr(ARTICLE, field)} with --article)"
+                                + ("; SGD only" if field == "momentum" else ""))
+    train.add_argument("--schedule", choices=["constant", "cosine"],
+                       help="the learning rate over the epochs: constant, or cosine annealing "
+                            f"to 0 (default: the recipe's, {RECOMMENDED.schedule} recommended)")
+    train.add_argument("--shuffle", action=argparse.BooleanOptionalAction,
+                       help="reshuffle the training rows every epoch (default: the recipe's; "
+                            "the article does not)")
     train.add_argument("--seed", type=_seed, default=0, help="seed of the first run (default 0)")
     train.add_argument("--seeds", type=_positive(int), default=1,
                        help="train this many seeds and report the accuracy distribution "
@@ -157,7 +178,8 @@ def _parser() -> argparse.ArgumentParser:
 def _recipe(args: argparse.Namespace) -> Recipe:
     """The base recipe (article or recommended) with the options given on the command line."""
     base = ARTICLE if args.article else RECOMMENDED
-    fields = ("sizes", "activation", "cost", "optimizer", "init", "epochs", "batch_size", "lr")
+    fields = ("sizes", "activation", "cost", "optimizer", "init", "epochs", "batch_size", "lr",
+              "momentum", "weight_decay", "schedule", "shuffle")
     given = {name: getattr(args, name) for name in fields if getattr(args, name, None) is not None}
     recipe = replace(base, **given)
     try:
