@@ -1,6 +1,7 @@
 """Neural-network building blocks with PyTorch's names: modules, layers, losses, init, utils."""
 
 from tinygrad_mlp.nn import functional, init, utils
+from tinygrad_mlp.nn.container import ModuleDict, ModuleList, Sequential
 from tinygrad_mlp.nn.layers import (
     ELU,
     INITS,
@@ -11,7 +12,6 @@ from tinygrad_mlp.nn.layers import (
     Linear,
     LogSoftmax,
     ReLU,
-    Sequential,
     Sigmoid,
     SiLU,
     Softmax,
@@ -44,6 +44,8 @@ __all__ = [
     "LogSoftmax",
     "MSELoss",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "Parameter",
     "QuadraticCost",
     "ReLU",

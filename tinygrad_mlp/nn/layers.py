@@ -1,12 +1,10 @@
-"""Layers: Linear, Sequential, the activation modules, Identity, Flatten and Dropout."""
+"""Layers: Linear, the activation modules, Identity, Flatten and Dropout."""
 
 from __future__ import annotations
 
 import math
-import operator
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, overload
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -15,7 +13,7 @@ from tinygrad_mlp import checks, ops
 from tinygrad_mlp.dtypes import get_default_dtype
 from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.nn import init as nn_init
-from tinygrad_mlp.nn.module import Module, Parameter, check_module
+from tinygrad_mlp.nn.module import Module, Parameter
 from tinygrad_mlp.random import check_generator
 from tinygrad_mlp.tensor import Tensor
 
@@ -132,120 +130,6 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
-
-
-class Sequential(Module):
-    """Modules applied one after another; children are named "0", "1", ...
-
-    ``Sequential(OrderedDict([("hidden", ...), ...]))`` names them instead. As in
-    PyTorch, a slice keeps the names, while deleting or inserting renumbers
-    every child from "0".
-    """
-
-    @overload
-    def __init__(self, *modules: Module) -> None: ...
-
-    @overload
-    def __init__(self, named_modules: OrderedDict[str, Module], /) -> None: ...
-
-    def __init__(self, *modules: Any) -> None:
-        super().__init__()
-        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
-            for name, module in modules[0].items():
-                self.add_module(name, module)
-            return
-        for position, module in enumerate(modules):
-            check_module("Sequential", module, position)
-            self.append(module)
-
-    def append(self, module: Module) -> Sequential:
-        """Add a module at the end, named by its position; returns self.
-
-        If that name is taken (after ``delattr(model, "1")``, say), the next
-        free number is used, so an existing child is never replaced (PyTorch
-        would replace it).
-        """
-        check_module("Sequential.append", module)
-        number = len(self._modules)
-        while str(number) in self._modules:
-            number += 1
-        setattr(self, str(number), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> Sequential:
-        """Append each of ``modules`` (none if any is not a Module); returns self."""
-        modules = list(modules)  # read once: a generator, or this Sequential itself
-        for module in modules:
-            check_module("Sequential.extend", module)
-        for module in modules:
-            self.append(module)
-        return self
-
-    def insert(self, index: int, module: Module) -> Sequential:
-        """Put ``module`` at position ``index`` and renumber the children; returns self."""
-        check_module("Sequential.insert", module)
-        if not -len(self) <= index <= len(self):
-            raise IndexError(
-                f"Sequential.insert: index {index} is out of range for {len(self)} modules "
-                f"(from {-len(self)} to {len(self)})"
-            )
-        modules = list(self._modules.values())
-        modules.insert(index, module)
-        self._renumber(modules)
-        return self
-
-    def pop(self, index: int | slice) -> Module:
-        """Remove and return the module at ``index`` (a Sequential for a slice)."""
-        module = self[index]
-        del self[index]
-        return module
-
-    def forward(self, x: Any) -> Any:
-        """Feed ``x`` through every module in order."""
-        for module in self._modules.values():
-            x = module(x)
-        return x
-
-    def _name_at(self, index: int) -> str:
-        """The name of the child at position ``index`` (negative counts from the end)."""
-        names = list(self._modules)
-        if not -len(names) <= operator.index(index) < len(names):
-            raise IndexError(f"Sequential: index {index} is out of range for {len(names)} modules")
-        return names[index]
-
-    def _renumber(self, modules: list[Module]) -> None:
-        """Make ``modules`` the children, named "0", "1", ... (custom names are lost)."""
-        for name in list(self._modules):
-            delattr(self, name)
-        for number, module in enumerate(modules):
-            setattr(self, str(number), module)
-
-    @overload
-    def __getitem__(self, index: int) -> Module: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequential: ...
-
-    def __getitem__(self, index: int | slice) -> Module | Sequential:
-        if isinstance(index, slice):
-            return Sequential(OrderedDict(list(self._modules.items())[index]))
-        return self._modules[self._name_at(index)]
-
-    def __setitem__(self, index: int, module: Module) -> None:
-        """Replace the module at position ``index``; it keeps the old one's name."""
-        check_module("Sequential.__setitem__", module)
-        setattr(self, self._name_at(index), module)
-
-    def __delitem__(self, index: int | slice) -> None:
-        """Remove the module(s) at ``index``, then renumber the rest from "0"."""
-        removed = list(self._modules)[index] if isinstance(index, slice) else [self._name_at(index)]
-        self._renumber([m for name, m in self._modules.items() if name not in removed])
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
 
 
 class Sigmoid(Module):

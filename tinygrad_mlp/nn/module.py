@@ -9,6 +9,7 @@ meanwhile remembers the module, which is how graph drawings group nodes.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -110,6 +111,8 @@ class Module:
                     f"{where} is a sub-module: assign a Module or None, not {type(value).__name__}"
                 )
             del self._modules[name]
+        elif isinstance(value, (list, tuple, dict)):
+            _warn_if_unregistered(self, where, value)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -449,6 +452,30 @@ class Module:
         if len(extra) <= 1 and not children:
             return f"{type(self).__name__}({''.join(extra)})"
         return f"{type(self).__name__}(\n  " + "\n  ".join(extra + children) + "\n)"
+
+
+def _warn_if_unregistered(owner: Module, where: str, value: Any) -> None:
+    """Warn if ``value`` (a list, tuple or dict) holds modules that ``owner`` does not register.
+
+    PyTorch registers only Modules and Parameters assigned directly, so a
+    plain list of layers silently drops their weights from ``parameters()``:
+    the optimizer never trains them. Modules already registered elsewhere in
+    ``owner`` (a second list of the same layers) are fine.
+    """
+    held = value.values() if isinstance(value, dict) else value
+    modules = [m for m in held if isinstance(m, Module)]
+    if not modules:
+        return
+    registered = {id(m) for m in owner.modules()}
+    if any(id(m) not in registered for m in modules):
+        kind = "ModuleDict" if isinstance(value, dict) else "ModuleList"
+        warnings.warn(
+            f"{where}: a {type(value).__name__} of Modules is not registered, so their "
+            f"parameters are missing from parameters() and state_dict() and no optimizer "
+            f"will train them; use nn.{kind}(...), as in PyTorch",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def check_module(where: str, module: object, position: int | None = None) -> None:

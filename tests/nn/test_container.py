@@ -1,0 +1,397 @@
+"""The containers: Sequential, ModuleList and ModuleDict."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tinygrad_mlp as tm
+from tinygrad_mlp import nn
+
+# -- Sequential --------------------------------------------------------------------------
+
+
+class Record(nn.Module):
+    """Appends its tag to a shared log and passes x through."""
+
+    def __init__(self, tag: str, log: list[str]) -> None:
+        super().__init__()
+        self.tag, self.log = tag, log
+
+    def forward(self, x: Any) -> Any:
+        self.log.append(self.tag)
+        return x
+
+
+def test_sequential_applies_its_modules_in_order() -> None:
+    log: list[str] = []
+    model = nn.Sequential(Record("a", log), Record("b", log), Record("c", log))
+    assert model("x") == "x"
+    assert log == ["a", "b", "c"]
+
+
+def test_sequential_output_equals_composing_its_layers_by_hand() -> None:
+    g = np.random.default_rng(0)
+    first, second = nn.Linear(3, 4, generator=g), nn.Linear(4, 2, generator=g)
+    model = nn.Sequential(first, nn.ReLU(), second)
+    x = tm.tensor(g.standard_normal((5, 3)))
+    np.testing.assert_array_equal(model(x).data, second(first(x).relu()).data)
+
+
+def test_an_empty_sequential_is_the_identity() -> None:
+    x = tm.tensor([1.0, 2.0])
+    assert nn.Sequential()(x) is x
+    assert len(nn.Sequential()) == 0
+
+
+def test_sequential_indexing_by_int_and_negative_int_returns_the_modules() -> None:
+    layers = [nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1)]
+    model = nn.Sequential(*layers)
+    assert [model[i] for i in range(3)] == layers
+    assert model[-1] is layers[2] and model[-3] is layers[0]
+    assert model[np.int64(1)] is layers[1]
+
+
+def test_sequential_slice_returns_a_sequential_of_the_same_module_objects() -> None:
+    layers = [nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1), nn.Sigmoid()]
+    model = nn.Sequential(*layers)
+    head = model[:2]
+    assert isinstance(head, nn.Sequential)
+    assert list(head) == layers[:2]
+    assert list(model[1::2]) == [layers[1], layers[3]]
+    assert list(model[::-1]) == layers[::-1]
+    assert model[2:][0].weight is layers[2].weight  # shares parameters, not copies
+
+
+def test_sequential_slice_keeps_the_original_child_names_like_pytorch() -> None:
+    model = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2))
+    tail = model[1:]
+    assert list(tail.state_dict()) == ["2.weight", "2.bias"]
+    assert [name for name, _ in tail.named_children()] == ["1", "2"]
+    assert repr(tail) == (
+        "Sequential(\n"
+        "  (1): ReLU()\n"
+        "  (2): Linear(in_features=2, out_features=2, bias=True)\n"
+        ")"
+    )
+    assert [name for name, _ in model[::-1].named_children()] == ["2", "1", "0"]
+    assert tail[0] is model[1] and tail[-1] is model[2]  # integer indexing is by position
+
+
+@pytest.mark.parametrize("index", [3, -4, 100])
+def test_sequential_out_of_range_index_raises_index_error_naming_it(index: int) -> None:
+    model = nn.Sequential(nn.Tanh(), nn.Tanh(), nn.Tanh())
+    with pytest.raises(IndexError, match=rf"index {index} is out of range for 3 modules"):
+        model[index]
+
+
+def test_sequential_len_and_iteration_follow_the_modules() -> None:
+    layers = [nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2)]
+    model = nn.Sequential(*layers)
+    assert len(model) == 3
+    assert list(iter(model)) == layers
+    assert [m for m in model] == layers
+
+
+def test_sequential_append_adds_the_next_numbered_child_and_returns_self() -> None:
+    model = nn.Sequential(nn.Linear(2, 3))
+    last = nn.Linear(3, 1)
+    assert model.append(nn.Tanh()).append(last) is model
+    assert len(model) == 3 and model[2] is last
+    assert [name for name, _ in model.named_children()] == ["0", "1", "2"]
+    assert "2.weight" in model.state_dict()
+    assert model(tm.tensor(np.ones((4, 2)))).shape == (4, 1)
+
+
+@pytest.mark.parametrize("bad", [lambda x: x, 3, tm.tensor([1.0]), nn.Linear])
+def test_sequential_rejects_non_modules_naming_their_type(bad: Any) -> None:
+    what = "the class Linear" if bad is nn.Linear else type(bad).__name__
+    with pytest.raises(TypeError, match=rf"Sequential: {what} (\(argument 1\) )?is not a Module"):
+        nn.Sequential(nn.Tanh(), bad)
+    model = nn.Sequential(nn.Tanh())
+    for where, add in [("append", lambda: model.append(bad)),
+                       ("extend", lambda: model.extend([nn.ReLU(), bad])),
+                       ("insert", lambda: model.insert(0, bad)),
+                       ("__setitem__", lambda: model.__setitem__(0, bad)),
+                       ("add_module", lambda: nn.Sequential(OrderedDict(a=bad)))]:
+        with pytest.raises(TypeError, match=rf"\.{where}: {what} (\(argument 1\) )?is not a "
+                                            "Module"):
+            add()
+    assert len(model) == 1 and isinstance(model[0], nn.Tanh)  # extend added nothing
+
+
+def test_sequential_append_never_replaces_a_child_after_a_name_was_deleted() -> None:
+    first, last = nn.Linear(2, 2), nn.Linear(2, 2)
+    model = nn.Sequential(first, nn.ReLU(), last)
+    delattr(model, "1")
+    added = nn.Tanh()
+    model.append(added)
+    assert list(model.named_children()) == [("0", first), ("2", last), ("3", added)]
+
+
+def test_sequential_from_an_ordered_dict_uses_its_names_in_order() -> None:
+    hidden, out = nn.Linear(2, 3), nn.Linear(3, 1)
+    model = nn.Sequential(OrderedDict([("hidden", hidden), ("act", nn.Tanh()), ("out", out)]))
+    assert list(model.state_dict()) == ["hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+    assert model.hidden is hidden and model[0] is hidden and model[-1] is out
+    assert "(act): Tanh()" in repr(model)
+    x = tm.tensor(np.ones((4, 2)))
+    np.testing.assert_array_equal(model(x).data, out(hidden(x).tanh()).data)
+
+
+def test_sequential_from_an_ordered_dict_rejects_dotted_names() -> None:
+    with pytest.raises(KeyError, match=r"Sequential\.add_module: name 'a\.b'"):
+        nn.Sequential(OrderedDict([("a.b", nn.Tanh())]))
+
+
+def test_sequential_delitem_removes_by_int_or_slice_and_renumbers_like_pytorch() -> None:
+    layers = [nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2), nn.Tanh(), nn.Sigmoid()]
+    model = nn.Sequential(*layers)
+    del model[1]
+    assert list(model.named_children()) == list(zip("0123", [layers[0], *layers[2:]]))
+    del model[-3:-1]
+    assert list(model.named_children()) == [("0", layers[0]), ("1", layers[4])]
+    assert list(model.state_dict()) == ["0.weight", "0.bias"]
+    assert not hasattr(model, "2")
+    named = nn.Sequential(OrderedDict(a=nn.Tanh(), b=nn.ReLU()))
+    del named[0]
+    assert [name for name, _ in named.named_children()] == ["0"]  # PyTorch renumbers these too
+
+
+def test_sequential_setitem_replaces_the_module_keeping_its_name() -> None:
+    model = nn.Sequential(OrderedDict(a=nn.Linear(2, 2), b=nn.ReLU()))
+    new = nn.Linear(2, 2)
+    model[-1] = new
+    assert list(model.named_children()) == [("a", model[0]), ("b", new)]
+    assert model.b is new and list(model.state_dict())[-1] == "b.bias"
+
+
+def test_sequential_insert_puts_the_module_at_index_renumbers_and_returns_self() -> None:
+    first, relu, tanh, sigmoid = nn.Linear(2, 2), nn.ReLU(), nn.Tanh(), nn.Sigmoid()
+    model = nn.Sequential(first, relu)
+    assert model.insert(1, tanh) is model
+    assert list(model.named_children()) == [("0", first), ("1", tanh), ("2", relu)]
+    model.insert(-1, sigmoid).insert(4, first)
+    assert list(model) == [first, tanh, sigmoid, relu, first]
+    assert [name for name, _ in model.named_children()] == ["0", "1", "2", "3"]
+
+
+@pytest.mark.parametrize("index", [3, -3])
+def test_sequential_insert_out_of_range_raises_index_error_naming_the_range(index: int) -> None:
+    model = nn.Sequential(nn.Tanh(), nn.ReLU())
+    with pytest.raises(IndexError, match=rf"insert: index {index} is out of range for 2 modules "
+                                         r"\(from -2 to 2\)"):
+        model.insert(index, nn.Sigmoid())
+
+
+def test_sequential_extend_appends_each_module_in_order_and_returns_self() -> None:
+    model = nn.Sequential(nn.Linear(2, 2))
+    more = [nn.Tanh(), nn.Linear(2, 1)]
+    assert model.extend(more) is model
+    assert list(model)[1:] == more
+    model.extend(model)  # with itself: the modules it had, once
+    assert len(model) == 6 and list(model)[3:] == list(model)[:3]
+    assert [name for name, _ in model.named_children()] == ["0", "1", "2"]  # each child once
+
+
+def test_sequential_pop_removes_and_returns_the_module_or_a_slice() -> None:
+    layers = [nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2), nn.Tanh()]
+    model = nn.Sequential(*layers)
+    assert model.pop(1) is layers[1]
+    assert list(model) == [layers[0], layers[2], layers[3]]
+    popped = model.pop(slice(0, 2))
+    assert isinstance(popped, nn.Sequential) and list(popped) == [layers[0], layers[2]]
+    assert list(model.named_children()) == [("0", layers[3])]
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [lambda m: m.__getitem__(3), lambda m: m.__setitem__(-4, nn.Tanh()),
+     lambda m: m.__delitem__(3), lambda m: m.pop(3)],
+)
+def test_sequential_out_of_range_int_raises_for_get_set_del_and_pop(
+    operation: Callable[[nn.Sequential], Any],
+) -> None:
+    model = nn.Sequential(nn.Tanh(), nn.Tanh(), nn.Tanh())
+    with pytest.raises(IndexError, match=r"out of range for 3 modules"):
+        operation(model)
+    assert len(model) == 3
+
+
+# -- ModuleList --------------------------------------------------------------------------
+
+
+class Tower(nn.Module):
+    """A forward written by hand over a ModuleList, as PyTorch users write one."""
+
+    def __init__(self, width: int, depth: int) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(nn.Linear(width, width) for _ in range(depth))
+
+    def forward(self, x: tm.Tensor) -> tm.Tensor:
+        for layer in self.layers:
+            x = layer(x).tanh()
+        return x
+
+
+def test_module_list_registers_its_modules_so_an_optimizer_trains_them() -> None:
+    tower = Tower(3, 2)
+    names = [name for name, _ in tower.named_parameters()]
+    assert names == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]
+    assert list(tower.state_dict()) == names
+    before = [p.data.copy() for p in tower.parameters()]
+    optimizer = tm.optim.SGD(tower.parameters(), lr=0.1)
+    (tower(tm.tensor(np.ones((2, 3)))) ** 2).sum().backward()
+    optimizer.step()
+    assert all(not np.array_equal(p.data, b) for p, b in zip(tower.parameters(), before))
+    tower.eval()
+    assert not any(m.training for m in tower.layers)
+
+
+def test_module_list_behaves_like_a_list_numbering_children_from_zero() -> None:
+    a, b, c = nn.Tanh(), nn.ReLU(), nn.Sigmoid()
+    layers = nn.ModuleList([a, b])
+    assert len(layers) == 2 and list(layers) == [a, b] and layers[-1] is b
+    layers.append(c)
+    layers.insert(0, nn.Identity())
+    assert [name for name, _ in layers.named_children()] == ["0", "1", "2", "3"]
+    assert layers.pop(0).__class__ is nn.Identity and list(layers) == [a, b, c]
+    del layers[0]
+    assert list(layers) == [b, c] and list(layers._modules) == ["0", "1"]
+    layers[1] = a
+    assert list(layers) == [b, a]
+    tail = layers[1:]
+    assert isinstance(tail, nn.ModuleList) and list(tail) == [a]
+    assert list(tail._modules) == ["0"]  # a slice is renumbered, unlike Sequential's
+
+
+def test_module_list_joins_with_plus_and_extends_with_plus_equals() -> None:
+    first, second = nn.ModuleList([nn.Tanh()]), nn.ModuleList([nn.ReLU(), nn.Sigmoid()])
+    joined = first + second
+    assert [type(m) for m in joined] == [nn.Tanh, nn.ReLU, nn.Sigmoid] and len(first) == 1
+    first += [nn.Identity()]
+    assert [type(m) for m in first] == [nn.Tanh, nn.Identity]
+    plus_list = first + (nn.ReLU(),)  # noqa: RUF005 - any iterable of modules, as in PyTorch
+    assert [type(m) for m in plus_list] == [nn.Tanh, nn.Identity, nn.ReLU]
+    with pytest.raises(TypeError, match=r"^ModuleList\.__add__: int is not a Module"):
+        first + (3,)  # type: ignore[operator]  # noqa: RUF005
+
+
+def test_module_list_refuses_non_modules_and_adds_nothing() -> None:
+    layers = nn.ModuleList([nn.Tanh()])
+    with pytest.raises(TypeError, match=r"^ModuleList\.extend: int is not a Module \(argument 1\)"):
+        layers.extend([nn.ReLU(), 3])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"^ModuleList\.extend: expected an iterable of Modules, "
+                                        "got Linear"):
+        nn.ModuleList(nn.Linear(1, 1))  # type: ignore[arg-type]
+    with pytest.raises(IndexError, match=r"^ModuleList: index 5 is out of range for 1 modules"):
+        layers[5]
+    assert len(layers) == 1
+
+
+def test_module_list_has_no_forward_of_its_own() -> None:
+    with pytest.raises(NotImplementedError, match=r"ModuleList does not define forward"):
+        nn.ModuleList([nn.Tanh()])(tm.tensor([1.0]))
+
+
+def test_module_list_repr_is_pytorchs() -> None:
+    assert repr(nn.ModuleList([nn.Tanh()])) == "ModuleList(\n  (0): Tanh()\n)"
+    assert repr(nn.ModuleList()) == "ModuleList()"
+
+
+# -- ModuleDict --------------------------------------------------------------------------
+
+
+def test_module_dict_registers_its_modules_by_key_in_insertion_order() -> None:
+    heads = nn.ModuleDict({"species": nn.Linear(2, 3)})
+    heads["size"] = nn.Linear(2, 1)
+    assert list(heads) == list(heads.keys()) == ["species", "size"]
+    assert [name for name, _ in heads.named_parameters()] == [
+        "species.weight", "species.bias", "size.weight", "size.bias"]
+    assert "size" in heads and "colour" not in heads and len(heads) == 2
+    assert [m.out_features for m in heads.values()] == [3, 1]  # type: ignore[attr-defined]
+    assert [k for k, _ in heads.items()] == ["species", "size"]
+    replaced = nn.Linear(2, 2)
+    heads.update([("size", replaced)])
+    assert heads["size"] is replaced and list(heads) == ["species", "size"]
+    assert heads.pop("species").out_features == 3  # type: ignore[attr-defined]
+    heads.clear()
+    assert len(heads) == 0 and list(heads.parameters()) == []
+
+
+def test_module_dict_state_dict_loads_into_a_twin() -> None:
+    make = lambda seed: nn.ModuleDict(  # noqa: E731
+        {"a": nn.Linear(2, 2, generator=np.random.default_rng(seed))})
+    source, target = make(0), make(1)
+    target.load_state_dict(source.state_dict())
+    np.testing.assert_array_equal(target["a"].weight.data,  # type: ignore[union-attr]
+                                  source["a"].weight.data)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "message"),
+    [
+        (lambda: nn.ModuleDict({"train": nn.Tanh()}), KeyError, "already has an attribute 'train'"),
+        (lambda: nn.ModuleDict({"a.b": nn.Tanh()}), KeyError, "contain no '.'"),
+        (lambda: nn.ModuleDict({1: nn.Tanh()}), TypeError, "name must be a str, got int"),
+        (lambda: nn.ModuleDict({"a": 3}), TypeError, "the value for 'a': int is not a Module"),
+        (lambda: nn.ModuleDict([("a",)]), TypeError, "entry 0 should be a (key, module) pair"),
+        (lambda: nn.ModuleDict(nn.Tanh()), TypeError, "expected a mapping or (key, module) pairs"),
+        (lambda: nn.ModuleDict()["missing"], KeyError, "no module 'missing'; the keys are []"),
+        (lambda: nn.ModuleDict().__delitem__("x"), KeyError, "no module 'x'"),
+    ],
+)
+def test_module_dict_bad_keys_and_values_raise_naming_them(
+    build: Callable[[], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as info:
+        build()
+    assert message in str(info.value)
+
+
+def test_module_dict_update_with_one_bad_entry_adds_nothing() -> None:
+    heads = nn.ModuleDict({"a": nn.Tanh()})
+    with pytest.raises(TypeError):
+        heads.update({"b": nn.ReLU(), "c": "not a module"})  # type: ignore[dict-item]
+    assert list(heads) == ["a"]
+
+
+# -- plain lists of modules ----------------------------------------------------------------
+
+
+def test_a_plain_list_of_new_modules_warns_that_they_are_not_registered() -> None:
+    class Forgetful(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = [nn.Linear(2, 2), nn.Tanh()]
+            self.heads = {"a": nn.Linear(2, 1)}
+
+    with pytest.warns(UserWarning) as record:
+        model = Forgetful()
+    messages = [str(warning.message) for warning in record]
+    assert len(messages) == 2
+    assert messages[0].startswith("Forgetful.layers: a list of Modules is not registered")
+    assert messages[0].endswith("use nn.ModuleList(...), as in PyTorch")
+    assert messages[1].startswith("Forgetful.heads: a dict of Modules")
+    assert "use nn.ModuleDict(...)" in messages[1]
+    assert record[0].filename == __file__  # points at the user's line
+    assert list(model.parameters()) == []  # as in PyTorch: the warning is all that differs
+
+
+def test_lists_of_registered_modules_or_of_other_values_do_not_warn() -> None:
+    class Careful(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.first = nn.Linear(2, 2)
+            self.order = [self.first]  # already registered: just another way to reach it
+            self.sizes = [2, 2]
+
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Careful()
