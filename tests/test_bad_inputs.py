@@ -362,7 +362,7 @@ def a_folder() -> str:
 
 
 def article_weights() -> str:
-    """Weights of the article's 4-3-3 net, which the recommended 4-16-3 net cannot take."""
+    """Weights of the article's 4-3-3 net, which the recommended 4-32-3 net cannot take."""
     rng = np.random.default_rng(0)
     article = nn.Sequential(nn.Linear(4, 3, generator=rng), nn.Sigmoid(),
                             nn.Linear(3, 3, generator=rng), nn.Sigmoid())
@@ -883,7 +883,7 @@ MISTAKES: list[Mistake] = [
             CommandLineError, r"load: 'plain\.npz' is an \.npz archive but was not written"),
     mistake("command line", "evaluating weights of another architecture",
             command("evaluate", article_weights), CommandLineError,
-            r"'article\.npz' holds a 4-3-3 network, not 4-16-3: pass --sizes 4,3,3 and the "
+            r"'article\.npz' holds a 4-3-3 network, not 4-32-3: pass --sizes 4,3,3 and the "
             r"--activation and --loss it was trained with"),
     mistake("command line", "a graph in an unknown format", command("graph", "-o", "g.jpg"),
             CommandLineError, r"-o: 'g\.jpg' must end in \.svg, \.png or \.pdf$"),

@@ -130,7 +130,7 @@ def test_evaluate_of_weights_only_names_the_sizes_to_pass(tmp_path: Path) -> Non
     model = MLPClassifier(replace(RECOMMENDED, sizes=(4, 8, 3)), seed=0)
     tm.save(model.model.state_dict(), path)
     code, _, err = run("evaluate", path)
-    assert code == 2 and "holds a 4-8-3 network, not 4-16-3: pass --sizes 4,8,3" in err
+    assert code == 2 and "holds a 4-8-3 network, not 4-32-3: pass --sizes 4,8,3" in err
     assert len(err.strip().splitlines()) == 1
     code, out, _ = run("evaluate", path, "--sizes", "4,8,3")
     assert code == 0 and out.startswith("accuracy = ")
