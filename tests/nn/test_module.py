@@ -259,6 +259,91 @@ def test_add_module_before_super_init_raises_and_names_the_class() -> None:
         Forgetful()
 
 
+class Counter(nn.Module):
+    """Keeps a running total of its inputs in a buffer, and a scratch one out of the state."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = nn.Parameter(np.ones(2))
+        self.register_buffer("total", tm.zeros(2))
+        self.register_buffer("scratch", tm.zeros(1), persistent=False)
+
+    def forward(self, x: tm.Tensor) -> tm.Tensor:
+        with tm.no_grad():
+            self.total = self.total + x.sum(0)
+        return x * self.scale
+
+
+def test_buffers_are_state_but_not_parameters() -> None:
+    model = nn.Sequential(Counter(), Counter())
+    assert [name for name, _ in model.named_parameters()] == ["0.scale", "1.scale"]
+    assert [name for name, _ in model.named_buffers()] == [
+        "0.total", "0.scratch", "1.total", "1.scratch"]
+    assert len(list(model.buffers())) == 4
+    assert list(model.state_dict()) == ["0.scale", "0.total", "1.scale", "1.total"]
+    model(tm.ones(3, 2))
+    np.testing.assert_array_equal(model.state_dict()["0.total"], [3.0, 3.0])
+    assert not any(b.requires_grad for b in model.buffers())
+
+
+def test_buffers_load_from_a_state_dict_in_place_and_are_checked_like_parameters() -> None:
+    source, target = Counter(), Counter()
+    source(tm.ones(4, 2))
+    held = target.total
+    target.load_state_dict(source.state_dict())
+    assert target.total is held and held.data.tolist() == [4.0, 4.0]
+    with pytest.raises(RuntimeError, match=r"missing key 'total'"):
+        target.load_state_dict({"scale": np.ones(2)})
+    with pytest.raises(RuntimeError, match=r"total: shape \(3,\) in the state dict, \(2,\) in the "
+                                           r"model"):
+        target.load_state_dict({"scale": np.ones(2), "total": np.ones(3)})
+    with pytest.raises(RuntimeError, match=r"unexpected key 'scratch'"):  # not persistent
+        target.load_state_dict({**source.state_dict(), "scratch": np.zeros(1)})
+    assert held.data.tolist() == [4.0, 4.0]
+
+
+def test_assigning_to_a_buffer_replaces_it_and_refuses_what_is_not_a_tensor() -> None:
+    model = Counter()
+    model.total = tm.tensor([5.0, 6.0])
+    assert model.state_dict()["total"].tolist() == [5.0, 6.0]
+    with pytest.raises(TypeError, match=r"Counter\.total is a buffer: assign a Tensor or None, not "
+                                        r"ndarray"):
+        model.total = np.zeros(2)  # type: ignore[assignment]
+    model.total = None  # type: ignore[assignment]
+    assert "total" not in model.state_dict() and "total" in model._buffers  # name kept
+    model.total = nn.Parameter(np.zeros(2))  # type: ignore[assignment]
+    assert "total" in dict(model.named_parameters()) and "total" not in model._buffers
+    del model.scratch
+    assert [name for name, _ in model.named_buffers()] == []
+
+
+def test_register_buffer_rejects_bad_names_and_values_naming_them() -> None:
+    model = Counter()
+    with pytest.raises(KeyError, match=r"already has an attribute 'scale'"):
+        model.register_buffer("scale", tm.zeros(1))
+    with pytest.raises(KeyError, match=r"contain no '\.'"):
+        model.register_buffer("a.b", tm.zeros(1))
+    with pytest.raises(TypeError, match=r"Counter\.register_buffer: 'extra' must be a Tensor or "
+                                        r"None, got list"):
+        model.register_buffer("extra", [0.0])  # type: ignore[arg-type]
+    model.register_buffer("empty", None)
+    assert "empty" not in model.state_dict()
+
+
+def test_buffers_and_their_state_dict_keys_match_pytorch(torch: ModuleType) -> None:
+    class Theirs(torch.nn.Module):  # type: ignore[misc, name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.scale = torch.nn.Parameter(torch.ones(2))
+            self.register_buffer("total", torch.zeros(2))
+            self.register_buffer("scratch", torch.zeros(1), persistent=False)
+
+    theirs = torch.nn.Sequential(Theirs(), Theirs())
+    ours = nn.Sequential(Counter(), Counter())
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()]
+
+
 def test_get_submodule_follows_a_dotted_path_and_empty_is_self() -> None:
     inner = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
     model = nn.Sequential(nn.Linear(2, 2), inner)

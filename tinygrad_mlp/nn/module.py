@@ -34,17 +34,17 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
-def _value_problem(name: str, value: Array, parameter: Tensor) -> str | None:
-    """Why ``value`` cannot be copied into ``parameter``, or None if it can."""
+def _value_problem(name: str, value: Array, tensor: Tensor) -> str | None:
+    """Why ``value`` cannot be copied into ``tensor`` (a parameter or buffer), or None if it can."""
     if value.dtype.kind not in "biuf":
         return f"{name}: dtype {value.dtype} is not a number"
-    if value.shape != parameter.shape:
-        return f"{name}: shape {value.shape} in the state dict, {parameter.shape} in the model"
-    if value.dtype.kind == "f" and parameter.dtype.kind == "f" and value.size:
+    if value.shape != tensor.shape:
+        return f"{name}: shape {value.shape} in the state dict, {tensor.shape} in the model"
+    if value.dtype.kind == "f" and tensor.dtype.kind == "f" and value.size:
         finite = np.abs(value[np.isfinite(value)])
-        if finite.size and finite.max() > np.finfo(parameter.dtype).max:
+        if finite.size and finite.max() > np.finfo(tensor.dtype).max:
             return (
-                f"{name}: dtype {value.dtype} in the state dict, {parameter.dtype} in the "
+                f"{name}: dtype {value.dtype} in the state dict, {tensor.dtype} in the "
                 f"model, and its values up to {finite.max():.3g} would overflow to inf"
             )
     return None
@@ -66,6 +66,8 @@ class Module:
 
     training: bool
     _parameters: dict[str, Parameter | None]  # None: a parameter set to None, name kept
+    _buffers: dict[str, Tensor | None]  # state that is not trained: running statistics
+    _non_persistent_buffers: set[str]  # buffers left out of state_dict()
     _modules: dict[str, Module]
     # Empty until a hook is registered, so a call checks two class attributes.
     _forward_pre_hooks: list[Callable[..., Any]] | tuple[()] = ()
@@ -73,6 +75,8 @@ class Module:
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "training", True)
 
@@ -80,13 +84,16 @@ class Module:
         """Register a Parameter or Module by its attribute name; refuse to overwrite one wrongly.
 
         As in PyTorch, a registered parameter may only become another Parameter
-        or None (which keeps the name reserved for a Parameter), and a registered
-        sub-module only another Module, a Parameter, or None. None unregisters a
-        sub-module (PyTorch keeps an empty slot), so the name is free again.
+        or None (which keeps the name reserved for a Parameter), a registered
+        sub-module only another Module, a Parameter, or None, and a buffer
+        (see ``register_buffer``) another Tensor or None, unless a Parameter or
+        Module takes its name. None unregisters a sub-module (PyTorch keeps an
+        empty slot), so the name is free again.
 
         Raises:
-            TypeError: for any other value over a registered parameter or sub-module,
-                where it would silently drop out of ``parameters()``.
+            TypeError: for any other value over a registered parameter, sub-module
+                or buffer, where it would silently drop out of ``parameters()``
+                or ``state_dict()``.
         """
         if "_parameters" not in self.__dict__:
             raise AttributeError(
@@ -95,6 +102,7 @@ class Module:
         where = f"{type(self).__name__}.{name}"
         if isinstance(value, Parameter):
             self._modules.pop(name, None)
+            self._forget_buffer(name)
             self._parameters[name] = value
         elif name in self._parameters:
             if value is not None:
@@ -104,6 +112,7 @@ class Module:
                 )
             self._parameters[name] = None
         elif isinstance(value, Module):
+            self._forget_buffer(name)
             self._modules[name] = value
         elif name in self._modules:
             if value is not None:
@@ -111,6 +120,13 @@ class Module:
                     f"{where} is a sub-module: assign a Module or None, not {type(value).__name__}"
                 )
             del self._modules[name]
+        elif name in self._buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"{where} is a buffer: assign a Tensor or None, not {type(value).__name__} "
+                    "(wrap an array as tm.tensor(a))"
+                )
+            self._buffers[name] = value
         elif isinstance(value, (list, tuple, dict)):
             _warn_if_unregistered(self, where, value)
         object.__setattr__(self, name, value)
@@ -118,7 +134,12 @@ class Module:
     def __delattr__(self, name: str) -> None:
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
+        self._forget_buffer(name)
         object.__delattr__(self, name)
+
+    def _forget_buffer(self, name: str) -> None:
+        self._buffers.pop(name, None)
+        self._non_persistent_buffers.discard(name)
 
     # -- running --------------------------------------------------------------
 
@@ -230,6 +251,32 @@ class Module:
         self._parameters[name] = param
         object.__setattr__(self, name, param)
 
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register ``tensor`` as the buffer ``name``: module state that is not a parameter.
+
+        A buffer (BatchNorm's running mean, say) is not trained: it is not in
+        ``parameters()``, so no optimizer changes it, but it is in
+        ``state_dict()`` unless ``persistent`` is False, and it is reached by
+        ``buffers()``. Assigning a Tensor to ``self.<name>`` later replaces it.
+        None reserves the name, empty, as in PyTorch.
+
+        Raises:
+            TypeError: if ``name`` is not a str or ``tensor`` neither a Tensor nor None.
+            KeyError: if ``name`` is empty, dotted, or another attribute's name.
+        """
+        self._check_new_name("register_buffer", name, "_buffers")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"{type(self).__name__}.register_buffer: {name!r} must be a Tensor or None, got "
+                f"{type(tensor).__name__} (wrap an array as tm.tensor(a))"
+            )
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
+        object.__setattr__(self, name, tensor)
+
     def get_submodule(self, target: str) -> Module:
         """The sub-module at the dotted path ``target`` ("" is this module).
 
@@ -297,21 +344,38 @@ class Module:
         A parameter shared by several modules (tied weights) comes once, under
         its first name, unless ``remove_duplicate`` is False (then under each).
         """
-        seen: set[int] = set()
-        modules = (
-            self.named_modules(prefix, remove_duplicate) if recurse else iter([(prefix, self)])
-        )
-        for module_name, module in modules:
-            for name, parameter in module._parameters.items():
-                if parameter is None or (remove_duplicate and id(parameter) in seen):
-                    continue
-                seen.add(id(parameter))
-                yield (f"{module_name}.{name}" if module_name else name), parameter
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter once (what an optimizer takes)."""
         for _, parameter in self.named_parameters(recurse=recurse):
             yield parameter
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        """Every buffer named by its dotted path (``"0.running_mean"``), each once by default."""
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer once."""
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
+    def _named_members(
+        self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool
+    ) -> Iterator[tuple[str, Any]]:
+        """The entries of ``registry`` (``_parameters`` or ``_buffers``) of every module below."""
+        seen: set[int] = set()
+        modules = (
+            self.named_modules(prefix, remove_duplicate) if recurse else iter([(prefix, self)])
+        )
+        for module_name, module in modules:
+            for name, member in getattr(module, registry).items():
+                if member is None or (remove_duplicate and id(member) in seen):
+                    continue
+                seen.add(id(member))
+                yield (f"{module_name}.{name}" if module_name else name), member
 
     # -- training helpers ---------------------------------------------------------
 
@@ -363,20 +427,33 @@ class Module:
 
     # -- state ---------------------------------------------------------------------
 
-    def state_dict(self) -> dict[str, Array]:
-        """Every parameter's values by dotted name, as copies (a snapshot).
+    def _named_state(self) -> Iterator[tuple[str, Tensor]]:
+        """The parameters and persistent buffers, module by module, under every name."""
+        for module_name, module in self.named_modules(remove_duplicate=False):
+            prefix = f"{module_name}." if module_name else ""
+            for name, parameter in module._parameters.items():
+                if parameter is not None:
+                    yield prefix + name, parameter
+            for name, buffer in module._buffers.items():
+                if buffer is not None and name not in module._non_persistent_buffers:
+                    yield prefix + name, buffer
 
-        A shared parameter (tied weights, or a module used twice) appears under
-        each of its names, as in PyTorch, so the keys follow the architecture.
-        Unlike PyTorch, whose state dict shares memory with the model, later
-        training does not change a state dict taken earlier.
+    def state_dict(self) -> dict[str, Array]:
+        """Every parameter's and persistent buffer's values by dotted name, as copies.
+
+        The order is PyTorch's: each module's parameters, then its buffers,
+        then its children's. A shared parameter (tied weights, or a module
+        used twice) appears under each of its names, as in PyTorch, so the
+        keys follow the architecture. Unlike PyTorch, whose state dict shares
+        memory with the model, later training does not change a state dict
+        taken earlier.
         """
-        return {name: p.data.copy() for name, p in self.named_parameters(remove_duplicate=False)}
+        return {name: tensor.data.copy() for name, tensor in self._named_state()}
 
     def load_state_dict(
         self, state_dict: Mapping[str, ArrayLike | Tensor], strict: bool = True
     ) -> IncompatibleKeys:
-        """Copy values into the parameters, in place; all checks come before any change.
+        """Copy values into the parameters and buffers, in place; all checks come before any change.
 
         Args:
             state_dict: name -> array (or Tensor), as ``state_dict()`` returns.
@@ -402,7 +479,7 @@ class Module:
                 f"load_state_dict: expected a state dict (a mapping of names to arrays), got "
                 f"{type(state_dict).__name__}; to read a saved file, pass tm.load(path)"
             )
-        own = dict(self.named_parameters(remove_duplicate=False))
+        own = dict(self._named_state())
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
         values: dict[str, Array] = {}
@@ -425,10 +502,10 @@ class Module:
                 f"load_state_dict: cannot load into {type(self).__name__}, nothing was changed:\n  "
                 + "\n  ".join(problems)
             )
-        for name, parameter in own.items():
+        for name, tensor in own.items():
             if name in values:
-                parameter.data[...] = values[name]
-                parameter._version += 1
+                tensor.data[...] = values[name]
+                tensor._version += 1
         return IncompatibleKeys(missing, unexpected)
 
     # -- printing ------------------------------------------------------------------
