@@ -488,6 +488,67 @@ def test_train_calls_each_childs_own_train_so_overrides_are_honoured() -> None:
     assert not any(m.training for m in model.modules())
 
 
+def test_to_converts_floating_parameters_buffers_and_gradients_keeping_the_objects() -> None:
+    model = nn.Sequential(Counter(), nn.Linear(2, 2))
+    model.register_buffer("steps", tm.tensor(3))  # an integer buffer keeps its dtype
+    (model(tm.ones(1, 2)) ** 2).sum().backward()
+    weight = model[1].weight
+    optimizer = tm.optim.SGD(model.parameters(), lr=0.1)
+    assert model.to(tm.float32) is model
+    assert {p.dtype for p in model.parameters()} == {np.dtype(np.float32)}
+    assert model[0].total.dtype == np.float32 and model.steps.dtype == np.int64
+    assert model[1].weight is weight and weight.grad is not None
+    assert weight.grad.dtype == np.float32
+    optimizer.step()  # the optimizer built before still holds the same parameters
+    assert weight.dtype == np.float32
+    assert model(tm.ones(1, 2, dtype=tm.float32)).dtype == np.float32
+    assert model.double() is model and weight.dtype == np.float64
+    assert model.float() is model and weight.dtype == np.float32
+    model.to(tm.zeros(1, dtype=tm.float64))  # a tensor's dtype
+    assert weight.dtype == np.float64
+    model.to("cpu")
+    model.to(device="cpu", dtype="float32")
+    assert weight.dtype == np.float32
+
+
+def test_to_marks_parameters_changed_so_an_old_graph_refuses_backward() -> None:
+    layer = nn.Linear(2, 1)
+    out = layer(tm.ones(1, 2)).sum()
+    layer.float()
+    with pytest.raises(RuntimeError, match=r"modified in place"):
+        out.backward()
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "message"),
+    [
+        ((tm.int64,), {}, TypeError, r"^Linear\.to: only floating point dtypes .*got int64"),
+        (("cuda",), {}, ValueError, r"^Linear\.to: tinygrad_mlp runs on the CPU only, got "
+                                    r"device 'cuda'"),
+        ((), {"device": "cuda:0"}, ValueError, r"CPU only"),
+        (([1, 2],), {}, TypeError, r"^Linear\.to: expected a dtype, a device or a Tensor"),
+    ],
+)
+def test_to_refuses_integer_dtypes_other_devices_and_other_values(
+    args: tuple[Any, ...], kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    layer = nn.Linear(2, 1)
+    with pytest.raises(error, match=message):
+        layer.to(*args, **kwargs)
+    assert layer.weight.dtype == np.float64
+
+
+def test_to_gives_the_outputs_of_torchs_to(torch: ModuleType) -> None:
+    model = mlp()
+    theirs = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 3))
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in model.state_dict().items()})
+    model.float()
+    theirs.float()
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    np.testing.assert_allclose(model(tm.tensor(x)).data,
+                               theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-6)
+
+
 def test_apply_calls_fn_on_children_first_then_self_and_returns_self() -> None:
     shared = nn.Linear(2, 2)
     inner = nn.Sequential(nn.Tanh(), shared)

@@ -415,6 +415,56 @@ class Module:
             parameter.requires_grad_(requires_grad)
         return self
 
+    def to(self, *args: Any, dtype: DTypeLike | None = None, device: str | None = None) -> Module:
+        """Convert the floating point parameters and buffers (and gradients) to ``dtype``.
+
+        As in PyTorch, ``model.to(tm.float32)``, ``model.to(dtype=...)``,
+        ``model.to(tensor)`` (that tensor's dtype) and ``model.to("cpu")`` all
+        work; the device can only be the CPU, so it changes nothing. The
+        parameter objects stay the same (an optimizer built before still
+        updates them), their arrays are replaced, and integer buffers (a step
+        count) keep their dtype. Returns self.
+
+        Raises:
+            TypeError: for a dtype that is not floating point, or an argument
+                that is neither a dtype, a device nor a Tensor.
+            ValueError: for a device other than the CPU.
+        """
+        where = f"{type(self).__name__}.to"
+        for given in args:
+            if isinstance(given, Tensor):
+                dtype = given.dtype
+            elif isinstance(given, str) and given.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
+                device = given
+            else:
+                dtype = given
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise ValueError(f"{where}: tinygrad_mlp runs on the CPU only, got device {device!r}")
+        if dtype is None:
+            return self
+        try:
+            target = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"{where}: expected a dtype, a device or a Tensor, got {dtype!r}") \
+                from None
+        if target.kind != "f":
+            raise TypeError(f"{where}: only floating point dtypes (float32, float64), got {target}")
+        tensors = {id(t): t for t in [*self.parameters(), *self.buffers()]}
+        for tensor in tensors.values():
+            if tensor.dtype.kind == "f" and tensor.dtype != target:
+                tensor.data = tensor.data.astype(target)  # counts as an in-place change
+                if tensor._grad is not None:
+                    tensor._grad = Tensor(tensor._grad.data.astype(target))
+        return self
+
+    def double(self) -> Module:
+        """``to(float64)``: the floating point parameters and buffers in double precision."""
+        return self.to(np.float64)
+
+    def float(self) -> Module:
+        """``to(float32)``: the floating point parameters and buffers in single precision."""
+        return self.to(np.float32)
+
     def apply(self, fn: Callable[[Module], object]) -> Module:
         """Call ``fn`` on every sub-module (children first), then on this one; returns self.
 
