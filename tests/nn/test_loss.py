@@ -45,14 +45,23 @@ def classification(data: st.DataObject) -> tuple[np.ndarray, Any]:
     return logits, labels
 
 
+def log_probabilities(data: st.DataObject) -> tuple[np.ndarray, Any]:
+    logits, labels = data.draw(logits_and_classes())
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True)), labels
+
+
 LOSSES: dict[str, tuple[type[nn.Module], Callable[..., tm.Tensor], list[str], Case]] = {
     "MSELoss": (nn.MSELoss, F.mse_loss, REDUCTIONS, regression),
+    "L1Loss": (nn.L1Loss, F.l1_loss, REDUCTIONS, regression),
     "QuadraticCost": (nn.QuadraticCost, F.quadratic_cost, ["mean", "sum"], regression),
     "BCELoss": (nn.BCELoss, F.binary_cross_entropy, REDUCTIONS, binary),
     "BCEWithLogitsLoss": (nn.BCEWithLogitsLoss, F.binary_cross_entropy_with_logits, REDUCTIONS,
                           logits),
     "CrossEntropyLoss": (nn.CrossEntropyLoss, F.cross_entropy, REDUCTIONS, classification),
+    "NLLLoss": (nn.NLLLoss, F.nll_loss, REDUCTIONS, log_probabilities),
 }
+CLASS_INDEX_LOSSES = {"CrossEntropyLoss", "NLLLoss"}
 REDUCTION_CASES = [(name, r) for name, (_, _, reductions, _) in LOSSES.items() for r in reductions]
 
 
@@ -74,7 +83,7 @@ def test_loss_modules_default_to_the_mean(name: str) -> None:
     criterion = module_class()
     assert criterion.reduction == "mean"
     x = np.array([[0.2, 0.7], [0.9, 0.4]])
-    target: Any = np.array([1, 0]) if name == "CrossEntropyLoss" else np.array([[0.0, 1.0],
+    target: Any = np.array([1, 0]) if name in CLASS_INDEX_LOSSES else np.array([[0.0, 1.0],
                                                                                 [1.0, 0.5]])
     np.testing.assert_array_equal(criterion(tm.tensor(x), target).data,
                                   function(tm.tensor(x), target, reduction="mean").data)
@@ -158,7 +167,7 @@ def test_loss_module_gradients_pass_gradcheck(name: str) -> None:
     g = np.random.default_rng(1)
     model = nn.Sequential(nn.Linear(3, 2, generator=g), nn.Sigmoid())
     x = tm.tensor(g.standard_normal((4, 3)))
-    target: Any = np.array([0, 1, 1, 0]) if name == "CrossEntropyLoss" else g.random((4, 2))
+    target: Any = np.array([0, 1, 1, 0]) if name in CLASS_INDEX_LOSSES else g.random((4, 2))
     criterion = module_class()
     assert tm.gradcheck(lambda: criterion(model(x), target), model)
 
@@ -178,6 +187,8 @@ def torch_losses(torch: ModuleType) -> dict[str, Callable[..., Any]]:
         "BCEWithLogitsLoss": lambda x, y, r: tf.binary_cross_entropy_with_logits(x, y,
                                                                                  reduction=r),
         "CrossEntropyLoss": lambda x, y, r: tf.cross_entropy(x, y, reduction=r),
+        "L1Loss": lambda x, y, r: tf.l1_loss(x, y, reduction=r),
+        "NLLLoss": lambda x, y, r: tf.nll_loss(x, y, reduction=r),
     }
 
 
@@ -235,3 +246,99 @@ def test_bce_loss_with_weight_equals_pytorchs(torch: ModuleType, reduction: str)
     ours = nn.BCELoss(weight, reduction)(ours_p, y)
     theirs = torch.nn.BCELoss(torch.tensor(weight), reduction=reduction)(theirs_p, torch.tensor(y))
     assert_same_value_and_gradient(ours, ours_p, theirs, theirs_p, torch, 1e-12, 1e-14, 1e-12)
+
+
+# -- nll_loss and l1_loss ------------------------------------------------------------------
+
+
+@given(data=st.data(), reduction=st.sampled_from(REDUCTIONS))
+def test_nll_loss_of_log_softmax_is_cross_entropy_in_value_and_gradient(
+    data: st.DataObject, reduction: str
+) -> None:
+    logits, labels = data.draw(logits_and_classes())
+    x = tm.tensor(logits, requires_grad=True)
+    via_nll = F.nll_loss(x.log_softmax(1), labels, reduction=reduction)
+    (via_nll.sum()).backward()
+    assert x.grad is not None
+    by_nll = x.grad.data.copy()
+    x.grad = None
+    direct = F.cross_entropy(x, labels, reduction=reduction)
+    direct.sum().backward()
+    np.testing.assert_allclose(via_nll.data, direct.data, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(by_nll, x.grad.data, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("weight", "ignore_index"), [(None, -100), ([0.2, 1.0, 3.0], -100),
+                                                      (None, 1), ([0.2, 1.0, 3.0], 2)])
+def test_nll_loss_with_weight_and_ignore_index_equals_pytorchs(
+    torch: ModuleType, reduction: str, weight: list[float] | None, ignore_index: int
+) -> None:
+    g = np.random.default_rng(6)
+    x, labels = np.log(g.dirichlet(np.ones(3), 6)), np.array([0, 1, 2, 2, 1, 0])
+    ours_x, theirs_x = tm.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ours = nn.NLLLoss(weight, ignore_index, reduction)(ours_x, labels)
+    theirs = torch.nn.NLLLoss(
+        weight=None if weight is None else torch.tensor(weight, dtype=torch.float64),
+        ignore_index=ignore_index, reduction=reduction,
+    )(theirs_x, torch.tensor(labels))
+    assert_same_value_and_gradient(ours, ours_x, theirs, theirs_x, torch, 1e-12, 1e-14, 1e-12)
+
+
+def test_nll_loss_of_a_log_probability_of_minus_inf_in_an_ignored_row_is_zero() -> None:
+    x = tm.tensor([[-np.inf, 0.0], [np.log(0.5), np.log(0.5)]], requires_grad=True)
+    losses = F.nll_loss(x, [0, 1], ignore_index=0, reduction="none")
+    assert losses.data.tolist() == [0.0, -np.log(0.5)]
+    F.nll_loss(x, [0, 1], ignore_index=0).backward()
+    assert x.grad is not None and x.grad.data.tolist() == [[0.0, 0.0], [0.0, -1.0]]
+
+
+@pytest.mark.parametrize(
+    ("input", "target", "error", "message"),
+    [
+        (np.zeros(3), [0, 1, 2], ValueError, r"^nll_loss: input must be log-probabilities shaped "
+                                             r"\(N, C\), got \(3,\)"),
+        (np.zeros((2, 3)), [0.0, 1.0], ValueError, r"^nll_loss: target must be class indices"),
+        (np.zeros((2, 3)), [0, 3], IndexError, r"^nll_loss: target class 3 is out of range for 3 "
+                                               r"classes"),
+        (np.zeros((2, 3)), [0, 1, 2], ValueError, r"^nll_loss: class-index target must have shape "
+                                                  r"\(2,\), got \(3,\)"),
+    ],
+)
+def test_nll_loss_bad_input_raises_naming_nll_loss(
+    input: np.ndarray, target: list[float], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        F.nll_loss(tm.tensor(input), target)
+    with pytest.raises(ValueError, match=r"^nll_loss: weight must hold one value per class"):
+        F.nll_loss(tm.zeros(2, 3), [0, 1], weight=[1.0, 2.0])
+
+
+def test_logsoftmax_then_nll_loss_trains_like_cross_entropy_on_logits() -> None:
+    g = np.random.default_rng(7)
+    x, labels = tm.tensor(g.standard_normal((8, 4))), g.integers(0, 3, 8)
+    twin = nn.Sequential(nn.Linear(4, 3, generator=np.random.default_rng(0)))
+    model = nn.Sequential(nn.Linear(4, 3, generator=np.random.default_rng(0)), nn.LogSoftmax(1))
+    nn.NLLLoss()(model(x), labels).backward()
+    nn.CrossEntropyLoss()(twin(x), labels).backward()
+    for ours, theirs in zip(model.parameters(), twin.parameters()):
+        assert ours.grad is not None and theirs.grad is not None
+        np.testing.assert_allclose(ours.grad.data, theirs.grad.data, rtol=1e-12, atol=1e-15)
+
+
+def test_l1_loss_is_the_mean_absolute_error_with_zero_gradient_where_equal() -> None:
+    x = tm.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    loss = F.l1_loss(x, [0.0, 0.0, 3.0])
+    assert loss.item() == 1.0
+    loss.backward()
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, [1 / 3, -1 / 3, 0.0])
+    with pytest.raises(ValueError, match=r"^l1_loss: target shape \(2,\) differs from input "
+                                         r"shape \(3,\)"):
+        F.l1_loss(x, [0.0, 1.0])
+
+
+def test_nll_loss_repr_shows_weight_and_ignore_index_when_set() -> None:
+    assert repr(nn.NLLLoss()) == "NLLLoss(reduction='mean')"
+    assert repr(nn.NLLLoss([1.0, 2.0], ignore_index=0, reduction="sum")) == (
+        "NLLLoss(weight=[1.0, 2.0], ignore_index=0, reduction='sum')")

@@ -1,7 +1,8 @@
-"""LayerNorm: PyTorch's values, gradients, state dict and repr; finite-difference derivatives."""
+"""LayerNorm and BatchNorm1d: PyTorch's values, gradients, state dict and repr; derivatives."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 import tinygrad_mlp as tm
 from tests.strategies import arrays, leaf, shapes
 from tinygrad_mlp import viz
-from tinygrad_mlp.nn.normalization import LayerNorm
+from tinygrad_mlp.nn.module import Module
+from tinygrad_mlp.nn.normalization import BatchNorm1d, LayerNorm
 
 NORMALIZED_SHAPES = [4, (4,), (2, 3)]
 AFFINE_AND_BIAS = [(True, True), (True, False), (False, True), (False, False)]
@@ -187,6 +189,26 @@ def test_rejects_an_input_that_is_not_a_tensor_or_not_floating_point() -> None:
 # -- against PyTorch ----------------------------------------------------------------------
 
 
+def assert_same_step(layer: Module, twin: Any, x: np.ndarray, torch: Any) -> None:
+    """One forward and backward of a random-weighted sum: the same output and gradients."""
+    layer.zero_grad()
+    twin.zero_grad()
+    ours_x, theirs_x = leaf(x), torch.tensor(x, requires_grad=True)
+    ours, theirs = layer(ours_x), twin(theirs_x)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    seed = np.random.default_rng(x.size).standard_normal(ours.shape)
+    ours.backward(seed)
+    theirs.backward(torch.tensor(seed))
+    assert ours_x.grad is not None
+    np.testing.assert_allclose(ours_x.grad.data, theirs_x.grad.numpy(), rtol=1e-9, atol=1e-10)
+    theirs_parameters = dict(twin.named_parameters())
+    assert [name for name, _ in layer.named_parameters()] == list(theirs_parameters)
+    for name, parameter in layer.named_parameters():
+        assert parameter.grad is not None
+        np.testing.assert_allclose(parameter.grad.data, theirs_parameters[name].grad.numpy(),
+                                   rtol=1e-9, atol=1e-10, err_msg=name)
+
+
 @pytest.mark.parametrize(("affine", "bias"), AFFINE_AND_BIAS)
 @pytest.mark.parametrize(("normalized_shape", "batch"),
                          [(4, (5,)), ((4,), (2, 3)), ((2, 3), (5,)), ((2, 3), ()), ((1,), (3,))])
@@ -203,20 +225,7 @@ def test_values_and_gradients_match_pytorch(
     x = rng.standard_normal((*batch, *as_tuple(normalized_shape))) * 3 + 1
     if batch:
         x[0] = 2.5  # a constant sample: its variance is 0, so only eps keeps it finite
-    ours_x, theirs_x = leaf(x), torch.tensor(x, requires_grad=True)
-    ours, theirs = layer(ours_x), twin(theirs_x)
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
-    seed = rng.standard_normal(ours.shape)
-    ours.backward(seed)
-    theirs.backward(torch.tensor(seed))
-    assert ours_x.grad is not None
-    np.testing.assert_allclose(ours_x.grad.data, theirs_x.grad.numpy(), rtol=1e-9, atol=1e-10)
-    theirs_parameters = dict(twin.named_parameters())
-    assert [name for name, _ in layer.named_parameters()] == list(theirs_parameters)
-    for name, parameter in layer.named_parameters():
-        assert parameter.grad is not None
-        np.testing.assert_allclose(parameter.grad.data, theirs_parameters[name].grad.numpy(),
-                                   rtol=1e-9, atol=1e-10)
+    assert_same_step(layer, twin, x, torch)
 
 
 @pytest.mark.parametrize(("affine", "bias"), AFFINE_AND_BIAS)
@@ -296,3 +305,457 @@ def test_its_ops_are_drawn_inside_a_layer_norm_cluster_with_its_parameters() -> 
 def test_an_input_that_matches_only_the_last_normalized_dim_is_refused() -> None:
     with pytest.raises(ValueError, match=r"should end in the normalized_shape \(2, 3\)"):
         LayerNorm((2, 3))(tm.zeros(5, 1, 3))  # would broadcast the (2, 3) weight silently
+
+
+# == BatchNorm1d ==========================================================================
+
+# Constructor keywords beside num_features, each a case PyTorch must agree with.
+BATCH_NORM_OPTIONS = [
+    pytest.param({}, id="defaults"),
+    pytest.param({"momentum": None}, id="cumulative-average"),
+    pytest.param({"eps": 0.5, "momentum": 0.3}, id="eps-and-momentum"),
+    pytest.param({"affine": False}, id="no-affine"),
+    pytest.param({"bias": False}, id="no-bias"),
+    pytest.param({"track_running_stats": False}, id="no-running-stats"),
+]
+BATCH_NORM_SHAPES = [pytest.param((5, 3), id="2d"), pytest.param((4, 3, 2), id="3d")]
+
+
+def randomize_batch_norm(layer: BatchNorm1d, seed: int) -> None:
+    """Random weight and bias, and running statistics other than 0 and 1 (variances positive)."""
+    rng = np.random.default_rng(seed)
+    state = layer.state_dict()
+    for name in ("weight", "bias", "running_mean"):
+        if name in state:
+            state[name] = rng.standard_normal(state[name].shape)
+    if "running_var" in state:
+        state["running_var"] = rng.uniform(0.5, 2.0, state["running_var"].shape)
+    layer.load_state_dict(state)
+
+
+def batch_norm_twin(torch: Any, layer: BatchNorm1d) -> Any:
+    """A float64 torch.nn.BatchNorm1d with the same arguments and state as ``layer``."""
+    twin = torch.nn.BatchNorm1d(layer.num_features, layer.eps, layer.momentum, layer.affine,
+                                layer.track_running_stats, dtype=torch.float64,
+                                bias=layer.bias is not None)
+    twin.load_state_dict({name: torch.from_numpy(value)
+                          for name, value in layer.state_dict().items()})
+    return twin.train(layer.training)
+
+
+def assert_same_state(layer: BatchNorm1d, twin: Any) -> None:
+    ours, theirs = layer.state_dict(), twin.state_dict()
+    assert list(ours) == list(theirs)
+    for name, value in ours.items():
+        assert value.dtype == theirs[name].numpy().dtype, name
+        np.testing.assert_allclose(value, theirs[name].numpy(), rtol=1e-12, atol=1e-14,
+                                   err_msg=name)
+
+
+@st.composite
+def batch_norm_inputs(draw: st.DrawFn, min_values: int = 2) -> np.ndarray:
+    """(N, C) or (N, C, L) arrays, small, with at least ``min_values`` values per channel."""
+    channels = draw(st.integers(1, 3))
+    length = draw(st.sampled_from([(), (1,), (2,), (3,)]))
+    rows = draw(st.integers(max(1, -(-min_values // (length[0] if length else 1))), 3))
+    return draw(arrays((rows, channels, *length)))
+
+
+# -- construction -------------------------------------------------------------------------
+
+
+def test_batch_norm_starts_with_unit_weight_zero_bias_and_fresh_running_stats() -> None:
+    layer = BatchNorm1d(3)
+    assert layer.weight is not None and layer.bias is not None
+    np.testing.assert_array_equal(layer.weight.data, np.ones(3))
+    np.testing.assert_array_equal(layer.bias.data, np.zeros(3))
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+    buffers = dict(layer.named_buffers())
+    assert list(buffers) == ["running_mean", "running_var", "num_batches_tracked"]
+    np.testing.assert_array_equal(buffers["running_mean"].data, np.zeros(3))
+    np.testing.assert_array_equal(buffers["running_var"].data, np.ones(3))
+    count = buffers["num_batches_tracked"]
+    assert count.shape == () and count.dtype == np.int64 and count.item() == 0
+    assert not any(buffer.requires_grad for buffer in buffers.values())
+    assert list(layer.state_dict()) == ["weight", "bias", "running_mean", "running_var",
+                                        "num_batches_tracked"]
+
+
+def test_batch_norm_parameters_and_running_stats_take_the_layer_dtype() -> None:
+    layer = BatchNorm1d(2, dtype=tm.float32)
+    assert layer.weight is not None and layer.running_mean is not None
+    assert layer.running_var is not None and layer.num_batches_tracked is not None
+    assert layer.weight.dtype == layer.running_mean.dtype == layer.running_var.dtype == np.float32
+    assert layer.num_batches_tracked.dtype == np.int64
+    x = tm.tensor(np.arange(6.0).reshape(3, 2), dtype=tm.float32)
+    assert layer(x).dtype == np.float32 and layer.running_var.dtype == np.float32
+
+
+def test_batch_norm_without_affine_or_tracking_registers_none_like_pytorch() -> None:
+    layer = BatchNorm1d(3, affine=False, track_running_stats=False)
+    assert layer.weight is None and layer.bias is None
+    assert layer.running_mean is None and layer.running_var is None
+    assert layer.num_batches_tracked is None
+    assert list(layer.parameters()) == [] and list(layer.buffers()) == []
+    assert layer.state_dict() == {}
+    with pytest.raises(TypeError, match=r"BatchNorm1d\.weight is a parameter"):
+        layer.weight = tm.ones(3)  # the name stays reserved for a Parameter
+    assert BatchNorm1d(3, bias=False).bias is None
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"num_features": 0}, ValueError, r"num_features must be a positive int, got 0"),
+    ({"num_features": 2.0}, TypeError, r"num_features must be a positive int, got 2\.0"),
+    ({"num_features": True}, TypeError, r"num_features must be a positive int, got True"),
+    ({"eps": 0.0}, ValueError, r"eps must be positive and finite, got 0\.0"),
+    ({"eps": float("inf")}, ValueError, r"eps must be positive and finite, got inf"),
+    ({"eps": "1e-5"}, TypeError, r"eps must be a number, got '1e-5'"),
+    ({"momentum": -0.1}, ValueError, r"momentum must be a finite number >= 0 or None, got -0\.1"),
+    ({"momentum": float("nan")}, ValueError, r"momentum must be a finite number .* got nan"),
+    ({"momentum": "0.1"}, TypeError, r"momentum must be a number, got '0\.1'"),
+    ({"dtype": np.int64}, TypeError, r"dtype must be floating point .*got int64"),
+])
+def test_batch_norm_rejects_bad_arguments_naming_the_argument(
+    kwargs: dict[str, Any], error: type[Exception], message: str,
+) -> None:
+    arguments = {"num_features": 3, **kwargs}
+    with pytest.raises(error, match=r"^BatchNorm1d: " + message):
+        BatchNorm1d(**arguments)
+
+
+def test_batch_norm_accepts_a_momentum_of_zero_or_one_and_numpy_sizes() -> None:
+    assert BatchNorm1d(np.int64(2), momentum=0).num_features == 2
+    assert BatchNorm1d(2, momentum=1.0).momentum == 1.0
+
+
+# -- forward ------------------------------------------------------------------------------
+
+
+@given(x=batch_norm_inputs(), momentum=st.sampled_from([0.1, 0.5, None]))
+def test_batch_norm_training_output_and_running_stats_are_the_formulas_in_numpy(
+    x: np.ndarray, momentum: float | None,
+) -> None:
+    layer = BatchNorm1d(x.shape[1], momentum=momentum)
+    randomize_batch_norm(layer, seed=5)
+    assert layer.weight is not None and layer.bias is not None
+    assert layer.running_mean is not None and layer.running_var is not None
+    before_mean, before_var = layer.running_mean.data.copy(), layer.running_var.data.copy()
+    dims = (0,) if x.ndim == 2 else (0, 2)
+    per_channel = (-1,) + (1,) * (x.ndim - 2)
+    mean, variance = x.mean(axis=dims, keepdims=True), x.var(axis=dims, keepdims=True)
+    expected = ((x - mean) / np.sqrt(variance + 1e-5) * layer.weight.data.reshape(per_channel)
+                + layer.bias.data.reshape(per_channel))
+    np.testing.assert_allclose(layer(tm.tensor(x)).data, expected, rtol=1e-10, atol=1e-10)
+    factor = 1.0 if momentum is None else momentum  # the first batch tracked: 1 / 1
+    count = x.size // x.shape[1]
+    np.testing.assert_allclose(layer.running_mean.data,
+                               (1 - factor) * before_mean + factor * mean.reshape(-1),
+                               rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(layer.running_var.data, (1 - factor) * before_var
+                               + factor * variance.reshape(-1) * count / (count - 1),
+                               rtol=1e-12, atol=1e-14)
+
+
+def test_batch_norm_eval_uses_the_running_stats_and_train_the_batch_stats_again() -> None:
+    layer = BatchNorm1d(2)
+    randomize_batch_norm(layer, seed=6)
+    x = np.random.default_rng(7).standard_normal((6, 2, 3)) * 4 + 2
+    trained = layer(tm.tensor(x)).data
+    assert layer.weight is not None and layer.bias is not None
+    # Training: each channel comes out with the bias as its mean.
+    np.testing.assert_allclose(trained.mean(axis=(0, 2)), layer.bias.data, atol=1e-12)
+    state = layer.state_dict()
+    layer.eval()
+    evaluated = layer(tm.tensor(x)).data
+    mean, variance = state["running_mean"][:, None], state["running_var"][:, None]
+    expected = ((x - mean) / np.sqrt(variance + 1e-5) * layer.weight.data[:, None]
+                + layer.bias.data[:, None])
+    np.testing.assert_allclose(evaluated, expected, rtol=1e-12, atol=1e-12)
+    # Each sample on its own gives its row of the batch's output: no batch statistics.
+    np.testing.assert_allclose(layer(tm.tensor(x[2:3])).data, evaluated[2:3], rtol=1e-15)
+    for name, value in layer.state_dict().items():
+        np.testing.assert_array_equal(value, state[name], err_msg=name)  # no update in eval
+    layer.train()
+    np.testing.assert_allclose(layer(tm.tensor(x)).data, trained, rtol=1e-12, atol=1e-12)
+
+
+def test_batch_norm_without_running_stats_uses_batch_stats_in_eval_too() -> None:
+    layer = BatchNorm1d(3, track_running_stats=False)
+    x = tm.tensor(np.random.default_rng(8).standard_normal((4, 3)))
+    trained = layer(x).data
+    np.testing.assert_array_equal(layer.eval()(x).data, trained)
+
+
+def test_batch_norm_num_batches_tracked_counts_training_forwards_only() -> None:
+    layer = BatchNorm1d(2)
+    assert layer.num_batches_tracked is not None
+    for step in range(1, 4):
+        layer(tm.randn(3, 2))
+        assert layer.num_batches_tracked.item() == step
+    layer.eval()
+    layer(tm.randn(3, 2))
+    assert layer.num_batches_tracked.item() == 3
+    with tm.no_grad():  # grad mode does not matter, as in PyTorch: training mode does
+        layer.train()(tm.randn(3, 2))
+    assert layer.num_batches_tracked.item() == 4
+
+
+def test_batch_norm_with_momentum_none_keeps_the_plain_average_of_batch_stats() -> None:
+    layer = BatchNorm1d(2, momentum=None)
+    batches = [np.random.default_rng(seed).standard_normal((5, 2)) + seed for seed in range(4)]
+    for batch in batches:
+        layer(tm.tensor(batch))
+    assert layer.running_mean is not None and layer.running_var is not None
+    np.testing.assert_allclose(layer.running_mean.data,
+                               np.mean([batch.mean(axis=0) for batch in batches], axis=0),
+                               rtol=1e-12)
+    np.testing.assert_allclose(layer.running_var.data,
+                               np.mean([batch.var(axis=0, ddof=1) for batch in batches], axis=0),
+                               rtol=1e-12)
+
+
+def test_batch_norm_updates_its_buffers_in_place_outside_the_graph() -> None:
+    layer = BatchNorm1d(3)
+    mean, variance, count = layer.running_mean, layer.running_var, layer.num_batches_tracked
+    assert mean is not None and variance is not None and count is not None
+    versions = [mean._version, variance._version, count._version]
+    x = tm.randn(4, 3, requires_grad=True)
+    y = layer(x)
+    # The same Tensors, changed in place: anyone holding them sees the new values.
+    assert layer.running_mean is mean and layer.running_var is variance
+    assert not np.array_equal(mean.data, np.zeros(3)) and count.item() == 1
+    assert [mean._version, variance._version, count._version] == [v + 1 for v in versions]
+    for buffer in (mean, variance, count):
+        assert not buffer.requires_grad and buffer.grad_fn is None
+    # Nothing in y's graph holds a buffer, so changing them again cannot break its backward.
+    buffers = [mean, variance, count]
+    nodes: list[tm.Function] = []
+    stack = [y.grad_fn]
+    while stack:
+        fn = stack.pop()
+        if fn is not None and fn not in nodes:
+            nodes.append(fn)
+            stack.extend(p for p in fn.parents if isinstance(p, tm.Function))
+    held = [t for fn in nodes for t in (*fn.parents, *fn._saved) if isinstance(t, tm.Tensor)]
+    assert not any(np.may_share_memory(t.data, b.data) for t in held for b in buffers)
+    layer(tm.randn(4, 3))
+    y.sum().backward()
+    assert x.grad is not None and all(buffer.grad is None for buffer in buffers)
+
+
+def test_batch_norm_eval_output_keeps_its_gradient_when_the_stats_change_later() -> None:
+    layer = BatchNorm1d(2)
+    randomize_batch_norm(layer, seed=9)
+    x = tm.randn(3, 2, requires_grad=True)
+    y = layer.eval()(x)
+    assert layer.running_var is not None and layer.weight is not None
+    scale = layer.weight.data / np.sqrt(layer.running_var.data + 1e-5)
+    layer.train()(tm.randn(5, 2) * 10)  # moves the running stats, in place
+    y.sum().backward()
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, np.broadcast_to(scale, (3, 2)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3, 2, 2), ()])
+def test_batch_norm_rejects_an_input_not_2d_or_3d_like_pytorch(shape: tuple[int, ...]) -> None:
+    with pytest.raises(ValueError) as info:
+        BatchNorm1d(3)(tm.tensor(np.ones(shape)))
+    message = str(info.value)
+    assert message.startswith("BatchNorm1d(3, eps=1e-05, momentum=0.1")
+    assert f"expected 2D or 3D input (got {len(shape)}D input), of shape {shape}" in message
+
+
+@pytest.mark.parametrize("shape", [(4, 2), (4, 5, 3)])
+def test_batch_norm_rejects_an_input_with_the_wrong_channel_count_naming_both(
+    shape: tuple[int, ...],
+) -> None:
+    with pytest.raises(ValueError) as info:
+        BatchNorm1d(3)(tm.tensor(np.ones(shape)))
+    message = str(info.value)
+    assert message.startswith("BatchNorm1d(3, eps=1e-05")
+    assert f"input of shape {shape} has {shape[1]} channels" in message
+    assert "num_features is 3" in message
+
+
+def test_batch_norm_rejects_an_input_that_is_not_a_tensor_or_not_floating_point() -> None:
+    with pytest.raises(TypeError, match=r"BatchNorm1d\(.*input must be a Tensor, got ndarray"):
+        BatchNorm1d(3)(np.ones((2, 3)))
+    with pytest.raises(TypeError, match=r"BatchNorm1d\(.*floating point, got dtype int64"):
+        BatchNorm1d(3)(tm.tensor(np.ones((2, 3), dtype=np.int64)))
+
+
+@pytest.mark.parametrize("shape", [(1, 3), (1, 3, 1), (0, 3), (0, 3, 4)])
+def test_batch_norm_refuses_fewer_than_two_values_per_channel_when_training(
+    shape: tuple[int, ...],
+) -> None:
+    pattern = (r"^BatchNorm1d\(3.*\): expected more than 1 value per channel when training, "
+               rf"got input size {re.escape(str(shape))}")
+    with pytest.raises(ValueError, match=pattern):
+        BatchNorm1d(3)(tm.tensor(np.ones(shape)))
+    with pytest.raises(ValueError, match=pattern):  # batch statistics in eval mode too
+        BatchNorm1d(3, track_running_stats=False).eval()(tm.tensor(np.ones(shape)))
+    # With running statistics, eval mode needs no batch.
+    assert BatchNorm1d(3).eval()(tm.tensor(np.ones(shape))).shape == shape
+
+
+def test_batch_norm_leaves_its_running_stats_alone_when_the_input_is_refused() -> None:
+    layer = BatchNorm1d(3)
+    layer(tm.randn(4, 3))
+    state = layer.state_dict()
+    bad_inputs: list[Any] = [np.ones((4, 3)), tm.ones(4, 3, dtype=tm.int64), tm.ones(4, 3, 2, 2),
+                             tm.ones(4, 2), tm.ones(1, 3), tm.ones(0, 3)]
+    for bad in bad_inputs:
+        with pytest.raises((TypeError, ValueError)):
+            layer(bad)
+        for name, value in layer.state_dict().items():
+            np.testing.assert_array_equal(value, state[name], err_msg=f"{name} after {bad!r}")
+
+
+def test_batch_norm_repr_shows_its_arguments() -> None:
+    assert repr(BatchNorm1d(4)) == (
+        "BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, "
+        "track_running_stats=True)"
+    )
+    assert repr(BatchNorm1d(2, 0.1, None, False, False)) == (
+        "BatchNorm1d(2, eps=0.1, momentum=None, affine=False, bias=False, "
+        "track_running_stats=False)"
+    )
+
+
+def test_batch_norm_ops_are_drawn_inside_a_batch_norm_cluster() -> None:
+    dot = viz.to_dot(BatchNorm1d(3)(tm.randn(2, 3, requires_grad=True)).sum())
+    cluster = dot[dot.index('label="BatchNorm1d"'):]
+    assert 'label="weight' in cluster and 'label="bias' in cluster and "sqrt" in cluster
+    assert "running" not in dot
+
+
+# -- against PyTorch ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("options", BATCH_NORM_OPTIONS)
+@pytest.mark.parametrize("shape", BATCH_NORM_SHAPES)
+def test_batch_norm_training_steps_match_pytorch_outputs_gradients_and_running_stats(
+    torch: Any, shape: tuple[int, ...], options: dict[str, Any],
+) -> None:
+    layer = BatchNorm1d(shape[1], **options)
+    randomize_batch_norm(layer, seed=10)
+    twin = batch_norm_twin(torch, layer)
+    rng = np.random.default_rng(11)
+    for step in range(4):
+        x = rng.standard_normal(shape) * (step + 1) + step
+        if step == 1:
+            x[:, 0] = 2.5  # a constant channel: its variance is 0, so only eps keeps it finite
+        assert_same_step(layer, twin, x, torch)
+        assert_same_state(layer, twin)
+
+
+@pytest.mark.parametrize("options", BATCH_NORM_OPTIONS)
+@pytest.mark.parametrize("shape", BATCH_NORM_SHAPES)
+def test_batch_norm_eval_mode_matches_pytorch_outputs_and_gradients(
+    torch: Any, shape: tuple[int, ...], options: dict[str, Any],
+) -> None:
+    layer = BatchNorm1d(shape[1], **options)
+    randomize_batch_norm(layer, seed=12)
+    rng = np.random.default_rng(13)
+    for _ in range(2):
+        layer(tm.tensor(rng.standard_normal(shape) * 3 - 1))
+    layer.eval()
+    twin = batch_norm_twin(torch, layer)
+    assert not twin.training
+    for rows in (shape[0], 1 if "track_running_stats" not in options else 2):
+        assert_same_step(layer, twin, rng.standard_normal((rows, *shape[1:])) * 2, torch)
+        assert_same_state(layer, twin)
+
+
+@pytest.mark.parametrize("options", BATCH_NORM_OPTIONS)
+def test_batch_norm_state_dict_is_pytorchs_and_moves_to_pytorch_and_back(
+    torch: Any, options: dict[str, Any],
+) -> None:
+    rng = np.random.default_rng(14)
+    batches = [rng.standard_normal((6, 3, 2)) + shift for shift in range(3)]
+    layer = BatchNorm1d(3, **options)
+    reference = torch.nn.BatchNorm1d(3, **options, dtype=torch.float64)
+    for batch in batches:  # the same training from the same start on both sides
+        layer(tm.tensor(batch))
+        reference(torch.tensor(batch))
+    assert_same_state(layer, reference)
+    twin = torch.nn.BatchNorm1d(3, **options, dtype=torch.float64)
+    twin.load_state_dict({k: torch.from_numpy(v) for k, v in layer.state_dict().items()})
+    back = BatchNorm1d(3, **options)
+    back.load_state_dict({k: v.numpy() for k, v in twin.state_dict().items()})
+    assert_same_state(back, twin)
+    x = rng.standard_normal((4, 3, 2))
+    expected = twin.eval()(torch.tensor(x)).detach().numpy()
+    np.testing.assert_allclose(layer.eval()(tm.tensor(x)).data, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(back.eval()(tm.tensor(x)).data, expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("options", BATCH_NORM_OPTIONS)
+@pytest.mark.parametrize("num_features", [1, 4])
+def test_batch_norm_repr_is_pytorchs(
+    torch: Any, num_features: int, options: dict[str, Any],
+) -> None:
+    assert repr(BatchNorm1d(num_features, **options)) == repr(
+        torch.nn.BatchNorm1d(num_features, **options))
+
+
+# -- derivatives by finite differences ----------------------------------------------------
+
+
+@given(x=batch_norm_inputs(), options=st.sampled_from([{}, {"bias": False}, {"affine": False}]),
+       eps=st.sampled_from([1e-5, 0.1]))
+def test_batch_norm_training_derivatives_pass_gradcheck_and_gradgradcheck(
+    x: np.ndarray, options: dict[str, Any], eps: float,
+) -> None:
+    layer = BatchNorm1d(x.shape[1], eps, **options)
+    randomize_batch_norm(layer, seed=15)
+    # The input and the parameters together: the parameters are read by the layer, not passed.
+    inputs = [leaf(x), *layer.parameters()]
+    assert tm.gradcheck(lambda x, *parameters: layer(x), inputs)
+    assert tm.gradgradcheck(lambda x, *parameters: layer(x), inputs)
+
+
+@given(x=batch_norm_inputs(min_values=1), options=st.sampled_from([{}, {"bias": False}]))
+def test_batch_norm_eval_derivatives_pass_gradcheck_and_gradgradcheck(
+    x: np.ndarray, options: dict[str, Any],
+) -> None:
+    layer = BatchNorm1d(x.shape[1], **options)
+    randomize_batch_norm(layer, seed=16)
+    layer.eval()
+    inputs = [leaf(x), *layer.parameters()]
+    assert tm.gradcheck(lambda x, *parameters: layer(x), inputs)
+    assert tm.gradgradcheck(lambda x, *parameters: layer(x), inputs)
+
+
+# -- in a network -------------------------------------------------------------------------
+
+
+def test_batch_norm_trains_inside_a_sequential_then_evaluates_deterministically() -> None:
+    tm.manual_seed(0)
+    model = tm.nn.Sequential(tm.nn.Linear(4, 8), tm.nn.BatchNorm1d(8), tm.nn.ReLU(),
+                             tm.nn.Linear(8, 3))
+    rng = np.random.default_rng(17)
+    x = tm.tensor(rng.standard_normal((32, 4)))
+    target = tm.tensor(x.data @ rng.standard_normal((4, 3)))
+    optimizer = tm.optim.SGD(model.parameters(), lr=0.1)
+    loss_fn = tm.nn.MSELoss()
+    losses = []
+    for _ in range(20):
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), target)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.5 * losses[0]
+    norm = model[1]
+    assert isinstance(norm, BatchNorm1d) and norm.num_batches_tracked is not None
+    assert norm.num_batches_tracked.item() == 20
+    assert [name for name, _ in model.named_buffers()] == [
+        "1.running_mean", "1.running_var", "1.num_batches_tracked"]
+    model.eval()
+    state = model.state_dict()
+    first, second = model(x).data, model(x).data
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_allclose(model(tm.tensor(x.data[:5])).data, first[:5], rtol=1e-13)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, state[name], err_msg=name)

@@ -22,22 +22,26 @@ from tinygrad_mlp.nn.loss import (
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
+    L1Loss,
     MSELoss,
+    NLLLoss,
     QuadraticCost,
 )
 from tinygrad_mlp.nn.module import IncompatibleKeys, Module, Parameter
-from tinygrad_mlp.nn.normalization import LayerNorm
+from tinygrad_mlp.nn.normalization import BatchNorm1d, LayerNorm
 
 __all__ = [
     "ELU",
     "INITS",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "BatchNorm1d",
     "CrossEntropyLoss",
     "Dropout",
     "Flatten",
     "Identity",
     "IncompatibleKeys",
+    "L1Loss",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -46,6 +50,7 @@ __all__ = [
     "Module",
     "ModuleDict",
     "ModuleList",
+    "NLLLoss",
     "Parameter",
     "QuadraticCost",
     "ReLU",

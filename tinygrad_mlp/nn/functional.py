@@ -260,6 +260,20 @@ def mse_loss(
     return _reduce(diff * diff, reduction, "mse_loss")
 
 
+def l1_loss(
+    input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean"
+) -> Tensor:
+    """|input - target|, averaged over all elements by default (the mean absolute error).
+
+    Its gradient is sign(input - target) (0 where they are equal, as in
+    PyTorch), scaled by 1/size for the mean.
+    """
+    _input(input, "l1_loss")
+    y = _target(target, "l1_loss")
+    _same_shape(input, y, "l1_loss")
+    return _reduce((input - y).abs(), reduction, "l1_loss")
+
+
 def quadratic_cost(
     output: Tensor, target: Tensor | ArrayLike, reduction: Literal["mean", "sum"] = "mean"
 ) -> Tensor:
@@ -423,14 +437,8 @@ def cross_entropy(
         )
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    w = None if weight is None else _constant_weight(weight, input, "cross_entropy")
-    if w is not None and w.shape != (classes,):
-        raise ValueError(
-            f"cross_entropy: weight must hold one value per class, shape ({classes},), got "
-            f"{w.shape} (input shape {input.shape})"
-        )
+    w = _class_weight(weight, input, "cross_entropy")
     log_p = input.log_softmax(axis=1)
-    smoothing = label_smoothing / classes  # the uniform part of q, on every class
     if y.dtype.kind in "iu":
         if y.shape == input.shape:
             raise ValueError(
@@ -438,16 +446,8 @@ def cross_entropy(
                 f"probabilities, which must be floating point; got dtype {y.dtype} (convert "
                 f"it, e.g. one_hot(y).astype(float), or give class indices shaped ({n},))"
             )
-        kept = _kept_examples(input, y, ignore_index)
-        # An ignored row reads the log-probability of its own largest logit
-        # (finite, unlike a masked -inf logit's) and counts it 0 times.
-        picked = np.where(kept, y.data, np.argmax(input.data, axis=1))
-        scale = (kept * (1.0 if w is None else w[picked])).astype(input.dtype)
-        losses = -log_p[np.arange(n), picked] * ((1.0 - label_smoothing) * scale)
-        if label_smoothing:  # only then: 0 · log p would be nan where p is 0
-            uniform = np.full(classes, smoothing, input.dtype) if w is None else w * smoothing
-            losses = losses - (log_p * uniform).sum(axis=1) * kept.astype(input.dtype)
-        total = float(kept.sum() if w is None else w[y.data[kept]].sum())
+        losses, kept, total = _picked_log_probabilities(
+            log_p, y, w, ignore_index, "cross_entropy", label_smoothing)
     else:
         _same_shape(input, y, "cross_entropy")
         if ignore_index >= 0:  # PyTorch's rule: the default -100 and other negatives pass
@@ -455,18 +455,98 @@ def cross_entropy(
                 f"cross_entropy: ignore_index={ignore_index} needs class-index targets, got "
                 f"probabilities shaped {y.shape}"
             )
+        smoothing = label_smoothing / classes  # the uniform part of q, on every class
         q = y * (1.0 - label_smoothing) + smoothing if label_smoothing else y
         losses = -(log_p * (q if w is None else q * w)).sum(axis=1)
         kept, total = np.ones(n, dtype=bool), float(n)
+    return _reduce_kept(losses, kept, total, reduction, "cross_entropy")
+
+
+def nll_loss(
+    input: Tensor,
+    target: Tensor | ArrayLike,
+    weight: Tensor | ArrayLike | None = None,
+    ignore_index: int = -100,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    """The negative log-likelihood -w[yᵢ] · input[i, yᵢ] of class indices y, shaped (N,).
+
+    ``input`` holds log-probabilities shaped (N, C), usually from
+    ``log_softmax``: ``nll_loss(x.log_softmax(1), y)`` is ``cross_entropy(x, y)``.
+    ``weight`` (a constant, shaped (C,)) rescales each class, and an example
+    whose target is ``ignore_index`` loses 0. The mean divides by Σ w[yᵢ]
+    over the examples not ignored, as in PyTorch.
+    """
+    _input(input, "nll_loss")
+    if input.ndim != 2:
+        raise ValueError(
+            f"nll_loss: input must be log-probabilities shaped (N, C), got {input.shape}"
+        )
+    y = _target(target, "nll_loss")
+    if y.dtype.kind not in "iu":
+        raise ValueError(
+            f"nll_loss: target must be class indices, ints shaped ({input.shape[0]},); got "
+            f"dtype {y.dtype} (convert it with .astype(int))"
+        )
+    w = _class_weight(weight, input, "nll_loss")
+    losses, kept, total = _picked_log_probabilities(input, y, w, ignore_index, "nll_loss")
+    return _reduce_kept(losses, kept, total, reduction, "nll_loss")
+
+
+def _class_weight(
+    weight: Tensor | ArrayLike | None, input: Tensor, where: str
+) -> np.ndarray | None:
+    """A loss's per-class ``weight`` as a constant array shaped (C,), or None."""
+    if weight is None:
+        return None
+    w = _constant_weight(weight, input, where)
+    classes = input.shape[1]
+    if w.shape != (classes,):
+        raise ValueError(
+            f"{where}: weight must hold one value per class, shape ({classes},), got "
+            f"{w.shape} (input shape {input.shape})"
+        )
+    return w
+
+
+def _picked_log_probabilities(
+    log_p: Tensor, y: Tensor, w: np.ndarray | None, ignore_index: int, where: str,
+    label_smoothing: float = 0.0,
+) -> tuple[Tensor, np.ndarray, float]:
+    """Each example's -log p of its class (weighted, smoothed), which count, and their weight.
+
+    Returns:
+        The losses shaped (N,), a mask of the examples not ignored, and the
+        divisor of the mean: their number, or their total weight Σ w[yᵢ].
+    """
+    n, classes = log_p.shape
+    kept = _kept_examples(log_p, y, ignore_index, where)
+    # An ignored row reads its own largest log-probability (finite, unlike a
+    # masked -inf) and counts it 0 times.
+    picked = np.where(kept, y.data, np.argmax(log_p.data, axis=1))
+    scale = (kept * (1.0 if w is None else w[picked])).astype(log_p.dtype)
+    losses = -log_p[np.arange(n), picked] * ((1.0 - label_smoothing) * scale)
+    if label_smoothing:  # only then: 0 · log p would be nan where p is 0
+        smoothing = label_smoothing / classes  # the uniform part of q, on every class
+        uniform = np.full(classes, smoothing, log_p.dtype) if w is None else w * smoothing
+        losses = losses - (log_p * uniform).sum(axis=1) * kept.astype(log_p.dtype)
+    total = float(kept.sum() if w is None else w[y.data[kept]].sum())
+    return losses, kept, total
+
+
+def _reduce_kept(
+    losses: Tensor, kept: np.ndarray, total: float, reduction: Reduction, where: str
+) -> Tensor:
+    """Reduce per-example losses; the mean sums the kept examples and divides by ``total``."""
     if reduction != "mean":
-        return _reduce(losses, reduction, "cross_entropy")
+        return _reduce(losses, reduction, where)
     # Summing only the kept examples gives the ignored ones a zero gradient even
     # when the mean itself is PyTorch's 0/0 = nan (made here without numpy's warning).
     kept_losses = losses if kept.all() else losses[kept]
     return kept_losses.sum() / total if total else kept_losses.sum() * np.nan
 
 
-def _kept_examples(input: Tensor, y: Tensor, ignore_index: int) -> np.ndarray:
+def _kept_examples(input: Tensor, y: Tensor, ignore_index: int, where: str) -> np.ndarray:
     """Which examples count: those whose class index is not ``ignore_index``.
 
     Raises:
@@ -475,12 +555,12 @@ def _kept_examples(input: Tensor, y: Tensor, ignore_index: int) -> np.ndarray:
     """
     n, classes = input.shape
     if y.shape != (n,):
-        raise ValueError(f"cross_entropy: class-index target must have shape ({n},), got {y.shape}")
+        raise ValueError(f"{where}: class-index target must have shape ({n},), got {y.shape}")
     kept = y.data != ignore_index
     bad = kept & ((y.data < 0) | (y.data >= classes))
     if bad.any():
         raise IndexError(
-            f"cross_entropy: target class {int(y.data[bad][0])} is out of range for "
+            f"{where}: target class {int(y.data[bad][0])} is out of range for "
             f"{classes} classes (input shape {input.shape}), and is not ignore_index "
             f"({ignore_index})"
         )

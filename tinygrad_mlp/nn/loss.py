@@ -35,6 +35,14 @@ class MSELoss(_Loss):
         return F.mse_loss(input, target, self.reduction)
 
 
+class L1Loss(_Loss):
+    """Mean absolute error (see ``F.l1_loss``)."""
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of ``input`` against ``target``."""
+        return F.l1_loss(input, target, self.reduction)
+
+
 class QuadraticCost(Module):
     """The article's cost, 1/(2n) Σ ‖y - a‖² (see ``F.quadratic_cost``)."""
 
@@ -142,3 +150,31 @@ class CrossEntropyLoss(_Loss):
         ignore = f"ignore_index={self.ignore_index}, " if self.ignore_index != -100 else ""
         smoothing = f", label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
         return _weight_repr(self.weight) + ignore + super().extra_repr() + smoothing
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of class indices, from log-probabilities (see ``F.nll_loss``).
+
+    ``nn.Sequential(..., nn.LogSoftmax(dim=1))`` followed by ``NLLLoss()`` is
+    ``CrossEntropyLoss()`` on the logits; ``weight`` and ``ignore_index`` work
+    as there.
+    """
+
+    def __init__(
+        self,
+        weight: Tensor | ArrayLike | None = None,
+        ignore_index: int = -100,
+        reduction: F.Reduction = "mean",
+    ) -> None:
+        super().__init__(reduction)
+        self.weight = weight
+        self.ignore_index = ignore_index
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of the log-probabilities ``input`` against the classes ``target``."""
+        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: the weight and ignore_index if set, and the reduction."""
+        ignore = f"ignore_index={self.ignore_index}, " if self.ignore_index != -100 else ""
+        return _weight_repr(self.weight) + ignore + super().extra_repr()
