@@ -114,3 +114,43 @@ def test_random_creation_refuses_a_generator_that_is_not_a_numpy_generator(make:
     with pytest.raises(TypeError, match=r"generator must be a numpy.random.Generator or None, "
                                         r"got int \(make one"):
         make(2, generator=42)
+
+
+def test_linspace_includes_both_ends_in_the_default_float_dtype() -> None:
+    values = tm.linspace(0, 1, 5)
+    assert values.dtype == tm.get_default_dtype() and values.tolist() == [0, 0.25, 0.5, 0.75, 1]
+    assert tm.linspace(2.0, -2.0, 3, dtype=tm.float32).tolist() == [2.0, 0.0, -2.0]
+    assert tm.linspace(0, 1, 0).shape == (0,) and tm.linspace(3, 9, 1).tolist() == [3.0]
+    assert tm.linspace(0, 1, 3, requires_grad=True).requires_grad
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [((0, 1, -1), ValueError, r"^linspace: steps must be an int >= 0, got -1"),
+     ((0, 1, 2.0), TypeError, r"^linspace: steps must be an int >= 0, got 2\.0"),
+     ((0, float("inf"), 3), ValueError, r"^linspace: end must be finite, got inf"),
+     (("0", 1, 3), TypeError, r"^linspace: start must be a number, got '0'")],
+)
+def test_linspace_refuses_bad_arguments_naming_them(
+    arguments: tuple[Any, ...], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        tm.linspace(*arguments)
+
+
+def test_eye_is_the_identity_square_or_rectangular() -> None:
+    np.testing.assert_array_equal(tm.eye(3).data, np.eye(3))
+    assert tm.eye(3).dtype == tm.get_default_dtype()
+    assert tm.eye(2, 3, dtype=tm.int64).tolist() == [[1, 0, 0], [0, 1, 0]]
+    assert tm.eye(0).shape == (0, 0)
+    with pytest.raises(ValueError, match=r"^eye: n must be an int >= 0, got -2"):
+        tm.eye(-2)
+    with pytest.raises(TypeError, match=r"^eye: m must be an int >= 0, got 1\.5"):
+        tm.eye(2, 1.5)  # type: ignore[arg-type]
+
+
+def test_eye_and_linspace_equal_pytorchs() -> None:
+    torch = pytest.importorskip("torch")
+    np.testing.assert_array_equal(tm.linspace(-1, 2, 7).data,
+                                  torch.linspace(-1, 2, 7, dtype=torch.float64).numpy())
+    np.testing.assert_array_equal(tm.eye(3, 2).data, torch.eye(3, 2, dtype=torch.float64).numpy())

@@ -172,6 +172,36 @@ def arange(
     return Tensor(np.arange(start, end, step, dtype=chosen), requires_grad)
 
 
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    The dtype is the default float dtype unless one is given, as in PyTorch
+    (``tm.linspace(0, 1, 5)`` is float even for int ends).
+    """
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"linspace: {name} must be a number, got {value!r}")
+        if not np.isfinite(value):
+            raise ValueError(f"linspace: {name} must be finite, got {value}")
+    count = checks.check_int("linspace", "steps", steps, 0)
+    return Tensor(np.linspace(start, end, count, dtype=_float("linspace", dtype)), requires_grad)
+
+
+def eye(
+    n: int, m: int | None = None, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
+    """The n x m identity matrix (n x n without ``m``): ones on the diagonal, zeros elsewhere."""
+    rows = checks.check_int("eye", "n", n, 0)
+    columns = rows if m is None else checks.check_int("eye", "m", m, 0)
+    return Tensor(np.eye(rows, columns, dtype=_float("eye", dtype)), requires_grad)
+
+
 def zeros_like(
     other: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False
 ) -> Tensor:
