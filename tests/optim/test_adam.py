@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import tinygrad_mlp as tm
 from tests.optim.replay import minimise_quadratic, replay, replay_torch
 from tests.strategies import arrays, floats_between, shapes
-from tinygrad_mlp.optim import Adam
+from tinygrad_mlp.optim import Adam, AdamW
 
 START = np.array([1.0, -1.0, 0.5])
 GRADS = [
@@ -288,3 +288,80 @@ def test_update_writes_into_the_parameters_own_array(options: dict[str, Any]) ->
 def test_minimising_a_quadratic_converges(options: dict[str, Any]) -> None:
     w, target = minimise_quadratic(lambda params: Adam(params, lr=0.05, **options), steps=1500)
     np.testing.assert_allclose(w, target, atol=1e-3)
+
+
+# -- AdamW ---------------------------------------------------------------------------------
+
+
+def adamw_by_the_equations(
+    start: np.ndarray, grads: list[np.ndarray], lr: float, weight_decay: float,
+    betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, amsgrad: bool = False,
+    maximize: bool = False,
+) -> list[np.ndarray]:
+    """PyTorch's AdamW: shrink p by (1 - lr · weight_decay), then Adam's step without decay."""
+    beta1, beta2 = betas
+    p = np.array(start, dtype=np.float64)
+    m, v, v_max = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
+    path = []
+    for t, grad in enumerate(grads, start=1):
+        g = -grad if maximize else grad
+        p = p * (1 - lr * weight_decay)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        v_max = np.maximum(v_max, v)
+        v_hat = (v_max if amsgrad else v) / (1 - beta2**t)
+        p = p - lr * (m / (1 - beta1**t)) / (np.sqrt(v_hat) + eps)
+        path.append(p)
+    return path
+
+
+@pytest.mark.parametrize("options", [{"amsgrad": a, "maximize": x}
+                                     for a, x in itertools.product((False, True), repeat=2)],
+                         ids=option_id)
+def test_adamw_steps_are_the_decoupled_decay_then_adams_step(options: dict[str, Any]) -> None:
+    ours = replay(lambda params: AdamW(params, lr=0.1, weight_decay=0.3, **options), START, GRADS)
+    expected = adamw_by_the_equations(START, GRADS, lr=0.1, weight_decay=0.3, **options)
+    np.testing.assert_allclose(ours, expected, rtol=1e-12, atol=1e-14)
+
+
+def test_adamw_decay_is_not_scaled_by_the_gradient_as_adams_l2_penalty_is() -> None:
+    big, small = tm.tensor([1.0], requires_grad=True), tm.tensor([1.0], requires_grad=True)
+    optimizer = AdamW([big, small], lr=0.1, weight_decay=0.5)
+    big.grad, small.grad = tm.tensor([1000.0]), tm.tensor([0.01])
+    optimizer.step()
+    # each shrinks by the same 5%, then moves by about lr against its gradient's sign
+    np.testing.assert_allclose([big.item(), small.item()], [0.95 - 0.1, 0.95 - 0.1], rtol=1e-6)
+
+
+def test_adamw_defaults_are_pytorchs_and_a_parameter_without_gradient_does_not_decay() -> None:
+    trained, frozen = tm.tensor([1.0], requires_grad=True), tm.tensor([3.0], requires_grad=True)
+    optimizer = AdamW([trained, frozen])
+    group = optimizer.param_groups[0]
+    assert (group["lr"], group["betas"], group["eps"], group["weight_decay"]) == (
+        1e-3, (0.9, 0.999), 1e-8, 1e-2)
+    trained.grad = tm.tensor([1.0])
+    optimizer.step()
+    assert frozen.item() == 3.0 and trained.item() < 1.0
+    assert group["weight_decay"] == 1e-2  # the step did not change the group
+
+
+def test_adamw_refuses_a_negative_weight_decay_naming_adamw() -> None:
+    with pytest.raises(ValueError, match=r"^AdamW: weight_decay must be non-negative, got -0\.1$"):
+        AdamW([tm.tensor([1.0], requires_grad=True)], weight_decay=-0.1)
+
+
+@pytest.mark.parametrize("options", [{"amsgrad": a, "maximize": x}
+                                     for a, x in itertools.product((False, True), repeat=2)],
+                         ids=option_id)
+def test_ten_steps_match_torch_optim_adamw(options: dict[str, Any]) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    start = rng.standard_normal((3, 4))
+    grads = [rng.standard_normal((3, 4)) for _ in range(10)]
+    ours = replay(lambda params: AdamW(params, lr=0.05, weight_decay=0.2, **options), start,
+                  grads)
+    theirs = replay_torch(
+        torch, lambda params: torch.optim.AdamW(params, lr=0.05, weight_decay=0.2, **options),
+        start, grads,
+    )
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)

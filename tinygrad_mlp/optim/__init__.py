@@ -1,7 +1,7 @@
 """Optimizers: update parameters from their gradients, named as in ``torch.optim``.
 
 ``Optimizer`` is the base (param groups, state, ``zero_grad``, ``step``);
-``SGD`` and ``Adam`` are update rules; ``lr_scheduler`` changes the learning
+``SGD``, ``Adam`` and ``AdamW`` are update rules; ``lr_scheduler`` changes the learning
 rate from epoch to epoch. A training step::
 
     optimizer = tm.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
@@ -11,8 +11,8 @@ rate from epoch to epoch. A training step::
 """
 
 from tinygrad_mlp.optim import lr_scheduler
-from tinygrad_mlp.optim.adam import Adam
+from tinygrad_mlp.optim.adam import Adam, AdamW
 from tinygrad_mlp.optim.optimizer import Optimizer
 from tinygrad_mlp.optim.sgd import SGD
 
-__all__ = ["SGD", "Adam", "Optimizer", "lr_scheduler"]
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]

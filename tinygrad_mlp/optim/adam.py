@@ -128,3 +128,52 @@ class Adam(Optimizer):
             np.divide(m, scratch, out=scratch)
             scratch *= lr * c2 / c1
             p.data -= scratch
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), PyTorch's ``AdamW``.
+
+    Before each Adam step (taken with the plain gradient, see ``Adam``) every
+    parameter with a gradient shrinks toward zero on its own::
+
+        p = p · (1 - lr · weight_decay)
+
+    so the decay is not divided by √v̂ as Adam's L2 penalty is: weights with
+    large gradients decay as fast as the others. The default decay is 1e-2,
+    as in PyTorch.
+
+    Args:
+        params: the tensors to optimize, or param-group dicts.
+        lr, betas, eps, amsgrad, maximize: as for ``Adam``.
+        weight_decay: the decoupled decay coefficient (>= 0).
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> w = tm.tensor([1.0, -2.0], requires_grad=True)
+        >>> optimizer = AdamW([w], lr=0.1, weight_decay=0.5)
+        >>> (w * w).sum().backward()
+        >>> optimizer.step()
+        >>> w
+        tensor([ 0.85, -1.8 ], requires_grad=True)
+    """
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize)
+
+    def update_group(self, group: ParamGroup) -> None:
+        """Decay the parameters of ``group`` that have a gradient, then take Adam's step."""
+        shrink = 1 - float(group["lr"]) * float(group["weight_decay"])
+        if shrink != 1:
+            for p in group["params"]:
+                if p._grad is not None:
+                    p.data *= shrink  # through the setter: an in-place change, counted
+        super().update_group({**group, "weight_decay": 0.0})  # the gradient, undecayed
