@@ -1,4 +1,4 @@
-"""StepLR, ExponentialLR and CosineAnnealingLR: PyTorch's learning rates, epoch by epoch."""
+"""The learning-rate schedulers: PyTorch's learning rates, epoch by epoch."""
 
 from __future__ import annotations
 
@@ -17,7 +17,11 @@ from tinygrad_mlp.optim import SGD, Adam
 from tinygrad_mlp.optim.lr_scheduler import (
     CosineAnnealingLR,
     ExponentialLR,
+    LambdaLR,
+    LinearLR,
     LRScheduler,
+    MultiStepLR,
+    ReduceLROnPlateau,
     StepLR,
 )
 
@@ -337,6 +341,32 @@ def test_schedulers_are_reachable_as_optim_lr_scheduler() -> None:
          "StepLR: resuming at last_epoch=3 needs 'initial_lr' in every param group"),
         (lambda o: StepLR(o.param_groups, step_size=1), TypeError,
          "StepLR: optimizer must be an Optimizer, got list"),
+        (lambda o: MultiStepLR(o, [3, -1]), ValueError,
+         "MultiStepLR: a milestone must be an int >= 0, got -1"),
+        (lambda o: MultiStepLR(o, 3), TypeError,
+         "MultiStepLR: milestones must be a list of epochs, got 3"),
+        (lambda o: LinearLR(o, start_factor=0), ValueError,
+         r"LinearLR: start_factor must be in \(0, 1\], got 0"),
+        (lambda o: LinearLR(o, end_factor=1.5), ValueError,
+         r"LinearLR: end_factor must be in \[0, 1\], got 1.5"),
+        (lambda o: LinearLR(o, total_iters=0), ValueError,
+         "LinearLR: total_iters must be a positive int, got 0"),
+        (lambda o: LambdaLR(o, 0.5), TypeError,
+         "LambdaLR: lr_lambda must be a function of the epoch, got float"),
+        (lambda o: LambdaLR(o, [abs, abs]), ValueError,
+         "LambdaLR: expected 1 lr_lambdas, one per param group, but got 2"),
+        (lambda o: ReduceLROnPlateau(o, mode="lowest"), ValueError,
+         "ReduceLROnPlateau: mode must be 'min' or 'max', got 'lowest'"),
+        (lambda o: ReduceLROnPlateau(o, factor=1.0), ValueError,
+         r"ReduceLROnPlateau: factor must be in \[0, 1\), got 1.0"),
+        (lambda o: ReduceLROnPlateau(o, patience=-1), ValueError,
+         "ReduceLROnPlateau: patience must be an int >= 0, got -1"),
+        (lambda o: ReduceLROnPlateau(o, threshold_mode="relative"), ValueError,
+         "ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got 'relative'"),
+        (lambda o: ReduceLROnPlateau(o, min_lr=[0.0, 0.1]), ValueError,
+         "ReduceLROnPlateau: expected 1 min_lrs, one per param group, but got 2"),
+        (lambda o: ReduceLROnPlateau(o.param_groups), TypeError,
+         "ReduceLROnPlateau: optimizer must be an Optimizer, got list"),
     ],
 )
 def test_bad_argument_raises_naming_the_class_argument_and_value(
@@ -356,8 +386,15 @@ def test_bad_argument_raises_naming_the_class_argument_and_value(
         (lambda o: ExponentialLR(o, gamma=0.8), "ExponentialLR(o, gamma=0.8)"),
         (lambda o: CosineAnnealingLR(o, T_max=7, eta_min=0.001),
          "CosineAnnealingLR(o, T_max=7, eta_min=0.001)"),
+        (lambda o: MultiStepLR(o, [9, 2, 5, 5], gamma=0.5),
+         "MultiStepLR(o, [9, 2, 5, 5], gamma=0.5)"),
+        (lambda o: LinearLR(o), "LinearLR(o)"),
+        (lambda o: LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=12),
+         "LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=12)"),
+        (lambda o: LambdaLR(o, lambda epoch: 1 / (1 + epoch)),
+         "LambdaLR(o, lambda epoch: 1 / (1 + epoch))"),
     ],
-    ids=["step", "exponential", "cosine"],
+    ids=["step", "exponential", "cosine", "multistep", "linear-warmup", "linear-decay", "lambda"],
 )
 def test_learning_rates_match_torch_optim_lr_scheduler(ours: Any, theirs: str) -> None:
     torch = pytest.importorskip("torch")
@@ -372,3 +409,99 @@ def test_learning_rates_match_torch_optim_lr_scheduler(ours: Any, theirs: str) -
         ours_lrs.append(scheduler.get_last_lr()[0])
         theirs_lrs.append(torch_scheduler.get_last_lr()[0])
     np.testing.assert_allclose(ours_lrs, theirs_lrs, rtol=1e-10, atol=1e-15)
+
+
+# -- MultiStepLR, LinearLR, LambdaLR ------------------------------------------------------------
+
+
+def test_multistep_lr_decays_at_each_milestone_and_twice_at_a_repeated_one() -> None:
+    lrs = lrs_over(MultiStepLR(sgd(1.0), [4, 1, 4], gamma=0.5), 6)
+    assert lrs == [1.0, 0.5, 0.5, 0.5, 0.125, 0.125]
+
+
+def test_linear_lr_warms_up_from_start_factor_to_end_factor_then_stays() -> None:
+    lrs = lrs_over(LinearLR(sgd(0.3), start_factor=0.5, end_factor=1.0, total_iters=2), 5)
+    np.testing.assert_allclose(lrs, [0.15, 0.225, 0.3, 0.3, 0.3])
+
+
+def test_lambda_lr_gives_each_group_its_own_function_of_the_epoch() -> None:
+    optimizer = sgd(0.1, groups=2)
+    scheduler = LambdaLR(optimizer, [lambda e: 1.0, lambda e: 0.5**e])
+    scheduler.step()
+    scheduler.step()
+    np.testing.assert_allclose(scheduler.get_last_lr(), [0.1, 0.2 * 0.25])
+
+
+def test_lambda_lr_with_one_function_schedules_a_group_added_later_but_a_list_refuses() -> None:
+    shared = LambdaLR(sgd(0.1), lambda e: 0.5**e)
+    add_group(shared.optimizer, lr=0.4)
+    shared.step()
+    np.testing.assert_allclose(shared.get_last_lr(), [0.05, 0.2])
+    listed = LambdaLR(sgd(0.1), [lambda e: 0.5**e])
+    add_group(listed.optimizer, lr=0.4)
+    with pytest.raises(ValueError, match=r"^LambdaLR: param group 1 was added after the "
+                                         r"scheduler, which has one lr_lambda for each of the 1"):
+        listed.step()
+
+
+# -- ReduceLROnPlateau --------------------------------------------------------------------------
+
+
+def test_reduce_on_plateau_waits_patience_epochs_then_multiplies_by_factor() -> None:
+    scheduler = ReduceLROnPlateau(sgd(1.0), factor=0.5, patience=2)
+    lrs = []
+    for loss in [3.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.0, 1.0]:
+        scheduler.step(loss)
+        lrs.append(scheduler.get_last_lr()[0])
+    # the third epoch without improvement (more than patience) halves the lr; a new
+    # best restarts the count
+    assert lrs == [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25]
+
+
+def test_reduce_on_plateau_counts_a_nan_metric_as_no_improvement_and_takes_tensors() -> None:
+    scheduler = ReduceLROnPlateau(sgd(1.0), patience=0)
+    scheduler.step(tm.tensor(1.0))
+    scheduler.step(float("nan"))
+    assert scheduler.get_last_lr() == [0.1] and scheduler.best == 1.0
+    with pytest.raises(TypeError, match=r"^ReduceLROnPlateau: metrics must be a real number"):
+        scheduler.step("low")  # type: ignore[arg-type]
+
+
+def test_reduce_on_plateau_state_dict_round_trip_continues_where_it_was() -> None:
+    first = ReduceLROnPlateau(sgd(1.0), patience=1, cooldown=2)
+    for loss in [1.0, 1.0, 1.0]:
+        first.step(loss)
+    second = ReduceLROnPlateau(first.optimizer, patience=5)
+    second.load_state_dict(first.state_dict())
+    assert second.patience == 1 and second.cooldown_counter == first.cooldown_counter
+    assert "optimizer" not in first.state_dict()
+
+
+@st.composite
+def plateau_settings(draw: st.DrawFn) -> dict[str, Any]:
+    return {
+        "mode": draw(st.sampled_from(["min", "max"])),
+        "factor": draw(st.sampled_from([0.1, 0.5, 0.9])),
+        "patience": draw(st.integers(0, 3)),
+        "threshold": draw(st.sampled_from([0.0, 1e-4, 0.1])),
+        "threshold_mode": draw(st.sampled_from(["rel", "abs"])),
+        "cooldown": draw(st.integers(0, 2)),
+        "min_lr": draw(st.sampled_from([0.0, 0.01])),
+    }
+
+
+@given(settings=plateau_settings(),
+       metrics=st.lists(st.sampled_from([1.0, 0.99, 0.95, 0.5, 2.0, -1.0]), max_size=25))
+def test_reduce_on_plateau_matches_torch_for_any_settings_and_metrics(
+    settings: dict[str, Any], metrics: list[float]
+) -> None:
+    torch = pytest.importorskip("torch")
+    torch_optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(torch_optimizer, **settings)
+    ours = ReduceLROnPlateau(sgd(0.1), **settings)
+    for metric in metrics:
+        theirs.step(metric)
+        ours.step(metric)
+        assert ours.get_last_lr() == theirs.get_last_lr()
+        assert (ours.num_bad_epochs, ours.cooldown_counter) == (theirs.num_bad_epochs,
+                                                                theirs.cooldown_counter)

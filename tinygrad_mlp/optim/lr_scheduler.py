@@ -9,6 +9,11 @@ epoch's ``optimizer.step()`` calls::
         train_one_epoch(model, optimizer)
         scheduler.step()
 
+The schedules are ``StepLR``, ``MultiStepLR``, ``ExponentialLR``,
+``CosineAnnealingLR``, ``LinearLR`` (a warm-up) and ``LambdaLR`` (any
+function of the epoch); ``ReduceLROnPlateau`` instead follows a metric,
+``scheduler.step(val_loss)``, and is described on its own.
+
 Creating a scheduler records each group's ``lr`` as ``group["initial_lr"]``
 (the base lr) and sets the lr for epoch 0. Every schedule here is computed in
 closed form from the base lr and the epoch count (PyTorch's
@@ -31,11 +36,18 @@ carries on.)
 
 from __future__ import annotations
 
+import bisect
 import math
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 from tinygrad_mlp.checks import check_int
-from tinygrad_mlp.optim._arguments import check_non_negative, check_positive
+from tinygrad_mlp.optim._arguments import (
+    check_in_interval,
+    check_non_negative,
+    check_positive,
+    check_real,
+)
 from tinygrad_mlp.optim.optimizer import Optimizer
 
 
@@ -242,3 +254,269 @@ class CosineAnnealingLR(LRScheduler):
         """eta_min + (base_lr - eta_min) · (1 + cos(π · epoch / T_max)) / 2."""
         cosine = math.cos(math.pi * epoch / self.T_max)
         return self.eta_min + (base_lr - self.eta_min) * (1 + cosine) / 2
+
+
+class MultiStepLR(LRScheduler):
+    """Multiply the lr by ``gamma`` at each of the epochs in ``milestones``.
+
+    lr(epoch) = base_lr · gamma ^ (the number of milestones <= epoch)
+
+    A milestone given twice counts twice, as in PyTorch.
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        milestones: the epochs at which to decay (non-negative ints, any order).
+        gamma: the factor applied at each milestone (> 0).
+        last_epoch: see ``LRScheduler``.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1,
+        last_epoch: int = -1,
+    ) -> None:
+        where = type(self).__name__
+        if not isinstance(milestones, Sequence) or isinstance(milestones, str):
+            raise TypeError(f"{where}: milestones must be a list of epochs, got {milestones!r}")
+        self.milestones = sorted(check_int(where, "a milestone", m, 0) for m in milestones)
+        self.gamma = check_positive(where, "gamma", gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """base_lr · gamma ^ (milestones passed)."""
+        return base_lr * self.gamma ** bisect.bisect_right(self.milestones, epoch)
+
+
+class LinearLR(LRScheduler):
+    """Scale the lr linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs.
+
+    lr(epoch) = base_lr · (start_factor + (end_factor - start_factor) · min(epoch, total_iters)
+    / total_iters), a warm-up with the defaults (a third of the lr, rising to
+    all of it after 5 epochs).
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        start_factor: the factor at epoch 0, in (0, 1].
+        end_factor: the factor from ``total_iters`` on, in [0, 1].
+        total_iters: the number of epochs the change takes (a positive int).
+        last_epoch: see ``LRScheduler``.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+        total_iters: int = 5, last_epoch: int = -1,
+    ) -> None:
+        where = type(self).__name__
+        self.start_factor = check_in_interval(where, "start_factor", start_factor, 0, 1, True)
+        if self.start_factor == 0:
+            raise ValueError(f"{where}: start_factor must be in (0, 1], got {start_factor}")
+        self.end_factor = check_in_interval(where, "end_factor", end_factor, 0, 1, True)
+        self.total_iters = check_int(where, "total_iters", total_iters, 1)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """base_lr times the factor reached at ``epoch``."""
+        done = min(epoch, self.total_iters) / self.total_iters
+        return base_lr * (self.start_factor + (self.end_factor - self.start_factor) * done)
+
+
+class LambdaLR(LRScheduler):
+    """Set the lr to base_lr · ``lr_lambda(epoch)``, for any function of the epoch.
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        lr_lambda: a function from the epoch (an int) to a factor, or a list
+            of them, one per param group.
+        last_epoch: see ``LRScheduler``.
+
+    Raises:
+        TypeError: if ``lr_lambda`` (or one in the list) is not callable.
+        ValueError: if the list does not have one function per param group.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> w = tm.tensor([1.0], requires_grad=True)
+        >>> optimizer = tm.optim.SGD([w], lr=0.1)
+        >>> scheduler = LambdaLR(optimizer, lambda epoch: 0.5 ** epoch)
+        >>> scheduler.step()
+        >>> scheduler.get_last_lr()
+        [0.05]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
+        where = type(self).__name__
+        self.lr_lambdas = list(lr_lambda) if isinstance(lr_lambda, Sequence) else [lr_lambda]
+        self._one_for_all = not isinstance(lr_lambda, Sequence)
+        for position, function in enumerate(self.lr_lambdas):
+            if not callable(function):
+                at = "" if self._one_for_all else f"[{position}]"
+                raise TypeError(f"{where}: lr_lambda{at} must be a function of the epoch, got "
+                                f"{type(function).__name__}")
+        groups = len(getattr(optimizer, "param_groups", ()))
+        if not self._one_for_all and len(self.lr_lambdas) != groups:
+            raise ValueError(f"{where}: expected {groups} lr_lambdas, one per param group, but "
+                             f"got {len(self.lr_lambdas)}")
+        super().__init__(optimizer, last_epoch)
+
+    def _factor(self, index: int, epoch: int) -> float:
+        """The factor of param group ``index`` at ``epoch``."""
+        if self._one_for_all:
+            return self.lr_lambdas[0](epoch)
+        if index >= len(self.lr_lambdas):
+            raise ValueError(
+                f"{type(self).__name__}: param group {index} was added after the scheduler, "
+                f"which has one lr_lambda for each of the {len(self.lr_lambdas)} groups it "
+                "started with; make a new scheduler"
+            )
+        return self.lr_lambdas[index](epoch)
+
+    def get_lr(self) -> list[float]:
+        """base_lr · lr_lambda(epoch) for each param group."""
+        return [base * self._factor(i, self.last_epoch) for i, base in enumerate(self.base_lrs)]
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """base_lr · lr_lambda(epoch), for a group that shares the one function."""
+        return base_lr * self._factor(0, epoch)
+
+    def base_lr_reaching(self, lr: float, epoch: int, index: int) -> float:
+        """lr / lr_lambda(epoch) for param group ``index`` (see ``LRScheduler``)."""
+        self._factor(index, epoch)  # raises for a group that has no function of its own
+        return super().base_lr_reaching(lr, epoch, index)
+
+
+class ReduceLROnPlateau:
+    """Divide the lr when a metric has stopped improving, as PyTorch's ``ReduceLROnPlateau``.
+
+    Call ``step(metric)`` once per epoch with the quantity to watch (the
+    validation loss, say). When it has not improved for more than
+    ``patience`` epochs in a row, every group's lr is multiplied by
+    ``factor`` (down to ``min_lr``), and then ``cooldown`` epochs pass before
+    counting again. "Improved" means, with ``threshold_mode="rel"``, below
+    best · (1 - threshold) in ``mode="min"`` (above best · (1 + threshold) in
+    ``"max"``), and with ``"abs"``, below best - threshold (above best +
+    threshold). A change of the lr smaller than ``eps`` is skipped.
+
+    Unlike the schedules above it depends on the metric, so it has no
+    closed form: it changes each group's current lr.
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        mode: "min" (a loss) or "max" (an accuracy).
+        factor: the factor applied to the lr, in [0, 1).
+        patience: epochs without improvement to tolerate (an int >= 0).
+        threshold: how much better counts as better (>= 0).
+        threshold_mode: "rel" or "abs".
+        cooldown: epochs to wait after a reduction (an int >= 0).
+        min_lr: the lowest lr, one for all groups or a list of one per group.
+        eps: the smallest change of the lr that is made (>= 0).
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> optimizer = tm.optim.SGD([tm.tensor([1.0], requires_grad=True)], lr=0.1)
+        >>> scheduler = ReduceLROnPlateau(optimizer, factor=0.5, patience=1)
+        >>> for loss in [1.0, 0.9, 0.9, 0.9]:  # two epochs without improvement
+        ...     scheduler.step(loss)
+        >>> scheduler.get_last_lr()
+        [0.05]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        mode: Literal["min", "max"] = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: Literal["rel", "abs"] = "rel",
+        cooldown: int = 0,
+        min_lr: float | Sequence[float] = 0.0,
+        eps: float = 1e-8,
+    ) -> None:
+        where = type(self).__name__
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                f"{where}: optimizer must be an Optimizer, got {type(optimizer).__name__}"
+            )
+        if mode not in ("min", "max"):
+            raise ValueError(f"{where}: mode must be 'min' or 'max', got {mode!r}")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"{where}: threshold_mode must be 'rel' or 'abs', got "
+                             f"{threshold_mode!r}")
+        self.factor = check_in_interval(where, "factor", factor, 0, 1, False)
+        self.patience = check_int(where, "patience", patience, 0)
+        self.threshold = check_non_negative(where, "threshold", threshold)
+        self.cooldown = check_int(where, "cooldown", cooldown, 0)
+        self.eps = check_non_negative(where, "eps", eps)
+        groups = len(optimizer.param_groups)
+        if isinstance(min_lr, Sequence):
+            if len(min_lr) != groups:
+                raise ValueError(f"{where}: expected {groups} min_lrs, one per param group, "
+                                 f"but got {len(min_lr)}")
+            self.min_lrs = [check_non_negative(where, "min_lr", lr) for lr in min_lr]
+        else:
+            self.min_lrs = [check_non_negative(where, "min_lr", min_lr)] * groups
+        self.optimizer = optimizer
+        self.mode, self.threshold_mode = mode, threshold_mode
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self.last_epoch = 0
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def is_better(self, current: float, best: float) -> bool:
+        """Whether ``current`` improves on ``best`` by more than the threshold."""
+        if self.threshold_mode == "rel":
+            scale = 1 - self.threshold if self.mode == "min" else 1 + self.threshold
+            return current < best * scale if self.mode == "min" else current > best * scale
+        if self.mode == "min":
+            return current < best - self.threshold
+        return current > best + self.threshold
+
+    def step(self, metrics: float) -> None:
+        """Note this epoch's metric, and reduce the lr if it has stopped improving.
+
+        Raises:
+            TypeError: if ``metrics`` is not a real number (a one-element
+                Tensor or array is fine: ``loss`` itself may be passed).
+        """
+        current = check_real(type(self).__name__, "metrics", _as_number(metrics))
+        self.last_epoch += 1
+        if self.is_better(current, self.best):
+            self.best, self.num_bad_epochs = current, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad epochs in the cooldown do not count
+        if self.num_bad_epochs > self.patience:
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+                old = float(group["lr"])
+                new = max(old * self.factor, min_lr)
+                if old - new > self.eps:
+                    group["lr"] = new
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rates after the last ``step``, one per param group."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The scheduler's attributes, without the optimizer (which saves itself)."""
+        return {key: value for key, value in vars(self).items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore attributes saved by ``state_dict``."""
+        vars(self).update(state_dict)
+
+
+def _as_number(metrics: Any) -> Any:
+    """A one-element Tensor or array as its number; anything else as it is."""
+    item = getattr(metrics, "item", None)
+    if callable(item) and getattr(metrics, "size", None) == 1:
+        return item()
+    return metrics
