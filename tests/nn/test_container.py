@@ -222,6 +222,45 @@ def test_sequential_out_of_range_int_raises_for_get_set_del_and_pop(
     assert len(model) == 3
 
 
+def test_sequential_plus_joins_and_times_repeats_the_same_modules_as_pytorch() -> None:
+    first, second = nn.Sequential(nn.Linear(2, 2), nn.Tanh()), nn.Sequential(nn.ReLU())
+    joined = first + second
+    assert list(joined) == [*first, *second] and len(first) == 2
+    assert [name for name, _ in joined.named_children()] == ["0", "1", "2"]
+    tripled = 3 * second
+    assert len(tripled) == 3 and all(m is second[0] for m in tripled)
+    twice = first * 2
+    assert [n for n, _ in twice.named_parameters(remove_duplicate=False)] == [
+        "0.weight", "0.bias", "2.weight", "2.bias"]  # the repeats share their weights
+    first += second
+    assert len(first) == 3 and first[2] is second[0]
+    second *= 2
+    assert len(second) == 2 and second[0] is second[1]
+
+
+@pytest.mark.parametrize(
+    ("operation", "error", "message"),
+    [(lambda s: s.__add__([nn.Tanh()]), ValueError,
+      r"^Sequential \+: only another Sequential can be added, got list"),
+     (lambda s: s * 2.0, TypeError, r"^Sequential \*: the factor must be an int, got float"),
+     (lambda s: s * 0, ValueError, r"^Sequential \*: the factor must be positive, got 0")],
+)
+def test_sequential_operators_refuse_what_pytorch_refuses(
+    operation: Callable[[nn.Sequential], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        operation(nn.Sequential(nn.Tanh()))
+
+
+def test_sequential_operators_give_pytorchs_names() -> None:
+    torch = pytest.importorskip("torch")
+    ours = nn.Sequential(nn.Linear(2, 2)) * 2 + nn.Sequential(nn.Tanh())
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 2)) * 2 + torch.nn.Sequential(
+        torch.nn.Tanh())
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert repr(ours) == repr(theirs)
+
+
 # -- ModuleList --------------------------------------------------------------------------
 
 
@@ -301,6 +340,18 @@ def test_module_list_has_no_forward_of_its_own() -> None:
 def test_module_list_repr_is_pytorchs() -> None:
     assert repr(nn.ModuleList([nn.Tanh()])) == "ModuleList(\n  (0): Tanh()\n)"
     assert repr(nn.ModuleList()) == "ModuleList()"
+    runs = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2), nn.ReLU(), nn.Sequential(nn.Tanh())])
+    assert repr(runs) == (
+        "ModuleList(\n  (0-1): 2 x Linear(in_features=2, out_features=2, bias=True)\n"
+        "  (2): ReLU()\n  (3): Sequential(\n    (0): Tanh()\n  )\n)")
+
+
+def test_module_list_repr_equals_pytorchs_with_runs_and_nesting() -> None:
+    torch = pytest.importorskip("torch")
+    ours = nn.ModuleList([nn.Tanh(), nn.Tanh(), nn.Sequential(nn.ReLU(), nn.ReLU()), nn.Tanh()])
+    theirs = torch.nn.ModuleList([torch.nn.Tanh(), torch.nn.Tanh(), torch.nn.Sequential(
+        torch.nn.ReLU(), torch.nn.ReLU()), torch.nn.Tanh()])
+    assert repr(ours) == repr(theirs)
 
 
 # -- ModuleDict --------------------------------------------------------------------------
@@ -353,6 +404,14 @@ def test_module_dict_bad_keys_and_values_raise_naming_them(
     assert message in str(info.value)
 
 
+def test_module_dict_takes_another_module_dict_as_pytorchs_does() -> None:
+    first = nn.ModuleDict({"a": nn.Tanh(), "b": nn.ReLU()})
+    copy = nn.ModuleDict(first)
+    assert list(copy.items()) == list(first.items())
+    copy.update(nn.ModuleDict({"c": nn.Sigmoid()}))
+    assert list(copy) == ["a", "b", "c"]
+
+
 def test_module_dict_update_with_one_bad_entry_adds_nothing() -> None:
     heads = nn.ModuleDict({"a": nn.Tanh()})
     with pytest.raises(TypeError):
@@ -363,35 +422,48 @@ def test_module_dict_update_with_one_bad_entry_adds_nothing() -> None:
 # -- plain lists of modules ----------------------------------------------------------------
 
 
-def test_a_plain_list_of_new_modules_warns_that_they_are_not_registered() -> None:
+def test_a_plain_list_or_dict_of_modules_warns_when_parameters_are_asked_for() -> None:
     class Forgetful(nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.layers = [nn.Linear(2, 2), nn.Tanh()]
-            self.heads = {"a": nn.Linear(2, 1)}
+            self.heads: dict[str, nn.Module] = {}
+            self.heads["a"] = nn.Linear(2, 1)  # filled after the assignment: still caught
 
+    model = Forgetful()  # no warning yet: the list may be registered later
     with pytest.warns(UserWarning) as record:
-        model = Forgetful()
+        found = list(model.parameters())
     messages = [str(warning.message) for warning in record]
-    assert len(messages) == 2
-    assert messages[0].startswith("Forgetful.layers: a list of Modules is not registered")
-    assert messages[0].endswith("use nn.ModuleList(...), as in PyTorch")
+    assert len(messages) == 2 and found == []  # as in PyTorch: the warning is all that differs
+    assert messages[0].startswith("Forgetful.layers: a list of Modules is not registered, so "
+                                  "parameters(), state_dict(), train()/eval() and to() miss")
+    assert "use nn.ModuleList(...), as in PyTorch (or name the attribute _layers" in messages[0]
     assert messages[1].startswith("Forgetful.heads: a dict of Modules")
     assert "use nn.ModuleDict(...)" in messages[1]
     assert record[0].filename == __file__  # points at the user's line
-    assert list(model.parameters()) == []  # as in PyTorch: the warning is all that differs
+    for ask in (lambda: model.named_parameters(), lambda: model.state_dict(),
+                lambda: [model.to(tm.float32)]):
+        with pytest.warns(UserWarning) as record:
+            list(ask())  # type: ignore[call-overload]
+        assert [str(w.message)[:16] for w in record] == ["Forgetful.layers", "Forgetful.heads:"]
+        assert record[0].filename == __file__
 
 
-def test_lists_of_registered_modules_or_of_other_values_do_not_warn() -> None:
+def test_modules_registered_by_the_time_parameters_are_asked_for_do_not_warn() -> None:
     class Careful(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.first = nn.Linear(2, 2)
-            self.order = [self.first]  # already registered: just another way to reach it
+            self.blocks = [nn.Linear(2, 2), nn.Linear(2, 2)]
+            self.net = nn.Sequential(*self.blocks)  # registered on the next line
+            self._teacher = [nn.Linear(2, 2)]  # kept out on purpose: a leading underscore
             self.sizes = [2, 2]
 
     import warnings
 
+    model = Careful()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        Careful()
+        assert len(list(model.parameters())) == 4
+        model.state_dict()
+        model.zero_grad()
+        list(model.named_parameters(recurse=False))

@@ -342,3 +342,24 @@ def test_nll_loss_repr_shows_weight_and_ignore_index_when_set() -> None:
     assert repr(nn.NLLLoss()) == "NLLLoss(reduction='mean')"
     assert repr(nn.NLLLoss([1.0, 2.0], ignore_index=0, reduction="sum")) == (
         "NLLLoss(weight=[1.0, 2.0], ignore_index=0, reduction='sum')")
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_an_ignored_row_of_minus_inf_costs_nothing_and_warns_nothing(reduction: str) -> None:
+    import warnings
+
+    log_p = np.array([[0.0, -np.inf], [-np.inf, -np.inf]])  # the second row is padding
+    logits = np.array([[1.0, 0.0], [-np.inf, 2.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nll = F.nll_loss(tm.tensor(log_p), [0, -100], reduction=reduction)
+        smoothed = F.cross_entropy(tm.tensor(logits), [0, -100], label_smoothing=0.1,
+                                   reduction=reduction)
+    kept_loss = -(0.9 * np.log(np.exp(1) / (np.exp(1) + 1)) + 0.05 * np.log(np.exp(1) / (
+        np.exp(1) + 1)) + 0.05 * np.log(1 / (np.exp(1) + 1)))
+    if reduction == "none":
+        assert nll.data.tolist() == [0.0, 0.0] and not np.signbit(nll.data[1])
+        np.testing.assert_allclose(smoothed.data, [kept_loss, 0.0])
+    else:
+        assert nll.item() == 0.0
+        np.testing.assert_allclose(smoothed.item(), kept_loss)

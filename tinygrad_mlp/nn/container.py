@@ -155,6 +155,26 @@ class Sequential(_NumberedModules):
     def _slice(self, index: slice) -> Sequential:
         return type(self)(OrderedDict(list(self._modules.items())[index]))
 
+    def __add__(self, other: Sequential) -> Sequential:
+        """A new Sequential of this one's modules, then ``other``'s (the same objects)."""
+        return Sequential(*self, *_sequential(other, "+"))
+
+    def __iadd__(self, other: Sequential) -> Sequential:
+        return self.extend(list(_sequential(other, "+=")))
+
+    def __mul__(self, times: int) -> Sequential:
+        """These modules ``times`` times over, in a new Sequential.
+
+        The repeats are the same objects, so they share their weights, as in PyTorch.
+        """
+        return Sequential(*(list(self) * _repeats(times)))
+
+    def __rmul__(self, times: int) -> Sequential:
+        return self * times
+
+    def __imul__(self, times: int) -> Sequential:
+        return self.extend(list(self) * (_repeats(times) - 1))
+
 
 class ModuleList(_NumberedModules):
     """A list of modules whose parameters the owner registers; children named "0", "1", ...
@@ -188,6 +208,21 @@ class ModuleList(_NumberedModules):
     def __iadd__(self: Self, modules: Iterable[Module]) -> Self:
         return self.extend(modules)
 
+    def __repr__(self) -> str:
+        """PyTorch's: runs of children with the same repr are shown once, ``(0-2): 3 x ...``."""
+        runs: list[tuple[int, int, str]] = []  # (first position, last position, repr)
+        for position, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1] = (runs[-1][0], position, text)
+            else:
+                runs.append((position, position, text))
+        if not runs:
+            return f"{type(self).__name__}()"
+        lines = [(f"({first}): " if first == last else f"({first}-{last}): {last - first + 1} x ")
+                 + text.replace("\n", "\n  ") for first, last, text in runs]
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         """A new ModuleList of this one's modules, then those of ``other``."""
         return ModuleList([*self, *_checked_modules(other, "ModuleList.__add__")])
@@ -220,7 +255,7 @@ class ModuleDict(Module):
         Every entry is checked first, so a bad one adds nothing.
         """
         where = f"{type(self).__name__}.update"
-        if isinstance(modules, Mapping):
+        if isinstance(modules, (Mapping, ModuleDict)):
             pairs = list(modules.items())
         elif isinstance(modules, Iterable) and not isinstance(modules, (str, Module)):
             pairs = list(modules)
@@ -297,3 +332,20 @@ def _checked_modules(modules: Iterable[Module], where: str) -> list[Module]:
     for position, module in enumerate(modules):
         check_module(where, module, position)
     return modules
+
+
+def _sequential(other: object, operator_name: str) -> Sequential:
+    """``other``, checked to be a Sequential (what ``+`` joins, as in PyTorch)."""
+    if not isinstance(other, Sequential):
+        raise ValueError(f"Sequential {operator_name}: only another Sequential can be added, got "
+                         f"{type(other).__name__}")
+    return other
+
+
+def _repeats(times: object) -> int:
+    """The factor of ``Sequential * times``: a positive int."""
+    if isinstance(times, bool) or not isinstance(times, int):
+        raise TypeError(f"Sequential *: the factor must be an int, got {type(times).__name__}")
+    if times <= 0:
+        raise ValueError(f"Sequential *: the factor must be positive, got {times}")
+    return times

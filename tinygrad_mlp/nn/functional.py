@@ -271,7 +271,10 @@ def l1_loss(
     _input(input, "l1_loss")
     y = _target(target, "l1_loss")
     _same_shape(input, y, "l1_loss")
-    return _reduce((input - y).abs(), reduction, "l1_loss")
+    errors = (input - y).abs()
+    if reduction == "mean" and not input.size:  # nan, as PyTorch's 0/0, without a warning
+        return errors.sum() * np.nan
+    return _reduce(errors, reduction, "l1_loss")
 
 
 def quadratic_cost(
@@ -510,7 +513,7 @@ def _class_weight(
 
 
 def _picked_log_probabilities(
-    log_p: Tensor, y: Tensor, w: np.ndarray | None, ignore_index: int, where: str,
+    log_p: Tensor, y: Tensor, w: np.ndarray | None, ignore_index: int, op: str,
     label_smoothing: float = 0.0,
 ) -> tuple[Tensor, np.ndarray, float]:
     """Each example's -log p of its class (weighted, smoothed), which count, and their weight.
@@ -520,16 +523,19 @@ def _picked_log_probabilities(
         divisor of the mean: their number, or their total weight Σ w[yᵢ].
     """
     n, classes = log_p.shape
-    kept = _kept_examples(log_p, y, ignore_index, where)
-    # An ignored row reads its own largest log-probability (finite, unlike a
-    # masked -inf) and counts it 0 times.
-    picked = np.where(kept, y.data, np.argmax(log_p.data, axis=1))
-    scale = (kept * (1.0 if w is None else w[picked])).astype(log_p.dtype)
-    losses = -log_p[np.arange(n), picked] * ((1.0 - label_smoothing) * scale)
+    kept = _kept_examples(log_p, y, ignore_index, op)
+    picked = np.where(kept, y.data, 0)
+    chosen = log_p[np.arange(n), picked]
+    rows = log_p
+    if not kept.all():  # ignored rows become -0 before any arithmetic: a -inf gives no nan
+        chosen = where(kept, chosen, -0.0)  # (negated, -0 is the loss 0, not -0)
+        rows = where(kept[:, None], log_p, -0.0) if label_smoothing else log_p
+    scale = 1.0 - label_smoothing if w is None else (1.0 - label_smoothing) * w[picked]
+    losses = -chosen * scale
     if label_smoothing:  # only then: 0 · log p would be nan where p is 0
         smoothing = label_smoothing / classes  # the uniform part of q, on every class
         uniform = np.full(classes, smoothing, log_p.dtype) if w is None else w * smoothing
-        losses = losses - (log_p * uniform).sum(axis=1) * kept.astype(log_p.dtype)
+        losses = losses - (rows * uniform).sum(axis=1)
     total = float(kept.sum() if w is None else w[y.data[kept]].sum())
     return losses, kept, total
 

@@ -127,8 +127,6 @@ class Module:
                     "(wrap an array as tm.tensor(a))"
                 )
             self._buffers[name] = value
-        elif isinstance(value, (list, tuple, dict)):
-            _warn_if_unregistered(self, where, value)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -343,12 +341,20 @@ class Module:
 
         A parameter shared by several modules (tied weights) comes once, under
         its first name, unless ``remove_duplicate`` is False (then under each).
+
+        Warns:
+            UserWarning: if an attribute holds a list, tuple or dict of modules
+                that are not registered (see ``_warn_about_hidden_modules``).
         """
+        if recurse:
+            self._warn_about_hidden_modules()
         yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """Every parameter once (what an optimizer takes)."""
-        for _, parameter in self.named_parameters(recurse=recurse):
+        """Every parameter once (what an optimizer takes); warns as ``named_parameters``."""
+        if recurse:
+            self._warn_about_hidden_modules()
+        for _, parameter in self._named_members("_parameters", "", recurse, True):
             yield parameter
 
     def named_buffers(
@@ -361,6 +367,41 @@ class Module:
         """Every buffer once."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
+
+    def _warn_about_hidden_modules(self) -> None:
+        """Warn for each attribute holding modules that this module does not register.
+
+        Module registers only Modules and Parameters assigned directly, as in
+        PyTorch, so layers kept in a plain list (``self.layers = [...]``, or
+        appended to one later) are missed by ``parameters()``, ``state_dict()``,
+        ``train()``/``eval()`` and ``to()``: an optimizer never trains them.
+        PyTorch is silent about it. Checked when the parameters or the state
+        are asked for, so a list whose modules are registered by then (passed
+        to a ``Sequential``, say) is fine, and an attribute named with a
+        leading underscore is left alone: the way to keep modules out on purpose.
+        """
+        registered: set[int] | None = None
+        for owner in self.modules():
+            for name, value in vars(owner).items():
+                if name.startswith("_") or not isinstance(value, (list, tuple, dict)):
+                    continue
+                held = value.values() if isinstance(value, dict) else value
+                modules = [m for m in held if isinstance(m, Module)]
+                if not modules:
+                    continue
+                if registered is None:
+                    registered = {id(m) for m in self.modules()}
+                if any(id(m) not in registered for m in modules):
+                    kind = "ModuleDict" if isinstance(value, dict) else "ModuleList"
+                    warnings.warn(
+                        f"{type(owner).__name__}.{name}: a {type(value).__name__} of Modules is "
+                        "not registered, so parameters(), state_dict(), train()/eval() and to() "
+                        "miss them, and no optimizer trains their weights; use "
+                        f"nn.{kind}(...), as in PyTorch (or name the attribute _{name} to "
+                        "keep them out on purpose)",
+                        UserWarning,
+                        stacklevel=3,  # the line that asked for the parameters
+                    )
 
     def _named_members(
         self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool
@@ -381,7 +422,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients of every parameter (None, or zeros)."""
-        for parameter in self.parameters():
+        for _, parameter in self._named_members("_parameters", "", True, True):
             if set_to_none or parameter.grad is None:
                 parameter.grad = None
             else:
@@ -411,7 +452,7 @@ class Module:
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Set ``requires_grad`` on every parameter (False freezes them); returns self."""
-        for parameter in self.parameters():
+        for _, parameter in self._named_members("_parameters", "", True, True):
             parameter.requires_grad_(requires_grad)
         return self
 
@@ -449,7 +490,10 @@ class Module:
                 from None
         if target.kind != "f":
             raise TypeError(f"{where}: only floating point dtypes (float32, float64), got {target}")
-        tensors = {id(t): t for t in [*self.parameters(), *self.buffers()]}
+        self._warn_about_hidden_modules()  # to() converts registered tensors only
+        members = [*self._named_members("_parameters", "", True, True),
+                   *self._named_members("_buffers", "", True, True)]
+        tensors = {id(t): t for _, t in members}
         for tensor in tensors.values():
             if tensor.dtype.kind == "f" and tensor.dtype != target:
                 tensor.data = tensor.data.astype(target)  # counts as an in-place change
@@ -498,6 +542,7 @@ class Module:
         memory with the model, later training does not change a state dict
         taken earlier.
         """
+        self._warn_about_hidden_modules()
         return {name: tensor.data.copy() for name, tensor in self._named_state()}
 
     def load_state_dict(
@@ -579,30 +624,6 @@ class Module:
         if len(extra) <= 1 and not children:
             return f"{type(self).__name__}({''.join(extra)})"
         return f"{type(self).__name__}(\n  " + "\n  ".join(extra + children) + "\n)"
-
-
-def _warn_if_unregistered(owner: Module, where: str, value: Any) -> None:
-    """Warn if ``value`` (a list, tuple or dict) holds modules that ``owner`` does not register.
-
-    PyTorch registers only Modules and Parameters assigned directly, so a
-    plain list of layers silently drops their weights from ``parameters()``:
-    the optimizer never trains them. Modules already registered elsewhere in
-    ``owner`` (a second list of the same layers) are fine.
-    """
-    held = value.values() if isinstance(value, dict) else value
-    modules = [m for m in held if isinstance(m, Module)]
-    if not modules:
-        return
-    registered = {id(m) for m in owner.modules()}
-    if any(id(m) not in registered for m in modules):
-        kind = "ModuleDict" if isinstance(value, dict) else "ModuleList"
-        warnings.warn(
-            f"{where}: a {type(value).__name__} of Modules is not registered, so their "
-            f"parameters are missing from parameters() and state_dict() and no optimizer "
-            f"will train them; use nn.{kind}(...), as in PyTorch",
-            UserWarning,
-            stacklevel=3,
-        )
 
 
 def check_module(where: str, module: object, position: int | None = None) -> None:
