@@ -88,7 +88,7 @@ def test_saved_weights_evaluate_to_the_same_accuracy(tmp_path: Path) -> None:
         (["train", "--sizes", "4,1000000000000,3"], "not enough memory for this run"),
         (["train", "--weight-decay", "-0.1"], "must be a finite number >= 0"),
         (["train", "--momentum", "nan"], "must be a finite number >= 0"),
-        (["train", "--momentum", "0.9"], "momentum is for optimizer='sgd'"),
+        (["train", "--momentum", "0.9"], "--momentum: only with --optimizer sgd; adam keeps"),
         (["train", "--schedule", "step"], "invalid choice"),
         (["fly"], "invalid choice"),
         ([], "required"),
@@ -220,3 +220,30 @@ def test_train_with_seeds_reports_the_mean_accuracy_of_the_runs(
     code, out, _ = run("train", "--article", "--seeds", "3", "--quiet")
     assert code == 0
     assert "mean accuracy = 70.0% (std 21.6 points)" in out
+
+
+def test_the_header_of_a_run_shows_every_setting_that_differs_between_runs() -> None:
+    code, out, _ = run("train", "--epochs", "1", "--optimizer", "sgd", "--momentum", "0.5",
+                       "--weight-decay", "0.01", "--schedule", "constant", "--no-shuffle",
+                       "--quiet")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "the recommended recipe: 4-32-3, silu, cross_entropy cost, sgd lr 0.01, momentum 0.5, "
+        "weight decay 0.01, 1 epochs of batches of 16, seed 0")
+    _, out, _ = run("train", "--epochs", "1", "--quiet")
+    assert "adam lr 0.01, weight decay 0.001, cosine schedule, 1 epochs of shuffled batches" in out
+
+
+def test_a_reader_that_goes_away_stops_the_run_quietly_with_sigpipes_code() -> None:
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    err = io.StringIO()
+    assert main(["train", "--epochs", "1", "--quiet"], ClosedPipe(), err) == 141
+    assert err.getvalue() == ""
+    child = subprocess.Popen([sys.executable, "-m", "tinygrad_mlp", "train", "--epochs", "1",
+                              "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # as `| head -0` would
+    assert child.stderr.read() == b"" and child.wait() == 141

@@ -182,6 +182,9 @@ def _recipe(args: argparse.Namespace) -> Recipe:
               "momentum", "weight_decay", "schedule", "shuffle")
     given = {name: getattr(args, name) for name in fields if getattr(args, name, None) is not None}
     recipe = replace(base, **given)
+    if given.get("momentum") and recipe.optimizer != "sgd":
+        raise UsageError(f"--momentum: only with --optimizer sgd; {recipe.optimizer} keeps its "
+                         "own running averages (betas)")
     try:
         check_recipe(recipe)  # the options are the user's input: a bad mix is a usage error
     except (TypeError, ValueError) as error:
@@ -316,9 +319,9 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model, accuracy = _train_once(recipe, args.seed, progress)
     split, iris = load_article_split(), load_iris()
     counts = confusion_matrix(split.y_test, model.predict(split.x_test), IRIS_CLASSES)
-    print(f"{name}: {sizes}, {recipe.activation}, {recipe.cost} cost, {recipe.optimizer} "
-          f"lr {recipe.lr}, {recipe.epochs} epochs of batches of {recipe.batch_size}, "
-          f"seed {args.seed}", file=out)
+    print(f"{name}: {sizes}, {recipe.activation}, {recipe.cost} cost, {_optimizer(recipe)}, "
+          f"{recipe.epochs} epochs of {'shuffled ' if recipe.shuffle else ''}batches of "
+          f"{recipe.batch_size}, seed {args.seed}", file=out)
     print(f"trained on {len(split.y_train)} rows, tested on {len(split.y_test)}:", file=out)
     print(format_confusion(counts, iris.class_names), file=out)
     print(f"accuracy = {_percent(accuracy)}", file=out)
@@ -329,6 +332,18 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise UsageError(f"--save: cannot write {args.save!r}: {error.strerror}") from None
         print(f"weights written to {args.save}", file=out)
     return 0
+
+
+def _optimizer(recipe: Recipe) -> str:
+    """The optimizer and its settings as the run's header shows them: 'adam lr 0.01, ...'."""
+    words = [f"{recipe.optimizer} lr {recipe.lr}"]
+    if recipe.momentum:
+        words.append(f"momentum {recipe.momentum}")
+    if recipe.weight_decay:
+        words.append(f"weight decay {recipe.weight_decay}")
+    if recipe.schedule != "constant":
+        words.append(f"{recipe.schedule} schedule")
+    return ", ".join(words)
 
 
 def _check_save_path(path: str, several_runs: bool) -> None:
@@ -445,7 +460,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     out, err = out or sys.stdout, err or sys.stderr
     try:
         args = _parser().parse_args(argv)
-        return COMMANDS[args.command](args, out, err)
+        code = COMMANDS[args.command](args, out, err)
+        out.flush()  # here, so a closed pipe is caught below rather than at exit
+        return code
     except UsageError as error:
         print(f"tinygrad-mlp: error: {error}", file=err)
         return 2
@@ -456,6 +473,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except KeyboardInterrupt:
         print(("\n" if err.isatty() else "") + "tinygrad-mlp: interrupted", file=err)
         return 130
+    except BrokenPipeError:  # the reader went away (`tinygrad-mlp train | head -1`): stop quietly
+        if out is sys.stdout:  # point stdout at nothing, so flushing it at exit cannot fail too
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a program a pipe stopped
 
 
 if __name__ == "__main__":
