@@ -363,3 +363,34 @@ def test_an_ignored_row_of_minus_inf_costs_nothing_and_warns_nothing(reduction: 
     else:
         assert nll.item() == 0.0
         np.testing.assert_allclose(smoothed.item(), kept_loss)
+
+
+def test_a_loss_weight_is_a_buffer_in_the_state_dict_as_in_pytorch() -> None:
+    weight = [0.5, 1.0, 2.0]
+    for criterion in (nn.CrossEntropyLoss(weight), nn.NLLLoss(weight), nn.BCELoss(weight)):
+        assert list(criterion.state_dict()) == ["weight"]
+        np.testing.assert_array_equal(criterion.state_dict()["weight"], weight)
+        assert list(criterion.parameters()) == []
+    logits = nn.BCEWithLogitsLoss(weight, pos_weight=[3.0, 1.0, 1.0])
+    assert list(logits.state_dict()) == ["weight", "pos_weight"]
+    assert list(nn.CrossEntropyLoss().state_dict()) == []
+
+
+def test_a_model_holding_a_weighted_loss_has_pytorchs_state_dict_keys() -> None:
+    torch = pytest.importorskip("torch")
+
+    class Classifier(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = nn.Linear(4, 3)
+            self.criterion = nn.CrossEntropyLoss(weight=tm.tensor([1.0, 2.0, 3.0]))
+
+    class Theirs(torch.nn.Module):  # type: ignore[misc, name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = torch.nn.Linear(4, 3)
+            self.criterion = torch.nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 3.0]))
+
+    ours, theirs = Classifier(), Theirs().double()
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})

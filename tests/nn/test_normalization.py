@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import tinygrad_mlp as tm
 from tests.strategies import arrays, leaf, shapes
-from tinygrad_mlp import viz
+from tinygrad_mlp import nn, viz
 from tinygrad_mlp.nn.module import Module
 from tinygrad_mlp.nn.normalization import BatchNorm1d, LayerNorm
 
@@ -759,3 +759,31 @@ def test_batch_norm_trains_inside_a_sequential_then_evaluates_deterministically(
     np.testing.assert_allclose(model(tm.tensor(x.data[:5])).data, first[:5], rtol=1e-13)
     for name, value in model.state_dict().items():
         np.testing.assert_array_equal(value, state[name], err_msg=name)
+
+
+def test_batch_norm_loads_a_state_dict_without_its_step_count_keeping_the_count() -> None:
+    source, target = BatchNorm1d(3), BatchNorm1d(3)
+    for layer in (source, target):
+        layer(tm.tensor(np.random.default_rng(0).standard_normal((4, 3))))
+    target(tm.tensor(np.ones((2, 3)) * np.arange(2)[:, None]))
+    state = source.state_dict()
+    del state["num_batches_tracked"]  # saved without it: PyTorch fills it in, so do we
+    model = nn.Sequential(target)
+    model.load_state_dict({f"0.{k}": v for k, v in state.items()})  # strict, nested
+    assert target.num_batches_tracked is not None
+    assert int(target.num_batches_tracked.data) == 2
+    np.testing.assert_array_equal(target.state_dict()["running_mean"], state["running_mean"])
+    with pytest.raises(RuntimeError, match=r"missing key 'running_mean'"):  # only that key
+        BatchNorm1d(3).load_state_dict({"weight": np.ones(3), "bias": np.zeros(3),
+                                        "running_var": np.ones(3)})
+
+
+def test_batch_norm_loads_pytorchs_state_dict_without_its_step_count() -> None:
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.BatchNorm1d(3).double()
+    theirs(torch.randn(5, 3, dtype=torch.float64))
+    state = {k: v.numpy() for k, v in theirs.state_dict().items() if k != "num_batches_tracked"}
+    ours = BatchNorm1d(3)
+    ours.load_state_dict(state)
+    np.testing.assert_array_equal(ours.state_dict()["running_var"], state["running_var"])
+    assert ours.state_dict()["num_batches_tracked"] == 0

@@ -61,6 +61,11 @@ class QuadraticCost(Module):
         return f"reduction={self.reduction!r}"
 
 
+def _buffer(weight: Tensor | ArrayLike | None) -> Tensor | None:
+    """A loss's ``weight`` as the Tensor it keeps in a buffer (in its state, as PyTorch does)."""
+    return weight if weight is None or isinstance(weight, Tensor) else Tensor(weight)
+
+
 def _weight_repr(weight: Tensor | ArrayLike | None) -> str:
     """``weight=[...], `` for a repr, or nothing when there is no weight."""
     if weight is None:
@@ -69,7 +74,17 @@ def _weight_repr(weight: Tensor | ArrayLike | None) -> str:
     return f"weight={values.tolist()}, "
 
 
-class BCELoss(_Loss):
+class _WeightedLoss(_Loss):
+    """A loss with a constant ``weight``, kept as a buffer: in ``state_dict()``, as in PyTorch."""
+
+    weight: Tensor | None
+
+    def __init__(self, weight: Tensor | ArrayLike | None, reduction: F.Reduction) -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", _buffer(weight))
+
+
+class BCELoss(_WeightedLoss):
     """Binary cross-entropy on probabilities (see ``F.binary_cross_entropy``).
 
     ``weight`` rescales each element's loss; it must broadcast to the input's shape.
@@ -78,8 +93,7 @@ class BCELoss(_Loss):
     def __init__(
         self, weight: Tensor | ArrayLike | None = None, reduction: F.Reduction = "mean"
     ) -> None:
-        super().__init__(reduction)
-        self.weight = weight
+        super().__init__(weight, reduction)
 
     def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
         """The loss of ``input`` against ``target``."""
@@ -90,12 +104,14 @@ class BCELoss(_Loss):
         return _weight_repr(self.weight) + super().extra_repr()
 
 
-class BCEWithLogitsLoss(_Loss):
+class BCEWithLogitsLoss(_WeightedLoss):
     """Binary cross-entropy on logits, stable (see ``F.binary_cross_entropy_with_logits``).
 
     ``weight`` rescales each element's loss and ``pos_weight`` the positive
     term (one value per class, along the last dim), as in PyTorch.
     """
+
+    pos_weight: Tensor | None
 
     def __init__(
         self,
@@ -103,8 +119,8 @@ class BCEWithLogitsLoss(_Loss):
         reduction: F.Reduction = "mean",
         pos_weight: Tensor | ArrayLike | None = None,
     ) -> None:
-        super().__init__(reduction)
-        self.weight, self.pos_weight = weight, pos_weight
+        super().__init__(weight, reduction)
+        self.register_buffer("pos_weight", _buffer(pos_weight))
 
     def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
         """The loss of the logits ``input`` against ``target``."""
@@ -116,7 +132,7 @@ class BCEWithLogitsLoss(_Loss):
         return _weight_repr(self.weight) + super().extra_repr()
 
 
-class CrossEntropyLoss(_Loss):
+class CrossEntropyLoss(_WeightedLoss):
     """Softmax cross-entropy on logits (see ``F.cross_entropy``).
 
     ``weight`` rescales each class, examples whose class is ``ignore_index``
@@ -131,12 +147,11 @@ class CrossEntropyLoss(_Loss):
         reduction: F.Reduction = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(weight, reduction)
         if not 0.0 <= label_smoothing <= 1.0:
             raise ValueError(
                 f"CrossEntropyLoss: label_smoothing must be in [0, 1], got {label_smoothing}"
             )
-        self.weight = weight
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
@@ -152,7 +167,7 @@ class CrossEntropyLoss(_Loss):
         return _weight_repr(self.weight) + ignore + super().extra_repr() + smoothing
 
 
-class NLLLoss(_Loss):
+class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of class indices, from log-probabilities (see ``F.nll_loss``).
 
     ``nn.Sequential(..., nn.LogSoftmax(dim=1))`` followed by ``NLLLoss()`` is
@@ -166,8 +181,7 @@ class NLLLoss(_Loss):
         ignore_index: int = -100,
         reduction: F.Reduction = "mean",
     ) -> None:
-        super().__init__(reduction)
-        self.weight = weight
+        super().__init__(weight, reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:

@@ -574,6 +574,7 @@ class Module:
                 f"load_state_dict: expected a state dict (a mapping of names to arrays), got "
                 f"{type(state_dict).__name__}; to read a saved file, pass tm.load(path)"
             )
+        state_dict = self._with_defaults(state_dict)
         own = dict(self._named_state())
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
@@ -602,6 +603,23 @@ class Module:
                 tensor.data[...] = values[name]
                 tensor._version += 1
         return IncompatibleKeys(missing, unexpected)
+
+    def _state_defaults(self) -> dict[str, Array]:
+        """Entries of this module's state that a state dict may leave out, with their values.
+
+        None here; BatchNorm's step count, which PyTorch also fills in for
+        state dicts saved without it.
+        """
+        return {}
+
+    def _with_defaults(self, state_dict: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``state_dict`` with every module's ``_state_defaults`` added where it has none."""
+        filled = dict(state_dict)
+        for module_name, module in self.named_modules(remove_duplicate=False):
+            prefix = f"{module_name}." if module_name else ""
+            for name, value in module._state_defaults().items():
+                filled.setdefault(prefix + name, value)
+        return filled if len(filled) > len(state_dict) else state_dict
 
     # -- printing ------------------------------------------------------------------
 

@@ -337,6 +337,12 @@ class BatchNorm1d(Module):
         for buffer, batch in ((running_mean, mean), (running_var, unbiased)):
             _overwrite(buffer, (1 - factor) * buffer.data + factor * batch.reshape(-1))
 
+    def _state_defaults(self) -> dict[str, Array]:
+        """A state dict without ``num_batches_tracked`` keeps the count, as PyTorch's loads."""
+        if self.num_batches_tracked is None:
+            return {}
+        return {"num_batches_tracked": self.num_batches_tracked.data.copy()}
+
     def extra_repr(self) -> str:
         """The arguments shown by repr, in PyTorch's words."""
         return (
