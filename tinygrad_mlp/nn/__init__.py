@@ -29,6 +29,7 @@ from tinygrad_mlp.nn.loss import (
 )
 from tinygrad_mlp.nn.module import IncompatibleKeys, Module, Parameter
 from tinygrad_mlp.nn.normalization import BatchNorm1d, LayerNorm
+from tinygrad_mlp.nn.sparse import Embedding
 
 __all__ = [
     "ELU",
@@ -38,6 +39,7 @@ __all__ = [
     "BatchNorm1d",
     "CrossEntropyLoss",
     "Dropout",
+    "Embedding",
     "Flatten",
     "Identity",
     "IncompatibleKeys",

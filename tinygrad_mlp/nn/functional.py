@@ -189,6 +189,40 @@ def dropout(
     return input * (keep * scale).astype(input.dtype)
 
 
+def embedding(
+    input: Tensor | ArrayLike, weight: Tensor, padding_idx: int | None = None
+) -> Tensor:
+    """Rows of ``weight`` picked by the integer ``input``: shaped ``input.shape + (dim,)``.
+
+    Positions whose index is ``padding_idx`` get their row's value but send
+    no gradient to it, as in PyTorch.
+
+    Raises:
+        TypeError: if ``weight`` is not a 2-D Tensor or ``input`` is not integers.
+        IndexError: for an index outside [0, num_embeddings).
+    """
+    op = "embedding"
+    weight = checks.tensor(op, "weight", weight)
+    if weight.ndim != 2:
+        raise TypeError(f"{op}: weight must be 2-D (num_embeddings, embedding_dim), got "
+                        f"shape {weight.shape}")
+    indices = np.asarray(input.data if isinstance(input, Tensor) else input)
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"{op}: indices must be integers, got dtype {indices.dtype} (convert "
+                        "them with .astype(int))")
+    rows = weight.shape[0]
+    if indices.size and (indices.min() < 0 or indices.max() >= rows):
+        bad = int(indices.min() if indices.min() < 0 else indices.max())
+        raise IndexError(f"{op}: index {bad} is out of range for {rows} embeddings (indices "
+                         f"must be in [0, {rows}))")
+    looked_up = weight[indices]
+    if padding_idx is not None and (indices == padding_idx).any():
+        # the padding row's value, but through a detached weight: no gradient to it
+        looked_up = where((indices != padding_idx)[..., None], looked_up,
+                          weight.detach()[indices])
+    return looked_up
+
+
 def _input(input: object, where: str) -> None:
     """Refuse an input that is not a Tensor: a loss of a constant array has no gradient."""
     if not isinstance(input, Tensor):
