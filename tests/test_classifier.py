@@ -287,3 +287,8 @@ def test_every_activation_name_builds_its_module_and_trains(activation: str) -> 
     assert type(model.model[1]).__name__.lower() == activation.replace("_", "")
     split = load_article_split()
     assert model.fit(split.x_train, split.y_train).history[-1] < model.history[0]
+
+
+def test_momentum_with_adam_names_the_momentum_given() -> None:
+    with pytest.raises(ValueError, match=r"so momentum=0\.9 would be ignored"):
+        MLPClassifier(optimizer="adam", momentum=0.9)

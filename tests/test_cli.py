@@ -13,7 +13,7 @@ import pytest
 
 import tinygrad_mlp as tm
 from tinygrad_mlp.classifier import ARTICLE, RECOMMENDED, MLPClassifier, Recipe
-from tinygrad_mlp.cli import Progress, confusion_matrix, main
+from tinygrad_mlp.cli import Progress, _parser, _recipe, confusion_matrix, main
 from tinygrad_mlp.data import stratified_kfold
 from tinygrad_mlp.datasets import load_article_split
 
@@ -145,8 +145,6 @@ def test_graph_to_a_path_that_cannot_be_written_exits_2_with_one_line(tmp_path: 
 
 
 def test_help_shows_no_markup_and_the_defaults_of_the_recipe_options() -> None:
-    from tinygrad_mlp.cli import _parser
-
     text = _parser().format_help()
     assert "tinygrad-mlp" in text and "``" not in text
     train = _parser().parse_known_args(["train"])  # the subcommand parses
@@ -154,8 +152,6 @@ def test_help_shows_no_markup_and_the_defaults_of_the_recipe_options() -> None:
 
 
 def test_every_field_of_a_recipe_can_be_set_on_the_command_line() -> None:
-    from tinygrad_mlp.cli import _parser, _recipe
-
     args = _parser().parse_args([
         "train", "--optimizer", "sgd", "--momentum", "0.5", "--weight-decay", "0.001",
         "--schedule", "constant", "--no-shuffle", "--init", "nielsen"])
@@ -247,3 +243,24 @@ def test_a_reader_that_goes_away_stops_the_run_quietly_with_sigpipes_code() -> N
     assert child.stdout is not None and child.stderr is not None
     child.stdout.close()  # as `| head -0` would
     assert child.stderr.read() == b"" and child.wait() == 141
+
+
+def test_momentum_and_weight_decay_of_zero_are_accepted_on_the_command_line() -> None:
+    args = _parser().parse_args(["train", "--optimizer", "sgd", "--momentum", "0",
+                                 "--weight-decay", "0"])
+    assert _recipe(args) == replace(RECOMMENDED, optimizer="sgd", momentum=0.0, weight_decay=0.0)
+
+
+# M68
+
+
+@pytest.mark.parametrize(("option", "value"), [("--momentum", "nan"), ("--weight-decay", "inf")])
+def test_a_non_finite_momentum_or_weight_decay_is_refused_naming_the_option(
+    option: str, value: str
+) -> None:
+    err = io.StringIO()
+    assert main(["train", option, value], io.StringIO(), err) == 2
+    assert f"argument {option}: '{value}' must be a finite number >= 0" in err.getvalue()
+
+
+# M75

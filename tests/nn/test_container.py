@@ -467,3 +467,58 @@ def test_modules_registered_by_the_time_parameters_are_asked_for_do_not_warn() -
         model.state_dict()
         model.zero_grad()
         list(model.named_parameters(recurse=False))
+
+
+def test_append_after_deleting_two_children_never_replaces_an_existing_child() -> None:
+    layers = [nn.Tanh() for _ in range(4)]
+    model = nn.Sequential(*layers)
+    delattr(model, "0")
+    delattr(model, "1")  # left: "2", "3"; len 2, and both 2 and 3 are taken
+    new = nn.Sigmoid()
+    model.append(new)
+    assert list(model) == [layers[2], layers[3], new]
+    assert list(model._modules) == ["2", "3", "4"]
+
+
+# M5
+
+
+def test_sequential_of_a_plain_dict_raises_as_in_pytorch() -> None:
+    with pytest.raises(TypeError, match=r"^Sequential: dict is not a Module \(argument 0\)"):
+        nn.Sequential({"a": nn.Tanh()})  # type: ignore[call-overload]
+
+
+# M10
+
+
+def test_module_dict_update_refuses_entries_that_are_not_pairs_naming_the_entry() -> None:
+    with pytest.raises(TypeError, match=r"entry 0 should be a \(key, module\) pair, got tuple"):
+        nn.ModuleDict([("a", nn.Tanh(), "extra")])  # type: ignore[list-item]
+
+
+# M12
+
+
+def test_module_dict_pop_removes_the_attribute_and_refuses_a_missing_key() -> None:
+    heads = nn.ModuleDict({"a": nn.Tanh()})
+    with pytest.raises(KeyError, match=r"no module 'b'; the keys are \['a'\]"):
+        heads.pop("b")
+    heads.pop("a")
+    assert not hasattr(heads, "a") and len(heads) == 0
+
+
+# M16
+
+
+def test_a_list_mixing_registered_and_new_modules_warns() -> None:
+    class HalfForgetful(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.first = nn.Linear(2, 2)
+            self.layers = [self.first, nn.Linear(2, 2)]  # the second is not registered
+
+    with pytest.warns(UserWarning, match=r"HalfForgetful\.layers: a list of Modules"):
+        list(HalfForgetful().parameters())
+
+
+# M51

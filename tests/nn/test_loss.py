@@ -394,3 +394,19 @@ def test_a_model_holding_a_weighted_loss_has_pytorchs_state_dict_keys() -> None:
     ours, theirs = Classifier(), Theirs().double()
     assert list(ours.state_dict()) == list(theirs.state_dict())
     theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+
+
+def test_nll_loss_refuses_bool_targets_as_pytorch_does() -> None:
+    log_p = tm.tensor(np.log(np.full((2, 2), 0.5)), requires_grad=True)
+    with pytest.raises(ValueError, match=r"^nll_loss: target must be class indices"):
+        F.nll_loss(log_p, np.array([True, False]))
+
+
+# M62
+
+
+def test_nll_loss_refuses_a_3d_input_naming_the_expected_shape() -> None:
+    log_p = tm.tensor(np.log(np.full((2, 3, 4), 1 / 3)))
+    with pytest.raises(ValueError, match=r"^nll_loss: input must be log-probabilities shaped "
+                                         r"\(N, C\), got \(2, 3, 4\)"):
+        F.nll_loss(log_p, np.zeros((2, 4), dtype=int))

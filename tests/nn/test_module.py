@@ -1030,3 +1030,68 @@ def test_a_hook_that_removes_itself_runs_once_and_spares_the_next() -> None:
     assert calls == ["once", "always", "always"]
     with pytest.raises(TypeError, match=r"Tanh\.register_forward_hook: hook must be callable"):
         layer.register_forward_hook(3)  # type: ignore[arg-type]
+
+
+def test_assigning_a_module_over_a_buffer_unregisters_the_buffer() -> None:
+    model = Counter()
+    model.total = nn.Tanh()  # type: ignore[assignment]
+    assert "total" not in model._buffers and "total" in model._modules
+    assert [name for name, _ in model.named_buffers()] == ["scratch"]
+    assert list(model.state_dict()) == ["scale"]
+
+
+# M21
+
+
+def test_register_buffer_again_as_persistent_puts_it_in_the_state_dict(torch: ModuleType) -> None:
+    model = Counter()
+    model.register_buffer("scratch", tm.zeros(1), persistent=True)
+    theirs = torch.nn.Module()
+    theirs.register_buffer("scratch", torch.zeros(1), persistent=False)
+    theirs.register_buffer("scratch", torch.zeros(1), persistent=True)
+    assert "scratch" in model.state_dict() and "scratch" in theirs.state_dict()
+
+
+# M24
+
+
+def test_a_buffer_registered_as_none_takes_a_tensor_later_as_a_buffer() -> None:
+    model = Counter()
+    model.register_buffer("empty", None)
+    assert "empty" in model._buffers
+    with pytest.raises(TypeError, match=r"Counter\.empty is a buffer"):
+        model.empty = np.zeros(2)  # type: ignore[assignment]
+    model.empty = tm.ones(2)  # type: ignore[assignment]
+    assert model.state_dict()["empty"].tolist() == [1.0, 1.0]
+
+
+# M25
+
+
+def test_named_buffers_without_recursion_keep_the_prefix(torch: ModuleType) -> None:
+    ours = nn.BatchNorm1d(2)
+    theirs = torch.nn.BatchNorm1d(2)
+    assert [n for n, _ in ours.named_buffers(prefix="bn", recurse=False)] == [
+        n for n, _ in theirs.named_buffers(prefix="bn", recurse=False)] == [
+        "bn.running_mean", "bn.running_var", "bn.num_batches_tracked"]
+
+
+# M26
+
+
+def test_buffers_without_recursion_are_only_the_modules_own() -> None:
+    model = nn.Sequential(nn.BatchNorm1d(2))
+    assert list(model.buffers(recurse=False)) == []
+    assert len(list(model.buffers())) == 3
+
+
+# M32
+
+
+def test_to_accepts_a_numbered_cpu_device() -> None:
+    model = nn.Linear(2, 2)
+    assert model.to("cpu:0") is model
+    assert model.to("cpu:0", dtype=tm.float32).weight.dtype == np.float32
+
+
+# M36

@@ -787,3 +787,15 @@ def test_batch_norm_loads_pytorchs_state_dict_without_its_step_count() -> None:
     ours.load_state_dict(state)
     np.testing.assert_array_equal(ours.state_dict()["running_var"], state["running_var"])
     assert ours.state_dict()["num_batches_tracked"] == 0
+
+
+def test_batch_norm_in_eval_without_running_var_uses_the_batch_statistics() -> None:
+    layer = nn.BatchNorm1d(2)
+    layer.running_var = None
+    layer.eval()
+    x = np.array([[1.0, 10.0], [3.0, 30.0], [5.0, 20.0]])
+    expected = (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5)
+    np.testing.assert_allclose(layer(tm.tensor(x)).data, expected)
+
+
+# M61
