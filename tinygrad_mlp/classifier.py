@@ -31,13 +31,13 @@ from tinygrad_mlp.optim._arguments import check_bool, check_real
 from tinygrad_mlp.tensor import Tensor
 
 Cost = Literal["quadratic", "cross_entropy"]
-Activation = Literal["sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu"]
+Activation = Literal["sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu", "gelu"]
 OptimizerName = Literal["sgd", "adam"]
 Schedule = Literal["constant", "cosine"]
 
 _ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
     "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU,
-    "elu": nn.ELU, "silu": nn.SiLU,
+    "elu": nn.ELU, "silu": nn.SiLU, "gelu": nn.GELU,
 }
 #: the names ``Recipe.activation`` and the command line's ``--activation`` take
 ACTIVATIONS = list(_ACTIVATION_MODULES)

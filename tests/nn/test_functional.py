@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from collections.abc import Callable
@@ -86,6 +87,9 @@ def test_smooth_and_leaky_activations_equal_their_modules_and_numpy(data: st.Dat
         (F.softplus(t, 2.0, 4.0), nn.Softplus(2.0, 4.0)(t),
          np.where(2 * x > 4, x, np.log1p(np.exp(2 * x)) / 2)),
         (F.silu(t), nn.SiLU()(t), x / (1 + np.exp(-x))),
+        (F.gelu(t), nn.GELU()(t), x * (1 + np.vectorize(math.erf)(x / math.sqrt(2))) / 2),
+        (F.gelu(t, "tanh"), nn.GELU("tanh")(t),
+         x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))) / 2),
     ]
     for functional, module, expected in pairs:
         np.testing.assert_array_equal(functional.data, module.data)
@@ -97,6 +101,7 @@ ACTIVATIONS: dict[str, Callable[[tm.Tensor], tm.Tensor]] = {
     "elu": lambda t: F.elu(t, 1.5),
     "softplus": lambda t: F.softplus(t, 2.0, 3.0),
     "silu": F.silu,
+    "gelu": F.gelu,
 }
 
 
@@ -110,7 +115,7 @@ def test_new_activations_pass_gradcheck_and_gradgradcheck(name: str, data: st.Da
     assert tm.gradgradcheck(ACTIVATIONS[name], [leaf(x)])
 
 
-@pytest.mark.parametrize("name", ["leaky_relu", "elu", "softplus", "silu"])
+@pytest.mark.parametrize("name", ["leaky_relu", "elu", "softplus", "silu", "gelu", "gelu_tanh"])
 def test_new_activations_equal_pytorchs_with_gradients_at_kinks_and_extremes(
     name: str, torch: ModuleType
 ) -> None:
@@ -118,12 +123,14 @@ def test_new_activations_equal_pytorchs_with_gradients_at_kinks_and_extremes(
     theirs_fn = {"leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, 0.2),
                  "elu": lambda t: torch.nn.functional.elu(t, 1.5),
                  "softplus": lambda t: torch.nn.functional.softplus(t, 2.0, 3.0),
-                 "silu": torch.nn.functional.silu}[name]
+                 "silu": torch.nn.functional.silu, "gelu": torch.nn.functional.gelu,
+                 "gelu_tanh": lambda t: torch.nn.functional.gelu(t, approximate="tanh")}[name]
     ours_input = tm.tensor(x, requires_grad=True)
     theirs_input = torch.tensor(x, requires_grad=True)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nothing overflows, even at ±800
-        ours = ACTIVATIONS[name](ours_input)
+        ours = F.gelu(ours_input, "tanh") if name == "gelu_tanh" else ACTIVATIONS[name](
+            ours_input)
         assert_same_value_and_gradient(ours, ours_input, theirs_fn(theirs_input),
                                        theirs_input, torch, rtol=1e-13, atol=1e-300)
 
@@ -881,3 +888,19 @@ def test_bce_with_logits_keeps_float32_with_weight_and_pos_weight() -> None:
     loss = F.binary_cross_entropy_with_logits(x, tm.tensor([[1.0, 0.0]], dtype=tm.float32),
                                               weight=[[2.0, 1.0]], pos_weight=[3.0, 0.5])
     assert loss.dtype == np.float32
+
+
+@given(data=st.data())
+def test_gelu_tanh_passes_gradcheck_and_gradgradcheck(data: st.DataObject) -> None:
+    x = data.draw(arrays(data.draw(shapes(min_dims=1)), -4.0, 4.0))
+    assert tm.gradcheck(lambda t: F.gelu(t, "tanh"), [leaf(x)])
+    assert tm.gradgradcheck(lambda t: F.gelu(t, "tanh"), [leaf(x)])
+
+
+def test_gelu_keeps_float32_and_refuses_an_unknown_approximation() -> None:
+    assert F.gelu(tm.tensor([1.0, -2.0], dtype=tm.float32)).dtype == np.float32
+    assert F.gelu(tm.tensor(0.5)).shape == ()
+    with pytest.raises(ValueError, match=r"^gelu: approximate must be 'none' or 'tanh', got 'erf'"):
+        F.gelu(tm.tensor([1.0]), "erf")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^GELU: approximate must be 'none' or 'tanh', got 'x'"):
+        nn.GELU("x")

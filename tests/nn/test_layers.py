@@ -320,7 +320,8 @@ def test_leaky_smooth_activation_reprs_and_classes_equal_pytorchs(torch: ModuleT
              (nn.ELU(inplace=True), torch.nn.ELU(inplace=True)),
              (nn.Softplus(), torch.nn.Softplus()),
              (nn.Softplus(beta=2.0, threshold=5.0), torch.nn.Softplus(beta=2.0, threshold=5.0)),
-             (nn.SiLU(), torch.nn.SiLU()), (nn.SiLU(inplace=True), torch.nn.SiLU(inplace=True))]
+             (nn.SiLU(), torch.nn.SiLU()), (nn.SiLU(inplace=True), torch.nn.SiLU(inplace=True)),
+             (nn.GELU(), torch.nn.GELU()), (nn.GELU("tanh"), torch.nn.GELU("tanh"))]
     for ours, theirs in pairs:
         assert repr(ours) == repr(theirs)
         assert isinstance(ours, nn.ReLU) == isinstance(theirs, torch.nn.ReLU)

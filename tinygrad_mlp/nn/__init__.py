@@ -4,6 +4,7 @@ from tinygrad_mlp.nn import functional, init, utils
 from tinygrad_mlp.nn.container import ModuleDict, ModuleList, Sequential
 from tinygrad_mlp.nn.layers import (
     ELU,
+    GELU,
     INITS,
     Dropout,
     Flatten,
@@ -33,6 +34,7 @@ from tinygrad_mlp.nn.sparse import Embedding
 
 __all__ = [
     "ELU",
+    "GELU",
     "INITS",
     "BCELoss",
     "BCEWithLogitsLoss",

@@ -7,6 +7,7 @@ Every loss takes ``reduction``: ``"mean"`` (the default), ``"sum"`` or
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any, Literal
 
@@ -80,6 +81,23 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     return input * input.sigmoid()
 
 
+def gelu(input: Tensor, approximate: Literal["none", "tanh"] = "none") -> Tensor:
+    """x · Φ(x), with Φ the standard normal's CDF: Φ(x) = (1 + erf(x / √2)) / 2.
+
+    ``approximate="tanh"`` uses PyTorch's (and the GELU paper's) approximation
+    Φ(x) ≈ (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2 instead. numpy has no
+    erf, so the exact form calls Python's ``math.erf`` once per element:
+    exact, but slower than the other activations on large layers.
+    """
+    _activation_input(input, "gelu")
+    if approximate == "tanh":
+        inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
+        return input * ((inner.tanh() + 1.0) * 0.5)
+    if approximate != "none":
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return input * ((_Erf.apply(input * math.sqrt(0.5)) + 1.0) * 0.5)
+
+
 def _activation_input(input: object, where: str) -> None:
     """Refuse an input that is not a floating point Tensor."""
     _input(input, where)
@@ -119,6 +137,24 @@ class _ELU(ops.Op):
         negative_part = x.clamp(max=0.0).exp() if isinstance(x, Tensor) else np.exp(
             np.minimum(x, 0.0))
         return g * _select(self.positive, 1.0, negative_part * self.alpha)
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)  # elementwise math.erf (numpy has no erf of its own)
+
+
+class _Erf(ops.Op):
+    """y = erf(x) = 2/√π ∫₀ˣ e^(-t²) dt.   dy/dx = 2/√π e^(-x²)."""
+
+    name = "erf"
+
+    def forward(self, x: Tensor) -> Any:
+        self.save_for_backward(x)
+        return np.asarray(_erf(x.data), dtype=x.dtype)
+
+    def backward(self, g: Any) -> Any:
+        (x,) = self.saved_tensors
+        bell = (x * x * -1.0).exp() if isinstance(x, Tensor) else np.exp(-(x * x))
+        return g * (bell * (2 / math.sqrt(math.pi)))
 
 
 class _Softplus(ops.Op):

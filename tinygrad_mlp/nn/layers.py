@@ -225,6 +225,27 @@ class Softplus(Module):
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
+class GELU(Module):
+    """x · Φ(x), with Φ the standard normal's CDF (see ``F.gelu``).
+
+    ``approximate="tanh"`` uses the tanh approximation of Φ, as in PyTorch.
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the GELU."""
+        return F.gelu(x, self.approximate)  # type: ignore[arg-type]
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, as PyTorch's."""
+        return f"approximate={self.approximate!r}"
+
+
 class SiLU(_Activation):
     """x · σ(x) (see ``F.silu``)."""
 
