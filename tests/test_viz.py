@@ -335,6 +335,13 @@ def test_clusters_nest_for_sequential_inside_sequential() -> None:
     assert drawing.clusters[drawing.find("1.weight")] == ("Sequential", "Linear(3 → 1) [1]")
 
 
+def test_embedding_and_batch_norm_clusters_show_their_sizes() -> None:
+    model = nn.Sequential(nn.Embedding(5, 2), nn.Flatten(), nn.BatchNorm1d(4))
+    drawing = parse(viz.to_dot(model(np.array([[0, 1], [2, 3]])).sum()))
+    assert drawing.clusters[drawing.find("0.weight")] == ("Sequential", "Embedding(5, 2) [0]")
+    assert drawing.clusters[drawing.find("2.weight")] == ("Sequential", "BatchNorm1d(4) [2]")
+
+
 def test_cluster_modules_false_draws_no_clusters() -> None:
     _, loss = mlp_loss()
     source = viz.to_dot(loss, cluster_modules=False)

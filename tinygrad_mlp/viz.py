@@ -227,11 +227,20 @@ def _names(ops: Sequence[Function], model: Module | None = None) -> _Names:
 
 
 def _module_label(module: Module, name: str | None) -> str:
-    """``Linear(4 → 16) [0]``: the class, its sizes when it has them, its name."""
+    """``Linear(4 → 16) [0]``: the class, its sizes when it has them, its name.
+
+    The sizes: in → out features for a Linear, the table's for an Embedding
+    (``Embedding(27, 2)``), the channels for a BatchNorm (``BatchNorm1d(16)``).
+    """
     label = type(module).__name__
     sizes = getattr(module, "in_features", None), getattr(module, "out_features", None)
+    table = getattr(module, "num_embeddings", None), getattr(module, "embedding_dim", None)
     if None not in sizes:
         label += f"({sizes[0]} → {sizes[1]})"
+    elif None not in table:
+        label += f"({table[0]}, {table[1]})"
+    elif isinstance(getattr(module, "num_features", None), int):
+        label += f"({module.num_features})"  # type: ignore[attr-defined]
     return f"{label} [{name}]" if name else label
 
 

@@ -624,7 +624,7 @@ def test_batch_norm_repr_shows_its_arguments() -> None:
 
 def test_batch_norm_ops_are_drawn_inside_a_batch_norm_cluster() -> None:
     dot = viz.to_dot(BatchNorm1d(3)(tm.randn(2, 3, requires_grad=True)).sum())
-    cluster = dot[dot.index('label="BatchNorm1d"'):]
+    cluster = dot[dot.index('label="BatchNorm1d(3)"'):]
     assert 'label="weight' in cluster and 'label="bias' in cluster and "sqrt" in cluster
     assert "running" not in dot
 
