@@ -721,9 +721,6 @@ MISTAKES: list[Mistake] = [
     mistake("optimizers", "a parameter that is not a leaf",
             lambda: optim.SGD([matrix() * 2.0], lr=0.1), ValueError,
             r"SGD: parameter 0 is not a leaf tensor \(it was computed by mul\)"),
-    mistake("optimizers", "a parameter that needs no grad",
-            lambda: optim.SGD([matrix(), tm.ones(2)], lr=0.1), ValueError,
-            r"SGD: parameter 1 \(shape \(2,\)\) does not require grad"),
     mistake("optimizers", "a single tensor", lambda: optim.SGD(matrix(), lr=0.1), TypeError,
             r"SGD: params must be an iterable .* got a single Tensor of shape \(2, 3\); wrap it "
             r"in a list"),

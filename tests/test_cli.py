@@ -238,6 +238,7 @@ def test_a_reader_that_goes_away_stops_the_run_quietly_with_sigpipes_code() -> N
     err = io.StringIO()
     assert main(["train", "--epochs", "1", "--quiet"], ClosedPipe(), err) == 141
     assert err.getvalue() == ""
+    assert main(["train", "--bogus"], io.StringIO(), ClosedPipe()) == 141  # the error's pipe
     child = subprocess.Popen([sys.executable, "-m", "tinygrad_mlp", "train", "--epochs", "1",
                               "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert child.stdout is not None and child.stderr is not None
@@ -264,3 +265,16 @@ def test_a_non_finite_momentum_or_weight_decay_is_refused_naming_the_option(
 
 
 # M75
+
+
+def test_save_writes_the_weights_even_when_the_reader_of_the_output_went_away(
+    tmp_path: Path,
+) -> None:
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    path = tmp_path / "w.npz"
+    assert main(["train", "--epochs", "1", "--quiet", "--save", str(path)], ClosedPipe(),
+                io.StringIO()) == 141
+    assert set(tm.load(str(path))) == {"model", "recipe"}

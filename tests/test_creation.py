@@ -154,3 +154,8 @@ def test_eye_and_linspace_equal_pytorchs() -> None:
     np.testing.assert_array_equal(tm.linspace(-1, 2, 7).data,
                                   torch.linspace(-1, 2, 7, dtype=torch.float64).numpy())
     np.testing.assert_array_equal(tm.eye(3, 2).data, torch.eye(3, 2, dtype=torch.float64).numpy())
+
+
+def test_linspace_with_an_int_dtype_rounds_toward_zero_as_pytorch() -> None:
+    assert tm.linspace(-5, 5, 4, dtype=tm.int64).tolist() == [-5, -1, 1, 5]
+    assert tm.linspace(0, -7, 3, dtype=tm.int64).tolist() == [0, -3, -7]

@@ -95,3 +95,13 @@ def test_functions_agree_with_pytorchs() -> None:
     for ours, theirs in pairs:
         assert ours.shape == tuple(theirs.shape)
         np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-15, atol=0)
+
+
+def test_an_empty_dim_reduces_every_dim_as_in_pytorch_and_logsumexp_needs_one() -> None:
+    x = tm.tensor(X)
+    for dim in ((), []):
+        assert tm.sum(x, dim=dim).item() == X.sum()
+        assert tm.mean(x, dim).item() == X.mean()
+        assert tm.amax(x, dim).item() == X.max() and tm.amin(x, dim).item() == X.min()
+    with pytest.raises(ValueError, match=r"^logsumexp: dim must name one or more dims, got \(\)"):
+        tm.logsumexp(x, ())

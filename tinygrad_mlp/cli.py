@@ -317,6 +317,11 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 0
     progress = Progress(recipe.epochs, err, enabled=not args.quiet)
     model, accuracy = _train_once(recipe, args.seed, progress)
+    if args.save:  # first: a reader that stops early (| head -1) must not cost the weights
+        try:
+            save({"model": model.model.state_dict(), "recipe": asdict(recipe)}, args.save)
+        except OSError as error:
+            raise UsageError(f"--save: cannot write {args.save!r}: {error.strerror}") from None
     split, iris = load_article_split(), load_iris()
     counts = confusion_matrix(split.y_test, model.predict(split.x_test), IRIS_CLASSES)
     print(f"{name}: {sizes}, {recipe.activation}, {recipe.cost} cost, {_optimizer(recipe)}, "
@@ -326,10 +331,6 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(format_confusion(counts, iris.class_names), file=out)
     print(f"accuracy = {_percent(accuracy)}", file=out)
     if args.save:
-        try:
-            save({"model": model.model.state_dict(), "recipe": asdict(recipe)}, args.save)
-        except OSError as error:
-            raise UsageError(f"--save: cannot write {args.save!r}: {error.strerror}") from None
         print(f"weights written to {args.save}", file=out)
     return 0
 
@@ -459,10 +460,22 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     """Run the command line; returns the exit code (2 for bad usage)."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        args = _parser().parse_args(argv)
-        code = COMMANDS[args.command](args, out, err)
-        out.flush()  # here, so a closed pipe is caught below rather than at exit
+        code = _run(argv, out, err)
+        for stream in (out, err):
+            stream.flush()  # here, so a closed pipe is caught below rather than at exit
         return code
+    except BrokenPipeError:  # the reader went away (`tinygrad-mlp train | head -1`): stop quietly
+        for stream in (sys.stdout, sys.stderr):  # point them at nothing, so that flushing
+            if stream in (out, err):             # them at exit cannot fail as well
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a program a pipe stopped
+
+
+def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    """Parse the arguments and run the command; a usage error is one line on ``err``."""
+    try:
+        args = _parser().parse_args(argv)
+        return COMMANDS[args.command](args, out, err)
     except UsageError as error:
         print(f"tinygrad-mlp: error: {error}", file=err)
         return 2
@@ -473,10 +486,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except KeyboardInterrupt:
         print(("\n" if err.isatty() else "") + "tinygrad-mlp: interrupted", file=err)
         return 130
-    except BrokenPipeError:  # the reader went away (`tinygrad-mlp train | head -1`): stop quietly
-        if out is sys.stdout:  # point stdout at nothing, so flushing it at exit cannot fail too
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141  # 128 + SIGPIPE, what a shell reports for a program a pipe stopped
 
 
 if __name__ == "__main__":

@@ -190,7 +190,11 @@ def linspace(
         if not np.isfinite(value):
             raise ValueError(f"linspace: {name} must be finite, got {value}")
     count = checks.check_int("linspace", "steps", steps, 0)
-    return Tensor(np.linspace(start, end, count, dtype=_float("linspace", dtype)), requires_grad)
+    chosen = _float("linspace", dtype)
+    values = np.linspace(start, end, count)
+    if chosen.kind != "f":  # toward zero, as PyTorch rounds, not down as numpy's astype
+        values = np.trunc(values)
+    return Tensor(values.astype(chosen), requires_grad)
 
 
 def eye(

@@ -35,6 +35,11 @@ def _input(where: str, input: object) -> Tensor:
     return input
 
 
+def _dim(dim: Dim) -> Dim:
+    """PyTorch's reduction dims: an empty tuple or list means every dim, as None does."""
+    return None if isinstance(dim, (tuple, list)) and not dim else dim
+
+
 def exp(input: Tensor) -> Tensor:
     """eˣ, elementwise."""
     return _input("exp", input).exp()
@@ -86,7 +91,9 @@ def log_softmax(input: Tensor, dim: int) -> Tensor:
 
 
 def logsumexp(input: Tensor, dim: Dim, keepdim: bool = False) -> Tensor:
-    """log Σ eˣ over ``dim``, computed stably."""
+    """log Σ eˣ over ``dim`` (one or more dims, as PyTorch requires), computed stably."""
+    if _dim(dim) is None:
+        raise ValueError(f"logsumexp: dim must name one or more dims, got {dim!r}")
     return _input("logsumexp", input).logsumexp(dim, keepdim)
 
 
@@ -96,23 +103,23 @@ def matmul(input: Tensor, other: TensorLike) -> Tensor:
 
 
 def sum(input: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
-    """The sum over ``dim`` (all elements when None)."""
-    return _input("sum", input).sum(dim, keepdim)
+    """The sum over ``dim`` (all elements when None or empty)."""
+    return _input("sum", input).sum(_dim(dim), keepdim)
 
 
 def mean(input: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
-    """The mean over ``dim`` (all elements when None)."""
-    return _input("mean", input).mean(dim, keepdim)
+    """The mean over ``dim`` (all elements when None or empty)."""
+    return _input("mean", input).mean(_dim(dim), keepdim)
 
 
 def amax(input: Tensor, dim: Dim = (), keepdim: bool = False) -> Tensor:
     """The largest value over ``dim`` (all of them by default), as ``torch.amax``."""
-    return _input("amax", input).max(None if dim == () else dim, keepdim)
+    return _input("amax", input).max(_dim(dim), keepdim)
 
 
 def amin(input: Tensor, dim: Dim = (), keepdim: bool = False) -> Tensor:
     """The smallest value over ``dim`` (all of them by default), as ``torch.amin``."""
-    return _input("amin", input).min(None if dim == () else dim, keepdim)
+    return _input("amin", input).min(_dim(dim), keepdim)
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:

@@ -410,3 +410,12 @@ def test_nll_loss_refuses_a_3d_input_naming_the_expected_shape() -> None:
     with pytest.raises(ValueError, match=r"^nll_loss: input must be log-probabilities shaped "
                                          r"\(N, C\), got \(2, 3, 4\)"):
         F.nll_loss(log_p, np.zeros((2, 4), dtype=int))
+
+
+def test_a_loss_weight_array_is_copied_and_pos_weight_is_in_the_repr() -> None:
+    weight = np.array([1.0, 2.0])
+    criterion = nn.CrossEntropyLoss(weight)
+    criterion.load_state_dict({"weight": np.array([5.0, 5.0])})
+    assert weight.tolist() == [1.0, 2.0]  # the caller's array is not the buffer
+    assert repr(nn.BCEWithLogitsLoss(pos_weight=[2.0])) == (
+        "BCEWithLogitsLoss(pos_weight=[2.0], reduction='mean')")

@@ -799,3 +799,13 @@ def test_batch_norm_in_eval_without_running_var_uses_the_batch_statistics() -> N
 
 
 # M61
+
+
+def test_a_shared_batch_norm_takes_the_step_count_given_under_either_name() -> None:
+    shared = BatchNorm1d(2)
+    model = nn.Sequential(shared, shared)
+    state = {k: v for k, v in model.state_dict().items() if k != "1.num_batches_tracked"}
+    state["0.num_batches_tracked"] = np.array(5)
+    model.load_state_dict(state)
+    assert shared.num_batches_tracked is not None
+    assert int(shared.num_batches_tracked.data) == 5

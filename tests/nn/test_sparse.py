@@ -145,3 +145,29 @@ def test_a_character_mlp_with_an_embedding_trains() -> None:
         optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < 0.5 * losses[0]
+
+
+def test_functional_embedding_counts_a_negative_padding_idx_from_the_end() -> None:
+    weight = tm.tensor(np.ones((5, 3)), requires_grad=True)
+    F.embedding(np.array([[1, 4], [4, 2]]), weight, padding_idx=-1).sum().backward()
+    assert weight.grad is not None and not weight.grad.data[4].any()
+    with pytest.raises(ValueError, match=r"^embedding: padding_idx must be within "
+                                         r"num_embeddings \(5\), got 7"):
+        F.embedding(np.array([0]), weight, padding_idx=7)
+
+
+def test_from_pretrained_refuses_int_or_ragged_tables_naming_itself() -> None:
+    with pytest.raises(TypeError, match=r"^Embedding.from_pretrained: embeddings must be "
+                                        r"floating point, got dtype int64"):
+        nn.Embedding.from_pretrained(np.ones((2, 2), dtype=np.int64))
+    with pytest.raises(ValueError, match=r"^Embedding.from_pretrained: embeddings must be a "
+                                         r"2-D table"):
+        nn.Embedding.from_pretrained([[1.0, 2.0], [3.0]])
+
+
+def test_a_frozen_pretrained_table_goes_to_an_optimizer_as_in_pytorch() -> None:
+    model = nn.Sequential(nn.Embedding.from_pretrained(np.ones((4, 2))), nn.Linear(2, 1))
+    optimizer = tm.optim.AdamW(model.parameters(), lr=0.1)
+    model(np.array([0, 3])).sum().backward()
+    optimizer.step()
+    assert np.array_equal(model[0].weight.data, np.ones((4, 2)))  # type: ignore[union-attr]

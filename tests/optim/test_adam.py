@@ -365,3 +365,30 @@ def test_ten_steps_match_torch_optim_adamw(options: dict[str, Any]) -> None:
         start, grads,
     )
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+def test_adam_with_decoupled_weight_decay_is_adamw_and_a_state_dict_keeps_the_rule() -> None:
+    ours = replay(lambda params: Adam(params, lr=0.1, weight_decay=0.3,
+                                      decoupled_weight_decay=True), START, GRADS)
+    np.testing.assert_array_equal(ours, replay(lambda params: AdamW(params, lr=0.1,
+                                                                    weight_decay=0.3),
+                                               START, GRADS))
+    w = tm.tensor([1.0], requires_grad=True)
+    adam = Adam([w])
+    adam.load_state_dict(AdamW([tm.tensor([1.0], requires_grad=True)], weight_decay=0.5)
+                         .state_dict())
+    assert adam.param_groups[0]["decoupled_weight_decay"] is True  # as PyTorch's Adam keeps it
+    with pytest.raises(TypeError, match=r"^Adam: decoupled_weight_decay must be True or False"):
+        Adam([w], decoupled_weight_decay=1)  # type: ignore[arg-type]
+
+
+def test_adam_with_decoupled_weight_decay_matches_torch() -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    start = rng.standard_normal(5)
+    grads = [rng.standard_normal(5) for _ in range(6)]
+    ours = replay(lambda params: Adam(params, lr=0.05, weight_decay=0.4,
+                                      decoupled_weight_decay=True), start, grads)
+    theirs = replay_torch(torch, lambda params: torch.optim.Adam(
+        params, lr=0.05, weight_decay=0.4, decoupled_weight_decay=True), start, grads)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)

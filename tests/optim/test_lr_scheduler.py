@@ -505,3 +505,48 @@ def test_reduce_on_plateau_matches_torch_for_any_settings_and_metrics(
         assert ours.get_last_lr() == theirs.get_last_lr()
         assert (ours.num_bad_epochs, ours.cooldown_counter) == (theirs.num_bad_epochs,
                                                                 theirs.cooldown_counter)
+
+
+def test_reduce_on_plateau_reduces_a_group_added_later_and_refuses_one_with_listed_min_lrs(
+) -> None:
+    shared = ReduceLROnPlateau(sgd(1.0), patience=0, min_lr=0.01)
+    add_group(shared.optimizer, lr=1.0)
+    for metric in (1.0, 2.0):
+        shared.step(metric)
+    assert shared.get_last_lr() == [0.1, 0.1]
+    listed = ReduceLROnPlateau(sgd(1.0), patience=0, min_lr=[0.01])
+    add_group(listed.optimizer, lr=1.0)
+    with pytest.raises(ValueError, match=r"^ReduceLROnPlateau: 1 param group\(s\) were added "
+                                         r"after the scheduler"):
+        listed.step(1.0)
+    assert ReduceLROnPlateau(sgd(), min_lr=np.array([0.1])).min_lrs == [0.1]
+    assert repr(shared).startswith("ReduceLROnPlateau(mode='min', factor=0.1, patience=0,")
+
+
+def test_lambda_lr_state_dict_saves_functions_as_none_and_can_be_checkpointed(
+    tmp_path: Any,
+) -> None:
+    class Halving:
+        def __init__(self) -> None:
+            self.base = 0.5
+
+        def __call__(self, epoch: int) -> float:
+            return self.base**epoch
+
+    scheduler = LambdaLR(sgd(1.0, groups=2), [lambda e: 1.0, Halving()])
+    state = scheduler.state_dict()
+    assert state["lr_lambdas"] == [None, {"base": 0.5}]
+    tm.save({"scheduler": state}, str(tmp_path / "s.npz"))
+    other = Halving()
+    other.base = 0.25
+    resumed = LambdaLR(sgd(1.0, groups=2), [lambda e: 2.0, other])
+    resumed.load_state_dict(state)
+    assert other.base == 0.5 and resumed.lr_lambdas[0](0) == 2.0  # its own function kept
+    assert "_one_for_all" not in repr(resumed)
+
+
+def test_multistep_lr_takes_any_iterable_of_epochs() -> None:
+    assert MultiStepLR(sgd(), {4, 2}).milestones == [2, 4]
+    assert MultiStepLR(sgd(), np.array([3, 1])).milestones == [1, 3]
+    with pytest.raises(ValueError, match=r"^LinearLR: start_factor must be in \(0, 1\], got 1\.5"):
+        LinearLR(sgd(), start_factor=1.5)

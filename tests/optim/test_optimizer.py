@@ -44,9 +44,16 @@ def test_non_leaf_parameter_raises_value_error_naming_its_index() -> None:
         Adam([w, w * 2])
 
 
-def test_parameter_that_does_not_require_grad_raises_value_error_naming_its_index() -> None:
-    with pytest.raises(ValueError, match=r"^SGD: parameter 0 \(shape \(2,\)\) does not require"):
-        SGD([tm.tensor([1.0, 2.0])], lr=0.1)
+def test_a_frozen_parameter_is_accepted_left_alone_and_trained_once_unfrozen() -> None:
+    frozen, trained = tm.tensor([1.0, 2.0]), tm.tensor([3.0], requires_grad=True)
+    optimizer = SGD([frozen, trained], lr=0.5)  # as in PyTorch: no error
+    trained.grad = tm.tensor([1.0])
+    optimizer.step()
+    assert frozen.tolist() == [1.0, 2.0] and trained.tolist() == [2.5]
+    frozen.requires_grad_(True)
+    (frozen * frozen).sum().backward()
+    optimizer.step()
+    assert frozen.tolist() == [0.0, 0.0]
 
 
 def test_parameter_given_twice_raises_value_error() -> None:
@@ -65,8 +72,8 @@ def test_parameter_in_two_groups_raises_value_error() -> None:
 
 def test_group_errors_name_the_group_and_the_index_within_it() -> None:
     a, b = params([1.0], [2.0])
-    with pytest.raises(ValueError, match=r"^SGD: param group 1, parameter 0 .* does not require"):
-        SGD([{"params": [a]}, {"params": [tm.tensor([1.0]), b]}], lr=0.1)
+    with pytest.raises(ValueError, match=r"^SGD: param group 1, parameter 0 is not a leaf"):
+        SGD([{"params": [a]}, {"params": [b * 2.0, b]}], lr=0.1)
 
 
 def test_mixing_tensors_and_group_dicts_raises_type_error() -> None:

@@ -230,11 +230,12 @@ def embedding(
 ) -> Tensor:
     """Rows of ``weight`` picked by the integer ``input``: shaped ``input.shape + (dim,)``.
 
-    Positions whose index is ``padding_idx`` get their row's value but send
-    no gradient to it, as in PyTorch.
+    Positions whose index is ``padding_idx`` (negative counts from the end)
+    get their row's value but send no gradient to it, as in PyTorch.
 
     Raises:
         TypeError: if ``weight`` is not a 2-D Tensor or ``input`` is not integers.
+        ValueError: if ``padding_idx`` is not a row of ``weight``.
         IndexError: for an index outside [0, num_embeddings).
     """
     op = "embedding"
@@ -251,6 +252,11 @@ def embedding(
         bad = int(indices.min() if indices.min() < 0 else indices.max())
         raise IndexError(f"{op}: index {bad} is out of range for {rows} embeddings (indices "
                          f"must be in [0, {rows}))")
+    if padding_idx is not None:
+        if not -rows <= checks.check_int(op, "padding_idx", padding_idx, -rows) < rows:
+            raise ValueError(f"{op}: padding_idx must be within num_embeddings ({rows}), got "
+                             f"{padding_idx}")
+        padding_idx %= rows  # -1 is the last row, as in PyTorch
     looked_up = weight[indices]
     if padding_idx is not None and (indices == padding_idx).any():
         # the padding row's value, but through a detached weight: no gradient to it

@@ -63,7 +63,9 @@ class QuadraticCost(Module):
 
 def _buffer(weight: Tensor | ArrayLike | None) -> Tensor | None:
     """A loss's ``weight`` as the Tensor it keeps in a buffer (in its state, as PyTorch does)."""
-    return weight if weight is None or isinstance(weight, Tensor) else Tensor(weight)
+    if weight is None or isinstance(weight, Tensor):
+        return weight  # a Tensor is shared, as in PyTorch
+    return Tensor(np.array(weight))  # an array is copied: loading a state dict must not change it
 
 
 def _weight_repr(weight: Tensor | ArrayLike | None) -> str:
@@ -129,7 +131,9 @@ class BCEWithLogitsLoss(_WeightedLoss):
 
     def extra_repr(self) -> str:
         """The arguments shown by repr: the weight, if any, and the reduction."""
-        return _weight_repr(self.weight) + super().extra_repr()
+        positive = "" if self.pos_weight is None else (
+            f"pos_weight={self.pos_weight.data.tolist()}, ")
+        return _weight_repr(self.weight) + positive + super().extra_repr()
 
 
 class CrossEntropyLoss(_WeightedLoss):

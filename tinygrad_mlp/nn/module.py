@@ -614,11 +614,17 @@ class Module:
 
     def _with_defaults(self, state_dict: Mapping[str, Any]) -> Mapping[str, Any]:
         """``state_dict`` with every module's ``_state_defaults`` added where it has none."""
-        filled = dict(state_dict)
+        prefixes: dict[int, tuple[Module, list[str]]] = {}  # a shared module has several
         for module_name, module in self.named_modules(remove_duplicate=False):
-            prefix = f"{module_name}." if module_name else ""
-            for name, value in module._state_defaults().items():
-                filled.setdefault(prefix + name, value)
+            prefixes.setdefault(id(module), (module, []))[1].append(
+                f"{module_name}." if module_name else "")
+        filled = dict(state_dict)
+        for module, names in prefixes.values():
+            for key, value in module._state_defaults().items():
+                # a value given under any of a shared module's names stands for all of them
+                given = [state_dict[p + key] for p in names if p + key in state_dict]
+                for prefix in names:
+                    filled.setdefault(prefix + key, given[-1] if given else value)
         return filled if len(filled) > len(state_dict) else state_dict
 
     # -- printing ------------------------------------------------------------------

@@ -80,10 +80,16 @@ class Embedding(Module):
         cls, embeddings: Tensor | ArrayLike, freeze: bool = True, padding_idx: int | None = None
     ) -> Embedding:
         """An Embedding holding a copy of ``embeddings`` (2-D); ``freeze`` stops its training."""
-        values = np.array(embeddings.data if isinstance(embeddings, Tensor) else embeddings)
+        where = "Embedding.from_pretrained"
+        try:
+            values = np.array(embeddings.data if isinstance(embeddings, Tensor) else embeddings)
+        except ValueError as error:  # ragged nested lists
+            raise ValueError(f"{where}: embeddings must be a 2-D table: {error}") from None
+        if values.dtype.kind != "f":
+            raise TypeError(f"{where}: embeddings must be floating point, got dtype "
+                            f"{values.dtype}")
         if values.ndim != 2:
-            raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-D, got shape "
-                             f"{values.shape}")
+            raise ValueError(f"{where}: embeddings must be 2-D, got shape {values.shape}")
         layer = cls(values.shape[0], values.shape[1], padding_idx, dtype=values.dtype,
                     generator=np.random.default_rng(0))  # replaced at once: no global draw
         layer.weight = Parameter(values, requires_grad=not freeze)

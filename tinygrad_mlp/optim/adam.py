@@ -35,9 +35,11 @@ class Adam(Optimizer):
         betas: the decay rates (beta1, beta2) of m and v, each in [0, 1).
         eps: added to √v̂ to keep the division finite (>= 0).
         weight_decay: the L2 penalty's coefficient (>= 0), added to the
-            gradient (coupled, unlike AdamW's decoupled decay).
+            gradient (coupled), or, with ``decoupled_weight_decay``, AdamW's.
         amsgrad: use the maximum of v over the steps so far.
         maximize: climb the objective instead of descending it.
+        decoupled_weight_decay: shrink p by (1 - lr · weight_decay) before the
+            step instead of adding the penalty to g: ``AdamW``, as in PyTorch.
 
     Example:
         >>> import tinygrad_mlp as tm
@@ -58,6 +60,8 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
         maximize: bool = False,
+        *,
+        decoupled_weight_decay: bool = False,
     ) -> None:
         defaults = {
             "lr": lr,
@@ -66,6 +70,7 @@ class Adam(Optimizer):
             "weight_decay": weight_decay,
             "amsgrad": amsgrad,
             "maximize": maximize,
+            "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)
 
@@ -82,6 +87,7 @@ class Adam(Optimizer):
         check_non_negative(where, "weight_decay", group["weight_decay"])
         check_bool(where, "amsgrad", group["amsgrad"])
         check_bool(where, "maximize", group["maximize"])
+        check_bool(where, "decoupled_weight_decay", group["decoupled_weight_decay"])
 
     def update_group(self, group: ParamGroup) -> None:
         """Take one Adam step for the parameters of ``group`` that have a gradient."""
@@ -91,10 +97,15 @@ class Adam(Optimizer):
         weight_decay = float(group["weight_decay"])
         amsgrad = group["amsgrad"]
         maximize = group["maximize"]
+        # AdamW's decay shrinks p itself, before the step; Adam's joins the gradient.
+        shrink = 1 - lr * weight_decay if group["decoupled_weight_decay"] else 1.0
+        coupled = 0.0 if group["decoupled_weight_decay"] else weight_decay
         for p in group["params"]:
             if p._grad is None:
                 continue
-            g = effective_gradient(p, weight_decay, maximize)
+            if shrink != 1:
+                p.data *= shrink  # through the setter: an in-place change, counted
+            g = effective_gradient(p, coupled, maximize)
             state = self.state.get(p)
             if state is None:
                 state = self.state[p] = {
@@ -140,7 +151,8 @@ class AdamW(Adam):
 
     so the decay is not divided by √v̂ as Adam's L2 penalty is: weights with
     large gradients decay as fast as the others. The default decay is 1e-2,
-    as in PyTorch.
+    as in PyTorch, where too AdamW is Adam with ``decoupled_weight_decay=True``
+    (so a state dict saved by one loads into the other and keeps its rule).
 
     Args:
         params: the tensors to optimize, or param-group dicts.
@@ -167,13 +179,5 @@ class AdamW(Adam):
         amsgrad: bool = False,
         maximize: bool = False,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize)
-
-    def update_group(self, group: ParamGroup) -> None:
-        """Decay the parameters of ``group`` that have a gradient, then take Adam's step."""
-        shrink = 1 - float(group["lr"]) * float(group["weight_decay"])
-        if shrink != 1:
-            for p in group["params"]:
-                if p._grad is not None:
-                    p.data *= shrink  # through the setter: an in-place change, counted
-        super().update_group({**group, "weight_decay": 0.0})  # the gradient, undecayed
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize,
+                         decoupled_weight_decay=True)

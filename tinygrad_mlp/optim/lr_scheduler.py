@@ -21,8 +21,8 @@ closed form from the base lr and the epoch count (PyTorch's
 when something else also changes ``group["lr"]``: PyTorch's schedulers scale
 the current lr and so compose, these overwrite it. Resuming is exact: a
 scheduler created with ``last_epoch=k``, or given a saved ``state_dict``,
-stands where the saved one stood, with its lr (PyTorch's ``StepLR`` and
-``CosineAnnealingLR`` created with ``last_epoch`` drift by an epoch).
+stands where the saved one stood, with its lr (PyTorch's, created with
+``last_epoch=k``, step once more: their ``last_epoch`` becomes k + 1).
 
 A param group added with ``optimizer.add_param_group`` after the scheduler
 was created joins the schedule at the next ``step``, as in PyTorch: from the
@@ -38,8 +38,11 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Sequence
+import types
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
+
+import numpy as np
 
 from tinygrad_mlp.checks import check_int
 from tinygrad_mlp.optim._arguments import (
@@ -178,7 +181,7 @@ class LRScheduler:
     def __repr__(self) -> str:
         settings = ", ".join(
             f"{key}={value!r}" for key, value in vars(self).items()
-            if key not in ("optimizer", "base_lrs", "last_epoch", "_last_lr")
+            if key not in ("optimizer", "base_lrs", "last_epoch") and not key.startswith("_")
         )
         return f"{type(self).__name__}({settings}, last_epoch={self.last_epoch})"
 
@@ -271,11 +274,11 @@ class MultiStepLR(LRScheduler):
     """
 
     def __init__(
-        self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1,
+        self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
         last_epoch: int = -1,
     ) -> None:
         where = type(self).__name__
-        if not isinstance(milestones, Sequence) or isinstance(milestones, str):
+        if not isinstance(milestones, Iterable) or isinstance(milestones, str):
             raise TypeError(f"{where}: milestones must be a list of epochs, got {milestones!r}")
         self.milestones = sorted(check_int(where, "a milestone", m, 0) for m in milestones)
         self.gamma = check_positive(where, "gamma", gamma)
@@ -306,8 +309,8 @@ class LinearLR(LRScheduler):
         total_iters: int = 5, last_epoch: int = -1,
     ) -> None:
         where = type(self).__name__
-        self.start_factor = check_in_interval(where, "start_factor", start_factor, 0, 1, True)
-        if self.start_factor == 0:
+        self.start_factor = check_real(where, "start_factor", start_factor)
+        if not 0 < self.start_factor <= 1:
             raise ValueError(f"{where}: start_factor must be in (0, 1], got {start_factor}")
         self.end_factor = check_in_interval(where, "end_factor", end_factor, 0, 1, True)
         self.total_iters = check_int(where, "total_iters", total_iters, 1)
@@ -387,6 +390,28 @@ class LambdaLR(LRScheduler):
         self._factor(index, epoch)  # raises for a group that has no function of its own
         return super().base_lr_reaching(lr, epoch, index)
 
+    def state_dict(self) -> dict[str, Any]:
+        """The attributes, with each lr_lambda as PyTorch saves it.
+
+        A function (a ``def`` or a lambda) is saved as None, since it is code,
+        not state: ``tm.save`` can then write the dict. A callable object is
+        saved as a copy of its attributes.
+        """
+        state = super().state_dict()
+        state["lr_lambdas"] = [None if isinstance(f, types.FunctionType)
+                               else dict(vars(f)) if hasattr(f, "__dict__") else None
+                               for f in self.lr_lambdas]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes; this scheduler keeps its own lr_lambdas, given their state."""
+        state = dict(state_dict)
+        saved = state.pop("lr_lambdas", None) or []
+        super().load_state_dict(state)
+        for function, attributes in zip(self.lr_lambdas, saved):
+            if attributes is not None:
+                vars(function).update(attributes)
+
 
 class ReduceLROnPlateau:
     """Divide the lr when a metric has stopped improving, as PyTorch's ``ReduceLROnPlateau``.
@@ -452,13 +477,15 @@ class ReduceLROnPlateau:
         self.cooldown = check_int(where, "cooldown", cooldown, 0)
         self.eps = check_non_negative(where, "eps", eps)
         groups = len(optimizer.param_groups)
-        if isinstance(min_lr, Sequence):
+        if isinstance(min_lr, (Sequence, np.ndarray)):
             if len(min_lr) != groups:
                 raise ValueError(f"{where}: expected {groups} min_lrs, one per param group, "
                                  f"but got {len(min_lr)}")
             self.min_lrs = [check_non_negative(where, "min_lr", lr) for lr in min_lr]
+            self._min_lr_for_new_groups: float | None = None
         else:
             self.min_lrs = [check_non_negative(where, "min_lr", min_lr)] * groups
+            self._min_lr_for_new_groups = self.min_lrs[0] if groups else float(min_lr)
         self.optimizer = optimizer
         self.mode, self.threshold_mode = mode, threshold_mode
         self.best = math.inf if mode == "min" else -math.inf
@@ -483,7 +510,17 @@ class ReduceLROnPlateau:
             TypeError: if ``metrics`` is not a real number (a one-element
                 Tensor or array is fine: ``loss`` itself may be passed).
         """
-        current = check_real(type(self).__name__, "metrics", _as_number(metrics))
+        where = type(self).__name__
+        current = check_real(where, "metrics", _as_number(metrics))
+        added = len(self.optimizer.param_groups) - len(self.min_lrs)
+        if added > 0:  # param groups added since: they follow the same rule, as in PyTorch
+            if self._min_lr_for_new_groups is None:
+                raise ValueError(
+                    f"{where}: {added} param group(s) were added after the scheduler, which has "
+                    f"one min_lr for each of the {len(self.min_lrs)} it started with; make a new "
+                    "scheduler, or give min_lr as one number"
+                )
+            self.min_lrs = [*self.min_lrs, *[self._min_lr_for_new_groups] * added]
         self.last_epoch += 1
         if self.is_better(current, self.best):
             self.best, self.num_bad_epochs = current, 0
@@ -512,6 +549,12 @@ class ReduceLROnPlateau:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore attributes saved by ``state_dict``."""
         vars(self).update(state_dict)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(mode={self.mode!r}, factor={self.factor}, "
+                f"patience={self.patience}, threshold={self.threshold}, "
+                f"threshold_mode={self.threshold_mode!r}, cooldown={self.cooldown}, "
+                f"min_lrs={self.min_lrs}, eps={self.eps}, last_epoch={self.last_epoch})")
 
 
 def _as_number(metrics: Any) -> Any:

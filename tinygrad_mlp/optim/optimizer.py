@@ -52,7 +52,11 @@ class Optimizer:
     Raises:
         TypeError: if ``params`` is not an iterable of Tensors or of dicts.
         ValueError: for an empty parameter list, a parameter that is not a
-            leaf or does not require grad, or a parameter given twice.
+            leaf, or a parameter given twice.
+
+    A parameter that does not require grad (a frozen layer, an
+    ``Embedding.from_pretrained`` table) is accepted, as in PyTorch: it has
+    no gradient, so ``step`` leaves it alone until it requires grad again.
     """
 
     def __init__(self, params: Params, defaults: Mapping[str, Any]) -> None:
@@ -127,11 +131,6 @@ class Optimizer:
                 raise ValueError(
                     f"{where}: {at} is not a leaf tensor (it was computed by {p.op}); only "
                     "tensors the user made can be optimized, e.g. x.detach().requires_grad_()"
-                )
-            if not p.requires_grad:
-                raise ValueError(
-                    f"{where}: {at} (shape {p.shape}) does not require grad; create it with "
-                    "requires_grad=True or call .requires_grad_()"
                 )
             if id(p) in position:
                 raise ValueError(
