@@ -278,3 +278,18 @@ def test_save_writes_the_weights_even_when_the_reader_of_the_output_went_away(
     assert main(["train", "--epochs", "1", "--quiet", "--save", str(path)], ClosedPipe(),
                 io.StringIO()) == 141
     assert set(tm.load(str(path))) == {"model", "recipe"}
+
+
+def test_a_momentum_of_zero_is_accepted_with_adam_since_it_changes_nothing() -> None:
+    args = _parser().parse_args(["train", "--optimizer", "adam", "--momentum", "0"])
+    assert _recipe(args) == replace(RECOMMENDED, optimizer="adam", momentum=0.0)
+
+
+def test_a_closed_pipe_met_when_flushing_the_error_stream_stops_the_run_with_sigpipes_code(
+) -> None:
+    class PipeClosedOnFlush(io.StringIO):
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    assert main(["train", "--bogus"], io.StringIO(), PipeClosedOnFlush()) == 141
+    assert main(["train", "--epochs", "1", "--quiet"], PipeClosedOnFlush(), io.StringIO()) == 141

@@ -105,3 +105,13 @@ def test_an_empty_dim_reduces_every_dim_as_in_pytorch_and_logsumexp_needs_one() 
         assert tm.amax(x, dim).item() == X.max() and tm.amin(x, dim).item() == X.min()
     with pytest.raises(ValueError, match=r"^logsumexp: dim must name one or more dims, got \(\)"):
         tm.logsumexp(x, ())
+
+
+@pytest.mark.parametrize("name", ["amax", "amin"])
+def test_amax_and_amin_keep_the_reduced_dim_with_keepdim_as_pytorchs(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    for dim in (0, 1, (0, 1)):
+        ours = getattr(tm, name)(tm.tensor(X), dim, keepdim=True)
+        theirs = getattr(torch, name)(torch.tensor(X), dim, keepdim=True)
+        assert ours.shape == tuple(theirs.shape)
+        np.testing.assert_array_equal(ours.data, theirs.numpy())

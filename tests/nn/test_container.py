@@ -522,3 +522,19 @@ def test_a_list_mixing_registered_and_new_modules_warns() -> None:
 
 
 # M51
+
+
+def test_sequential_plus_equals_extends_the_same_object_in_place_as_pytorch() -> None:
+    model, tail = nn.Sequential(nn.Tanh()), nn.Sequential(nn.ReLU(), nn.Sigmoid())
+    alias = model
+    model += tail
+    assert model is alias and [type(m) for m in alias] == [nn.Tanh, nn.ReLU, nn.Sigmoid]
+    assert [name for name, _ in alias.named_children()] == ["0", "1", "2"]
+
+
+def test_sequential_plus_equals_refuses_a_list_naming_the_operator() -> None:
+    model = nn.Sequential(nn.Tanh())
+    with pytest.raises(ValueError, match=r"^Sequential \+=: only another Sequential can be "
+                                         r"added, got list"):
+        model += [nn.ReLU()]  # type: ignore[assignment]
+    assert len(model) == 1

@@ -809,3 +809,17 @@ def test_a_shared_batch_norm_takes_the_step_count_given_under_either_name() -> N
     model.load_state_dict(state)
     assert shared.num_batches_tracked is not None
     assert int(shared.num_batches_tracked.data) == 5
+
+
+def test_a_shared_batch_norm_refuses_a_bad_step_count_under_one_name_though_another_is_good(
+) -> None:
+    shared = BatchNorm1d(2)
+    model = nn.Sequential(shared, shared, shared)
+    state = {k: v for k, v in model.state_dict().items() if k != "1.num_batches_tracked"}
+    state["0.num_batches_tracked"] = np.array([1, 2])  # wrongly shaped
+    state["2.num_batches_tracked"] = np.array(5)
+    with pytest.raises(RuntimeError, match=r"0\.num_batches_tracked: shape \(2,\) in the state "
+                                           r"dict, \(\) in the model"):
+        model.load_state_dict(state)
+    assert shared.num_batches_tracked is not None
+    assert int(shared.num_batches_tracked.data) == 0

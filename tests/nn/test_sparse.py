@@ -171,3 +171,12 @@ def test_a_frozen_pretrained_table_goes_to_an_optimizer_as_in_pytorch() -> None:
     model(np.array([0, 3])).sum().backward()
     optimizer.step()
     assert np.array_equal(model[0].weight.data, np.ones((4, 2)))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.uint32, np.uint64])
+def test_unsigned_integer_indices_are_looked_up_like_signed_ones(dtype: type) -> None:
+    table = nn.Embedding(5, 3, generator=np.random.default_rng(0))
+    indices = np.array([[4, 0], [2, 2]])
+    np.testing.assert_array_equal(table(indices.astype(dtype)).data, table(indices).data)
+    np.testing.assert_array_equal(F.embedding(indices.astype(dtype), table.weight).data,
+                                  table.weight.data[indices])

@@ -550,3 +550,55 @@ def test_multistep_lr_takes_any_iterable_of_epochs() -> None:
     assert MultiStepLR(sgd(), np.array([3, 1])).milestones == [1, 3]
     with pytest.raises(ValueError, match=r"^LinearLR: start_factor must be in \(0, 1\], got 1\.5"):
         LinearLR(sgd(), start_factor=1.5)
+
+
+def test_multistep_lr_refuses_a_string_of_milestones_naming_it() -> None:
+    with pytest.raises(TypeError, match=r"^MultiStepLR: milestones must be a list of epochs, "
+                                        r"got '35'"):
+        MultiStepLR(sgd(), "35")  # type: ignore[arg-type]
+
+
+def test_lambda_lr_refuses_fewer_functions_than_param_groups_naming_both_counts() -> None:
+    with pytest.raises(ValueError, match=r"^LambdaLR: expected 2 lr_lambdas, one per param "
+                                         r"group, but got 1"):
+        LambdaLR(sgd(groups=2), [lambda e: 1.0])
+
+
+def test_reduce_on_plateau_in_max_abs_mode_needs_a_rise_above_best_plus_threshold() -> None:
+    scheduler = ReduceLROnPlateau(sgd(1.0), mode="max", threshold_mode="abs", threshold=0.1,
+                                  patience=0, factor=0.5)
+    for metric, lr in [(1.0, 1.0), (0.95, 0.5), (1.05, 0.25), (1.2, 0.25)]:
+        scheduler.step(metric)
+        assert scheduler.get_last_lr() == [lr]
+    assert scheduler.best == 1.2
+
+
+def test_reduce_on_plateau_in_max_abs_mode_matches_torch() -> None:
+    torch = pytest.importorskip("torch")
+    settings = {"mode": "max", "threshold_mode": "abs", "threshold": 0.1, "patience": 1}
+    torch_optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(torch_optimizer, **settings)
+    ours = ReduceLROnPlateau(sgd(0.1), **settings)
+    for metric in [1.0, 0.95, 0.92, 1.05, 1.2, 1.15, 1.25, 1.0]:
+        theirs.step(metric)
+        ours.step(metric)
+        assert ours.get_last_lr() == theirs.get_last_lr()
+        assert (ours.best, ours.num_bad_epochs) == (theirs.best, theirs.num_bad_epochs)
+
+
+@pytest.mark.parametrize("metrics", [tm.tensor([1.0, 2.0]), np.array([1.0, 2.0])])
+def test_reduce_on_plateau_refuses_a_metric_of_several_values_as_not_a_number(
+    metrics: object,
+) -> None:
+    scheduler = ReduceLROnPlateau(sgd())
+    with pytest.raises(TypeError, match=r"^ReduceLROnPlateau: metrics must be a real number"):
+        scheduler.step(metrics)  # type: ignore[arg-type]
+
+
+def test_reduce_on_plateau_a_refused_metric_leaves_the_scheduler_unchanged() -> None:
+    scheduler = ReduceLROnPlateau(sgd(), patience=0)
+    scheduler.step(1.0)
+    before = scheduler.state_dict()
+    with pytest.raises(TypeError, match=r"^ReduceLROnPlateau: metrics must be a real number"):
+        scheduler.step("low")  # type: ignore[arg-type]
+    assert scheduler.state_dict() == before and scheduler.last_epoch == 1
