@@ -54,7 +54,26 @@ from tinygrad_mlp.optim._arguments import (
 from tinygrad_mlp.optim.optimizer import Optimizer
 
 
-class LRScheduler:
+class _Scheduler:
+    """What every scheduler has: the lrs it set last, and its state as a dict."""
+
+    optimizer: Optimizer
+    _last_lr: list[float]
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rates the last ``step`` set, one per param group."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The scheduler's attributes, without the optimizer (which saves itself)."""
+        return {key: value for key, value in vars(self).items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore attributes saved by ``state_dict``."""
+        vars(self).update(state_dict)
+
+
+class LRScheduler(_Scheduler):
     """Base class: sets ``group["lr"] = lr_at(group["initial_lr"], epoch)`` on each step.
 
     Param groups added to the optimizer later join at the next step, with
@@ -159,14 +178,6 @@ class LRScheduler:
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
-    def get_last_lr(self) -> list[float]:
-        """The learning rates the last ``step`` set, one per param group."""
-        return list(self._last_lr)
-
-    def state_dict(self) -> dict[str, Any]:
-        """The scheduler's attributes, without the optimizer (which saves itself)."""
-        return {key: value for key, value in vars(self).items() if key != "optimizer"}
-
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore attributes saved by ``state_dict``, and the lrs that scheduler had set.
 
@@ -174,7 +185,7 @@ class LRScheduler:
         resuming trains at the saved schedule's lr, not at the one this
         scheduler was created with.
         """
-        vars(self).update(state_dict)
+        super().load_state_dict(state_dict)
         for group, lr in zip(self.optimizer.param_groups, self._last_lr):
             group["lr"] = lr
 
@@ -413,7 +424,7 @@ class LambdaLR(LRScheduler):
                 vars(function).update(attributes)
 
 
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(_Scheduler):
     """Divide the lr when a metric has stopped improving, as PyTorch's ``ReduceLROnPlateau``.
 
     Call ``step(metric)`` once per epoch with the quantity to watch (the
@@ -537,18 +548,6 @@ class ReduceLROnPlateau:
                     group["lr"] = new
             self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def get_last_lr(self) -> list[float]:
-        """The learning rates after the last ``step``, one per param group."""
-        return list(self._last_lr)
-
-    def state_dict(self) -> dict[str, Any]:
-        """The scheduler's attributes, without the optimizer (which saves itself)."""
-        return {key: value for key, value in vars(self).items() if key != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore attributes saved by ``state_dict``."""
-        vars(self).update(state_dict)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(mode={self.mode!r}, factor={self.factor}, "
