@@ -617,3 +617,13 @@ def test_where_keeps_its_own_copy_of_the_condition() -> None:
     mask[:] = False  # the caller reuses the array: the recorded choice must not move
     out.sum().backward()
     assert x.grad is not None and x.grad.tolist() == [1.0, 0.0, 1.0]
+
+
+def test_to_cpu_is_the_tensor_itself_and_other_devices_are_refused_naming_the_cpu() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    assert x.to("cpu") is x and x.to("cpu:0") is x
+    with pytest.raises(ValueError, match=r"^to: tinygrad_mlp runs on the CPU only, got device "
+                                         r"'cuda'"):
+        x.to("cuda")
+    with pytest.raises(TypeError, match=r"^to: unknown dtype 'float17'"):
+        x.to("float17")

@@ -84,6 +84,9 @@ def numeric_dtype(where: str, dtype: DTypeLike) -> np.dtype[Any]:
     try:
         chosen = np.dtype(dtype)
     except TypeError:
+        if isinstance(dtype, str) and dtype.split(":")[0] in ("cuda", "mps", "xpu", "meta"):
+            raise ValueError(f"{where}: tinygrad_mlp runs on the CPU only, got device "
+                             f"{dtype!r}") from None
         raise TypeError(f"{where}: unknown dtype {dtype!r}") from None
     if chosen.kind not in "biuf":
         raise TypeError(f"{where}: unsupported dtype {chosen}")

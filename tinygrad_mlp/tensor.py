@@ -928,7 +928,13 @@ class Tensor:
         return ops.Cast.apply(self, dtype=self.dtype)
 
     def to(self, dtype: DTypeLike) -> Tensor:
-        """This tensor as ``dtype`` (itself if it already is); gradients flow back, cast back."""
+        """This tensor as ``dtype`` (itself if it already is); gradients flow back, cast back.
+
+        ``to("cpu")`` is itself too, so PyTorch code that moves tensors to a
+        device runs unchanged; the CPU is the only device.
+        """
+        if isinstance(dtype, str) and dtype.split(":")[0] == "cpu":
+            return self
         target = np.dtype(checks.numeric_dtype("to", dtype))
         return self if target == self.dtype else ops.Cast.apply(self, dtype=target)
 
