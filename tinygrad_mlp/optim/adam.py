@@ -156,8 +156,12 @@ class AdamW(Adam):
 
     Args:
         params: the tensors to optimize, or param-group dicts.
-        lr, betas, eps, amsgrad, maximize: as for ``Adam``.
+        lr: the step size, as for ``Adam``.
+        betas: the running averages' decay rates, as for ``Adam``.
+        eps: added to √v̂, as for ``Adam``.
         weight_decay: the decoupled decay coefficient (>= 0).
+        amsgrad: as for ``Adam``.
+        maximize: as for ``Adam``.
 
     Example:
         >>> import tinygrad_mlp as tm
