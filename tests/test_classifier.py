@@ -145,6 +145,22 @@ def test_non_finite_features_raise_naming_the_method_and_the_first_bad_entry(
         call(x, y) if method in ("fit", "evaluate") else call(x)
 
 
+def test_a_callback_that_evaluates_during_fit_leaves_the_network_training() -> None:
+    split = load_article_split()
+    model = MLPClassifier(RECOMMENDED, seed=0, epochs=3)
+    modes: list[bool] = []
+
+    def callback(epoch: int, loss: float) -> None:
+        model.evaluate(split.x_train, split.y_train)
+        modes.append(model.model.training)
+
+    model.fit(split.x_train, split.y_train, callback=callback)
+    assert modes == [True, True, True]
+    model.model.eval()
+    model.predict(split.x_test)
+    assert not model.model.training  # and an evaluating network stays evaluating
+
+
 def test_a_fit_refused_for_nan_features_leaves_the_fitted_model_as_it_was() -> None:
     split = load_article_split()
     model = MLPClassifier(ARTICLE, seed=0, epochs=2).fit(split.x_train, split.y_train)

@@ -86,6 +86,10 @@ def test_saved_weights_evaluate_to_the_same_accuracy(tmp_path: Path) -> None:
         (["train", "--cv-on", "train"], "--cv-on: only means something with --cv K"),
         (["train", "--no-cv-shuffle"], "--no-cv-shuffle: only means something with --cv K"),
         (["train", "--sizes", "4,1000000000000,3"], "not enough memory for this run"),
+        (["train", "--sizes", "4,99999999999999999999,3"], "too large for any memory"),
+        (["graph", "--sizes", "4,9223372036854775807,3"], "too large for any memory"),
+        (["train", "--save", ""], "--save: give a file name like weights.npz"),
+        (["evaluate", "/"], "is a folder"),
         (["train", "--weight-decay", "-0.1"], "must be a finite number >= 0"),
         (["train", "--momentum", "nan"], "must be a finite number >= 0"),
         (["train", "--momentum", "0.9"], "--momentum: only with --optimizer sgd; adam keeps"),
@@ -134,6 +138,52 @@ def test_evaluate_of_weights_only_names_the_sizes_to_pass(tmp_path: Path) -> Non
     assert len(err.strip().splitlines()) == 1
     code, out, _ = run("evaluate", path, "--sizes", "4,8,3")
     assert code == 0 and out.startswith("accuracy = ")
+
+
+def test_evaluate_of_a_file_it_cannot_read_exits_2_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tinygrad_mlp.serialization as serialization
+
+    path = str(tmp_path / "w.npz")
+    tm.save({"0.weight": np.ones((3, 4))}, path)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", path)  # tests run as root: chmod can't
+
+    monkeypatch.setattr(serialization.zipfile, "ZipFile", refused)
+    code, _, err = run("evaluate", path)
+    assert code == 2 and f"cannot read {path!r}: Permission denied" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("weight", [np.ones(4), np.array(1.0), np.ones((3, 4, 1))])
+def test_evaluate_of_weights_that_are_not_matrices_exits_2_naming_the_shape(
+    tmp_path: Path, weight: np.ndarray
+) -> None:
+    path = str(tmp_path / "w.npz")
+    tm.save({"0.weight": weight, "0.bias": np.ones(3)}, path)
+    code, _, err = run("evaluate", path)
+    assert code == 2 and f"0.weight: shape {weight.shape} in the state dict" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("sizes", [5, None, "4,8,3"])
+def test_evaluate_of_a_saved_recipe_with_bad_sizes_exits_2(tmp_path: Path, sizes: object) -> None:
+    path = str(tmp_path / "w.npz")
+    tm.save({"model": {"0.weight": np.ones((3, 4))}, "recipe": {"sizes": sizes}}, path)
+    code, _, err = run("evaluate", path)
+    assert code == 2 and "its saved recipe is not valid" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_diverging_run_warns_in_one_line_without_numpys_overflow_notes() -> None:
+    code, out, err = run("train", "--epochs", "3", "--lr", "1e300", "--optimizer", "sgd",
+                         "--quiet")
+    assert code == 0 and out.strip().endswith("accuracy = 33.3%")
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("tinygrad-mlp: warning: MLPClassifier.fit: training diverged")
 
 
 def test_graph_to_a_path_that_cannot_be_written_exits_2_with_one_line(tmp_path: Path) -> None:

@@ -195,6 +195,26 @@ def test_a_save_that_fails_leaves_the_earlier_file_as_it_was(
     assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]  # no partial file left behind
 
 
+def test_a_file_name_as_long_as_the_system_allows_is_saved(tmp_path: Path) -> None:
+    path = tmp_path / ("a" * 251 + ".npz")  # 255 bytes, the usual limit of one name
+    tm.save({"w": np.ones(2)}, path)
+    assert tm.load(path)["w"].tolist() == [1.0, 1.0]
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_save_writes_through_a_symbolic_link_and_keeps_the_files_permissions(
+        tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    target, link = tmp_path / "real" / "w.npz", tmp_path / "link.npz"
+    tm.save({"w": np.ones(2)}, target)
+    target.chmod(0o600)  # private weights stay private
+    link.symlink_to(target)
+    tm.save({"w": np.zeros(3)}, link)
+    assert link.is_symlink() and tm.load(target)["w"].tolist() == [0.0, 0.0, 0.0]
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in (tmp_path / "real").iterdir()] == ["w.npz"]
+
+
 def test_a_damaged_archive_is_refused_naming_load_and_the_file_or_loads_intact(
         tmp_path: Path) -> None:
     path = tmp_path / "c.npz"

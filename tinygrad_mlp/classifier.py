@@ -270,20 +270,28 @@ class MLPClassifier:
         Softmax of the outputs for cross-entropy; for the quadratic cost, the
         sigmoid outputs normalised to sum to 1.
         """
-        features = self._check_features(x, "predict_proba")
-        self.model.eval()
-        with no_grad():
-            out = self.model(Tensor(features))
+        out = self._outputs(self._check_features(x, "predict_proba"))
         if self.recipe.cost == "cross_entropy":
             return out.softmax(-1).data
         return out.data / out.data.sum(axis=1, keepdims=True)
 
     def predict(self, x: ArrayLike) -> NDArray[np.int64]:
         """The most likely class of each row (the article's argmax)."""
-        features = self._check_features(x, "predict")
+        out = self._outputs(self._check_features(x, "predict"))
+        return out.data.argmax(axis=1).astype(np.int64)
+
+    def _outputs(self, features: NDArray[np.float64]) -> Tensor:
+        """The network's outputs in eval mode, recording nothing; its mode is restored after.
+
+        So a ``fit`` callback that calls ``evaluate`` leaves the network training.
+        """
+        was_training = self.model.training
         self.model.eval()
-        with no_grad():
-            return self.model(Tensor(features)).data.argmax(axis=1).astype(np.int64)
+        try:
+            with no_grad():
+                return self.model(Tensor(features))
+        finally:
+            self.model.train(was_training)
 
     def evaluate(self, x: ArrayLike, y: ArrayLike) -> float:
         """Accuracy: the fraction of rows whose predicted class is the label."""

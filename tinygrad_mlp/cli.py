@@ -13,10 +13,12 @@ Bad arguments exit with code 2 and one line on stderr.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, fields, replace
 from typing import Any, NoReturn, TextIO
@@ -56,6 +58,11 @@ def _sizes(text: str) -> tuple[int, ...]:
         ) from None
     if len(sizes) < 2 or min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: need two or more positive sizes")
+    for n_in, n_out in itertools.pairwise(sizes):
+        if n_in * n_out > np.iinfo(np.intp).max // 8:  # more bytes than numpy can address
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: a {n_out} x {n_in} weight matrix is too large for any memory"
+            )
     if sizes[0] != IRIS_FEATURES or sizes[-1] != IRIS_CLASSES:
         raise argparse.ArgumentTypeError(
             f"{text!r}: Iris has {IRIS_FEATURES} features and {IRIS_CLASSES} classes, so sizes "
@@ -195,9 +202,9 @@ def _recipe(args: argparse.Namespace) -> Recipe:
 def _saved_recipe(args: argparse.Namespace, saved: dict[str, Any]) -> Recipe:
     """The recipe ``train --save`` stored; options given to evaluate must agree with it."""
     known = {field.name for field in fields(Recipe)}
-    values: dict[str, Any] = {k: tuple(v) if k == "sizes" else v for k, v in saved.items()
-                              if k in known}
     try:
+        values: dict[str, Any] = {k: tuple(v) if k == "sizes" else v for k, v in saved.items()
+                                  if k in known}
         recipe = Recipe(**values)
         check_recipe(recipe)
     except (TypeError, ValueError) as error:
@@ -296,7 +303,7 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.cv and (args.cv_on != "all" or not args.cv_shuffle):
         given = "--cv-on" if args.cv_on != "all" else "--no-cv-shuffle"
         raise UsageError(f"{given}: only means something with --cv K")
-    if args.save:
+    if args.save is not None:
         _check_save_path(args.save, several_runs=bool(args.cv) or args.seeds > 1)
     if args.cv:
         count = _count(err, not args.quiet, "fold", args.cv)
@@ -351,6 +358,8 @@ def _check_save_path(path: str, several_runs: bool) -> None:
     """Refuse a --save that could not be written, before any training time is spent."""
     if several_runs:
         raise UsageError("--save: writes the weights of one run; leave out --seeds and --cv")
+    if not path:
+        raise UsageError("--save: give a file name like weights.npz")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise UsageError(f"--save: folder of {path!r} does not exist")
@@ -395,8 +404,10 @@ def _cross_validate(
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         state = load(args.weights)
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, IsADirectoryError, ValueError) as error:
         raise UsageError(str(error)) from None
+    except OSError as error:  # no permission to read it, say
+        raise UsageError(f"cannot read {args.weights!r}: {error.strerror or error}") from None
     if isinstance(state.get("recipe"), dict) and isinstance(state.get("model"), dict):
         recipe = _saved_recipe(args, state["recipe"])  # a file written by train --save
         state = state["model"]
@@ -404,9 +415,10 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         recipe = _recipe(args)
         shapes = {name: np.shape(value) for name, value in state.items()}
         saved = [shape[::-1] for name, shape in shapes.items() if name.endswith(".weight")]
-        model_sizes = [saved[0][0], *(shape[1] for shape in saved)] if saved else []
-        if model_sizes and all(len(shape) == 2 for shape in saved) and tuple(
-                model_sizes) != recipe.sizes:
+        # Only 2-D weights tell the sizes; other shapes are named by load_state_dict below.
+        matrices = bool(saved) and all(len(shape) == 2 for shape in saved)
+        model_sizes = [saved[0][0], *(shape[1] for shape in saved)] if matrices else []
+        if model_sizes and tuple(model_sizes) != recipe.sizes:
             raise UsageError(
                 f"{args.weights!r} holds a {'-'.join(map(str, model_sizes))} network, not "
                 f"{'-'.join(map(str, recipe.sizes))}: pass --sizes "
@@ -475,7 +487,11 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     """Parse the arguments and run the command; a usage error is one line on ``err``."""
     try:
         args = _parser().parse_args(argv)
-        return COMMANDS[args.command](args, out, err)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = COMMANDS[args.command](args, out, err)
+        _report_warnings(caught, err)
+        return code
     except UsageError as error:
         print(f"tinygrad-mlp: error: {error}", file=err)
         return 2
@@ -486,6 +502,19 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     except KeyboardInterrupt:
         print(("\n" if err.isatty() else "") + "tinygrad-mlp: interrupted", file=err)
         return 130
+
+
+def _report_warnings(caught: list[warnings.WarningMessage], err: TextIO) -> None:
+    """Each distinct warning of the run in one line, without a source line under it.
+
+    When training diverged, numpy's notes on the overflows along the way
+    ("overflow encountered in matmul") are left out: fit's warning says it.
+    """
+    messages = list(dict.fromkeys(str(w.message) for w in caught))
+    if any(m.startswith("MLPClassifier.fit: training diverged") for m in messages):
+        messages = [m for m in messages if " encountered in " not in m]
+    for message in messages:
+        print(f"tinygrad-mlp: warning: {message}", file=err)
 
 
 if __name__ == "__main__":

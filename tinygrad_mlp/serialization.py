@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import uuid
 import zipfile
 from collections.abc import Mapping
 from typing import Any
@@ -43,7 +45,8 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
     numbers, strings, bools and None, in dicts (keys: str, int, float, bool
     or None), lists and tuples, and ``load`` gives each back as it was saved.
     The file is written beside ``path`` and then moved over it, so a failed
-    save leaves an earlier file there as it was.
+    save leaves an earlier file there as it was; a symbolic link is followed,
+    and a file that is replaced keeps its permissions.
 
     Raises:
         TypeError: if ``obj`` is not a mapping, holds something else, or
@@ -70,8 +73,11 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
         raise IsADirectoryError(f"save: {os.fspath(path)!r} is a folder; give a file name")
     arrays[_FORMAT_KEY] = np.array(marker)
     # Written to a file beside it, then moved over it: a save that fails (a full
-    # disk, say) leaves an earlier file at ``path`` as it was.
-    partial = f"{os.fspath(path)}.{os.getpid()}.partial"
+    # disk, say) leaves an earlier file at ``path`` as it was. Through a symbolic
+    # link to the file it names, and keeping that file's permissions, as writing
+    # it in place would. The short name fits wherever the file's own name fits.
+    target = os.path.realpath(path)
+    partial = os.path.join(os.path.dirname(target), f".tm-save-{uuid.uuid4().hex[:12]}.partial")
     try:
         # The archive np.savez writes, one .npy entry per name, written directly:
         # np.savez(file, **arrays) would take names like "file" for its own arguments.
@@ -79,7 +85,9 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
             for name, array in arrays.items():
                 with archive.open(name + ".npy", "w", force_zip64=True) as entry:
                     np.lib.format.write_array(entry, array, allow_pickle=False)
-        os.replace(partial, path)
+        if os.path.exists(target):
+            os.chmod(partial, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(partial, target)
     finally:
         if os.path.exists(partial):
             os.remove(partial)
