@@ -608,3 +608,82 @@ def test_reading_the_grad_of_a_non_leaf_warns_as_pytorch_but_a_leaf_or_retained_
         warnings.simplefilter("error")
         assert x.grad is not None and kept.grad is not None
         assert tm.tensor([1.0]).grad is None  # a constant leaf: no warning either
+
+
+class _TwiceBackward(tm.Function):
+    """y = 2a, with a backward that a test swaps for a wrong one."""
+
+    def forward(self, a: tm.Tensor, b: tm.Tensor) -> np.ndarray:
+        return 2.0 * a.data + b.data
+
+    def backward(self, g: tm.Tensor) -> Any:
+        return g * 2.0, g
+
+
+@pytest.mark.parametrize(
+    ("wrong", "error", "message"),
+    [
+        (lambda g: (g.sum(), g), RuntimeError,
+         r"_TwiceBackward\.backward returned a gradient of shape \(\) for input 0, of shape "
+         r"\(2,\)"),
+        (lambda g: g * 2.0, RuntimeError,
+         r"_TwiceBackward\.backward returned 1 gradients for 2 inputs; return one per input"),
+        (lambda g: (g.data, g), TypeError,
+         r"_TwiceBackward\.backward returned a numpy\.ndarray for input 0; return a Tensor"),
+    ],
+)
+def test_a_function_whose_backward_gives_wrong_gradients_is_refused_as_in_pytorch(
+    monkeypatch: pytest.MonkeyPatch, wrong: Any, error: type[Exception], message: str
+) -> None:
+    a, b = tm.tensor([1.0, 2.0], requires_grad=True), tm.tensor([3.0, 4.0], requires_grad=True)
+    assert tm.grad(_TwiceBackward.apply(a, b).sum(), [a, b])[0].tolist() == [2.0, 2.0]
+    monkeypatch.setattr(_TwiceBackward, "backward", lambda self, g: wrong(g))
+    for create_graph in (False, True):
+        with pytest.raises(error, match=message):
+            _TwiceBackward.apply(a, b).sum().backward(create_graph=create_graph)
+    assert a.grad is None and b.grad is None  # refused before any gradient landed
+
+
+def test_a_second_backward_through_ops_that_saved_nothing_works_as_in_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    y = (x + 1.0).sum()
+    y.backward()
+    y.backward()  # add and sum keep no arrays, so there is nothing freed to refuse
+    assert x.grad is not None and x.grad.tolist() == [2.0, 2.0]
+
+
+def test_no_grad_on_a_generator_function_covers_each_step_as_in_pytorch() -> None:
+    x = tm.tensor([1.0], requires_grad=True)
+
+    @tm.no_grad()
+    def doubles() -> Any:
+        sent = yield x * 2.0
+        assert not tm.is_grad_enabled()
+        yield x * sent
+
+    steps = doubles()
+    assert not next(steps).requires_grad and tm.is_grad_enabled()
+    assert not steps.send(3.0).requires_grad and tm.is_grad_enabled()
+
+    @tm.enable_grad
+    def recorded() -> Any:
+        try:
+            yield x * 2.0
+        except ValueError:
+            yield x * 3.0
+
+    with tm.no_grad():
+        steps = recorded()
+        assert next(steps).requires_grad
+        assert steps.throw(ValueError()).requires_grad  # thrown in, handled in grad mode
+        assert not tm.is_grad_enabled()
+    steps.close()
+
+
+def test_assigning_a_tensor_to_data_takes_its_array_and_anything_else_is_refused() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    x.data = tm.tensor([4.0, 5.0])
+    assert type(x.data) is np.ndarray and (x * x).sum().item() == 41.0
+    with pytest.raises(TypeError, match=r"data: assign an ndarray or a Tensor, got list"):
+        x.data = [1.0, 2.0]  # type: ignore[assignment]
+    assert x.data.tolist() == [4.0, 5.0]

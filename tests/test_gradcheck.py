@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import tinygrad_mlp as tm
 from tests.strategies import arrays, leaf, shapes
-from tinygrad_mlp import nn
+from tinygrad_mlp import nn, ops
 
 Check = Callable[..., bool]
 
@@ -102,8 +102,12 @@ class MulWithWrongGradForB(tm.Function):
         return g * b, g
 
 
-class AddWithoutUnbroadcast(tm.Function):
-    """y = a + b with broadcasting, whose backward forgets to sum g back to b's shape."""
+class AddWithoutUnbroadcast(ops.Op):
+    """y = a + b with broadcasting, whose backward forgets to sum g back to b's shape.
+
+    A built-in op (``ops.Op``), whose gradients the engine trusts; it checks
+    a user's ``tm.Function``'s itself (``tests/test_autograd.py``).
+    """
 
     name = "add_no_unbroadcast"
 

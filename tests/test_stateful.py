@@ -66,6 +66,9 @@ class Node:
     frozen: np.ndarray | None = None
     is_leaf: bool = False
     released: bool = False  # an earlier backward without retain_graph went through it
+    # Whether its op kept arrays for backward: only those are freed, as in PyTorch
+    # (a second backward through add or sum alone works).
+    keeps_arrays: bool = False
     # Whether a backward from here would reach a released node (updated on release).
     reaches_released: bool = False
     label: str = ""
@@ -272,6 +275,8 @@ class GraphMachine(RuleBasedStateMachine):
         assert out.requires_grad == recorded, f"{label} in mode {mode}"
         assert (out.grad_fn is not None) == recorded
         node = Node(out, inputs, recipe, label=label)
+        node.keeps_arrays = out.grad_fn is not None and (
+            bool(out.grad_fn._saved) or out.grad_fn._output is not None)
         node.reaches_released = recorded and any(
             n.reaches_released for n in inputs if n.tensor.requires_grad
         )
@@ -309,7 +314,7 @@ class GraphMachine(RuleBasedStateMachine):
             leaf.expected_grad = increment if previous is None else previous + increment
         if not retain_graph:
             for node in inner:
-                node.released = True
+                node.released = node.released or node.keeps_arrays
             for node in self.nodes:  # in creation order, so inputs come first
                 node.reaches_released = node.released or any(
                     n.reaches_released for n in node.inputs if n.tensor.requires_grad

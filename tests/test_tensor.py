@@ -627,3 +627,76 @@ def test_to_cpu_is_the_tensor_itself_and_other_devices_are_refused_naming_the_cp
         x.to("cuda")
     with pytest.raises(TypeError, match=r"^to: unknown dtype 'float17'"):
         x.to("float17")
+
+
+@pytest.mark.parametrize(
+    "values", [[1.0, float("nan"), 2.0], [1.0, float("inf")], [1.0], []])
+def test_std_is_nan_where_the_variance_is_as_in_pytorch(values: list[float]) -> None:
+    x = tm.tensor(values, requires_grad=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        assert np.isnan(x.std().item()) and np.isnan(x.var().item())
+    assert tm.tensor([2.0, 2.0]).std().item() == 0.0  # constant data: 0, not nan
+
+
+def test_where_keeps_the_unselected_gradient_zero_under_create_graph_as_in_pytorch() -> None:
+    x = tm.tensor([-1.0, 4.0], requires_grad=True)
+    for f in (lambda t: t.log(), lambda t: t.sqrt()):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            (g,) = tm.grad(f(tm.where(x.data > 0, x, 0.0)).sum(), x, create_graph=True)
+        assert g.data[0] == 0.0 and g.requires_grad  # not inf · 0 = nan
+
+
+@pytest.mark.parametrize("dtype", [tm.int64, np.int32, np.bool_])
+def test_a_cast_to_int_or_bool_has_no_gradient_as_in_pytorch(dtype: object) -> None:
+    x = tm.tensor([1.5, 2.0], requires_grad=True)
+    y = x.to(dtype)
+    assert not y.requires_grad and y.grad_fn is None and y.dtype == dtype
+    assert x.to(tm.float32).requires_grad  # a float cast still carries the gradient
+
+
+def test_flatten_of_an_empty_batch_keeps_its_other_sizes_as_in_pytorch() -> None:
+    assert tm.zeros(0, 2, 3).flatten(1).shape == (0, 6)
+    assert tm.zeros(2, 0, 3).flatten().shape == (0,)
+    assert tm.zeros(4, 0, 3).flatten(0, 1).shape == (0, 3)
+
+
+@pytest.mark.parametrize("method", ["sum", "mean", "max", "min", "var", "logsumexp"])
+def test_an_empty_dim_reduces_over_every_dim_as_in_pytorch(method: str) -> None:
+    t = tm.tensor([[1.0, 2.0], [3.0, 5.0]])
+    np.testing.assert_allclose(getattr(t, method)(()).data, getattr(t, method)(None).data)
+    np.testing.assert_allclose(getattr(t, method)([]).data, getattr(t, method)(None).data)
+
+
+@pytest.mark.parametrize("method", ["sum", "mean", "max", "min", "logsumexp"])
+def test_a_0d_tensor_reduces_over_dim_0_or_minus_1_as_in_pytorch(method: str) -> None:
+    t = tm.tensor(2.0)
+    for dim in (0, -1):
+        assert getattr(t, method)(dim).item() == 2.0
+    with pytest.raises(IndexError, match="axis 1 is out of range"):
+        getattr(t, method)(1)
+
+
+def test_setitem_says_which_index_is_out_of_range() -> None:
+    x = tm.tensor([0.0, 0.0, 0.0])
+    with pytest.raises(IndexError, match=r"setitem: index 5 is out of bounds for axis 0 with "
+                                         r"size 3 \(a tensor of shape \(3,\)\)"):
+        x[[0, 5]] = tm.tensor([1.0, 2.0])
+    assert x.tolist() == [0.0, 0.0, 0.0] and x._version == 0
+
+
+def test_setitem_on_an_expanded_tensor_says_it_is_a_read_only_view() -> None:
+    with pytest.raises(ValueError, match=r"setitem: this tensor is a read-only view \(expand"):
+        tm.tensor([1.0, 2.0, 3.0]).expand(2, 3)[0, 0] = 5.0
+
+
+def test_assigning_a_grad_of_another_shape_or_type_is_refused_as_in_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"grad: the assigned gradient has shape \(3,\), but "
+                                           r"the tensor has shape \(2,\)"):
+        x.grad = tm.zeros(3)
+    with pytest.raises(TypeError, match=r"grad: assign a Tensor of shape \(2,\) or None, got "
+                                        r"numpy\.ndarray"):
+        x.grad = np.zeros(2)  # type: ignore[assignment]
+    assert x.grad is None
+    x.grad = tm.ones(2)
+    assert x.grad.tolist() == [1.0, 1.0]

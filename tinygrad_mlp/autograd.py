@@ -22,7 +22,9 @@ costs no more than the numpy a person would write by hand.
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
+import inspect
 import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -61,6 +63,39 @@ class _GradMode(contextlib.ContextDecorator):
     def __exit__(self, *exc: object) -> None:
         global _grad_enabled
         _grad_enabled = self._previous.pop()
+
+    def __call__(self, func: Callable[..., Any]) -> Any:
+        """Decorate ``func``; a generator function runs each of its steps in this mode.
+
+        A plain decorator would cover only the call that makes the generator,
+        not the code that runs at each ``next``; PyTorch's covers both.
+        """
+        if not inspect.isgeneratorfunction(func):
+            return super().__call__(func)
+        mode = self.mode
+
+        @functools.wraps(func)
+        def steps(*args: Any, **kwargs: Any) -> Any:
+            generator = func(*args, **kwargs)
+            resume: Callable[[], Any] = functools.partial(generator.send, None)
+            while True:
+                try:
+                    with _GradMode(mode):
+                        value = resume()
+                except StopIteration as stop:
+                    return stop.value
+                try:
+                    sent = yield value
+                except GeneratorExit:
+                    with _GradMode(mode):
+                        generator.close()
+                    raise
+                except BaseException as error:  # thrown in by the caller: on to the generator
+                    resume = functools.partial(generator.throw, error)
+                else:
+                    resume = functools.partial(generator.send, sent)
+
+        return steps
 
 
 class set_grad_enabled(_GradMode):

@@ -63,6 +63,68 @@ def named_error(op: str, inputs: Sequence[Tensor], error: Exception) -> Exceptio
     return ValueError(f"{op}: {error} (input shapes {', '.join(map(str, shapes))})")
 
 
+def setitem_error(data: np.ndarray[Any, Any], where: Any, value: Tensor,
+                  error: Exception) -> Exception:
+    """The error for ``data[where] = value`` that numpy refused, saying why in a tensor's terms."""
+    if isinstance(error, ValueError) and not data.flags.writeable:
+        return ValueError("setitem: this tensor is a read-only view (expand makes one, sharing "
+                          "one element among many places); write to a clone() of it instead")
+    if isinstance(error, ValueError):
+        return ValueError(f"setitem: a value of shape {value.shape} does not fit the selected "
+                          f"part, of shape {np.shape(data[where])}, of a tensor of shape "
+                          f"{data.shape}")
+    if isinstance(error, IndexError):
+        return IndexError(f"setitem: {error} (a tensor of shape {data.shape})")
+    return named_error("setitem", (_tensor.Tensor._make(data, None), value), error)
+
+
+def function_grads(fn: Any, grads: tuple[Any, ...], as_arrays: bool) -> tuple[Any, ...]:
+    """Check a user Function's gradients: one per input, Tensors or None, each of its shape.
+
+    Returns them as arrays when ``as_arrays`` (backward without create_graph).
+    """
+    name = type(fn).__name__
+    if len(grads) != len(fn.parents):
+        raise RuntimeError(f"{name}.backward returned {len(grads)} gradients for "
+                           f"{len(fn.parents)} inputs; return one per input (None for no grad)")
+    for position, (grad, parent) in enumerate(zip(grads, fn.parents)):
+        if grad is None:
+            continue
+        if not isinstance(grad, _tensor.Tensor):
+            raise TypeError(f"{name}.backward returned a {_type_name(grad)} for input "
+                            f"{position}; return a Tensor (or None)")
+        shape = parent.out_shape if isinstance(parent, _tensor.Function) else (
+            None if parent is None else parent.shape)
+        if shape is not None and grad.shape != shape:
+            raise RuntimeError(f"{name}.backward returned a gradient of shape {grad.shape} "
+                               f"for input {position}, of shape {shape}")
+    return tuple([None if g is None else g._data for g in grads]) if as_arrays else grads
+
+
+def assigned_data(value: object) -> np.ndarray[Any, Any]:
+    """What ``tensor.data = value`` keeps: an ndarray, or a Tensor's own, as PyTorch allows."""
+    if isinstance(value, _tensor.Tensor):
+        return value._data
+    if isinstance(value, np.generic):  # what numpy gives for a 0-d result
+        return np.asarray(value)
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"data: assign an ndarray or a Tensor, got {_type_name(value)}; "
+                        "wrap it with np.asarray(...)")
+    return value
+
+
+def assigned_grad(value: object, shape: tuple[int, ...]) -> None:
+    """Refuse a ``.grad`` that is not None or a Tensor of the tensor's shape, as PyTorch does."""
+    if value is None:
+        return
+    if not isinstance(value, _tensor.Tensor):
+        raise TypeError(f"grad: assign a Tensor of shape {shape} or None, got "
+                        f"{_type_name(value)}")
+    if value.shape != shape:
+        raise RuntimeError(f"grad: the assigned gradient has shape {value.shape}, but the "
+                           f"tensor has shape {shape}")
+
+
 def numeric_array(where: str, what: str, value: Any) -> np.ndarray[Any, Any]:
     """``value`` (a Tensor's data, or anything array-like) as an ndarray of numbers.
 
@@ -118,11 +180,17 @@ def axis(op: str, axis: int, ndim: int) -> int:
 
 
 def axes(op: str, given: Axis, ndim: int) -> tuple[int, ...] | None:
-    """Normalise an axis argument (None, an int or a sequence of ints) to sorted axes."""
+    """Normalise an axis argument (None, an int or a sequence of ints) to sorted axes.
+
+    As in PyTorch, an empty sequence means every axis, as None does, and a
+    0-d tensor takes axis 0 or -1 (as if it had one element along one axis).
+    """
     if given is None:
         return None
     if not isinstance(given, (Sequence, np.ndarray)) or isinstance(given, str):
         given = (given,)
+    if len(given) == 0 or (ndim == 0 and all(_is_int(a) and a in (0, -1) for a in given)):
+        return None
     normalised = tuple(sorted(axis(op, a, ndim) for a in given))
     if len(set(normalised)) != len(normalised):
         raise ValueError(f"{op}: axis {given} repeats a dimension")
@@ -218,18 +286,12 @@ def non_leaf_grad(op: str) -> str:
     )
 
 
-def grad_shape_mismatch(grad: object, shape: tuple[int, ...]) -> TypeError | RuntimeError:
-    """The error for adding into a ``.grad`` that is not a Tensor of the tensor's shape.
+def grad_shape_mismatch(grad: Tensor, shape: tuple[int, ...]) -> RuntimeError:
+    """The error for adding into a ``.grad`` of another shape than its tensor's.
 
-    A TypeError when ``.grad`` was assigned something other than a Tensor
-    (an ndarray, say), a RuntimeError when it is a Tensor of another shape.
+    Assigning such a ``.grad`` is refused, but ``.data`` may be replaced by an
+    array of another shape, as in PyTorch, leaving the old ``.grad`` behind.
     """
-    if not isinstance(grad, _tensor.Tensor):
-        return TypeError(
-            f"backward: the tensor's .grad was assigned a {_type_name(grad)}, not a Tensor; "
-            f"assign a Tensor of shape {shape} (e.g. tm.tensor(array)), or None, before "
-            "backward"
-        )
     return RuntimeError(
         f"backward: the tensor's existing .grad has shape {grad.shape} but the tensor has "
         f"shape {shape}; set .grad = None (or zero_grad()) before backward"

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from tinygrad_mlp.tensor import Tensor, TensorLike
 
 Dim = int | Sequence[int] | None
@@ -30,7 +32,8 @@ def _input(where: str, input: object) -> Tensor:
     if not isinstance(input, Tensor):
         raise TypeError(
             f"{where}: input must be a Tensor, got {type(input).__name__}; wrap data with "
-            f"tm.tensor(...) (for a plain array without a graph, use numpy's np.{where})"
+            "tm.tensor(...)" + (f" (for a plain array without a graph, use numpy's np.{where})"
+                                if hasattr(np, where) else "")
         )
     return input
 

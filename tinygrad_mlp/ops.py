@@ -69,9 +69,8 @@ def _replace(x: Grad, where: Array, value: float) -> Grad:
     """``x`` with ``value`` where the constant mask ``where`` holds (arrays or Tensors)."""
     if not where.any():
         return x
-    if isinstance(x, Tensor):
-        keep = (~where).astype(x.dtype)
-        return x * keep + value * (1 - keep)
+    if isinstance(x, Tensor):  # a product with a 0/1 mask would turn ∞ · 0 into nan
+        return Where.apply(x, Tensor._make(np.array(value, x.dtype), None), condition=~where)
     return np.where(where, value, x)
 
 

@@ -12,6 +12,7 @@ broadcasting of Python scalars and arrays, and the methods that call the ops.
 from __future__ import annotations
 
 import copy
+import math
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -88,14 +89,11 @@ class Function:
         structure stays, for drawing.
         """
         self._on_arrays = on_arrays = self.array_backward and not create_graph
-        if on_arrays or create_graph:
-            result = self.backward(grad)
-            grads = result if type(result) is tuple else (result,)
-        else:
-            result = self.backward(Tensor._make(grad, None))
-            grads = result if type(result) is tuple else (result,)
-            grads = tuple([None if g is None else g._data for g in grads])
-        if release:
+        result = self.backward(grad if on_arrays or create_graph else Tensor._make(grad, None))
+        grads = result if type(result) is tuple else (result,)
+        if not self.array_backward:  # a user's Function: check what its backward gave
+            grads = checks.function_grads(self, grads, as_arrays=not create_graph)
+        if release and (self._saved or self._output is not None):  # else nothing to free
             self._saved, self._output, self.released = (), None, True  # keeps no array alive
         return grads
 
@@ -326,12 +324,12 @@ class Tensor:
         return self._data
 
     @data.setter
-    def data(self, value: Array) -> None:
+    def data(self, value: Array | Tensor) -> None:
         # Assigning counts as an in-place change, so `w.data -= lr * g` (which
         # Python runs as `w.data = w.data.__isub__(...)`) makes a graph that
         # saved w refuse to backpropagate stale values. Writes through the
         # array itself (`w.data[0] = 1`) cannot be seen, as in PyTorch.
-        self._data = value
+        self._data = value if type(value) is np.ndarray else checks.assigned_data(value)
         _note_change(self._counter)
 
     # -- what a tensor is ---------------------------------------------------------
@@ -568,6 +566,7 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
+        checks.assigned_grad(value, self.shape)  # refused now, not halfway through a backward
         self._grad = value
 
     @property
@@ -605,8 +604,8 @@ class Tensor:
     def accumulate_grad(self, grad: Any, create_graph: bool) -> None:
         """Add ``grad`` (an ndarray unless create_graph) into ``self.grad``, PyTorch-style."""
         old, data = self._grad, self._data
-        if old is not None and (not isinstance(old, Tensor) or old._data.shape != data.shape):
-            raise checks.grad_shape_mismatch(old, self.shape)  # a hand-assigned .grad
+        if old is not None and old._data.shape != data.shape:  # .data replaced since
+            raise checks.grad_shape_mismatch(old, self.shape)
         if create_graph:
             self._grad = grad if old is None else old + grad
             return
@@ -725,12 +724,8 @@ class Tensor:
         where = _plain_index(index)
         try:
             self._data[where] = operand.data
-        except ValueError:
-            raise ValueError(f"setitem: a value of shape {operand.shape} does not fit the "
-                             f"selected part, of shape {np.shape(self._data[where])}, of a "
-                             f"tensor of shape {self.shape}") from None
-        except (IndexError, TypeError) as error:
-            raise checks.named_error("setitem", (self, operand), error) from None
+        except (ValueError, IndexError, TypeError) as error:
+            raise checks.setitem_error(self._data, where, operand, error) from None
         _note_change(self._counter)
 
     # Comparisons give plain boolean arrays; they are not differentiable.
@@ -865,7 +860,7 @@ class Tensor:
         """
         variance = self.var(axis, keepdims=keepdims, dim=dim, keepdim=keepdim,
                             correction=correction)
-        spread = variance.data > 0  # the root of 1 stands in at 0, so no ∞ reaches backward
+        spread = variance.data != 0  # the root of 1 stands in at 0, so no ∞ reaches backward
         return where(spread, where(spread, variance, 1.0).sqrt(), 0.0)
 
     def logsumexp(self, axis: Axis = -1, keepdims: bool = False, *, dim: Axis = None,
@@ -908,7 +903,8 @@ class Tensor:
         start, end = (checks.axis("flatten", d, self.ndim) for d in (start_dim, end_dim))
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-        return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
+        return self.reshape(*self.shape[:start], math.prod(self.shape[start:end + 1]),
+                            *self.shape[end + 1:])
 
     def unsqueeze(self, dim: int) -> Tensor:
         """A new size-1 dimension at ``dim`` (-1: last)."""
@@ -936,7 +932,11 @@ class Tensor:
         if isinstance(dtype, str) and dtype.split(":")[0] == "cpu":
             return self
         target = np.dtype(checks.numeric_dtype("to", dtype))
-        return self if target == self.dtype else ops.Cast.apply(self, dtype=target)
+        if target == self.dtype:
+            return self
+        if target.kind != "f":  # an int or bool copy has no gradient, as in PyTorch
+            return Tensor(self._data.astype(target))
+        return ops.Cast.apply(self, dtype=target)
 
     def __abs__(self) -> Tensor:
         return self.abs()

@@ -227,8 +227,9 @@ def test_step_without_closure_returns_none() -> None:
 
 
 def test_gradient_of_the_wrong_shape_raises_naming_both_shapes() -> None:
-    (a,) = params([1.0, 2.0])
+    (a,) = params([1.0])
     a.grad = tm.tensor([1.0])
+    a.data = np.array([1.0, 2.0])  # allowed, as in PyTorch; the .grad no longer fits
     with pytest.raises(ValueError, match=r"^SGD: a parameter of shape \(2,\) has a .grad of shape"):
         SGD([a], lr=0.1).step()
 

@@ -83,7 +83,7 @@ def clip_grad_norm_(
 
     Raises:
         TypeError: if ``parameters`` is not a Tensor or an iterable of Tensors,
-            a ``.grad`` is not a Tensor, or an argument has the wrong type.
+            or an argument has the wrong type.
         ValueError: if ``norm_type`` is NaN.
         RuntimeError: if ``error_if_nonfinite`` and the total norm is NaN or
             infinite, or for the max norm (or -inf) of a gradient with no
@@ -106,7 +106,7 @@ def clip_grad_norm_(
     order = _norm_order(where, norm_type)
     error_if_nonfinite = check_bool(where, "error_if_nonfinite", error_if_nonfinite)
     _check_foreach(where, foreach)
-    grads = _grads(where, params)
+    grads = _grads(params)
     if not grads:
         return Tensor(0.0)
     norms = [_vector_norm(where, grad.data, order) for grad in grads]
@@ -147,7 +147,7 @@ def clip_grad_value_(
 
     Raises:
         TypeError: if ``parameters`` is not a Tensor or an iterable of Tensors,
-            a ``.grad`` is not a Tensor, or an argument has the wrong type.
+            or an argument has the wrong type.
 
     Example:
         >>> import tinygrad_mlp as tm
@@ -161,7 +161,7 @@ def clip_grad_value_(
     params = _parameters(where, parameters)
     clip_value = check_real(where, "clip_value", clip_value)
     _check_foreach(where, foreach)
-    for grad in _grads(where, params):
+    for grad in _grads(params):
         # max then min, PyTorch's order, which decides the result when -clip_value > clip_value
         clamped = np.maximum(grad.data, -clip_value, out=np.empty_like(grad.data))
         grad.data = np.minimum(clamped, clip_value, out=clamped)
@@ -177,19 +177,13 @@ def _parameters(where: str, parameters: Parameters) -> list[Tensor]:
     return params
 
 
-def _grads(where: str, params: list[Tensor]) -> list[Tensor]:
+def _grads(params: list[Tensor]) -> list[Tensor]:
     """The ``.grad`` Tensors that are not None, each once, in order."""
     grads: dict[int, Tensor] = {}
-    for position, p in enumerate(params):
+    for p in params:
         grad = p.grad
-        if grad is None:
-            continue
-        if not isinstance(grad, Tensor):  # a .grad assigned by hand
-            raise TypeError(
-                f"{where}: parameters[{position}].grad is a {type(grad).__name__}, not a "
-                "Tensor; assign a Tensor (e.g. tm.tensor(array)) or None"
-            )
-        grads.setdefault(id(grad), grad)
+        if grad is not None:
+            grads.setdefault(id(grad), grad)
     return list(grads.values())
 
 
