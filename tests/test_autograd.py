@@ -687,3 +687,12 @@ def test_assigning_a_tensor_to_data_takes_its_array_and_anything_else_is_refused
     with pytest.raises(TypeError, match=r"data: assign an ndarray or a Tensor, got list"):
         x.data = [1.0, 2.0]  # type: ignore[assignment]
     assert x.data.tolist() == [4.0, 5.0]
+
+
+def test_grad_of_a_constant_gradient_says_it_depends_on_nothing_that_requires_grad() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    (slope,) = tm.grad((3.0 * x).sum(), x, create_graph=True)  # 3 everywhere: a constant
+    assert not slope.requires_grad  # as in PyTorch
+    with pytest.raises(RuntimeError, match=r"depends on no tensor that requires grad \(as the "
+                                           r"gradient of a linear function does not\)"):
+        tm.grad(slope.sum(), x)

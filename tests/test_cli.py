@@ -274,10 +274,12 @@ def test_the_header_of_a_run_shows_every_setting_that_differs_between_runs() -> 
                        "--quiet")
     assert code == 0
     assert out.splitlines()[0] == (
-        "the recommended recipe: 4-32-3, silu, cross_entropy cost, sgd lr 0.01, momentum 0.5, "
-        "weight decay 0.01, 1 epochs of batches of 16, seed 0")
+        "the recommended recipe, changed by your options: 4-32-3, silu, cross_entropy cost, "
+        "sgd lr 0.01, momentum 0.5, weight decay 0.01, 1 epochs of batches of 16, seed 0")
     _, out, _ = run("train", "--epochs", "1", "--quiet")
     assert "adam lr 0.01, weight decay 0.001, cosine schedule, 1 epochs of shuffled batches" in out
+    _, out, _ = run("train", "--article", "--quiet", "--seed", "1")
+    assert out.startswith("the article's recipe: 4-3-3, sigmoid")  # as it is: no "changed"
 
 
 def test_a_reader_that_goes_away_stops_the_run_quietly_with_sigpipes_code() -> None:

@@ -356,9 +356,9 @@ def grad(
     for position, out in enumerate(outs):
         if not out.requires_grad:
             raise RuntimeError(
-                f"grad: outputs[{position}] (shape {out.shape}) does not require grad: no "
-                "input of its computation had requires_grad=True, or it was computed under "
-                "tm.no_grad() or from detach()ed tensors"
+                f"grad: outputs[{position}] (shape {out.shape}) does not require grad: it "
+                "depends on no tensor that requires grad (as the gradient of a linear function "
+                "does not), or was computed under tm.no_grad() or from detach()ed tensors"
             )
     for position, tensor in enumerate(ins):
         if not tensor.requires_grad:

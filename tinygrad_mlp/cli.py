@@ -297,6 +297,8 @@ def _count(stream: TextIO, enabled: bool, what: str, total: int) -> Callable[[in
 def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     recipe = _recipe(args)
     name = "the article's recipe" if args.article else "the recommended recipe"
+    if recipe != (ARTICLE if args.article else RECOMMENDED):
+        name += ", changed by your options"
     sizes = "-".join(map(str, recipe.sizes))
     if args.cv and args.seeds > 1:
         raise UsageError("--seeds: not with --cv, which trains one model per fold")
