@@ -209,9 +209,8 @@ class SumOfSquaresIgnoringG(tm.Function):
 @pytest.mark.parametrize("fast", [False, True])
 def test_a_backward_that_ignores_g_fails_even_for_a_scalar_output(fast: bool) -> None:
     x = leaf(values(3))
-    # fast mode's random u already shows it; the full check needs the zero-gradient run
-    message = "projection" if fast else (r"not multiplied by grad_output: output 0 with a "
-                                         r"gradient of zeros gave input 0 a nonzero")
+    # A scalar output's u has length 1, so only the zero-gradient run can show it.
+    message = r"not multiplied by grad_output: output 0 with a gradient of zeros gave input 0"
     with pytest.raises(tm.GradcheckError, match=message):
         tm.gradcheck(SumOfSquaresIgnoringG.apply, [x], fast_mode=fast)
 
@@ -488,3 +487,24 @@ def test_no_input_requiring_grad_raises_value_error(check: Check) -> None:
     x = leaf(values(3), requires_grad=False)
     with pytest.raises(ValueError, match="no input requires grad"):
         check(lambda t: t.sigmoid(), [x])
+
+
+class ConstantWithSlightSlope(tm.Function):
+    """y = 0 · a, whose backward claims a slope of 1e-6 on each element (below atol)."""
+
+    def forward(self, a: tm.Tensor) -> np.ndarray:
+        return np.zeros_like(a.data)
+
+    def backward(self, g: tm.Tensor) -> tm.Tensor:
+        return g * 1e-6
+
+
+def test_fast_mode_scales_atol_as_pytorch_so_it_passes_what_the_full_check_passes() -> None:
+    # Every element of J is off by 1e-6 < atol = 1e-5: the full check passes, and so
+    # must the projection, whose error sums 400 such elements; PyTorch scales atol
+    # by Σu · Σv for that.
+    x = leaf(values(20, 20))
+    assert tm.gradcheck(ConstantWithSlightSlope.apply, [x])
+    assert tm.gradcheck(ConstantWithSlightSlope.apply, [x], fast_mode=True)
+    with pytest.raises(tm.GradcheckError, match=r"atol 1e-09, times Σu·Σv: "):
+        tm.gradcheck(ConstantWithSlightSlope.apply, [x], fast_mode=True, atol=1e-9)

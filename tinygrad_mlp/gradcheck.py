@@ -16,6 +16,8 @@ miss: backward with a zero gradient must give zero (a rule that forgot to
 multiply by the incoming gradient passes the Jacobian test whenever that
 gradient is 1, as for a scalar output), and backward run twice must give the
 same result (a rule that changes state it reads, or draws random numbers).
+That second run covers each output's first Jacobian row (PyTorch reruns the
+whole Jacobian), or its projection in ``fast_mode``.
 """
 
 from __future__ import annotations
@@ -234,13 +236,18 @@ def _numeric_jacobians(checked: _Checked, eps: float) -> list[list[Array]]:
     return jacobians
 
 
-def _projections(checked: _Checked, eps: float, seed: int,
-                 nondet_tol: float) -> tuple[list[Array], list[Array]]:
-    """uᵀ J v for random u, v: analytic from one backward, numeric from two forwards."""
+def _projections(
+    checked: _Checked, eps: float, seed: int, nondet_tol: float
+) -> tuple[list[Array], list[Array], list[float], list[float]]:
+    """uᵀ J v for random u, v: analytic from one backward, numeric from two forwards.
+
+    As in PyTorch, u and v are uniform in [0, 1) and scaled to length 1, one
+    per output and one per input.
+    """
     rng = np.random.default_rng(seed)
-    directions = [rng.standard_normal(t.shape) for t in checked.inputs]
+    directions = [_unit(rng.random(t.shape)) for t in checked.inputs]
     outputs = checked.call()
-    weights = [rng.standard_normal(out.shape) for out in outputs]
+    weights = [_unit(rng.random(out.shape)) for out in outputs]
     analytic = []
     for k, (out, u) in enumerate(zip(outputs, weights)):
         projections = np.zeros(len(checked.inputs))  # an output that needs no grad: J = 0
@@ -263,7 +270,14 @@ def _projections(checked: _Checked, eps: float, seed: int,
             tensor._data, tensor._counter[:] = original, counter
         for k, (p, m, u) in enumerate(zip(plus, minus, weights)):
             numeric[k][i] = float(np.sum(u * (p - m))) / (2 * eps)
-    return analytic, numeric
+    return analytic, numeric, [float(np.sum(u)) for u in weights], [
+        float(np.sum(v)) for v in directions]
+
+
+def _unit(vector: Array) -> Array:
+    """``vector`` scaled to length 1 (a 0-element one stays as it is)."""
+    length = float(np.linalg.norm(vector))
+    return vector / length if length else vector
 
 
 def gradcheck(
@@ -290,7 +304,8 @@ def gradcheck(
             checked), or a Module: then ``func()`` is called with no
             arguments and every parameter of the module is checked.
         eps: the finite-difference step.
-        atol: absolute tolerance.
+        atol: absolute tolerance (in ``fast_mode`` scaled by Σu · Σv, as in
+            PyTorch, since a projection adds up the Jacobian's elements).
         rtol: relative tolerance: an element passes when
             ``|analytic - numeric| <= atol + rtol * |numeric|``.
         nondet_tol: how far two backward runs with the same gradient may
@@ -335,7 +350,7 @@ def _compare(checked: _Checked, eps: float, atol: float, rtol: float, nondet_tol
     return True
 
 
-def _off(analytic: Array, numeric: Array, atol: float, rtol: float) -> Array:
+def _off(analytic: Array, numeric: Array, atol: float | Array, rtol: float) -> Array:
     """Where analytic and numeric disagree; written so that a NaN on either side counts."""
     within: Array = np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric)
     return ~within
@@ -344,11 +359,16 @@ def _off(analytic: Array, numeric: Array, atol: float, rtol: float) -> Array:
 def _compare_projections(
     checked: _Checked, eps: float, atol: float, rtol: float, seed: int, nondet_tol: float
 ) -> None:
-    """Raise GradcheckError at the first output whose projections uᵀJv disagree."""
-    analytic, numeric = _projections(checked, eps, seed, nondet_tol)
+    """Raise GradcheckError at the first output whose projections uᵀJv disagree.
+
+    ``atol`` bounds each element of J - J_numeric, so it is scaled by
+    Σu · Σv for a projection, as PyTorch scales it.
+    """
+    analytic, numeric, u_sums, v_sums = _projections(checked, eps, seed, nondet_tol)
     for k in checked.compared(checked.call()):
         a, n = analytic[k], numeric[k]
-        bad = _off(a, n, atol, rtol)
+        tolerance = atol * u_sums[k] * np.array(v_sums)
+        bad = _off(a, n, tolerance, rtol)
         if bad.any():
             i = int(np.argmax(np.abs(a - n) * bad))
             error = abs(a[i] - n[i])
@@ -356,7 +376,8 @@ def _compare_projections(
                 f"gradcheck (fast): output {k}, {checked.labels[i]} (shape "
                 f"{checked.inputs[i].shape}): projection uᵀJv is {a[i]:.10g} by backward "
                 f"but {n[i]:.10g} numerically (abs error {error:.3g}, rel error "
-                f"{_relative(error, n[i]):.3g}; atol {atol:g}, rtol {rtol:g})",
+                f"{_relative(error, n[i]):.3g}; atol {atol:g}, times Σu·Σv: "
+                f"{tolerance[i]:.3g}, rtol {rtol:g})",
                 a, n,
             )
 
