@@ -16,7 +16,9 @@ What the graph can show is what it keeps. Inputs that need no gradient (the
 data ``x``) are not kept: an op notes them as "+1 constant input". Nor are
 intermediate tensors, only the op nodes that made them, so values and
 gradients appear for leaves and outputs; call ``retain_grad()`` on an
-intermediate tensor and its op node shows its name, values and gradient too.
+intermediate tensor and its op node shows its name, values and gradient too,
+as long as the tensor itself is alive: the graph holds it by a weak reference,
+so once nothing else refers to it, its node is drawn as any other.
 ``backward`` frees the arrays the nodes saved but not the graph's structure,
 so drawing after backward works and shows the gradients it computed. Values
 and gradients are read when the graph is drawn: redrawn after

@@ -2,35 +2,43 @@
 
     .venv/bin/python docs/images/make_graphs.py
 
-Each picture is made by the code the docs show beside it; rerun this after a
-change to the engine or to ``viz`` so the pictures stay current.
+Each picture is made by the code the docs show beside it (the README's
+``iris_graph.svg`` by the ``tinygrad-mlp graph`` command it lists); rerun this
+after a change to the engine, to ``viz`` or to the recommended recipe so the
+pictures stay current.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 
 import tinygrad_mlp as tm
-from tinygrad_mlp import nn
+from tinygrad_mlp import cli, nn
 from tinygrad_mlp.nn import functional as F
 
 HERE = Path(__file__).parent
 
 
-def neuron() -> tm.Tensor:
-    """One sigmoid neuron and its squared error (docs: Concepts)."""
+def neuron() -> tuple[tm.Tensor, tm.Tensor, tm.Tensor]:
+    """One sigmoid neuron and its squared error (docs: Concepts).
+
+    Returns ``z`` and ``a`` beside ``loss``: the graph holds a retained
+    intermediate only by a weak reference, so it is drawn only while the
+    caller keeps the tensor itself alive.
+    """
     w = tm.tensor(0.5, requires_grad=True, name="w")
     b = tm.tensor(-0.25, requires_grad=True, name="b")
     x, t = tm.tensor(2.0), tm.tensor(1.0)
     z = w * x + b
     a = z.sigmoid()
     loss = (a - t) ** 2
-    for tensor, name in ((z, "z"), (a, "a"), (loss, "loss")):
-        tensor.name = name
+    z.name, a.name, loss.name = "z", "a", "loss"
+    for tensor in (z, a, loss):
         tensor.retain_grad()
-    return loss
+    return loss, z, a
 
 
 def broadcast() -> tm.Tensor:
@@ -76,12 +84,21 @@ def deep_sigmoid_heat() -> tm.Tensor:
     return loss
 
 
+def iris_graph() -> None:
+    """The recommended recipe's loss on 4 Iris rows, as ``tinygrad-mlp graph`` draws it (README)."""
+    out = io.StringIO()
+    code = cli.main(["graph", "-o", str(HERE / "iris_graph.svg")], out=out)
+    if code != 0:
+        raise SystemExit(f"tinygrad-mlp graph failed with exit code {code}")
+
+
 def main() -> None:
     """Render every picture to docs/images/*.svg."""
-    loss = neuron()
+    loss, z, a = neuron()  # z and a kept alive, so their nodes show their values and gradients
     tm.viz.render(tm.viz.draw_graph(loss), HERE / "neuron-forward.svg")
     loss.backward()
     tm.viz.render(tm.viz.draw_graph(loss), HERE / "neuron-backward.svg")
+    del z, a  # only now may the graph's weak references to them die
     tm.viz.render(tm.viz.draw_graph(broadcast()), HERE / "broadcast.svg")
     tm.viz.render(tm.viz.draw_graph(double_backward()), HERE / "double-backward.svg")
     tm.viz.render(tm.viz.draw_graph(mlp(), show_values="none"), HERE / "mlp-modules.svg")
@@ -89,6 +106,7 @@ def main() -> None:
         tm.viz.draw_graph(deep_sigmoid_heat(), grad_heat=True, show_values="none", rankdir="TB"),
         HERE / "grad-heat.svg",
     )
+    iris_graph()
     for path in sorted(HERE.glob("*.svg")):
         print(path.relative_to(HERE.parent.parent))
 
