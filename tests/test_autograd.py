@@ -696,3 +696,78 @@ def test_grad_of_a_constant_gradient_says_it_depends_on_nothing_that_requires_gr
     with pytest.raises(RuntimeError, match=r"depends on no tensor that requires grad \(as the "
                                            r"gradient of a linear function does not\)"):
         tm.grad(slope.sum(), x)
+
+
+class _Square(tm.Function):
+    """y = a², a user Function whose backward is written with Tensor ops."""
+
+    def forward(self, a: tm.Tensor) -> np.ndarray:
+        self.save_for_backward(a)
+        return a.data**2
+
+    def backward(self, g: tm.Tensor) -> tm.Tensor:
+        (a,) = self.saved_tensors
+        return g * 2.0 * a
+
+
+def test_a_function_gradient_of_the_wrong_shape_is_refused_for_a_computed_input(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    monkeypatch.setattr(_Square, "backward", lambda self, g: g.sum())
+    with pytest.raises(RuntimeError, match=r"_Square\.backward returned a gradient of shape "
+                                           r"\(\) for input 0, of shape \(2,\)"):
+        _Square.apply(x * 3.0).sum().backward()
+
+
+def test_a_function_backward_gives_arrays_or_a_differentiable_graph_as_asked() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = tm.grad(_Square.apply(x).sum(), x, create_graph=True)  # 2x, with a graph
+    assert g.requires_grad and g.tolist() == [2.0, 4.0]
+    (gg,) = tm.grad(g.sum(), x)
+    assert gg.tolist() == [2.0, 2.0]
+    (g,) = tm.grad(_Square.apply(x).sum(), x)  # without create_graph: a plain array inside
+    assert type(g.data) is np.ndarray and not g.requires_grad
+
+
+def test_assigning_a_numpy_scalar_to_data_keeps_a_0d_array() -> None:
+    x = tm.tensor(1.0, requires_grad=True)
+    x.data = x.data.sum() * 3.0  # numpy gives an np.float64 here, not an ndarray
+    assert type(x.data) is np.ndarray and x.shape == ()
+    x.data[()] = 4.0
+    assert x.item() == 4.0
+
+
+def test_assigning_a_tensor_to_data_shares_its_array_as_in_pytorch() -> None:
+    x, y = tm.tensor([1.0, 2.0]), tm.tensor([4.0, 5.0])
+    x.data = y
+    assert x.data is y.data
+    y.data[0] = 7.0
+    assert x.tolist() == [7.0, 5.0]
+
+
+def test_a_decorated_generator_returns_its_value_and_closes_in_its_mode() -> None:
+    modes: list[bool] = []
+
+    @tm.no_grad()
+    def steps() -> Any:
+        try:
+            yield 1
+            yield 2
+        finally:
+            modes.append(tm.is_grad_enabled())
+
+    @tm.no_grad()
+    def counted() -> Any:
+        yield 1
+        return "done"
+
+    def outer() -> Any:
+        result = yield from counted()
+        yield result
+
+    assert list(outer()) == [1, "done"]
+    running = steps()
+    assert next(running) == 1
+    running.close()
+    assert modes == [False] and tm.is_grad_enabled()

@@ -308,3 +308,13 @@ def test_every_activation_name_builds_its_module_and_trains(activation: str) -> 
 def test_momentum_with_adam_names_the_momentum_given() -> None:
     with pytest.raises(ValueError, match=r"so momentum=0\.9 would be ignored"):
         MLPClassifier(optimizer="adam", momentum=0.9)
+
+
+def test_predictions_run_the_network_in_eval_mode_and_restore_its_mode() -> None:
+    split = load_article_split()
+    model = MLPClassifier(RECOMMENDED, seed=0, epochs=3).fit(split.x_train, split.y_train)
+    before = model.predict_proba(split.x_test)
+    model.model.append(tm.nn.Dropout(0.5))  # a layer that acts only while training
+    model.model.train()
+    np.testing.assert_array_equal(model.predict_proba(split.x_test), before)
+    assert model.model.training

@@ -345,3 +345,29 @@ def test_a_closed_pipe_met_when_flushing_the_error_stream_stops_the_run_with_sig
 
     assert main(["train", "--bogus"], io.StringIO(), PipeClosedOnFlush()) == 141
     assert main(["train", "--epochs", "1", "--quiet"], PipeClosedOnFlush(), io.StringIO()) == 141
+
+
+def test_sizes_refuses_a_matrix_just_past_what_numpy_can_address() -> None:
+    # 4 x 2**59 float64 weights need 2**64 bytes: over intp's max, though under half of it.
+    code, _, err = run("train", "--sizes", f"4,{2 ** 59},3")
+    assert code == 2 and f"a {2 ** 59} x 4 weight matrix is too large" in err
+
+
+def test_sizes_checks_every_layer_not_only_the_first() -> None:
+    code, _, err = run("train", "--sizes", f"4,16,{2 ** 60},3")
+    assert code == 2 and f"a {2 ** 60} x 16 weight matrix is too large" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_evaluate_of_a_folder_says_so_once() -> None:
+    code, _, err = run("evaluate", "/")
+    assert code == 2
+    assert err == "tinygrad-mlp: error: load: '/' is a folder, not a file saved by tm.save\n"
+
+
+def test_a_warning_repeated_by_several_seeds_is_shown_once() -> None:
+    code, _, err = run("train", "--seeds", "3", "--epochs", "3", "--lr", "1e300", "--optimizer",
+                       "sgd", "--quiet")
+    lines = err.strip().splitlines()
+    assert code == 0 and len(lines) == 1, err
+    assert lines[0].startswith("tinygrad-mlp: warning: MLPClassifier.fit: training diverged")

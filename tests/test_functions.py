@@ -115,3 +115,11 @@ def test_amax_and_amin_keep_the_reduced_dim_with_keepdim_as_pytorchs(name: str) 
         theirs = getattr(torch, name)(torch.tensor(X), dim, keepdim=True)
         assert ours.shape == tuple(theirs.shape)
         np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_the_hint_names_numpy_only_where_numpy_has_the_function() -> None:
+    with pytest.raises(TypeError, match=r"use numpy's np\.exp\)$"):
+        tm.exp(np.ones(2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError) as caught:
+        tm.sigmoid(np.ones(2))  # type: ignore[arg-type]
+    assert str(caught.value).endswith("wrap data with tm.tensor(...)")

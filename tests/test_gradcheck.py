@@ -500,11 +500,48 @@ class ConstantWithSlightSlope(tm.Function):
 
 
 def test_fast_mode_scales_atol_as_pytorch_so_it_passes_what_the_full_check_passes() -> None:
-    # Every element of J is off by 1e-6 < atol = 1e-5: the full check passes, and so
-    # must the projection, whose error sums 400 such elements; PyTorch scales atol
-    # by Σu · Σv for that.
+    # Each diagonal element of J is off by 1e-6 < atol = 1e-5: the full check
+    # passes, and so does the projection; with atol 1e-9 neither would.
     x = leaf(values(20, 20))
     assert tm.gradcheck(ConstantWithSlightSlope.apply, [x])
     assert tm.gradcheck(ConstantWithSlightSlope.apply, [x], fast_mode=True)
     with pytest.raises(tm.GradcheckError, match=r"atol 1e-09, times Σu·Σv: "):
         tm.gradcheck(ConstantWithSlightSlope.apply, [x], fast_mode=True, atol=1e-9)
+
+
+class ConstantWithSlightDenseSlope(tm.Function):
+    """y = 0 · a, whose backward claims a slope of 1e-6 from every input to every output."""
+
+    def forward(self, a: tm.Tensor) -> np.ndarray:
+        return np.zeros_like(a.data)
+
+    def backward(self, g: tm.Tensor) -> tm.Tensor:
+        return g * 0.0 + g.sum() * 1e-6
+
+
+def test_fast_mode_passes_a_jacobian_off_by_less_than_atol_in_every_element() -> None:
+    # The projection's error adds up 400 x 400 such elements: PyTorch scales atol by
+    # Σu · Σv for that, so what the full check passes, fast mode passes too.
+    x = leaf(np.linspace(-1, 1, 400).reshape(20, 20))
+    assert tm.gradcheck(ConstantWithSlightDenseSlope.apply, [x])
+    assert tm.gradcheck(ConstantWithSlightDenseSlope.apply, [x], fast_mode=True)
+
+
+class ZeroBackward(tm.Function):
+    """y = a, whose backward says 0."""
+
+    def forward(self, a: tm.Tensor) -> np.ndarray:
+        return a.data.copy()
+
+    def backward(self, g: tm.Tensor) -> tm.Tensor:
+        return g * 0.0
+
+
+def test_fast_mode_projects_on_vectors_of_length_1() -> None:
+    # J = I, so the numeric projection is u · v: in (0, 1] for nonnegative unit u and v,
+    # about 3/4 for uniform ones of 400 elements.
+    x = leaf(np.linspace(-1, 1, 400))
+    with pytest.raises(tm.GradcheckError) as caught:
+        tm.gradcheck(ZeroBackward.apply, [x], fast_mode=True)
+    assert caught.value.numeric is not None
+    assert 0.6 < caught.value.numeric[0] <= 1.0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -236,3 +238,20 @@ def test_a_damaged_archive_is_refused_naming_load_and_the_file_or_loads_intact(
             assert list(loaded["model"]) == ["w"], at
             assert loaded["model"]["w"].tolist() == [0.0, 1.0, 2.0, 3.0], at
     assert refused > len(data) // 7 // 2  # most bytes are checked: the data, names and marker
+
+
+def test_save_writes_its_temporary_file_beside_the_target(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Beside it, so the final move stays on one file system, whatever the working folder.
+    moves: list[tuple[str, str]] = []
+    replace = os.replace
+
+    def spy(source: Any, target: Any) -> None:
+        moves.append((os.fspath(source), os.fspath(target)))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", spy)
+    (tmp_path / "out").mkdir()
+    tm.save({"w": np.ones(2)}, tmp_path / "out" / "w.npz")
+    assert [os.path.dirname(source) for source, _ in moves] == [str(tmp_path / "out")]
+    assert sorted(os.listdir(tmp_path / "out")) == ["w.npz"]

@@ -700,3 +700,18 @@ def test_assigning_a_grad_of_another_shape_or_type_is_refused_as_in_pytorch() ->
     assert x.grad is None
     x.grad = tm.ones(2)
     assert x.grad.tolist() == [1.0, 1.0]
+
+
+def test_a_0d_tensor_refuses_other_dims_naming_the_bad_one() -> None:
+    with pytest.raises(IndexError, match=r"sum: axis 1 is out of range for a 0-d tensor"):
+        tm.tensor(1.0).sum(dim=(0, 1))
+    with pytest.raises(ValueError, match=r"sum: axis \(0, 0\) repeats a dimension"):
+        tm.tensor(1.0).sum(dim=(0, 0))
+
+
+def test_setitem_with_a_bad_index_type_names_setitem_and_the_index() -> None:
+    x = tm.tensor([1.0, 2.0])
+    with pytest.raises(TypeError, match=r"^setitem: slice indices must be integers.*\(index "
+                                        r"slice\('a', None, None\) into a tensor of shape "):
+        x[slice("a", None)] = 1.0
+    assert x.tolist() == [1.0, 2.0]

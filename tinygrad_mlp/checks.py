@@ -75,7 +75,8 @@ def setitem_error(data: np.ndarray[Any, Any], where: Any, value: Tensor,
                           f"{data.shape}")
     if isinstance(error, IndexError):
         return IndexError(f"setitem: {error} (a tensor of shape {data.shape})")
-    return named_error("setitem", (_tensor.Tensor._make(data, None), value), error)
+    return TypeError(f"setitem: {error} (index {where!r} into a tensor of shape {data.shape} and "
+                     f"dtype {data.dtype}, value of dtype {value.dtype})")
 
 
 def function_grads(fn: Any, grads: tuple[Any, ...], as_arrays: bool) -> tuple[Any, ...]:
@@ -189,12 +190,15 @@ def axes(op: str, given: Axis, ndim: int) -> tuple[int, ...] | None:
         return None
     if not isinstance(given, (Sequence, np.ndarray)) or isinstance(given, str):
         given = (given,)
-    if len(given) == 0 or (ndim == 0 and all(_is_int(a) and a in (0, -1) for a in given)):
+    if len(given) == 0:
         return None
-    normalised = tuple(sorted(axis(op, a, ndim) for a in given))
+    for a in given:  # checked as for one dim, then said in the 0-d tensor's terms
+        if ndim == 0 and _is_int(a) and a not in (0, -1):
+            raise IndexError(f"{op}: axis {a} is out of range for a 0-d tensor (0 or -1)")
+    normalised = tuple(sorted(axis(op, a, max(ndim, 1)) for a in given))
     if len(set(normalised)) != len(normalised):
         raise ValueError(f"{op}: axis {given} repeats a dimension")
-    return normalised
+    return normalised if ndim else None
 
 
 def floating(op: str, tensor: Tensor) -> None:
