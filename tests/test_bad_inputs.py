@@ -753,7 +753,7 @@ MISTAKES: list[Mistake] = [
     mistake("optimizers", "add_param_group with a negative learning rate",
             unchanged(sgd_with_two_parameters,
                       lambda o: o.add_param_group({"params": [matrix()], "lr": -1})),
-            ValueError, r"SGD: lr must be non-negative, got -1"),
+            ValueError, r"SGD: param group 1: lr must be non-negative, got -1"),
     mistake("optimizers", "load_state_dict with a different number of groups",
             unchanged(sgd_in_two_groups,
                       lambda o: o.load_state_dict(sgd_with_two_parameters().state_dict())),

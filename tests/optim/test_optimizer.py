@@ -127,8 +127,47 @@ def test_each_group_steps_with_its_own_learning_rate() -> None:
 
 def test_bad_hyperparameter_in_a_group_raises() -> None:
     (a,) = params([1.0])
-    with pytest.raises(ValueError, match=r"^SGD: lr must be non-negative, got -1"):
+    with pytest.raises(ValueError, match=r"^SGD: param group 0: lr must be non-negative, got -1"):
         SGD([{"params": [a], "lr": -1}], lr=0.1)
+
+
+def test_a_group_that_turns_nesterov_off_is_named_as_the_culprit() -> None:
+    a, b = params([1.0], [2.0])
+    with pytest.raises(ValueError, match=r"^SGD: param group 1: nesterov requires momentum > 0 "
+                                         r"and dampening == 0, got momentum=0"):
+        SGD([{"params": [a]}, {"params": [b], "momentum": 0}], lr=0.1, momentum=0.9,
+            nesterov=True)
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: SGD([p], lr=np.float32(0.1), momentum=np.int64(0), weight_decay=np.float32(1e-4),
+                  nesterov=np.bool_(False)),
+    lambda p: Adam([p], lr=np.float32(0.01), betas=(np.float32(0.9), 0.999),
+                   amsgrad=np.bool_(True)),
+])
+def test_numpy_scalar_settings_are_kept_as_numbers_so_a_saved_state_loads(
+    make: Any, tmp_path: Any
+) -> None:
+    optimizer = make(tm.tensor([1.0], requires_grad=True))
+    group = optimizer.param_groups[0]
+    assert all(type(v) in (float, int, bool, tuple) for k, v in group.items() if k != "params")
+    tm.save({"optimizer": optimizer.state_dict()}, tmp_path / "o.npz")
+    optimizer.load_state_dict(tm.load(tmp_path / "o.npz")["optimizer"])  # 0-d arrays back
+    assert optimizer.param_groups[0] == group
+
+
+def test_a_saved_group_without_params_or_a_state_that_is_not_a_dict_is_named() -> None:
+    (a,) = params([1.0])
+    optimizer = SGD([a], lr=0.1, momentum=0.9)
+    with pytest.raises(ValueError, match=r"saved param group 0 is not a dict with a 'params'"):
+        optimizer.load_state_dict({"state": {}, "param_groups": [{"lr": 0.1}]})
+    saved = optimizer.state_dict()
+    with pytest.raises(ValueError, match=r"the saved state of parameter 0 is a int, not a dict"):
+        optimizer.load_state_dict({**saved, "state": {0: 3}})
+    with pytest.raises(ValueError, match=r"^SGD\.load_state_dict: saved param group 0: lr must "
+                                         r"be non-negative"):
+        optimizer.load_state_dict({**saved, "param_groups": [
+            {**saved["param_groups"][0], "lr": -1.0}]})
 
 
 def test_add_param_group_adds_parameters_that_step_updates() -> None:

@@ -180,10 +180,14 @@ def test_first_momentum_buffer_is_a_copy_of_the_gradient_not_the_gradient_itself
 # -- hyper-parameters ----------------------------------------------------------------------
 
 
-def test_lr_is_required() -> None:
+def test_the_arguments_come_in_pytorchs_order_with_its_default_lr() -> None:
     p = tm.tensor([1.0], requires_grad=True)
-    with pytest.raises(TypeError, match="lr"):
-        SGD([p])  # type: ignore[call-arg]
+    optimizer = SGD([p], 0.1, 0.9, 0, 1e-4, True)  # torch.optim.SGD's positional order
+    group = optimizer.param_groups[0]
+    assert (group["weight_decay"], group["nesterov"]) == (1e-4, True)
+    assert SGD([p]).param_groups[0]["lr"] == 1e-3
+    with pytest.raises(TypeError):
+        SGD([p], 0.1, 0.0, 0.0, 0.0, False, True)  # type: ignore[misc]  # maximize: keyword only
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,7 @@ from __future__ import annotations
 import bisect
 import math
 import types
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
@@ -48,10 +49,21 @@ from tinygrad_mlp.checks import check_int
 from tinygrad_mlp.optim._arguments import (
     check_in_interval,
     check_non_negative,
-    check_positive,
     check_real,
 )
 from tinygrad_mlp.optim.optimizer import Optimizer
+
+
+def _check_optimizer(where: str, optimizer: object) -> None:
+    """Refuse anything but an Optimizer, before other arguments are read against it."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{where}: optimizer must be an Optimizer, got {type(optimizer).__name__}")
+
+
+def _plain_number(value: Any) -> Any:
+    """A numpy scalar or 0-d array as a Python number (anything else as it is)."""
+    return value.item() if isinstance(value, (np.generic, np.ndarray)) and not np.ndim(value) \
+        else value
 
 
 class _Scheduler:
@@ -95,10 +107,7 @@ class LRScheduler(_Scheduler):
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         where = type(self).__name__
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"{where}: optimizer must be an Optimizer, got {type(optimizer).__name__}"
-            )
+        _check_optimizer(where, optimizer)
         last_epoch = check_int(where, "last_epoch", last_epoch, -1)
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -125,7 +134,7 @@ class LRScheduler(_Scheduler):
         """The learning rate of a group with this base lr at this epoch (each schedule's own)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement lr_at")
 
-    def base_lr_reaching(self, lr: float, epoch: int, index: int) -> float:
+    def base_lr_reaching(self, lr: float, epoch: int, index: int) -> float | None:
         """The base lr from which the schedule reaches ``lr`` at ``epoch``.
 
         A group added at ``epoch`` with this lr then follows the schedule
@@ -133,30 +142,29 @@ class LRScheduler(_Scheduler):
         affine in the base lr, lr_at(base_lr, epoch) = a + b · base_lr, so
         base_lr = (lr - a) / b.
 
-        Raises:
-            ValueError: if no base lr reaches ``lr`` at ``epoch`` (b is 0, as
-                at the bottom of a cosine), naming param group ``index``.
+        Where no finite base lr reaches ``lr`` (b is 0, as at the end of a
+        LinearLR down to 0 or the bottom of a cosine, or so small that the
+        division overflows) this returns None: the group keeps its own lr
+        from then on, with a warning naming param group ``index``.
         """
         offset = self.lr_at(0.0, epoch)
         slope = self.lr_at(1.0, epoch) - offset
-        if slope == 0.0:
-            raise ValueError(
-                f"{type(self).__name__}: param group {index} was added at epoch {epoch}, where "
-                f"the schedule gives lr {offset} whatever the base lr, so it cannot continue "
-                f"from the group's lr {lr}; add the group at another epoch"
-            )
-        base_lr = (lr - offset) / slope
-        if not math.isfinite(base_lr):
-            raise ValueError(
-                f"{type(self).__name__}: param group {index} was added at epoch {epoch}, where "
-                f"the schedule has scaled every lr by {slope:.3g}: no finite base lr reaches "
-                f"the group's lr {lr}; add the group earlier, or make a new scheduler"
-            )
-        return base_lr
+        base_lr = (lr - offset) / slope if slope else math.inf
+        if math.isfinite(base_lr):
+            return base_lr
+        warnings.warn(
+            f"{type(self).__name__}: param group {index} was added at epoch {epoch}, where the "
+            f"schedule scales every base lr by {slope:.3g}, so no base lr leads to the group's "
+            f"lr {lr}: the group keeps that lr from now on", stacklevel=3)
+        return None
 
     def get_lr(self) -> list[float]:
-        """The learning rates of the param groups at epoch ``last_epoch``."""
-        return [self.lr_at(base_lr, self.last_epoch) for base_lr in self.base_lrs]
+        """The learning rates of the param groups at epoch ``last_epoch``.
+
+        A group without a base lr (see ``base_lr_reaching``) keeps its lr.
+        """
+        return [group["lr"] if base_lr is None else self.lr_at(base_lr, self.last_epoch)
+                for group, base_lr in zip(self.optimizer.param_groups, self.base_lrs)]
 
     def step(self) -> None:
         """Move on one epoch and set each param group's lr for it.
@@ -175,7 +183,7 @@ class LRScheduler(_Scheduler):
     def _set_lrs(self) -> None:
         """Set each param group's lr for epoch ``last_epoch``."""
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
+            group["lr"] = float(lr)  # a plain number, whatever an lr_lambda returns
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -205,7 +213,7 @@ class StepLR(LRScheduler):
     Args:
         optimizer: the optimizer whose learning rates to set.
         step_size: the number of epochs between decays (a positive int).
-        gamma: the factor applied at each decay (> 0).
+        gamma: the factor applied at each decay (>= 0).
         last_epoch: see ``LRScheduler``.
     """
 
@@ -213,7 +221,7 @@ class StepLR(LRScheduler):
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
         self.step_size = check_int(type(self).__name__, "step_size", step_size, 1)
-        self.gamma = check_positive(type(self).__name__, "gamma", gamma)
+        self.gamma = check_non_negative(type(self).__name__, "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
@@ -228,12 +236,12 @@ class ExponentialLR(LRScheduler):
 
     Args:
         optimizer: the optimizer whose learning rates to set.
-        gamma: the factor applied each epoch (> 0).
+        gamma: the factor applied each epoch (>= 0).
         last_epoch: see ``LRScheduler``.
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
-        self.gamma = check_positive(type(self).__name__, "gamma", gamma)
+        self.gamma = check_non_negative(type(self).__name__, "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
@@ -280,7 +288,7 @@ class MultiStepLR(LRScheduler):
     Args:
         optimizer: the optimizer whose learning rates to set.
         milestones: the epochs at which to decay (non-negative ints, any order).
-        gamma: the factor applied at each milestone (> 0).
+        gamma: the factor applied at each milestone (>= 0).
         last_epoch: see ``LRScheduler``.
     """
 
@@ -292,7 +300,7 @@ class MultiStepLR(LRScheduler):
         if not isinstance(milestones, Iterable) or isinstance(milestones, str):
             raise TypeError(f"{where}: milestones must be a list of epochs, got {milestones!r}")
         self.milestones = sorted(check_int(where, "a milestone", m, 0) for m in milestones)
-        self.gamma = check_positive(where, "gamma", gamma)
+        self.gamma = check_non_negative(where, "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
@@ -363,6 +371,7 @@ class LambdaLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         where = type(self).__name__
+        _check_optimizer(where, optimizer)
         self.lr_lambdas = list(lr_lambda) if isinstance(lr_lambda, Sequence) else [lr_lambda]
         self._one_for_all = not isinstance(lr_lambda, Sequence)
         for position, function in enumerate(self.lr_lambdas):
@@ -389,14 +398,16 @@ class LambdaLR(LRScheduler):
         return self.lr_lambdas[index](epoch)
 
     def get_lr(self) -> list[float]:
-        """base_lr · lr_lambda(epoch) for each param group."""
-        return [base * self._factor(i, self.last_epoch) for i, base in enumerate(self.base_lrs)]
+        """base_lr · lr_lambda(epoch) for each param group (its own lr if it has no base lr)."""
+        return [group["lr"] if base is None else base * self._factor(i, self.last_epoch)
+                for i, (group, base) in enumerate(zip(self.optimizer.param_groups,
+                                                      self.base_lrs))]
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         """base_lr · lr_lambda(epoch), for a group that shares the one function."""
         return base_lr * self._factor(0, epoch)
 
-    def base_lr_reaching(self, lr: float, epoch: int, index: int) -> float:
+    def base_lr_reaching(self, lr: float, epoch: int, index: int) -> float | None:
         """lr / lr_lambda(epoch) for param group ``index`` (see ``LRScheduler``)."""
         self._factor(index, epoch)  # raises for a group that has no function of its own
         return super().base_lr_reaching(lr, epoch, index)
@@ -473,10 +484,7 @@ class ReduceLROnPlateau(_Scheduler):
         eps: float = 1e-8,
     ) -> None:
         where = type(self).__name__
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"{where}: optimizer must be an Optimizer, got {type(optimizer).__name__}"
-            )
+        _check_optimizer(where, optimizer)
         if mode not in ("min", "max"):
             raise ValueError(f"{where}: mode must be 'min' or 'max', got {mode!r}")
         if threshold_mode not in ("rel", "abs"):
@@ -488,15 +496,17 @@ class ReduceLROnPlateau(_Scheduler):
         self.cooldown = check_int(where, "cooldown", cooldown, 0)
         self.eps = check_non_negative(where, "eps", eps)
         groups = len(optimizer.param_groups)
-        if isinstance(min_lr, (Sequence, np.ndarray)):
+        if isinstance(min_lr, (Sequence, np.ndarray)) and np.ndim(min_lr) > 0:
             if len(min_lr) != groups:
                 raise ValueError(f"{where}: expected {groups} min_lrs, one per param group, "
                                  f"but got {len(min_lr)}")
-            self.min_lrs = [check_non_negative(where, "min_lr", lr) for lr in min_lr]
+            self.min_lrs = [check_non_negative(where, f"min_lr[{i}]", lr)
+                            for i, lr in enumerate(min_lr)]
             self._min_lr_for_new_groups: float | None = None
         else:
-            self.min_lrs = [check_non_negative(where, "min_lr", min_lr)] * groups
-            self._min_lr_for_new_groups = self.min_lrs[0] if groups else float(min_lr)
+            one = check_non_negative(where, "min_lr", _plain_number(min_lr))
+            self.min_lrs = [one] * groups
+            self._min_lr_for_new_groups = one
         self.optimizer = optimizer
         self.mode, self.threshold_mode = mode, threshold_mode
         self.best = math.inf if mode == "min" else -math.inf
@@ -524,13 +534,8 @@ class ReduceLROnPlateau(_Scheduler):
         where = type(self).__name__
         current = check_real(where, "metrics", _as_number(metrics))
         added = len(self.optimizer.param_groups) - len(self.min_lrs)
-        if added > 0:  # param groups added since: they follow the same rule, as in PyTorch
-            if self._min_lr_for_new_groups is None:
-                raise ValueError(
-                    f"{where}: {added} param group(s) were added after the scheduler, which has "
-                    f"one min_lr for each of the {len(self.min_lrs)} it started with; make a new "
-                    "scheduler, or give min_lr as one number"
-                )
+        if added > 0 and self._min_lr_for_new_groups is not None:
+            # param groups added since follow the same rule, as in PyTorch
             self.min_lrs = [*self.min_lrs, *[self._min_lr_for_new_groups] * added]
         self.last_epoch += 1
         if self.is_better(current, self.best):
@@ -541,6 +546,12 @@ class ReduceLROnPlateau(_Scheduler):
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0  # bad epochs in the cooldown do not count
         if self.num_bad_epochs > self.patience:
+            if len(self.min_lrs) != len(self.optimizer.param_groups):  # a list of min_lrs
+                raise ValueError(
+                    f"{where}: {added} param group(s) were added after the scheduler, which has "
+                    f"one min_lr for each of the {len(self.min_lrs)} it started with; set "
+                    "scheduler.min_lrs to one per group, or make a new scheduler"
+                )
             for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
                 old = float(group["lr"])
                 new = max(old * self.factor, min_lr)

@@ -61,7 +61,7 @@ class Optimizer:
 
     def __init__(self, params: Params, defaults: Mapping[str, Any]) -> None:
         where = type(self).__name__
-        self.defaults: dict[str, Any] = dict(defaults)
+        self.defaults: dict[str, Any] = _plain_settings(defaults)
         self.check_hyperparameters(self.defaults)
         self.param_groups: list[ParamGroup] = []
         self.state: dict[Tensor, dict[str, Any]] = {}
@@ -140,9 +140,19 @@ class Optimizer:
             if id(p) in already_in:
                 raise ValueError(f"{where}: {at} is already in param group {already_in[id(p)]}")
             position[id(p)] = index
-        group = {**self.defaults, **param_group, "params": params}
-        self.check_hyperparameters(group)
+        group = _plain_settings({**self.defaults, **param_group, "params": params})
+        self._check_group(group, f"param group {group_index}" if name_groups else "")
         self.param_groups.append(group)
+
+    def _check_group(self, group: Mapping[str, Any], which: str, where: str = "") -> None:
+        """``check_hyperparameters``, saying ``which`` group (if named) and ``where`` (the call)."""
+        try:
+            self.check_hyperparameters(group)
+        except (TypeError, ValueError) as error:
+            if not which:
+                raise
+            message = str(error).removeprefix(f"{type(self).__name__}: ")
+            raise type(error)(f"{where or type(self).__name__}: {which}: {message}") from None
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of all parameters before the next backward.
@@ -246,6 +256,9 @@ class Optimizer:
             )
         by_number: dict[int, Tensor] = {}
         for index, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            if not isinstance(saved, Mapping) or "params" not in saved:
+                raise ValueError(f"{where}: saved param group {index} is not a dict with a "
+                                 "'params' list; is this an optimizer's state dict?")
             if len(saved["params"]) != len(group["params"]):
                 raise ValueError(
                     f"{where}: param group {index} has a different number of parameters: "
@@ -271,6 +284,9 @@ class Optimizer:
                     f"has {len(by_number)} parameters (numbered 0 to {len(by_number) - 1})"
                 )
             p = by_number[number]
+            if not isinstance(saved_state, Mapping):
+                raise ValueError(f"{where}: the saved state of parameter {number} is a "
+                                 f"{type(saved_state).__name__}, not a dict")
             state[p] = {}
             for key, value in saved_state.items():
                 if isinstance(value, np.ndarray):
@@ -282,11 +298,12 @@ class Optimizer:
                     value = value.astype(p.dtype)  # a copy, in the parameter's dtype
                 state[p][key] = copy.deepcopy(value)
         new_settings = [
-            {key: copy.deepcopy(value) for key, value in saved.items() if key != "params"}
+            _plain_settings({key: copy.deepcopy(value) for key, value in saved.items()
+                             if key != "params"})
             for saved in saved_groups
         ]
-        for values, group in zip(new_settings, self.param_groups):
-            self.check_hyperparameters({**group, **values})
+        for index, (values, group) in enumerate(zip(new_settings, self.param_groups)):
+            self._check_group({**group, **values}, f"saved param group {index}", where)
         for values, group in zip(new_settings, self.param_groups):
             group.update(values)
         self.state = state
@@ -298,6 +315,23 @@ class Optimizer:
             count = len(group["params"])
             lines.append(f"  param group {index} ({count} tensor{'s' * (count != 1)}): {settings}")
         return "\n".join([*lines, ")"])
+
+
+def _plain_settings(group: Mapping[str, Any]) -> dict[str, Any]:
+    """``group`` with numpy scalars and 0-d arrays among its settings made Python numbers.
+
+    So a setting given as ``np.float32(0.1)``, or loaded back by ``tm.load``
+    (which gives 0-d arrays), is stored, checked and saved as a plain number.
+    """
+    return {key: value if key == "params" else _plain(value) for key, value in group.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0:
+        return value.item()
+    if isinstance(value, tuple):  # betas
+        return tuple(_plain(v) for v in value)
+    return value
 
 
 def _refuse_sets(where: str, params: object) -> None:

@@ -28,12 +28,15 @@ class SGD(Optimizer):
 
     Args:
         params: the tensors to optimize, or param-group dicts.
-        lr: the learning rate (required, >= 0).
+        lr: the learning rate (>= 0; 1e-3 by default, as in PyTorch).
         momentum: the momentum factor (>= 0; 0 turns momentum off).
         dampening: how much of the new gradient is left out of the buffer, in [0, 1].
-        nesterov: use Nesterov momentum (needs momentum > 0 and dampening == 0).
         weight_decay: the L2 penalty's coefficient (>= 0), added to the gradient.
-        maximize: climb the objective instead of descending it.
+        nesterov: use Nesterov momentum (needs momentum > 0 and dampening == 0).
+        maximize: climb the objective instead of descending it (keyword only).
+
+    The arguments come in PyTorch's order, so ``SGD(params, 0.1, 0.9, 0, 1e-4,
+    True)`` means the same in both.
 
     Example:
         >>> import tinygrad_mlp as tm
@@ -48,19 +51,20 @@ class SGD(Optimizer):
     def __init__(
         self,
         params: Params,
-        lr: float,
+        lr: float = 1e-3,
         momentum: float = 0.0,
         dampening: float = 0.0,
-        nesterov: bool = False,
         weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
         maximize: bool = False,
     ) -> None:
         defaults = {
             "lr": lr,
             "momentum": momentum,
             "dampening": dampening,
-            "nesterov": nesterov,
             "weight_decay": weight_decay,
+            "nesterov": nesterov,
             "maximize": maximize,
         }
         super().__init__(params, defaults)
