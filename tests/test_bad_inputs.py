@@ -666,8 +666,9 @@ MISTAKES: list[Mistake] = [
             lambda: nn.Softmax(dim=2)(matrix()), IndexError,
             r"softmax: axis 2 is out of range for a tensor with 2 dims"),
     mistake("modules", "a Module that skips super().__init__()",
-            lambda: type("Net", (nn.Module,), {"__init__": lambda self: setattr(self, "w", 1)})(),
-            AttributeError, r"Net: call super\(\)\.__init__\(\) before assigning attributes"),
+            lambda: type("Net", (nn.Module,), {
+                "__init__": lambda self: setattr(self, "w", nn.Linear(2, 2))})(),
+            AttributeError, r"Net: call super\(\)\.__init__\(\) before assigning Linear 'w'"),
     mistake("modules", "a Module without forward", lambda: nn.Module()(matrix()),
             NotImplementedError, r"Module does not define forward\(\)"),
     mistake("modules", "xavier init of a vector", lambda: nn.init.xavier_uniform_(tm.ones(3)),

@@ -201,6 +201,12 @@ def axes(op: str, given: Axis, ndim: int) -> tuple[int, ...] | None:
     return normalised if ndim else None
 
 
+def device(op: str, device: object) -> None:
+    """Refuse a device other than the CPU (None, "cpu" or "cpu:0" are fine), as PyTorch names it."""
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise ValueError(f"{op}: tinygrad_mlp runs on the CPU only, got device {device!r}")
+
+
 def floating(op: str, tensor: Tensor) -> None:
     """Refuse a tensor whose dtype is not floating point (softmax of ints, say), as PyTorch."""
     if tensor.dtype.kind != "f":

@@ -904,3 +904,25 @@ def test_gelu_keeps_float32_and_refuses_an_unknown_approximation() -> None:
         F.gelu(tm.tensor([1.0]), "erf")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"^GELU: approximate must be 'none' or 'tanh', got 'x'"):
         nn.GELU("x")
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: F.relu(x), lambda x: F.sigmoid(x), lambda x: F.tanh(x), lambda x: F.softmax(x),
+    lambda x: F.log_softmax(x), lambda x: F.linear(x, tm.ones(2, 2)),
+    lambda x: nn.Sigmoid()(x), lambda x: nn.Tanh()(x), lambda x: nn.ReLU()(x),
+    lambda x: nn.Softmax(dim=-1)(x), lambda x: nn.LogSoftmax(dim=-1)(x),
+])
+def test_an_ndarray_input_is_refused_naming_the_function(call: Any) -> None:
+    with pytest.raises(TypeError, match=r"^\w+: input must be a Tensor, got ndarray"):
+        call(np.ones((2, 2)))
+
+
+def test_linear_refuses_a_weight_that_is_not_a_tensor() -> None:
+    with pytest.raises(TypeError, match=r"^linear: weight must be a Tensor, got ndarray"):
+        F.linear(tm.ones(2, 2), np.ones((2, 2)))  # type: ignore[arg-type]
+
+
+def test_dropout_takes_pytorchs_inplace_argument() -> None:
+    x = tm.ones(3)
+    assert F.dropout(x, 0.5, False, False) is x
+    assert F.dropout(x, 0.5, training=False, inplace=True) is x

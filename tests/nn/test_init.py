@@ -274,3 +274,10 @@ def test_calculate_gain_of_the_linear_maps_and_sigmoid_is_one(nonlinearity: str)
 def test_calculate_gain_equals_pytorchs_for_every_name(torch: ModuleType) -> None:
     for name in [*LINEAR_LIKE, "tanh", "relu", "selu", "leaky_relu"]:
         assert init.calculate_gain(name) == pytest.approx(torch.nn.init.calculate_gain(name))
+
+
+def test_normal_and_uniform_name_a_bad_spread() -> None:
+    with pytest.raises(ValueError, match=r"^normal_: std must be non-negative, got -1"):
+        init.normal_(tm.zeros(3), std=-1)
+    with pytest.raises(ValueError, match=r"^uniform_: a must be at most b, got a=1 and b=0"):
+        init.uniform_(tm.zeros(3), a=1, b=0)

@@ -419,3 +419,36 @@ def test_a_loss_weight_array_is_copied_and_pos_weight_is_in_the_repr() -> None:
     assert weight.tolist() == [1.0, 2.0]  # the caller's array is not the buffer
     assert repr(nn.BCEWithLogitsLoss(pos_weight=[2.0])) == (
         "BCEWithLogitsLoss(pos_weight=[2.0], reduction='mean')")
+
+
+@pytest.mark.parametrize("loss", [F.mse_loss, F.quadratic_cost])
+def test_squared_error_losses_refuse_int_input_which_would_truncate_as_pytorch(
+    loss: Any,
+) -> None:
+    with pytest.raises(TypeError, match=r"needs a floating point tensor, got dtype int64"):
+        loss(tm.tensor([[1, 2, 3]]), [[1, 2, 4]])
+
+
+def test_the_quadratic_cost_of_an_empty_batch_is_nan_as_the_other_means() -> None:
+    x = tm.tensor(np.zeros((0, 3)), requires_grad=True)
+    cost = F.quadratic_cost(x, np.zeros((0, 3)))
+    assert np.isnan(cost.item())
+    assert F.quadratic_cost(x, np.zeros((0, 3)), reduction="sum").item() == 0.0
+    cost.backward()
+    assert x.grad is not None and x.grad.shape == (0, 3)
+
+
+@pytest.mark.parametrize("bad", ["input", "target"])
+def test_binary_cross_entropy_refuses_nan_probabilities_as_pytorch(bad: str) -> None:
+    p, t = tm.tensor([0.5, 0.5]), tm.tensor([0.0, 1.0])
+    nan = tm.tensor([float("nan"), 0.5])
+    with pytest.raises(ValueError, match=rf"{bad} must be probabilities in \[0, 1\]"):
+        F.binary_cross_entropy(nan if bad == "input" else p, nan if bad == "target" else t)
+
+
+@pytest.mark.parametrize("smoothing", ["a", None])
+def test_a_label_smoothing_that_is_not_a_number_is_named(smoothing: Any) -> None:
+    with pytest.raises(TypeError, match=r"cross_entropy: label_smoothing must be a number"):
+        F.cross_entropy(tm.zeros(2, 3), [0, 1], label_smoothing=smoothing)
+    with pytest.raises(TypeError, match=r"CrossEntropyLoss: label_smoothing must be a number"):
+        nn.CrossEntropyLoss(label_smoothing=smoothing)

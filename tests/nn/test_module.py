@@ -1095,3 +1095,34 @@ def test_to_accepts_a_numbered_cpu_device() -> None:
 
 
 # M36
+
+
+def test_plain_attributes_may_come_before_super_init_but_modules_may_not_as_in_pytorch() -> None:
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            self.width = 3  # a plain value: fine before super().__init__(), as in PyTorch
+            super().__init__()
+            self.layer = nn.Linear(self.width, 2)
+
+    assert [name for name, _ in Net().named_parameters()] == ["layer.weight", "layer.bias"]
+
+
+def test_add_module_takes_none_for_an_empty_slot_as_in_pytorch() -> None:
+    net = nn.Module()
+    net.add_module("downsample", None)
+    assert net.downsample is None and list(net.children()) == []
+    with pytest.raises(TypeError, match=r"add_module"):
+        net.add_module("other", 3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("make", [
+    lambda device: nn.Linear(2, 3, device=device),
+    lambda device: nn.BatchNorm1d(2, device=device),
+    lambda device: nn.LayerNorm(2, device=device),
+    lambda device: nn.Embedding(4, 2, device=device),
+])
+def test_layers_take_pytorchs_device_argument_for_the_cpu_only(make: Any) -> None:
+    for device in (None, "cpu", "cpu:0"):
+        make(device)
+    with pytest.raises(ValueError, match=r"runs on the CPU only, got device 'cuda'"):
+        make("cuda")

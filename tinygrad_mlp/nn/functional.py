@@ -31,6 +31,10 @@ _P_FLOOR = 1e-44
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weightᵀ + bias, with weight shaped (out_features, in_features)."""
+    _input(x, "linear")
+    for name, value in (("weight", weight), ("bias", bias)):
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(f"linear: {name} must be a Tensor, got {type(value).__name__}")
     if bias is None:
         return ops.Linear.apply(x, weight)
     return ops.Linear.apply(x, weight, bias)
@@ -38,11 +42,13 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + e⁻ˣ), elementwise."""
+    _input(x, "sigmoid")
     return x.sigmoid()
 
 
 def tanh(x: Tensor) -> Tensor:
     """Tanh x, elementwise."""
+    _input(x, "tanh")
     return x.tanh()
 
 
@@ -52,6 +58,7 @@ def relu(x: Tensor, inplace: bool = False) -> Tensor:
     ``inplace``, here and in the other activations, is accepted for PyTorch's
     signature, but the result is always a new tensor: backward needs the input.
     """
+    _input(x, "relu")
     return x.relu()
 
 
@@ -175,11 +182,13 @@ class _Softplus(ops.Op):
 
 def softmax(x: Tensor, dim: int = -1) -> Tensor:
     """eˣ / Σ eˣ along ``dim``."""
+    _input(x, "softmax")
     return x.softmax(dim)
 
 
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     """x - log Σ eˣ along ``dim``."""
+    _input(x, "log_softmax")
     return x.log_softmax(dim)
 
 
@@ -194,14 +203,15 @@ def _check_dropout_p(p: object, where: str) -> float:
 
 
 def dropout(
-    input: Tensor, p: float = 0.5, training: bool = True,
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
     *, generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p).
 
     The scaling keeps each element's expected value, so at evaluation
     (``training=False``) dropout just returns the input itself, as it does for
-    ``p = 0``; ``p = 1`` zeroes everything.
+    ``p = 0``; ``p = 1`` zeroes everything. ``inplace`` is accepted for
+    PyTorch's signature; the result is always a new tensor.
 
     The output is input · m, where the mask m holds 1/(1 - p) for each kept
     element and 0 for each dropped one, drawn from ``generator`` (default: the
@@ -277,7 +287,7 @@ def _input(input: object, where: str) -> None:
 def _in_unit_interval(values: Tensor, what: str, hint: str) -> None:
     """Refuse values outside [0, 1], naming the range they span."""
     data = values.data
-    if data.size and (data.min() < 0 or data.max() > 1):
+    if data.size and not (data.min() >= 0 and data.max() <= 1):  # so nan is refused too
         raise ValueError(
             f"binary_cross_entropy: {what} in [0, 1], got values from "
             f"{data.min()} to {data.max()}{hint}"
@@ -326,6 +336,7 @@ def mse_loss(
     The mean of no elements is nan, as in PyTorch (the sum is 0).
     """
     _input(input, "mse_loss")
+    checks.floating("mse_loss", input)  # an int result would be truncated (PyTorch refuses too)
     y = _target(target, "mse_loss")
     _same_shape(input, y, "mse_loss")
     if reduction == "sum":
@@ -363,12 +374,14 @@ def quadratic_cost(
     article's update w -= (η/n) Σₓ ∂Cₓ/∂w; ``"sum"`` leaves out the 1/n.
     """
     _input(output, "quadratic_cost")
+    checks.floating("quadratic_cost", output)
     y = _target(target, "quadratic_cost")
     _same_shape(output, y, "quadratic_cost")
     if reduction not in ("mean", "sum"):
         raise ValueError(f"quadratic_cost: reduction must be 'mean' or 'sum', got {reduction!r}")
     examples = output.shape[0] if reduction == "mean" and output.ndim > 1 else 1
-    return ops.SquaredError.apply(output, y, scale=0.5 / examples)
+    # no examples: nan, as the other losses' mean of nothing (the sum is 0)
+    return ops.SquaredError.apply(output, y, scale=0.5 / examples if examples else np.nan)
 
 
 def binary_cross_entropy(
@@ -514,6 +527,7 @@ def cross_entropy(
             f"cross_entropy: a target shaped (N,) holds class indices, which must be ints; "
             f"got dtype {y.dtype} (convert it with .astype(int))"
         )
+    label_smoothing = checks.real("cross_entropy", "label_smoothing", label_smoothing)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     w = _class_weight(weight, input, "cross_entropy")

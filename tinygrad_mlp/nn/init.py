@@ -101,6 +101,8 @@ def uniform_(
 ) -> Tensor:
     """Fill with samples from U(a, b)."""
     rng = _random_source(tensor, generator, "uniform_")
+    if not a <= b:
+        raise ValueError(f"uniform_: a must be at most b, got a={a} and b={b}")
     return _fill(tensor, rng.uniform(a, b, tensor.shape))
 
 
@@ -112,6 +114,8 @@ def normal_(
 ) -> Tensor:
     """Fill with samples from N(mean, std²); N(0, 1) is the article's initialisation."""
     rng = _random_source(tensor, generator, "normal_")
+    if not std >= 0:
+        raise ValueError(f"normal_: std must be non-negative, got {std}")
     return _fill(tensor, rng.normal(mean, std, tensor.shape))
 
 

@@ -70,6 +70,7 @@ class Linear(Module):
         out_features: the size of each output row.
         bias: whether to add a learned bias.
         dtype: the parameters' dtype (default: ``tm.get_default_dtype()``).
+        device: None or "cpu", for PyTorch's signature; the CPU is the only one.
         init: one of ``INITS``: "pytorch" (the default, U(±1/√in_features)),
             "normal" (the article's N(0, 1)), "nielsen", "xavier_uniform",
             "xavier_normal", "kaiming_uniform", "kaiming_normal".
@@ -83,10 +84,12 @@ class Linear(Module):
         bias: bool = True,
         *,
         dtype: DTypeLike | None = None,
+        device: str | None = None,
         init: str = "pytorch",
         generator: np.random.Generator | None = None,
     ) -> None:
         super().__init__()
+        checks.device("Linear", device)
         for name, value in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"Linear: {name} must be a positive int, got {value!r}")
@@ -137,7 +140,7 @@ class Sigmoid(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """Apply the sigmoid."""
-        return x.sigmoid()
+        return F.sigmoid(x)
 
 
 class Tanh(Module):
@@ -145,7 +148,7 @@ class Tanh(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """Apply tanh."""
-        return x.tanh()
+        return F.tanh(x)
 
 
 class _Activation(Module):
@@ -170,7 +173,7 @@ class ReLU(_Activation):
 
     def forward(self, x: Tensor) -> Tensor:
         """Apply the rectifier."""
-        return x.relu()
+        return F.relu(x)
 
 
 class LeakyReLU(_Activation):
@@ -271,7 +274,7 @@ class Softmax(_AlongDim):
 
     def forward(self, x: Tensor) -> Tensor:
         """Apply softmax along ``dim``."""
-        return x.softmax(self.dim)
+        return F.softmax(x, self.dim)
 
 
 class LogSoftmax(_AlongDim):
@@ -279,7 +282,7 @@ class LogSoftmax(_AlongDim):
 
     def forward(self, x: Tensor) -> Tensor:
         """Apply log-softmax along ``dim``."""
-        return x.log_softmax(self.dim)
+        return F.log_softmax(x, self.dim)
 
 
 class Identity(Module):

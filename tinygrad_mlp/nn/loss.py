@@ -7,6 +7,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from tinygrad_mlp import checks
 from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.nn.module import Module
 from tinygrad_mlp.tensor import Tensor
@@ -152,6 +153,7 @@ class CrossEntropyLoss(_WeightedLoss):
         label_smoothing: float = 0.0,
     ) -> None:
         super().__init__(weight, reduction)
+        checks.real("CrossEntropyLoss", "label_smoothing", label_smoothing)
         if not 0.0 <= label_smoothing <= 1.0:
             raise ValueError(
                 f"CrossEntropyLoss: label_smoothing must be in [0, 1], got {label_smoothing}"

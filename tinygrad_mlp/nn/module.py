@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from tinygrad_mlp import autograd
+from tinygrad_mlp import autograd, checks
 from tinygrad_mlp.tensor import Array, Tensor
 
 
@@ -96,8 +96,12 @@ class Module:
                 or ``state_dict()``.
         """
         if "_parameters" not in self.__dict__:
+            if not isinstance(value, (Parameter, Module)):  # plain values may come first
+                object.__setattr__(self, name, value)
+                return
             raise AttributeError(
-                f"{type(self).__name__}: call super().__init__() before assigning attributes"
+                f"{type(self).__name__}: call super().__init__() before assigning "
+                f"{type(value).__name__} {name!r}"
             )
         where = f"{type(self).__name__}.{name}"
         if isinstance(value, Parameter):
@@ -222,15 +226,16 @@ class Module:
         if hasattr(self, name) and name not in self.__dict__[registry]:
             raise KeyError(f"{owner}: {type(self).__name__} already has an attribute {name!r}")
 
-    def add_module(self, name: str, module: Module) -> None:
+    def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` as the child ``name``, as ``setattr`` would for a valid name.
 
         Raises:
-            TypeError: if ``name`` is not a str or ``module`` not a Module.
+            TypeError: if ``name`` is not a str or ``module`` neither a Module nor None.
             KeyError: if ``name`` is empty, dotted, or another attribute's name.
         """
         self._check_new_name("add_module", name, "_modules")
-        check_module(f"{type(self).__name__}.add_module", module)
+        if module is not None:  # None: an empty slot, as PyTorch allows (e.g. no downsample)
+            check_module(f"{type(self).__name__}.add_module", module)
         setattr(self, name, module)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -479,8 +484,7 @@ class Module:
                 device = given
             else:
                 dtype = given
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise ValueError(f"{where}: tinygrad_mlp runs on the CPU only, got device {device!r}")
+        checks.device(where, device)
         if dtype is None:
             return self
         try:

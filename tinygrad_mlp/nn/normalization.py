@@ -108,6 +108,7 @@ class LayerNorm(Module):
             are None and y is the normalized x.
         bias: learn ``bias`` (when ``elementwise_affine``); without it, None.
         dtype: the parameters' dtype (default: ``tm.get_default_dtype()``).
+        device: None or "cpu", for PyTorch's signature; the CPU is the only one.
 
     Raises:
         TypeError: if ``normalized_shape`` is not an int or a tuple of ints,
@@ -136,8 +137,10 @@ class LayerNorm(Module):
         bias: bool = True,
         *,
         dtype: DTypeLike | None = None,
+        device: str | None = None,
     ) -> None:
         super().__init__()
+        checks.device("LayerNorm", device)
         self.normalized_shape = _as_shape(normalized_shape)
         _check_eps("LayerNorm", eps)
         self.eps = eps  # as given, so repr shows what PyTorch's would
@@ -218,6 +221,7 @@ class BatchNorm1d(Module):
         bias: learn ``bias`` (when ``affine``); without it, None.
         dtype: the parameters' and running statistics' dtype (default:
             ``tm.get_default_dtype()``).
+        device: None or "cpu", for PyTorch's signature; the CPU is the only one.
 
     Raises:
         TypeError: if ``num_features`` is not an int, ``eps`` or ``momentum``
@@ -254,8 +258,10 @@ class BatchNorm1d(Module):
         *,
         bias: bool = True,
         dtype: DTypeLike | None = None,
+        device: str | None = None,
     ) -> None:
         super().__init__()
+        checks.device("BatchNorm1d", device)
         self.num_features = checks.check_int("BatchNorm1d", "num_features", num_features, 1)
         _check_eps("BatchNorm1d", eps)
         checks.number("BatchNorm1d", "momentum", momentum)

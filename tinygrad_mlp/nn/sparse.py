@@ -33,6 +33,7 @@ class Embedding(Module):
         padding_idx: an index whose row is zero and not trained (negative
             counts from the end), or None.
         dtype: the weight's dtype (default: ``tm.get_default_dtype()``).
+        device: None or "cpu", for PyTorch's signature; the CPU is the only one.
         generator: where the initial weights come from (default: the global
             generator that ``tm.manual_seed`` reseeds).
 
@@ -58,9 +59,11 @@ class Embedding(Module):
         padding_idx: int | None = None,
         *,
         dtype: DTypeLike | None = None,
+        device: str | None = None,
         generator: np.random.Generator | None = None,
     ) -> None:
         super().__init__()
+        checks.device("Embedding", device)
         op = "Embedding"
         self.num_embeddings = checks.check_int(op, "num_embeddings", num_embeddings, 1)
         self.embedding_dim = checks.check_int(op, "embedding_dim", embedding_dim, 1)
