@@ -906,20 +906,22 @@ def test_gelu_keeps_float32_and_refuses_an_unknown_approximation() -> None:
         nn.GELU("x")
 
 
-@pytest.mark.parametrize("call", [
-    lambda x: F.relu(x), lambda x: F.sigmoid(x), lambda x: F.tanh(x), lambda x: F.softmax(x),
-    lambda x: F.log_softmax(x), lambda x: F.linear(x, tm.ones(2, 2)),
-    lambda x: nn.Sigmoid()(x), lambda x: nn.Tanh()(x), lambda x: nn.ReLU()(x),
-    lambda x: nn.Softmax(dim=-1)(x), lambda x: nn.LogSoftmax(dim=-1)(x),
+@pytest.mark.parametrize(("name", "call"), [
+    ("relu", F.relu), ("sigmoid", F.sigmoid), ("tanh", F.tanh), ("softmax", F.softmax),
+    ("log_softmax", F.log_softmax), ("linear", lambda x: F.linear(x, tm.ones(2, 2))),
+    ("sigmoid", nn.Sigmoid()), ("tanh", nn.Tanh()), ("relu", nn.ReLU()),
+    ("softmax", nn.Softmax(dim=-1)), ("log_softmax", nn.LogSoftmax(dim=-1)),
 ])
-def test_an_ndarray_input_is_refused_naming_the_function(call: Any) -> None:
-    with pytest.raises(TypeError, match=r"^\w+: input must be a Tensor, got ndarray"):
+def test_an_ndarray_input_is_refused_naming_that_very_function(name: str, call: Any) -> None:
+    with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray"):
         call(np.ones((2, 2)))
 
 
-def test_linear_refuses_a_weight_that_is_not_a_tensor() -> None:
+def test_linear_refuses_a_weight_or_bias_that_is_not_a_tensor() -> None:
     with pytest.raises(TypeError, match=r"^linear: weight must be a Tensor, got ndarray"):
         F.linear(tm.ones(2, 2), np.ones((2, 2)))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^linear: bias must be a Tensor, got ndarray"):
+        F.linear(tm.ones(2, 2), tm.ones(2, 2), np.ones(2))  # type: ignore[arg-type]
 
 
 def test_dropout_takes_pytorchs_inplace_argument() -> None:

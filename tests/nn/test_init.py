@@ -281,3 +281,15 @@ def test_normal_and_uniform_name_a_bad_spread() -> None:
         init.normal_(tm.zeros(3), std=-1)
     with pytest.raises(ValueError, match=r"^uniform_: a must be at most b, got a=1 and b=0"):
         init.uniform_(tm.zeros(3), a=1, b=0)
+
+
+def test_normal_with_std_zero_and_uniform_with_a_equal_to_b_fill_a_constant_as_pytorch() -> None:
+    assert init.normal_(tm.zeros(3), mean=2.0, std=0.0).tolist() == [2.0, 2.0, 2.0]
+    assert init.uniform_(tm.zeros(3), a=1.0, b=1.0).tolist() == [1.0, 1.0, 1.0]
+
+
+def test_normal_and_uniform_refuse_a_nan_spread_as_pytorch() -> None:
+    with pytest.raises(ValueError, match=r"^normal_: std must be non-negative, got nan"):
+        init.normal_(tm.zeros(3), std=math.nan)
+    with pytest.raises(ValueError, match=r"^uniform_: a must be at most b, got a=nan"):
+        init.uniform_(tm.zeros(3), a=math.nan, b=1.0)

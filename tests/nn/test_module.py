@@ -1115,14 +1115,16 @@ def test_add_module_takes_none_for_an_empty_slot_as_in_pytorch() -> None:
         net.add_module("other", 3)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("make", [
-    lambda device: nn.Linear(2, 3, device=device),
-    lambda device: nn.BatchNorm1d(2, device=device),
-    lambda device: nn.LayerNorm(2, device=device),
-    lambda device: nn.Embedding(4, 2, device=device),
+@pytest.mark.parametrize(("name", "make"), [
+    ("Linear", lambda device: nn.Linear(2, 3, device=device)),
+    ("BatchNorm1d", lambda device: nn.BatchNorm1d(2, device=device)),
+    ("LayerNorm", lambda device: nn.LayerNorm(2, device=device)),
+    ("Embedding", lambda device: nn.Embedding(4, 2, device=device)),
 ])
-def test_layers_take_pytorchs_device_argument_for_the_cpu_only(make: Any) -> None:
+def test_layers_take_pytorchs_device_argument_for_the_cpu_only(name: str, make: Any) -> None:
     for device in (None, "cpu", "cpu:0"):
         make(device)
-    with pytest.raises(ValueError, match=r"runs on the CPU only, got device 'cuda'"):
-        make("cuda")
+    for device in ("cuda", "cpux", "cpu0"):
+        with pytest.raises(ValueError, match=rf"^{name}: tinygrad_mlp runs on the CPU only, got "
+                                             rf"device '{device}'"):
+            make(device)

@@ -392,3 +392,12 @@ def test_adam_with_decoupled_weight_decay_matches_torch() -> None:
     theirs = replay_torch(torch, lambda params: torch.optim.Adam(
         params, lr=0.05, weight_decay=0.4, decoupled_weight_decay=True), start, grads)
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: Adam([p], 1e-3, (0.9, 0.999), 1e-8, 0.0, False, True),
+    lambda p: AdamW([p], 1e-3, (0.9, 0.999), 1e-8, 1e-2, False, True),
+])
+def test_adams_maximize_is_keyword_only_as_in_pytorch(make: Any) -> None:
+    with pytest.raises(TypeError):
+        make(tm.tensor([1.0], requires_grad=True))

@@ -262,9 +262,10 @@ def test_a_group_added_where_no_base_lr_reaches_its_lr_keeps_its_lr_with_a_warni
     for _ in range(steps):
         scheduler.step()
     add_group(optimizer, lr=0.3)
-    with pytest.warns(UserWarning, match=rf"param group 1 was added at epoch {steps}, where the "
-                                         r"schedule scales every base lr by .*keeps that lr"):
+    message = rf"param group 1 was added at epoch {steps}, where the schedule gives every base lr"
+    with pytest.warns(UserWarning, match=message + r" the same lr.*keeps") as seen:
         scheduler.step()
+    assert seen[0].filename == __file__  # points at the caller's step
     scheduler.step()  # warned once, when it joined
     assert scheduler.get_last_lr()[1] == 0.3 and optimizer.param_groups[1]["lr"] == 0.3
     restored = make(sgd(1.0))
@@ -618,3 +619,45 @@ def test_reduce_on_plateau_a_refused_metric_leaves_the_scheduler_unchanged() -> 
     with pytest.raises(TypeError, match=r"^ReduceLROnPlateau: metrics must be a real number"):
         scheduler.step("low")  # type: ignore[arg-type]
     assert scheduler.state_dict() == before and scheduler.last_epoch == 1
+
+
+def test_lambda_lr_keeps_the_lr_of_a_group_added_where_its_factor_is_zero() -> None:
+    scheduler = LambdaLR(sgd(1.0), lambda epoch: 0.0 if epoch >= 1 else 1.0)
+    scheduler.step()
+    add_group(scheduler.optimizer, lr=0.3)
+    with pytest.warns(UserWarning, match=r"param group 1 was added at epoch 1.*keeps") as seen:
+        scheduler.step()
+    assert seen[0].filename == __file__  # the caller's step, through LambdaLR's override too
+    scheduler.step()
+    assert scheduler.get_last_lr() == [0.0, 0.3]
+
+
+def test_multi_step_lr_accepts_gamma_zero_as_pytorch() -> None:
+    scheduler = MultiStepLR(sgd(1.0), milestones=[2], gamma=0)
+    lrs = []
+    for _ in range(3):
+        lrs.append(scheduler.get_last_lr()[0])
+        scheduler.step()
+    assert lrs == [1.0, 1.0, 0.0]
+
+
+def test_a_new_scheduler_schedules_a_group_an_earlier_one_left_without_a_base_lr() -> None:
+    optimizer = sgd(1.0)
+    first = ExponentialLR(optimizer, gamma=0.0)
+    first.step()
+    add_group(optimizer, lr=0.3)
+    with pytest.warns(UserWarning, match=r"param group 1"):
+        first.step()
+    second = StepLR(optimizer, step_size=1, gamma=0.5)
+    second.step()
+    assert second.get_last_lr()[1] == pytest.approx(0.15)
+
+
+def test_a_refused_plateau_step_changes_nothing() -> None:
+    listed = ReduceLROnPlateau(sgd(1.0), patience=0, min_lr=[0.01])
+    listed.step(1.0)
+    add_group(listed.optimizer, lr=1.0)
+    before = listed.state_dict()
+    with pytest.raises(ValueError, match=r"were added after the scheduler"):
+        listed.step(2.0)
+    assert listed.state_dict() == before

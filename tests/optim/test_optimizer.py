@@ -372,3 +372,36 @@ def test_load_state_dict_with_a_state_array_of_another_shape_raises() -> None:
     b = tm.tensor([1.0], requires_grad=True)
     with pytest.raises(ValueError, match=r"'momentum_buffer' of parameter 0 has shape \(2,\)"):
         SGD([b], lr=0.1).load_state_dict(source.state_dict())
+
+
+def test_zero_d_array_defaults_are_accepted_and_stored_as_numbers() -> None:
+    (a,) = params([1.0])
+    optimizer = SGD([a], lr=np.array(0.1), momentum=np.float32(0.5))
+    assert type(optimizer.defaults["lr"]) is float
+    assert type(optimizer.defaults["momentum"]) is float
+    assert optimizer.param_groups[0]["lr"] == 0.1
+
+
+def test_numpy_settings_in_a_param_group_are_stored_as_numbers() -> None:
+    a, b = params([1.0], [2.0])
+    optimizer = SGD([{"params": [a], "lr": np.array(0.2)}], lr=0.1)
+    optimizer.add_param_group({"params": [b], "momentum": np.float32(0.5)})
+    assert [type(g["lr"]) for g in optimizer.param_groups] == [float, float]
+    assert type(optimizer.param_groups[1]["momentum"]) is float
+
+
+def test_a_group_setting_of_the_wrong_type_is_named_with_its_group() -> None:
+    a, b = params([1.0], [2.0])
+    with pytest.raises(TypeError, match=r"^SGD: param group 1: maximize must be True or False"):
+        SGD([{"params": [a]}, {"params": [b], "maximize": 1}], lr=0.1)
+
+
+def test_load_state_dict_takes_settings_saved_as_numpy_numbers() -> None:
+    (a,) = params([1.0])
+    optimizer = SGD([a], lr=0.1, momentum=0.9)
+    saved = optimizer.state_dict()
+    group = {**saved["param_groups"][0], "lr": np.array(0.05), "momentum": np.float32(0.5)}
+    optimizer.load_state_dict({**saved, "param_groups": [group]})
+    assert optimizer.param_groups[0]["lr"] == 0.05
+    assert type(optimizer.param_groups[0]["lr"]) is float
+    assert type(optimizer.param_groups[0]["momentum"]) is float

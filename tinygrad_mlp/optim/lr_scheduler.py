@@ -111,7 +111,8 @@ class LRScheduler(_Scheduler):
         last_epoch = check_int(where, "last_epoch", last_epoch, -1)
         if last_epoch == -1:
             for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
+                if group.get("initial_lr") is None:  # None: an earlier scheduler left it out
+                    group["initial_lr"] = group["lr"]
         else:
             for index, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
@@ -144,19 +145,13 @@ class LRScheduler(_Scheduler):
 
         Where no finite base lr reaches ``lr`` (b is 0, as at the end of a
         LinearLR down to 0 or the bottom of a cosine, or so small that the
-        division overflows) this returns None: the group keeps its own lr
-        from then on, with a warning naming param group ``index``.
+        division overflows) this returns None: ``step`` then warns, and the
+        group keeps its own lr from then on.
         """
         offset = self.lr_at(0.0, epoch)
         slope = self.lr_at(1.0, epoch) - offset
         base_lr = (lr - offset) / slope if slope else math.inf
-        if math.isfinite(base_lr):
-            return base_lr
-        warnings.warn(
-            f"{type(self).__name__}: param group {index} was added at epoch {epoch}, where the "
-            f"schedule scales every base lr by {slope:.3g}, so no base lr leads to the group's "
-            f"lr {lr}: the group keeps that lr from now on", stacklevel=3)
-        return None
+        return base_lr if math.isfinite(base_lr) else None
 
     def get_lr(self) -> list[float]:
         """The learning rates of the param groups at epoch ``last_epoch``.
@@ -175,6 +170,12 @@ class LRScheduler(_Scheduler):
         for index in range(len(self.base_lrs), len(self.optimizer.param_groups)):
             group = self.optimizer.param_groups[index]
             group["initial_lr"] = self.base_lr_reaching(group["lr"], self.last_epoch, index)
+            if group["initial_lr"] is None:
+                warnings.warn(
+                    f"{type(self).__name__}: param group {index} was added at epoch "
+                    f"{self.last_epoch}, where the schedule gives every base lr the same lr, so "
+                    f"none leads to the group's lr {group['lr']}: the group keeps that lr from "
+                    "now on", stacklevel=2)
             # A new list rather than append: a state_dict taken earlier holds the old one.
             self.base_lrs = [*self.base_lrs, group["initial_lr"]]
         self.last_epoch += 1
@@ -537,21 +538,24 @@ class ReduceLROnPlateau(_Scheduler):
         if added > 0 and self._min_lr_for_new_groups is not None:
             # param groups added since follow the same rule, as in PyTorch
             self.min_lrs = [*self.min_lrs, *[self._min_lr_for_new_groups] * added]
+        # Worked out first and kept only if nothing is refused, so a refused step changes nothing.
+        better = self.is_better(current, self.best)
+        bad_epochs = 0 if better else self.num_bad_epochs + 1
+        cooldown = self.cooldown_counter
+        if cooldown > 0:
+            cooldown, bad_epochs = cooldown - 1, 0  # bad epochs in the cooldown do not count
+        reduce = bad_epochs > self.patience
+        if reduce and len(self.min_lrs) != len(self.optimizer.param_groups):  # listed min_lrs
+            raise ValueError(
+                f"{where}: {added} param group(s) were added after the scheduler, which has one "
+                f"min_lr for each of the {len(self.min_lrs)} it started with; set "
+                "scheduler.min_lrs to one per group, or make a new scheduler"
+            )
         self.last_epoch += 1
-        if self.is_better(current, self.best):
-            self.best, self.num_bad_epochs = current, 0
-        else:
-            self.num_bad_epochs += 1
-        if self.cooldown_counter > 0:
-            self.cooldown_counter -= 1
-            self.num_bad_epochs = 0  # bad epochs in the cooldown do not count
-        if self.num_bad_epochs > self.patience:
-            if len(self.min_lrs) != len(self.optimizer.param_groups):  # a list of min_lrs
-                raise ValueError(
-                    f"{where}: {added} param group(s) were added after the scheduler, which has "
-                    f"one min_lr for each of the {len(self.min_lrs)} it started with; set "
-                    "scheduler.min_lrs to one per group, or make a new scheduler"
-                )
+        if better:
+            self.best = current
+        self.num_bad_epochs, self.cooldown_counter = bad_epochs, cooldown
+        if reduce:
             for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
                 old = float(group["lr"])
                 new = max(old * self.factor, min_lr)
