@@ -43,13 +43,13 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + e⁻ˣ), elementwise."""
     _input(x, "sigmoid")
-    return x.sigmoid()
+    return ops.Sigmoid.apply(x)  # the op itself, not x.sigmoid(): nn.Sigmoid runs this each call
 
 
 def tanh(x: Tensor) -> Tensor:
     """Tanh x, elementwise."""
     _input(x, "tanh")
-    return x.tanh()
+    return ops.Tanh.apply(x)
 
 
 def relu(x: Tensor, inplace: bool = False) -> Tensor:
@@ -59,7 +59,7 @@ def relu(x: Tensor, inplace: bool = False) -> Tensor:
     signature, but the result is always a new tensor: backward needs the input.
     """
     _input(x, "relu")
-    return x.relu()
+    return ops.ReLU.apply(x)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
