@@ -771,3 +771,10 @@ def test_a_decorated_generator_returns_its_value_and_closes_in_its_mode() -> Non
     assert next(running) == 1
     running.close()
     assert modes == [False] and tm.is_grad_enabled()
+
+
+def test_detect_anomaly_calls_a_constant_input_a_constant_in_forward_errors() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    origins = r"came from: a leaf of shape \(2,\), a constant of shape \(\)"
+    with tm.detect_anomaly(), pytest.raises(RuntimeError, match=origins):
+        x * tm.tensor(float("nan"))

@@ -159,3 +159,51 @@ def test_eye_and_linspace_equal_pytorchs() -> None:
 def test_linspace_with_an_int_dtype_rounds_toward_zero_as_pytorch() -> None:
     assert tm.linspace(-5, 5, 4, dtype=tm.int64).tolist() == [-5, -1, 1, 5]
     assert tm.linspace(0, -7, 3, dtype=tm.int64).tolist() == [0, -3, -7]
+
+
+def test_float_arange_is_start_plus_i_steps_rounded_once_as_pytorch() -> None:
+    # numpy's arange steps by a step rounded to the dtype: 0.001 in float32 drifts by 2%.
+    tail = tm.arange(1000, 1001, 0.001, dtype=tm.float32).data[-3:]
+    np.testing.assert_array_equal(tail, np.float32([1000.997, 1000.998, 1000.999]))
+    assert tm.arange(16777216, 16777220, dtype=tm.float32).tolist() == [
+        16777216.0, 16777216.0, 16777218.0, 16777220.0]  # float32's spacing there is 2
+    assert tm.arange(1, 1.3, 0.1).tolist() == [1.0, 1.1, 1.2, 1.3]  # 1 + 2 * 0.1 is 1.2
+
+
+def test_arange_refuses_a_step_that_leads_away_from_end_and_wraps_unsigned_as_pytorch() -> None:
+    for start, end, step in ((3, 0, 1), (0, 3, -1)):
+        with pytest.raises(ValueError, match=r"^arange: step .* leads away from end"):
+            tm.arange(start, end, step)
+    assert tm.arange(3, 3).tolist() == []
+    assert tm.arange(-2, 3, dtype=np.uint8).tolist() == [254, 255, 0, 1, 2]
+    assert tm.arange(end=3).tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_rand_never_reaches_1_in_a_narrow_dtype(dtype: Any) -> None:
+    # float64 draws in [1 - 2**-25, 1) round up to 1.0 in float32: seed 0 has one in 14.8M.
+    size = 14817373 if dtype == np.float32 else 10000
+    x = tm.rand(size, dtype=dtype, generator=np.random.default_rng(0))
+    assert x.data.max() < 1.0 and x.dtype == dtype
+
+
+def test_full_takes_a_0d_tensor_and_names_a_value_its_dtype_cannot_hold() -> None:
+    assert tm.full((2,), tm.tensor(3.0)).tolist() == [3.0, 3.0]
+    with pytest.raises(ValueError, match=r"^full: fill_value 1180591620717411303424 does not fit "
+                                         r"in int64"):
+        tm.full((2,), 2**70)
+    with pytest.raises(ValueError, match=r"^full: fill_value -1 does not fit in uint8"):
+        tm.full((2,), -1, dtype=np.uint8)
+
+
+def test_set_default_dtype_refuses_none() -> None:
+    with pytest.raises(TypeError, match=r"set_default_dtype: dtype must be tm.float32 or "
+                                        r"tm.float64, got None"):
+        tm.set_default_dtype(None)  # type: ignore[arg-type]
+    assert tm.get_default_dtype() == np.float64
+
+
+def test_pytorchs_dtype_names_are_numpys_dtypes() -> None:
+    assert (tm.float16, tm.int8, tm.int16, tm.int32, tm.uint8, tm.bool) == (
+        np.float16, np.int8, np.int16, np.int32, np.uint8, np.bool_)
+    assert tm.zeros(2, dtype=tm.bool).dtype == np.bool_

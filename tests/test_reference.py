@@ -236,3 +236,30 @@ def test_mismatched_shapes_and_unknown_costs_raise_errors_that_name_them() -> No
         backprop(weights, biases, np.zeros((2, 4)), np.zeros((2, 3)), "hinge")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown cost 'hinge'"):
         cost(np.zeros(3), np.zeros(3), "hinge")  # type: ignore[arg-type]
+
+
+def test_the_cross_entropy_of_a_saturated_correct_output_is_tiny_not_nan() -> None:
+    weights, biases = [np.array([[40.0], [-40.0]])], [np.zeros(2)]
+    a = forward(weights, biases, np.array([[1.0]])).output  # [[1.0, 4.2e-18]]: 1 - a is 0
+    assert cost(a, np.array([[1.0, 0.0]]), "cross_entropy") == pytest.approx(4.25e-18, rel=1e-2)
+    assert cost(np.array([[0.0]]), np.array([[1.0]]), "cross_entropy") == 100.0  # torch's clamp
+
+
+def test_backprop_takes_a_list_target_and_names_a_network_without_layers() -> None:
+    weights, biases = [np.ones((1, 2))], [np.zeros(1)]
+    listed = backprop(weights, biases, np.ones((1, 2)), [[1.0]])  # type: ignore[arg-type]
+    arrays = backprop(weights, biases, np.ones((1, 2)), np.array([[1.0]]))
+    np.testing.assert_array_equal(listed.weight_grads[0], arrays.weight_grads[0])
+    with pytest.raises(ValueError, match=r"^backprop: the network needs at least one layer"):
+        backprop([], [], np.ones((1, 2)), np.ones((1, 2)))
+
+
+def test_sgd_step_and_train_refuse_what_they_cannot_do() -> None:
+    weights, biases = [np.ones((1, 2))], [np.zeros(1)]
+    grads = backprop(weights, biases, np.ones((1, 2)), np.array([[1.0]]))
+    with pytest.raises(ValueError, match=r"^sgd_step: batch_rows must be at least 1, got 0"):
+        sgd_step(weights, biases, grads, 0.1, 0)
+    with pytest.raises(ValueError, match=r"^train: epochs must be at least 0, got -1"):
+        train(weights, biases, np.ones((2, 2)), np.ones((2, 1)), -1, 1, 0.1)
+    with pytest.raises(ValueError, match=r"^train: x has 2 rows but y has 3"):
+        train(weights, biases, np.ones((2, 2)), np.ones((3, 1)), 1, 1, 0.1)

@@ -620,3 +620,9 @@ def test_a_missing_dot_is_named_at_render_time_with_how_to_install_it(
         with pytest.raises(viz.GraphvizNotFoundError):
             attempt()
     assert "0.weight" in viz.to_dot(loss)
+
+
+def test_a_root_given_twice_gets_its_edge_once() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2.0
+    assert viz.to_dot([y, y]).count("->") == viz.to_dot([y]).count("->") == 2

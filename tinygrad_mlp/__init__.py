@@ -31,11 +31,16 @@ from tinygrad_mlp.creation import (
 from tinygrad_mlp.derivatives import hessian, hvp, jacobian, jvp, vhp, vjp
 from tinygrad_mlp.dtypes import (
     bool_,
+    float16,
     float32,
     float64,
     get_default_dtype,
+    int8,
+    int16,
+    int32,
     int64,
     set_default_dtype,
+    uint8,
 )
 from tinygrad_mlp.functions import (
     abs,
@@ -67,6 +72,8 @@ from tinygrad_mlp.random import manual_seed
 from tinygrad_mlp.serialization import load, save
 from tinygrad_mlp.tensor import Function, Tensor, cat, maximum, minimum, stack, where
 
+bool = bool_  # PyTorch's name for it (torch.bool); numpy's is bool_
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -79,6 +86,7 @@ __all__ = [
     "arange",
     "argmax",
     "argmin",
+    "bool",
     "bool_",
     "cat",
     "clamp",
@@ -89,6 +97,7 @@ __all__ = [
     "exp",
     "eye",
     "flatten",
+    "float16",
     "float32",
     "float64",
     "full",
@@ -98,6 +107,9 @@ __all__ = [
     "gradgradcheck",
     "hessian",
     "hvp",
+    "int8",
+    "int16",
+    "int32",
     "int64",
     "is_grad_enabled",
     "jacobian",
@@ -135,6 +147,7 @@ __all__ = [
     "tanh",
     "tensor",
     "transpose",
+    "uint8",
     "unsqueeze",
     "vhp",
     "viz",

@@ -78,6 +78,8 @@ def describe_origin(fn: Function) -> str:
             sources.append("a constant")
         elif hasattr(parent, "parents"):
             sources.append(f"<{parent.name}>")
+        elif not parent.requires_grad:  # a forward error comes before constants become None
+            sources.append(f"a constant of shape {parent.shape}")
         else:
             label = f"leaf {parent.name!r}" if parent.name else "a leaf"
             sources.append(f"{label} of shape {parent.shape}")

@@ -8,6 +8,7 @@ as in PyTorch. Random ones draw from the global generator that
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -85,10 +86,15 @@ def full(
     Without a ``dtype``, it follows the fill value as in PyTorch: bool for a
     bool, int64 for an int, the default float dtype for a float.
     """
+    if isinstance(fill_value, Tensor) and fill_value.ndim == 0:  # a 0-d tensor, as PyTorch takes
+        fill_value = fill_value.item()
     inferred = _fill_dtype(fill_value)  # which also refuses a fill value that is not a number
     chosen = inferred if dtype is None else checks.numeric_dtype("full", dtype)
-    if chosen.kind in "biu" and not np.isfinite(fill_value):
+    if chosen.kind in "biu" and isinstance(fill_value, (float, np.floating)) \
+            and not math.isfinite(fill_value):
         raise ValueError(f"full: fill_value {fill_value} cannot be stored as {chosen}")
+    if chosen.kind in "iu" and not np.iinfo(chosen).min <= fill_value <= np.iinfo(chosen).max:
+        raise ValueError(f"full: fill_value {fill_value} does not fit in {chosen}")
     return Tensor(np.full(_shape("full", (size,)), fill_value, chosen), requires_grad)
 
 
@@ -128,11 +134,13 @@ def rand(
     shape, chosen = _shape("rand", size), _random_float("rand", dtype)  # before drawing
     draw = random.resolve(random.check_generator("rand", generator))
     data = draw.random(shape).astype(chosen, copy=False)
+    if chosen != np.float64:  # rounding to fewer bits can reach 1.0, which [0, 1) leaves out
+        np.minimum(data, np.nextafter(chosen.type(1), chosen.type(0)), out=data)
     return Tensor(data, requires_grad)
 
 
 def arange(
-    start: float,
+    start: float = 0,
     end: float | None = None,
     step: float = 1,
     dtype: DTypeLike | None = None,
@@ -143,7 +151,12 @@ def arange(
     Like PyTorch, the result is int64 when all arguments are ints, else float.
     With an int ``dtype``, PyTorch's rule too: each argument is first
     truncated toward zero, so ``arange(0.5, 3.9, dtype=tm.int64)`` is
-    ``[0, 1, 2]``, and a step that truncates to 0 is refused.
+    ``[0, 1, 2]``, and a step that truncates to 0 is refused. Float values
+    are start + i · step, worked out in float64 and then rounded to the
+    dtype, as PyTorch does (numpy's ``arange`` steps by a rounded step).
+
+    Raises:
+        ValueError: for a zero step, or one that leads away from ``end``.
     """
     if end is None:
         start, end = 0, start
@@ -154,6 +167,9 @@ def arange(
             raise ValueError(f"arange: {name} must be finite, got {value}")
     if step == 0:
         raise ValueError("arange: step must not be zero")
+    if (end - start) * step < 0:
+        raise ValueError(f"arange: step {step} leads away from end {end} (start {start}), as "
+                         "PyTorch refuses too; give a step of the other sign")
     all_ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
                    for v in (start, end, step))
     if dtype is None:
@@ -169,7 +185,11 @@ def arange(
                 "least 1 in size, or a float dtype"
             )
         start, end, step = int(start), int(end), int(step)
-    return Tensor(np.arange(start, end, step, dtype=chosen), requires_grad)
+        values: np.ndarray = np.arange(start, end, step, dtype=np.int64)  # wrapped, as in torch
+    else:
+        count = max(math.ceil((end - start) / step), 0)
+        values = start + np.arange(count, dtype=np.float64) * step
+    return Tensor(values.astype(chosen), requires_grad)
 
 
 def linspace(

@@ -12,8 +12,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike
 
+float16 = np.float16
 float32 = np.float32
 float64 = np.float64
+uint8 = np.uint8
+int8 = np.int8
+int16 = np.int16
+int32 = np.int32
 int64 = np.int64
 bool_ = np.bool_
 
@@ -32,6 +37,8 @@ def set_default_dtype(dtype: DTypeLike) -> None:
         TypeError: for any other dtype.
     """
     global _default_dtype
+    if dtype is None:  # np.dtype(None) would be float64, silently
+        raise TypeError("set_default_dtype: dtype must be tm.float32 or tm.float64, got None")
     chosen = np.dtype(dtype)
     if chosen not in FLOAT_DTYPES:
         raise TypeError(

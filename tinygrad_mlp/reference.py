@@ -112,12 +112,16 @@ def cost(a: Array, y: Array, cost: CostName = "quadratic") -> float:
     """Return the cost C of output ``a`` against target ``y``, summed over every entry.
 
     - ``"quadratic"``: C = 1/2 sum (a - y)^2.
-    - ``"cross_entropy"``: C = -sum [y ln a + (1 - y) ln(1 - a)], for ``a`` in (0, 1).
+    - ``"cross_entropy"``: C = -sum [y ln a + (1 - y) ln(1 - a)], each log
+      clamped at -100 as PyTorch's ``binary_cross_entropy`` does: a saturated
+      sigmoid rounds to exactly 0 or 1, and 0 · ln 0 would be nan.
     """
     if cost == "quadratic":
         return 0.5 * float(np.sum((a - y) ** 2))
     if cost == "cross_entropy":
-        return -float(np.sum(y * np.log(a) + (1.0 - y) * np.log1p(-a)))
+        with np.errstate(divide="ignore"):  # ln 0 = -inf, clamped just below
+            log_a, log_1_minus_a = np.maximum(np.log(a), -100.0), np.maximum(np.log1p(-a), -100.0)
+        return -float(np.sum(y * log_a + (1.0 - y) * log_1_minus_a))
     raise ValueError(f"cost: unknown cost {cost!r}; use 'quadratic' or 'cross_entropy'")
 
 
@@ -135,8 +139,11 @@ def backprop(
             is unknown.
 
     """
+    if not weights:
+        raise ValueError("backprop: the network needs at least one layer")
     fp = forward(weights, biases, x)
     a_L, z_L = fp.output, fp.zs[-1]
+    y = np.asarray(y, dtype=np.float64)
     if y.shape != a_L.shape:
         raise ValueError(f"backprop: target y has shape {y.shape}, output has shape {a_L.shape}")
 
@@ -175,6 +182,8 @@ def sgd_step(
     ``m = batch_rows`` turns the batch-summed gradients into their mean. New
     arrays are returned; the arguments are left unchanged.
     """
+    if batch_rows < 1:
+        raise ValueError(f"sgd_step: batch_rows must be at least 1, got {batch_rows}")
     scale = lr / batch_rows
     new_weights = [W - scale * dW for W, dW in zip(weights, grads.weight_grads, strict=True)]
     new_biases = [b - scale * db for b, db in zip(biases, grads.bias_grads, strict=True)]
@@ -199,6 +208,10 @@ def train(
     """
     if batch_size < 1:
         raise ValueError(f"train: batch_size must be at least 1, got {batch_size}")
+    if epochs < 0:
+        raise ValueError(f"train: epochs must be at least 0, got {epochs}")
+    if len(x) != len(y):
+        raise ValueError(f"train: x has {len(x)} rows but y has {len(y)}")
     new_weights, new_biases = list(weights), list(biases)
     for _ in range(epochs):
         for start in range(0, len(x), batch_size):

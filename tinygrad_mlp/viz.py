@@ -143,7 +143,7 @@ def _walk(roots: Sequence[Tensor]) -> _Walk:
             seen.add(id(root))
             walk.root_ids.add(id(root))
             walk.items.append(root)
-    for root in roots:
+    for root in {id(root): root for root in roots}.values():  # each root's edge once
         fn = root.grad_fn
         if fn is not None:
             walk.edges.append((fn, root))

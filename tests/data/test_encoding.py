@@ -65,3 +65,8 @@ def test_one_hot_of_many_classes_needs_memory_for_the_result_only() -> None:
     assert encoded[1, 199_999] == 1.0 and encoded.dtype == np.float64
     assert one_hot(np.array([[0, 2], [1, 1]]), 3)[0, 1].tolist() == [0.0, 0.0, 1.0]
     assert one_hot(np.zeros(0, dtype=np.int64), 3).shape == (0, 3)
+
+
+def test_one_hot_of_ragged_labels_names_itself() -> None:
+    with pytest.raises(ValueError, match=r"^one_hot: labels are not rectangular"):
+        one_hot([[0, 1], [2]], 3)  # type: ignore[list-item]

@@ -36,7 +36,10 @@ def one_hot(labels: ArrayLike | Tensor, num_classes: int) -> NDArray[np.float64]
                [0., 0., 1.]])
 
     """
-    label_array = to_array(labels)
+    try:
+        label_array = to_array(labels)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"one_hot: labels are not rectangular ({error})") from None
     num_classes = check_int("one_hot", "num_classes", num_classes, minimum=1)
     if label_array.dtype.kind not in "iu":
         raise TypeError(f"one_hot: labels must be integers, got dtype {label_array.dtype}")
