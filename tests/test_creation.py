@@ -207,3 +207,4 @@ def test_pytorchs_dtype_names_are_numpys_dtypes() -> None:
     assert (tm.float16, tm.int8, tm.int16, tm.int32, tm.uint8, tm.bool) == (
         np.float16, np.int8, np.int16, np.int32, np.uint8, np.bool_)
     assert tm.zeros(2, dtype=tm.bool).dtype == np.bool_
+    assert "bool" not in tm.__all__  # a star import must not hide the built-in bool

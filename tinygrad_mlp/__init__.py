@@ -72,7 +72,9 @@ from tinygrad_mlp.random import manual_seed
 from tinygrad_mlp.serialization import load, save
 from tinygrad_mlp.tensor import Function, Tensor, cat, maximum, minimum, stack, where
 
-bool = bool_  # PyTorch's name for it (torch.bool); numpy's is bool_
+# PyTorch's name for it (torch.bool); numpy's is bool_. Left out of __all__, so
+# that `from tinygrad_mlp import *` does not hide the built-in bool.
+bool = bool_
 
 __version__ = "0.1.0"
 
@@ -86,7 +88,6 @@ __all__ = [
     "arange",
     "argmax",
     "argmin",
-    "bool",
     "bool_",
     "cat",
     "clamp",
