@@ -778,3 +778,10 @@ def test_detect_anomaly_calls_a_constant_input_a_constant_in_forward_errors() ->
     origins = r"came from: a leaf of shape \(2,\), a constant of shape \(\)"
     with tm.detect_anomaly(), pytest.raises(RuntimeError, match=origins):
         x * tm.tensor(float("nan"))
+
+
+def test_detect_anomaly_calls_a_named_constant_input_a_constant() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    origins = r"came from: a leaf of shape \(2,\), a constant of shape \(\)"
+    with tm.detect_anomaly(), pytest.raises(RuntimeError, match=origins):
+        x * tm.tensor(float("nan"), name="c")

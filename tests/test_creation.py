@@ -208,3 +208,47 @@ def test_pytorchs_dtype_names_are_numpys_dtypes() -> None:
         np.float16, np.int8, np.int16, np.int32, np.uint8, np.bool_)
     assert tm.zeros(2, dtype=tm.bool).dtype == np.bool_
     assert "bool" not in tm.__all__  # a star import must not hide the built-in bool
+
+
+def test_full_accepts_the_ends_of_an_int_dtypes_range() -> None:
+    assert tm.full((2,), 255, dtype=np.uint8).tolist() == [255, 255]
+    assert tm.full((2,), 0, dtype=np.uint8).tolist() == [0, 0]
+    assert tm.full((1,), -2**63).tolist() == [-2**63]
+    assert tm.full((1,), 2**63 - 1).tolist() == [2**63 - 1]
+    with pytest.raises(ValueError, match=r"^full: fill_value 256 does not fit in uint8"):
+        tm.full((2,), 256, dtype=np.uint8)
+
+
+def test_full_names_a_value_a_float_dtype_would_overflow_but_keeps_an_infinity() -> None:
+    with pytest.raises(ValueError, match=r"^full: fill_value 1000000.0 does not fit in float16"):
+        tm.full((2,), 1e6, dtype=np.float16)
+    assert np.isinf(tm.full((2,), float("inf"), dtype=np.float16).data).all()
+
+
+def test_full_names_a_numpy_non_finite_float_for_an_int_or_bool_dtype() -> None:
+    with pytest.raises(ValueError, match=r"^full: fill_value inf cannot be stored as int64"):
+        tm.full((2,), np.float32("inf"), dtype=tm.int64)
+    with pytest.raises(ValueError, match=r"^full: fill_value nan cannot be stored as bool"):
+        tm.full((2,), float("nan"), dtype=tm.bool)
+
+
+def test_full_of_a_0d_tensor_follows_its_value_and_refuses_a_1d_one() -> None:
+    assert tm.full((2,), tm.tensor(3)).dtype == np.int64  # torch.full((2,), torch.tensor(3)) too
+    assert tm.full((2,), tm.tensor(True)).dtype == np.bool_
+    with pytest.raises(TypeError, match=r"^full: fill_value must be a number"):
+        tm.full((2,), tm.tensor([3.0]))  # type: ignore[arg-type]  # PyTorch refuses it too
+
+
+def test_float_arange_counts_down_and_is_empty_when_start_is_end() -> None:
+    assert tm.arange(1.0, 0.0, -0.25).tolist() == [1.0, 0.75, 0.5, 0.25]
+    assert tm.arange(3.0, 3.0).tolist() == []
+    assert tm.arange(0, 0, 0.5, dtype=tm.float32).shape == (0,)
+
+
+def test_float32_arange_rounds_each_float64_value_once() -> None:
+    np.testing.assert_array_equal(tm.arange(0, 100, 0.1, dtype=tm.float32).data,
+                                  (np.arange(1000) * 0.1).astype(np.float32))
+
+
+def test_pytorchs_dtype_names_are_exported_except_bool() -> None:
+    assert {"float16", "int8", "int16", "int32", "uint8"} <= set(tm.__all__)

@@ -263,3 +263,19 @@ def test_sgd_step_and_train_refuse_what_they_cannot_do() -> None:
         train(weights, biases, np.ones((2, 2)), np.ones((2, 1)), -1, 1, 0.1)
     with pytest.raises(ValueError, match=r"^train: x has 2 rows but y has 3"):
         train(weights, biases, np.ones((2, 2)), np.ones((3, 1)), 1, 1, 0.1)
+
+
+def test_both_cross_entropy_logs_clamp_at_minus_100_without_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cost(np.array([[1.0]]), np.array([[0.0]]), "cross_entropy") == 100.0
+        assert cost(np.array([[0.0]]), np.array([[1.0]]), "cross_entropy") == 100.0
+
+
+def test_train_for_0_epochs_returns_the_parameters_and_names_extra_x_rows() -> None:
+    weights, biases = [np.ones((1, 2))], [np.zeros(1)]
+    new_weights, new_biases = train(weights, biases, np.ones((2, 2)), np.ones((2, 1)), 0, 1, 0.1)
+    np.testing.assert_array_equal(new_weights[0], weights[0])
+    np.testing.assert_array_equal(new_biases[0], biases[0])
+    with pytest.raises(ValueError, match=r"^train: x has 3 rows but y has 2"):
+        train(weights, biases, np.ones((3, 2)), np.ones((2, 1)), 1, 1, 0.1)

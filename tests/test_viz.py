@@ -626,3 +626,9 @@ def test_a_root_given_twice_gets_its_edge_once() -> None:
     x = tm.tensor([1.0, 2.0], requires_grad=True)
     y = x * 2.0
     assert viz.to_dot([y, y]).count("->") == viz.to_dot([y]).count("->") == 2
+
+
+def test_distinct_roots_each_get_their_edge() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    y, z = x * 2.0, x * 3.0
+    assert viz.to_dot([y, z]).count("->") == 4

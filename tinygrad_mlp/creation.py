@@ -95,6 +95,9 @@ def full(
         raise ValueError(f"full: fill_value {fill_value} cannot be stored as {chosen}")
     if chosen.kind in "iu" and not np.iinfo(chosen).min <= fill_value <= np.iinfo(chosen).max:
         raise ValueError(f"full: fill_value {fill_value} does not fit in {chosen}")
+    if chosen.kind == "f" and math.isfinite(fill_value) \
+            and abs(float(fill_value)) > float(np.finfo(chosen).max):
+        raise ValueError(f"full: fill_value {fill_value} does not fit in {chosen}")  # not inf
     return Tensor(np.full(_shape("full", (size,)), fill_value, chosen), requires_grad)
 
 
@@ -153,7 +156,9 @@ def arange(
     truncated toward zero, so ``arange(0.5, 3.9, dtype=tm.int64)`` is
     ``[0, 1, 2]``, and a step that truncates to 0 is refused. Float values
     are start + i · step, worked out in float64 and then rounded to the
-    dtype, as PyTorch does (numpy's ``arange`` steps by a rounded step).
+    dtype once (numpy's ``arange`` steps by a step rounded to the dtype,
+    which drifts; PyTorch's values, computed in chunks, may differ from
+    these by one unit in the last place).
 
     Raises:
         ValueError: for a zero step, or one that leads away from ``end``.
