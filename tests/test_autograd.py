@@ -785,3 +785,16 @@ def test_detect_anomaly_calls_a_named_constant_input_a_constant() -> None:
     origins = r"came from: a leaf of shape \(2,\), a constant of shape \(\)"
     with tm.detect_anomaly(), pytest.raises(RuntimeError, match=origins):
         x * tm.tensor(float("nan"), name="c")
+
+
+def test_detect_anomaly_works_as_a_decorator_and_restores_the_mode() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+
+    @tm.detect_anomaly()
+    def nan_product() -> tm.Tensor:
+        return x * tm.tensor(float("nan"))
+
+    with pytest.raises(RuntimeError, match=r"detect_anomaly: mul forward produced nan"):
+        nan_product()
+    with np.errstate(invalid="ignore"):
+        assert np.isnan((x * tm.tensor(float("nan"))).data).all()  # off again outside it

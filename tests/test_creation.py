@@ -70,6 +70,19 @@ def test_like_constructors_copy_shape_and_dtype() -> None:
         assert made.shape == (2, 3) and made.dtype == np.float32
 
 
+def test_like_constructors_fill_their_values_and_take_requires_grad() -> None:
+    base = tm.zeros(200, dtype=tm.float32)
+    assert (tm.zeros_like(base).data == 0).all() and (tm.ones_like(base).data == 1).all()
+    uniform = tm.rand_like(base).data
+    assert uniform.min() >= 0.0 and uniform.max() < 1.0 and uniform.std() < 0.4  # not normal
+    assert tm.randn_like(base).data.min() < 0.0
+    assert tm.zeros_like(base, requires_grad=True).requires_grad
+    for make in (tm.rand_like, tm.randn_like):  # an int tensor's like gets the default float
+        assert make(tm.tensor([1, 2])).dtype == np.float64
+        first = make(base, generator=np.random.default_rng(3)).data
+        np.testing.assert_array_equal(first, make(base, generator=np.random.default_rng(3)).data)
+
+
 def test_manual_seed_makes_random_tensors_reproducible() -> None:
     tm.manual_seed(123)
     first = tm.randn(5).data.copy(), tm.rand(3).data.copy()

@@ -231,3 +231,20 @@ def test_hessian_with_create_graph_can_be_differentiated_again() -> None:
 def test_hvp_of_a_vector_valued_function_says_it_needs_a_single_element() -> None:
     with pytest.raises(RuntimeError, match=r"hvp: the function must return a single-element"):
         tm.hvp(lambda t: t * t, tm.tensor([1.0, 2.0]), tm.tensor([1.0, 1.0]))
+
+
+def test_jvp_and_vjp_of_a_non_square_linear_map_are_m_v_and_m_transpose_w() -> None:
+    # A map with a non-symmetric Jacobian tells Jv from vᵀJ; an elementwise one cannot.
+    matrix = np.arange(6.0).reshape(2, 3) - 2.0
+    x, v, w = tm.tensor([1.0, -1.0, 0.5]), tm.tensor([0.5, 2.0, -1.0]), tm.tensor([3.0, -2.0])
+    _, forward = tm.jvp(lambda t: tm.tensor(matrix) @ t, x, v)
+    _, backward = tm.vjp(lambda t: tm.tensor(matrix) @ t, x, w)
+    np.testing.assert_allclose(forward.data, matrix @ v.data, rtol=1e-12)
+    np.testing.assert_allclose(backward.data, matrix.T @ w.data, rtol=1e-12)
+    # Two inputs: f(a, b) = (M a) ⊙ b, so vᵀJ is (Mᵀ (w ⊙ b), w ⊙ M a).
+    b = tm.tensor([2.0, -0.5])
+    _, (along_a, along_b) = tm.vjp(lambda a, c: (tm.tensor(matrix) @ a) * c, (x, b), w)
+    np.testing.assert_allclose(along_a.data, matrix.T @ (w.data * b.data), rtol=1e-12)
+    np.testing.assert_allclose(along_b.data, w.data * (matrix @ x.data), rtol=1e-12)
+    _, jv = tm.jvp(lambda a, c: (tm.tensor(matrix) @ a) * c, (x, b), (v, tm.tensor([1.0, 1.0])))
+    np.testing.assert_allclose(jv.data, (matrix @ v.data) * b.data + matrix @ x.data, rtol=1e-12)

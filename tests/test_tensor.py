@@ -25,6 +25,7 @@ def test_python_floats_get_the_default_dtype_and_ints_stay_int64() -> None:
     tm.set_default_dtype(tm.float32)
     assert tm.Tensor([1.0]).dtype == np.float32
     assert tm.randn(2).dtype == np.float32
+    assert tm.rand(2).dtype == np.float32
 
 
 def test_an_ndarray_keeps_its_dtype_and_is_not_copied() -> None:

@@ -414,7 +414,7 @@ def test_module_dict_takes_another_module_dict_as_pytorchs_does() -> None:
 
 def test_module_dict_update_with_one_bad_entry_adds_nothing() -> None:
     heads = nn.ModuleDict({"a": nn.Tanh()})
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"ModuleDict\.update: the value for 'c': str is not a "):
         heads.update({"b": nn.ReLU(), "c": "not a module"})  # type: ignore[dict-item]
     assert list(heads) == ["a"]
 

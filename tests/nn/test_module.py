@@ -935,7 +935,7 @@ def test_ops_outside_any_module_have_an_empty_scope_and_loss_modules_record_thei
 
 def test_the_scope_is_restored_after_a_call_even_when_forward_raises() -> None:
     model = nn.Sequential(nn.Linear(2, 3), nn.Linear(2, 1))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"input of shape \(1, 3\) should have 2 features"):
         model(tm.tensor(np.ones((1, 2))))
     assert autograd.current_scope() == ()
 

@@ -602,10 +602,16 @@ def test_batch_norm_leaves_its_running_stats_alone_when_the_input_is_refused() -
     layer = BatchNorm1d(3)
     layer(tm.randn(4, 3))
     state = layer.state_dict()
-    bad_inputs: list[Any] = [np.ones((4, 3)), tm.ones(4, 3, dtype=tm.int64), tm.ones(4, 3, 2, 2),
-                             tm.ones(4, 2), tm.ones(1, 3), tm.ones(0, 3)]
-    for bad in bad_inputs:
-        with pytest.raises((TypeError, ValueError)):
+    bad_inputs: list[tuple[Any, type[Exception], str]] = [
+        (np.ones((4, 3)), TypeError, "input must be a Tensor"),
+        (tm.ones(4, 3, dtype=tm.int64), TypeError, "input must be floating point"),
+        (tm.ones(4, 3, 2, 2), ValueError, "expected 2D or 3D input"),
+        (tm.ones(4, 2), ValueError, "has 2 channels in dim 1, but num_features is 3"),
+        (tm.ones(1, 3), ValueError, "expected more than 1 value per channel"),
+        (tm.ones(0, 3), ValueError, "expected more than 1 value per channel"),
+    ]
+    for bad, error, message in bad_inputs:
+        with pytest.raises(error, match=message):
             layer(bad)
         for name, value in layer.state_dict().items():
             np.testing.assert_array_equal(value, state[name], err_msg=f"{name} after {bad!r}")

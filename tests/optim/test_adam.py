@@ -399,5 +399,5 @@ def test_adam_with_decoupled_weight_decay_matches_torch() -> None:
     lambda p: AdamW([p], 1e-3, (0.9, 0.999), 1e-8, 1e-2, False, True),
 ])
 def test_adams_maximize_is_keyword_only_as_in_pytorch(make: Any) -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="positional argument"):
         make(tm.tensor([1.0], requires_grad=True))

@@ -590,6 +590,16 @@ def test_reduce_on_plateau_in_max_abs_mode_needs_a_rise_above_best_plus_threshol
     assert scheduler.best == 1.2
 
 
+def test_reduce_on_plateau_in_max_rel_mode_needs_a_rise_above_best_times_1_plus_threshold(
+) -> None:
+    scheduler = ReduceLROnPlateau(sgd(1.0), mode="max", threshold_mode="rel", threshold=0.1,
+                                  patience=0, factor=0.5)
+    for metric, lr in [(1.0, 1.0), (1.05, 0.5), (1.2, 0.5), (1.3, 0.25)]:
+        scheduler.step(metric)  # 1.05 < 1.0 · 1.1 is no rise; 1.2 is; 1.3 < 1.2 · 1.1 is not
+        assert scheduler.get_last_lr() == [lr]
+    assert scheduler.best == 1.2
+
+
 def test_reduce_on_plateau_in_max_abs_mode_matches_torch() -> None:
     torch = pytest.importorskip("torch")
     settings = {"mode": "max", "threshold_mode": "abs", "threshold": 0.1, "patience": 1}

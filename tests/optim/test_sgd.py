@@ -186,7 +186,7 @@ def test_the_arguments_come_in_pytorchs_order_with_its_default_lr() -> None:
     group = optimizer.param_groups[0]
     assert (group["weight_decay"], group["nesterov"]) == (1e-4, True)
     assert SGD([p]).param_groups[0]["lr"] == 1e-3
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="positional argument"):
         SGD([p], 0.1, 0.0, 0.0, 0.0, False, True)  # type: ignore[misc]  # maximize: keyword only
 
 
