@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+BENCHMARKS = str(Path(__file__).resolve().parents[1] / "benchmarks")
 
-import bench_step
+# bench_step sets BLAS thread counts for its own runs; the rest of the suite
+# (the CLI's subprocesses, say) keeps the environment it had.
+_environment = dict(os.environ)
+sys.path.insert(0, BENCHMARKS)
+import bench_step  # noqa: E402
+
+sys.path.remove(BENCHMARKS)
+os.environ.clear()
+os.environ.update(_environment)
+
+
+@pytest.fixture(autouse=True)
+def _scripts_importable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The benchmark scripts on sys.path during a test only, and no package copies after."""
+    monkeypatch.syspath_prepend(BENCHMARKS)
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        if name.startswith("tinygrad_mlp_at_"):  # compare_revisions' second copy
+            del sys.modules[name]
 
 
 @pytest.mark.parametrize("workload", bench_step.WORKLOADS, ids=lambda w: w.name)
@@ -58,9 +79,12 @@ def test_the_overhead_variants_train_the_same_weights(with_optimizer: bool) -> N
         assert abs(weight.data - value).max() < 1e-12
 
 
-def test_compare_revisions_loads_a_second_copy_that_trains_like_the_first(tmp_path: Path) -> None:
+def test_compare_revisions_loads_a_second_copy_that_trains_like_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import compare_revisions
 
+    monkeypatch.setattr(sys, "path", list(sys.path))  # load_revision adds its folder to it
     try:
         other = compare_revisions.load_revision("HEAD", tmp_path)
     except (OSError, subprocess.CalledProcessError):
