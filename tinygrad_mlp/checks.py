@@ -63,6 +63,12 @@ def named_error(op: str, inputs: Sequence[Tensor], error: Exception) -> Exceptio
     return ValueError(f"{op}: {error} (input shapes {', '.join(map(str, shapes))})")
 
 
+def not_a_tensor(where: str, value: object) -> TypeError:
+    """The error for an input that is not a Tensor (an ndarray would give no gradient)."""
+    return TypeError(f"{where}: input must be a Tensor, got {type(value).__name__}; wrap data "
+                     "with tm.tensor(...)")
+
+
 def setitem_error(data: np.ndarray[Any, Any], where: Any, value: Tensor,
                   error: Exception) -> Exception:
     """The error for ``data[where] = value`` that numpy refused, saying why in a tensor's terms."""

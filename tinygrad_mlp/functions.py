@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from tinygrad_mlp import checks
 from tinygrad_mlp.tensor import Tensor, TensorLike
 
 Dim = int | Sequence[int] | None
@@ -30,11 +31,8 @@ Dim = int | Sequence[int] | None
 def _input(where: str, input: object) -> Tensor:
     """``input``, after checking it is a Tensor (with a hint for an ndarray)."""
     if not isinstance(input, Tensor):
-        raise TypeError(
-            f"{where}: input must be a Tensor, got {type(input).__name__}; wrap data with "
-            "tm.tensor(...)" + (f" (for a plain array without a graph, use numpy's np.{where})"
-                                if hasattr(np, where) else "")
-        )
+        hint = f" (for a plain array without a graph, use numpy's np.{where})"
+        raise TypeError(f"{checks.not_a_tensor(where, input)}{hint if hasattr(np, where) else ''}")
     return input
 
 

@@ -278,10 +278,7 @@ def embedding(
 def _input(input: object, where: str) -> None:
     """Refuse an input that is not a Tensor: a loss of a constant array has no gradient."""
     if not isinstance(input, Tensor):
-        raise TypeError(
-            f"{where}: input must be a Tensor, got {type(input).__name__}; wrap data with "
-            "tm.tensor(...)"
-        )
+        raise checks.not_a_tensor(where, input)
 
 
 def _in_unit_interval(values: Tensor, what: str, hint: str) -> None:

@@ -111,10 +111,7 @@ class Linear(Module):
     def forward(self, x: Tensor) -> Tensor:
         """Apply the affine map to the last dimension of ``x``."""
         if not isinstance(x, Tensor):
-            raise TypeError(
-                f"{self!r}: input must be a Tensor, got {type(x).__name__}; wrap data with "
-                "tm.tensor(...)"
-            )
+            raise checks.not_a_tensor(repr(self), x)
         try:
             if self.bias is None:
                 return ops.Linear.apply(x, self.weight)
@@ -326,7 +323,7 @@ class Flatten(Module):
     def forward(self, x: Tensor) -> Tensor:
         """Reshape ``x`` with the chosen dimensions merged."""
         if not isinstance(x, Tensor):
-            raise TypeError(f"{self!r}: input must be a Tensor, got {type(x).__name__}")
+            raise checks.not_a_tensor(repr(self), x)
         start = self._dim("start_dim", self.start_dim, x)
         end = self._dim("end_dim", self.end_dim, x)
         if start > end:

@@ -74,10 +74,7 @@ def _floating_dtype(layer: str, dtype: DTypeLike | None) -> np.dtype:
 def _check_input(layer: Module, x: object) -> None:
     """Refuse an input that is not a floating point Tensor, naming the layer."""
     if not isinstance(x, Tensor):
-        raise TypeError(
-            f"{layer!r}: input must be a Tensor, got {type(x).__name__}; wrap data with "
-            "tm.tensor(...)"
-        )
+        raise checks.not_a_tensor(repr(layer), x)
     if x.dtype.kind != "f":
         raise TypeError(
             f"{layer!r}: input must be floating point, got dtype {x.dtype}; convert it "
