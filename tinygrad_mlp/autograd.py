@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 # tensor.py imports this module too; its classes are looked up when called.
+import tinygrad_mlp.tensor as _tensor
 from tinygrad_mlp import anomaly, checks
-from tinygrad_mlp import tensor as _tensor
 
 if TYPE_CHECKING:
     from tinygrad_mlp.tensor import Function, Tensor

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 # tensor.py imports this module; its Tensor class is looked up when called.
-from tinygrad_mlp import tensor as _tensor
+import tinygrad_mlp.tensor as _tensor
 
 if TYPE_CHECKING:
     from tinygrad_mlp.tensor import Axis, Tensor

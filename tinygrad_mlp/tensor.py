@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from tinygrad_mlp import anomaly, autograd, checks
 from tinygrad_mlp.dtypes import get_default_dtype, is_floating
+from tinygrad_mlp.methods import TensorMethods
 
 Array = NDArray[Any]
 Axis = int | Sequence[int] | None
@@ -237,7 +238,7 @@ def _as_array(data: Any, dtype: DTypeLike | None, where: str) -> Array:
     return array
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
@@ -285,8 +286,7 @@ class Tensor:
                 f"{self._data.dtype}; pass dtype=tm.float64 (or float32)"
             )
         self._requires_grad = bool(requires_grad)
-        self._grad = None
-        self.grad_fn = None
+        self._grad = self.grad_fn = None
         self.name = name
         # The same memory shares its count of in-place changes; a converted copy does not.
         if isinstance(data, Tensor) and np.may_share_memory(self._data, data._data):
@@ -672,7 +672,7 @@ class Tensor:
         return ops.Neg.apply(self)
 
     # In-place arithmetic, as in PyTorch: ``w -= lr * g`` writes into w's own array.
-    def _inplace(self, op: str, ufunc: np.ufunc, other: TensorLike) -> Tensor:
+    def _inplace(self, op: str, ufunc: Callable[..., Any], other: TensorLike) -> Tensor:
         """``self op= other`` in the array itself: dtype kept, version bumped, nothing recorded.
 
         Refused while grad mode is on if either side requires grad: the graph
