@@ -149,6 +149,18 @@ class Engine:
     def sqrt(self, x: tm.Tensor) -> tm.Tensor:
         return x.sqrt()
 
+    def sin(self, x: tm.Tensor) -> tm.Tensor:
+        return x.sin()
+
+    def cos(self, x: tm.Tensor) -> tm.Tensor:
+        return x.cos()
+
+    def log1p(self, x: tm.Tensor) -> tm.Tensor:
+        return x.log1p()
+
+    def expm1(self, x: tm.Tensor) -> tm.Tensor:
+        return x.expm1()
+
     def maximum(self, x: tm.Tensor, y: tm.Tensor) -> tm.Tensor:
         return tm.maximum(x, y)
 
@@ -266,6 +278,18 @@ class Hips:
 
     def sqrt(self, x: Any) -> Any:
         return anp.sqrt(x)
+
+    def sin(self, x: Any) -> Any:
+        return anp.sin(x)
+
+    def cos(self, x: Any) -> Any:
+        return anp.cos(x)
+
+    def log1p(self, x: Any) -> Any:
+        return anp.log1p(x)
+
+    def expm1(self, x: Any) -> Any:
+        return anp.expm1(x)
 
     def maximum(self, x: Any, y: Any) -> Any:
         return anp.maximum(x, y)
@@ -387,6 +411,18 @@ class Torch:
 
     def sqrt(self, x: Any) -> Any:
         return self.torch.sqrt(x)
+
+    def sin(self, x: Any) -> Any:
+        return self.torch.sin(x)
+
+    def cos(self, x: Any) -> Any:
+        return self.torch.cos(x)
+
+    def log1p(self, x: Any) -> Any:
+        return self.torch.log1p(x)
+
+    def expm1(self, x: Any) -> Any:
+        return self.torch.expm1(x)
 
     def maximum(self, x: Any, y: Any) -> Any:
         return self.torch.maximum(x, y)
@@ -745,6 +781,10 @@ OPS: list[Op] = [
     ),
     Op("matmul", 2, lambda B, a, b: a @ b, lambda a, b: f"{a} @ {b}", _matmul),
     _unary("exp"),
+    _unary("expm1"),
+    _unary("sin"),
+    _unary("cos"),
+    Op("log1p", 1, lambda B, a: B.log1p(a * a), lambda a: f"({a} * {a}).log1p()"),
     _unary("clone"),
     _forms_op("log", LOG_FORMS),
     _unary("sigmoid"),

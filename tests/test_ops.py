@@ -147,6 +147,26 @@ def _log(data: st.DataObject) -> Case:
     return [unary(data, 0.5, 3.0)], lambda a: a.log()
 
 
+@case("log1p")
+def _log1p(data: st.DataObject) -> Case:
+    return [unary(data, -0.5, 3.0)], lambda a: a.log1p()
+
+
+@case("expm1")
+def _expm1(data: st.DataObject) -> Case:
+    return [unary(data)], lambda a: a.expm1()
+
+
+@case("sin")
+def _sin(data: st.DataObject) -> Case:
+    return [unary(data, -4.0, 4.0)], lambda a: a.sin()
+
+
+@case("cos")
+def _cos(data: st.DataObject) -> Case:
+    return [unary(data, -4.0, 4.0)], lambda a: a.cos()
+
+
 @case("sigmoid")
 def _sigmoid(data: st.DataObject) -> Case:
     return [unary(data, -4.0, 4.0)], lambda a: a.sigmoid()
@@ -375,6 +395,25 @@ def test_matmul_matches_numpy_and_gradients_have_input_shapes(
     out.sum().backward()
     assert a.grad is not None and a.grad.shape == a.shape
     assert b.grad is not None and b.grad.shape == b.shape
+
+
+def test_log1p_and_expm1_keep_tiny_values_that_log_and_exp_round_away() -> None:
+    x = tm.tensor([1e-20, -3e-17], requires_grad=True)
+    np.testing.assert_array_equal(x.log1p().data, x.data)  # ln(1 + x) ≈ x; log(1 + x) gives 0
+    np.testing.assert_array_equal(x.expm1().data, x.data)
+    assert x.log1p().data[0] != (1.0 + x).log().data[0]
+    (x.log1p() + x.expm1()).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [2.0, 2.0], rtol=1e-15)
+
+
+def test_sin_and_cos_give_each_others_derivatives_to_any_order() -> None:
+    x = tm.tensor([0.0, 1.0, np.pi / 3], requires_grad=True)
+    (first,) = tm.grad(x.sin().sum(), x, create_graph=True)
+    (second,) = tm.grad(first.sum(), x, create_graph=True)
+    (third,) = tm.grad(second.sum(), x)
+    np.testing.assert_allclose(first.data, np.cos(x.data), rtol=1e-15)
+    np.testing.assert_allclose(second.data, -np.sin(x.data), atol=1e-16)
+    np.testing.assert_allclose(third.data, -np.cos(x.data), rtol=1e-15)
 
 
 def test_max_splits_the_gradient_evenly_among_ties() -> None:

@@ -313,6 +313,61 @@ class Log(Op):
         return g / a
 
 
+class Log1p(Op):
+    """y = ln(1 + a), exact for tiny a where ln(1 + a) would round 1 + a.   dy/da = 1 / (1 + a)."""
+
+    name = "log1p"
+
+    def forward(self, a: Tensor) -> Array:
+        self.save_for_backward(a)
+        return np.log1p(a.data)
+
+    def backward(self, g: Grad) -> Grad:
+        (a,) = self.saved_tensors
+        return g / (1.0 + a)
+
+
+class Expm1(Op):
+    """y = eᵃ - 1, exact for tiny a.   dy/da = eᵃ = y + 1."""
+
+    name = "expm1"
+    saves_output = True
+
+    def forward(self, a: Tensor) -> Array:
+        return np.expm1(a.data)
+
+    def backward(self, g: Grad) -> Grad:
+        return g * (self.output() + 1.0)
+
+
+class Sin(Op):
+    """y = sin a.   dy/da = cos a."""
+
+    name = "sin"
+
+    def forward(self, a: Tensor) -> Array:
+        self.save_for_backward(a)
+        return np.sin(a.data)
+
+    def backward(self, g: Grad) -> Grad:
+        (a,) = self.saved_tensors
+        return g * (a.cos() if isinstance(a, Tensor) else np.cos(a))
+
+
+class Cos(Op):
+    """y = cos a.   dy/da = -sin a."""
+
+    name = "cos"
+
+    def forward(self, a: Tensor) -> Array:
+        self.save_for_backward(a)
+        return np.cos(a.data)
+
+    def backward(self, g: Grad) -> Grad:
+        (a,) = self.saved_tensors
+        return -(g * (a.sin() if isinstance(a, Tensor) else np.sin(a)))
+
+
 class Sqrt(Op):
     """y = √a.   dy/da = 1 / (2y)  (infinite at a = 0, as in PyTorch)."""
 

@@ -761,6 +761,22 @@ class Tensor(TensorMethods):
         """Square root, elementwise."""
         return ops.Sqrt.apply(self)
 
+    def log1p(self) -> Tensor:
+        """ln(1 + self), elementwise, without rounding 1 + self for tiny values."""
+        return ops.Log1p.apply(self)
+
+    def expm1(self) -> Tensor:
+        """e ** self - 1, elementwise, without rounding e ** self for tiny values."""
+        return ops.Expm1.apply(self)
+
+    def sin(self) -> Tensor:
+        """Sine, elementwise (radians)."""
+        return ops.Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        """Cosine, elementwise (radians)."""
+        return ops.Cos.apply(self)
+
     def sigmoid(self) -> Tensor:
         """1 / (1 + e ** -self), elementwise, stable for large |x|."""
         return ops.Sigmoid.apply(self)
