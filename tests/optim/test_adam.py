@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -12,26 +13,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tinygrad_mlp as tm
-from tests.optim.replay import minimise_quadratic, replay, replay_torch
+from tests.optim.replay import (
+    GRADS,
+    START,
+    minimise_quadratic,
+    option_id,
+    parameter_and_optimizer,
+    random_start_and_grads,
+    replay,
+    replay_torch,
+    step_beside_a_parameter_without_gradient,
+    steps_in_float32,
+    take_steps,
+)
 from tests.strategies import arrays, floats_between, shapes
 from tinygrad_mlp.optim import Adam, AdamW
-
-START = np.array([1.0, -1.0, 0.5])
-GRADS = [
-    np.array([1.0, -2.0, 0.5]),
-    np.array([0.25, 1.0, -1.0]),
-    np.array([-0.5, 0.0, 2.0]),
-    np.array([3.0, -1.0, 0.0]),
-]
 
 OPTION_COMBINATIONS = [
     {"weight_decay": w, "amsgrad": a, "maximize": x}
     for w, a, x in itertools.product((0.0, 0.1), (False, True), (False, True))
 ]
-
-
-def option_id(options: dict[str, Any]) -> str:
-    return ",".join(f"{key}={value}" for key, value in options.items())
 
 
 def adam_by_the_equations(
@@ -63,15 +64,7 @@ def adam_by_the_equations(
     return path
 
 
-def adam_param(start: Any, **options: Any) -> tuple[tm.Tensor, Adam]:
-    p = tm.tensor(start, requires_grad=True)
-    return p, Adam([p], **options)
-
-
-def take_steps(p: tm.Tensor, optimizer: Adam, grads: list[float]) -> None:
-    for grad in grads:
-        p.grad = tm.tensor([grad])
-        optimizer.step()
+adam_param = partial(parameter_and_optimizer, Adam)
 
 
 # -- the equations, worked by hand ---------------------------------------------------------
@@ -189,9 +182,7 @@ def test_steps_match_pytorch_equations_for_any_hyperparameters_and_shape(
 @pytest.mark.parametrize("options", OPTION_COMBINATIONS, ids=option_id)
 def test_ten_steps_match_torch_optim_adam(options: dict[str, Any]) -> None:
     torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(0)
-    start = rng.standard_normal((3, 4))
-    grads = [rng.standard_normal((3, 4)) for _ in range(10)]
+    start, grads = random_start_and_grads(0, steps=10)
     ours = replay(lambda params: Adam(params, lr=0.05, **options), start, grads)
     theirs = replay_torch(
         torch, lambda params: torch.optim.Adam(params, lr=0.05, **options), start, grads
@@ -235,14 +226,8 @@ def test_defaults_are_pytorchs() -> None:
 
 
 def test_parameter_without_gradient_is_left_untouched() -> None:
-    trained = tm.tensor([1.0, 2.0], requires_grad=True)
-    frozen = tm.tensor([3.0, 4.0], requires_grad=True)
-    optimizer = Adam([trained, frozen], lr=0.1)
-    trained.grad = tm.tensor([1.0, -1.0])
-    optimizer.step()
-    np.testing.assert_array_equal(frozen.data, [3.0, 4.0])
-    assert frozen._version == 0
-    assert frozen not in optimizer.state
+    trained = step_beside_a_parameter_without_gradient(
+        lambda params: Adam(params, lr=0.1), [1.0, -1.0])
     np.testing.assert_allclose(trained.data, [0.9, 2.1])
 
 
@@ -251,11 +236,7 @@ def test_parameter_without_gradient_is_left_untouched() -> None:
 def test_float32_parameters_and_moment_estimates_stay_float32(
     options: dict[str, Any], grad_dtype: type
 ) -> None:
-    p = tm.tensor(START, dtype=tm.float32, requires_grad=True)
-    optimizer = Adam([p], lr=0.1, **options)
-    for grad in GRADS:
-        p.grad = tm.tensor(grad.astype(grad_dtype))
-        optimizer.step()
+    p, optimizer = steps_in_float32(lambda params: Adam(params, lr=0.1, **options), grad_dtype)
     assert p.dtype == np.float32
     arrays_in_state = [v for v in optimizer.state[p].values() if isinstance(v, np.ndarray)]
     assert arrays_in_state and all(a.dtype == np.float32 for a in arrays_in_state)
@@ -266,8 +247,7 @@ def test_float32_parameters_and_moment_estimates_stay_float32(
 def test_each_step_increments_the_version_of_each_updated_parameter_once() -> None:
     p, optimizer = adam_param([1.0], amsgrad=True)
     for expected in (1, 2, 3):
-        p.grad = tm.tensor([1.0])
-        optimizer.step()
+        take_steps(p, optimizer, [1.0])
         assert p._version == expected
 
 
@@ -275,9 +255,7 @@ def test_each_step_increments_the_version_of_each_updated_parameter_once() -> No
 def test_update_writes_into_the_parameters_own_array(options: dict[str, Any]) -> None:
     p, optimizer = adam_param(START, lr=0.1, **options)
     array = p.data
-    for grad in GRADS:
-        p.grad = tm.tensor(grad)
-        optimizer.step()
+    take_steps(p, optimizer, GRADS)
     assert p.data is array
     assert not np.array_equal(array, START)
 
@@ -355,9 +333,7 @@ def test_adamw_refuses_a_negative_weight_decay_naming_adamw() -> None:
                          ids=option_id)
 def test_ten_steps_match_torch_optim_adamw(options: dict[str, Any]) -> None:
     torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(1)
-    start = rng.standard_normal((3, 4))
-    grads = [rng.standard_normal((3, 4)) for _ in range(10)]
+    start, grads = random_start_and_grads(1, steps=10)
     ours = replay(lambda params: AdamW(params, lr=0.05, weight_decay=0.2, **options), start,
                   grads)
     theirs = replay_torch(
@@ -384,9 +360,7 @@ def test_adam_with_decoupled_weight_decay_is_adamw_and_a_state_dict_keeps_the_ru
 
 def test_adam_with_decoupled_weight_decay_matches_torch() -> None:
     torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(2)
-    start = rng.standard_normal(5)
-    grads = [rng.standard_normal(5) for _ in range(6)]
+    start, grads = random_start_and_grads(2, steps=6, shape=(5,))
     ours = replay(lambda params: Adam(params, lr=0.05, weight_decay=0.4,
                                       decoupled_weight_decay=True), start, grads)
     theirs = replay_torch(torch, lambda params: torch.optim.Adam(

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import tinygrad_mlp as tm
+from tests.optim.replay import train
 from tinygrad_mlp.optim import SGD, Adam, Optimizer
 
 
@@ -288,13 +289,6 @@ def test_repr_lists_each_group_and_its_hyperparameters() -> None:
 
 
 # -- state_dict ----------------------------------------------------------------------------
-
-
-def train(optimizer: Optimizer, weights: list[tm.Tensor], steps: int) -> None:
-    for _ in range(steps):
-        optimizer.zero_grad()
-        sum(((w - 3.0) * (w - 3.0)).sum() for w in weights).backward()  # type: ignore[union-attr]
-        optimizer.step()
 
 
 @pytest.mark.parametrize(

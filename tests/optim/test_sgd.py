@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -11,17 +12,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tinygrad_mlp as tm
-from tests.optim.replay import minimise_quadratic, replay, replay_torch
+from tests.optim.replay import (
+    GRADS,
+    START,
+    minimise_quadratic,
+    option_id,
+    parameter_and_optimizer,
+    random_start_and_grads,
+    replay,
+    replay_torch,
+    step_beside_a_parameter_without_gradient,
+    steps_in_float32,
+    take_steps,
+)
 from tests.strategies import arrays, floats_between, shapes
 from tinygrad_mlp.optim import SGD
-
-START = np.array([1.0, -1.0, 0.5])
-GRADS = [
-    np.array([1.0, -2.0, 0.5]),
-    np.array([0.25, 1.0, -1.0]),
-    np.array([-0.5, 0.0, 2.0]),
-    np.array([3.0, -1.0, 0.0]),
-]
 
 # Every combination PyTorch accepts: nesterov needs momentum > 0 and no dampening.
 OPTION_COMBINATIONS = [
@@ -31,10 +36,6 @@ OPTION_COMBINATIONS = [
     )
     if not n or (m > 0 and d == 0)
 ]
-
-
-def option_id(options: dict[str, Any]) -> str:
-    return ",".join(f"{key}={value}" for key, value in options.items())
 
 
 def sgd_by_the_equations(
@@ -61,9 +62,7 @@ def sgd_by_the_equations(
     return path
 
 
-def sgd_param(start: Any, **options: Any) -> tuple[tm.Tensor, SGD]:
-    p = tm.tensor(start, requires_grad=True)
-    return p, SGD([p], **options)
+sgd_param = partial(parameter_and_optimizer, SGD)
 
 
 # -- the equations, worked by hand ---------------------------------------------------
@@ -157,9 +156,7 @@ def test_steps_match_pytorch_equations_for_any_hyperparameters_and_shape(
 @pytest.mark.parametrize("options", OPTION_COMBINATIONS, ids=option_id)
 def test_ten_steps_match_torch_optim_sgd(options: dict[str, Any]) -> None:
     torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(0)
-    start = rng.standard_normal((3, 4))
-    grads = [rng.standard_normal((3, 4)) for _ in range(10)]
+    start, grads = random_start_and_grads(0, steps=10)
     ours = replay(lambda params: SGD(params, lr=0.05, **options), start, grads)
     theirs = replay_torch(
         torch, lambda params: torch.optim.SGD(params, lr=0.05, **options), start, grads
@@ -236,14 +233,8 @@ def test_zero_lr_leaves_parameters_unchanged() -> None:
 
 @pytest.mark.parametrize("options", [{}, {"momentum": 0.9}], ids=["plain", "momentum"])
 def test_parameter_without_gradient_is_left_untouched(options: dict[str, Any]) -> None:
-    trained = tm.tensor([1.0, 2.0], requires_grad=True)
-    frozen = tm.tensor([3.0, 4.0], requires_grad=True)
-    optimizer = SGD([trained, frozen], lr=0.1, **options)
-    trained.grad = tm.tensor([1.0, 1.0])
-    optimizer.step()
-    np.testing.assert_array_equal(frozen.data, [3.0, 4.0])
-    assert frozen._version == 0
-    assert frozen not in optimizer.state
+    trained = step_beside_a_parameter_without_gradient(
+        lambda params: SGD(params, lr=0.1, **options), [1.0, 1.0])
     np.testing.assert_allclose(trained.data, [0.9, 1.9])
 
 
@@ -252,11 +243,7 @@ def test_parameter_without_gradient_is_left_untouched(options: dict[str, Any]) -
 def test_float32_parameters_and_momentum_buffers_stay_float32(
     options: dict[str, Any], grad_dtype: type
 ) -> None:
-    p = tm.tensor(START, dtype=tm.float32, requires_grad=True)
-    optimizer = SGD([p], lr=0.1, **options)
-    for grad in GRADS:
-        p.grad = tm.tensor(grad.astype(grad_dtype))
-        optimizer.step()
+    p, optimizer = steps_in_float32(lambda params: SGD(params, lr=0.1, **options), grad_dtype)
     assert p.dtype == np.float32
     for value in optimizer.state.get(p, {}).values():
         assert value.dtype == np.float32
@@ -267,8 +254,7 @@ def test_float32_parameters_and_momentum_buffers_stay_float32(
 def test_each_step_increments_the_version_of_each_updated_parameter_once() -> None:
     p, optimizer = sgd_param([1.0], lr=0.1, momentum=0.9, nesterov=True)
     for expected in (1, 2, 3):
-        p.grad = tm.tensor([1.0])
-        optimizer.step()
+        take_steps(p, optimizer, [1.0])
         assert p._version == expected
 
 
@@ -277,9 +263,7 @@ def test_update_writes_into_the_parameters_own_array(options: dict[str, Any]) ->
     p, optimizer = sgd_param(START, lr=0.1, **options)
     array = p.data
     view = array[1:]
-    for grad in GRADS:
-        p.grad = tm.tensor(grad)
-        optimizer.step()
+    take_steps(p, optimizer, GRADS)
     assert p.data is array
     np.testing.assert_array_equal(view, array[1:])
     assert not np.array_equal(array, START)
