@@ -1,11 +1,15 @@
-"""Hypothesis profiles: bounded and deterministic in CI, larger on demand.
+"""Hypothesis profiles (bounded and deterministic in CI, larger on demand), shared fixtures.
 
-Select one with HYPOTHESIS_PROFILE=ci|dev|thorough; the default is "ci".
+Select a profile with HYPOTHESIS_PROFILE=ci|dev|thorough; the default is "ci".
 """
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+import tinygrad_mlp as tm
 
 settings.register_profile(
     "ci",
@@ -18,3 +22,13 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def float32_default() -> Iterator[None]:
+    """float32 as the default dtype for one test, float64 again after it."""
+    tm.set_default_dtype(tm.float32)
+    try:
+        yield
+    finally:
+        tm.set_default_dtype(tm.float64)

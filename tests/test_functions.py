@@ -18,15 +18,24 @@ CASES: dict[str, tuple[Callable[[tm.Tensor], tm.Tensor], Callable[[tm.Tensor], t
     "exp": (tm.exp, lambda x: x.exp()),
     "log": (lambda x: tm.log(tm.abs(x)), lambda x: x.abs().log()),
     "sqrt": (lambda x: tm.sqrt(tm.abs(x)), lambda x: x.abs().sqrt()),
+    "log1p": (lambda x: tm.log1p(tm.abs(x)), lambda x: x.abs().log1p()),
+    "expm1": (tm.expm1, lambda x: x.expm1()),
+    "sin": (tm.sin, lambda x: x.sin()),
+    "cos": (tm.cos, lambda x: x.cos()),
     "abs": (tm.abs, lambda x: x.abs()),
     "sigmoid": (tm.sigmoid, lambda x: x.sigmoid()),
     "tanh": (tm.tanh, lambda x: x.tanh()),
     "relu": (tm.relu, lambda x: x.relu()),
     "clamp": (lambda x: tm.clamp(x, -1.0, 1.0), lambda x: x.clamp(-1.0, 1.0)),
+    "clip": (lambda x: tm.clip(x, min=-1.0), lambda x: x.clamp(-1.0)),
+    "pow": (lambda x: tm.pow(x, 3.0), lambda x: x**3.0),
+    "square": (tm.square, lambda x: x * x),
+    "neg": (tm.neg, lambda x: -x),
     "softmax": (lambda x: tm.softmax(x, dim=1), lambda x: x.softmax(1)),
     "log_softmax": (lambda x: tm.log_softmax(x, 0), lambda x: x.log_softmax(0)),
     "logsumexp": (lambda x: tm.logsumexp(x, 1, keepdim=True), lambda x: x.logsumexp(1, True)),
     "matmul": (lambda x: tm.matmul(x, x.T), lambda x: x @ x.T),
+    "mm": (lambda x: tm.mm(x.T, x), lambda x: x.T @ x),
     "sum": (lambda x: tm.sum(x, dim=(0, 1)), lambda x: x.sum()),
     "mean": (lambda x: tm.mean(x, 0, keepdim=True), lambda x: x.mean(0, keepdims=True)),
     "amax": (tm.amax, lambda x: x.max()),
@@ -57,7 +66,9 @@ def test_each_function_is_its_method_in_value_and_gradient(name: str) -> None:
 def test_every_function_of_the_module_is_tested_and_exported() -> None:
     public = {name for name in vars(functions) if not name.startswith("_") and callable(
         getattr(functions, name)) and getattr(functions, name).__module__ == functions.__name__}
-    assert public == set(CASES) | {"argmax", "argmin"}  # those give indices: tested below
+    # argmax and argmin give indices, the rest answer questions: each is tested below
+    assert public == set(CASES) | {"argmax", "argmin", "allclose", "equal", "is_tensor",
+                                   "isclose", "numel"}
     assert all(getattr(tm, name) is getattr(functions, name) for name in public)
 
 
@@ -70,9 +81,9 @@ def test_argmax_and_argmin_give_indices_like_the_methods() -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_an_array_instead_of_a_tensor_is_refused_naming_the_function(name: str) -> None:
     function = getattr(tm, name)
-    arguments: list[Any] = {"clamp": [0.0], "softmax": [1], "log_softmax": [1], "logsumexp": [1],
-                            "matmul": [X.T], "reshape": [(6,)], "transpose": [0, 1],
-                            "unsqueeze": [0]}.get(name, [])
+    arguments: list[Any] = {"clamp": [0.0], "clip": [0.0], "softmax": [1], "log_softmax": [1],
+                            "logsumexp": [1], "matmul": [X.T], "mm": [X.T], "pow": [2.0],
+                            "reshape": [(6,)], "transpose": [0, 1], "unsqueeze": [0]}.get(name, [])
     with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray; wrap "
                                         rf"data with tm\.tensor\(\.\.\.\)"):
         function(X, *arguments)
@@ -123,3 +134,208 @@ def test_the_hint_names_numpy_only_where_numpy_has_the_function() -> None:
     with pytest.raises(TypeError) as caught:
         tm.sigmoid(np.ones(2))  # type: ignore[arg-type]
     assert str(caught.value).endswith("wrap data with tm.tensor(...)")
+
+
+
+# -- pow, square, neg, mm: gradients from the engine ---------------------------------------
+
+
+def leaf(values: Any) -> tm.Tensor:
+    return tm.tensor(np.asarray(values, dtype=np.float64), requires_grad=True)
+
+
+BASES = [[0.5, 1.5, 2.0], [1.25, 0.75, 3.0]]
+
+
+@pytest.mark.parametrize(
+    ("name", "function", "inputs"),
+    [("pow of a number exponent", lambda x: tm.pow(x, 2.5), [BASES]),
+     ("pow of a tensor exponent", tm.pow, [BASES, [[2.0, -1.0, 0.5], [3.0, 1.5, -2.0]]]),
+     ("pow of a number base", lambda y: tm.pow(2.0, y), [X]),
+     ("square", tm.square, [X]),
+     ("neg", tm.neg, [X]),
+     ("mm", tm.mm, [X, X.T + 1.0]),
+     ("mm of a row and a column", tm.mm, [X[:1], X.T[:, :1]])],
+)
+def test_gradients_match_finite_differences_in_float64(
+    name: str, function: Callable[..., tm.Tensor], inputs: list[Any]
+) -> None:
+    assert tm.gradcheck(function, [leaf(values) for values in inputs], atol=1e-7, rtol=1e-6)
+    assert tm.gradgradcheck(function, [leaf(values) for values in inputs], atol=1e-7, rtol=1e-6)
+
+
+def test_pow_takes_a_number_base_or_tensor_exponent_as_torch_does() -> None:
+    y = tm.tensor([0.0, 1.0, 3.0])
+    assert tm.pow(2.0, y).tolist() == [1.0, 2.0, 8.0] and tm.pow(2, y).dtype == np.float64
+    assert tm.pow(tm.tensor([4]), 0.5).tolist() == [2.0]  # ints to a float power give floats
+    np.testing.assert_array_equal(tm.pow(y, y).data, y.data ** y.data)
+
+
+def test_square_and_neg_keep_an_int_dtype() -> None:
+    assert tm.square(tm.tensor([3, -2])).tolist() == [9, 4]
+    assert tm.neg(tm.tensor([3, -2])).tolist() == [-3, 2]
+    assert tm.square(tm.tensor([3, -2])).dtype == np.int64
+
+
+def test_mm_values_and_gradients_equal_pytorchs() -> None:
+    torch = pytest.importorskip("torch")
+    b = np.random.default_rng(2).standard_normal((3, 4))
+    ours_a, ours_b = leaf(X), leaf(b)
+    theirs_a = torch.tensor(X, requires_grad=True)
+    theirs_b = torch.tensor(b, requires_grad=True)
+    ours, theirs = tm.mm(ours_a, ours_b), torch.mm(theirs_a, theirs_b)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-15, atol=1e-15)
+    weights = np.random.default_rng(3).standard_normal((2, 4))
+    (ours * weights).sum().backward()
+    (theirs * torch.from_numpy(weights)).sum().backward()
+    assert ours_a.grad is not None and ours_b.grad is not None
+    np.testing.assert_allclose(ours_a.grad.data, theirs_a.grad.numpy(), rtol=1e-15, atol=1e-15)
+    np.testing.assert_allclose(ours_b.grad.data, theirs_b.grad.numpy(), rtol=1e-15, atol=1e-15)
+
+
+def test_pow_square_neg_values_and_gradients_equal_pytorchs() -> None:
+    torch = pytest.importorskip("torch")
+    exponent = np.array([[2.0, -1.0, 0.5], [3.0, 1.5, -2.0]])
+    pairs = [(lambda x: tm.pow(x, exponent), lambda x: torch.pow(x, torch.from_numpy(exponent))),
+             (lambda x: tm.pow(1.5, x), lambda x: torch.pow(1.5, x)),
+             (tm.square, torch.square), (tm.neg, torch.neg)]
+    for ours_function, theirs_function in pairs:
+        ours_x, theirs_x = leaf(BASES), torch.tensor(BASES, dtype=torch.float64,
+                                                     requires_grad=True)
+        ours, theirs = ours_function(ours_x), theirs_function(theirs_x)
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-14)
+        ours.sum().backward()
+        theirs.sum().backward()
+        assert ours_x.grad is not None
+        np.testing.assert_allclose(ours_x.grad.data, theirs_x.grad.numpy(), rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [(lambda: tm.mm(tm.ones(3), tm.ones(3, 2)), ValueError,
+      r"^mm: input and mat2 must be 2-D, got shapes \(3,\) and \(3, 2\); use tm\.matmul"),
+     (lambda: tm.mm(tm.ones(2, 2, 3), tm.ones(3, 2)), ValueError,
+      r"^mm: input and mat2 must be 2-D, got shapes \(2, 2, 3\) and \(3, 2\)"),
+     (lambda: tm.mm(tm.ones(2, 3), tm.ones(4, 2)), ValueError,
+      r"^mm: input of shape \(2, 3\) and mat2 of shape \(4, 2\) cannot be multiplied: 3 "
+      r"columns against 4 rows"),
+     (lambda: tm.mm(tm.ones(2, 3), np.ones((3, 2))), TypeError,
+      r"^mm: mat2 must be a Tensor, got ndarray"),
+     (lambda: tm.pow(2.0, 3.0), TypeError, r"^pow: input must be a Tensor, got float"),
+     (lambda: tm.pow(np.ones(2), tm.ones(2)), TypeError, r"^pow: input must be a Tensor, got "
+                                                         r"ndarray"),
+     (lambda: tm.neg(tm.tensor([True])), TypeError, r"^neg: cannot compute with inputs of dtype "
+                                                    r"bool"),
+     (lambda: tm.numel([1, 2]), TypeError, r"^numel: input must be a Tensor, got list")],
+)
+def test_bad_arguments_are_refused_naming_the_function_and_argument(
+    call: Callable[[], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+# -- is_tensor, numel, equal, isclose, allclose ----------------------------------------------
+
+
+def test_is_tensor_is_true_for_tensors_and_parameters_only() -> None:
+    assert tm.is_tensor(tm.ones(2)) and tm.is_tensor(tm.nn.Parameter(tm.ones(2)))
+    assert not any(tm.is_tensor(obj) for obj in (np.ones(2), [1.0], 1.0, None))
+
+
+def test_numel_counts_the_elements() -> None:
+    assert tm.numel(tm.ones(2, 3)) == 6 and tm.numel(tm.tensor(5.0)) == 1
+    assert tm.numel(tm.ones(0, 3)) == 0 and isinstance(tm.numel(tm.ones(2)), int)
+
+
+def test_equal_needs_the_same_shape_and_values_but_not_the_same_dtype() -> None:
+    assert tm.equal(tm.tensor([1.0, 2.0]), tm.tensor([1.0, 2.0])) is True
+    assert not tm.equal(tm.tensor([1.0, 2.0]), tm.tensor([[1.0, 2.0]]))  # no broadcasting
+    assert not tm.equal(tm.tensor([1.0, 2.0]), tm.tensor([1.0, 2.5]))
+    assert tm.equal(tm.tensor([1, 2]), tm.tensor([1.0, 2.0]))  # compared as numbers
+    assert not tm.equal(tm.tensor([float("nan")]), tm.tensor([float("nan")]))
+    assert tm.equal(tm.ones(0), tm.ones(0)) and tm.equal(tm.tensor([0.0]), tm.tensor([-0.0]))
+
+
+def test_isclose_gives_a_numpy_bool_array_and_allclose_a_python_bool() -> None:
+    close = tm.isclose(tm.tensor([1.0, 2.0]), tm.tensor([1.0 + 1e-9, 2.1]))
+    assert type(close) is np.ndarray and close.dtype == np.bool_
+    assert close.tolist() == [True, False]
+    assert tm.isclose(tm.tensor(1.0), tm.tensor(1.0)).shape == ()
+    assert tm.allclose(tm.ones(2, 3), tm.ones(3)) is True  # broadcast, as in PyTorch
+    assert tm.allclose(tm.ones(2), tm.tensor([1.0, 1.1])) is False
+    assert tm.allclose(tm.ones(2), tm.tensor([1.0, 1.1]), 0.2)  # rtol, positionally too
+    assert tm.allclose(tm.ones(0), tm.ones(0))
+
+
+def test_isclose_compares_ints_exactly_where_numpys_isclose_rounds_them() -> None:
+    big, next_one = tm.tensor([2**62]), tm.tensor([2**62 + 1])
+    assert np.isclose(big.data, next_one.data, rtol=0, atol=0).all()  # numpy: via float64
+    assert not tm.isclose(big, next_one, rtol=0, atol=0).any()
+    assert not tm.allclose(tm.tensor([-2**63]), tm.tensor([2**63 - 1]), rtol=0, atol=1)
+    assert tm.isclose(tm.tensor(np.array([1, 250], np.uint8)),
+                      tm.tensor(np.array([2, 251], np.uint8)), atol=1).all()  # no wrap below 0
+
+
+SPECIAL = [1.0, 2.0, float("inf"), float("-inf"), float("nan"), 0.0, 1e-9, 100.0]
+SPECIAL_OTHER = [1.0 + 1e-6, 2.1, float("inf"), float("inf"), float("nan"), -0.0, 0.0, 101.0]
+
+
+@pytest.mark.parametrize("tolerances", [{}, {"equal_nan": True}, {"rtol": 0, "atol": 0},
+                                        {"rtol": 0.1, "atol": 0}, {"rtol": 0, "atol": 1.0}])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_isclose_allclose_and_equal_agree_with_pytorchs(
+    tolerances: dict[str, Any], dtype: str
+) -> None:
+    torch = pytest.importorskip("torch")
+    ours_a, ours_b = tm.tensor(SPECIAL, dtype=dtype), tm.tensor(SPECIAL_OTHER, dtype=dtype)
+    theirs_a, theirs_b = torch.from_numpy(ours_a.data), torch.from_numpy(ours_b.data)
+    np.testing.assert_array_equal(tm.isclose(ours_a, ours_b, **tolerances),
+                                  torch.isclose(theirs_a, theirs_b, **tolerances).numpy())
+    for i in range(len(SPECIAL)):  # each pair alone, so allclose sees both answers
+        assert tm.allclose(ours_a[i], ours_b[i], **tolerances) == torch.allclose(
+            theirs_a[i], theirs_b[i], **tolerances)
+        assert tm.equal(ours_a[i], ours_b[i]) == torch.equal(theirs_a[i], theirs_b[i])
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "tolerances"),
+    [([2**62, 5], [2**62 + 1, 5], {"rtol": 0, "atol": 0}), ([100, 7], [101, 9], {"rtol": 0.1}),
+     ([1, 5], [2, 5], {"atol": 1}), ([True, False], [False, False], {}),
+     ([True, False], [True, False], {"atol": 0.5})],
+)
+def test_isclose_of_ints_and_bools_agrees_with_pytorchs(
+    a: list[Any], b: list[Any], tolerances: dict[str, Any]
+) -> None:
+    torch = pytest.importorskip("torch")
+    ours = tm.isclose(tm.tensor(a), tm.tensor(b), **tolerances)
+    np.testing.assert_array_equal(ours, torch.isclose(torch.tensor(a), torch.tensor(b),
+                                                      **tolerances).numpy())
+
+
+@pytest.mark.parametrize("name", ["isclose", "allclose"])
+@pytest.mark.parametrize(
+    ("arguments", "keywords", "error", "message"),
+    [((tm.ones(2), 1.0), {}, TypeError, r"{name}: other must be a Tensor, got float"),
+     ((np.ones(2), tm.ones(2)), {}, TypeError, r"{name}: input must be a Tensor, got ndarray"),
+     ((tm.ones(2), tm.ones(3)), {}, ValueError,
+      r"{name}: input of shape \(2,\) and other of shape \(3,\) cannot be broadcast together"),
+     ((tm.ones(2), tm.ones(2)), {"rtol": -1.0}, ValueError, r"{name}: rtol must be >= 0, got -1"),
+     ((tm.ones(2), tm.ones(2)), {"atol": float("nan")}, ValueError,
+      r"{name}: atol must be >= 0, got nan"),
+     ((tm.ones(2), tm.ones(2)), {"atol": "a"}, TypeError, r"{name}: atol must be a number, got "
+                                                          r"'a'")],
+)
+def test_closeness_refuses_bad_arguments_naming_the_function_and_argument(
+    name: str, arguments: tuple[Any, ...], keywords: dict[str, Any], error: type[Exception],
+    message: str
+) -> None:
+    with pytest.raises(error, match="^" + message.format(name=name)):
+        getattr(tm, name)(*arguments, **keywords)
+
+
+def test_equal_refuses_what_is_not_a_tensor_naming_the_argument() -> None:
+    with pytest.raises(TypeError, match=r"^equal: other must be a Tensor, got list"):
+        tm.equal(tm.ones(2), [1.0, 1.0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^equal: input must be a Tensor, got ndarray"):
+        tm.equal(np.ones(2), tm.ones(2))  # type: ignore[arg-type]

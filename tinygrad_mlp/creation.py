@@ -2,8 +2,10 @@
 
 Float results get the default dtype (``tm.get_default_dtype()``) unless a
 ``dtype`` is given; ``full`` and ``arange`` take theirs from their arguments,
-as in PyTorch. Random ones draw from the global generator that
-``tm.manual_seed`` reseeds, or from a ``generator`` passed in.
+``randint`` and ``randperm`` are int64, and the ``*_like`` ones follow the
+tensor they are given, as in PyTorch. Random ones draw from the global
+generator that ``tm.manual_seed`` reseeds, or from a ``generator`` passed in.
+``as_tensor`` and ``from_numpy`` share an ndarray's memory; ``tensor`` copies.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from numpy.typing import DTypeLike
 
 from tinygrad_mlp import checks, random
 from tinygrad_mlp.dtypes import get_default_dtype
-from tinygrad_mlp.tensor import Tensor, TensorLike
+from tinygrad_mlp.tensor import Tensor, TensorLike, _as_array
 
 Size = int | Sequence[int]
 
@@ -49,6 +51,38 @@ def _random_float(where: str, dtype: DTypeLike | None) -> np.dtype[Any]:
             "such as tm.float32 or tm.float64"
         )
     return chosen
+
+
+def _leaf(where: str, data: np.ndarray[Any, Any], requires_grad: bool) -> Tensor:
+    """A new leaf tensor of ``data``; only a float one may require grad, as in PyTorch."""
+    if requires_grad and data.dtype.kind != "f":
+        raise TypeError(
+            f"{where}: only floating point tensors can require gradients, got dtype "
+            f"{data.dtype}; pass dtype=tm.float64 (or float32)"
+        )
+    return Tensor(data, requires_grad)
+
+
+def _int(where: str, name: str, value: object) -> int:
+    """``value`` as an int, refusing floats and bools (``randint(0, 2.5, ...)``), as PyTorch."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{where}: {name} must be an int, got {value!r}")
+    return int(value)
+
+
+def _exact_integers(dtype: np.dtype[Any]) -> tuple[int, int]:
+    """The smallest and largest of a run of integers ``dtype`` holds, every one exactly.
+
+    For a float dtype that is ±2^(mantissa bits + 1) (±2^24 for float32):
+    beyond it some integers round to their neighbours, so random integers
+    drawn there would not be uniform.
+    """
+    if dtype.kind == "b":
+        return 0, 1
+    if dtype.kind in "iu":
+        return int(np.iinfo(dtype).min), int(np.iinfo(dtype).max)
+    exact = 2 ** (np.finfo(dtype).nmant + 1)
+    return -exact, exact
 
 
 def tensor(
@@ -86,22 +120,51 @@ def full(
     Without a ``dtype``, it follows the fill value as in PyTorch: bool for a
     bool, int64 for an int, the default float dtype for a float.
     """
+    return _full("full", _shape("full", (size,)), fill_value, dtype, requires_grad)
+
+
+def full_like(
+    input: Tensor,
+    fill_value: bool | int | float,
+    *,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``fill_value`` in the shape of ``input``, and in its dtype unless one is given.
+
+    As in PyTorch, the value is converted to that dtype: ``full_like`` of an
+    int tensor and 2.7 holds 2s. A value the dtype cannot hold (-1 for
+    uint8, 1e6 for float16) is refused, as ``full`` refuses it.
+    """
+    like = checks.tensor("full_like", "input", input)
+    return _full("full_like", like.shape, fill_value, like.dtype if dtype is None else dtype,
+                 requires_grad)
+
+
+def _full(
+    where: str,
+    shape: tuple[int, ...],
+    fill_value: bool | int | float,
+    dtype: DTypeLike | None,
+    requires_grad: bool,
+) -> Tensor:
+    """``full`` and ``full_like``: ``fill_value`` checked against the dtype it must fit."""
     if isinstance(fill_value, Tensor) and fill_value.ndim == 0:  # a 0-d tensor, as PyTorch takes
         fill_value = fill_value.item()
-    inferred = _fill_dtype(fill_value)  # which also refuses a fill value that is not a number
-    chosen = inferred if dtype is None else checks.numeric_dtype("full", dtype)
+    inferred = _fill_dtype(where, fill_value)  # which also refuses a fill value not a number
+    chosen = inferred if dtype is None else checks.numeric_dtype(where, dtype)
     if chosen.kind in "biu" and isinstance(fill_value, (float, np.floating)) \
             and not math.isfinite(fill_value):
-        raise ValueError(f"full: fill_value {fill_value} cannot be stored as {chosen}")
+        raise ValueError(f"{where}: fill_value {fill_value} cannot be stored as {chosen}")
     if chosen.kind in "iu" and not np.iinfo(chosen).min <= fill_value <= np.iinfo(chosen).max:
-        raise ValueError(f"full: fill_value {fill_value} does not fit in {chosen}")
+        raise ValueError(f"{where}: fill_value {fill_value} does not fit in {chosen}")
     if chosen.kind == "f" and math.isfinite(fill_value) \
             and abs(float(fill_value)) > float(np.finfo(chosen).max):
-        raise ValueError(f"full: fill_value {fill_value} does not fit in {chosen}")  # not inf
-    return Tensor(np.full(_shape("full", (size,)), fill_value, chosen), requires_grad)
+        raise ValueError(f"{where}: fill_value {fill_value} does not fit in {chosen}")  # not inf
+    return _leaf(where, np.full(shape, fill_value, chosen), requires_grad)
 
 
-def _fill_dtype(fill_value: object) -> np.dtype[Any]:
+def _fill_dtype(where: str, fill_value: object) -> np.dtype[Any]:
     """The dtype ``full`` infers from its fill value."""
     if isinstance(fill_value, (bool, np.bool_)):
         return np.dtype(np.bool_)
@@ -110,8 +173,87 @@ def _fill_dtype(fill_value: object) -> np.dtype[Any]:
     if isinstance(fill_value, (float, np.floating)):
         return get_default_dtype()
     raise TypeError(
-        f"full: fill_value must be a number (bool, int or float), got {fill_value!r}"
+        f"{where}: fill_value must be a number (bool, int or float), got {fill_value!r}"
     )
+
+
+def empty(*size: Size, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of the given shape whose values are whatever the memory held (``np.empty``).
+
+    Faster than ``zeros`` when every element is about to be written; read
+    nothing from it before that, as with ``torch.empty``.
+    """
+    chosen = _float("empty", dtype)
+    return _leaf("empty", np.empty(_shape("empty", size), chosen), requires_grad)
+
+
+def empty_like(
+    input: Tensor, *, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
+    """An uninitialised tensor (see ``empty``) shaped as ``input``, in its dtype unless given."""
+    like = checks.tensor("empty_like", "input", input)
+    chosen = like.dtype if dtype is None else checks.numeric_dtype("empty_like", dtype)
+    return _leaf("empty_like", np.empty(like.shape, chosen), requires_grad)
+
+
+def as_tensor(data: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
+    """``data`` as a tensor, sharing its memory where it can (like ``torch.as_tensor``).
+
+    - a Tensor of that dtype (or with no ``dtype`` given) is returned itself;
+      of another dtype, it is converted with ``.to(dtype)``, which records a
+      graph for a float dtype, as in PyTorch;
+    - an ndarray of that dtype (or with no ``dtype`` given) is kept without a
+      copy, so a change to one shows in the other; of another dtype, it is
+      copied;
+    - anything else (lists, numbers) is copied into a new tensor, as
+      ``tm.tensor`` does, Python floats getting the default dtype.
+
+    The result does not require grad unless it is the Tensor given, or made
+    from it by ``.to``.
+
+    Raises:
+        TypeError: for data or a dtype that is not bool, int or float.
+        ValueError: for ragged nested lists.
+
+    Example:
+        >>> import numpy as np
+        >>> import tinygrad_mlp as tm
+        >>> array = np.zeros(2)
+        >>> shared = tm.as_tensor(array)
+        >>> array[0] = 5.0
+        >>> shared
+        tensor([5., 0.])
+    """
+    chosen = None if dtype is None else checks.numeric_dtype("as_tensor", dtype)
+    if isinstance(data, Tensor):
+        return data if chosen is None else data.to(chosen)
+    return Tensor(_as_array(data, chosen, "as_tensor"))
+
+
+def from_numpy(ndarray: np.ndarray[Any, Any]) -> Tensor:
+    """A tensor that shares ``ndarray``'s memory and dtype (like ``torch.from_numpy``).
+
+    A change to the array shows in the tensor and the other way round. Only
+    ndarrays are taken; for a list or a number use ``tm.tensor`` (a copy) or
+    ``tm.as_tensor``.
+
+    Raises:
+        TypeError: for anything but an ndarray, or one whose dtype is not bool,
+            an int or a float of up to 64 bits (complex, object, strings,
+            numpy's longdouble).
+    """
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(
+            f"from_numpy: ndarray must be a numpy.ndarray, got {type(ndarray).__name__}; use "
+            "tm.tensor(data) to copy other data, or tm.as_tensor(data)"
+        )
+    kind, bits = ndarray.dtype.kind, ndarray.dtype.itemsize * 8
+    if kind not in "biuf" or (kind == "f" and bits > 64):
+        raise TypeError(
+            f"from_numpy: an ndarray of dtype {ndarray.dtype} is not supported; the dtypes "
+            "are bool, int8 to int64, uint8 to uint64, float16, float32 and float64"
+        )
+    return Tensor(ndarray)
 
 
 def randn(
@@ -140,6 +282,109 @@ def rand(
     if chosen != np.float64:  # rounding to fewer bits can reach 1.0, which [0, 1) leaves out
         np.minimum(data, np.nextafter(chosen.type(1), chosen.type(0)), out=data)
     return Tensor(data, requires_grad)
+
+
+def randint(
+    *bounds_and_size: Size,
+    low: int | None = None,
+    high: int | None = None,
+    size: Size | None = None,
+    generator: np.random.Generator | None = None,
+    dtype: DTypeLike = np.int64,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Integers drawn uniformly from ``low`` up to (not including) ``high``.
+
+    Called as PyTorch's ``randint``: ``randint(high, size)`` (``low`` is 0) or
+    ``randint(low, high, size)``, each argument also by keyword. ``size`` is
+    a tuple (or list), never an int: ``randint(2, 5)`` is refused, as in
+    PyTorch, rather than read as a shape. The result is int64 unless ``dtype`` says
+    otherwise; every value in [low, high) must be one it holds exactly.
+
+    Raises:
+        TypeError: for bounds that are not ints, a size that is not a
+            tuple of ints, or arguments that do not match either call form.
+        ValueError: if ``low >= high``, or [low, high) does not fit ``dtype``.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> _ = tm.manual_seed(0)
+        >>> dice = tm.randint(1, 7, (2, 3))
+        >>> dice.shape, dice.dtype, bool(((dice >= 1) & (dice <= 6)).all())
+        ((2, 3), dtype('int64'), True)
+    """
+    low, high, shape = _randint_arguments(bounds_and_size, low, high, size)
+    chosen = np.dtype(np.int64) if dtype is None else checks.numeric_dtype("randint", dtype)
+    if low >= high:
+        raise ValueError(f"randint: low must be less than high, got low={low}, high={high}")
+    lowest, highest = _exact_integers(chosen)
+    if low < lowest or high - 1 > highest:
+        raise ValueError(f"randint: the range [{low}, {high}) does not fit in {chosen}, which "
+                         f"holds every integer from {lowest} to {highest} only")
+    draw = random.resolve(random.check_generator("randint", generator))  # after every check
+    values = draw.integers(low, high, shape, dtype=chosen if chosen.kind in "biu" else np.int64)
+    return _leaf("randint", values.astype(chosen, copy=False), requires_grad)
+
+
+def _randint_arguments(
+    given: tuple[Size, ...], low: int | None, high: int | None, size: Size | None
+) -> tuple[int, int, tuple[int, ...]]:
+    """Sort ``randint``'s arguments into (low, high, shape), as PyTorch's two call forms do."""
+    positional = list(given)
+    if size is None:
+        if not positional:
+            raise TypeError("randint: size is missing; call randint(high, size) or "
+                            "randint(low, high, size), with size a tuple such as (3,)")
+        size = positional.pop()
+    if len(positional) > 2:
+        raise TypeError(f"randint: takes (high, size) or (low, high, size), got "
+                        f"{len(given)} positional arguments")
+    bounds: dict[str, object] = {"low": low, "high": high}
+    for name, value in zip(("low", "high")[2 - len(positional):], positional):
+        if bounds[name] is not None:
+            raise TypeError(f"randint: got two values for {name}")
+        bounds[name] = value
+    if bounds["high"] is None:
+        raise TypeError("randint: high is missing; call randint(high, size) or "
+                        "randint(low, high, size)")
+    if not isinstance(size, Sequence):
+        raise TypeError(f"randint: size must be a tuple of ints, such as (3,), got {size!r}")
+    low_bound = 0 if bounds["low"] is None else _int("randint", "low", bounds["low"])
+    return low_bound, _int("randint", "high", bounds["high"]), _shape("randint", (size,))
+
+
+def randperm(
+    n: int,
+    *,
+    generator: np.random.Generator | None = None,
+    dtype: DTypeLike = np.int64,
+    requires_grad: bool = False,
+) -> Tensor:
+    """A random permutation of the integers 0 to n - 1.
+
+    int64 unless ``dtype`` says otherwise (not bool, as in PyTorch); every
+    integer below ``n`` must be one the dtype holds exactly.
+
+    Raises:
+        TypeError: if ``n`` is not an int, or for a bool dtype.
+        ValueError: if ``n`` is negative, or too large for ``dtype``.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> sorted(tm.randperm(5).tolist())
+        [0, 1, 2, 3, 4]
+    """
+    count = checks.check_int("randperm", "n", n, 0)
+    chosen = np.dtype(np.int64) if dtype is None else checks.numeric_dtype("randperm", dtype)
+    if chosen.kind == "b":
+        raise TypeError("randperm: dtype bool is not supported, as in PyTorch; use an int or "
+                        "float dtype")
+    highest = _exact_integers(chosen)[1]
+    if count - 1 > highest:
+        raise ValueError(f"randperm: n = {count} does not fit in {chosen}, which holds every "
+                         f"integer from 0 to {highest} only")
+    draw = random.resolve(random.check_generator("randperm", generator))
+    return _leaf("randperm", draw.permutation(count).astype(chosen, copy=False), requires_grad)
 
 
 def arange(
