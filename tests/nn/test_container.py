@@ -1,9 +1,10 @@
-"""The containers: Sequential, ModuleList and ModuleDict."""
+"""The containers: Sequential, ModuleList, ModuleDict, ParameterList and ParameterDict."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -538,3 +539,209 @@ def test_sequential_plus_equals_refuses_a_list_naming_the_operator() -> None:
                                          r"added, got list"):
         model += [nn.ReLU()]  # type: ignore[assignment]
     assert len(model) == 1
+
+
+# -- ParameterList and ParameterDict -----------------------------------------------------
+
+
+class Mixture(nn.Module):
+    """A layer, a list of scales and a dict of offsets: PyTorch's names for each part."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layer = nn.Linear(2, 2)
+        self.scales = nn.ParameterList([tm.ones(2), tm.ones(3)])
+        self.offsets = nn.ParameterDict({"size": tm.zeros(1), "colour": tm.zeros(2)})
+
+    def forward(self, x: tm.Tensor) -> tm.Tensor:
+        out = self.layer(x) * self.scales[0]
+        return out.sum() * self.scales[1].sum() + sum(p.sum() for p in self.offsets.values())
+
+
+def torch_mixture(torch: ModuleType) -> Any:
+    """Mixture built from PyTorch's modules, in float64."""
+    model = torch.nn.Module()
+    model.layer = torch.nn.Linear(2, 2)
+    model.scales = torch.nn.ParameterList([torch.ones(2), torch.ones(3)])
+    model.offsets = torch.nn.ParameterDict({"size": torch.zeros(1), "colour": torch.zeros(2)})
+    return model.double()
+
+
+def test_parameter_containers_register_their_parameters_so_an_optimizer_trains_them() -> None:
+    model = Mixture()
+    assert [name for name, _ in model.named_parameters()] == [
+        "layer.weight", "layer.bias", "scales.0", "scales.1", "offsets.colour", "offsets.size"]
+    before = [p.data.copy() for p in model.parameters()]
+    optimizer = tm.optim.SGD(model.parameters(), lr=0.1)
+    model(tm.tensor(np.ones((3, 2)))).backward()
+    optimizer.step()
+    assert all(not np.array_equal(p.data, b) for p, b in zip(model.parameters(), before))
+
+
+def test_parameter_containers_state_dict_keys_equal_pytorchs_for_the_same_structure(
+    torch: ModuleType
+) -> None:
+    ours, theirs = Mixture(), torch_mixture(torch)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_array_equal(value.numpy(), ours.state_dict()[key])
+
+
+def test_parameter_containers_round_trip_through_load_state_dict() -> None:
+    source, target = Mixture(), Mixture()
+    for parameter in source.parameters():
+        parameter.data = np.random.default_rng(5).standard_normal(parameter.shape)
+    target.load_state_dict(source.state_dict())
+    for key, value in source.state_dict().items():
+        np.testing.assert_array_equal(target.state_dict()[key], value)
+    np.testing.assert_array_equal(target.scales[1].data, source.scales[1].data)
+    np.testing.assert_array_equal(target.offsets["colour"].data, source.offsets["colour"].data)
+
+
+def test_parameter_list_behaves_like_a_list_numbering_parameters_from_zero() -> None:
+    a, b, c = nn.Parameter(np.zeros(1)), nn.Parameter(np.zeros(2)), nn.Parameter(np.zeros(3))
+    params = nn.ParameterList([a])
+    assert params.append(b) is params and params.extend([c]) is params
+    assert len(params) == 3 and list(params) == [a, b, c]
+    assert params[0] is a and params[-1] is c and params[np.int64(1)] is b
+    sliced = params[1:]
+    assert isinstance(sliced, nn.ParameterList) and list(sliced) == [b, c]
+    assert [name for name, _ in sliced.named_parameters()] == ["0", "1"]
+    replacement = nn.Parameter(np.ones(2))
+    params[1] = replacement
+    assert params[1] is replacement and dict(params.named_parameters())["1"] is replacement
+    params += [nn.Parameter(np.ones(4))]
+    assert [name for name, _ in params.named_parameters()] == ["0", "1", "2", "3"]
+
+
+def test_parameter_containers_wrap_a_tensor_as_a_parameter_sharing_its_data() -> None:
+    t = tm.tensor([1.0, 2.0])
+    wrapped = nn.ParameterList([t])[0]
+    assert isinstance(wrapped, nn.Parameter) and wrapped.requires_grad and wrapped is not t
+    t.data[0] = 5.0
+    assert wrapped.tolist() == [5.0, 2.0]  # as PyTorch's Parameter(t), the same memory
+    kept = nn.Parameter(np.zeros(2), requires_grad=False)
+    assert nn.ParameterDict({"k": kept})["k"] is kept  # a Parameter is kept as it is
+
+
+def test_parameter_containers_wrap_tensors_as_pytorchs_do(torch: ModuleType) -> None:
+    theirs = torch.nn.ParameterList([torch.ones(2)])[0]
+    ours = nn.ParameterList([tm.ones(2)])[0]
+    assert isinstance(theirs, torch.nn.Parameter) and isinstance(ours, nn.Parameter)
+    assert ours.requires_grad == theirs.requires_grad
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "message"),
+    [
+        (lambda: nn.ParameterList([np.zeros(2)]), TypeError,
+         "ParameterList.extend (item 0): expected a Parameter or a Tensor, got ndarray (wrap"),
+        (lambda: nn.ParameterList([tm.tensor([1, 2])]), TypeError,
+         "ParameterList.extend (item 0): a parameter must be floating point"),
+        (lambda: nn.ParameterList().append(3), TypeError,
+         "ParameterList.append: expected a Parameter or a Tensor, got int"),
+        (lambda: nn.ParameterList(tm.zeros(2)), TypeError,
+         "ParameterList.extend: expected an iterable of Parameters or Tensors, got Tensor"),
+        (lambda: nn.ParameterList(5), TypeError, "ParameterList.extend: expected an iterable"),
+        (lambda: nn.ParameterList([tm.zeros(1)])[1], IndexError,
+         "ParameterList: index 1 is out of range for 1 parameters"),
+        (lambda: nn.ParameterList([tm.zeros(1)])[-2], IndexError, "index -2 is out of range"),
+        (lambda: nn.ParameterList([tm.zeros(1)])["0"], TypeError,
+         "ParameterList: index must be an int or a slice, got str"),
+        (lambda: nn.ParameterList([tm.zeros(1)]).__setitem__(0, "x"), TypeError,
+         "ParameterList.__setitem__: expected a Parameter or a Tensor, got str"),
+    ],
+)
+def test_parameter_list_bad_values_and_indices_raise_naming_them(
+    build: Callable[[], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as info:
+        build()
+    assert message in str(info.value)
+
+
+def test_parameter_list_extend_with_one_bad_value_adds_nothing() -> None:
+    params = nn.ParameterList([tm.zeros(1)])
+    with pytest.raises(TypeError, match=r"ParameterList\.extend \(item 1\)"):
+        params.extend([tm.zeros(2), "not a tensor"])  # type: ignore[list-item]
+    assert len(params) == 1
+
+
+def test_parameter_dict_behaves_like_a_dict_keeping_insertion_order() -> None:
+    a, b = nn.Parameter(np.zeros(1)), nn.Parameter(np.zeros(2))
+    params = nn.ParameterDict([("b", b)])
+    params["a"] = a
+    assert list(params) == list(params.keys()) == ["b", "a"] and len(params) == 2
+    assert list(params.values()) == [b, a] and list(params.items()) == [("b", b), ("a", a)]
+    assert "a" in params and "c" not in params and params["a"] is a
+    assert params.get("a") is a and params.get("c") is None and params.get("c", b) is b
+    replaced = nn.Parameter(np.ones(3))
+    params.update({"b": replaced})
+    assert params["b"] is replaced and list(params) == ["b", "a"]  # in its old place
+    assert params.pop("b") is replaced and list(params) == ["a"]
+    assert not hasattr(params, "b")
+    del params["a"]
+    assert len(params) == 0 and list(params.parameters()) == []
+    params.update(nn.ParameterDict({"x": a, "y": b}))
+    params.clear()
+    assert list(params.keys()) == []
+
+
+def test_parameter_dict_adds_a_plain_dict_in_sorted_key_order_as_pytorch(
+    torch: ModuleType
+) -> None:
+    keys = ["zeta", "alpha", "mu"]
+    ours = nn.ParameterDict({key: tm.zeros(1) for key in keys})
+    theirs = torch.nn.ParameterDict({key: torch.zeros(1) for key in keys})
+    assert list(ours) == list(theirs) == sorted(keys)
+    ordered = OrderedDict((key, tm.zeros(1)) for key in keys)
+    assert list(nn.ParameterDict(ordered)) == list(torch.nn.ParameterDict(
+        OrderedDict((key, torch.zeros(1)) for key in keys))) == keys
+    pairs = [(key, tm.zeros(1)) for key in keys]
+    assert list(nn.ParameterDict(pairs)) == keys
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "message"),
+    [
+        (lambda: nn.ParameterDict({"update": tm.zeros(1)}), KeyError,
+         "already has an attribute 'update'"),
+        (lambda: nn.ParameterDict({"a.b": tm.zeros(1)}), KeyError, "contain no '.'"),
+        (lambda: nn.ParameterDict({"": tm.zeros(1)}), KeyError, "must be non-empty"),
+        (lambda: nn.ParameterDict({1: tm.zeros(1)}), TypeError, "name must be a str, got int"),
+        (lambda: nn.ParameterDict({"a": 3}), TypeError,
+         "ParameterDict.update: the value for 'a': expected a Parameter or a Tensor, got int"),
+        (lambda: nn.ParameterDict([("a",)]), TypeError, "entry 0 should be a (key, value) pair"),
+        (lambda: nn.ParameterDict(5), TypeError, "expected a mapping or (key, value) pairs"),
+        (lambda: nn.ParameterDict()["missing"], KeyError,
+         "no parameter 'missing'; the keys are []"),
+        (lambda: nn.ParameterDict().__delitem__("x"), KeyError, "no parameter 'x'"),
+        (lambda: nn.ParameterDict().pop("x"), KeyError, "no parameter 'x'"),
+    ],
+)
+def test_parameter_dict_bad_keys_and_values_raise_naming_them(
+    build: Callable[[], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as info:
+        build()
+    assert message in str(info.value)
+
+
+def test_parameter_dict_update_with_one_bad_entry_adds_nothing() -> None:
+    params = nn.ParameterDict({"a": tm.zeros(1)})
+    with pytest.raises(TypeError, match=r"the value for 'c'"):
+        params.update([("b", tm.zeros(1)), ("c", "not a tensor")])  # type: ignore[list-item]
+    assert list(params) == ["a"]
+
+
+def test_parameter_container_reprs_follow_pytorchs_layout(torch: ModuleType) -> None:
+    ours = nn.ParameterList([tm.zeros(2, 3), tm.tensor([1.0], dtype=tm.float32)])
+    theirs = torch.nn.ParameterList([torch.zeros(2, 3, dtype=torch.float64), torch.ones(1)])
+    assert repr(ours) == repr(theirs).replace("torch.", "")
+    assert repr(nn.ParameterList()) == repr(torch.nn.ParameterList()) == "ParameterList()"
+    assert repr(nn.ParameterDict({"w": tm.zeros(3)})) == (
+        "ParameterDict(  (w): Parameter containing: [float64 of size 3])")
+    assert repr(torch.nn.ParameterDict({"w": torch.zeros(3, dtype=torch.float64)})) == (
+        "ParameterDict(  (w): Parameter containing: [torch.DoubleTensor of size 3])")

@@ -19,6 +19,7 @@ import tinygrad_mlp as tm
 from tests.nn.compare import assert_same_value_and_gradient
 from tests.strategies import (
     arrays,
+    away_from,
     floats_between,
     leaf,
     logits_and_classes,
@@ -928,3 +929,481 @@ def test_dropout_takes_pytorchs_inplace_argument() -> None:
     x = tm.ones(3)
     assert F.dropout(x, 0.5, False, False) is x
     assert F.dropout(x, 0.5, training=False, inplace=True) is x
+
+
+# -- logsigmoid, hardtanh, relu6, mish, softmin ----------------------------------------------
+
+NEW_ACTIVATIONS: dict[str, tuple[Callable[[tm.Tensor], tm.Tensor], Callable[[], nn.Module],
+                                 Callable[[np.ndarray], np.ndarray]]] = {
+    "logsigmoid": (F.logsigmoid, nn.LogSigmoid, lambda x: -np.log1p(np.exp(-x))),
+    "hardtanh": (lambda t: F.hardtanh(t, -0.5, 2.0), lambda: nn.Hardtanh(-0.5, 2.0),
+                 lambda x: np.clip(x, -0.5, 2.0)),
+    "relu6": (F.relu6, nn.ReLU6, lambda x: np.minimum(np.maximum(x, 0.0), 6.0)),
+    "mish": (F.mish, nn.Mish, lambda x: x * np.tanh(np.log1p(np.exp(x)))),
+    "softmin": (lambda t: F.softmin(t, 0), lambda: nn.Softmin(0),
+                lambda x: np.exp(-x) / np.exp(-x).sum(0, keepdims=True)),
+}
+# where each is not differentiable: finite differences must keep away from these
+NEW_ACTIVATION_KINKS = {"hardtanh": [-0.5, 2.0], "relu6": [0.0, 6.0]}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_ACTIVATIONS))
+@given(data=st.data())
+def test_logsigmoid_hardtanh_relu6_mish_softmin_equal_their_modules_and_numpy(
+    name: str, data: st.DataObject
+) -> None:
+    function, module, formula = NEW_ACTIVATIONS[name]
+    x = data.draw(arrays(data.draw(shapes(min_dims=1)), -8.0, 8.0))
+    out = function(tm.tensor(x))
+    np.testing.assert_array_equal(module()(tm.tensor(x)).data, out.data)
+    np.testing.assert_allclose(out.data, formula(x), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", sorted(NEW_ACTIVATIONS))
+@given(data=st.data())
+def test_logsigmoid_hardtanh_relu6_mish_softmin_pass_gradcheck_and_gradgradcheck(
+    name: str, data: st.DataObject
+) -> None:
+    x = data.draw(arrays(data.draw(shapes(min_dims=1)), -8.0, 8.0))
+    for kink in NEW_ACTIVATION_KINKS.get(name, []):
+        assume(away_from(x, kink, 1e-3))
+    function = NEW_ACTIVATIONS[name][0]
+    assert tm.gradcheck(function, [leaf(x)])
+    assert tm.gradgradcheck(function, [leaf(x)])
+
+
+def torch_activation(torch: ModuleType, name: str) -> Callable[[Any], Any]:
+    tf = torch.nn.functional
+    return {"logsigmoid": tf.logsigmoid, "hardtanh": lambda t: tf.hardtanh(t, -0.5, 2.0),
+            "relu6": tf.relu6, "mish": tf.mish, "softmin": lambda t: tf.softmin(t, 0)}[name]
+
+
+@pytest.mark.parametrize("name", sorted(NEW_ACTIVATIONS))
+def test_logsigmoid_hardtanh_relu6_mish_softmin_equal_pytorchs_at_kinks_and_extremes(
+    name: str, torch: ModuleType
+) -> None:
+    # the limits themselves (-0.5, 2, 0, 6), where PyTorch's slope is 0, and |x| up to 800
+    x = np.array([-800.0, -40.0, -20.0, -6.0, -0.5, -1e-12, 0.0, 1e-12, 0.7, 2.0, 6.0, 19.0,
+                  25.0, 37.5, 40.0, 800.0])
+    ours_input = tm.tensor(x, requires_grad=True)
+    theirs_input = torch.tensor(x, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing overflows, even at ±800
+        ours = NEW_ACTIVATIONS[name][0](ours_input)
+        assert_same_value_and_gradient(ours, ours_input, torch_activation(torch, name)(
+            theirs_input), theirs_input, torch, rtol=1e-13, atol=1e-300)
+
+
+def test_hardtanh_and_relu6_pass_no_gradient_at_their_limits_as_pytorch() -> None:
+    x = leaf(np.array([-1.0, -0.5, 1.0, 0.0, 6.0, 3.0]))
+    (F.hardtanh(x[:3]).sum() + F.relu6(x[3:]).sum()).backward()
+    assert x.grad is not None and x.grad.tolist() == [0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_logsigmoid_is_accurate_for_large_positive_and_negative_x(dtype: type) -> None:
+    x = leaf(np.array([-1000.0, -100.0, 40.0, 100.0, 1000.0])).to(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = F.logsigmoid(x)
+        (slope,) = tm.grad(y.sum(), x)
+    assert y.dtype == dtype and slope is not None and slope.dtype == dtype
+    # ln σ(x) ≈ x for x ≪ 0, ≈ -e⁻ˣ (tiny, not 0) for x ≫ 0; the slope is σ(-x)
+    expected = np.array([-1000.0, -100.0, -np.exp(-40.0), -np.exp(-100.0), 0.0])
+    np.testing.assert_allclose(y.data, expected.astype(dtype), rtol=1e-6)
+    if dtype == np.float64:
+        assert y.data[2] < 0 and y.data[3] < 0  # log(1 + e⁻ˣ) would round these to 0
+    np.testing.assert_allclose(slope.data, [1.0, 1.0, np.exp(-40.0), np.exp(-100.0), 0.0],
+                               rtol=1e-6, atol=1e-40)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_logsigmoid_equals_pytorchs_for_large_x_in_float32_and_float64(
+    dtype: str, torch: ModuleType
+) -> None:
+    x = np.array([-1000.0, -104.0, -88.0, -20.0, 0.0, 15.0, 40.0, 88.0, 104.0, 1000.0])
+    ours_input = tm.tensor(x, dtype=dtype, requires_grad=True)
+    theirs_input = torch.tensor(x, dtype=getattr(torch, dtype), requires_grad=True)
+    ours, theirs = F.logsigmoid(ours_input), torch.nn.functional.logsigmoid(theirs_input)
+    ours.sum().backward()
+    theirs.sum().backward()
+    assert ours_input.grad is not None
+    rtol = 1e-6 if dtype == "float32" else 1e-14
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=rtol, atol=0)
+    np.testing.assert_allclose(ours_input.grad.data, theirs_input.grad.numpy(), rtol=rtol, atol=0)
+
+
+def test_softmin_is_the_softmax_of_minus_x_along_the_given_dim() -> None:
+    x = np.random.default_rng(3).standard_normal((2, 3, 4))
+    for dim in (0, 1, -1):
+        np.testing.assert_allclose(F.softmin(tm.tensor(x), dim).data,
+                                   F.softmax(tm.tensor(-x), dim).data, rtol=1e-15)
+    np.testing.assert_array_equal(F.softmin(tm.tensor(x)).data, F.softmin(tm.tensor(x), -1).data)
+
+
+@pytest.mark.parametrize("bad", [np.array([1.0]), tm.tensor([1, 2])])
+@pytest.mark.parametrize("name", sorted(NEW_ACTIVATIONS))
+def test_logsigmoid_hardtanh_relu6_mish_softmin_refuse_what_is_not_a_float_tensor(
+    name: str, bad: Any
+) -> None:
+    with pytest.raises(TypeError, match=rf"^{name}: "):
+        NEW_ACTIVATIONS[name][0](bad)
+    with pytest.raises(TypeError, match=rf"^{name}: "):
+        NEW_ACTIVATIONS[name][1]()(bad)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda x: F.hardtanh(x, 1.0, -1.0), ValueError,
+     r"^hardtanh: min_val \(1\.0\) cannot be greater than max_val \(-1\.0\)"),
+    (lambda x: F.hardtanh(x, "0", 1.0), TypeError, r"^hardtanh: min_val must be a number"),
+    (lambda x: F.hardtanh(x, 0.0, None), TypeError, r"^hardtanh: max_val must be a number"),
+    (lambda x: F.softmin(x, 2), IndexError, r"^softmin: dim 2 is out of range .* shape \(2,\)"),
+    (lambda x: F.softmin(x, 0.5), TypeError, r"^softmin: dim must be an int, got 0\.5"),
+])
+def test_hardtanh_and_softmin_refuse_bad_arguments_naming_them(
+    call: Callable[[tm.Tensor], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call(tm.tensor([0.5, -0.5]))
+
+
+def test_hardtanh_with_equal_limits_is_a_constant_as_in_pytorch() -> None:
+    x = leaf(np.array([-2.0, 0.5, 3.0]))
+    y = F.hardtanh(x, 0.5, 0.5)
+    y.sum().backward()
+    assert y.tolist() == [0.5, 0.5, 0.5] and x.grad is not None and x.grad.tolist() == [0.0] * 3
+
+
+@pytest.mark.parametrize("name", ["hardtanh", "relu6", "mish"])
+def test_hardtanh_relu6_and_mish_accept_pytorchs_inplace_and_leave_the_input_unchanged(
+    name: str
+) -> None:
+    x = tm.tensor([-1.0, 2.0, 7.0])
+    out = getattr(F, name)(x, inplace=True)
+    assert out is not x and x.tolist() == [-1.0, 2.0, 7.0]
+    np.testing.assert_array_equal(out.data, getattr(F, name)(x).data)
+
+
+@pytest.mark.parametrize("name", sorted(NEW_ACTIVATIONS))
+def test_logsigmoid_hardtanh_relu6_mish_softmin_keep_float32(name: str) -> None:
+    x = tm.tensor([[-3.0, 0.5], [7.0, 1.0]], dtype=tm.float32, requires_grad=True)
+    y = NEW_ACTIVATIONS[name][0](x)
+    y.sum().backward()
+    assert y.dtype == np.float32 and x.grad is not None and x.grad.dtype == np.float32
+
+
+# -- normalize ------------------------------------------------------------------------------
+
+NORMS = [1.0, 2.0, 3.0, math.inf]
+
+
+def numpy_norm(x: np.ndarray, p: float, axis: int | tuple[int, ...]) -> np.ndarray:
+    if p == math.inf:
+        return np.abs(x).max(axis=axis, keepdims=True)
+    return (np.abs(x) ** p).sum(axis=axis, keepdims=True) ** (1 / p)
+
+
+@pytest.mark.parametrize("p", NORMS)
+@given(data=st.data())
+def test_normalize_scales_each_vector_along_dim_to_unit_p_norm(
+    p: float, data: st.DataObject
+) -> None:
+    shape = data.draw(shapes(min_dims=2))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    x = data.draw(arrays(shape, -3.0, 3.0))
+    assume(np.all(numpy_norm(x, p, dim) > 1e-3))
+    out = F.normalize(tm.tensor(x), p, dim).data
+    np.testing.assert_allclose(out, x / numpy_norm(x, p, dim), rtol=1e-12)
+    np.testing.assert_allclose(numpy_norm(out, p, dim), 1.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize("p", [1.0, 2.0, 3.0])
+@given(data=st.data())
+def test_normalize_passes_gradcheck_and_gradgradcheck(p: float, data: st.DataObject) -> None:
+    x = data.draw(arrays(data.draw(shapes(min_dims=2)), -3.0, 3.0))
+    assume(away_from(x, 0.0, 1e-2))  # |x| has a kink at 0 (p = 1)
+    assert tm.gradcheck(lambda t: F.normalize(t, p), [leaf(x)])
+    assert tm.gradgradcheck(lambda t: F.normalize(t, p), [leaf(x)])
+
+
+@given(seed=st.integers(0, 2**32 - 1), dim=st.integers(-3, 2))
+def test_normalize_by_the_max_norm_passes_gradcheck_and_gradgradcheck(seed: int, dim: int) -> None:
+    # normal draws: no two |x| tie for the largest, where max |x| has a kink
+    x = np.random.default_rng(seed).standard_normal((2, 3, 4))
+    assert tm.gradcheck(lambda t: F.normalize(t, math.inf, dim), [leaf(x)])
+    assert tm.gradgradcheck(lambda t: F.normalize(t, math.inf, dim), [leaf(x)])
+
+
+def test_normalize_of_a_zero_vector_is_zero_with_the_finite_gradient_one_over_eps() -> None:
+    x = leaf(np.array([[0.0, 0.0, 0.0], [3.0, 0.0, 4.0]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 0 · ∞ inside
+        y = F.normalize(x, eps=1e-6)
+        y.sum().backward()
+    np.testing.assert_array_equal(y.data[0], [0.0, 0.0, 0.0])
+    np.testing.assert_allclose(y.data[1], [0.6, 0.0, 0.8])
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data[0], [1e6, 1e6, 1e6])  # x / eps, eps a constant
+
+
+@pytest.mark.parametrize("p", [0.5, 1.0, 2.0, 3.0, math.inf])
+@pytest.mark.parametrize("dim", [1, 0, -1, (0, 1)])
+def test_normalize_and_its_gradient_equal_pytorchs_at_zeros_ties_and_tiny_norms(
+    p: float, dim: int | tuple[int, ...], torch: ModuleType
+) -> None:
+    x = np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0], [1e-13, 0.0, 0.0], [2.0, -2.0, 1.0],
+                  [1.0, 0.0, 2.0], [0.3, -1.7, 0.2]])
+    ours_input = tm.tensor(x, requires_grad=True)
+    theirs_input = torch.tensor(x, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = F.normalize(ours_input, p, dim)
+        assert_same_value_and_gradient(
+            ours, ours_input, torch.nn.functional.normalize(theirs_input, p, dim), theirs_input,
+            torch, rtol=1e-13, atol=1e-15, grad_rtol=1e-12)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda x: F.normalize(x, 0.0), ValueError, r"^normalize: p must be positive .* got 0\.0"),
+    (lambda x: F.normalize(x, -math.inf), ValueError, r"^normalize: p must be positive"),
+    (lambda x: F.normalize(x, "2"), TypeError, r"^normalize: p must be a number"),
+    (lambda x: F.normalize(x, eps=None), TypeError, r"^normalize: eps must be a number"),
+    (lambda x: F.normalize(x, dim=2), IndexError,
+     r"^normalize: dim 2 is out of range for an input of shape \(2, 3\)"),
+    (lambda x: F.normalize(x, dim=1.0), TypeError, r"^normalize: dim must be an int"),
+    (lambda x: F.normalize(x, dim=()), TypeError, r"^normalize: dim must be an int or a tuple"),
+    (lambda x: F.normalize(x.data), TypeError, r"^normalize: input must be a Tensor, got ndarray"),
+    (lambda x: F.normalize(x.to(tm.int64)), TypeError, r"^normalize: needs a floating point"),
+])
+def test_normalize_refuses_bad_arguments_naming_them(
+    call: Callable[[tm.Tensor], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call(tm.tensor(np.ones((2, 3))))
+
+
+def test_normalize_keeps_float32() -> None:
+    x = tm.tensor([[0.0, 0.0], [3.0, 4.0]], dtype=tm.float32, requires_grad=True)
+    y = F.normalize(x)
+    y.sum().backward()
+    assert y.dtype == np.float32 and x.grad is not None and x.grad.dtype == np.float32
+
+
+# -- one_hot --------------------------------------------------------------------------------
+
+
+@given(labels=hnp.arrays(np.int64, shapes(max_dims=2), elements=st.integers(0, 5)),
+       extra=st.integers(0, 2))
+def test_one_hot_is_an_int64_row_of_the_identity_per_index_without_a_graph(
+    labels: np.ndarray, extra: int
+) -> None:
+    classes = int(labels.max()) + 1 + extra
+    out = F.one_hot(tm.tensor(labels), classes)
+    assert out.dtype == np.int64 and out.grad_fn is None and not out.requires_grad
+    np.testing.assert_array_equal(out.data, np.eye(classes, dtype=np.int64)[labels])
+    np.testing.assert_array_equal(F.one_hot(tm.tensor(labels)).data,
+                                  np.eye(labels.max() + 1, dtype=np.int64)[labels])
+
+
+def test_one_hot_is_the_int64_tensor_form_of_data_one_hots_float_array() -> None:
+    labels = np.array([2, 0, 1, 2])
+    floats = tm.data.one_hot(labels, 4)
+    np.testing.assert_array_equal(F.one_hot(tm.tensor(labels), 4).data.astype(np.float64), floats)
+
+
+@pytest.mark.parametrize("num_classes", [-1, 3, 5])
+@pytest.mark.parametrize("labels", [[0, 2, 1], [[1], [0]], 2, [[0, 0], [2, 2]]])
+def test_one_hot_equals_pytorchs(labels: Any, num_classes: int, torch: ModuleType) -> None:
+    ours = F.one_hot(tm.tensor(labels), num_classes)
+    theirs = torch.nn.functional.one_hot(torch.tensor(labels), num_classes).numpy()
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+    np.testing.assert_array_equal(ours.data, theirs)
+
+
+def test_one_hot_of_an_empty_tensor_with_num_classes_has_no_rows() -> None:
+    assert F.one_hot(tm.tensor(np.zeros((0, 2), dtype=np.int64)), 3).shape == (0, 2, 3)
+
+
+@pytest.mark.parametrize(("tensor", "num_classes", "error", "message"), [
+    (tm.tensor([0.0, 1.0]), -1, TypeError,
+     r"^one_hot: tensor must hold integer class indices, got dtype float64"),
+    (tm.tensor([True, False]), -1, TypeError, r"^one_hot: tensor must hold integer class .*bool"),
+    (np.array([0, 1]), -1, TypeError, r"^one_hot: tensor must be a Tensor .*got ndarray"),
+    (tm.tensor([0, -1]), -1, ValueError, r"^one_hot: class values must be non-negative, got -1"),
+    (tm.tensor([0, 3]), 3, ValueError,
+     r"^one_hot: class value 3 is out of range for num_classes=3"),
+    (tm.tensor([0, 1]), 0, ValueError, r"^one_hot: class value 1 is out of range"),
+    (tm.tensor([0, 1]), -2, ValueError, r"^one_hot: num_classes must be an int >= -1, got -2"),
+    (tm.tensor([0, 1]), 2.0, TypeError, r"^one_hot: num_classes must be an int >= -1, got 2\.0"),
+    (tm.tensor([0, 1]), True, TypeError, r"^one_hot: num_classes must be an int"),
+    (tm.tensor(np.zeros(0, dtype=np.int64)), -1, ValueError,
+     r"^one_hot: cannot infer num_classes from an empty tensor"),
+])
+def test_one_hot_refuses_what_pytorch_refuses_naming_the_argument(
+    tensor: Any, num_classes: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        F.one_hot(tensor, num_classes)
+
+
+# -- huber_loss and smooth_l1_loss ----------------------------------------------------------
+
+
+def numpy_huber(d: np.ndarray, delta: float) -> np.ndarray:
+    return np.where(np.abs(d) < delta, 0.5 * d * d, delta * (np.abs(d) - 0.5 * delta))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data(), delta=floats_between(0.1, 3.0))
+def test_huber_loss_is_quadratic_inside_delta_and_linear_outside(
+    reduction: str, data: st.DataObject, delta: float
+) -> None:
+    shape = data.draw(shapes())
+    x, y = data.draw(arrays(shape, -4.0, 4.0)), data.draw(arrays(shape, -4.0, 4.0))
+    loss = F.huber_loss(tm.tensor(x), y, reduction=reduction, delta=delta)  # type: ignore[arg-type]
+    np.testing.assert_allclose(loss.data, reduce(numpy_huber(x - y, delta), reduction), **CLOSE)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data(), beta=floats_between(0.1, 3.0))
+def test_smooth_l1_loss_is_huber_loss_over_beta(
+    reduction: str, data: st.DataObject, beta: float
+) -> None:
+    shape = data.draw(shapes())
+    x, y = leaf(data.draw(arrays(shape, -4.0, 4.0))), data.draw(arrays(shape, -4.0, 4.0))
+    smooth = F.smooth_l1_loss(x, y, reduction, beta)  # type: ignore[arg-type]
+    np.testing.assert_allclose(smooth.data, reduce(numpy_huber(x.data - y, beta) / beta,
+                                                   reduction), **CLOSE)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_smooth_l1_loss_with_beta_zero_is_the_l1_loss_in_value_and_gradient(
+    reduction: str
+) -> None:
+    x, y = leaf(np.array([[-1.5, 0.0], [0.25, 3.0]])), np.array([[0.5, 0.0], [0.25, -1.0]])
+    smooth = F.smooth_l1_loss(x, y, reduction, beta=0.0)  # type: ignore[arg-type]
+    (by_smooth,) = tm.grad(smooth.sum(), x)
+    l1 = F.l1_loss(x, y, reduction)  # type: ignore[arg-type]
+    (by_l1,) = tm.grad(l1.sum(), x)
+    np.testing.assert_array_equal(smooth.data, l1.data)
+    assert by_smooth is not None and by_l1 is not None
+    np.testing.assert_array_equal(by_smooth.data, by_l1.data)
+
+
+LOSS_KINK = {"huber_loss": "delta", "smooth_l1_loss": "beta"}
+
+
+@pytest.mark.parametrize("name", sorted(LOSS_KINK))
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data(), width=floats_between(0.2, 2.0))
+def test_huber_and_smooth_l1_losses_pass_gradcheck_and_gradgradcheck_in_input_and_target(
+    name: str, reduction: str, data: st.DataObject, width: float
+) -> None:
+    shape = data.draw(shapes())
+    x, y = data.draw(arrays(shape, -3.0, 3.0)), data.draw(arrays(shape, -3.0, 3.0))
+    assume(away_from(np.abs(x - y), width, 1e-3))  # the switch from quadratic to linear
+
+    def loss(x: tm.Tensor, y: tm.Tensor) -> tm.Tensor:
+        return getattr(F, name)(x, y, reduction, **{LOSS_KINK[name]: width})
+
+    assert tm.gradcheck(loss, [leaf(x), leaf(y)])
+    assert tm.gradgradcheck(loss, [leaf(x), leaf(y)])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("name", "width"), [("huber_loss", 1.0), ("huber_loss", 0.5),
+                                             ("smooth_l1_loss", 1.0), ("smooth_l1_loss", 2.0),
+                                             ("smooth_l1_loss", 0.0)])
+def test_huber_and_smooth_l1_losses_and_gradients_equal_pytorchs_at_the_switch(
+    name: str, width: float, reduction: str, torch: ModuleType
+) -> None:
+    # differences of exactly 0, ±width and ±width/2, and some beyond
+    d = np.array([-3.0, -1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 2.0, 3.0]) * max(width, 1.0)
+    d = np.concatenate([d, [width, -width, width / 2]])
+    target = np.linspace(-1.0, 1.0, d.size)
+    ours_input = tm.tensor(target + d, requires_grad=True)
+    theirs_input = torch.tensor(target + d, requires_grad=True)
+    ours = getattr(F, name)(ours_input, target, reduction, **{LOSS_KINK[name]: width})
+    theirs = getattr(torch.nn.functional, name)(theirs_input, torch.tensor(target),
+                                                reduction=reduction, **{LOSS_KINK[name]: width})
+    assert_same_value_and_gradient(ours, ours_input, theirs, theirs_input, torch,
+                                   rtol=1e-14, atol=1e-15, grad_rtol=1e-14)
+
+
+@pytest.mark.parametrize(("name", "width"), [("huber_loss", 1.0), ("huber_loss", 0.5),
+                                             ("smooth_l1_loss", 2.0)])
+def test_huber_and_smooth_l1_second_derivatives_equal_pytorchs_at_the_switch(
+    name: str, width: float, torch: ModuleType
+) -> None:
+    d = np.array([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0]) * width  # ±width: 0, as PyTorch
+    ours_input = tm.tensor(d, requires_grad=True)
+    theirs_input = torch.tensor(d, requires_grad=True)
+    kink = {LOSS_KINK[name]: width}
+    (ours_slope,) = tm.grad(getattr(F, name)(ours_input, np.zeros(7), "sum", **kink),
+                            ours_input, create_graph=True)
+    assert ours_slope is not None
+    (ours_curvature,) = tm.grad(ours_slope.sum(), ours_input)
+    (theirs_slope,) = torch.autograd.grad(getattr(torch.nn.functional, name)(
+        theirs_input, torch.zeros(7, dtype=torch.float64), reduction="sum", **kink),
+        theirs_input, create_graph=True)
+    (theirs_curvature,) = torch.autograd.grad(theirs_slope.sum(), theirs_input)
+    assert ours_curvature is not None
+    np.testing.assert_array_equal(ours_slope.data, theirs_slope.detach().numpy())
+    np.testing.assert_array_equal(ours_curvature.data, theirs_curvature.numpy())
+
+
+@pytest.mark.parametrize("name", sorted(LOSS_KINK))
+def test_huber_and_smooth_l1_losses_of_an_empty_input_have_a_nan_mean_without_warning(
+    name: str
+) -> None:
+    x = leaf(np.zeros((0, 3)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mean = getattr(F, name)(x, np.zeros((0, 3)))
+        mean.backward()
+        total = getattr(F, name)(x, np.zeros((0, 3)), reduction="sum")
+    assert np.isnan(mean.item()) and total.item() == 0.0
+    assert x.grad is not None and x.grad.shape == (0, 3)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda x: F.huber_loss(x, x.data, delta=0.0), ValueError,
+     r"^huber_loss: delta must be positive, got 0\.0"),
+    (lambda x: F.huber_loss(x, x.data, delta=-1.0), ValueError,
+     r"^huber_loss: delta must be positive, got -1\.0"),
+    (lambda x: F.huber_loss(x, x.data, delta="1"), TypeError,
+     r"^huber_loss: delta must be a number"),
+    (lambda x: F.smooth_l1_loss(x, x.data, beta=-0.5), ValueError,
+     r"^smooth_l1_loss: beta must be >= 0, got -0\.5"),
+    (lambda x: F.smooth_l1_loss(x, x.data, beta=None), TypeError,
+     r"^smooth_l1_loss: beta must be a number"),
+    (lambda x: F.huber_loss(x, np.zeros(3)), ValueError,
+     r"^huber_loss: target shape \(3,\) differs from input shape \(3, 1\)"),
+    (lambda x: F.smooth_l1_loss(x, np.zeros(3)), ValueError,
+     r"^smooth_l1_loss: target shape \(3,\) differs from input shape \(3, 1\)"),
+    (lambda x: F.huber_loss(x, x.data, reduction="avg"), ValueError,
+     r"^huber_loss: reduction must be 'mean', 'sum' or 'none', got 'avg'"),
+    (lambda x: F.smooth_l1_loss(x, x.data, reduction=None), ValueError,
+     r"^smooth_l1_loss: reduction must be 'mean', 'sum' or 'none', got None"),
+    (lambda x: F.huber_loss(x.to(tm.int64), x.data), TypeError,
+     r"^huber_loss: needs a floating point tensor, got dtype int64"),
+    (lambda x: F.smooth_l1_loss(x.data, x.data), TypeError,
+     r"^smooth_l1_loss: input must be a Tensor, got ndarray"),
+])
+def test_huber_and_smooth_l1_losses_refuse_bad_arguments_naming_them(
+    call: Callable[[tm.Tensor], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call(tm.tensor(np.full((3, 1), 0.5)))
+
+
+@pytest.mark.parametrize("name", sorted(LOSS_KINK))
+def test_huber_and_smooth_l1_losses_keep_float32_and_give_a_target_its_gradient(
+    name: str
+) -> None:
+    x = tm.tensor([[0.5, -2.0]], dtype=tm.float32, requires_grad=True)
+    y = tm.tensor([[0.0, 1.0]], dtype=tm.float32, requires_grad=True)
+    loss = getattr(F, name)(x, y)
+    loss.backward()
+    assert loss.dtype == np.float32 and x.grad is not None and y.grad is not None
+    np.testing.assert_array_equal(y.grad.data, -x.grad.data)  # d = x - y

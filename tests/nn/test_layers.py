@@ -1,4 +1,4 @@
-"""Linear, the activation modules, Identity, Flatten and Dropout."""
+"""Linear, the activation modules, Identity, Flatten, Unflatten and Dropout."""
 
 from __future__ import annotations
 
@@ -511,3 +511,134 @@ def test_dropout_repr_accepts_inplace_and_has_no_parameters() -> None:
 def test_dropout_repr_equals_pytorchs(torch: ModuleType) -> None:
     for args in [(), (0.2,), (0.2, True), (1,)]:
         assert repr(nn.Dropout(*args)) == repr(torch.nn.Dropout(*args))
+
+
+# -- LogSigmoid, Hardtanh, ReLU6, Mish, Softmin -------------------------------------------
+
+
+def test_new_activation_reprs_and_classes_equal_pytorchs(torch: ModuleType) -> None:
+    pairs = [(nn.LogSigmoid(), torch.nn.LogSigmoid()),
+             (nn.Hardtanh(), torch.nn.Hardtanh()),
+             (nn.Hardtanh(-2.0, 3.0, inplace=True), torch.nn.Hardtanh(-2.0, 3.0, inplace=True)),
+             (nn.Hardtanh(0, 1), torch.nn.Hardtanh(0, 1)),
+             (nn.ReLU6(), torch.nn.ReLU6()), (nn.ReLU6(True), torch.nn.ReLU6(True)),
+             (nn.Mish(), torch.nn.Mish()), (nn.Mish(inplace=True), torch.nn.Mish(inplace=True)),
+             (nn.Softmin(dim=1), torch.nn.Softmin(dim=1))]
+    for ours, theirs in pairs:
+        assert repr(ours) == repr(theirs)
+        assert isinstance(ours, nn.Hardtanh) == isinstance(theirs, torch.nn.Hardtanh)
+        assert isinstance(ours, nn.Softmax) == isinstance(theirs, torch.nn.Softmax)
+        assert list(ours.parameters()) == []
+
+
+def test_relu6_is_a_hardtanh_from_zero_to_six_as_in_pytorch() -> None:
+    relu6 = nn.ReLU6()
+    assert isinstance(relu6, nn.Hardtanh) and (relu6.min_val, relu6.max_val) == (0.0, 6.0)
+    x = tm.tensor([-1.0, 0.0, 3.0, 6.0, 9.0])
+    np.testing.assert_array_equal(relu6(x).data, nn.Hardtanh(0.0, 6.0)(x).data)
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: nn.Hardtanh(1.0, 1.0), ValueError,
+     r"^Hardtanh: max_val \(1\.0\) must be greater than min_val \(1\.0\)"),
+    (lambda: nn.Hardtanh(2.0, -2.0), ValueError, r"^Hardtanh: max_val \(-2\.0\) must be greater"),
+    (lambda: nn.Hardtanh("0"), TypeError, r"^Hardtanh: min_val must be a number"),
+    (lambda: nn.Hardtanh(0.0, None), TypeError, r"^Hardtanh: max_val must be a number"),
+])
+def test_hardtanh_refuses_limits_pytorch_refuses_when_constructed(
+    make: Callable[[], nn.Module], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        make()
+
+
+@pytest.mark.parametrize("make", [nn.LogSigmoid, nn.Hardtanh, nn.ReLU6, nn.Mish, nn.Softmin])
+def test_new_activation_modules_refuse_an_ndarray_naming_their_function(
+    make: Callable[[], nn.Module]
+) -> None:
+    name = {"LogSigmoid": "logsigmoid", "Hardtanh": "hardtanh", "ReLU6": "relu6",
+            "Mish": "mish", "Softmin": "softmin"}[make.__name__]  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray"):
+        make()(np.ones((2, 2)))
+
+
+# -- Unflatten ----------------------------------------------------------------------------
+
+
+def test_unflatten_splits_one_dim_and_flatten_undoes_it() -> None:
+    x = tm.tensor(np.arange(24.0).reshape(2, 12))
+    out = nn.Unflatten(1, (3, 4))(x)
+    assert out.shape == (2, 3, 4)
+    np.testing.assert_array_equal(out.data, x.data.reshape(2, 3, 4))
+    np.testing.assert_array_equal(nn.Flatten()(out).data, x.data)
+    assert nn.Unflatten(-1, [2, -1])(x).shape == (2, 2, 6)
+    assert nn.Unflatten(0, (1, 2))(x).shape == (1, 2, 12)
+
+
+UNFLATTEN_SHAPES = [(), (6,), (2, 6), (2, 0), (3, 4, 2)]
+UNFLATTEN_CASES = [(1, (2, 3)), (1, (-1, 3)), (-1, (2, -1)), (0, (1, -1)), (1, (4, -1)),
+                   (1, (2, 2)), (2, (2, 1)), (1, (0, -1)), (1, (2, 0)), (-3, (3, 1))]
+
+
+@pytest.mark.parametrize("shape", UNFLATTEN_SHAPES)
+@pytest.mark.parametrize(("dim", "sizes"), UNFLATTEN_CASES)
+def test_unflatten_equals_pytorchs_and_errs_where_it_does(
+    torch: ModuleType, shape: tuple[int, ...], dim: int, sizes: tuple[int, ...]
+) -> None:
+    x = np.arange(math.prod(shape), dtype=np.float64).reshape(shape)
+    try:
+        theirs = torch.nn.Unflatten(dim, sizes)(torch.tensor(x)).numpy()
+    except IndexError:
+        with pytest.raises(IndexError, match=r"^Unflatten\(.*\): dim=.* is out of range"):
+            nn.Unflatten(dim, sizes)(tm.tensor(x))
+        return
+    except RuntimeError:  # sizes that do not fit (PyTorch: also for a 0-d input)
+        with pytest.raises((ValueError, IndexError), match=r"^Unflatten\(.*\): "):
+            nn.Unflatten(dim, sizes)(tm.tensor(x))
+        return
+    ours = nn.Unflatten(dim, sizes)(tm.tensor(x)).data
+    assert ours.shape == theirs.shape
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_unflatten_gradient_is_the_incoming_gradient_reshaped() -> None:
+    x = leaf(np.random.default_rng(0).standard_normal((2, 6)))
+    assert tm.gradcheck(nn.Unflatten(1, (3, 2)), [x])
+    assert tm.gradgradcheck(nn.Unflatten(1, (3, 2)), [x])
+    y = leaf(np.zeros((2, 6)))
+    seed = np.arange(12.0).reshape(2, 3, 2)
+    nn.Unflatten(1, (3, 2))(y).backward(seed)
+    assert y.grad is not None
+    np.testing.assert_array_equal(y.grad.data, seed.reshape(2, 6))
+
+
+def test_unflatten_repr_equals_pytorchs(torch: ModuleType) -> None:
+    for dim, sizes in [(1, (2, 3)), (-1, [2, -1])]:
+        assert repr(nn.Unflatten(dim, sizes)) == repr(torch.nn.Unflatten(dim, sizes))
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: nn.Unflatten(1, 6), TypeError,
+     r"^Unflatten: unflattened_size must be a tuple of ints, got int"),
+    (lambda: nn.Unflatten(1, (2.0, 3)), TypeError,
+     r"^Unflatten: unflattened_size must be a tuple of ints, got float at position 0"),
+    (lambda: nn.Unflatten(1, (2, True)), TypeError, r"got bool at position 1"),
+    (lambda: nn.Unflatten(1.0, (2, 3)), TypeError, r"^Unflatten: dim must be an int, got float"),
+    (lambda: nn.Unflatten(1, ()), ValueError, r"^Unflatten: unflattened_size must be sizes >= 0"),
+    (lambda: nn.Unflatten(1, (-1, -1)), ValueError, r"at most one of them -1 .*got \(-1, -1\)"),
+    (lambda: nn.Unflatten(1, (-2, 3)), ValueError, r"^Unflatten: unflattened_size must be"),
+])
+def test_unflatten_refuses_a_bad_dim_or_sizes_when_constructed(
+    make: Callable[[], nn.Module], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_unflatten_refuses_sizes_that_do_not_fit_and_a_non_tensor_naming_the_layer() -> None:
+    with pytest.raises(ValueError, match=r"^Unflatten\(dim=1, unflattened_size=\(2, 2\)\): sizes "
+                                         r"\[2, 2\] do not multiply up to the size of dim 1 \(5\)"):
+        nn.Unflatten(1, (2, 2))(tm.tensor(np.zeros((3, 5))))
+    with pytest.raises(TypeError, match=r"^Unflatten\(dim=1, unflattened_size=\(2, 2\)\): input "
+                                        r"must be a Tensor, got ndarray"):
+        nn.Unflatten(1, (2, 2))(np.zeros((3, 4)))

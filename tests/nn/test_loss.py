@@ -60,6 +60,8 @@ LOSSES: dict[str, tuple[type[nn.Module], Callable[..., tm.Tensor], list[str], Ca
                           logits),
     "CrossEntropyLoss": (nn.CrossEntropyLoss, F.cross_entropy, REDUCTIONS, classification),
     "NLLLoss": (nn.NLLLoss, F.nll_loss, REDUCTIONS, log_probabilities),
+    "HuberLoss": (nn.HuberLoss, F.huber_loss, REDUCTIONS, regression),
+    "SmoothL1Loss": (nn.SmoothL1Loss, F.smooth_l1_loss, REDUCTIONS, regression),
 }
 CLASS_INDEX_LOSSES = {"CrossEntropyLoss", "NLLLoss"}
 REDUCTION_CASES = [(name, r) for name, (_, _, reductions, _) in LOSSES.items() for r in reductions]
@@ -189,6 +191,8 @@ def torch_losses(torch: ModuleType) -> dict[str, Callable[..., Any]]:
         "CrossEntropyLoss": lambda x, y, r: tf.cross_entropy(x, y, reduction=r),
         "L1Loss": lambda x, y, r: tf.l1_loss(x, y, reduction=r),
         "NLLLoss": lambda x, y, r: tf.nll_loss(x, y, reduction=r),
+        "HuberLoss": lambda x, y, r: tf.huber_loss(x, y, reduction=r),
+        "SmoothL1Loss": lambda x, y, r: tf.smooth_l1_loss(x, y, reduction=r),
     }
 
 
@@ -452,3 +456,59 @@ def test_a_label_smoothing_that_is_not_a_number_is_named(smoothing: Any) -> None
         F.cross_entropy(tm.zeros(2, 3), [0, 1], label_smoothing=smoothing)
     with pytest.raises(TypeError, match=r"CrossEntropyLoss: label_smoothing must be a number"):
         nn.CrossEntropyLoss(label_smoothing=smoothing)
+
+
+# -- HuberLoss and SmoothL1Loss ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_huber_and_smooth_l1_loss_modules_pass_delta_and_beta_to_their_functions(
+    reduction: str
+) -> None:
+    x, y = tm.tensor([[-2.0, 0.3], [1.5, 4.0]]), np.array([[0.0, 0.0], [0.0, 1.0]])
+    np.testing.assert_array_equal(
+        nn.HuberLoss(reduction, delta=0.5)(x, y).data,  # type: ignore[arg-type]
+        F.huber_loss(x, y, reduction, delta=0.5).data)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(
+        nn.SmoothL1Loss(reduction, beta=2.0)(x, y).data,  # type: ignore[arg-type]
+        F.smooth_l1_loss(x, y, reduction, beta=2.0).data)  # type: ignore[arg-type]
+    assert not np.array_equal(nn.HuberLoss(delta=0.5)(x, y).data, nn.HuberLoss()(x, y).data)
+
+
+def test_huber_and_smooth_l1_loss_reprs_show_delta_and_beta_when_not_one() -> None:
+    assert repr(nn.HuberLoss()) == "HuberLoss(reduction='mean')"
+    assert repr(nn.HuberLoss("sum", 0.5)) == "HuberLoss(reduction='sum', delta=0.5)"
+    assert repr(nn.SmoothL1Loss(beta=0.0)) == "SmoothL1Loss(reduction='mean', beta=0.0)"
+    assert (nn.HuberLoss().delta, nn.SmoothL1Loss().beta) == (1.0, 1.0)
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: nn.HuberLoss(delta=0.0), ValueError, r"^HuberLoss: delta must be positive, got 0\.0"),
+    (lambda: nn.HuberLoss(delta="1"), TypeError, r"^HuberLoss: delta must be a number"),
+    (lambda: nn.SmoothL1Loss(beta=-1.0), ValueError,
+     r"^SmoothL1Loss: beta must be >= 0, got -1\.0"),
+    (lambda: nn.SmoothL1Loss(beta=None), TypeError, r"^SmoothL1Loss: beta must be a number"),
+])
+def test_huber_and_smooth_l1_loss_modules_refuse_a_bad_delta_or_beta_when_constructed(
+    make: Callable[[], nn.Module], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        make()
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_huber_and_smooth_l1_loss_modules_equal_pytorchs_with_delta_and_beta(
+    torch: ModuleType, reduction: str
+) -> None:
+    g = np.random.default_rng(7)
+    x, y = g.normal(0.0, 2.0, (5, 3)), g.normal(0.0, 2.0, (5, 3))
+    pairs = [(nn.HuberLoss(reduction=reduction, delta=0.7),  # type: ignore[arg-type]
+              torch.nn.HuberLoss(reduction=reduction, delta=0.7)),
+             (nn.SmoothL1Loss(reduction=reduction, beta=1.5),  # type: ignore[arg-type]
+              torch.nn.SmoothL1Loss(reduction=reduction, beta=1.5)),
+             (nn.SmoothL1Loss(reduction=reduction, beta=0.0),  # type: ignore[arg-type]
+              torch.nn.SmoothL1Loss(reduction=reduction, beta=0.0))]
+    for ours_loss, theirs_loss in pairs:
+        ours_x, theirs_x = tm.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        assert_same_value_and_gradient(ours_loss(ours_x, y), ours_x,
+                                       theirs_loss(theirs_x, torch.tensor(y)), theirs_x, torch)

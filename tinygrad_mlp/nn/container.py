@@ -4,6 +4,8 @@
 - ``ModuleList`` is a list of modules for a ``forward`` you write yourself
   (a plain Python list would hide their parameters from ``parameters()``).
 - ``ModuleDict`` is the same as a dict, for children chosen by name.
+- ``ParameterList`` and ``ParameterDict`` do the same for parameters (a
+  plain list of Parameters would hide them from ``parameters()`` too).
 
 The children are registered like any attribute's, so ``parameters()``,
 ``state_dict()``, ``train()`` and ``zero_grad()`` reach them; a list's
@@ -17,7 +19,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar, overload
 
-from tinygrad_mlp.nn.module import Module, check_module
+from tinygrad_mlp.nn.module import Module, Parameter, check_module
+from tinygrad_mlp.tensor import Tensor
 
 # The container's own class, so Sequential's append returns a Sequential.
 Self = TypeVar("Self", bound="_NumberedModules")
@@ -322,6 +325,236 @@ class ModuleDict(Module):
         """Remove every module."""
         for key in list(self._modules):
             delattr(self, key)
+
+
+class ParameterList(Module):
+    """A list of parameters that the owner registers, named "0", "1", ... as in PyTorch.
+
+    A Tensor that is not a Parameter is wrapped as one (sharing its data, and
+    requiring grad), as PyTorch does. Inside a module, the parameters' names
+    are ``"<attribute>.0"``, ``"<attribute>.1"``, ..., the keys PyTorch's
+    state dict has for the same structure.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> from tinygrad_mlp import nn
+        >>> class Scales(nn.Module):
+        ...     def __init__(self) -> None:
+        ...         super().__init__()
+        ...         self.params = nn.ParameterList([tm.ones(2), tm.zeros(3)])
+        >>> list(Scales().state_dict())
+        ['params.0', 'params.1']
+    """
+
+    def __init__(self, values: Iterable[Tensor] | None = None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def append(self, value: Tensor) -> ParameterList:
+        """Add ``value`` (wrapped as a Parameter if need be) at the end; returns self."""
+        self.register_parameter(str(len(self)), _as_parameter("ParameterList.append", value))
+        return self
+
+    def extend(self, values: Iterable[Tensor]) -> ParameterList:
+        """Append each of ``values`` (none if any is not a Tensor); returns self."""
+        where = "ParameterList.extend"
+        if isinstance(values, Tensor) or not isinstance(values, Iterable):
+            raise TypeError(f"{where}: expected an iterable of Parameters or Tensors, got "
+                            f"{type(values).__name__}")
+        parameters = [_as_parameter(f"{where} (item {position})", value)
+                      for position, value in enumerate(values)]
+        for parameter in parameters:
+            self.append(parameter)
+        return self
+
+    def _name_at(self, index: int) -> str:
+        """The name of the parameter at position ``index`` (negative counts from the end)."""
+        try:
+            position = operator.index(index)
+        except TypeError:
+            raise TypeError(f"ParameterList: index must be an int or a slice, got "
+                            f"{type(index).__name__}") from None
+        if not -len(self) <= position < len(self):
+            raise IndexError(f"ParameterList: index {index} is out of range for {len(self)} "
+                             "parameters")
+        return str(position % len(self))
+
+    @overload
+    def __getitem__(self, index: int) -> Parameter: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ParameterList: ...
+
+    def __getitem__(self, index: int | slice) -> Parameter | ParameterList:
+        """The parameter at ``index``, or a new ParameterList of a slice, numbered from "0"."""
+        if isinstance(index, slice):
+            return ParameterList(list(self)[index])
+        return _registered(self, self._name_at(index))
+
+    def __setitem__(self, index: int, value: Tensor) -> None:
+        """Replace the parameter at ``index``; the new one takes its name."""
+        parameter = _as_parameter("ParameterList.__setitem__", value)
+        self.register_parameter(self._name_at(index), parameter)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return (_registered(self, name) for name in self._parameters)
+
+    def __iadd__(self, values: Iterable[Tensor]) -> ParameterList:
+        return self.extend(values)
+
+    def extra_repr(self) -> str:
+        """One line per parameter, ``(0): Parameter containing: [float64 of size 2x3]``."""
+        return "\n".join(f"  ({name}): {_summary(_registered(self, name))}"
+                         for name in self._parameters)
+
+
+class ParameterDict(Module):
+    """A dict of parameters that the owner registers, each named by its key.
+
+    A Tensor that is not a Parameter is wrapped as one, as PyTorch does. A
+    key must be a str that could name an attribute: not empty, no ".", and
+    not a name the module already has (``"keys"`` or ``"train"``, say).
+    Entries keep the order they were added in, but a plain ``dict`` given to
+    the constructor or to ``update`` is added in sorted key order, as
+    PyTorch does, so the parameters (and state dict keys) come in the same
+    order as there; an ``OrderedDict`` or (key, value) pairs keep theirs.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> from tinygrad_mlp import nn
+        >>> biases = nn.ParameterDict({"species": tm.zeros(3), "size": tm.zeros(1)})
+        >>> [name for name, _ in biases.named_parameters()]
+        ['size', 'species']
+    """
+
+    def __init__(
+        self, parameters: Mapping[str, Tensor] | Iterable[tuple[str, Tensor]] | None = None
+    ) -> None:
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def update(self, parameters: Mapping[str, Tensor] | Iterable[tuple[str, Tensor]]) -> None:
+        """Add or replace entries from a mapping or from (key, value) pairs.
+
+        Every entry is checked first, so a bad one adds nothing.
+
+        Raises:
+            TypeError: for something that is neither, a key that is not a str
+                or a value that is not a Tensor.
+            KeyError: for a key that is empty, has a ".", or names another attribute.
+        """
+        where = f"{type(self).__name__}.update"
+        if isinstance(parameters, (Mapping, ParameterDict)):
+            pairs = list(parameters.items())
+        elif isinstance(parameters, Iterable) and not isinstance(parameters, (str, Tensor)):
+            pairs = list(parameters)
+            for position, pair in enumerate(pairs):
+                if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                    raise TypeError(f"{where}: entry {position} should be a (key, value) pair, "
+                                    f"got {type(pair).__name__}")
+        else:
+            raise TypeError(f"{where}: expected a mapping or (key, value) pairs, got "
+                            f"{type(parameters).__name__}")
+        checked = []
+        for key, value in pairs:
+            if key not in self._parameters:
+                self._check_new_name("update", key, "_parameters")
+            checked.append((key, _as_parameter(f"{where}: the value for {key!r}", value)))
+        if isinstance(parameters, Mapping) and not isinstance(parameters, OrderedDict):
+            checked.sort(key=lambda pair: pair[0])  # PyTorch's order for a plain dict
+        for key, parameter in checked:
+            self.register_parameter(key, parameter)
+
+    def __getitem__(self, key: str) -> Parameter:
+        self._check_key(key)
+        return _registered(self, key)
+
+    def __setitem__(self, key: str, value: Tensor) -> None:
+        """Add ``value`` (wrapped as a Parameter if need be) under ``key``, or replace it."""
+        self.update([(key, value)])
+
+    def __delitem__(self, key: str) -> None:
+        self._check_key(key)
+        delattr(self, key)
+
+    def _check_key(self, key: str) -> None:
+        """Raise a KeyError naming the keys there are unless ``key`` is one."""
+        if key not in self._parameters:
+            raise KeyError(f"{type(self).__name__}: no parameter {key!r}; the keys are "
+                           f"{list(self._parameters)}")
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parameters)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parameters
+
+    def keys(self) -> Iterable[str]:
+        """The keys, in order."""
+        return self._parameters.keys()
+
+    def values(self) -> Iterable[Parameter]:
+        """The parameters, in order."""
+        return [_registered(self, key) for key in self._parameters]
+
+    def items(self) -> Iterable[tuple[str, Parameter]]:
+        """(key, parameter) pairs, in order."""
+        return [(key, _registered(self, key)) for key in self._parameters]
+
+    def get(self, key: str, default: Parameter | None = None) -> Parameter | None:
+        """The parameter under ``key``, or ``default`` if there is none."""
+        return _registered(self, key) if key in self._parameters else default
+
+    def pop(self, key: str) -> Parameter:
+        """Remove the parameter under ``key`` and return it."""
+        parameter = self[key]
+        del self[key]
+        return parameter
+
+    def clear(self) -> None:
+        """Remove every parameter."""
+        for key in list(self._parameters):
+            delattr(self, key)
+
+    def extra_repr(self) -> str:
+        """One line per entry, ``(key): Parameter containing: [float64 of size 3]``."""
+        return "\n".join(f"  ({key}): {_summary(_registered(self, key))}"
+                         for key in self._parameters)
+
+
+def _as_parameter(where: str, value: object) -> Parameter:
+    """``value`` itself if it is a Parameter; a Tensor wrapped as one, sharing its data."""
+    if isinstance(value, Parameter):
+        return value
+    if not isinstance(value, Tensor):
+        hint = " (wrap an array as nn.Parameter(a))" if hasattr(value, "__array__") else ""
+        raise TypeError(f"{where}: expected a Parameter or a Tensor, got "
+                        f"{type(value).__name__}{hint}")
+    if value.dtype.kind != "f":
+        raise TypeError(f"{where}: a parameter must be floating point (it requires grad), got "
+                        f"dtype {value.dtype}; convert it first with .double() or .float()")
+    return Parameter(value)
+
+
+def _registered(owner: Module, name: str) -> Parameter:
+    """The parameter registered as ``name`` (the containers never hold None)."""
+    parameter = owner._parameters[name]
+    assert parameter is not None
+    return parameter
+
+
+def _summary(parameter: Parameter) -> str:
+    """``Parameter containing: [float64 of size 2x3]``: PyTorch's line for a container's entry."""
+    return (f"Parameter containing: [{parameter.dtype} of size "
+            f"{'x'.join(map(str, parameter.shape))}]")
 
 
 def _checked_modules(modules: Iterable[Module], where: str) -> list[Module]:

@@ -105,6 +105,62 @@ def gelu(input: Tensor, approximate: Literal["none", "tanh"] = "none") -> Tensor
     return input * ((_Erf.apply(input * math.sqrt(0.5)) + 1.0) * 0.5)
 
 
+def logsigmoid(input: Tensor) -> Tensor:
+    """ln σ(x) = -ln(1 + e⁻ˣ), elementwise, accurate for any x (see ``_LogSigmoid``).
+
+    Its derivative is 1 - σ(x) = σ(-x). Use it for the log of a probability
+    that a sigmoid gives: ``logsigmoid(x)`` where ``sigmoid(x).log()`` would
+    reach log 0 = -inf once σ(x) rounds to 0 (x < -745 in float64, -104 in
+    float32).
+    """
+    _activation_input(input, "logsigmoid")
+    return _LogSigmoid.apply(input)
+
+
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
+    """x clamped to [min_val, max_val], elementwise: a piecewise-linear tanh.
+
+    The derivative is 1 strictly between the limits and 0 elsewhere, at the
+    limits too (PyTorch's rule; ``clamp`` passes the gradient at them).
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor or a limit not a number.
+        ValueError: if ``min_val`` > ``max_val`` (as PyTorch).
+    """
+    _activation_input(input, "hardtanh")
+    return _hardtanh(input, min_val, max_val, "hardtanh")
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6), elementwise: ``hardtanh(x, 0, 6)``, with a zero slope at 0 and 6."""
+    _activation_input(input, "relu6")
+    return _hardtanh(input, 0.0, 6.0, "relu6")
+
+
+def _hardtanh(input: Tensor, min_val: float, max_val: float, op: str) -> Tensor:
+    """x clamped to [min_val, max_val], passing the gradient only strictly inside (PyTorch's)."""
+    low = checks.real(op, "min_val", min_val)
+    high = checks.real(op, "max_val", max_val)
+    if low > high:
+        raise ValueError(f"{op}: min_val ({min_val}) cannot be greater than max_val "
+                         f"({max_val})")
+    # At a limit the clamped value is a constant, so it gets no gradient; nan passes through.
+    at_a_limit = (input.data <= low) | (input.data >= high)
+    return where(at_a_limit, np.clip(input.data, low, high), input)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x · tanh(softplus(x)), with softplus(x) = ln(1 + eˣ) (Misra, 2019), elementwise.
+
+    The derivative is tanh(s) + x σ(x) (1 - tanh²(s)), with s = softplus(x).
+    softplus is taken without its linear cut-off, as PyTorch's mish does.
+    """
+    _activation_input(input, "mish")
+    return input * _Softplus.apply(input, beta=1.0, threshold=math.inf).tanh()
+
+
 def _activation_input(input: object, where: str) -> None:
     """Refuse an input that is not a floating point Tensor."""
     _input(input, where)
@@ -180,6 +236,26 @@ class _Softplus(ops.Op):
         return g * _select(self.linear, 1.0, _sigmoid(x * self.beta))
 
 
+class _LogSigmoid(ops.Op):
+    """y = ln σ(x) = -ln(1 + e⁻ˣ).   dy/dx = σ(-x) = 1 - σ(x).
+
+    y is computed as min(x, 0) - ln(1 + e^-|x|), PyTorch's formula: e^-|x|
+    never overflows, and log1p keeps y ≈ -e⁻ˣ for x ≫ 0, where 1 + e⁻ˣ
+    would round to 1 and its log to 0 (x > 37 in float64). σ(-x) is the
+    stable ``_sigmoid``, so the slope neither overflows nor turns into nan.
+    """
+
+    name = "logsigmoid"
+
+    def forward(self, x: Tensor) -> Any:
+        self.save_for_backward(x)
+        return np.minimum(x.data, 0) - np.log1p(np.exp(-np.abs(x.data)))
+
+    def backward(self, g: Any) -> Any:
+        (x,) = self.saved_tensors
+        return g * _sigmoid(-x)
+
+
 def softmax(x: Tensor, dim: int = -1) -> Tensor:
     """eˣ / Σ eˣ along ``dim``."""
     _input(x, "softmax")
@@ -190,6 +266,86 @@ def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     """x - log Σ eˣ along ``dim``."""
     _input(x, "log_softmax")
     return x.log_softmax(dim)
+
+
+def softmin(input: Tensor, dim: int = -1) -> Tensor:
+    """e⁻ˣ / Σ e⁻ˣ along ``dim``: softmax(-x), the largest weight on the smallest value.
+
+    ``dim`` defaults to -1, as ``softmax``'s here; PyTorch's default (None)
+    picks a dim with a deprecation warning.
+    """
+    _activation_input(input, "softmin")
+    return (-input).softmax(_dim("softmin", dim, input, input.ndim))
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int | tuple[int, ...] = 1,
+              eps: float = 1e-12) -> Tensor:
+    """x / max(‖x‖_p, eps) along ``dim``: each vector scaled to length 1.
+
+    ‖x‖_p = (Σᵢ |xᵢ|^p)^(1/p) over ``dim`` (an int or a tuple of ints), or
+    maxᵢ |xᵢ| for ``p=math.inf``. Where the norm is below ``eps`` (a vector of
+    zeros, say) the result is x / eps, and its gradient 1/eps, large but
+    finite, as in PyTorch: there the denominator is the constant eps, and the
+    norm gets no gradient (its slope at a zero vector would be 0 · ∞).
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor, or ``p`` or
+            ``eps`` not a number.
+        ValueError: if ``p`` is not positive (PyTorch also takes p <= 0 and
+            -inf, which are not norms).
+        IndexError: if ``dim`` is out of range for the input.
+    """
+    op = "normalize"
+    _activation_input(input, op)
+    order = checks.real(op, "p", p)
+    if not order > 0:
+        raise ValueError(f"{op}: p must be positive (the order of a norm: 1, 2, math.inf...), "
+                         f"got {p}")
+    floor = checks.real(op, "eps", eps)
+    axes = _dims(op, dim, input)
+    return input / _vector_norm(input, order, axes).clamp(min=floor)
+
+
+def _dims(op: str, dim: int | tuple[int, ...], input: Tensor) -> tuple[int, ...] | None:
+    """``dim``, an int or a tuple of ints, checked and made non-negative (None: every dim).
+
+    A 0-d input takes dim 0 or -1, as in PyTorch (and ``checks.axes``).
+
+    Raises:
+        TypeError: if ``dim`` is not an int or a tuple of ints.
+        IndexError: naming ``dim`` and the input's shape if one is out of range.
+    """
+    given = dim if isinstance(dim, tuple) else (dim,)
+    if not given:
+        raise TypeError(f"{op}: dim must be an int or a tuple of ints, got ()")
+    for d in given:
+        _dim(op, d, input, max(input.ndim, 1))
+    return checks.axes(op, given, input.ndim)
+
+
+def _dim(op: str, dim: object, input: Tensor, ndim: int) -> int:
+    """``dim`` checked against ``ndim`` dims and made non-negative, with errors naming ``op``."""
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{op}: dim must be an int, got {dim!r}")
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"{op}: dim {dim} is out of range for an input of shape "
+                         f"{input.shape} ({ndim} dims)")
+    return int(dim) % ndim
+
+
+def _vector_norm(x: Tensor, p: float, axes: tuple[int, ...] | None) -> Tensor:
+    """‖x‖_p over ``axes``, keeping them as size-1 dims; 0, with no gradient, for a zero vector."""
+    if p == math.inf:
+        return x.abs().max(axes, keepdims=True)  # ties share the gradient, as in PyTorch
+    if p == 2:
+        powered = x * x
+    else:  # |x|^p, with PyTorch's slope 0 at x = 0 (for p < 1 the true one is infinite)
+        zero = x.data == 0
+        powered = where(zero, 0.0, where(zero, 1.0, x.abs()) ** p)
+    total = powered.sum(axes, keepdims=True)
+    nonzero = total.data > 0
+    # The root of 1 stands in for the root of 0, whose infinite slope would make 0 · ∞ = nan.
+    return where(nonzero, where(nonzero, total, 1.0) ** (1.0 / p), 0.0)
 
 
 def _check_dropout_p(p: object, where: str) -> float:
@@ -275,6 +431,56 @@ def embedding(
     return looked_up
 
 
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices as one-hot rows: an int64 Tensor shaped ``tensor.shape + (num_classes,)``.
+
+    Row i has a 1 at column ``tensor[i]`` and 0 elsewhere. ``num_classes=-1``
+    (the default) means one more than the largest index. The result has no
+    graph: indices have no gradient.
+
+    Unlike ``tm.data.one_hot(labels, num_classes)``, which takes arrays too,
+    needs ``num_classes`` and returns a float64 ndarray (the article's
+    training targets), this is PyTorch's ``F.one_hot``: a Tensor in, an int64
+    Tensor out (``.double()`` it to use it as a target).
+
+    Raises:
+        TypeError: if ``tensor`` is not a Tensor of integers (any int dtype is
+            taken; PyTorch takes only int64, with a RuntimeError otherwise) or
+            ``num_classes`` is not an int.
+        ValueError: for an index < 0 or >= ``num_classes``, ``num_classes`` < -1,
+            or an empty ``tensor`` with ``num_classes=-1`` (nothing to infer it
+            from); PyTorch raises a RuntimeError in each case.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> from tinygrad_mlp.nn import functional as F
+        >>> F.one_hot(tm.tensor([0, 2]))
+        tensor([[1, 0, 0],
+                [0, 0, 1]])
+    """
+    op = "one_hot"
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{op}: tensor must be a Tensor of class indices, got "
+                        f"{type(tensor).__name__}; wrap it with tm.tensor(...) (or use "
+                        "tm.data.one_hot for float64 target arrays)")
+    labels = tensor.data
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"{op}: tensor must hold integer class indices, got dtype "
+                        f"{labels.dtype}; convert it with .to(tm.int64)")
+    classes = checks.check_int(op, "num_classes", num_classes, -1)
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"{op}: class values must be non-negative, got {labels.min()}")
+    if classes == -1:
+        if not labels.size:
+            raise ValueError(f"{op}: cannot infer num_classes from an empty tensor (shape "
+                             f"{labels.shape}); pass num_classes")
+        classes = int(labels.max()) + 1
+    if labels.size and labels.max() >= classes:
+        raise ValueError(f"{op}: class value {labels.max()} is out of range for "
+                         f"num_classes={classes} (values must be in [0, {classes}))")
+    return Tensor((labels[..., None] == np.arange(classes)).astype(np.int64))
+
+
 def _input(input: object, where: str) -> None:
     """Refuse an input that is not a Tensor: a loss of a constant array has no gradient."""
     if not isinstance(input, Tensor):
@@ -355,10 +561,76 @@ def l1_loss(
     _input(input, "l1_loss")
     y = _target(target, "l1_loss")
     _same_shape(input, y, "l1_loss")
-    errors = (input - y).abs()
-    if reduction == "mean" and not input.size:  # nan, as PyTorch's 0/0, without a warning
-        return errors.sum() * np.nan
-    return _reduce(errors, reduction, "l1_loss")
+    return _reduce_elementwise((input - y).abs(), reduction, "l1_loss")
+
+
+def huber_loss(
+    input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean", delta: float = 1.0
+) -> Tensor:
+    """½ d² where |d| < δ, else δ (|d| - ½ δ), for d = input - target, reduced as asked.
+
+    A squared error near 0 that turns linear beyond ``delta`` δ, so an outlier
+    pulls with a force of at most δ. The derivative in d is d inside and
+    δ sign(d) outside; both are δ sign(d) at |d| = δ, so it is continuous. The
+    second derivative is 1 strictly inside and 0 elsewhere, at |d| = δ too,
+    as PyTorch's. ``huber_loss`` is ``delta · smooth_l1_loss(beta=delta)``.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor or ``delta`` not a number.
+        ValueError: if ``delta`` <= 0 (as PyTorch), the target's shape differs
+            from the input's, or ``reduction`` is unknown.
+    """
+    op = "huber_loss"
+    d, size = _differences(input, target, op)
+    delta = checks.real(op, "delta", delta)
+    if not delta > 0:
+        raise ValueError(f"{op}: delta must be positive, got {delta} (PyTorch refuses it too)")
+    losses = where(size.data < delta, d * d * 0.5, (size - 0.5 * delta) * delta)
+    return _reduce_elementwise(losses, reduction, op)
+
+
+def smooth_l1_loss(
+    input: Tensor, target: Tensor | ArrayLike, reduction: Reduction = "mean", beta: float = 1.0
+) -> Tensor:
+    """½ d² / β where |d| < β, else |d| - ½ β, for d = input - target, reduced as asked.
+
+    The L1 loss with its kink at 0 rounded off by a parabola of width
+    ``beta`` β; its derivative is d / β inside, sign(d) outside, the same at
+    |d| = β. β = 0 is the L1 loss itself (gradient 0 where d = 0), as in
+    PyTorch. It equals ``huber_loss(delta=beta) / beta`` for β > 0.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor or ``beta`` not a number.
+        ValueError: if ``beta`` < 0 (as PyTorch), the target's shape differs
+            from the input's, or ``reduction`` is unknown.
+    """
+    op = "smooth_l1_loss"
+    d, size = _differences(input, target, op)
+    beta = checks.real(op, "beta", beta)
+    if not beta >= 0:
+        raise ValueError(f"{op}: beta must be >= 0, got {beta} (PyTorch refuses negative "
+                         "values too)")
+    if beta == 0:  # no parabola: the L1 loss (and no division by β)
+        return _reduce_elementwise(size, reduction, op)
+    losses = where(size.data < beta, d * d * (0.5 / beta), size - 0.5 * beta)
+    return _reduce_elementwise(losses, reduction, op)
+
+
+def _differences(input: Tensor, target: Tensor | ArrayLike, op: str) -> tuple[Tensor, Tensor]:
+    """d = input - target and |d|, after checking input (floating) and target (same shape)."""
+    _input(input, op)
+    checks.floating(op, input)
+    y = _target(target, op)
+    _same_shape(input, y, op)
+    d = input - y
+    return d, d.abs()
+
+
+def _reduce_elementwise(losses: Tensor, reduction: Reduction, where: str) -> Tensor:
+    """``_reduce``, but the mean of no elements is nan, as PyTorch's 0/0, without a warning."""
+    if reduction == "mean" and not losses.size:
+        return losses.sum() * np.nan
+    return _reduce(losses, reduction, where)
 
 
 def quadratic_cost(

@@ -1,4 +1,4 @@
-"""Layers: Linear, the activation modules, Identity, Flatten and Dropout."""
+"""Layers: Linear, the activation modules, Identity, Flatten, Unflatten and Dropout."""
 
 from __future__ import annotations
 
@@ -254,6 +254,63 @@ class SiLU(_Activation):
         return F.silu(x)
 
 
+class LogSigmoid(Module):
+    """ln σ(x) = -ln(1 + e⁻ˣ), elementwise, accurate for any x (see ``F.logsigmoid``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply ln σ."""
+        return F.logsigmoid(x)
+
+
+class Hardtanh(_Activation):
+    """x clamped to [min_val, max_val], with a zero slope at the limits (see ``F.hardtanh``).
+
+    Raises:
+        TypeError: if a limit is not a number.
+        ValueError: unless ``max_val`` > ``min_val`` (PyTorch asserts the same).
+    """
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__(inplace)
+        low = checks.real(type(self).__name__, "min_val", min_val)
+        if not checks.real(type(self).__name__, "max_val", max_val) > low:
+            raise ValueError(f"{type(self).__name__}: max_val ({max_val}) must be greater than "
+                             f"min_val ({min_val})")
+        self.min_val, self.max_val = min_val, max_val
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Clamp ``x`` to the limits."""
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, as in PyTorch."""
+        return f"min_val={self.min_val}, max_val={self.max_val}" + (
+            ", inplace=True" if self.inplace else "")
+
+
+class ReLU6(Hardtanh):
+    """min(max(x, 0), 6): ``Hardtanh(0, 6)``, a subclass of it as in PyTorch (see ``F.relu6``)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Clamp ``x`` to [0, 6]."""
+        return F.relu6(x)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: ``inplace=True`` when set, as in PyTorch."""
+        return "inplace=True" if self.inplace else ""
+
+
+class Mish(_Activation):
+    """x · tanh(ln(1 + eˣ)) (see ``F.mish``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply mish."""
+        return F.mish(x)
+
+
 class _AlongDim(Module):
     """A module applied along one dimension, ``dim``: what Softmax and LogSoftmax share."""
 
@@ -282,6 +339,14 @@ class LogSoftmax(_AlongDim):
         return F.log_softmax(x, self.dim)
 
 
+class Softmin(_AlongDim):
+    """e⁻ˣ / Σ e⁻ˣ along ``dim``: softmax of -x (see ``F.softmin``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply softmin along ``dim``."""
+        return F.softmin(x, self.dim)
+
+
 class Identity(Module):
     """Return the input unchanged: a placeholder, e.g. for a layer switched off.
 
@@ -308,24 +373,12 @@ class Flatten(Module):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
 
-    def _dim(self, name: str, dim: int, x: Tensor) -> int:
-        """``dim`` made non-negative for ``x``, or an IndexError naming it and the shape."""
-        ndim = max(x.ndim, 1)
-        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-            raise TypeError(f"{self!r}: {name} must be an int, got {type(dim).__name__}")
-        if not -ndim <= dim < ndim:
-            raise IndexError(
-                f"{self!r}: {name}={dim} is out of range for an input of shape {x.shape} "
-                f"(dims {-ndim} to {ndim - 1})"
-            )
-        return int(dim) % ndim
-
     def forward(self, x: Tensor) -> Tensor:
         """Reshape ``x`` with the chosen dimensions merged."""
         if not isinstance(x, Tensor):
             raise checks.not_a_tensor(repr(self), x)
-        start = self._dim("start_dim", self.start_dim, x)
-        end = self._dim("end_dim", self.end_dim, x)
+        start = _dim(repr(self), "start_dim", self.start_dim, x, max(x.ndim, 1))
+        end = _dim(repr(self), "end_dim", self.end_dim, x, max(x.ndim, 1))
         if start > end:
             raise ValueError(
                 f"{self!r}: start_dim comes after end_dim for an input of shape {x.shape}"
@@ -336,6 +389,74 @@ class Flatten(Module):
     def extra_repr(self) -> str:
         """The arguments shown by repr."""
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+def _dim(where: str, name: str, dim: object, x: Tensor, ndim: int) -> int:
+    """``dim`` made non-negative for ``x`` of ``ndim`` dims, or an error naming it and the shape."""
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{where}: {name} must be an int, got {type(dim).__name__}")
+    if not -ndim <= dim < ndim:
+        span = f"dims {-ndim} to {ndim - 1}" if ndim else "it has no dims"
+        raise IndexError(
+            f"{where}: {name}={dim} is out of range for an input of shape {x.shape} ({span})"
+        )
+    return int(dim) % ndim
+
+
+class Unflatten(Module):
+    """Split dimension ``dim`` into ``unflattened_size``: the inverse of ``Flatten``.
+
+    (N, 12) becomes (N, 3, 4) with ``Unflatten(1, (3, 4))``. One size may be
+    -1, inferred from the others; the sizes must multiply up to the size of
+    ``dim``. The gradient is the incoming one reshaped back.
+
+    Raises:
+        TypeError: if ``dim`` is not an int, or ``unflattened_size`` not a
+            tuple or list of ints.
+        ValueError: if ``unflattened_size`` is empty, has a size below -1, or
+            more than one -1 (PyTorch checks these only in forward).
+    """
+
+    def __init__(self, dim: int, unflattened_size: tuple[int, ...] | list[int]) -> None:
+        super().__init__()
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"Unflatten: dim must be an int, got {type(dim).__name__}")
+        self.dim, self.unflattened_size = dim, _checked_sizes(unflattened_size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Reshape ``x`` with dimension ``dim`` split into ``unflattened_size``."""
+        if not isinstance(x, Tensor):
+            raise checks.not_a_tensor(repr(self), x)
+        at = _dim(repr(self), "dim", self.dim, x, x.ndim)
+        sizes, length = list(self.unflattened_size), x.shape[at]
+        known = math.prod(size for size in sizes if size != -1)
+        # -1 takes length / known; with a known size of 0 it could be anything, so it is refused
+        fits = known > 0 and length % known == 0 if -1 in sizes else known == length
+        if not fits:
+            raise ValueError(f"{self!r}: sizes {sizes} do not multiply up to the size of dim "
+                             f"{self.dim} ({length}) of an input of shape {x.shape}")
+        # -1 filled in here: reshape cannot infer it when another dim of the input is 0
+        sizes = [length // known if size == -1 else size for size in sizes]
+        return x.reshape(*x.shape[:at], *sizes, *x.shape[at + 1:])
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, as in PyTorch."""
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+def _checked_sizes(sizes: object) -> tuple[int, ...] | list[int]:
+    """Unflatten's sizes, as given, after checking they are ints, >= 0 but for one -1."""
+    if not isinstance(sizes, (tuple, list)):
+        raise TypeError(f"Unflatten: unflattened_size must be a tuple of ints, got "
+                        f"{type(sizes).__name__}")
+    for position, size in enumerate(sizes):
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+            raise TypeError(f"Unflatten: unflattened_size must be a tuple of ints, got "
+                            f"{type(size).__name__} at position {position}")
+    if not sizes or any(size < -1 for size in sizes) or list(sizes).count(-1) > 1:
+        raise ValueError(f"Unflatten: unflattened_size must be sizes >= 0, at most one of "
+                         f"them -1 (inferred), got {sizes}")
+    return sizes
 
 
 class Dropout(Module):

@@ -44,6 +44,58 @@ class L1Loss(_Loss):
         return F.l1_loss(input, target, self.reduction)
 
 
+class HuberLoss(_Loss):
+    """½ d² for |d| < delta, else delta (|d| - ½ delta), d = input - target (``F.huber_loss``).
+
+    Raises:
+        TypeError: if ``delta`` is not a number.
+        ValueError: if ``delta`` <= 0 or ``reduction`` is unknown (PyTorch
+            checks delta only when the loss is computed).
+    """
+
+    def __init__(self, reduction: F.Reduction = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        if not checks.real("HuberLoss", "delta", delta) > 0:
+            raise ValueError(f"HuberLoss: delta must be positive, got {delta}")
+        self.delta = delta
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of ``input`` against ``target``."""
+        return F.huber_loss(input, target, self.reduction, self.delta)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: the reduction, and delta unless it is 1."""
+        return super().extra_repr() + (f", delta={self.delta}" if self.delta != 1.0 else "")
+
+
+class SmoothL1Loss(_Loss):
+    """½ d² / beta for |d| < beta, else |d| - ½ beta (see ``F.smooth_l1_loss``); beta = 0 is L1.
+
+    PyTorch's constructor also takes the deprecated ``size_average`` and
+    ``reduce`` first; here ``reduction`` is the first argument, so pass it
+    by name in code meant for both.
+
+    Raises:
+        TypeError: if ``beta`` is not a number.
+        ValueError: if ``beta`` < 0 or ``reduction`` is unknown (PyTorch
+            checks beta only when the loss is computed).
+    """
+
+    def __init__(self, reduction: F.Reduction = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        if not checks.real("SmoothL1Loss", "beta", beta) >= 0:
+            raise ValueError(f"SmoothL1Loss: beta must be >= 0, got {beta}")
+        self.beta = beta
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of ``input`` against ``target``."""
+        return F.smooth_l1_loss(input, target, self.reduction, self.beta)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: the reduction, and beta unless it is 1."""
+        return super().extra_repr() + (f", beta={self.beta}" if self.beta != 1.0 else "")
+
+
 class QuadraticCost(Module):
     """The article's cost, 1/(2n) Σ ‖y - a‖² (see ``F.quadratic_cost``)."""
 
