@@ -464,7 +464,7 @@ MISTAKES: list[Mistake] = [
             r"sum: axis must be an int, got float"),
     mistake("ops", "mean over an axis out of range", lambda: matrix().mean(axis=5),
             IndexError, r"mean: axis 5 is out of range for a tensor with 2 dims"),
-    mistake("ops", "max over an axis out of range", lambda: matrix().max(axis=2), IndexError,
+    mistake("ops", "amax over an axis out of range", lambda: matrix().amax(2), IndexError,
             r"max: axis 2 is out of range for a tensor with 2 dims"),
     mistake("ops", "max of an empty tensor", lambda: tm.zeros(0).max(), ValueError,
             r"max: zero-size array .* \(input shapes \(0,\)\)"),

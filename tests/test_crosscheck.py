@@ -112,8 +112,8 @@ class Engine:
     def mean(self, x: tm.Tensor, axis: Any, keepdims: bool) -> tm.Tensor:
         return x.mean(axis=axis, keepdims=keepdims)
 
-    def max(self, x: tm.Tensor, axis: Any, keepdims: bool) -> tm.Tensor:
-        return x.max(axis=axis, keepdims=keepdims)
+    def amax(self, x: tm.Tensor, axis: Any, keepdims: bool) -> tm.Tensor:
+        return x.amax(axis, keepdims)
 
     def logsumexp(self, x: tm.Tensor, axis: Any, keepdims: bool) -> tm.Tensor:
         return x.logsumexp(axis=axis, keepdims=keepdims)
@@ -170,8 +170,8 @@ class Engine:
     def where(self, condition: np.ndarray, x: tm.Tensor, y: tm.Tensor) -> tm.Tensor:
         return tm.where(condition, x, y)
 
-    def min(self, x: tm.Tensor, axis: Any, keepdims: bool) -> tm.Tensor:
-        return x.min(axis=axis, keepdims=keepdims)
+    def amin(self, x: tm.Tensor, axis: Any, keepdims: bool) -> tm.Tensor:
+        return x.amin(axis, keepdims)
 
     def var(self, x: tm.Tensor, axis: Any, keepdims: bool) -> tm.Tensor:
         return x.var(axis=axis, keepdims=keepdims)
@@ -245,7 +245,7 @@ class Hips:
     def mean(self, x: Any, axis: Any, keepdims: bool) -> Any:
         return anp.mean(x, axis=axis, keepdims=keepdims)
 
-    def max(self, x: Any, axis: Any, keepdims: bool) -> Any:
+    def amax(self, x: Any, axis: Any, keepdims: bool) -> Any:
         return anp.max(x, axis=axis, keepdims=keepdims)
 
     def logsumexp(self, x: Any, axis: Any, keepdims: bool) -> Any:
@@ -301,7 +301,7 @@ class Hips:
         chosen = condition.astype(np.float64)  # HIPS's where does not unbroadcast its VJP
         return chosen * x + (1.0 - chosen) * y
 
-    def min(self, x: Any, axis: Any, keepdims: bool) -> Any:
+    def amin(self, x: Any, axis: Any, keepdims: bool) -> Any:
         return anp.min(x, axis=axis, keepdims=keepdims)
 
     def var(self, x: Any, axis: Any, keepdims: bool) -> Any:
@@ -378,7 +378,7 @@ class Torch:
         dims = self._dims(x, axis)
         return x.mean(dim=dims, keepdim=keepdims) if dims else x
 
-    def max(self, x: Any, axis: Any, keepdims: bool) -> Any:
+    def amax(self, x: Any, axis: Any, keepdims: bool) -> Any:
         dims = self._dims(x, axis)  # amax, not max: it splits the gradient among ties
         return self.torch.amax(x, dim=dims, keepdim=keepdims) if dims else x
 
@@ -433,7 +433,7 @@ class Torch:
     def where(self, condition: np.ndarray, x: Any, y: Any) -> Any:
         return self.torch.where(self.torch.as_tensor(condition), x, y)
 
-    def min(self, x: Any, axis: Any, keepdims: bool) -> Any:
+    def amin(self, x: Any, axis: Any, keepdims: bool) -> Any:
         dims = self._dims(x, axis)  # amin, not min: it splits the gradient among ties
         return self.torch.amin(x, dim=dims, keepdim=keepdims) if dims else x
 
@@ -821,7 +821,7 @@ OPS: list[Op] = [
     ),
     _reduction("sum"),
     _reduction("mean"),
-    _reduction("max", _max_guard),
+    _reduction("amax", _max_guard),
     _reduction("logsumexp"),
     _along_axis("softmax"),
     _along_axis("log_softmax"),
@@ -874,7 +874,7 @@ OPS: list[Op] = [
         _broadcastable,
         lambda a, b: _relu_guard(a),
     ),
-    _reduction("min", _min_guard),
+    _reduction("amin", _min_guard),
     _reduction("var", _spread_guard),
     _reduction("std", _spread_guard),
     Op(

@@ -38,8 +38,8 @@ CASES: dict[str, tuple[Callable[[tm.Tensor], tm.Tensor], Callable[[tm.Tensor], t
     "mm": (lambda x: tm.mm(x.T, x), lambda x: x.T @ x),
     "sum": (lambda x: tm.sum(x, dim=(0, 1)), lambda x: x.sum()),
     "mean": (lambda x: tm.mean(x, 0, keepdim=True), lambda x: x.mean(0, keepdims=True)),
-    "amax": (tm.amax, lambda x: x.max()),
-    "amin": (lambda x: tm.amin(x, dim=1), lambda x: x.min(1)),
+    "amax": (tm.amax, lambda x: x.amax()),
+    "amin": (lambda x: tm.amin(x, dim=1), lambda x: x.amin(1)),
     "reshape": (lambda x: tm.reshape(x, (3, 2)), lambda x: x.reshape(3, 2)),
     "flatten": (tm.flatten, lambda x: x.flatten()),
     "transpose": (lambda x: tm.transpose(x, 0, 1), lambda x: x.T),
@@ -68,8 +68,22 @@ def test_every_function_of_the_module_is_tested_and_exported() -> None:
         getattr(functions, name)) and getattr(functions, name).__module__ == functions.__name__}
     # argmax and argmin give indices, the rest answer questions: each is tested below
     assert public == set(CASES) | {"argmax", "argmin", "allclose", "equal", "is_tensor",
-                                   "isclose", "numel"}
+                                   "isclose", "numel", "max", "min"}
     assert all(getattr(tm, name) is getattr(functions, name) for name in public)
+
+
+def test_max_and_min_take_pytorchs_three_forms() -> None:
+    x = tm.tensor(X)
+    assert tm.max(x).item() == 2.0 and tm.min(x).item() == -1.5
+    values, indices = tm.max(x, 1)
+    assert values.tolist() == [2.0, 1.0] and indices.tolist() == [2, 0]
+    smallest = tm.min(x, dim=0, keepdim=True)
+    assert smallest.values.tolist() == [[0.5, -1.5, -0.75]]
+    assert smallest.indices.tolist() == [[0, 0, 1]]
+    np.testing.assert_array_equal(tm.max(x, tm.zeros(3)).data, np.maximum(X, 0))
+    np.testing.assert_array_equal(tm.min(x, tm.zeros(3)).data, np.minimum(X, 0))
+    with pytest.raises(TypeError, match=r"^max: input must be a Tensor"):
+        tm.max(X, 1)
 
 
 def test_argmax_and_argmin_give_indices_like_the_methods() -> None:

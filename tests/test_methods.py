@@ -117,6 +117,35 @@ def test_norm_refuses_other_orders_and_integer_tensors() -> None:
         tm.tensor([1, 2]).norm()
 
 
+def test_max_along_a_dim_gives_values_and_indices_as_pytorch() -> None:
+    x = leaf(np.array([[1.0, 5.0, 5.0], [-2.0, 3.0, -7.0]]))
+    values, indices = x.max(1)
+    assert values.tolist() == [5.0, 3.0] and indices.tolist() == [1, 1]
+    values.sum().backward()  # to the element the index picks, not split among the tie
+    np.testing.assert_array_equal(x.grad.data, [[0, 1, 0], [0, 1, 0]])
+    smallest = x.min(dim=0, keepdim=True)
+    assert smallest.values.shape == smallest.indices.shape == (1, 3)
+    assert smallest.indices.tolist() == [[1, 1, 1]]
+
+
+def test_max_without_a_dim_is_the_largest_element_and_with_a_tensor_the_maximum() -> None:
+    x = leaf(np.array([[1.0, 5.0], [5.0, 0.0]]))
+    top = x.max()
+    assert top.shape == () and top.item() == 5.0
+    top.backward()  # the whole reduction splits the gradient among ties, as amax
+    np.testing.assert_array_equal(x.grad.data, [[0, 0.5], [0.5, 0]])
+    np.testing.assert_array_equal(x.min(tm.tensor([2.0, 2.0])).data, [[1.0, 2.0], [2.0, 0.0]])
+    assert tm.tensor(3.0).max(0).values.item() == 3.0
+    assert tm.tensor(3.0).max(0).indices.item() == 0
+
+
+def test_max_refuses_several_dims_and_points_to_amax() -> None:
+    with pytest.raises(TypeError, match=r"max: dim must be an int or a Tensor.*use amax"):
+        tm.ones(2, 2).max((0, 1))  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=r"min: dim must be an int or a Tensor.*use amin"):
+        tm.ones(2, 2).min(1.0)  # type: ignore[call-overload]
+
+
 def test_amax_and_amin_reduce_all_dims_by_default() -> None:
     x = tm.tensor([[1.0, 5.0], [-2.0, 3.0]])
     assert x.amax().item() == 5.0 and x.amin().item() == -2.0
@@ -422,6 +451,9 @@ def test_methods_equal_pytorchs_in_value_and_gradient() -> None:
         "reciprocal": lambda t: t.reciprocal(),
         "add": lambda t: t.add(t * 2, alpha=0.5),
         "amax": lambda t: t.amax(1),
+        "max_dim": lambda t: t.max(1).values,
+        "min_dim_keepdim": lambda t: t.min(0, keepdim=True).values,
+        "max_all": lambda t: t.max(),
         "t": lambda t: t.t(),
     }
     for name, call in calls.items():
@@ -433,6 +465,9 @@ def test_methods_equal_pytorchs_in_value_and_gradient() -> None:
         want.backward(torch.tensor(seed))
         np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-12,
                                    atol=1e-15, err_msg=name)
+    for dim in (0, 1):
+        ours_pair, theirs_pair = leaf(values).max(dim), torch.tensor(values).max(dim)
+        np.testing.assert_array_equal(ours_pair.indices.data, theirs_pair.indices.numpy())
     x = seeded((7, 2))
     for ours_parts, theirs_parts in [
         (leaf(x).split(3), torch.tensor(x).split(3)),

@@ -192,12 +192,33 @@ def mean(input: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
 
 def amax(input: Tensor, dim: Dim = (), keepdim: bool = False) -> Tensor:
     """The largest value over ``dim`` (all of them by default), as ``torch.amax``."""
-    return _input("amax", input).max(_dim(dim), keepdim)
+    return _input("amax", input).amax(dim, keepdim)
 
 
 def amin(input: Tensor, dim: Dim = (), keepdim: bool = False) -> Tensor:
     """The smallest value over ``dim`` (all of them by default), as ``torch.amin``."""
-    return _input("amin", input).min(_dim(dim), keepdim)
+    return _input("amin", input).amin(dim, keepdim)
+
+
+def max(input: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Any:
+    """``torch.max``: the largest element, ``(values, indices)`` along ``dim``, or ``maximum``.
+
+    ``tm.max(x)`` is a 0-d tensor, ``tm.max(x, 1)`` the pair of the largest
+    values along dim 1 and their indices (``_, predicted = tm.max(logits, 1)``),
+    ``tm.max(x, y)`` the elementwise larger of two tensors.
+    """
+    x = _input("max", input)
+    if dim is None or isinstance(dim, Tensor):
+        return x.max() if dim is None else x.max(dim)
+    return x.max(dim, keepdim)
+
+
+def min(input: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Any:
+    """``torch.min``: the smallest element, ``(values, indices)`` along ``dim``, or ``minimum``."""
+    x = _input("min", input)
+    if dim is None or isinstance(dim, Tensor):
+        return x.min() if dim is None else x.min(dim)
+    return x.min(dim, keepdim)
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -60,6 +60,29 @@ def _index_array(op: str, index: TensorLike, size: int, ndim: int | None = None)
         raise IndexError(f"{op}: index values must be in [0, {size}) for a dim of size "
                          f"{size}, got values from {array.min()} to {array.max()}")
     return array
+
+
+class MaxMin(NamedTuple):
+    """What ``max(dim)`` and ``min(dim)`` give, as PyTorch's ``torch.return_types.max``."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _extreme(x: Tensor, op: str, dim: int | Tensor | None, keepdim: bool) -> Any:
+    """``x.max(...)`` or ``x.min(...)`` (``op``), in any of PyTorch's three forms."""
+    if isinstance(dim, _tensor.Tensor):
+        return x.maximum(dim) if op == "max" else x.minimum(dim)
+    if dim is None:
+        return x.amax() if op == "max" else x.amin()
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{op}: dim must be an int or a Tensor to compare with, got "
+                        f"{type(dim).__name__}; for several dims use a{op}")
+    indices = (x.argmax if op == "max" else x.argmin)(dim, keepdim=True)
+    values = x.gather(dim, indices) if x.ndim else x.reshape(())
+    if not keepdim and x.ndim:
+        values, indices = values.squeeze(dim), indices.squeeze(dim)
+    return MaxMin(values, indices)
 
 
 class TensorMethods:
@@ -127,13 +150,34 @@ class TensorMethods:
 
     # -- reductions -------------------------------------------------------------------
 
-    def amax(self: Tensor, dim: Axis = (), keepdim: bool = False) -> Tensor:
-        """The largest value over ``dim`` (all dims by default); ties share the gradient."""
-        return self.max(dim, keepdim)
+    @overload
+    def max(self: Tensor) -> Tensor: ...
+    @overload
+    def max(self: Tensor, dim: int, keepdim: bool = False) -> MaxMin: ...
+    @overload
+    def max(self: Tensor, dim: Tensor) -> Tensor: ...
 
-    def amin(self: Tensor, dim: Axis = (), keepdim: bool = False) -> Tensor:
-        """The smallest value over ``dim`` (all dims by default); ties share the gradient."""
-        return self.min(dim, keepdim)
+    def max(self: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Any:
+        """PyTorch's three ``max``: of all elements, along one dim, or against a tensor.
+
+        ``x.max()`` is the largest element (ties split the gradient, as
+        ``amax``). ``x.max(dim)`` is the pair ``(values, indices)`` along
+        ``dim``, so ``_, predicted = logits.max(1)`` works as in PyTorch; the
+        gradient goes to the element each index picks. ``x.max(y)`` is
+        ``maximum(x, y)``. For several dims at once use ``amax``.
+        """
+        return _extreme(self, "max", dim, keepdim)
+
+    @overload
+    def min(self: Tensor) -> Tensor: ...
+    @overload
+    def min(self: Tensor, dim: int, keepdim: bool = False) -> MaxMin: ...
+    @overload
+    def min(self: Tensor, dim: Tensor) -> Tensor: ...
+
+    def min(self: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Any:
+        """PyTorch's three ``min``: as ``max``, for the smallest."""
+        return _extreme(self, "min", dim, keepdim)
 
     def norm(self: Tensor, p: float | str = "fro", dim: Axis = None,
              keepdim: bool = False) -> Tensor:
@@ -148,7 +192,7 @@ class TensorMethods:
         if isinstance(order, (str, bool)) or not isinstance(order, (int, float)) or not order > 0:
             raise ValueError(f"norm: p must be a positive number, inf or 'fro', got {p!r}")
         if math.isinf(order):
-            return self.abs().max(dim, keepdim)
+            return self.abs().amax(dim, keepdim)
         if order == 1:
             return self.abs().sum(dim, keepdim)
         powers = self * self if order == 2 else self.abs() ** order

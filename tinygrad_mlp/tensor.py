@@ -826,13 +826,20 @@ class Tensor(TensorMethods):
         total = ops.Sum.apply(self, axis=axis, keepdims=keepdims or keepdim)
         return total / (self._data.size // max(total.data.size, 1))
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis``; the gradient is split evenly among ties."""
-        return ops.Max.apply(self, axis=checks.axes("max", axis, self.ndim), keepdims=keepdims)
+    def amax(self, axis: Axis = (), keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool = False) -> Tensor:
+        """The largest value over ``axis`` (all dims by default); ties split the gradient evenly.
 
-    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Minimum over ``axis``; the gradient is split evenly among ties."""
-        return ops.Min.apply(self, axis=checks.axes("min", axis, self.ndim), keepdims=keepdims)
+        ``max(dim)`` (in ``methods.py``) gives the value and its index instead.
+        """
+        axis = checks.axes("amax", axis if dim is None else dim, self.ndim)
+        return ops.Max.apply(self, axis=axis, keepdims=keepdims or keepdim)
+
+    def amin(self, axis: Axis = (), keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool = False) -> Tensor:
+        """The smallest value over ``axis`` (all dims by default); ties split the gradient."""
+        axis = checks.axes("amin", axis if dim is None else dim, self.ndim)
+        return ops.Min.apply(self, axis=axis, keepdims=keepdims or keepdim)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """The index of the largest value along ``dim`` (in the flattened tensor for None).

@@ -336,7 +336,7 @@ def _dim(op: str, dim: object, input: Tensor, ndim: int) -> int:
 def _vector_norm(x: Tensor, p: float, axes: tuple[int, ...] | None) -> Tensor:
     """‖x‖_p over ``axes``, keeping them as size-1 dims; 0, with no gradient, for a zero vector."""
     if p == math.inf:
-        return x.abs().max(axes, keepdims=True)  # ties share the gradient, as in PyTorch
+        return x.abs().amax(axes, keepdim=True)  # ties share the gradient, as in PyTorch
     if p == 2:
         powered = x * x
     else:  # |x|^p, with PyTorch's slope 0 at x = 0 (for p < 1 the true one is infinite)
