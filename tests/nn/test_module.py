@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from types import ModuleType
 from typing import Any
 
@@ -362,6 +363,40 @@ def test_get_submodule_names_the_first_missing_part_of_the_path(target: str, mes
     model = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.Tanh()))
     with pytest.raises(AttributeError, match=rf"get_submodule\('{target}'\): {message}"):
         model.get_submodule(target)
+
+
+def test_get_parameter_and_get_buffer_follow_the_state_dict_names() -> None:
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.BatchNorm1d(3)))
+    assert model.get_parameter("0.weight") is model[0].weight
+    assert model.get_parameter("1.0.bias") is model[1][0].bias
+    assert model.get_buffer("1.0.running_var") is model[1][0].running_var
+    assert set(model.state_dict()) == {
+        *(name for name, _ in model.named_parameters()),
+        *(name for name, _ in model.named_buffers())}
+
+
+@pytest.mark.parametrize(
+    ("call", "target", "message"),
+    [("get_parameter", "0.running_mean", r"Linear has no parameter 'running_mean'; its "
+                                         r"parameters are \['weight', 'bias'\]"),
+     ("get_parameter", "2.weight", r"the top \(Sequential\) has no sub-module '2'"),
+     ("get_buffer", "1.0.weight", r"BatchNorm1d has no buffer 'weight'"),
+     ("get_parameter", "weight", r"Sequential has no parameter 'weight'; its parameters are "
+                                 r"\[\]")],
+)
+def test_get_parameter_and_get_buffer_name_the_whole_target_and_what_is_missing(
+        call: str, target: str, message: str) -> None:
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.BatchNorm1d(3)))
+    with pytest.raises(AttributeError, match=rf"{call}\('{re.escape(target)}'\): {message}"):
+        getattr(model, call)(target)
+
+
+def test_register_module_half_and_cpu_as_in_pytorch() -> None:
+    model = nn.Sequential(nn.Linear(2, 3))
+    model.register_module("act", nn.ReLU())
+    assert isinstance(model.act, nn.ReLU) and len(model) == 2
+    assert model.cpu() is model
+    assert model.half() is model and model[0].weight.dtype == np.float16
 
 
 # -- walking the tree -----------------------------------------------------------------

@@ -238,6 +238,10 @@ class Module:
             check_module(f"{type(self).__name__}.add_module", module)
         setattr(self, name, module)
 
+    def register_module(self, name: str, module: Module | None) -> None:
+        """PyTorch's other name for ``add_module``."""
+        self.add_module(name, module)
+
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` as the parameter ``name``; None reserves the name, empty.
 
@@ -300,6 +304,39 @@ class Module:
         return module
 
     # -- walking the tree --------------------------------------------------------
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target`` (``"0.weight"``), as ``state_dict`` names it.
+
+        Raises:
+            AttributeError: naming the module on the path that has no such sub-module
+                or parameter.
+        """
+        return self._get_member(target, "_parameters", "get_parameter", "parameter")
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path ``target`` (``"0.running_mean"``).
+
+        Raises:
+            AttributeError: naming the module on the path that has no such sub-module
+                or buffer.
+        """
+        return self._get_member(target, "_buffers", "get_buffer", "buffer")
+
+    def _get_member(self, target: str, registry: str, op: str, what: str) -> Any:
+        """The entry of ``registry`` named by the last part of ``target``, in its module."""
+        path, _, name = target.rpartition(".")
+        try:
+            module = self.get_submodule(path)
+        except AttributeError as error:
+            detail = str(error).split("): ", 1)[-1]  # what get_submodule found missing
+            raise AttributeError(f"{op}({target!r}): {detail}") from None
+        members = getattr(module, registry)
+        if members.get(name) is None:
+            raise AttributeError(f"{op}({target!r}): {type(module).__name__} has no {what} "
+                                 f"{name!r}; its {what}s are "
+                                 f"{[n for n, v in members.items() if v is not None]}")
+        return members[name]
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """The direct sub-modules, each once, under the first name it is registered by."""
@@ -512,6 +549,14 @@ class Module:
     def float(self) -> Module:
         """``to(float32)``: the floating point parameters and buffers in single precision."""
         return self.to(np.float32)
+
+    def half(self) -> Module:
+        """``to(float16)``: the floating point parameters and buffers in half precision."""
+        return self.to(np.float16)
+
+    def cpu(self) -> Module:
+        """Itself: parameters and buffers are already in the CPU's memory (as ``to("cpu")``)."""
+        return self
 
     def apply(self, fn: Callable[[Module], object]) -> Module:
         """Call ``fn`` on every sub-module (children first), then on this one; returns self.
