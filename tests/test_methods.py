@@ -319,6 +319,57 @@ def test_repeat_needs_a_size_for_every_dim() -> None:
         tm.ones(2, 3).repeat(2)
 
 
+@given(st.data())
+def test_sort_is_stable_in_both_directions_and_its_values_pass_gradcheck(
+        data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=1, max_dims=3, max_side=5))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    descending = data.draw(st.booleans())
+    ties = np.array(data.draw(st.lists(st.sampled_from([-1.0, 0.0, 0.5, 2.0, np.nan]),
+                                       min_size=int(np.prod(shape)),
+                                       max_size=int(np.prod(shape))))).reshape(shape)
+    values, indices = tm.tensor(ties).sort(dim, descending=descending)
+    order = np.moveaxis(indices.data, dim, -1).reshape(-1, shape[dim])
+    rows = np.moveaxis(ties, dim, -1).reshape(-1, shape[dim])
+    for row, picked in zip(rows, order):
+        # as PyTorch: nan is the largest; equal values keep their order
+        rank = np.where(np.isnan(row), np.inf, row) * (-1 if descending else 1)
+        np.testing.assert_array_equal(picked, np.lexsort((np.arange(len(row)), rank)))
+    np.testing.assert_array_equal(values.data, np.take_along_axis(ties, indices.data, dim))
+    spread = data.draw(st.permutations(range(int(np.prod(shape)))))  # no ties: differentiable
+    x = leaf(0.3 * np.array(spread, dtype=float).reshape(shape))
+    assert tm.gradcheck(lambda t: t.sort(dim, descending).values, (x,))
+
+
+def test_topk_takes_the_largest_or_smallest_k_in_order() -> None:
+    x = leaf(np.array([[0.5, 3.0, -1.0, 2.0], [4.0, -2.0, 1.0, 0.0]]))
+    values, indices = x.topk(2)
+    assert values.tolist() == [[3.0, 2.0], [4.0, 1.0]] and indices.tolist() == [[1, 3], [0, 2]]
+    values.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [[0, 1, 0, 1], [1, 0, 1, 0]])
+    smallest = x.topk(1, dim=0, largest=False)
+    assert smallest.values.tolist() == [[0.5, -2.0, -1.0, 0.0]]
+    assert x.argsort(descending=True).tolist() == [[1, 3, 0, 2], [0, 2, 3, 1]]
+    with pytest.raises(ValueError, match=r"topk: k must be an int from 0 to 4 \(the size of "
+                                         r"dim -1\), got 5"):
+        x.topk(5)
+
+
+def test_sort_and_topk_equal_pytorchs() -> None:
+    torch = torch_or_skip()
+    x = np.random.default_rng(3).integers(0, 4, (5, 6)).astype(float)
+    x[1, 2] = np.nan
+    for dim in (0, 1, -1):
+        for descending in (False, True):
+            ours = tm.tensor(x).sort(dim, descending=descending)
+            theirs = torch.tensor(x).sort(dim=dim, descending=descending, stable=True)
+            np.testing.assert_array_equal(ours.values.data, theirs.values.numpy())
+            np.testing.assert_array_equal(ours.indices.data, theirs.indices.numpy())
+        for largest in (False, True):  # which of equal values PyTorch's topk picks is unspecified
+            np.testing.assert_array_equal(tm.tensor(x).topk(3, dim, largest).values.data,
+                                          torch.tensor(x).topk(3, dim, largest).values.numpy())
+
+
 # -- shapes and dtypes like another tensor ---------------------------------------------
 
 

@@ -69,6 +69,13 @@ class MaxMin(NamedTuple):
     indices: Tensor
 
 
+class Sorted(NamedTuple):
+    """What ``sort`` and ``topk`` give, as PyTorch's ``torch.return_types.sort``."""
+
+    values: Tensor
+    indices: Tensor
+
+
 def _extreme(x: Tensor, op: str, dim: int | Tensor | None, keepdim: bool) -> Any:
     """``x.max(...)`` or ``x.min(...)`` (``op``), in any of PyTorch's three forms."""
     if isinstance(dim, _tensor.Tensor):
@@ -352,6 +359,45 @@ class TensorMethods:
             raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
         size = self.shape[checks.axis("chunk", dim, self.ndim)]
         return self.split(max(-(-size // int(chunks)), 1), dim)
+
+    def argsort(self: Tensor, dim: int = -1, descending: bool = False,
+                stable: bool = False) -> Tensor:
+        """The indices that sort ``dim`` (int64, no gradient); see ``sort``."""
+        return self.sort(dim, descending, stable).indices
+
+    def sort(self: Tensor, dim: int = -1, descending: bool = False,
+             stable: bool = False) -> Sorted:
+        """``(values, indices)``: ``dim`` in ascending (or descending) order.
+
+        Equal values keep their order (always stable; PyTorch promises it only
+        with ``stable=True``) and nan sorts as the largest value, as in
+        PyTorch. The gradient of ``values`` goes back to where each came from.
+        """
+        axis = checks.axis("sort", dim, max(self.ndim, 1))
+        if not self.ndim:
+            return Sorted(self.reshape(()), _tensor.Tensor(np.zeros((), np.int64)))
+        if descending:  # reversed, a stable ascending sort, reversed: equal values keep order
+            last = self.shape[axis] - 1
+            order = last - np.flip(np.argsort(np.flip(self.data, axis), axis, kind="stable"), axis)
+        else:
+            order = np.argsort(self.data, axis, kind="stable")
+        return Sorted(self.gather(axis, order), _tensor.Tensor(order.astype(np.int64)))
+
+    def topk(self: Tensor, k: int, dim: int = -1, largest: bool = True,
+             sorted: bool = True) -> Sorted:
+        """``(values, indices)`` of the ``k`` largest (or smallest) entries along ``dim``.
+
+        Always in sorted order, so ``sorted=False`` gives the same result; the
+        gradient of ``values`` goes back to where each came from.
+        """
+        size = self.shape[checks.axis("topk", dim, max(self.ndim, 1))] if self.ndim else 1
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= size:
+            raise ValueError(f"topk: k must be an int from 0 to {size} (the size of dim "
+                             f"{dim}), got {k!r}")
+        values, indices = self.sort(dim, descending=largest)
+        if not self.ndim:
+            return Sorted(values, indices)
+        return Sorted(values.narrow(dim, 0, int(k)), indices.narrow(dim, 0, int(k)))
 
     def unbind(self: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
         """The slices along ``dim``, each without that dim."""
