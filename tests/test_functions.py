@@ -77,6 +77,7 @@ def test_max_and_min_take_pytorchs_three_forms() -> None:
     assert tm.max(x).item() == 2.0 and tm.min(x).item() == -1.5
     values, indices = tm.max(x, 1)
     assert values.tolist() == [2.0, 1.0] and indices.tolist() == [2, 0]
+    assert tm.max(x, 1, keepdim=True).values.shape == (2, 1)
     smallest = tm.min(x, dim=0, keepdim=True)
     assert smallest.values.tolist() == [[0.5, -1.5, -0.75]]
     assert smallest.indices.tolist() == [[0, 0, 1]]

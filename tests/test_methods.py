@@ -61,6 +61,17 @@ def test_alpha_must_be_a_number() -> None:
         tm.ones(2).add(tm.ones(2), alpha="2")
 
 
+def test_alpha_keeps_integer_tensors_integer_and_a_float_alpha_is_refused_for_them() -> None:
+    counts = tm.tensor([1, 2, 3])
+    doubled = counts.add(counts, alpha=2)
+    assert doubled.dtype == np.int64 and doubled.tolist() == [3, 6, 9]
+    counts.sub_(tm.tensor([1, 1, 1]), alpha=2)
+    assert counts.tolist() == [-1, 0, 1]
+    with pytest.raises(TypeError, match="add_: alpha must be an int for integer tensors"):
+        counts.add_(counts, alpha=0.5)
+    assert counts.tolist() == [-1, 0, 1]
+
+
 def test_reciprocal_of_ints_is_float_as_in_pytorch() -> None:
     got = tm.tensor([1, 2, 4]).reciprocal()
     assert got.dtype.kind == "f"
@@ -71,8 +82,13 @@ def test_mm_and_dot_take_only_matrices_and_vectors() -> None:
     m, v = tm.ones(2, 3), tm.ones(3)
     assert m.mm(tm.ones(3, 4)).shape == (2, 4)
     assert v.dot(tm.tensor([1.0, 2.0, 3.0])).item() == 6.0
-    with pytest.raises(ValueError, match=r"mm: both operands must be 2-D.*\(2, 3\) and \(3,\)"):
+    with pytest.raises(ValueError, match=r"mm: needs matrices \(n, k\) and \(k, m\), got "
+                                         r"shapes \(2, 3\) and \(3,\)"):
         m.mm(v)
+    with pytest.raises(ValueError, match=r"mm: .* shapes \(2, 3\) and \(2, 3\)"):
+        m.mm(m)
+    with pytest.raises(TypeError, match="mm: mat2 must be a Tensor"):
+        m.mm(np.ones((3, 2)))
     with pytest.raises(ValueError, match=r"dot: needs two 1-D tensors.*\(3,\) and \(2,\)"):
         v.dot(tm.ones(2))
 
@@ -102,10 +118,25 @@ def test_norm_equals_numpys_and_passes_gradcheck(data: st.DataObject) -> None:
         assert tm.gradgradcheck(lambda t: t.norm(p, dim, keepdim), (x,))
 
 
-def test_norm_gradient_at_zero_is_zero_not_nan() -> None:
+@pytest.mark.parametrize("p", [2, "fro", 0.5, 1.5, 3])
+def test_norm_gradient_at_zero_is_zero_not_nan(p: float | str) -> None:
     x = tm.zeros(3, requires_grad=True)
-    x.norm().backward()
+    x.norm(p).backward()
     np.testing.assert_array_equal(x.grad.data, np.zeros(3))
+
+
+def test_norm_below_order_1_sends_no_gradient_to_zero_elements_as_pytorch() -> None:
+    x = tm.tensor([0.0, 1.0, -4.0], requires_grad=True)
+    x.norm(0.5).backward()
+    total = 1.0 + 2.0  # Σ |x|^½; the norm is total², its slope total · |x|^(-½) · sign(x)
+    np.testing.assert_allclose(x.grad.data, [0.0, total, -total / 2.0], rtol=1e-14)
+
+
+def test_norm_keeps_the_reduced_dim_when_asked_for_every_order() -> None:
+    x = tm.ones(2, 3)
+    for p in (1, 2, 3, float("inf")):
+        assert x.norm(p, 1, keepdim=True).shape == (2, 1), p
+        assert x.norm(p, 0).shape == (3,), p
 
 
 def test_norm_refuses_other_orders_and_integer_tensors() -> None:
@@ -137,6 +168,22 @@ def test_max_without_a_dim_is_the_largest_element_and_with_a_tensor_the_maximum(
     np.testing.assert_array_equal(x.min(tm.tensor([2.0, 2.0])).data, [[1.0, 2.0], [2.0, 0.0]])
     assert tm.tensor(3.0).max(0).values.item() == 3.0
     assert tm.tensor(3.0).max(0).indices.item() == 0
+
+
+def test_max_errors_name_max_not_the_argmax_underneath() -> None:
+    with pytest.raises(IndexError, match=r"^max: axis 5 is out of range"):
+        tm.ones(2, 2).max(5)
+    with pytest.raises(ValueError, match=r"^min: dim 0 of shape \(0, 3\) is empty"):
+        tm.zeros(0, 3).min(0)
+    with pytest.raises(TypeError, match=r"^max: keepdim needs a dim"):
+        tm.ones(2).max(keepdim=True)  # type: ignore[call-overload]
+
+
+def test_max_of_a_0d_tensor_along_dim_0_is_a_copy() -> None:
+    x = tm.tensor(3.0)
+    values = x.max(0).values
+    values += 1.0
+    assert x.item() == 3.0
 
 
 def test_max_refuses_several_dims_and_points_to_amax() -> None:
@@ -172,8 +219,10 @@ def test_isnan_isinf_isfinite_all_and_any() -> None:
     np.testing.assert_array_equal(x.isinf(), [[False, False], [True, False]])
     np.testing.assert_array_equal(x.isfinite(), [[True, False], [False, True]])
     assert not x.all() and x.any()
-    np.testing.assert_array_equal(x.all(dim=1), [True, False])
-    np.testing.assert_array_equal(x.any(dim=0, keepdim=True), [[True, True]])
+    assert x.all(dim=1).tolist() == [True, False]
+    assert x.any(dim=0, keepdim=True).tolist() == [[True, True]]
+    assert x.all(dim=1, keepdim=True).shape == (2, 1)
+    assert tm.tensor([1.0, -np.inf]).isinf().tolist() == [False, True]
     assert x.is_floating_point() and not tm.tensor([1]).is_floating_point()
 
 
@@ -196,6 +245,19 @@ def test_masked_fill_with_a_0d_tensor_value_gives_it_the_masked_gradient() -> No
     assert value.grad.item() == 3.0
 
 
+def test_masked_fill_keeps_the_tensors_dtype_as_pytorch() -> None:
+    mask = np.array([True, False, True])
+    counts = tm.tensor([1, 2, 3]).masked_fill(mask, 2.5)
+    assert counts.dtype == np.int64 and counts.tolist() == [2, 2, 2]
+    assert tm.tensor([1, 2, 3], dtype=tm.int8).masked_fill(mask, 7).dtype == np.int8
+    single = tm.ones(3, dtype=tm.float32, requires_grad=True)
+    value = tm.tensor(5.0, requires_grad=True)
+    filled = single.masked_fill(mask, value)
+    assert filled.dtype == np.float32
+    filled.sum().backward()
+    assert value.grad.item() == 2.0 and value.grad.dtype == np.float64
+
+
 def test_masked_fill_errors_name_the_mask_and_value() -> None:
     x = tm.ones(2, 3)
     with pytest.raises(TypeError, match="masked_fill: mask must be bool"):
@@ -204,6 +266,8 @@ def test_masked_fill_errors_name_the_mask_and_value() -> None:
         x.masked_fill(np.ones((4, 2, 3), bool), 0.0)
     with pytest.raises(ValueError, match=r"masked_fill: value must be a number or a 0-d"):
         x.masked_fill(np.ones(3, bool), tm.ones(3))
+    with pytest.raises(TypeError, match=r"masked_fill: value must be a number"):
+        x.masked_fill(np.ones(3, bool), "a")
 
 
 @given(st.data())
@@ -261,6 +325,30 @@ def test_index_select_repeats_rows_and_adds_their_gradients() -> None:
     np.testing.assert_array_equal(out.data, x.data[[2, 0, 2]])
     out.sum().backward()
     np.testing.assert_array_equal(x.grad.data, [[1.0, 1.0], [0.0, 0.0], [2.0, 2.0]])
+
+
+def test_flip_and_repeat_give_copies_that_leave_the_input_alone_as_pytorchs() -> None:
+    x = tm.tensor([[1.0, 2.0, 3.0]])
+    flipped, tiled, column = x.flip(1), x.repeat(4, 1), x.t().repeat(1, 2)
+    flipped[0, 0] = 100.0
+    tiled[0, 0] = -1.0  # writable: not a read-only broadcast of x
+    x.add_(10.0)
+    assert flipped.tolist() == [[100.0, 2.0, 1.0]]
+    assert tiled.tolist()[1] == [1.0, 2.0, 3.0] and column.tolist()[0] == [1.0, 1.0]
+    assert not any(np.shares_memory(x.data, t.data) for t in (flipped, tiled, column))
+
+
+def test_flip_refuses_a_repeated_dim_and_takes_a_0d_tensor() -> None:
+    with pytest.raises(ValueError, match=r"flip: dims \(0, 0\) name a dim more than once"):
+        tm.ones(2).flip(0, 0)
+    assert tm.tensor(1.5).flip(0).item() == 1.5
+
+
+def test_narrow_takes_numpy_ints_and_0d_tensors() -> None:
+    x = tm.arange(6.0).reshape(2, 3)
+    assert x.narrow(1, np.int64(1), tm.tensor(2)).tolist() == [[1.0, 2.0], [4.0, 5.0]]
+    with pytest.raises(TypeError, match="narrow: start and length must be ints"):
+        x.narrow(1, 0.5, 1)
 
 
 def test_narrow_and_flip_select_views_with_gradients() -> None:
@@ -381,6 +469,14 @@ def test_t_transposes_matrices_and_leaves_vectors() -> None:
         tm.ones(1, 2, 3).t()
 
 
+def test_like_methods_need_a_tensor_and_expand_as_is_a_view() -> None:
+    x = tm.tensor([1.0, 2.0])
+    assert np.shares_memory(x.expand_as(tm.ones(3, 2)).data, x.data)
+    for name in ("expand_as", "reshape_as", "view_as", "type_as"):
+        with pytest.raises(TypeError, match=f"^{name}: other must be a Tensor, got list"):
+            getattr(x, name)([1.0, 2.0])
+
+
 def test_like_methods_take_the_other_tensors_shape_or_dtype() -> None:
     x, other = tm.tensor([1.0, 2.0]), tm.ones(3, 2, dtype=tm.float32)
     assert x.dim() == 1
@@ -414,6 +510,9 @@ def test_new_tensors_take_this_dtype_unless_told() -> None:
     source = np.array([1.0, 2.0])
     assert not np.shares_memory(tm.ones(1).new_tensor(source).data, source)
     assert tm.tensor([1, 2]).new_zeros(2).dtype == np.int64
+    assert x.new_ones(2, requires_grad=True).requires_grad
+    with pytest.raises(ValueError, match=r"^new_full: fill_value -1 does not fit in uint8"):
+        tm.tensor([1], dtype=tm.uint8).new_full((2,), -1)
 
 
 # -- in place --------------------------------------------------------------------------
@@ -469,10 +568,22 @@ def test_copy_casts_and_broadcasts_but_refuses_a_larger_source_unchanged() -> No
     assert counts.tolist() == [3, 3]
 
 
+def test_fill_and_clamp_refuse_what_the_dtype_cannot_hold_and_change_nothing() -> None:
+    counts = tm.tensor([0, 1, 2])
+    with pytest.raises(ValueError, match=r"^fill_: fill_value nan cannot be stored as int64"):
+        counts.fill_(float("nan"))
+    with pytest.raises(ValueError, match=r"^fill_: fill_value 300 does not fit in uint8"):
+        tm.zeros(2, dtype=tm.uint8).fill_(300)
+    with pytest.raises(TypeError, match=r"^clamp_: the bounds make a float64 result"):
+        counts.clamp_(min=0.5)
+    assert counts.tolist() == [0, 1, 2] and counts._version == 0
+    assert tm.zeros(2).fill_(True).tolist() == [1.0, 1.0]
+
+
 def test_fill_takes_a_number_or_a_0d_tensor() -> None:
     with pytest.raises(ValueError, match=r"fill_: value must be a number or a 0-d tensor"):
         tm.ones(2).fill_(tm.ones(2))
-    with pytest.raises(TypeError, match="fill_: value"):
+    with pytest.raises(TypeError, match="fill_: fill_value must be a number"):
         tm.ones(2).fill_("1")
 
 

@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
@@ -42,6 +43,13 @@ from tinygrad_mlp.dtypes import is_floating
 
 if TYPE_CHECKING:
     from tinygrad_mlp.tensor import Axis, Tensor, TensorLike
+
+
+def _filled(op: str, shape: tuple[int, ...], value: object, dtype: DTypeLike,
+            requires_grad: bool) -> Tensor:
+    """``value`` in ``shape`` and ``dtype``, refused (naming ``op``) if it cannot hold it."""
+    from tinygrad_mlp.creation import _full
+    return _full(op, shape, value, dtype, requires_grad)  # type: ignore[arg-type]
 
 
 def _copy(data: np.ndarray, value: np.ndarray, out: np.ndarray) -> None:
@@ -60,6 +68,22 @@ def _index_array(op: str, index: TensorLike, size: int, ndim: int | None = None)
         raise IndexError(f"{op}: index values must be in [0, {size}) for a dim of size "
                          f"{size}, got values from {array.min()} to {array.max()}")
     return array
+
+
+def _scaled(op: str, x: Tensor, other: TensorLike, alpha: float) -> TensorLike:
+    """``alpha · other``, for ``add`` and ``sub``; a float alpha is refused for integers.
+
+    As in PyTorch: scaling an int tensor by a float would change its dtype.
+    """
+    checks.number(op, "alpha", alpha)
+    if alpha is None or alpha == 1:
+        return other
+    operand = x._operand(other)
+    if isinstance(alpha, (float, np.floating)) and x.dtype.kind in "biu" \
+            and operand.dtype.kind in "biu":
+        raise TypeError(f"{op}: alpha must be an int for integer tensors, got {alpha!r} (as in "
+                        "PyTorch)")
+    return operand * alpha
 
 
 class MaxMin(NamedTuple):
@@ -81,12 +105,17 @@ def _extreme(x: Tensor, op: str, dim: int | Tensor | None, keepdim: bool) -> Any
     if isinstance(dim, _tensor.Tensor):
         return x.maximum(dim) if op == "max" else x.minimum(dim)
     if dim is None:
+        if keepdim:
+            raise TypeError(f"{op}: keepdim needs a dim (PyTorch refuses it too)")
         return x.amax() if op == "max" else x.amin()
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
         raise TypeError(f"{op}: dim must be an int or a Tensor to compare with, got "
                         f"{type(dim).__name__}; for several dims use a{op}")
+    axis = checks.axis(op, dim, max(x.ndim, 1))
+    if x.ndim and not x.shape[axis]:
+        raise ValueError(f"{op}: dim {dim} of shape {x.shape} is empty: it has no {op}imum")
     indices = (x.argmax if op == "max" else x.argmin)(dim, keepdim=True)
-    values = x.gather(dim, indices) if x.ndim else x.reshape(())
+    values = x.gather(dim, indices) if x.ndim else x.clone()
     if not keepdim and x.ndim:
         values, indices = values.squeeze(dim), indices.squeeze(dim)
     return MaxMin(values, indices)
@@ -101,13 +130,11 @@ class TensorMethods:
 
     def add(self: Tensor, other: TensorLike, *, alpha: float = 1) -> Tensor:
         """self + alpha · other."""
-        return self + (other if alpha == 1 else self._operand(other) * checks.real(
-            "add", "alpha", alpha))
+        return self + _scaled("add", self, other, alpha)
 
     def sub(self: Tensor, other: TensorLike, *, alpha: float = 1) -> Tensor:
         """self - alpha · other."""
-        return self - (other if alpha == 1 else self._operand(other) * checks.real(
-            "sub", "alpha", alpha))
+        return self - _scaled("sub", self, other, alpha)
 
     def mul(self: Tensor, other: TensorLike) -> Tensor:
         """self · other, elementwise."""
@@ -143,10 +170,11 @@ class TensorMethods:
 
     def mm(self: Tensor, mat2: Tensor) -> Tensor:
         """The product of two matrices; both must be 2-D (``matmul`` broadcasts)."""
-        if self.ndim != 2 or getattr(mat2, "ndim", None) != 2:
-            raise ValueError(f"mm: both operands must be 2-D, got shapes {self.shape} and "
-                             f"{getattr(mat2, 'shape', type(mat2).__name__)}; use matmul")
-        return self @ mat2
+        other = checks.tensor("mm", "mat2", mat2)
+        if self.ndim != 2 or other.ndim != 2 or self.shape[1] != other.shape[0]:
+            raise ValueError(f"mm: needs matrices (n, k) and (k, m), got shapes {self.shape} "
+                             f"and {other.shape}; matmul takes vectors and batches")
+        return self @ other
 
     def dot(self: Tensor, other: Tensor) -> Tensor:
         """Σ self_i · other_i of two 1-D tensors of the same size."""
@@ -202,7 +230,12 @@ class TensorMethods:
             return self.abs().amax(dim, keepdim)
         if order == 1:
             return self.abs().sum(dim, keepdim)
-        powers = self * self if order == 2 else self.abs() ** order
+        if order == 2:
+            powers = self * self
+        else:  # |x|ᵖ with 0 standing in at 0, where its slope is ∞ for p < 1 (0 in PyTorch)
+            size = self.abs()
+            zero = size.data == 0
+            powers = _tensor.where(zero, 0.0, _tensor.where(zero, 1.0, size) ** order)
         total = powers.sum(dim, keepdim)
         nonzero = total.data != 0  # the root of 1 stands in at 0, so no ∞ reaches backward
         safe = _tensor.where(nonzero, total, 1.0)
@@ -278,10 +311,15 @@ class TensorMethods:
         if not fits:
             raise ValueError(f"masked_fill: mask of shape {array.shape} does not broadcast to "
                              f"the tensor's shape {self.shape}")
-        if getattr(value, "ndim", 0) != 0:
-            raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got shape "
-                             f"{value.shape}")  # type: ignore[union-attr]
-        return _tensor.where(array, value, self)
+        if isinstance(value, _tensor.Tensor):
+            if value.ndim:
+                raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got "
+                                 f"shape {value.shape}")
+            fill = value.to(self.dtype)  # self's dtype, as in PyTorch (a float gradient flows)
+        else:
+            checks.number("masked_fill", "value", value)
+            fill = _tensor.Tensor(np.array(value).astype(self.dtype))
+        return _tensor.where(array, fill, self)
 
     def gather(self: Tensor, dim: int, index: TensorLike) -> Tensor:
         """``out[i, j, k] = self[index[i, j, k], j, k]`` for dim 0 (likewise for the others).
@@ -317,18 +355,26 @@ class TensorMethods:
         """``length`` entries along ``dim`` from ``start`` (counted from the end if negative)."""
         axis = checks.axis("narrow", dim, self.ndim)
         size = self.shape[axis]
-        begin = start + size if isinstance(start, int) and start < 0 else start
-        if not (isinstance(begin, int) and isinstance(length, int)
-                and 0 <= begin <= size and 0 <= length <= size - begin):
-            raise IndexError(f"narrow: start {start} and length {length} do not fit in dim "
+        try:  # ints, numpy ints and 0-d int tensors, as PyTorch takes
+            first, count = (operator.index(_tensor._plain(n)) for n in (start, length))
+        except TypeError:
+            raise TypeError(f"narrow: start and length must be ints, got "
+                            f"{type(start).__name__} and {type(length).__name__}") from None
+        begin = first + size if first < 0 else first
+        if not (0 <= begin <= size and 0 <= count <= size - begin):
+            raise IndexError(f"narrow: start {first} and length {count} do not fit in dim "
                              f"{dim} of size {size}")
-        return self[(slice(None),) * axis + (slice(begin, begin + length),)]
+        return self[(slice(None),) * axis + (slice(begin, begin + count),)]
 
     def flip(self: Tensor, *dims: int | Sequence[int]) -> Tensor:
-        """The entries in reverse order along each of ``dims``."""
-        axes = {checks.axis("flip", d, self.ndim) for d in checks.dims("flip", dims, "dims")}
-        return self[tuple(slice(None, None, -1) if d in axes else slice(None)
-                          for d in range(self.ndim))]
+        """A copy with the entries in reverse order along each of ``dims``, as PyTorch's."""
+        axes = [checks.axis("flip", d, max(self.ndim, 1)) for d in checks.dims("flip", dims,
+                                                                              "dims")]
+        if len(set(axes)) < len(axes):
+            raise ValueError(f"flip: dims {dims} name a dim more than once")
+        reversed_view = self[tuple(slice(None, None, -1) if d in axes else slice(None)
+                                   for d in range(self.ndim))]
+        return reversed_view.clone()  # a copy: writing into it leaves self alone
 
     def split(self: Tensor, split_size_or_sections: int | Sequence[int],
               dim: int = 0) -> tuple[Tensor, ...]:
@@ -358,7 +404,9 @@ class TensorMethods:
         if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks < 1:
             raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
         size = self.shape[checks.axis("chunk", dim, self.ndim)]
-        return self.split(max(-(-size // int(chunks)), 1), dim)
+        if not size:  # PyTorch gives ``chunks`` empty pieces
+            return tuple(self.narrow(dim, 0, 0) for _ in range(int(chunks)))
+        return self.split(-(-size // int(chunks)), dim)
 
     def argsort(self: Tensor, dim: int = -1, descending: bool = False,
                 stable: bool = False) -> Tensor:
@@ -416,8 +464,9 @@ class TensorMethods:
         shape = (1,) * (len(times) - self.ndim) + self.shape
         spread = [n for pair in zip([1] * len(shape), shape) for n in pair]
         tiled = [n for pair in zip(times, shape) for n in pair]
-        return (self.reshape(spread).expand(tiled)
-                .reshape([r * n for r, n in zip(times, shape)]))
+        out = self.reshape(spread).expand(tiled).reshape([r * n for r, n in zip(times, shape)])
+        # a copy, as PyTorch's: the last reshape can leave a (read-only) view of self
+        return out.clone() if np.may_share_memory(out.data, self.data) else out
 
     # -- shapes and dtypes like another tensor ------------------------------------------
 
@@ -434,19 +483,19 @@ class TensorMethods:
 
     def expand_as(self: Tensor, other: Tensor) -> Tensor:
         """``expand(other.shape)``."""
-        return self.expand(other.shape)
+        return self.expand(checks.tensor("expand_as", "other", other).shape)
 
     def reshape_as(self: Tensor, other: Tensor) -> Tensor:
         """``reshape(other.shape)``."""
-        return self.reshape(other.shape)
+        return self.reshape(checks.tensor("reshape_as", "other", other).shape)
 
     def view_as(self: Tensor, other: Tensor) -> Tensor:
         """``view(other.shape)``."""
-        return self.view(other.shape)
+        return self.view(checks.tensor("view_as", "other", other).shape)
 
     def type_as(self: Tensor, other: Tensor) -> Tensor:
         """``to(other.dtype)``."""
-        return self.to(other.dtype)
+        return self.to(checks.tensor("type_as", "other", other).dtype)
 
     @property
     def device(self) -> str:
@@ -462,21 +511,20 @@ class TensorMethods:
     def new_zeros(self: Tensor, *size: int | Sequence[int], dtype: DTypeLike | None = None,
                   requires_grad: bool = False) -> Tensor:
         """Zeros of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        return self.new_full(checks.dims("new_zeros", size), 0, dtype=dtype,
-                             requires_grad=requires_grad)
+        return _filled("new_zeros", checks.dims("new_zeros", size), 0,
+                       self.dtype if dtype is None else dtype, requires_grad)
 
     def new_ones(self: Tensor, *size: int | Sequence[int], dtype: DTypeLike | None = None,
                  requires_grad: bool = False) -> Tensor:
         """Ones of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        return self.new_full(checks.dims("new_ones", size), 1, dtype=dtype,
-                             requires_grad=requires_grad)
+        return _filled("new_ones", checks.dims("new_ones", size), 1,
+                       self.dtype if dtype is None else dtype, requires_grad)
 
     def new_full(self: Tensor, size: Sequence[int], fill_value: float, *,
                  dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
         """``fill_value`` in the shape ``size``, with this tensor's dtype unless given."""
-        from tinygrad_mlp.creation import full
-        return full(checks.dims("new_full", (size,)), fill_value,
-                    dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+        return _filled("new_full", checks.dims("new_full", (size,)), fill_value,
+                       self.dtype if dtype is None else dtype, requires_grad)
 
     def new_tensor(self: Tensor, data: ArrayLike, *, dtype: DTypeLike | None = None,
                    requires_grad: bool = False) -> Tensor:
@@ -492,12 +540,15 @@ class TensorMethods:
         return self._inplace("zero_", _copy, 0)
 
     def fill_(self: Tensor, value: float) -> Tensor:
-        """Set every element to ``value`` (a number or a 0-d tensor), in place."""
-        if getattr(value, "ndim", 0) != 0:
+        """Set every element to ``value`` (a number or a 0-d tensor), in place.
+
+        A value the dtype cannot hold (nan in an int tensor, 300 in uint8) is
+        refused, as ``tm.full`` refuses it; a float is truncated into ints.
+        """
+        if isinstance(value, _tensor.Tensor) and value.ndim:
             raise ValueError(f"fill_: value must be a number or a 0-d tensor, got shape "
-                             f"{value.shape}")  # type: ignore[attr-defined]
-        checks.number("fill_", "value", value.item() if hasattr(value, "item") else value)
-        return self._inplace("fill_", _copy, value)
+                             f"{value.shape}")
+        return self._inplace("fill_", _copy, _filled("fill_", (), value, self.dtype, False))
 
     def copy_(self: Tensor, src: TensorLike) -> Tensor:
         """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
@@ -513,15 +564,11 @@ class TensorMethods:
 
     def add_(self: Tensor, other: TensorLike, *, alpha: float = 1) -> Tensor:
         """self += alpha · other, in place."""
-        operand = other if alpha == 1 else self._operand(other) * checks.real(
-            "add_", "alpha", alpha)
-        return self._inplace("add_", np.add, operand)
+        return self._inplace("add_", np.add, _scaled("add_", self, other, alpha))
 
     def sub_(self: Tensor, other: TensorLike, *, alpha: float = 1) -> Tensor:
         """self -= alpha · other, in place."""
-        operand = other if alpha == 1 else self._operand(other) * checks.real(
-            "sub_", "alpha", alpha)
-        return self._inplace("sub_", np.subtract, operand)
+        return self._inplace("sub_", np.subtract, _scaled("sub_", self, other, alpha))
 
     def mul_(self: Tensor, other: TensorLike) -> Tensor:
         """self *= other, in place."""
@@ -536,6 +583,9 @@ class TensorMethods:
         from tinygrad_mlp.autograd import no_grad
         with no_grad():
             bounded = self.clamp(min, max)
+        if bounded.dtype != self.dtype:  # an int tensor and a float bound, say
+            raise TypeError(f"clamp_: the bounds make a {bounded.dtype} result, which the "
+                            f"tensor's dtype {self.dtype} cannot hold (as in PyTorch)")
         return self._inplace("clamp_", _copy, bounded)
 
     # Last in the class: below them, ``int`` or ``bool`` in an annotation would mean these.

@@ -652,6 +652,10 @@ def test_parameter_containers_wrap_tensors_as_pytorchs_do(torch: ModuleType) -> 
          "ParameterList: index must be an int or a slice, got str"),
         (lambda: nn.ParameterList([tm.zeros(1)]).__setitem__(0, "x"), TypeError,
          "ParameterList.__setitem__: expected a Parameter or a Tensor, got str"),
+        (lambda: nn.ParameterList([tm.zeros(1)]).__setitem__(slice(0, 1), [tm.zeros(1)]),
+         TypeError, "ParameterList: assigning to a slice is not supported"),
+        (lambda: nn.ParameterList([tm.zeros(1)]).register_parameter("0", None), TypeError,
+         "ParameterList: entry '0' cannot be None here (PyTorch's can)"),
     ],
 )
 def test_parameter_list_bad_values_and_indices_raise_naming_them(
@@ -719,6 +723,10 @@ def test_parameter_dict_adds_a_plain_dict_in_sorted_key_order_as_pytorch(
          "no parameter 'missing'; the keys are []"),
         (lambda: nn.ParameterDict().__delitem__("x"), KeyError, "no parameter 'x'"),
         (lambda: nn.ParameterDict().pop("x"), KeyError, "no parameter 'x'"),
+        (lambda: nn.ParameterDict().__setitem__("keys", tm.zeros(1)), KeyError,
+         "ParameterDict.__setitem__: ParameterDict already has an attribute 'keys'"),
+        (lambda: setattr(nn.ParameterDict({"a": tm.zeros(1)}), "a", None), TypeError,
+         "ParameterDict: entry 'a' cannot be None here (PyTorch's can)"),
     ],
 )
 def test_parameter_dict_bad_keys_and_values_raise_naming_them(
@@ -745,3 +753,26 @@ def test_parameter_container_reprs_follow_pytorchs_layout(torch: ModuleType) -> 
         "ParameterDict(  (w): Parameter containing: [float64 of size 3])")
     assert repr(torch.nn.ParameterDict({"w": torch.zeros(3, dtype=torch.float64)})) == (
         "ParameterDict(  (w): Parameter containing: [torch.DoubleTensor of size 3])")
+
+
+def test_a_refused_none_leaves_the_container_as_it_was() -> None:
+    params = nn.ParameterDict({"a": tm.zeros(1), "b": tm.ones(2)})
+    before = params["a"]
+    with pytest.raises(TypeError, match="cannot be None"):
+        params.a = None
+    assert params["a"] is before and repr(params).count("Parameter containing") == 2
+
+
+def test_parameter_list_slices_follow_python_steps() -> None:
+    weights = [tm.tensor([float(i)]) for i in range(5)]
+    params = nn.ParameterList(weights)
+    assert [p.item() for p in params[::2]] == [0.0, 2.0, 4.0]
+    assert [p.item() for p in params[::-1]] == [4.0, 3.0, 2.0, 1.0, 0.0]
+    assert [name for name, _ in params[3:0:-2].named_parameters()] == ["0", "1"]
+
+
+def test_parameter_dict_update_from_another_keeps_its_order() -> None:
+    source = nn.ParameterDict([("z", tm.zeros(1)), ("a", tm.ones(1))])
+    target = nn.ParameterDict()
+    target.update(source)
+    assert list(target.keys()) == ["z", "a"]  # PyTorch sorts only a plain dict's keys

@@ -1182,6 +1182,14 @@ def test_normalize_refuses_bad_arguments_naming_them(
         call(tm.tensor(np.ones((2, 3))))
 
 
+def test_normalize_defaults_to_dim_1_even_for_three_dims_and_takes_a_list_of_dims() -> None:
+    x = np.random.default_rng(0).standard_normal((2, 3, 4))
+    out = F.normalize(tm.tensor(x))
+    np.testing.assert_allclose(out.data, x / np.linalg.norm(x, axis=1, keepdims=True))
+    both = F.normalize(tm.tensor(x), dim=[1, 2])
+    np.testing.assert_allclose(both.data, x / np.sqrt((x * x).sum(axis=(1, 2), keepdims=True)))
+
+
 def test_normalize_keeps_float32() -> None:
     x = tm.tensor([[0.0, 0.0], [3.0, 4.0]], dtype=tm.float32, requires_grad=True)
     y = F.normalize(x)
@@ -1366,11 +1374,31 @@ def test_huber_and_smooth_l1_losses_of_an_empty_input_have_a_nan_mean_without_wa
     assert x.grad is not None and x.grad.shape == (0, 3)
 
 
+@pytest.mark.parametrize(("loss", "expected"), [
+    (lambda x: F.huber_loss(x, tm.zeros(3), reduction="sum", delta=2.0), [2.0, -2.0, 1.0]),
+    (lambda x: F.smooth_l1_loss(x, tm.zeros(3), reduction="sum", beta=2.0), [1.0, -1.0, 0.5]),
+])
+def test_huber_and_smooth_l1_gradients_stay_finite_for_infinite_differences(
+        loss: Callable[[tm.Tensor], tm.Tensor], expected: list[float]) -> None:
+    x = tm.tensor([np.inf, -np.inf, 1.0], requires_grad=True)
+    loss(x).backward()  # PyTorch's: ±delta (±1) outside, d (d / beta) inside; no nan
+    np.testing.assert_array_equal(x.grad.data, expected)
+
+
+def test_smooth_l1_loss_with_an_infinite_beta_is_zero_with_zero_gradient_as_pytorchs() -> None:
+    x = tm.tensor([0.5, -3.0], requires_grad=True)
+    loss = F.smooth_l1_loss(x, tm.zeros(2), reduction="sum", beta=math.inf)
+    loss.backward()
+    assert loss.item() == 0.0 and x.grad.tolist() == [0.0, 0.0]
+
+
 @pytest.mark.parametrize(("call", "error", "message"), [
     (lambda x: F.huber_loss(x, x.data, delta=0.0), ValueError,
-     r"^huber_loss: delta must be positive, got 0\.0"),
+     r"^huber_loss: delta must be a positive finite number, got 0\.0"),
     (lambda x: F.huber_loss(x, x.data, delta=-1.0), ValueError,
-     r"^huber_loss: delta must be positive, got -1\.0"),
+     r"^huber_loss: delta must be a positive finite number, got -1\.0"),
+    (lambda x: F.huber_loss(x, x.data, delta=math.inf), ValueError,
+     r"^huber_loss: delta must be a positive finite number, got inf"),
     (lambda x: F.huber_loss(x, x.data, delta="1"), TypeError,
      r"^huber_loss: delta must be a number"),
     (lambda x: F.smooth_l1_loss(x, x.data, beta=-0.5), ValueError,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -483,7 +484,10 @@ def test_huber_and_smooth_l1_loss_reprs_show_delta_and_beta_when_not_one() -> No
 
 
 @pytest.mark.parametrize(("make", "error", "message"), [
-    (lambda: nn.HuberLoss(delta=0.0), ValueError, r"^HuberLoss: delta must be positive, got 0\.0"),
+    (lambda: nn.HuberLoss(delta=0.0), ValueError,
+     r"^HuberLoss: delta must be a positive finite number, got 0\.0"),
+    (lambda: nn.HuberLoss(delta=math.inf), ValueError,
+     r"^HuberLoss: delta must be a positive finite number, got inf"),
     (lambda: nn.HuberLoss(delta="1"), TypeError, r"^HuberLoss: delta must be a number"),
     (lambda: nn.SmoothL1Loss(beta=-1.0), ValueError,
      r"^SmoothL1Loss: beta must be >= 0, got -1\.0"),

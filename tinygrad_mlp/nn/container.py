@@ -327,7 +327,37 @@ class ModuleDict(Module):
             delattr(self, key)
 
 
-class ParameterList(Module):
+class _ParameterContainer(Module):
+    """What ParameterList and ParameterDict share: every entry is a Parameter, never None.
+
+    A Module may keep a parameter's name with None in it; PyTorch's containers
+    do too, and then hand None out as an entry. Here None is refused where it
+    would come in (``register_parameter``, or assigning None to an entry's
+    name), so indexing, iterating and ``repr`` always meet a Parameter.
+    """
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` under ``name``; refuses None (see the class)."""
+        self._refuse_none(name, param)
+        super().register_parameter(name, param)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self.__dict__.get("_parameters", ()):
+            self._refuse_none(name, value)
+        super().__setattr__(name, value)
+
+    def _refuse_none(self, name: str, value: object) -> None:
+        if value is None:
+            raise TypeError(f"{type(self).__name__}: entry {name!r} cannot be None here "
+                            "(PyTorch's can); every entry is a Parameter")
+
+    def extra_repr(self) -> str:
+        """One line per entry, ``(0): Parameter containing: [float64 of size 2x3]``."""
+        return "\n".join(f"  ({name}): {_summary(_registered(self, name))}"
+                         for name in self._parameters)
+
+
+class ParameterList(_ParameterContainer):
     """A list of parameters that the owner registers, named "0", "1", ... as in PyTorch.
 
     A Tensor that is not a Parameter is wrapped as one (sharing its data, and
@@ -394,6 +424,9 @@ class ParameterList(Module):
 
     def __setitem__(self, index: int, value: Tensor) -> None:
         """Replace the parameter at ``index``; the new one takes its name."""
+        if isinstance(index, slice):
+            raise TypeError("ParameterList: assigning to a slice is not supported; assign one "
+                            "parameter at a time (pl[i] = p)")
         parameter = _as_parameter("ParameterList.__setitem__", value)
         self.register_parameter(self._name_at(index), parameter)
 
@@ -406,13 +439,8 @@ class ParameterList(Module):
     def __iadd__(self, values: Iterable[Tensor]) -> ParameterList:
         return self.extend(values)
 
-    def extra_repr(self) -> str:
-        """One line per parameter, ``(0): Parameter containing: [float64 of size 2x3]``."""
-        return "\n".join(f"  ({name}): {_summary(_registered(self, name))}"
-                         for name in self._parameters)
 
-
-class ParameterDict(Module):
+class ParameterDict(_ParameterContainer):
     """A dict of parameters that the owner registers, each named by its key.
 
     A Tensor that is not a Parameter is wrapped as one, as PyTorch does. A
@@ -448,7 +476,12 @@ class ParameterDict(Module):
                 or a value that is not a Tensor.
             KeyError: for a key that is empty, has a ".", or names another attribute.
         """
-        where = f"{type(self).__name__}.update"
+        self._update(parameters, "update")
+
+    def _update(self, parameters: Mapping[str, Tensor] | Iterable[tuple[str, Tensor]],
+                op: str) -> None:
+        """``update``, with errors naming ``op``, the method the user called."""
+        where = f"{type(self).__name__}.{op}"
         if isinstance(parameters, (Mapping, ParameterDict)):
             pairs = list(parameters.items())
         elif isinstance(parameters, Iterable) and not isinstance(parameters, (str, Tensor)):
@@ -463,7 +496,7 @@ class ParameterDict(Module):
         checked = []
         for key, value in pairs:
             if key not in self._parameters:
-                self._check_new_name("update", key, "_parameters")
+                self._check_new_name(op, key, "_parameters")
             checked.append((key, _as_parameter(f"{where}: the value for {key!r}", value)))
         if isinstance(parameters, Mapping) and not isinstance(parameters, OrderedDict):
             checked.sort(key=lambda pair: pair[0])  # PyTorch's order for a plain dict
@@ -476,7 +509,7 @@ class ParameterDict(Module):
 
     def __setitem__(self, key: str, value: Tensor) -> None:
         """Add ``value`` (wrapped as a Parameter if need be) under ``key``, or replace it."""
-        self.update([(key, value)])
+        self._update([(key, value)], "__setitem__")
 
     def __delitem__(self, key: str) -> None:
         self._check_key(key)
@@ -523,11 +556,6 @@ class ParameterDict(Module):
         """Remove every parameter."""
         for key in list(self._parameters):
             delattr(self, key)
-
-    def extra_repr(self) -> str:
-        """One line per entry, ``(key): Parameter containing: [float64 of size 3]``."""
-        return "\n".join(f"  ({key}): {_summary(_registered(self, key))}"
-                         for key in self._parameters)
 
 
 def _as_parameter(where: str, value: object) -> Parameter:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -278,7 +279,7 @@ def softmin(input: Tensor, dim: int = -1) -> Tensor:
     return (-input).softmax(_dim("softmin", dim, input, input.ndim))
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int | tuple[int, ...] = 1,
+def normalize(input: Tensor, p: float = 2.0, dim: int | Sequence[int] = 1,
               eps: float = 1e-12) -> Tensor:
     """x / max(‖x‖_p, eps) along ``dim``: each vector scaled to length 1.
 
@@ -306,8 +307,8 @@ def normalize(input: Tensor, p: float = 2.0, dim: int | tuple[int, ...] = 1,
     return input / _vector_norm(input, order, axes).clamp(min=floor)
 
 
-def _dims(op: str, dim: int | tuple[int, ...], input: Tensor) -> tuple[int, ...] | None:
-    """``dim``, an int or a tuple of ints, checked and made non-negative (None: every dim).
+def _dims(op: str, dim: int | Sequence[int], input: Tensor) -> tuple[int, ...] | None:
+    """``dim``, an int or a tuple (or list) of ints, checked and made non-negative.
 
     A 0-d input takes dim 0 or -1, as in PyTorch (and ``checks.axes``).
 
@@ -315,7 +316,7 @@ def _dims(op: str, dim: int | tuple[int, ...], input: Tensor) -> tuple[int, ...]
         TypeError: if ``dim`` is not an int or a tuple of ints.
         IndexError: naming ``dim`` and the input's shape if one is out of range.
     """
-    given = dim if isinstance(dim, tuple) else (dim,)
+    given = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
     if not given:
         raise TypeError(f"{op}: dim must be an int or a tuple of ints, got ()")
     for d in given:
@@ -583,9 +584,12 @@ def huber_loss(
     op = "huber_loss"
     d, size = _differences(input, target, op)
     delta = checks.real(op, "delta", delta)
-    if not delta > 0:
-        raise ValueError(f"{op}: delta must be positive, got {delta} (PyTorch refuses it too)")
-    losses = where(size.data < delta, d * d * 0.5, (size - 0.5 * delta) * delta)
+    if not 0 < delta < math.inf:  # an infinite δ would turn the linear part's 0 gradient to nan
+        raise ValueError(f"{op}: delta must be a positive finite number, got {delta} (PyTorch "
+                         "refuses delta <= 0 too)")
+    inside = size.data < delta
+    near = where(inside, d, 0.0)  # 0 outside, so an infinite d sends no 0 · ∞ = nan back
+    losses = where(inside, near * near * 0.5, (size - 0.5 * delta) * delta)
     return _reduce_elementwise(losses, reduction, op)
 
 
@@ -612,7 +616,9 @@ def smooth_l1_loss(
                          "values too)")
     if beta == 0:  # no parabola: the L1 loss (and no division by β)
         return _reduce_elementwise(size, reduction, op)
-    losses = where(size.data < beta, d * d * (0.5 / beta), size - 0.5 * beta)
+    inside = size.data < beta
+    near = where(inside, d, 0.0)  # 0 outside, so an infinite d sends no 0 · ∞ = nan back
+    losses = where(inside, near * near * (0.5 / beta), size - 0.5 * beta)
     return _reduce_elementwise(losses, reduction, op)
 
 

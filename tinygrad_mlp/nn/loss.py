@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import numpy as np
@@ -55,8 +56,8 @@ class HuberLoss(_Loss):
 
     def __init__(self, reduction: F.Reduction = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
-        if not checks.real("HuberLoss", "delta", delta) > 0:
-            raise ValueError(f"HuberLoss: delta must be positive, got {delta}")
+        if not 0 < checks.real("HuberLoss", "delta", delta) < math.inf:
+            raise ValueError(f"HuberLoss: delta must be a positive finite number, got {delta}")
         self.delta = delta
 
     def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
