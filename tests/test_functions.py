@@ -283,6 +283,13 @@ def test_isclose_gives_a_numpy_bool_array_and_allclose_a_python_bool() -> None:
     assert tm.allclose(tm.ones(0), tm.ones(0))
 
 
+def test_isclose_scales_rtol_by_other_not_input_as_pytorch() -> None:
+    small, large = tm.tensor([1.0]), tm.tensor([2.0])
+    # |1 - 2| = 1 <= 0.5 · |other| holds for other = 2, not for other = 1
+    assert tm.isclose(small, large, rtol=0.5, atol=0.0).tolist() == [True]
+    assert tm.isclose(large, small, rtol=0.5, atol=0.0).tolist() == [False]
+
+
 def test_isclose_compares_ints_exactly_where_numpys_isclose_rounds_them() -> None:
     big, next_one = tm.tensor([2**62]), tm.tensor([2**62 + 1])
     assert np.isclose(big.data, next_one.data, rtol=0, atol=0).all()  # numpy: via float64
