@@ -317,6 +317,8 @@ def test_gather_and_index_select_errors_name_the_index() -> None:
         x.index_select(0, np.array([0, 2]))
     with pytest.raises(ValueError, match="index_select: index must be 1-D"):
         x.index_select(0, np.zeros((1, 1), int))
+    with pytest.raises(IndexError, match="index_select: a 0-d tensor takes one index, got 2"):
+        tm.tensor(3.0).index_select(0, [0, 0])
 
 
 def test_index_select_repeats_rows_and_adds_their_gradients() -> None:
@@ -513,6 +515,10 @@ def test_new_tensors_take_this_dtype_unless_told() -> None:
     assert x.new_ones(2, requires_grad=True).requires_grad
     with pytest.raises(ValueError, match=r"^new_full: fill_value -1 does not fit in uint8"):
         tm.tensor([1], dtype=tm.uint8).new_full((2,), -1)
+    with pytest.raises(ValueError, match=r"^new_zeros: sizes must be non-negative"):
+        x.new_zeros(-1)
+    with pytest.raises(TypeError, match=r"^new_tensor: only floating point tensors can require"):
+        tm.tensor([1]).new_tensor([1, 2], requires_grad=True)
 
 
 # -- in place --------------------------------------------------------------------------

@@ -45,11 +45,11 @@ if TYPE_CHECKING:
     from tinygrad_mlp.tensor import Axis, Tensor, TensorLike
 
 
-def _filled(op: str, shape: tuple[int, ...], value: object, dtype: DTypeLike,
+def _filled(op: str, size: tuple[Any, ...], value: object, dtype: DTypeLike,
             requires_grad: bool) -> Tensor:
-    """``value`` in ``shape`` and ``dtype``, refused (naming ``op``) if it cannot hold it."""
-    from tinygrad_mlp.creation import _full
-    return _full(op, shape, value, dtype, requires_grad)  # type: ignore[arg-type]
+    """``value`` in shape ``size`` and ``dtype``, refused (naming ``op``) if it cannot hold it."""
+    from tinygrad_mlp.creation import _full, _shape
+    return _full(op, _shape(op, size), value, dtype, requires_grad)  # type: ignore[arg-type]
 
 
 def _copy(data: np.ndarray, value: np.ndarray, out: np.ndarray) -> None:
@@ -348,6 +348,8 @@ class TensorMethods:
         if chosen.ndim > 1:
             raise ValueError(f"index_select: index must be 1-D, got shape {chosen.shape}")
         if not self.ndim:
+            if chosen.size != 1:
+                raise IndexError(f"index_select: a 0-d tensor takes one index, got {chosen.size}")
             return self.reshape(chosen.shape)
         return self[(slice(None),) * axis + (chosen.reshape(-1),)]
 
@@ -511,26 +513,27 @@ class TensorMethods:
     def new_zeros(self: Tensor, *size: int | Sequence[int], dtype: DTypeLike | None = None,
                   requires_grad: bool = False) -> Tensor:
         """Zeros of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        return _filled("new_zeros", checks.dims("new_zeros", size), 0,
+        return _filled("new_zeros", size, 0,
                        self.dtype if dtype is None else dtype, requires_grad)
 
     def new_ones(self: Tensor, *size: int | Sequence[int], dtype: DTypeLike | None = None,
                  requires_grad: bool = False) -> Tensor:
         """Ones of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        return _filled("new_ones", checks.dims("new_ones", size), 1,
+        return _filled("new_ones", size, 1,
                        self.dtype if dtype is None else dtype, requires_grad)
 
     def new_full(self: Tensor, size: Sequence[int], fill_value: float, *,
                  dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
         """``fill_value`` in the shape ``size``, with this tensor's dtype unless given."""
-        return _filled("new_full", checks.dims("new_full", (size,)), fill_value,
+        return _filled("new_full", (size,), fill_value,
                        self.dtype if dtype is None else dtype, requires_grad)
 
     def new_tensor(self: Tensor, data: ArrayLike, *, dtype: DTypeLike | None = None,
                    requires_grad: bool = False) -> Tensor:
         """A new tensor (a copy) of ``data``, with this tensor's dtype unless given."""
-        values = np.array(_tensor._values(data))
-        return _tensor.Tensor(values, requires_grad, dtype=self.dtype if dtype is None else dtype)
+        from tinygrad_mlp.creation import _leaf
+        chosen = checks.numeric_dtype("new_tensor", self.dtype if dtype is None else dtype)
+        return _leaf("new_tensor", np.array(_tensor._values(data)).astype(chosen), requires_grad)
 
     # -- in place, as optimizers and hand-written updates use them ----------------------
     # Under the rules of ``+=``: refused while recording a graph through the tensor.
