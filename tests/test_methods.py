@@ -488,6 +488,15 @@ def test_like_methods_take_the_other_tensors_shape_or_dtype() -> None:
     assert x.type_as(other).dtype == np.float32
 
 
+def test_a_0d_tensor_formats_as_its_value_as_in_pytorch() -> None:
+    loss = tm.tensor(0.123456, requires_grad=True)
+    assert f"{loss:.4f}" == "0.1235" and f"{loss:>8.2f}" == "    0.12"
+    assert f"{tm.ones(2)}" == str(tm.ones(2))
+    with pytest.raises(TypeError, match=r"format: the spec '\.3f' needs a 0-d tensor, got "
+                                        r"shape \(1,\)"):
+        f"{tm.ones(1):.3f}"
+
+
 def test_device_is_the_cpu_and_cpu_is_the_tensor_itself() -> None:
     x = tm.ones(2)
     assert x.device == "cpu" and x.to(x.device) is x and x.cpu() is x

@@ -24,6 +24,16 @@ def test_state_dict_round_trips_exactly(tmp_path: Path) -> None:
         assert loaded[name].dtype == value.dtype
 
 
+def test_load_takes_pytorchs_map_location_and_weights_only(tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    save({"w": np.arange(3.0)}, path)
+    for options in ({"map_location": "cpu"}, {"weights_only": True}, {"weights_only": False},
+                    {"map_location": None, "weights_only": None}):
+        np.testing.assert_array_equal(load(path, **options)["w"], np.arange(3.0))
+    with pytest.raises(ValueError, match="load: map_location can only be 'cpu'"):
+        load(path, map_location="cuda:0")
+
+
 def test_names_that_are_also_numpy_savez_arguments_round_trip(tmp_path: Path) -> None:
     state = {"file": np.ones(3), "allow_pickle": np.arange(2), "args": np.zeros((1, 2)),
              "a/b.c": np.array(True), "kwds": np.float32(2.5)}

@@ -324,7 +324,7 @@ class TensorMethods:
     def gather(self: Tensor, dim: int, index: TensorLike) -> Tensor:
         """``out[i, j, k] = self[index[i, j, k], j, k]`` for dim 0 (likewise for the others).
 
-        ``index`` has as many dims as self and, but along ``dim``, sizes no
+        ``index`` has as many dims as self and, except along ``dim``, sizes no
         larger than self's. The gradient adds up where an index repeats.
         """
         axis = checks.axis("gather", dim, max(self.ndim, 1))
@@ -498,6 +498,19 @@ class TensorMethods:
     def type_as(self: Tensor, other: Tensor) -> Tensor:
         """``to(other.dtype)``."""
         return self.to(checks.tensor("type_as", "other", other).dtype)
+
+    def __format__(self: Tensor, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats a 0-d tensor's value, as PyTorch does.
+
+        With an empty spec any tensor formats as ``str``; a spec for a tensor
+        with dims raises, as in PyTorch.
+        """
+        if not spec:
+            return str(self)
+        if self.ndim:
+            raise TypeError(f"format: the spec {spec!r} needs a 0-d tensor, got shape "
+                            f"{self.shape}; format x.item() or x.tolist() instead")
+        return format(self.item(), spec)
 
     @property
     def device(self) -> str:

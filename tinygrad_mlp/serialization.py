@@ -137,8 +137,15 @@ def _decode(data: Any, arrays: Mapping[str, Array]) -> Any:
     return {key: _decode(value, arrays) for key, value in data["dict"]}
 
 
-def load(path: PathLike) -> dict[Any, Any]:
+def load(path: PathLike, map_location: str | None = None,
+         weights_only: bool | None = None) -> dict[Any, Any]:
     """Read a state dict or a checkpoint written by ``save``.
+
+    ``map_location`` and ``weights_only`` are accepted so that PyTorch's
+    ``torch.load(path, map_location="cpu", weights_only=True)`` runs as it
+    is: the only device is the CPU, and loading never unpickles anything
+    (an ``.npz`` archive holds arrays and a JSON description), so it is
+    always what ``weights_only=True`` asks for.
 
     Raises:
         TypeError: if ``path`` is not a path (None, say).
@@ -148,6 +155,9 @@ def load(path: PathLike) -> dict[Any, Any]:
             archive, or was not written by ``tm.save``.
     """
     _check_path("load", path)
+    if map_location not in (None, "cpu"):
+        raise ValueError(f"load: map_location can only be 'cpu' (the only device), got "
+                         f"{map_location!r}")
     name = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"load: no such file: {name!r}")
