@@ -3,7 +3,9 @@
 Float results get the default dtype (``tm.get_default_dtype()``) unless a
 ``dtype`` is given; ``full`` and ``arange`` take theirs from their arguments,
 ``randint`` and ``randperm`` are int64, and the ``*_like`` ones follow the
-tensor they are given, as in PyTorch. Random ones draw from the global
+tensor they are given, as in PyTorch, except that ``rand_like`` and
+``randn_like`` of an int tensor give the default float dtype (PyTorch
+refuses ints there). Random ones draw from the global
 generator that ``tm.manual_seed`` reseeds, or from a ``generator`` passed in.
 ``as_tensor`` and ``from_numpy`` share an ndarray's memory; ``tensor`` copies.
 """
