@@ -119,6 +119,16 @@ def test_normal_takes_a_mean_and_std() -> None:
     assert values.std() == pytest.approx(0.5, rel=0.01)
 
 
+def test_constant_fills_every_element_with_the_value_and_names_bad_ones() -> None:
+    bias = tm.zeros(3, dtype=tm.float32)
+    assert init.constant_(bias, 0.25).tolist() == [0.25] * 3 and bias.dtype == np.float32
+    assert bias._version == 1
+    with pytest.raises(TypeError, match="constant_: val must be a number"):
+        init.constant_(bias, "0.1")
+    with pytest.raises(TypeError, match="constant_"):
+        init.constant_(tm.tensor([1, 2]), 1.0)
+
+
 def test_zeros_and_ones_fill_every_element() -> None:
     weight = tm.tensor(np.full((2, 3, 4), 7.0))
     assert not init.zeros_(weight).data.any()

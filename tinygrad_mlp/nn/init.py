@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from tinygrad_mlp import random
+from tinygrad_mlp import checks, random
 from tinygrad_mlp.random import check_generator
 from tinygrad_mlp.tensor import Tensor
 
@@ -127,6 +127,12 @@ def zeros_(tensor: Tensor) -> Tensor:
 def ones_(tensor: Tensor) -> Tensor:
     """Fill with ones."""
     return _fill(tensor, np.ones(tensor.shape))
+
+
+def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill with ``val`` (``nn.init.constant_(layer.bias, 0.01)``)."""
+    _needs_float(tensor, "constant_")
+    return _fill(tensor, np.full(tensor.shape, checks.real("constant_", "val", val)))
 
 
 def nielsen_normal_(tensor: Tensor, generator: np.random.Generator | None = None) -> Tensor:
