@@ -20,3 +20,10 @@ def to_array(value: ArrayLike | Tensor) -> NDArray[Any]:
     return value.data if isinstance(value, Tensor) else np.asarray(value)
 
 
+def check_dataset(where: str, dataset: object) -> None:
+    """Raise a TypeError unless ``dataset`` has a map dataset's ``__len__`` and ``__getitem__``."""
+    if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+        raise TypeError(
+            f"{where}: dataset must have __len__ and __getitem__(int), as a list or a "
+            f"TensorDataset does, got {type(dataset).__name__}"
+        )

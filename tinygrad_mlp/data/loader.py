@@ -18,7 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tinygrad_mlp.checks import check_int
-from tinygrad_mlp.data._arguments import to_array
+from tinygrad_mlp.data._arguments import check_dataset, to_array
+from tinygrad_mlp.data.subset import Subset
 from tinygrad_mlp.random import check_generator, resolve
 from tinygrad_mlp.tensor import Tensor
 
@@ -213,10 +214,15 @@ def _stack(items: list[Any], path: str) -> Tensor:
     return Tensor(np.stack(arrays))
 
 
-def _fetches_whole_batches(dataset: Dataset) -> TypeGuard[TensorDataset]:
-    """True for a ``TensorDataset`` that takes an index array for a whole batch at once."""
+def _fetches_whole_batches(dataset: Dataset) -> TypeGuard[TensorDataset | Subset]:
+    """True for a ``TensorDataset``, or a ``Subset`` of one, that takes an index array.
+
+    Such a dataset hands over a whole batch in one step instead of item by item.
+    """
     # A subclass that overrides __getitem__ (to add a transform, say) gets its
     # items one at a time, as PyTorch would fetch them.
+    if isinstance(dataset, Subset) and type(dataset).__getitem__ is Subset.__getitem__:
+        return _fetches_whole_batches(dataset.dataset)
     return isinstance(dataset, TensorDataset) and (
         type(dataset).__getitem__ is TensorDataset.__getitem__
     )
@@ -232,8 +238,9 @@ class DataLoader:
 
     What a batch is depends on the dataset:
 
-    - a ``TensorDataset`` (and no ``collate_fn``): a tuple of Tensors, one per
-      array, holding the batch's rows, fetched with one index array.
+    - a ``TensorDataset``, or a ``Subset`` of one (and no ``collate_fn``): a
+      tuple of Tensors, one per array, holding the batch's rows, fetched with
+      one index array.
     - any other dataset, or any dataset with a ``collate_fn``: the items
       ``dataset[i]`` for each index ``i`` (a Python int) of the batch, merged by
       ``collate_fn(items)``, by default ``default_collate``: items
@@ -280,11 +287,7 @@ class DataLoader:
         generator: np.random.Generator | None = None,
         collate_fn: Callable[[list[Any]], Any] | None = None,
     ) -> None:
-        if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
-            raise TypeError(
-                "DataLoader: dataset must have __len__ and __getitem__(int), as a list or a "
-                f"TensorDataset does, got {type(dataset).__name__}"
-            )
+        check_dataset("DataLoader", dataset)
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(
                 f"DataLoader: collate_fn must be callable or None, got {type(collate_fn).__name__}"
