@@ -463,6 +463,20 @@ def test_sort_and_topk_equal_pytorchs() -> None:
 # -- shapes and dtypes like another tensor ---------------------------------------------
 
 
+def test_contiguous_copies_only_a_strided_view_so_view_works_after_it() -> None:
+    x = leaf(np.arange(6.0).reshape(2, 3))
+    assert x.is_contiguous() and x.contiguous() is x
+    transposed = x.t()
+    assert not transposed.is_contiguous()
+    with pytest.raises(RuntimeError, match="view: shape"):
+        transposed.view(-1)
+    flat = transposed.contiguous().view(-1)
+    assert flat.tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+    assert not np.shares_memory(flat.data, x.data)
+    (flat * tm.arange(6.0)).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [[0.0, 2.0, 4.0], [1.0, 3.0, 5.0]])
+
+
 def test_t_transposes_matrices_and_leaves_vectors() -> None:
     m = tm.tensor([[1.0, 2.0, 3.0]])
     assert m.t().shape == (3, 1)

@@ -472,6 +472,19 @@ class TensorMethods:
 
     # -- shapes and dtypes like another tensor ------------------------------------------
 
+    def contiguous(self: Tensor) -> Tensor:
+        """Itself if its memory is in row-major order, else a row-major copy (so ``view`` works).
+
+        ``x.t().contiguous().view(-1)`` runs as in PyTorch. The copy is a
+        reshape to one dim (which copies in row-major order) and back, so
+        gradients pass through both.
+        """
+        return self if self.is_contiguous() else self.reshape(-1).reshape(self.shape)
+
+    def is_contiguous(self: Tensor) -> bool:
+        """Whether the data is laid out row-major without gaps (numpy's C order)."""
+        return bool(self.data.flags.c_contiguous)
+
     def t(self: Tensor) -> Tensor:
         """The transpose of a matrix (a 0-d or 1-D tensor is itself)."""
         if self.ndim > 2:
