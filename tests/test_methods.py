@@ -59,6 +59,8 @@ def test_alpha_scales_the_gradient_of_other() -> None:
 def test_alpha_must_be_a_number() -> None:
     with pytest.raises(TypeError, match="add: alpha"):
         tm.ones(2).add(tm.ones(2), alpha="2")
+    with pytest.raises(TypeError, match="sub_: alpha must be a number, got None"):
+        tm.ones(2).sub_(tm.ones(2), alpha=None)  # type: ignore[arg-type]
 
 
 def test_alpha_keeps_integer_tensors_integer_and_a_float_alpha_is_refused_for_them() -> None:

@@ -75,8 +75,10 @@ def _scaled(op: str, x: Tensor, other: TensorLike, alpha: float) -> TensorLike:
 
     As in PyTorch: scaling an int tensor by a float would change its dtype.
     """
+    if alpha is None:  # checks.number lets None through, as a missing bound
+        raise TypeError(f"{op}: alpha must be a number, got None")
     checks.number(op, "alpha", alpha)
-    if alpha is None or alpha == 1:
+    if alpha == 1:
         return other
     operand = x._operand(other)
     if isinstance(alpha, (float, np.floating)) and x.dtype.kind in "biu" \
