@@ -15,12 +15,16 @@ from tests.strategies import floats_between
 from tinygrad_mlp import optim
 from tinygrad_mlp.optim import SGD, Adam
 from tinygrad_mlp.optim.lr_scheduler import (
+    ConstantLR,
     CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
     ExponentialLR,
     LambdaLR,
     LinearLR,
     LRScheduler,
+    MultiplicativeLR,
     MultiStepLR,
+    PolynomialLR,
     ReduceLROnPlateau,
     StepLR,
 )
@@ -288,8 +292,12 @@ def test_a_lambda_returning_numpy_numbers_sets_plain_float_lrs() -> None:
         (lambda o: ExponentialLR(o, gamma=0.8), "ExponentialLR(o, gamma=0.8)"),
         (lambda o: CosineAnnealingLR(o, T_max=12, eta_min=0.01),
          "CosineAnnealingLR(o, T_max=12, eta_min=0.01)"),
+        (lambda o: ConstantLR(o, factor=0.5, total_iters=6),
+         "ConstantLR(o, factor=0.5, total_iters=6)"),
+        (lambda o: PolynomialLR(o, total_iters=9, power=2.0),
+         "PolynomialLR(o, total_iters=9, power=2.0)"),
     ],
-    ids=["step", "exponential", "cosine"],
+    ids=["step", "exponential", "cosine", "constant", "polynomial"],
 )
 @pytest.mark.parametrize("added_at", [0, 4])
 def test_groups_added_later_get_torch_learning_rates(
@@ -382,6 +390,32 @@ def test_schedulers_are_reachable_as_optim_lr_scheduler() -> None:
          "ReduceLROnPlateau: expected 1 min_lrs, one per param group, but got 2"),
         (lambda o: ReduceLROnPlateau(o.param_groups), TypeError,
          "ReduceLROnPlateau: optimizer must be an Optimizer, got list"),
+        (lambda o: ConstantLR(o, factor=1.5), ValueError,
+         r"ConstantLR: factor must be in \[0, 1\], got 1.5"),
+        (lambda o: ConstantLR(o, total_iters=0), ValueError,
+         "ConstantLR: total_iters must be a positive int, got 0"),
+        (lambda o: ConstantLR(o.param_groups), TypeError,
+         "ConstantLR: optimizer must be an Optimizer, got list"),
+        (lambda o: MultiplicativeLR(o, 0.9), TypeError,
+         "MultiplicativeLR: lr_lambda must be a function of the epoch, got float"),
+        (lambda o: MultiplicativeLR(o, [abs, abs]), ValueError,
+         "MultiplicativeLR: expected 1 lr_lambdas, one per param group, but got 2"),
+        (lambda o: PolynomialLR(o, total_iters=2.0), TypeError,
+         "PolynomialLR: total_iters must be a positive int, got 2.0"),
+        (lambda o: PolynomialLR(o, power=-1), ValueError,
+         "PolynomialLR: power must be non-negative, got -1"),
+        (lambda o: CosineAnnealingWarmRestarts(o, T_0=0), ValueError,
+         "CosineAnnealingWarmRestarts: T_0 must be a positive int, got 0"),
+        (lambda o: CosineAnnealingWarmRestarts(o, T_0=2, T_mult=1.5), TypeError,
+         "CosineAnnealingWarmRestarts: T_mult must be a positive int, got 1.5"),
+        (lambda o: CosineAnnealingWarmRestarts(o, T_0=2, eta_min=-0.1), ValueError,
+         "CosineAnnealingWarmRestarts: eta_min must be non-negative, got -0.1"),
+        (lambda o: CosineAnnealingWarmRestarts(o, T_0=2, last_epoch=-3), ValueError,
+         "CosineAnnealingWarmRestarts: last_epoch must be an int >= -1, got -3"),
+        (lambda o: CosineAnnealingWarmRestarts(o, T_0=2).step(-0.5), ValueError,
+         "CosineAnnealingWarmRestarts: epoch must be non-negative, got -0.5"),
+        (lambda o: CosineAnnealingWarmRestarts(o, T_0=2).step("1"), TypeError,
+         "CosineAnnealingWarmRestarts: epoch must be a real number, got '1'"),
     ],
 )
 def test_bad_argument_raises_naming_the_class_argument_and_value(
@@ -408,8 +442,15 @@ def test_bad_argument_raises_naming_the_class_argument_and_value(
          "LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=12)"),
         (lambda o: LambdaLR(o, lambda epoch: 1 / (1 + epoch)),
          "LambdaLR(o, lambda epoch: 1 / (1 + epoch))"),
+        (lambda o: ConstantLR(o), "ConstantLR(o)"),
+        (lambda o: MultiplicativeLR(o, lambda epoch: 0.95),
+         "MultiplicativeLR(o, lambda epoch: 0.95)"),
+        (lambda o: PolynomialLR(o), "PolynomialLR(o)"),
+        (lambda o: CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.001),
+         "CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.001)"),
     ],
-    ids=["step", "exponential", "cosine", "multistep", "linear-warmup", "linear-decay", "lambda"],
+    ids=["step", "exponential", "cosine", "multistep", "linear-warmup", "linear-decay", "lambda",
+         "constant", "multiplicative", "polynomial", "warm-restarts"],
 )
 def test_learning_rates_match_torch_optim_lr_scheduler(ours: Any, theirs: str) -> None:
     torch = pytest.importorskip("torch")
@@ -671,3 +712,218 @@ def test_a_refused_plateau_step_changes_nothing() -> None:
     with pytest.raises(ValueError, match=r"were added after the scheduler"):
         listed.step(2.0)
     assert listed.state_dict() == before
+
+
+# -- ConstantLR, MultiplicativeLR, PolynomialLR, CosineAnnealingWarmRestarts --------------------
+
+
+def make_both(torch: Any, groups: int) -> tuple[Any, SGD]:
+    """A torch SGD and one of ours, with the same lrs in ``groups`` param groups."""
+    theirs = torch.optim.SGD([{"params": [torch.zeros(1, requires_grad=True)], "lr": 0.1 * (i + 1)}
+                              for i in range(groups)], lr=0.1)
+    return theirs, sgd(0.1, groups=groups)
+
+
+def assert_same_lrs_over_steps(theirs: Any, ours: LRScheduler, torch_optimizer: Any,
+                               epochs: list[float | None]) -> None:
+    """Step both with each of ``epochs`` (None: no epoch) and compare every group's lr."""
+    np.testing.assert_allclose(ours.get_last_lr(), theirs.get_last_lr(), rtol=1e-10, atol=1e-15)
+    for epoch in epochs:
+        torch_optimizer.step()
+        if epoch is None:
+            theirs.step()
+            ours.step()
+        else:
+            theirs.step(epoch)
+            ours.step(epoch)  # type: ignore[call-arg]
+        np.testing.assert_allclose(ours.get_last_lr(), theirs.get_last_lr(), rtol=1e-10,
+                                   atol=1e-15)
+        assert ours.last_epoch == theirs.last_epoch
+
+
+@given(factor=st.sampled_from([0.1, 0.25, 1 / 3, 0.5, 1.0]), total_iters=st.integers(1, 10),
+       groups=st.integers(1, 3))
+def test_constant_lr_matches_torch_for_any_settings(
+    factor: float, total_iters: int, groups: int
+) -> None:
+    torch = pytest.importorskip("torch")
+    torch_optimizer, optimizer = make_both(torch, groups)
+    theirs = torch.optim.lr_scheduler.ConstantLR(torch_optimizer, factor, total_iters)
+    assert_same_lrs_over_steps(theirs, ConstantLR(optimizer, factor, total_iters),
+                               torch_optimizer, [None] * 30)
+
+
+@given(total_iters=st.integers(1, 20), power=st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.7]),
+       groups=st.integers(1, 3))
+def test_polynomial_lr_matches_torch_for_any_settings(
+    total_iters: int, power: float, groups: int
+) -> None:
+    torch = pytest.importorskip("torch")
+    torch_optimizer, optimizer = make_both(torch, groups)
+    theirs = torch.optim.lr_scheduler.PolynomialLR(torch_optimizer, total_iters, power)
+    assert_same_lrs_over_steps(theirs, PolynomialLR(optimizer, total_iters, power),
+                               torch_optimizer, [None] * 30)
+
+
+@given(gammas=st.lists(floats_between(0.5, 1.1), min_size=3, max_size=3),
+       one_for_all=st.booleans(), groups=st.integers(1, 3))
+def test_multiplicative_lr_matches_torch_for_any_factors(
+    gammas: list[float], one_for_all: bool, groups: int
+) -> None:
+    torch = pytest.importorskip("torch")
+    torch_optimizer, optimizer = make_both(torch, groups)
+    functions = [lambda epoch, g=g: g ** (epoch % 4) for g in gammas[:groups]]
+    lr_lambda: Any = functions[0] if one_for_all else functions
+    theirs = torch.optim.lr_scheduler.MultiplicativeLR(torch_optimizer, lr_lambda)
+    assert_same_lrs_over_steps(theirs, MultiplicativeLR(optimizer, lr_lambda), torch_optimizer,
+                               [None] * 40)
+
+
+@given(t_0=st.integers(1, 6), t_mult=st.integers(1, 3), eta_min=st.sampled_from([0.0, 0.01]),
+       groups=st.integers(1, 3),
+       epochs=st.lists(st.one_of(st.none(), st.integers(0, 50), floats_between(0.0, 50.0)),
+                       max_size=40))
+def test_cosine_annealing_warm_restarts_matches_torch_with_and_without_epochs(
+    t_0: int, t_mult: int, eta_min: float, groups: int, epochs: list[float | None]
+) -> None:
+    torch = pytest.importorskip("torch")
+    torch_optimizer, optimizer = make_both(torch, groups)
+    theirs = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(torch_optimizer, t_0, t_mult,
+                                                                  eta_min)
+    ours = CosineAnnealingWarmRestarts(optimizer, t_0, t_mult, eta_min)
+    assert_same_lrs_over_steps(theirs, ours, torch_optimizer, [None] * 40 + epochs)
+
+
+def test_constant_lr_scales_by_factor_until_total_iters_then_gives_the_base_lr() -> None:
+    lrs = lrs_over(ConstantLR(sgd(0.3), factor=0.5, total_iters=3), 6)
+    np.testing.assert_allclose(lrs, [0.15, 0.15, 0.15, 0.3, 0.3, 0.3])
+    assert lrs_over(ConstantLR(sgd(0.3), factor=0.0, total_iters=2), 3) == [0.0, 0.0, 0.3]
+
+
+def test_polynomial_lr_falls_to_zero_along_its_power_and_stays() -> None:
+    lrs = lrs_over(PolynomialLR(sgd(1.0), total_iters=4, power=2.0), 7)
+    np.testing.assert_allclose(lrs, [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0, 0.0])
+    np.testing.assert_allclose(lrs_over(PolynomialLR(sgd(1.0)), 3), [1.0, 0.8, 0.6])
+
+
+def test_multiplicative_lr_multiplies_by_each_epochs_factor_calling_it_once_per_epoch() -> None:
+    calls: list[int] = []
+
+    def factor(epoch: int) -> float:
+        calls.append(epoch)
+        return 1 / (1 + epoch)
+
+    scheduler = MultiplicativeLR(sgd(1.0, groups=2), factor)
+    for _ in range(3):
+        scheduler.step()
+    np.testing.assert_allclose(scheduler.get_last_lr(), [1 / 24, 2 / 24])  # 1/2 · 1/3 · 1/4
+    assert calls == [1, 2, 3]
+
+
+def test_multiplicative_lr_state_dict_round_trip_continues_and_does_not_alias() -> None:
+    scheduler = MultiplicativeLR(sgd(1.0), lambda epoch: 0.5)
+    scheduler.step()
+    state = scheduler.state_dict()
+    scheduler.step()
+    assert state["_products"] == [[1.0, 0.5]] and state["lr_lambdas"] == [None]
+    restored = MultiplicativeLR(sgd(1.0), lambda epoch: 0.1)
+    restored.load_state_dict(state)
+    restored.step()
+    assert state["_products"] == [[1.0, 0.5]]
+    assert restored.get_last_lr() == [pytest.approx(0.05)]  # the saved 0.5, times its own 0.1
+
+
+def test_multiplicative_lr_resumed_at_last_epoch_k_continues_the_product() -> None:
+    optimizer = sgd(1.0)
+    scheduler = MultiplicativeLR(optimizer, lambda epoch: 0.9)
+    for _ in range(4):
+        scheduler.step()
+    resumed_optimizer = sgd(1.0)
+    resumed_optimizer.load_state_dict(optimizer.state_dict())
+    resumed = MultiplicativeLR(resumed_optimizer, lambda epoch: 0.9, last_epoch=4)
+    assert resumed.get_last_lr() == scheduler.get_last_lr()
+    np.testing.assert_allclose(lrs_over(resumed, 4), lrs_over(scheduler, 4), rtol=1e-15)
+
+
+def test_multiplicative_lr_scales_a_group_added_later_but_a_list_refuses() -> None:
+    # PyTorch 2.13 fails on such a group, whether one function or a list.
+    shared = MultiplicativeLR(sgd(1.0), lambda epoch: 0.5)
+    shared.step()
+    add_group(shared.optimizer, lr=0.4)
+    shared.step()
+    np.testing.assert_allclose(shared.get_last_lr(), [0.25, 0.2])
+    listed = MultiplicativeLR(sgd(1.0), [lambda epoch: 0.5])
+    add_group(listed.optimizer, lr=0.4)
+    with pytest.raises(ValueError, match=r"^MultiplicativeLR: param group 1 was added after"):
+        listed.step()
+
+
+def test_cosine_annealing_warm_restarts_restarts_after_cycles_t_mult_times_longer() -> None:
+    scheduler = CosineAnnealingWarmRestarts(sgd(1.0), T_0=2, T_mult=2)
+    lrs = lrs_over(scheduler, 8)
+    # cycles of 2 and 4 epochs, then a restart at epoch 6
+    expected = [1.0, 0.5, 1.0, (1 + math.cos(math.pi / 4)) / 2, 0.5,
+                (1 + math.cos(3 * math.pi / 4)) / 2, 1.0, (1 + math.cos(math.pi / 8)) / 2]
+    np.testing.assert_allclose(lrs, expected, atol=1e-15)
+    assert (scheduler.T_cur, scheduler.T_i) == (2, 8)
+
+
+def test_cosine_annealing_warm_restarts_takes_a_float_epoch_within_a_cycle() -> None:
+    scheduler = CosineAnnealingWarmRestarts(sgd(1.0), T_0=4, eta_min=0.1)
+    scheduler.step(5.0)  # one epoch into the second cycle
+    assert scheduler.last_epoch == 5
+    assert scheduler.get_last_lr() == [pytest.approx(0.1 + 0.9 * (1 + math.cos(math.pi / 4)) / 2)]
+    scheduler.step(np.float64(2.5))
+    assert scheduler.last_epoch == 2 and scheduler.T_cur == 2.5
+    scheduler.step()  # one epoch on from 2.5
+    assert scheduler.last_epoch == 3 and scheduler.T_cur == 3.5
+
+
+def test_cosine_annealing_warm_restarts_state_dict_round_trip_keeps_its_place_in_the_cycle(
+) -> None:
+    scheduler = CosineAnnealingWarmRestarts(sgd(1.0), T_0=3, T_mult=2)
+    scheduler.step(4.5)
+    restored = CosineAnnealingWarmRestarts(sgd(1.0), T_0=3, T_mult=2)
+    restored.load_state_dict(scheduler.state_dict())
+    assert (restored.T_cur, restored.T_i) == (1.5, 6)
+    assert restored.optimizer.param_groups[0]["lr"] == scheduler.get_last_lr()[0]
+    assert lrs_over(restored, 8) == lrs_over(scheduler, 8)
+
+
+def test_cosine_annealing_warm_restarts_resumed_at_last_epoch_k_stands_where_k_steps_lead(
+) -> None:
+    optimizer = sgd(1.0)
+    scheduler = CosineAnnealingWarmRestarts(optimizer, T_0=2, T_mult=3)
+    for _ in range(9):
+        scheduler.step()
+    resumed_optimizer = sgd(1.0)
+    resumed_optimizer.load_state_dict(optimizer.state_dict())
+    resumed = CosineAnnealingWarmRestarts(resumed_optimizer, T_0=2, T_mult=3, last_epoch=9)
+    assert (resumed.T_cur, resumed.T_i) == (scheduler.T_cur, scheduler.T_i) == (1, 18)
+    assert resumed.get_last_lr() == scheduler.get_last_lr()
+    assert lrs_over(resumed, 20) == lrs_over(scheduler, 20)
+
+
+def test_cosine_annealing_warm_restarts_scales_a_group_added_later() -> None:
+    # PyTorch 2.13 fails on such a group; this one scales it as the others.
+    scheduler = CosineAnnealingWarmRestarts(sgd(1.0), T_0=4)
+    scheduler.step()  # 1 + cos(π/4) over 2 of the base lr
+    add_group(scheduler.optimizer, lr=0.5)
+    scheduler.step()
+    scheduler.step(4.0)
+    assert scheduler.get_last_lr() == pytest.approx([1.0, 0.5 / ((1 + math.cos(math.pi / 4)) / 2)])
+
+
+def test_a_polynomial_lr_keeps_the_lr_of_a_group_added_once_it_has_reached_zero() -> None:
+    scheduler = PolynomialLR(sgd(1.0), total_iters=2)
+    scheduler.step()
+    scheduler.step()
+    add_group(scheduler.optimizer, lr=0.3)
+    with pytest.warns(UserWarning, match=r"^PolynomialLR: param group 1 was added at epoch 2"):
+        scheduler.step()
+    assert scheduler.get_last_lr() == [0.0, 0.3]
+
+
+def test_the_new_schedulers_are_reachable_as_optim_lr_scheduler() -> None:
+    for scheduler in (ConstantLR, MultiplicativeLR, PolynomialLR, CosineAnnealingWarmRestarts):
+        assert getattr(optim.lr_scheduler, scheduler.__name__) is scheduler

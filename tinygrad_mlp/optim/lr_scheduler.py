@@ -10,14 +10,18 @@ epoch's ``optimizer.step()`` calls::
         scheduler.step()
 
 The schedules are ``StepLR``, ``MultiStepLR``, ``ExponentialLR``,
-``CosineAnnealingLR``, ``LinearLR`` (a warm-up) and ``LambdaLR`` (any
-function of the epoch); ``ReduceLROnPlateau`` instead follows a metric,
-``scheduler.step(val_loss)``, and is described on its own.
+``CosineAnnealingLR``, ``CosineAnnealingWarmRestarts``, ``LinearLR`` (a
+warm-up), ``ConstantLR``, ``PolynomialLR``, ``LambdaLR`` and
+``MultiplicativeLR`` (any function of the epoch); ``ReduceLROnPlateau``
+instead follows a metric, ``scheduler.step(val_loss)``, and is described on
+its own.
 
 Creating a scheduler records each group's ``lr`` as ``group["initial_lr"]``
 (the base lr) and sets the lr for epoch 0. Every schedule here is computed in
 closed form from the base lr and the epoch count (PyTorch's
-``_get_closed_form_lr``); the values are PyTorch's. The difference shows only
+``_get_closed_form_lr``; ``MultiplicativeLR`` keeps the product of its
+factors so far, ``CosineAnnealingWarmRestarts`` its place in the cycle);
+the values are PyTorch's. The difference shows only
 when something else also changes ``group["lr"]``: PyTorch's schedulers scale
 the current lr and so compose, these overwrite it. Resuming is exact: a
 scheduler created with ``last_epoch=k``, or given a saved ``state_dict``,
@@ -30,8 +34,9 @@ lr it was added with, it is scaled as the other groups are
 (``StepLR(step_size=1, gamma=0.5)`` halves it at every step). To stay in
 closed form, the scheduler records as its ``initial_lr`` the base lr from
 which the schedule reaches that lr at that epoch. (PyTorch's
-``CosineAnnealingLR`` fails on such a group once past ``T_max``; this one
-carries on.)
+``CosineAnnealingLR`` fails on such a group once past ``T_max``, and its
+``MultiplicativeLR`` and ``CosineAnnealingWarmRestarts`` at once; these
+carry on.)
 """
 
 from __future__ import annotations
@@ -167,6 +172,15 @@ class LRScheduler(_Scheduler):
         Groups added to the optimizer since the last step join the schedule
         first (see ``base_lr_reaching``).
         """
+        self._join_added_groups()
+        self.last_epoch += 1
+        self._set_lrs()
+
+    def _join_added_groups(self) -> None:
+        """Give each param group added since the last step its base lr, warning where none fits.
+
+        Called by ``step`` (any schedule's), whose caller the warning points at.
+        """
         for index in range(len(self.base_lrs), len(self.optimizer.param_groups)):
             group = self.optimizer.param_groups[index]
             group["initial_lr"] = self.base_lr_reaching(group["lr"], self.last_epoch, index)
@@ -175,11 +189,9 @@ class LRScheduler(_Scheduler):
                     f"{type(self).__name__}: param group {index} was added at epoch "
                     f"{self.last_epoch}, where the schedule gives every base lr the same lr, so "
                     f"none leads to the group's lr {group['lr']}: the group keeps that lr from "
-                    "now on", stacklevel=2)
+                    "now on", stacklevel=3)
             # A new list rather than append: a state_dict taken earlier holds the old one.
             self.base_lrs = [*self.base_lrs, group["initial_lr"]]
-        self.last_epoch += 1
-        self._set_lrs()
 
     def _set_lrs(self) -> None:
         """Set each param group's lr for epoch ``last_epoch``."""
@@ -386,26 +398,30 @@ class LambdaLR(LRScheduler):
                              f"got {len(self.lr_lambdas)}")
         super().__init__(optimizer, last_epoch)
 
-    def _factor(self, index: int, epoch: int) -> float:
-        """The factor of param group ``index`` at ``epoch``."""
+    def _lambda_index(self, index: int) -> int:
+        """Which of ``lr_lambdas`` param group ``index`` follows."""
         if self._one_for_all:
-            return self.lr_lambdas[0](epoch)
+            return 0
         if index >= len(self.lr_lambdas):
             raise ValueError(
                 f"{type(self).__name__}: param group {index} was added after the scheduler, "
                 f"which has one lr_lambda for each of the {len(self.lr_lambdas)} groups it "
                 "started with; make a new scheduler"
             )
-        return self.lr_lambdas[index](epoch)
+        return index
+
+    def _factor(self, index: int, epoch: int) -> float:
+        """The factor of param group ``index`` at ``epoch``."""
+        return self.lr_lambdas[self._lambda_index(index)](epoch)
 
     def get_lr(self) -> list[float]:
-        """base_lr · lr_lambda(epoch) for each param group (its own lr if it has no base lr)."""
+        """base_lr times the group's factor at the epoch (its own lr if it has no base lr)."""
         return [group["lr"] if base is None else base * self._factor(i, self.last_epoch)
                 for i, (group, base) in enumerate(zip(self.optimizer.param_groups,
                                                       self.base_lrs))]
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
-        """base_lr · lr_lambda(epoch), for a group that shares the one function."""
+        """base_lr times the factor at ``epoch``, for a group that shares the one function."""
         return base_lr * self._factor(0, epoch)
 
     def base_lr_reaching(self, lr: float, epoch: int, index: int) -> float | None:
@@ -434,6 +450,209 @@ class LambdaLR(LRScheduler):
         for function, attributes in zip(self.lr_lambdas, saved):
             if attributes is not None:
                 vars(function).update(attributes)
+
+
+class MultiplicativeLR(LambdaLR):
+    """Multiply the lr by ``lr_lambda(epoch)`` at every epoch, for any function of the epoch.
+
+    lr(epoch) = base_lr · lr_lambda(1) · lr_lambda(2) · … · lr_lambda(epoch)
+
+    PyTorch multiplies the current lr by the epoch's factor at each step;
+    this one keeps the running product of the factors (each function is
+    called once per epoch), so the lr stays a closed form of the base lr.
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        lr_lambda: a function from the epoch (an int >= 1) to a factor, or
+            a list of them, one per param group.
+        last_epoch: see ``LRScheduler``.
+
+    Raises:
+        TypeError: if ``lr_lambda`` (or one in the list) is not callable.
+        ValueError: if the list does not have one function per param group.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> optimizer = tm.optim.SGD([tm.tensor([1.0], requires_grad=True)], lr=0.1)
+        >>> scheduler = MultiplicativeLR(optimizer, lambda epoch: 0.5)
+        >>> scheduler.step()
+        >>> scheduler.step()
+        >>> scheduler.get_last_lr()
+        [0.025]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
+        # _products[i][epoch]: the product of lr_lambdas[i](1) .. lr_lambdas[i](epoch)
+        self._products: list[list[float]] = []
+        super().__init__(optimizer, lr_lambda, last_epoch)
+
+    def _factor(self, index: int, epoch: int) -> float:
+        """The product of the factors of param group ``index`` up to ``epoch``."""
+        which = self._lambda_index(index)
+        if not self._products:
+            self._products = [[1.0] for _ in self.lr_lambdas]
+        products = self._products[which]
+        while len(products) <= epoch:
+            products.append(products[-1] * float(self.lr_lambdas[which](len(products))))
+        return products[epoch]
+
+    def state_dict(self) -> dict[str, Any]:
+        """As ``LambdaLR``'s, with a copy of the products of the factors so far."""
+        state = super().state_dict()
+        state["_products"] = [list(products) for products in self._products]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """As ``LambdaLR``'s: the saved products carry on, times this one's functions."""
+        state = dict(state_dict)
+        state["_products"] = [list(products) for products in state.get("_products", [])]
+        super().load_state_dict(state)
+
+
+class ConstantLR(LRScheduler):
+    """Scale the lr by ``factor`` for the first ``total_iters`` epochs, then use the base lr.
+
+    lr(epoch) = base_lr · factor for epoch < total_iters, base_lr from then on
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        factor: the factor applied until ``total_iters``, in [0, 1].
+        total_iters: the number of epochs the factor applies for (a positive int).
+        last_epoch: see ``LRScheduler``.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        where = type(self).__name__
+        self.factor = check_in_interval(where, "factor", factor, 0, 1, True)
+        self.total_iters = check_int(where, "total_iters", total_iters, 1)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """base_lr · factor before ``total_iters``, base_lr from then on."""
+        return base_lr * self.factor if epoch < self.total_iters else base_lr
+
+
+class PolynomialLR(LRScheduler):
+    """Lower the lr to 0 along a polynomial of degree ``power`` over ``total_iters`` epochs.
+
+    lr(epoch) = base_lr · (1 - min(epoch, total_iters) / total_iters) ^ power
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        total_iters: the number of epochs from base_lr down to 0 (a positive int).
+        power: the degree of the polynomial (>= 0; 1 is a straight line).
+        last_epoch: see ``LRScheduler``.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
+        last_epoch: int = -1,
+    ) -> None:
+        self.total_iters = check_int(type(self).__name__, "total_iters", total_iters, 1)
+        self.power = check_non_negative(type(self).__name__, "power", power)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """base_lr · (1 - min(epoch, total_iters) / total_iters) ^ power."""
+        return base_lr * (1.0 - min(epoch, self.total_iters) / self.total_iters) ** self.power
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """Cosine annealing from base_lr to ``eta_min``, restarted every ``T_i`` epochs.
+
+    lr = eta_min + (base_lr - eta_min) · (1 + cos(π · T_cur / T_i)) / 2
+
+    where ``T_cur`` counts the epochs since the last restart and ``T_i``,
+    the length of the current cycle, is ``T_0`` at first and ``T_mult``
+    times longer after each restart (Loshchilov & Hutter, SGDR).
+
+    As in PyTorch, ``step`` may be given the epoch, a float, to move within
+    a cycle, say once per batch: ``scheduler.step(epoch + batch / batches)``.
+    ``T_cur`` and ``T_i`` are then worked out from it, ``last_epoch`` becomes
+    its floor, and a ``step()`` without it moves on one epoch from there.
+    Where the schedule stands is thus ``T_cur`` and ``T_i``, not
+    ``last_epoch`` alone; both are in the ``state_dict``.
+
+    Args:
+        optimizer: the optimizer whose learning rates to set.
+        T_0: the length of the first cycle, in epochs (a positive int).
+        T_mult: the factor by which each cycle is longer than the one before
+            (a positive int).
+        eta_min: the lowest learning rate (>= 0).
+        last_epoch: see ``LRScheduler``; resuming at epoch k stands where
+            k ``step()`` calls without an epoch lead.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> optimizer = tm.optim.SGD([tm.tensor([1.0], requires_grad=True)], lr=1.0)
+        >>> scheduler = CosineAnnealingWarmRestarts(optimizer, T_0=2)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(scheduler.get_last_lr()[0])
+        ...     scheduler.step()
+        >>> [round(lr, 3) for lr in lrs]
+        [1.0, 0.5, 1.0, 0.5]
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
+        last_epoch: int = -1,
+    ) -> None:
+        where = type(self).__name__
+        self.T_0 = check_int(where, "T_0", T_0, 1)
+        self.T_mult = check_int(where, "T_mult", T_mult, 1)
+        self.eta_min = check_non_negative(where, "eta_min", eta_min)
+        # Where k steps lead, counted as step() counts (integers, so no rounding).
+        self.T_i = self.T_0
+        self.T_cur: float = check_int(where, "last_epoch", last_epoch, -1)
+        while self.T_cur >= self.T_i:
+            self.T_cur, self.T_i = self.T_cur - self.T_i, self.T_i * self.T_mult
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr: float, epoch: int) -> float:
+        """The lr at the schedule's place in its cycle, ``T_cur`` of ``T_i``.
+
+        That place depends on how the schedule was stepped (an epoch given
+        to ``step`` may be a float), so ``epoch`` must be ``last_epoch``.
+        """
+        cosine = math.cos(math.pi * self.T_cur / self.T_i)
+        return self.eta_min + (base_lr - self.eta_min) * (1 + cosine) / 2
+
+    def step(self, epoch: float | None = None) -> None:
+        """Move on one epoch, or to ``epoch`` if given, and set each param group's lr.
+
+        Raises:
+            TypeError: if ``epoch`` is not a real number.
+            ValueError: if it is negative.
+        """
+        T_cur: float
+        if epoch is None:
+            T_cur, T_i = self.T_cur + 1, self.T_i
+            if T_cur >= T_i:
+                T_cur, T_i = T_cur % T_i, T_i * self.T_mult
+            last_epoch = self.last_epoch + 1
+        else:
+            # PyTorch's arithmetic, float logarithm included, so the lrs are its own.
+            epoch = check_non_negative(type(self).__name__, "epoch", _plain_number(epoch))
+            T_cur, T_i = epoch, self.T_0
+            if epoch >= self.T_0 and self.T_mult == 1:
+                T_cur = epoch % self.T_0
+            elif epoch >= self.T_0:
+                n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+                T_cur = epoch - self.T_0 * (self.T_mult**n - 1) / (self.T_mult - 1)
+                T_i = self.T_0 * self.T_mult**n
+            last_epoch = math.floor(epoch)
+        self._join_added_groups()  # at the place they were added
+        self.T_cur, self.T_i, self.last_epoch = T_cur, T_i, last_epoch
+        self._set_lrs()
 
 
 class ReduceLROnPlateau(_Scheduler):
