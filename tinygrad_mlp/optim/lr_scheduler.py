@@ -12,9 +12,13 @@ epoch's ``optimizer.step()`` calls::
 The schedules are ``StepLR``, ``MultiStepLR``, ``ExponentialLR``,
 ``CosineAnnealingLR``, ``CosineAnnealingWarmRestarts``, ``LinearLR`` (a
 warm-up), ``ConstantLR``, ``PolynomialLR``, ``LambdaLR`` and
-``MultiplicativeLR`` (any function of the epoch); ``ReduceLROnPlateau``
-instead follows a metric, ``scheduler.step(val_loss)``, and is described on
-its own.
+``MultiplicativeLR`` (any function of the epoch). ``OneCycleLR`` (the
+1cycle policy) and ``CyclicLR`` (a triangle between two lrs) are stepped
+once per batch instead, and can move the momentum against the lr.
+``SequentialLR`` runs schedules one after another (a warm-up, then a
+decay), and ``ChainedScheduler`` multiplies their factors.
+``ReduceLROnPlateau`` instead follows a metric, ``scheduler.step(val_loss)``,
+and is described on its own.
 
 Creating a scheduler records each group's ``lr`` as ``group["initial_lr"]``
 (the base lr) and sets the lr for epoch 0. Every schedule here is computed in
@@ -23,7 +27,8 @@ closed form from the base lr and the epoch count (PyTorch's
 factors so far, ``CosineAnnealingWarmRestarts`` its place in the cycle);
 the values are PyTorch's. The difference shows only
 when something else also changes ``group["lr"]``: PyTorch's schedulers scale
-the current lr and so compose, these overwrite it. Resuming is exact: a
+the current lr and so compose, these overwrite it (``ChainedScheduler``
+composes them). Resuming is exact: a
 scheduler created with ``last_epoch=k``, or given a saved ``state_dict``,
 stands where the saved one stood, with its lr (PyTorch's, created with
 ``last_epoch=k``, step once more: their ``last_epoch`` becomes k + 1).
@@ -36,12 +41,14 @@ closed form, the scheduler records as its ``initial_lr`` the base lr from
 which the schedule reaches that lr at that epoch. (PyTorch's
 ``CosineAnnealingLR`` fails on such a group once past ``T_max``, and its
 ``MultiplicativeLR`` and ``CosineAnnealingWarmRestarts`` at once; these
-carry on.)
+carry on.) ``OneCycleLR`` and ``CyclicLR`` refuse such a group, having no lr
+bounds for it (PyTorch's fail on it).
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 import types
 import warnings
@@ -52,8 +59,10 @@ import numpy as np
 
 from tinygrad_mlp.checks import check_int
 from tinygrad_mlp.optim._arguments import (
+    check_bool,
     check_in_interval,
     check_non_negative,
+    check_positive,
     check_real,
 )
 from tinygrad_mlp.optim.optimizer import Optimizer
@@ -65,10 +74,49 @@ def _check_optimizer(where: str, optimizer: object) -> None:
         raise TypeError(f"{where}: optimizer must be an Optimizer, got {type(optimizer).__name__}")
 
 
+def _function_state(function: Callable[..., Any] | None) -> dict[str, Any] | None:
+    """How a state_dict saves a function the user gave, as PyTorch saves it.
+
+    A function (a ``def`` or a lambda) is saved as None, since it is code,
+    not state: ``tm.save`` can then write the dict. A callable object is
+    saved as a copy of its attributes.
+    """
+    if isinstance(function, types.FunctionType) or not hasattr(function, "__dict__"):
+        return None
+    return dict(vars(function))
+
+
 def _plain_number(value: Any) -> Any:
     """A numpy scalar or 0-d array as a Python number (anything else as it is)."""
     return value.item() if isinstance(value, (np.generic, np.ndarray)) and not np.ndim(value) \
         else value
+
+
+def _one_per_group(
+    where: str, name: str, value: Any, optimizer: Optimizer,
+    check: Callable[[str, str, Any], float],
+) -> list[float]:
+    """``value`` for each param group: one number for all, or a list or tuple of one per group.
+
+    Raises:
+        ValueError: if the list does not have one value per group, as in
+            PyTorch; ``check``'s errors for a value it refuses.
+    """
+    groups = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0):
+        if len(value) != groups:
+            raise ValueError(f"{where}: expected {groups} {name}s, one per param group, but "
+                             f"got {len(value)}")
+        return [check(where, f"{name}[{index}]", _plain_number(one))
+                for index, one in enumerate(value)]
+    return [check(where, name, _plain_number(value))] * groups
+
+
+def _check_count(where: str, name: str, value: Any) -> int:
+    """A positive int, as ``check_int`` checks it, but a float is a ValueError, as in PyTorch."""
+    if isinstance(value, (float, np.floating)):
+        raise ValueError(f"{where}: {name} must be a positive int, got {value}")
+    return check_int(where, name, value, 1)
 
 
 class _Scheduler:
@@ -114,20 +162,8 @@ class LRScheduler(_Scheduler):
         where = type(self).__name__
         _check_optimizer(where, optimizer)
         last_epoch = check_int(where, "last_epoch", last_epoch, -1)
-        if last_epoch == -1:
-            for group in optimizer.param_groups:
-                if group.get("initial_lr") is None:  # None: an earlier scheduler left it out
-                    group["initial_lr"] = group["lr"]
-        else:
-            for index, group in enumerate(optimizer.param_groups):
-                if "initial_lr" not in group:
-                    raise ValueError(
-                        f"{where}: resuming at last_epoch={last_epoch} needs 'initial_lr' in "
-                        f"every param group, and param group {index} has none; start with "
-                        "last_epoch=-1, or restore the optimizer's state_dict first"
-                    )
         self.optimizer = optimizer
-        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs: list[float] = self._record_base_lrs(last_epoch)
         self._last_lr: list[float] = []
         if last_epoch == -1:
             self.last_epoch = -1
@@ -135,6 +171,27 @@ class LRScheduler(_Scheduler):
         else:
             self.last_epoch = last_epoch
             self._set_lrs()
+
+    def _record_base_lrs(self, last_epoch: int) -> list[float]:
+        """Each group's ``initial_lr``, recorded first from its lr when starting afresh.
+
+        Raises:
+            ValueError: when resuming without ``"initial_lr"`` in every group.
+        """
+        groups = self.optimizer.param_groups
+        if last_epoch == -1:
+            for group in groups:
+                if group.get("initial_lr") is None:  # None: an earlier scheduler left it out
+                    group["initial_lr"] = group["lr"]
+        else:
+            for index, group in enumerate(groups):
+                if "initial_lr" not in group:
+                    raise ValueError(
+                        f"{type(self).__name__}: resuming at last_epoch={last_epoch} needs "
+                        f"'initial_lr' in every param group, and param group {index} has none; "
+                        "start with last_epoch=-1, or restore the optimizer's state_dict first"
+                    )
+        return [group["initial_lr"] for group in groups]
 
     def lr_at(self, base_lr: float, epoch: int) -> float:
         """The learning rate of a group with this base lr at this epoch (each schedule's own)."""
@@ -430,16 +487,9 @@ class LambdaLR(LRScheduler):
         return super().base_lr_reaching(lr, epoch, index)
 
     def state_dict(self) -> dict[str, Any]:
-        """The attributes, with each lr_lambda as PyTorch saves it.
-
-        A function (a ``def`` or a lambda) is saved as None, since it is code,
-        not state: ``tm.save`` can then write the dict. A callable object is
-        saved as a copy of its attributes.
-        """
+        """The attributes, with each lr_lambda as PyTorch saves it (see ``_function_state``)."""
         state = super().state_dict()
-        state["lr_lambdas"] = [None if isinstance(f, types.FunctionType)
-                               else dict(vars(f)) if hasattr(f, "__dict__") else None
-                               for f in self.lr_lambdas]
+        state["lr_lambdas"] = [_function_state(f) for f in self.lr_lambdas]
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -655,6 +705,438 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self._set_lrs()
 
 
+class _MomentumCycler(LRScheduler):
+    """What ``OneCycleLR`` and ``CyclicLR`` share: per-batch schedules that move the momentum too.
+
+    With ``cycle_momentum`` the momentum moves against the lr, between
+    ``base_momentum`` (where the lr is at its top) and ``max_momentum``
+    (where it is at its bottom): the optimizer's ``momentum`` for SGD and
+    RMSprop, beta1 of its ``betas`` for Adam and AdamW, as in PyTorch.
+
+    Each lr is worked out from the scheduler's own arguments, so resuming
+    needs the arguments and ``last_epoch`` only. A param group added to the
+    optimizer later is refused at the next step: these have no lr bounds
+    for it (PyTorch's fail on it too).
+    """
+
+    cycle_momentum: bool
+    use_beta1: bool
+    base_momentums: list[float]
+    max_momentums: list[float]
+
+    def _set_up_momentum(
+        self, optimizer: Optimizer, cycle_momentum: bool, base_momentum: float | Sequence[float],
+        max_momentum: float | Sequence[float],
+    ) -> None:
+        """Check and keep the momentum settings (ignored, as in PyTorch, without cycling).
+
+        Raises:
+            ValueError: with ``cycle_momentum``, if the optimizer has neither
+                momentum nor betas, or a momentum is negative (for betas: not in [0, 1)).
+        """
+        where = type(self).__name__
+        self.cycle_momentum = check_bool(where, "cycle_momentum", cycle_momentum)
+        self.use_beta1 = "betas" in optimizer.defaults
+        self.base_momentums, self.max_momentums = [], []
+        if not self.cycle_momentum:
+            return
+        if not self.use_beta1 and "momentum" not in optimizer.defaults:
+            raise ValueError(
+                f"{where}: cycle_momentum=True needs an optimizer with a momentum (SGD, RMSprop) "
+                f"or betas (Adam, AdamW), and {type(optimizer).__name__} has neither; pass "
+                "cycle_momentum=False"
+            )
+
+        def check(where: str, name: str, value: Any) -> float:
+            # Adam divides by 1 - beta1^t, so beta1 must stay below 1.
+            if self.use_beta1:
+                return check_in_interval(where, name, value, 0, 1, False)
+            return check_non_negative(where, name, value)
+
+        self.base_momentums = _one_per_group(where, "base_momentum", base_momentum, optimizer,
+                                             check)
+        self.max_momentums = _one_per_group(where, "max_momentum", max_momentum, optimizer,
+                                            check)
+
+    def momentums_at(self, epoch: int) -> list[float]:
+        """The momentum (or beta1) of each param group at this step (each schedule's own)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement momentums_at")
+
+    def base_lr_reaching(self, lr: float, epoch: int, index: int) -> float | None:
+        """Refuse a param group added after the scheduler was made.
+
+        Raises:
+            ValueError: always; the scheduler has no lr bounds for the group.
+        """
+        raise ValueError(
+            f"{type(self).__name__}: param group {index} was added after the scheduler, which "
+            f"has lr bounds for each of the {len(self.base_lrs)} groups it started with; make a "
+            "new scheduler"
+        )
+
+    def _set_lrs(self) -> None:
+        """Set each param group's lr, and with ``cycle_momentum`` its momentum, for this step."""
+        super()._set_lrs()
+        self._set_momentums()
+
+    def _set_momentums(self) -> None:
+        if not self.cycle_momentum:
+            return
+        for group, momentum in zip(self.optimizer.param_groups,
+                                   self.momentums_at(self.last_epoch)):
+            if self.use_beta1:
+                group["betas"] = (momentum, *group["betas"][1:])
+            else:
+                group["momentum"] = momentum
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """As ``LRScheduler``'s, setting the saved step's momentums too."""
+        super().load_state_dict(state_dict)
+        self._set_momentums()
+
+
+class OneCycleLR(_MomentumCycler):
+    """The 1cycle policy: warm the lr up to ``max_lr``, then anneal it far below where it began.
+
+    Smith & Topor, "Super-Convergence" (2017), as in fastai and PyTorch.
+    Step it once per batch, after ``optimizer.step()``, for ``total_steps``
+    steps (or ``epochs · steps_per_epoch``). With
+
+        initial_lr = max_lr / div_factor,   min_lr = initial_lr / final_div_factor,
+
+    the lr goes from initial_lr to max_lr over the first ``pct_start`` of
+    the steps, then down to min_lr over the rest. With ``three_phase`` it
+    comes back down to initial_lr as fast as it went up, and only then to
+    min_lr (the paper's schedule). Within a phase that runs from step s₀ to
+    step s₁ (the first phase ends at pct_start · total_steps - 1, the
+    last at total_steps - 1), with t = (step - s₀) / (s₁ - s₀), the lr goes
+    from a to b along
+
+        cos:    b + (a - b) · (1 + cos(π t)) / 2
+        linear: a + (b - a) · t
+
+    With ``cycle_momentum`` the momentum does the opposite, from
+    ``max_momentum`` down to ``base_momentum`` at the top of the lr and back
+    (see ``_MomentumCycler``).
+
+    The step after the last, ``total_steps``, is allowed (the loop's last
+    ``scheduler.step()`` reaches it), with the formula carried past t = 1,
+    as in PyTorch; a step beyond it is refused. A phase of no steps at all
+    (pct_start · total_steps = 1, say) is taken as done: its step has its end
+    value (PyTorch divides by zero there).
+
+    Args:
+        optimizer: the optimizer whose learning rates (and momentum) to set.
+        max_lr: the top lr, one for all param groups or a list of one per group (>= 0).
+        total_steps: the number of steps in the cycle (a positive int), or None
+            for epochs · steps_per_epoch.
+        epochs: the number of epochs (a positive int), used with steps_per_epoch.
+        steps_per_epoch: the number of batches in an epoch (a positive int).
+        pct_start: the fraction of the steps spent raising the lr (a float in [0, 1]).
+        anneal_strategy: "cos" or "linear".
+        cycle_momentum: move the momentum against the lr.
+        base_momentum: the momentum at the top of the lr (one, or one per group).
+        max_momentum: the momentum at the bottom of the lr (one, or one per group).
+        div_factor: max_lr / initial_lr (> 0).
+        final_div_factor: initial_lr / min_lr (> 0).
+        three_phase: come down to initial_lr before going on to min_lr.
+        last_epoch: the number of steps already taken, to resume (see
+            ``LRScheduler``); -1 starts afresh.
+
+    Raises:
+        ValueError: where PyTorch refuses the arguments (total_steps, epochs
+            or steps_per_epoch not a positive int, neither given, pct_start
+            not a float in [0, 1], an unknown anneal_strategy, a list without
+            one value per group, cycle_momentum with an optimizer that has no
+            momentum), for a negative lr or momentum or factor, and for a
+            step past total_steps.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> optimizer = tm.optim.SGD([tm.tensor([1.0], requires_grad=True)], lr=0.1,
+        ...                          momentum=0.9)
+        >>> scheduler = OneCycleLR(optimizer, max_lr=1.0, total_steps=4, pct_start=0.5,
+        ...                        anneal_strategy="linear", final_div_factor=1.0)
+        >>> lrs = []
+        >>> for batch in range(4):
+        ...     lrs.append(scheduler.get_last_lr()[0])
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> [round(lr, 2) for lr in lrs]
+        [0.04, 1.0, 0.52, 0.04]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        max_lr: float | Sequence[float],
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: Literal["cos", "linear"] = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: float | Sequence[float] = 0.85,
+        max_momentum: float | Sequence[float] = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
+        where = type(self).__name__
+        _check_optimizer(where, optimizer)
+        if total_steps is not None:
+            self.total_steps = _check_count(where, "total_steps", total_steps)
+        elif epochs is not None and steps_per_epoch is not None:
+            self.total_steps = (_check_count(where, "epochs", epochs)
+                                * _check_count(where, "steps_per_epoch", steps_per_epoch))
+        else:
+            raise ValueError(f"{where}: give total_steps, or both epochs and steps_per_epoch")
+        check_real(where, "pct_start", pct_start)  # a TypeError for what is not a number
+        # PyTorch takes a float only, so pct_start=1 is refused as it is there.
+        if not isinstance(pct_start, (float, np.floating)) or not 0 <= pct_start <= 1:
+            raise ValueError(f"{where}: pct_start must be a float in [0, 1], got {pct_start}")
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"{where}: anneal_strategy must be 'cos' or 'linear', got "
+                             f"{anneal_strategy!r}")
+        self.pct_start = float(pct_start)
+        self.anneal_strategy = anneal_strategy
+        self.three_phase = check_bool(where, "three_phase", three_phase)
+        self.div_factor = check_positive(where, "div_factor", div_factor)
+        self.final_div_factor = check_positive(where, "final_div_factor", final_div_factor)
+        self.max_lrs = _one_per_group(where, "max_lr", max_lr, optimizer, check_non_negative)
+        self.min_lrs = [lr / self.div_factor / self.final_div_factor for lr in self.max_lrs]
+        self._set_up_momentum(optimizer, cycle_momentum, base_momentum, max_momentum)
+        if check_int(where, "last_epoch", last_epoch, -1) > self.total_steps:
+            raise ValueError(f"{where}: last_epoch={last_epoch} is past total_steps="
+                             f"{self.total_steps}")
+        super().__init__(optimizer, last_epoch)
+
+    def _record_base_lrs(self, last_epoch: int) -> list[float]:
+        """max_lr / div_factor, written afresh into the groups as ``initial_lr``, as in PyTorch."""
+        initial_lrs = [lr / self.div_factor for lr in self.max_lrs]
+        if last_epoch == -1:
+            for group, lr in zip(self.optimizer.param_groups, initial_lrs):
+                group["initial_lr"] = lr
+        return initial_lrs
+
+    def _phases(self) -> list[tuple[float, str, str]]:
+        """Each phase's last step and the lrs it goes between ("initial", "max" or "min").
+
+        The steps are PyTorch's arithmetic, floats included, so that the
+        phases change at the same steps.
+        """
+        rise_end = float(self.pct_start * self.total_steps) - 1
+        if self.three_phase:
+            return [(rise_end, "initial", "max"),
+                    (float(2 * self.pct_start * self.total_steps) - 2, "max", "initial"),
+                    (self.total_steps - 1, "initial", "min")]
+        return [(rise_end, "initial", "max"), (self.total_steps - 1, "max", "min")]
+
+    def _place(self, step: int) -> tuple[str, str, float]:
+        """The lrs the phase of ``step`` goes from and to, and t, how far through it the step is."""
+        phases = self._phases()
+        ends = [end for end, _, _ in phases]
+        # the first phase not yet over; the last one takes the rest
+        index = next((i for i, end in enumerate(ends[:-1]) if step <= end), len(ends) - 1)
+        start = ends[index - 1] if index else 0.0
+        end, source, target = phases[index]
+        return source, target, (step - start) / (end - start) if end != start else 1.0
+
+    def _anneal(self, start: float, end: float, t: float) -> float:
+        """From ``start`` at t = 0 to ``end`` at t = 1, along a half cosine or a line."""
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * t) + 1)
+        return (end - start) * t + start
+
+    def get_lr(self) -> list[float]:
+        """Each param group's lr at step ``last_epoch``."""
+        source, target, t = self._place(self.last_epoch)
+        levels = {"initial": self.base_lrs, "max": self.max_lrs, "min": self.min_lrs}
+        return [self._anneal(a, b, t) for a, b in zip(levels[source], levels[target])]
+
+    def momentums_at(self, epoch: int) -> list[float]:
+        """Each group's momentum at ``epoch``: base_momentum where the lr is max_lr, else max."""
+        source, target, t = self._place(epoch)
+        levels = {"initial": self.max_momentums, "max": self.base_momentums,
+                  "min": self.max_momentums}
+        return [self._anneal(a, b, t) for a, b in zip(levels[source], levels[target])]
+
+    def step(self) -> None:
+        """Move on one batch and set each param group's lr (and momentum) for it.
+
+        Raises:
+            ValueError: past ``total_steps``, as in PyTorch (the scheduler is
+                left where it was).
+        """
+        if self.last_epoch + 1 > self.total_steps:
+            raise ValueError(
+                f"{type(self).__name__}: cannot step to step {self.last_epoch + 1}, past "
+                f"total_steps={self.total_steps}; make the scheduler with as many steps as "
+                "scheduler.step() calls, one per batch"
+            )
+        super().step()
+
+
+class CyclicLR(_MomentumCycler):
+    """Cycle the lr between ``base_lr`` and ``max_lr`` along a triangle, batch by batch.
+
+    Smith, "Cyclical Learning Rates for Training Neural Networks" (2017).
+    Step it once per batch. A cycle has ``step_size_up`` steps up and
+    ``step_size_down`` (by default as many) down; at step n, with
+    T = step_size_up + step_size_down, the cycle c = ⌊1 + n / T⌋ and
+    x = 1 + n / T - c, how far through it (in [0, 1)), and r = step_size_up / T,
+
+        triangle = x / r                 while rising (x <= r)
+                   (x - 1) / (r - 1)     while falling
+        lr = base_lr + (max_lr - base_lr) · triangle · scale_fn(c or n)
+
+    The modes choose scale_fn: "triangular" 1, "triangular2" 1 / 2^(c - 1)
+    (half the height each cycle), "exp_range" gamma^n. Or pass your own
+    ``scale_fn``, a function with values in [0, 1], of the cycle c
+    (``scale_mode="cycle"``) or of the step n (``"iterations"``); ``mode``
+    is then ignored, and without it ``scale_mode`` is, as in PyTorch.
+
+    With ``cycle_momentum`` (on by default, as in PyTorch) the momentum
+    goes the other way, max_momentum - (max_momentum - base_momentum) ·
+    triangle · scale_fn (see ``_MomentumCycler``).
+
+    Args:
+        optimizer: the optimizer whose learning rates (and momentum) to set.
+        base_lr: the bottom lr, one for all param groups or a list of one per group (>= 0).
+        max_lr: the top lr (one, or one per group; >= 0).
+        step_size_up: the number of steps from base_lr up to max_lr (> 0).
+        step_size_down: the number of steps back down (>= 0; None: step_size_up).
+        mode: "triangular", "triangular2" or "exp_range".
+        gamma: exp_range's factor per step (>= 0).
+        scale_fn: your own scaling of the height, instead of ``mode``'s.
+        scale_mode: what ``scale_fn`` is a function of: "cycle" or "iterations".
+        cycle_momentum: move the momentum against the lr.
+        base_momentum: the momentum at the top of the lr (one, or one per group).
+        max_momentum: the momentum at the bottom of the lr (one, or one per group).
+        last_epoch: the number of steps already taken, to resume (see
+            ``LRScheduler``); -1 starts afresh.
+
+    Raises:
+        TypeError: if ``scale_fn`` is not callable.
+        ValueError: for an unknown mode (without ``scale_fn``) or scale_mode,
+            a list without one value per group, cycle_momentum with an
+            optimizer that has no momentum, or a negative lr, step size or momentum.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> optimizer = tm.optim.SGD([tm.tensor([1.0], requires_grad=True)], lr=0.1,
+        ...                          momentum=0.9)
+        >>> scheduler = CyclicLR(optimizer, base_lr=0.1, max_lr=0.5, step_size_up=2)
+        >>> lrs = []
+        >>> for batch in range(6):
+        ...     lrs.append(scheduler.get_last_lr()[0])
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> [round(lr, 2) for lr in lrs]
+        [0.1, 0.3, 0.5, 0.3, 0.1, 0.3]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        base_lr: float | Sequence[float],
+        max_lr: float | Sequence[float],
+        step_size_up: float = 2000,
+        step_size_down: float | None = None,
+        mode: Literal["triangular", "triangular2", "exp_range"] = "triangular",
+        gamma: float = 1.0,
+        scale_fn: Callable[[float], float] | None = None,
+        scale_mode: Literal["cycle", "iterations"] = "cycle",
+        cycle_momentum: bool = True,
+        base_momentum: float | Sequence[float] = 0.8,
+        max_momentum: float | Sequence[float] = 0.9,
+        last_epoch: int = -1,
+    ) -> None:
+        where = type(self).__name__
+        _check_optimizer(where, optimizer)
+        self.base_lrs = _one_per_group(where, "base_lr", base_lr, optimizer, check_non_negative)
+        self.max_lrs = _one_per_group(where, "max_lr", max_lr, optimizer, check_non_negative)
+        up = check_positive(where, "step_size_up", step_size_up)
+        down = up if step_size_down is None else check_non_negative(where, "step_size_down",
+                                                                   step_size_down)
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size
+        if scale_fn is not None and not callable(scale_fn):
+            raise TypeError(f"{where}: scale_fn must be a function, got "
+                            f"{type(scale_fn).__name__}")
+        if scale_fn is None and mode not in ("triangular", "triangular2", "exp_range"):
+            raise ValueError(f"{where}: mode must be 'triangular', 'triangular2' or "
+                             f"'exp_range' (or give a scale_fn), got {mode!r}")
+        if scale_mode not in ("cycle", "iterations"):
+            raise ValueError(f"{where}: scale_mode must be 'cycle' or 'iterations', got "
+                             f"{scale_mode!r}")
+        self.mode = mode
+        self.gamma = check_non_negative(where, "gamma", gamma)
+        self._scale_fn_custom = scale_fn
+        # The modes decide what their scaling is a function of, whatever scale_mode says.
+        self.scale_mode = scale_mode if scale_fn is not None else (
+            "iterations" if mode == "exp_range" else "cycle")
+        self._set_up_momentum(optimizer, cycle_momentum, base_momentum, max_momentum)
+        super().__init__(optimizer, last_epoch)
+
+    def _record_base_lrs(self, last_epoch: int) -> list[float]:
+        """base_lr; starting afresh, also each group's ``initial_lr`` if it has none.
+
+        An ``initial_lr`` an earlier scheduler recorded stays, as in PyTorch:
+        a scheduler made later (to follow this one in a ``SequentialLR``)
+        takes it as its base lr.
+        """
+        if last_epoch == -1:
+            for group, lr in zip(self.optimizer.param_groups, self.base_lrs):
+                if group.get("initial_lr") is None:
+                    group["initial_lr"] = lr
+        return self.base_lrs
+
+    def scale_fn(self, x: float) -> float:
+        """The height of cycle ``x`` (or at step ``x``), as a fraction of max_lr - base_lr."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma**x
+
+    def _place(self, step: int) -> tuple[float, float]:
+        """The triangle's value at ``step`` (0 at the bottom, 1 at the top) and scale_fn's."""
+        cycle = math.floor(1 + step / self.total_size)
+        x = 1.0 + step / self.total_size - cycle
+        triangle = x / self.step_ratio if x <= self.step_ratio else (x - 1) / (self.step_ratio - 1)
+        return triangle, self.scale_fn(cycle if self.scale_mode == "cycle" else step)
+
+    def get_lr(self) -> list[float]:
+        """base_lr + (max_lr - base_lr) · triangle · scale_fn, for each param group."""
+        triangle, scale = self._place(self.last_epoch)
+        return [low + (high - low) * triangle * scale
+                for low, high in zip(self.base_lrs, self.max_lrs)]
+
+    def momentums_at(self, epoch: int) -> list[float]:
+        """max_momentum - (max_momentum - base_momentum) · triangle · scale_fn, for each group."""
+        triangle, scale = self._place(epoch)
+        return [high - (high - low) * triangle * scale
+                for low, high in zip(self.base_momentums, self.max_momentums)]
+
+    def state_dict(self) -> dict[str, Any]:
+        """The attributes, with a ``scale_fn`` of yours as PyTorch saves it (see ``LambdaLR``)."""
+        state = super().state_dict()
+        state["_scale_fn_custom"] = _function_state(self._scale_fn_custom)
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes; this scheduler keeps its own scale_fn, given its state."""
+        state = dict(state_dict)
+        saved = state.pop("_scale_fn_custom", None)
+        if saved is not None and self._scale_fn_custom is not None:
+            vars(self._scale_fn_custom).update(saved)  # first: the momentums set next use it
+        super().load_state_dict(state)
+
+
 class ReduceLROnPlateau(_Scheduler):
     """Divide the lr when a metric has stopped improving, as PyTorch's ``ReduceLROnPlateau``.
 
@@ -788,6 +1270,276 @@ class ReduceLROnPlateau(_Scheduler):
                 f"patience={self.patience}, threshold={self.threshold}, "
                 f"threshold_mode={self.threshold_mode!r}, cooldown={self.cooldown}, "
                 f"min_lrs={self.min_lrs}, eps={self.eps}, last_epoch={self.last_epoch})")
+
+
+def _check_schedulers(
+    where: str, schedulers: Iterable[LRScheduler | SequentialLR | ChainedScheduler],
+    optimizer: Optimizer | None,
+) -> tuple[list[LRScheduler | SequentialLR | ChainedScheduler], Optimizer]:
+    """The schedulers as a list, and their optimizer (by default the first one's), all checked.
+
+    Raises:
+        TypeError: if ``schedulers`` is not a list of schedulers.
+        ValueError: if it is empty, holds a ``ReduceLROnPlateau`` (which
+            steps with a metric), or a scheduler of another optimizer.
+    """
+    if isinstance(schedulers, _Scheduler) or not isinstance(schedulers, Iterable):
+        raise TypeError(f"{where}: schedulers must be a list of schedulers, got "
+                        f"{type(schedulers).__name__}")
+    schedulers = list(schedulers)
+    if not schedulers:
+        raise ValueError(f"{where}: schedulers must hold at least one scheduler, got none")
+    for index, scheduler in enumerate(schedulers):
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(f"{where}: schedulers[{index}] is a ReduceLROnPlateau, which steps "
+                             f"with a metric; {where} steps its schedulers without one")
+        if not isinstance(scheduler, (LRScheduler, SequentialLR, ChainedScheduler)):
+            raise TypeError(f"{where}: schedulers[{index}] must be a learning-rate scheduler, "
+                            f"got {type(scheduler).__name__}")
+        if optimizer is None:
+            optimizer = scheduler.optimizer
+        if scheduler.optimizer is not optimizer:
+            raise ValueError(f"{where}: schedulers[{index}] ({type(scheduler).__name__}) sets "
+                             f"the lrs of another optimizer; all must be {where}'s optimizer's")
+    assert optimizer is not None  # the first scheduler's, at least
+    return schedulers, optimizer
+
+
+class _Composite(_Scheduler):
+    """What ``SequentialLR`` and ``ChainedScheduler`` share: schedulers inside, saved with it."""
+
+    _schedulers: list[LRScheduler | SequentialLR | ChainedScheduler]
+
+    def _running(self) -> list[int]:
+        """Which of the schedulers set the lrs now (each composite's own)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement _running")
+
+    def state_dict(self) -> dict[str, Any]:
+        """The attributes, with the schedulers' own state dicts in place of the schedulers."""
+        state = super().state_dict()
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes and each scheduler's state, and set the saved lrs.
+
+        The schedulers running at the saved step are restored last, so the
+        param groups' momentum is the one they set.
+
+        Raises:
+            ValueError: if the state holds another number of schedulers.
+        """
+        state = dict(state_dict)
+        saved = state.pop("_schedulers")
+        if len(saved) != len(self._schedulers):
+            raise ValueError(f"{type(self).__name__}.load_state_dict: the state has "
+                             f"{len(saved)} schedulers, this one has {len(self._schedulers)}")
+        super().load_state_dict(state)
+        running = self._running()
+        for index in [*(i for i in range(len(saved)) if i not in running), *running]:
+            self._schedulers[index].load_state_dict(saved[index])
+        for group, lr in zip(self.optimizer.param_groups, self._last_lr):
+            group["lr"] = lr
+
+
+class SequentialLR(_Composite):
+    """Run schedulers one after another: each takes over at its milestone and starts over there.
+
+    ``schedulers[0]`` sets the lrs until epoch ``milestones[0]``,
+    ``schedulers[1]`` from then until ``milestones[1]``, and so on. At its
+    milestone a scheduler starts over from the state it had when given to
+    SequentialLR (its epoch 0, for one just made), so its own epoch counts
+    from its milestone: a warm-up followed by a decay, for instance.
+
+    Each scheduler then sets the lrs from its base lr, as it would alone;
+    the values are PyTorch's, except that a ``MultiplicativeLR`` taking over
+    starts from its base lr, where PyTorch's carries on from the lr the one
+    before it left.
+
+    Args:
+        optimizer: the optimizer all the schedulers belong to.
+        schedulers: the schedulers, in the order they run (not ``ReduceLROnPlateau``).
+        milestones: the epochs at which each scheduler after the first takes
+            over (ints >= 0, in increasing order, one fewer than the schedulers).
+
+    Raises:
+        TypeError: if the arguments are not an optimizer and lists of
+            schedulers and of ints.
+        ValueError: as in PyTorch, for no schedulers, a ``ReduceLROnPlateau``,
+            a scheduler of another optimizer, or a number of milestones other
+            than one fewer than the schedulers; and for milestones that are
+            negative or out of order.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> optimizer = tm.optim.SGD([tm.tensor([1.0], requires_grad=True)], lr=1.0)
+        >>> warm_up = LinearLR(optimizer, start_factor=0.5, total_iters=2)
+        >>> decay = ExponentialLR(optimizer, gamma=0.5)
+        >>> scheduler = SequentialLR(optimizer, [warm_up, decay], milestones=[2])
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(scheduler.get_last_lr()[0])
+        ...     scheduler.step()
+        >>> lrs
+        [0.5, 0.75, 1.0, 0.5, 0.25]
+    """
+
+    def __init__(
+        self, optimizer: Optimizer,
+        schedulers: Sequence[LRScheduler | SequentialLR | ChainedScheduler],
+        milestones: Iterable[int],
+    ) -> None:
+        where = type(self).__name__
+        _check_optimizer(where, optimizer)
+        self._schedulers, self.optimizer = _check_schedulers(where, schedulers, optimizer)
+        if not isinstance(milestones, Iterable) or isinstance(milestones, str):
+            raise TypeError(f"{where}: milestones must be a list of epochs, got {milestones!r}")
+        self._milestones = [check_int(where, "a milestone", m, 0) for m in milestones]
+        if len(self._milestones) != len(self._schedulers) - 1:
+            raise ValueError(
+                f"{where}: expected {len(self._schedulers) - 1} milestones, one fewer than the "
+                f"{len(self._schedulers)} schedulers, but got {len(self._milestones)}"
+            )
+        if self._milestones != sorted(self._milestones):
+            raise ValueError(f"{where}: milestones must be in increasing order, got "
+                             f"{self._milestones}")
+        # What each scheduler starts over from at its milestone.
+        self._starts = [copy.deepcopy(scheduler.state_dict()) for scheduler in self._schedulers]
+        self.last_epoch = 0
+        self._start(bisect.bisect_right(self._milestones, 0))
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def _start(self, index: int) -> None:
+        """Put ``schedulers[index]`` back as it was given, with the lrs it had then."""
+        self._schedulers[index].load_state_dict(copy.deepcopy(self._starts[index]))
+
+    def step(self) -> None:
+        """Move on one epoch: start the next scheduler at its milestone, else step the current one.
+
+        A refused step (a ``OneCycleLR`` past its total_steps, say) leaves
+        ``last_epoch`` as it was.
+        """
+        epoch = self.last_epoch + 1
+        index = bisect.bisect_right(self._milestones, epoch)
+        if index > 0 and self._milestones[index - 1] == epoch:
+            self._start(index)
+        else:
+            self._schedulers[index].step()
+        self.last_epoch = epoch
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _running(self) -> list[int]:
+        """The scheduler whose turn it is at ``last_epoch``."""
+        return [bisect.bisect_right(self._milestones, self.last_epoch)]
+
+    def state_dict(self) -> dict[str, Any]:
+        """As ``_Composite``'s, without the starting states (the schedulers given are)."""
+        state = super().state_dict()
+        del state["_starts"]
+        return state
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(schedulers={self._schedulers!r}, "
+                f"milestones={self._milestones}, last_epoch={self.last_epoch})")
+
+
+class ChainedScheduler(_Composite):
+    """Apply several schedulers at once: each group's lr is the product of their factors.
+
+    Each ``step()`` steps every scheduler, and each param group's lr becomes
+
+        lr = base_lr · (lr₁ / base_lr) · (lr₂ / base_lr) · … = lr₁ · (lr₂ / base_lr) · …
+
+    where lrᵢ is the lr scheduler i alone would set, and base_lr is the
+    group's ``initial_lr`` when the chain was made. ``ConstantLR`` and
+    ``ExponentialLR``, say, give base_lr · factor · gamma^epoch until
+    total_iters, base_lr · gamma^epoch from then on.
+
+    PyTorch's schedulers multiply the lr they find, so its ChainedScheduler
+    gives the same lrs for those that multiply: ``StepLR``, ``MultiStepLR``,
+    ``ExponentialLR``, ``ConstantLR``, ``LinearLR``, ``PolynomialLR``,
+    ``MultiplicativeLR`` and ``CosineAnnealingLR`` with eta_min = 0 (up to
+    T_max). The others PyTorch lets overwrite the lr, or carry it on from
+    the lr found, so with them the lrs differ. A group whose base lr is 0
+    gets the first scheduler's lr.
+
+    A param group added later joins at the next step, as in PyTorch: each
+    scheduler takes it up from its lr then, and that lr is its base lr.
+
+    Args:
+        schedulers: the schedulers to apply (not ``ReduceLROnPlateau``).
+        optimizer: their optimizer; by default the first scheduler's.
+
+    Raises:
+        TypeError: if ``schedulers`` is not a list of schedulers, or
+            ``optimizer`` is not an Optimizer.
+        ValueError: as in PyTorch, for no schedulers, a ``ReduceLROnPlateau``
+            or schedulers of another optimizer.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> optimizer = tm.optim.SGD([tm.tensor([1.0], requires_grad=True)], lr=1.0)
+        >>> scheduler = ChainedScheduler([ConstantLR(optimizer, factor=0.1, total_iters=2),
+        ...                               ExponentialLR(optimizer, gamma=0.5)])
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(scheduler.get_last_lr()[0])
+        ...     scheduler.step()
+        >>> lrs
+        [0.1, 0.05, 0.25, 0.125]
+    """
+
+    def __init__(
+        self, schedulers: Sequence[LRScheduler | SequentialLR | ChainedScheduler],
+        optimizer: Optimizer | None = None,
+    ) -> None:
+        where = type(self).__name__
+        if optimizer is not None:
+            _check_optimizer(where, optimizer)
+        self._schedulers, self.optimizer = _check_schedulers(where, schedulers, optimizer)
+        self.base_lrs: list[float] = []
+        self._add_base_lrs()
+        self._chain()
+
+    def step(self) -> None:
+        """Step every scheduler, and set each param group's lr to the product of their factors."""
+        groups = self.optimizer.param_groups
+        self._add_base_lrs()
+        for scheduler in self._schedulers:
+            # Each steps from the base lrs: so it takes up an added group from its lr, and one
+            # it leaves at its lr (where no base lr fits) counts as a factor of 1.
+            for group, base_lr in zip(groups, self.base_lrs):
+                group["lr"] = base_lr
+            scheduler.step()
+        self._chain()
+
+    def _add_base_lrs(self) -> None:
+        """Give each param group added since the last step its base lr.
+
+        That is its ``initial_lr`` if a scheduler recorded one, else its lr now.
+        """
+        for group in self.optimizer.param_groups[len(self.base_lrs):]:
+            base_lr = group.get("initial_lr")
+            # A new list rather than append: a state_dict taken earlier holds the old one.
+            self.base_lrs = [*self.base_lrs, group["lr"] if base_lr is None else base_lr]
+
+    def _chain(self) -> None:
+        """Set each param group's lr to the first scheduler's times the others' factors."""
+        first, *others = [scheduler.get_last_lr() for scheduler in self._schedulers]
+        for index, (group, base_lr) in enumerate(zip(self.optimizer.param_groups,
+                                                     self.base_lrs)):
+            lr = first[index]
+            for lrs in others:
+                lr *= lrs[index] / base_lr if base_lr else 1.0
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _running(self) -> list[int]:
+        """All of the schedulers, in their order (the last to set a momentum sets it)."""
+        return list(range(len(self._schedulers)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(schedulers={self._schedulers!r})"
 
 
 def _as_number(metrics: Any) -> Any:
