@@ -124,3 +124,52 @@ def network_cases(
     x = rng.standard_normal((rows, sizes[0]))
     y = rng.uniform(0.0, 1.0, (rows, sizes[-1]))
     return NetworkCase(weights, biases, x, y, draw(st.sampled_from(COSTS)))
+
+
+# -------------------------------------------- scans and products (tests/test_scans.py)
+
+
+def dims_of(shape: tuple[int, ...]) -> st.SearchStrategy[int]:
+    """A dim of ``shape``, negative ones too (0 or -1 for a 0-d shape, as PyTorch allows)."""
+    ndim = max(len(shape), 1)
+    return st.integers(-ndim, ndim - 1)
+
+
+def arrays_with_zeros(shape: Any, low: float = -2.0, high: float = 2.0) -> st.SearchStrategy[Any]:
+    """float64 arrays of ``shape`` in [low, high], about half their elements exactly 0.
+
+    Products and their gradients are where a zero (or two) in a row matter.
+    """
+    return hnp.arrays(np.float64, shape,
+                      elements=st.one_of(st.just(0.0), floats_between(low, high)))
+
+
+def tied_arrays(shape: Any) -> st.SearchStrategy[Any]:
+    """float64 arrays of ``shape`` drawn from four values, so entries repeat (ties of max)."""
+    return hnp.arrays(np.float64, shape, elements=st.sampled_from([-1.0, 0.0, 0.5, 2.0]))
+
+
+def sides(max_side: int = 3) -> st.SearchStrategy[int]:
+    """The size of one dim, from 0 (an empty tensor) and 1 (a dim that broadcasts) up."""
+    return st.integers(0, max_side)
+
+
+@st.composite
+def broadcasting_to(draw: st.DrawFn, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A shape that broadcasts to ``shape``: a suffix of it with some sizes replaced by 1."""
+    kept = shape[len(shape) - draw(st.integers(0, len(shape))):]
+    return tuple(1 if draw(st.booleans()) else n for n in kept)
+
+
+# -------------------------------------------- medians, quantiles, extremes (tests/test_methods.py)
+
+
+def distinct_arrays(shape: tuple[int, ...], spacing: float = 0.25) -> st.SearchStrategy[Any]:
+    """float64 arrays of ``shape`` whose values are a shuffled grid, ``spacing`` apart.
+
+    A median, a quantile or an extreme picks particular elements; its gradient
+    is what finite differences see only where no two values tie.
+    """
+    size = int(np.prod(shape))
+    return st.permutations(range(size)).map(
+        lambda order: (spacing * (np.array(order, dtype=np.float64) - size / 2)).reshape(shape))

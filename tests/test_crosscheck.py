@@ -14,7 +14,8 @@ calls torch. The tests compare values, gradients with respect to every leaf
 and Hessian-vector products to 1e-9 relative in float64.
 
 Values stay where every system is smooth and finite. Denominators and log
-arguments are 1 + x², and real exponents get a positive base. While a program
+arguments are 1 + x², arguments of asin, acos and atanh x / (1 + x²), which
+is within ±½, and real exponents get a positive base. While a program
 is drawn, each instruction is evaluated and dropped if its result is not
 finite or exceeds ``LIMIT``, or if an input sits within ``KINK`` of a point
 where the systems' conventions differ: relu's kink, clamp's limits, a tie for
@@ -161,6 +162,54 @@ class Engine:
     def expm1(self, x: tm.Tensor) -> tm.Tensor:
         return x.expm1()
 
+    def tan(self, x: tm.Tensor) -> tm.Tensor:
+        return x.tan()
+
+    def asin(self, x: tm.Tensor) -> tm.Tensor:
+        return x.asin()
+
+    def acos(self, x: tm.Tensor) -> tm.Tensor:
+        return x.acos()
+
+    def atan(self, x: tm.Tensor) -> tm.Tensor:
+        return x.atan()
+
+    def sinh(self, x: tm.Tensor) -> tm.Tensor:
+        return x.sinh()
+
+    def cosh(self, x: tm.Tensor) -> tm.Tensor:
+        return x.cosh()
+
+    def asinh(self, x: tm.Tensor) -> tm.Tensor:
+        return x.asinh()
+
+    def acosh(self, x: tm.Tensor) -> tm.Tensor:
+        return x.acosh()
+
+    def atanh(self, x: tm.Tensor) -> tm.Tensor:
+        return x.atanh()
+
+    def floor(self, x: tm.Tensor) -> tm.Tensor:
+        return x.floor()
+
+    def ceil(self, x: tm.Tensor) -> tm.Tensor:
+        return x.ceil()
+
+    def trunc(self, x: tm.Tensor) -> tm.Tensor:
+        return x.trunc()
+
+    def sign(self, x: tm.Tensor) -> tm.Tensor:
+        return x.sign()
+
+    def frac(self, x: tm.Tensor) -> tm.Tensor:
+        return x.frac()
+
+    def round(self, x: tm.Tensor, decimals: int) -> tm.Tensor:
+        return x.round(decimals)
+
+    def atan2(self, x: tm.Tensor, y: tm.Tensor) -> tm.Tensor:
+        return tm.atan2(x, y)
+
     def maximum(self, x: tm.Tensor, y: tm.Tensor) -> tm.Tensor:
         return tm.maximum(x, y)
 
@@ -290,6 +339,54 @@ class Hips:
 
     def expm1(self, x: Any) -> Any:
         return anp.expm1(x)
+
+    def tan(self, x: Any) -> Any:
+        return anp.tan(x)
+
+    def asin(self, x: Any) -> Any:
+        return anp.arcsin(x)
+
+    def acos(self, x: Any) -> Any:
+        return anp.arccos(x)
+
+    def atan(self, x: Any) -> Any:
+        return anp.arctan(x)
+
+    def sinh(self, x: Any) -> Any:
+        return anp.sinh(x)
+
+    def cosh(self, x: Any) -> Any:
+        return anp.cosh(x)
+
+    def asinh(self, x: Any) -> Any:
+        return anp.arcsinh(x)
+
+    def acosh(self, x: Any) -> Any:
+        return anp.arccosh(x)
+
+    def atanh(self, x: Any) -> Any:
+        return anp.arctanh(x)
+
+    def floor(self, x: Any) -> Any:
+        return anp.floor(x)
+
+    def ceil(self, x: Any) -> Any:
+        return anp.ceil(x)
+
+    def trunc(self, x: Any) -> Any:
+        return anp.trunc(x)
+
+    def sign(self, x: Any) -> Any:
+        return anp.sign(x)
+
+    def frac(self, x: Any) -> Any:
+        return x - anp.trunc(x)  # HIPS has no frac
+
+    def round(self, x: Any, decimals: int) -> Any:
+        return anp.round(x, decimals)
+
+    def atan2(self, x: Any, y: Any) -> Any:
+        return anp.arctan2(x, y)
 
     def maximum(self, x: Any, y: Any) -> Any:
         return anp.maximum(x, y)
@@ -423,6 +520,54 @@ class Torch:
 
     def expm1(self, x: Any) -> Any:
         return self.torch.expm1(x)
+
+    def tan(self, x: Any) -> Any:
+        return self.torch.tan(x)
+
+    def asin(self, x: Any) -> Any:
+        return self.torch.asin(x)
+
+    def acos(self, x: Any) -> Any:
+        return self.torch.acos(x)
+
+    def atan(self, x: Any) -> Any:
+        return self.torch.atan(x)
+
+    def sinh(self, x: Any) -> Any:
+        return self.torch.sinh(x)
+
+    def cosh(self, x: Any) -> Any:
+        return self.torch.cosh(x)
+
+    def asinh(self, x: Any) -> Any:
+        return self.torch.asinh(x)
+
+    def acosh(self, x: Any) -> Any:
+        return self.torch.acosh(x)
+
+    def atanh(self, x: Any) -> Any:
+        return self.torch.atanh(x)
+
+    def floor(self, x: Any) -> Any:
+        return self.torch.floor(x)
+
+    def ceil(self, x: Any) -> Any:
+        return self.torch.ceil(x)
+
+    def trunc(self, x: Any) -> Any:
+        return self.torch.trunc(x)
+
+    def sign(self, x: Any) -> Any:
+        return self.torch.sign(x)
+
+    def frac(self, x: Any) -> Any:
+        return self.torch.frac(x)
+
+    def round(self, x: Any, decimals: int) -> Any:
+        return self.torch.round(x, decimals=decimals)
+
+    def atan2(self, x: Any, y: Any) -> Any:
+        return self.torch.atan2(x, y)
 
     def maximum(self, x: Any, y: Any) -> Any:
         return self.torch.maximum(x, y)
@@ -708,6 +853,11 @@ def _apart_guard(a: np.ndarray, b: np.ndarray) -> bool:
     return not np.any(np.abs(a - b) < KINK)
 
 
+def _off_origin_guard(a: np.ndarray, b: np.ndarray) -> bool:
+    """No point (b, a) within a hair of the origin, where atan2 has no derivative."""
+    return not np.any(a * a + b * b < KINK)
+
+
 def _same_shape(shapes: tuple[Shape, ...], k: int) -> st.SearchStrategy[Params] | None:
     return st.just({}) if shapes[0] == shapes[1] and shapes[0] else None
 
@@ -754,6 +904,12 @@ def _unary(name: str, guard: Callable[..., bool] = _safe) -> Op:
     return Op(name, 1, lambda B, a: getattr(B, name)(a), lambda a: f"{a}.{name}()", guard=guard)
 
 
+def _within_half(name: str) -> Op:
+    """``name`` of x / (1 + x²), which is within ±½: inside the domain of asin, acos and atanh."""
+    return Op(name, 1, lambda B, a: getattr(B, name)(a / (1 + a * a)),
+              lambda a: f"({a} / (1 + {a} * {a})).{name}()")
+
+
 def _along_axis(name: str) -> Op:
     return Op(
         name,
@@ -784,6 +940,25 @@ OPS: list[Op] = [
     _unary("expm1"),
     _unary("sin"),
     _unary("cos"),
+    _unary("tan"),
+    _within_half("asin"),
+    _within_half("acos"),
+    _unary("atan"),
+    Op("atan2", 2, lambda B, a, b: B.atan2(a, b), lambda a, b: f"tm.atan2({a}, {b})",
+       _broadcastable, _off_origin_guard),
+    _unary("sinh"),
+    _unary("cosh"),
+    _unary("asinh"),
+    Op("acosh", 1, lambda B, a: B.acosh(2 + a * a), lambda a: f"(2 + {a} * {a}).acosh()"),
+    _within_half("atanh"),
+    _unary("floor"),
+    _unary("ceil"),
+    _unary("trunc"),
+    Op("round", 1, lambda B, a, decimals: B.round(a, decimals),
+       lambda a, decimals: f"{a}.round({decimals})",
+       lambda shapes, k: st.fixed_dictionaries({"decimals": st.sampled_from([0, 1, -1])})),
+    _unary("sign"),
+    _unary("frac"),
     Op("log1p", 1, lambda B, a: B.log1p(a * a), lambda a: f"({a} * {a}).log1p()"),
     _unary("clone"),
     _forms_op("log", LOG_FORMS),
@@ -1027,7 +1202,9 @@ def hips_gradient(program: Program) -> list[np.ndarray]:
     def loss(leaves: tuple[np.ndarray, ...]) -> Any:
         return run(HIPS, program, leaves)[1]
 
-    return [np.asarray(g) for g in autograd.grad(loss)(program.leaves)]
+    with warnings.catch_warnings():  # a loss made only of step functions (floor) is flat
+        warnings.filterwarnings("ignore", "Output seems independent of input")
+        return [np.asarray(g) for g in autograd.grad(loss)(program.leaves)]
 
 
 def hips_hessian_vector_product(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,31 @@ CASES: dict[str, tuple[Callable[[tm.Tensor], tm.Tensor], Callable[[tm.Tensor], t
     "expm1": (tm.expm1, lambda x: x.expm1()),
     "sin": (tm.sin, lambda x: x.sin()),
     "cos": (tm.cos, lambda x: x.cos()),
+    "tan": (tm.tan, lambda x: x.tan()),
+    "asin": (lambda x: tm.asin(x / 4), lambda x: (x / 4).asin()),
+    "arcsin": (lambda x: tm.arcsin(x / 4), lambda x: (x / 4).asin()),
+    "acos": (lambda x: tm.acos(x / 4), lambda x: (x / 4).acos()),
+    "arccos": (lambda x: tm.arccos(x / 4), lambda x: (x / 4).acos()),
+    "atan": (tm.atan, lambda x: x.atan()),
+    "arctan": (tm.arctan, lambda x: x.atan()),
+    "atan2": (lambda x: tm.atan2(x, x.T.sum(1)), lambda x: x.atan2(x.T.sum(1))),
+    "arctan2": (lambda x: tm.arctan2(x, 0.5), lambda x: x.atan2(0.5)),
+    "sinh": (tm.sinh, lambda x: x.sinh()),
+    "cosh": (tm.cosh, lambda x: x.cosh()),
+    "asinh": (tm.asinh, lambda x: x.asinh()),
+    "arcsinh": (tm.arcsinh, lambda x: x.asinh()),
+    "acosh": (lambda x: tm.acosh(x * x + 1.5), lambda x: (x * x + 1.5).acosh()),
+    "arccosh": (lambda x: tm.arccosh(x * x + 1.5), lambda x: (x * x + 1.5).acosh()),
+    "atanh": (lambda x: tm.atanh(x / 4), lambda x: (x / 4).atanh()),
+    "arctanh": (lambda x: tm.arctanh(x / 4), lambda x: (x / 4).atanh()),
+    "floor": (tm.floor, lambda x: x.floor()),
+    "ceil": (tm.ceil, lambda x: x.ceil()),
+    "round": (lambda x: tm.round(x, decimals=1), lambda x: x.round(1)),
+    "trunc": (tm.trunc, lambda x: x.trunc()),
+    "fix": (tm.fix, lambda x: x.trunc()),
+    "sign": (tm.sign, lambda x: x.sign()),
+    "sgn": (tm.sgn, lambda x: x.sign()),
+    "frac": (tm.frac, lambda x: x.frac()),
     "abs": (tm.abs, lambda x: x.abs()),
     "sigmoid": (tm.sigmoid, lambda x: x.sigmoid()),
     "tanh": (tm.tanh, lambda x: x.tanh()),
@@ -67,8 +93,8 @@ def test_every_function_of_the_module_is_tested_and_exported() -> None:
     public = {name for name in vars(functions) if not name.startswith("_") and callable(
         getattr(functions, name)) and getattr(functions, name).__module__ == functions.__name__}
     # argmax and argmin give indices, the rest answer questions: each is tested below
-    assert public == set(CASES) | {"argmax", "argmin", "allclose", "equal", "is_tensor",
-                                   "isclose", "numel", "max", "min"}
+    assert public == set(CASES) | set(ADDED) | {"argmax", "argmin", "allclose", "equal",
+                                                "is_tensor", "isclose", "numel", "max", "min"}
     assert all(getattr(tm, name) is getattr(functions, name) for name in public)
 
 
@@ -98,8 +124,10 @@ def test_an_array_instead_of_a_tensor_is_refused_naming_the_function(name: str) 
     function = getattr(tm, name)
     arguments: list[Any] = {"clamp": [0.0], "clip": [0.0], "softmax": [1], "log_softmax": [1],
                             "logsumexp": [1], "matmul": [X.T], "mm": [X.T], "pow": [2.0],
-                            "reshape": [(6,)], "transpose": [0, 1], "unsqueeze": [0]}.get(name, [])
-    with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray; wrap "
+                            "reshape": [(6,)], "transpose": [0, 1], "unsqueeze": [0],
+                            "atan2": [X], "arctan2": [X]}.get(name, [])
+    named = function.__name__  # an alias (arcsin, fix) names the function it is (asin, trunc)
+    with pytest.raises(TypeError, match=rf"^{named}: input must be a Tensor, got ndarray; wrap "
                                         rf"data with tm\.tensor\(\.\.\.\)"):
         function(X, *arguments)
 
@@ -121,6 +149,53 @@ def test_functions_agree_with_pytorchs() -> None:
     for ours, theirs in pairs:
         assert ours.shape == tuple(theirs.shape)
         np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-15, atol=0)
+
+
+# Ordinary points and the edges: off a domain (NaN), on its boundary (±inf), ±0, ±1,
+# halves (which round to even), values so large their squares overflow, ±inf and NaN.
+EDGES = [-np.inf, -2.5, -1.5, -1.0, -0.5, -0.0, 0.0, 0.3, 0.5, 1.0, 1.5, 2.5, 1e200, np.inf,
+         np.nan]
+ELEMENTWISE_MATH = ["tan", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh",
+                    "asinh", "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "floor", "ceil",
+                    "round", "trunc", "fix", "sign", "sgn", "frac"]
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE_MATH)
+def test_elementwise_math_gives_pytorchs_values_and_gradients_without_warnings(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    ours = tm.tensor(EDGES, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "invalid value" would leak; PyTorch is silent
+        out = getattr(tm, name)(ours)
+        out.backward(tm.ones(len(EDGES)))
+    theirs = torch.tensor(EDGES, dtype=torch.float64, requires_grad=True)
+    expected = getattr(torch, name)(theirs)
+    expected.backward(torch.ones(len(EDGES), dtype=torch.float64))
+    assert out.requires_grad and ours.grad is not None
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-14)
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(force=True), rtol=1e-14)
+
+
+def test_atan2_and_round_to_decimals_give_pytorchs_values_and_gradients() -> None:
+    torch = pytest.importorskip("torch")
+    points = np.array([[0.0, 0.0], [-0.0, -1.0], [0.0, -1.0], [1.0, 0.0], [-2.0, 3.0],
+                       [1e-200, 1e-200], [1e200, 1.0], [np.inf, 1.0], [np.inf, np.inf],
+                       [np.nan, 1.0]])
+    y, x = tm.tensor(points[:, 0], requires_grad=True), tm.tensor(points[:, 1], requires_grad=True)
+    ty, tx = (torch.tensor(points[:, i], requires_grad=True) for i in (0, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 0 / 0 at the origin, no warning for ∞ / ∞
+        tm.atan2(y, x).sum().backward()
+    torch.atan2(ty, tx).sum().backward()
+    np.testing.assert_allclose(tm.atan2(y, x).data, torch.atan2(ty, tx).detach().numpy())
+    for ours, theirs in ((y, ty), (x, tx)):
+        assert ours.grad is not None
+        np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-15)
+    values = [0.25, 0.35, -0.45, 1.05, 2.675, 125.0, -135.0, 1e300]
+    for decimals in (1, 2, -1, -2):
+        np.testing.assert_array_equal(tm.round(tm.tensor(values), decimals=decimals).data,
+                                      torch.round(torch.tensor(values, dtype=torch.float64),
+                                                  decimals=decimals).numpy())
 
 
 def test_an_empty_dim_reduces_every_dim_as_in_pytorch_and_logsumexp_needs_one() -> None:
@@ -361,3 +436,164 @@ def test_equal_refuses_what_is_not_a_tensor_naming_the_argument() -> None:
         tm.equal(tm.ones(2), [1.0, 1.0])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"^equal: input must be a Tensor, got ndarray"):
         tm.equal(np.ones(2), tm.ones(2))  # type: ignore[arg-type]
+
+
+# -- function forms of the methods PyTorch 2.13 added (methods.py) ---------------------------
+
+POSITIVE_X = np.abs(X) + 0.5
+COUNTS = np.array([2, 0, 1])
+
+
+def lib_levels(lib: Any, values: list[float]) -> Any:
+    """Quantile levels as a float64 tensor of ``lib`` (tm or torch)."""
+    return lib.tensor(np.array(values))
+
+
+# name -> (call(lib, x) for lib = tm or torch, the same through tm's method). ``x`` holds X.
+ADDED: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], Any]]] = {
+    "absolute": (lambda lib, x: lib.absolute(x), lambda x: x.abs()),
+    "negative": (lambda lib, x: lib.negative(x), lambda x: -x),
+    "subtract": (lambda lib, x: lib.subtract(x, x[0], alpha=2), lambda x: x.sub(x[0], alpha=2)),
+    "multiply": (lambda lib, x: lib.multiply(x, x), lambda x: x * x),
+    "divide": (lambda lib, x: lib.divide(x, x * x + 1, rounding_mode="floor"),
+               lambda x: x.div(x * x + 1, rounding_mode="floor")),
+    "true_divide": (lambda lib, x: lib.true_divide(x, 3.0), lambda x: x / 3.0),
+    "floor_divide": (lambda lib, x: lib.floor_divide(x, 0.7), lambda x: x.floor_divide(0.7)),
+    "remainder": (lambda lib, x: lib.remainder(x, 0.7), lambda x: x.remainder(0.7)),
+    "fmod": (lambda lib, x: lib.fmod(x, -0.7), lambda x: x.fmod(-0.7)),
+    "greater": (lambda lib, x: lib.greater(x, 0.5), lambda x: x.gt(0.5)),
+    "greater_equal": (lambda lib, x: lib.greater_equal(x, 0.5), lambda x: x.ge(0.5)),
+    "less": (lambda lib, x: lib.less(x, 0.5), lambda x: x.lt(0.5)),
+    "less_equal": (lambda lib, x: lib.less_equal(x, 0.5), lambda x: x.le(0.5)),
+    "not_equal": (lambda lib, x: lib.not_equal(x, 0.5), lambda x: x.ne(0.5)),
+    "clamp_min": (lambda lib, x: lib.clamp_min(x, 0.3), lambda x: x.clamp(min=0.3)),
+    "clamp_max": (lambda lib, x: lib.clamp_max(x, 0.3), lambda x: x.clamp(max=0.3)),
+    "rsqrt": (lambda lib, x: lib.rsqrt(x * x + 0.5), lambda x: (x * x + 0.5).rsqrt()),
+    "exp2": (lambda lib, x: lib.exp2(x), lambda x: x.exp2()),
+    "log2": (lambda lib, x: lib.log2(x * x + 0.5), lambda x: (x * x + 0.5).log2()),
+    "log10": (lambda lib, x: lib.log10(x * x + 0.5), lambda x: (x * x + 0.5).log10()),
+    "logaddexp": (lambda lib, x: lib.logaddexp(x, x[1]), lambda x: x.logaddexp(x[1])),
+    "logaddexp2": (lambda lib, x: lib.logaddexp2(x, x[1]), lambda x: x.logaddexp2(x[1])),
+    "xlogy": (lambda lib, x: lib.xlogy(x, x * x + 0.5), lambda x: x.xlogy(x * x + 0.5)),
+    "logit": (lambda lib, x: lib.logit(x.sigmoid(), 0.3), lambda x: x.sigmoid().logit(0.3)),
+    "lerp": (lambda lib, x: lib.lerp(x, x[0], x[1]), lambda x: x.lerp(x[0], x[1])),
+    "addcmul": (lambda lib, x: lib.addcmul(x, x, x[0], value=0.5),
+                lambda x: x.addcmul(x, x[0], value=0.5)),
+    "addcdiv": (lambda lib, x: lib.addcdiv(x, x, x * x + 1), lambda x: x.addcdiv(x, x * x + 1)),
+    "nan_to_num": (lambda lib, x: lib.nan_to_num(x.log(), nan=-1.0),
+                   lambda x: x.log().nan_to_num(nan=-1.0)),
+    "heaviside": (lambda lib, x: lib.heaviside(x, x[0]), lambda x: x.heaviside(x[0])),
+    "signbit": (lambda lib, x: lib.signbit(x), lambda x: x.signbit()),
+    "nansum": (lambda lib, x: lib.nansum(x.log(), 1), lambda x: x.log().nansum(1)),
+    "nanmean": (lambda lib, x: lib.nanmean(x.log(), (0, 1), keepdim=True),
+                lambda x: x.log().nanmean((0, 1), keepdim=True)),
+    "median": (lambda lib, x: lib.median(x, 1).values, lambda x: x.median(1).values),
+    "nanmedian": (lambda lib, x: lib.nanmedian(x.log()), lambda x: x.log().nanmedian()),
+    "quantile": (lambda lib, x: lib.quantile(x, lib_levels(lib, [0.2, 0.6]), 1, True),
+                 lambda x: x.quantile(tm.tensor([0.2, 0.6]), 1, True)),
+    "nanquantile": (lambda lib, x: lib.nanquantile(x.log(), 0.5, interpolation="lower"),
+                    lambda x: x.log().nanquantile(0.5, interpolation="lower")),
+    "aminmax": (lambda lib, x: lib.aminmax(x, dim=-1), lambda x: x.aminmax(dim=-1)),
+    "count_nonzero": (lambda lib, x: lib.count_nonzero(lib.relu(x), 0),
+                      lambda x: x.relu().count_nonzero(0)),
+    "swapaxes": (lambda lib, x: lib.swapaxes(x, 0, 1), lambda x: x.T),
+    "swapdims": (lambda lib, x: lib.swapdims(x, 1, 0), lambda x: x.T),
+    "movedim": (lambda lib, x: lib.movedim(x, 0, -1), lambda x: x.T),
+    "moveaxis": (lambda lib, x: lib.moveaxis(x, (0, 1), (1, 0)), lambda x: x.T),
+    "fliplr": (lambda lib, x: lib.fliplr(x), lambda x: x.flip(1)),
+    "flipud": (lambda lib, x: lib.flipud(x), lambda x: x.flip(0)),
+    "roll": (lambda lib, x: lib.roll(x, -1, 1), lambda x: x.roll(-1, 1)),
+    "rot90": (lambda lib, x: lib.rot90(x, 3), lambda x: x.rot90(3)),
+    "tile": (lambda lib, x: lib.tile(x, (2,)), lambda x: x.repeat(1, 2)),
+    "repeat_interleave": (lambda lib, x: lib.repeat_interleave(x, lib.tensor(COUNTS), 1),
+                          lambda x: x.repeat_interleave(tm.tensor(COUNTS), 1)),
+    "tensor_split": (lambda lib, x: lib.tensor_split(x, 2, 1), lambda x: x.split(2, 1)),
+    "unflatten": (lambda lib, x: lib.unflatten(x, 1, (3, 1)), lambda x: x.unsqueeze(2)),
+    "take_along_dim": (lambda lib, x: lib.take_along_dim(x, lib.tensor([[2], [0]]), 1),
+                       lambda x: x.gather(1, tm.tensor([[2], [0]]))),
+    "masked_select": (lambda lib, x: lib.masked_select(x, lib.tensor(X > 0)),
+                      lambda x: x[X > 0]),
+    "nonzero": (lambda lib, x: lib.nonzero(lib.relu(x), as_tuple=True),
+                lambda x: np.nonzero(X > 0)),
+    "argwhere": (lambda lib, x: lib.argwhere(lib.relu(x)), lambda x: np.argwhere(X > 0)),
+    "isin": (lambda lib, x: lib.isin(lib.tensor([1, 2, 3]), lib.tensor([2, 5])),
+             lambda x: np.isin([1, 2, 3], [2, 5])),
+}
+
+
+def outputs(result: Any) -> list[Any]:
+    """A result's arrays: one for a Tensor or an array, one each for a tuple's parts."""
+    parts = result if isinstance(result, tuple) else (result,)
+    return [np.asarray(p.detach().numpy() if hasattr(p, "detach") and not isinstance(
+        p, tm.Tensor) else p.data if isinstance(p, tm.Tensor) else p) for p in parts]
+
+
+@pytest.mark.parametrize("name", sorted(ADDED))
+def test_each_added_function_is_its_method_in_value_and_gradient(name: str) -> None:
+    function, method = ADDED[name]
+    results = []
+    for make in (lambda x: function(tm, x), method):
+        x = tm.tensor(X, requires_grad=True)
+        with np.errstate(invalid="ignore", divide="ignore"):  # the log of X's negatives
+            out = make(x)
+            if isinstance(out, tm.Tensor) and out.requires_grad:
+                tm.nansum(out * np.random.default_rng(0).standard_normal(out.shape)).backward()
+        results.append([*outputs(out), None if x.grad is None else x.grad.data])
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs, err_msg=name)
+
+
+@pytest.mark.parametrize("name", sorted(ADDED))
+def test_each_added_function_equals_pytorchs(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    function, _ = ADDED[name]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ours = outputs(function(tm, tm.tensor(X)))
+    theirs = outputs(function(torch, torch.tensor(X)))
+    assert len(ours) == len(theirs), name
+    for a, b in zip(ours, theirs):
+        assert a.shape == b.shape, name
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15, err_msg=name)
+
+
+ADDED_ARGUMENTS: dict[str, list[Any]] = {
+    "subtract": [1.0], "multiply": [1.0], "divide": [1.0], "true_divide": [1.0],
+    "floor_divide": [1.0], "remainder": [1.0], "fmod": [1.0], "greater": [0.0],
+    "greater_equal": [0.0], "less": [0.0], "less_equal": [0.0], "not_equal": [0.0],
+    "clamp_min": [0.0], "clamp_max": [0.0], "logaddexp": [X], "logaddexp2": [X],
+    "xlogy": [X], "lerp": [X, 0.5], "addcmul": [X, X], "addcdiv": [X, X], "heaviside": [X],
+    "quantile": [0.5], "nanquantile": [0.5], "swapaxes": [0, 1], "swapdims": [0, 1],
+    "movedim": [0, 1], "moveaxis": [0, 1], "roll": [1], "tile": [(2,)],
+    "repeat_interleave": [2], "tensor_split": [2], "unflatten": [1, (3, 1)],
+    "take_along_dim": [COUNTS[None]], "masked_select": [X > 0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(set(ADDED) - {"isin"}))
+def test_an_added_function_refuses_an_array_naming_itself(name: str) -> None:
+    with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray"):
+        getattr(tm, name)(X, *ADDED_ARGUMENTS.get(name, []))
+
+
+def test_xlogy_and_remainder_take_a_number_first_as_pytorchs() -> None:
+    y = tm.tensor([3.0, -3.0, 0.5])
+    np.testing.assert_allclose(tm.xlogy(2.0, y.abs()).data, 2 * np.log(np.abs(y.data)))
+    assert tm.remainder(5, y).tolist() == [2.0, -1.0, 0.0]
+    with pytest.raises(TypeError, match=r"^xlogy: input must be a Tensor, got float"):
+        tm.xlogy(2.0, 3.0)
+
+
+def test_the_one_argument_repeat_interleave_repeats_each_index_its_count() -> None:
+    assert tm.repeat_interleave(tm.tensor([1, 0, 3])).tolist() == [0, 2, 2, 2]
+    assert tm.repeat_interleave(tm.tensor([2], dtype=tm.int32)).dtype == np.int64
+    with pytest.raises(TypeError, match=r"^repeat_interleave: repeats must be an int"):
+        tm.repeat_interleave(tm.tensor([1.0, 2.0]))
+
+
+def test_isin_takes_numbers_or_tensors_and_gives_numpy_booleans() -> None:
+    found = tm.isin(tm.tensor([[1, 2], [3, 4]]), tm.tensor([4, 1]))
+    assert type(found) is np.ndarray and found.tolist() == [[True, False], [False, True]]
+    assert tm.isin(2, tm.tensor([1, 2])).item() is True
+    assert tm.isin(tm.tensor([1, 2]), 2, invert=True).tolist() == [True, False]
+    with pytest.raises(TypeError, match=r"^isin: elements or test_elements must be a Tensor"):
+        tm.isin([1, 2], [2])

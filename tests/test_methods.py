@@ -8,15 +8,17 @@ finite differences, and that bad arguments name the method.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tinygrad_mlp as tm
-from tests.strategies import arrays, leaf, shapes
+from tests.strategies import arrays, broadcast_pairs, distinct_arrays, leaf, shapes
 
 
 def torch_or_skip() -> Any:
@@ -672,3 +674,664 @@ def test_methods_equal_pytorchs_in_value_and_gradient() -> None:
         assert [p.shape for p in ours_parts] == [tuple(p.shape) for p in theirs_parts]
         for a, b in zip(ours_parts, theirs_parts):
             np.testing.assert_array_equal(a.data, b.numpy())
+
+
+# == PyTorch 2.13's methods added: aliases, elementwise math, reductions, rearranging ======
+#
+# Each is checked three ways: its values against numpy's (always), its values and first and
+# second derivatives against PyTorch's (when torch is installed), and its derivatives against
+# finite differences over drawn shapes, dims and values (gradcheck and gradgradcheck).
+
+RNG = np.random.default_rng(7)
+X = RNG.standard_normal((3, 4))
+Y = RNG.standard_normal((3, 4))
+POSITIVE = RNG.uniform(0.2, 2.0, (3, 4))
+PROBABILITY = RNG.uniform(0.05, 0.95, (3, 4))
+WITH_NAN = np.where(RNG.random((3, 4)) < 0.3, np.nan, X)
+WITH_NAN[2] = np.nan  # a row of nans only
+SPECIAL = np.array([[np.nan, np.inf, -np.inf, 1.5], [0.0, -2.0, np.inf, 3.0]])
+STEPS = np.array([[3.7, -3.7, 5.0, -0.4], [7.25, -7.25, 0.9, 2.6]])  # x / y away from integers
+DIVISORS = np.array([[2.0, 2.0, -1.5, 0.3], [-2.0, 1.1, 0.4, -0.7]])
+
+
+def lib_index(lib: Any, values: Any) -> Any:
+    """An int64 tensor of ``values`` in ``lib`` (tm or torch)."""
+    return lib.tensor(np.asarray(values, dtype=np.int64))
+
+
+def lib_levels(lib: Any, values: Any) -> Any:
+    """A float64 tensor of quantile levels in ``lib`` (PyTorch wants the input's dtype)."""
+    return lib.tensor(np.asarray(values, dtype=np.float64))
+
+
+# name -> (call(lib, *tensors) for lib = tm or torch, the float64 inputs). Inputs stay away
+# from kinks and ties, where derivatives are one-sided.
+TORCH_CASES: dict[str, tuple[Callable[..., Any], list[np.ndarray]]] = {
+    "absolute": (lambda lib, x: x.absolute(), [X]),
+    "negative": (lambda lib, x: x.negative(), [X]),
+    "subtract": (lambda lib, x, y: x.subtract(y, alpha=0.5), [X, Y]),
+    "multiply": (lambda lib, x, y: x.multiply(y[0]), [X, Y]),
+    "divide": (lambda lib, x, y: x.divide(y), [X, POSITIVE]),
+    "divide_trunc": (lambda lib, x, y: x.divide(y, rounding_mode="trunc") * x, [STEPS, DIVISORS]),
+    "div_floor": (lambda lib, x, y: x.div(y, rounding_mode="floor") * y, [STEPS, DIVISORS]),
+    "true_divide": (lambda lib, x, y: x.true_divide(y), [X, POSITIVE]),
+    "remainder": (lambda lib, x, y: x.remainder(y) * x, [STEPS, DIVISORS]),
+    "fmod": (lambda lib, x, y: x.fmod(y) * y, [STEPS, DIVISORS]),
+    "remainder_number": (lambda lib, x: x.remainder(1.5), [STEPS]),
+    "clamp_min": (lambda lib, x: x.clamp_min(0.1), [X]),
+    "clamp_max": (lambda lib, x: x.clamp_max(-0.2), [X]),
+    "rsqrt": (lambda lib, x: x.rsqrt(), [POSITIVE]),
+    "exp2": (lambda lib, x: x.exp2(), [X]),
+    "log2": (lambda lib, x: x.log2(), [POSITIVE]),
+    "log10": (lambda lib, x: x.log10(), [POSITIVE]),
+    "logaddexp": (lambda lib, x, y: x.logaddexp(y), [X * 30, Y]),
+    "logaddexp_broadcast": (lambda lib, x, y: x.logaddexp(y[:1]), [X, Y]),
+    "logaddexp2": (lambda lib, x, y: x.logaddexp2(y), [X * 30, Y]),
+    "xlogy": (lambda lib, x, y: x.xlogy(y), [X, POSITIVE]),
+    "logit": (lambda lib, x: x.logit(), [PROBABILITY]),
+    "logit_eps": (lambda lib, x: x.logit(0.2), [PROBABILITY]),
+    "lerp": (lambda lib, x, y, w: x.lerp(y, w), [X, Y, PROBABILITY * 2 - 0.5]),
+    "lerp_number": (lambda lib, x, y: x.lerp(y, 0.7), [X, Y]),
+    "addcmul": (lambda lib, x, a, b: x.addcmul(a, b, value=-0.5), [X, Y, POSITIVE]),
+    "addcdiv": (lambda lib, x, a, b: x.addcdiv(a, b[:, :1], value=2), [X, Y, POSITIVE]),
+    "nan_to_num": (lambda lib, x: x.nan_to_num(posinf=9.0, neginf=-9.0) * x.nan_to_num(
+        nan=2.0, posinf=1.0, neginf=-1.0), [SPECIAL]),
+    "nansum": (lambda lib, x: x.nansum(1, keepdim=True), [WITH_NAN]),
+    "nansum_all": (lambda lib, x: x.nansum(), [WITH_NAN]),
+    "nanmean": (lambda lib, x: x.nanmean(1), [WITH_NAN[:2]]),  # all-nan rows: tested below
+    "nanmean_dims": (lambda lib, x: x.nanmean((0, 1), keepdim=True), [WITH_NAN]),
+    "median": (lambda lib, x: x.median(), [X]),
+    "median_ties": (lambda lib, x: x.median(), [np.array([[1.0, 2.0, 2.0], [3.0, 2.0, 0.0]])]),
+    "median_dim": (lambda lib, x: x.median(1).values, [X]),
+    "median_dim_keepdim": (lambda lib, x: x.median(-2, keepdim=True).values, [X]),
+    "nanmedian": (lambda lib, x: x.nanmedian(), [WITH_NAN]),
+    "nanmedian_dim": (lambda lib, x: x.nanmedian(1).values, [WITH_NAN[:2]]),  # as nanmean
+    "quantile": (lambda lib, x: x.quantile(0.3), [X]),
+    "quantile_dim_keepdim": (lambda lib, x: x.quantile(0.8, 0, keepdim=True), [X]),
+    "quantile_levels": (lambda lib, x: x.quantile(lib_levels(lib, [0.0, 0.25, 0.5, 0.9, 1.0]), 1),
+                        [X]),
+    "quantile_lower": (lambda lib, x: x.quantile(lib_levels(lib, [0.3, 0.6]), 1,
+                                                 interpolation="lower"), [X]),
+    "quantile_higher": (lambda lib, x: x.quantile(0.3, 0, interpolation="higher"), [X]),
+    "quantile_nearest": (lambda lib, x: x.quantile(lib_levels(lib, [0.5, 0.1]), 1,
+                                                   interpolation="nearest"), [X]),
+    "quantile_midpoint": (lambda lib, x: x.quantile(0.4, interpolation="midpoint",
+                                                    keepdim=True), [X]),
+    "nanquantile": (lambda lib, x: x.nanquantile(lib_levels(lib, [0.2, 0.7]), 1), [WITH_NAN]),
+    "nanquantile_all": (lambda lib, x: x.nanquantile(0.6, interpolation="midpoint"), [WITH_NAN]),
+    "aminmax_min": (lambda lib, x: x.aminmax(dim=1).min, [X]),
+    "aminmax_max": (lambda lib, x: x.aminmax(keepdim=True).max, [X]),
+    "swapaxes": (lambda lib, x: x.swapaxes(0, -1), [X]),
+    "swapdims": (lambda lib, x: x.reshape(3, 2, 2).swapdims(2, 0), [X]),
+    "movedim": (lambda lib, x: x.reshape(3, 2, 2).movedim((0, -1), (1, 0)), [X]),
+    "moveaxis": (lambda lib, x: x.reshape(3, 2, 2).moveaxis(0, 2), [X]),
+    "fliplr": (lambda lib, x: x.fliplr(), [X]),
+    "flipud": (lambda lib, x: x.flipud(), [X]),
+    "roll": (lambda lib, x: x.roll((1, -3), (0, 1)), [X]),
+    "roll_flattened": (lambda lib, x: x.roll(5), [X]),
+    "rot90": (lambda lib, x: x.rot90(), [X]),
+    "rot90_twice": (lambda lib, x: x.rot90(2, (1, 0)), [X]),
+    "rot90_back": (lambda lib, x: x.rot90(-1), [X]),
+    "tile": (lambda lib, x: x.tile((2, 1, 2)), [X]),
+    "repeat_interleave": (lambda lib, x: x.repeat_interleave(2), [X]),
+    "repeat_interleave_counts": (lambda lib, x: x.repeat_interleave(lib_index(lib, [2, 0, 3]), 0),
+                                 [X]),
+    "tensor_split": (lambda lib, x: lib.cat([p * (i + 1) for i, p in enumerate(
+        x.tensor_split(3, 1))], 1), [X]),
+    "tensor_split_indices": (lambda lib, x: lib.cat([p * (i + 1) for i, p in enumerate(
+        x.tensor_split([1, -1], 1))], 1), [X]),
+    "unflatten": (lambda lib, x: x.unflatten(1, (2, -1)), [X]),
+    "take_along_dim": (lambda lib, x: x.take_along_dim(lib_index(lib, [[0], [3], [3]]), 1), [X]),
+    "take_along_dim_broadcast": (lambda lib, x: x.take_along_dim(
+        lib_index(lib, [[0, 3, 3, 1, 0]]), 1), [X]),
+    "take_along_dim_flat": (lambda lib, x: x.take_along_dim(lib_index(lib, [[11, 0], [0, 5]])),
+                            [X]),
+    "masked_select": (lambda lib, x: x.masked_select(lib.tensor(X[0] > 0)), [X]),
+    "sum_to_size": (lambda lib, x: x.reshape(3, 1, 4).expand(3, 2, 4).sum_to_size(2, 1), [X]),
+}
+
+
+def derivatives(lib: Any, call: Callable[..., Any], arrays: list[np.ndarray]) -> list[Any]:
+    """The value, the vector-Jacobian products and the gradients of Σ w · (those), as arrays."""
+    def as_array(t: Any) -> np.ndarray:
+        return t.data if isinstance(t, tm.Tensor) else t.detach().numpy(force=True)  # ZeroTensors
+
+    grad = tm.grad if lib is tm else lib.autograd.grad
+    inputs = [lib.tensor(a, requires_grad=True) for a in arrays]
+    out = call(lib, *inputs)
+    seed = np.random.default_rng(1).standard_normal(tuple(out.shape))
+    firsts = grad([out], inputs, [lib.tensor(seed)], create_graph=True, allow_unused=True)
+    firsts = [lib.zeros_like(x) if g is None else g for g, x in zip(firsts, inputs)]
+    weights = [np.random.default_rng(2 + i).standard_normal(a.shape) for i, a in enumerate(arrays)]
+    total = sum((g * lib.tensor(w)).sum() for g, w in zip(firsts, weights))
+    seconds = [np.zeros(a.shape) for a in arrays]
+    if total.requires_grad:  # else the first derivatives are constants: seconds are 0
+        seconds = [np.zeros(a.shape) if g is None else as_array(g)
+                   for g, a in zip(grad([total], inputs, allow_unused=True), arrays)]
+    return [as_array(out), *[as_array(g) for g in firsts], *seconds]
+
+
+@pytest.mark.parametrize("name", sorted(TORCH_CASES))
+def test_added_methods_equal_pytorchs_in_value_and_first_and_second_derivatives(
+        name: str) -> None:
+    torch = torch_or_skip()
+    call, arrays = TORCH_CASES[name]
+    ours, theirs = derivatives(tm, call, arrays), derivatives(torch, call, arrays)
+    assert ours[0].shape == theirs[0].shape, name
+    for what, a, b in zip(["value"] + ["first"] * len(arrays) + ["second"] * len(arrays),
+                          ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=f"{name}: {what}")
+
+
+# name -> (our result, numpy's)
+NUMPY_CASES: dict[str, Callable[[], tuple[Any, Any]]] = {
+    "rsqrt": lambda: (leaf(POSITIVE).rsqrt(), 1 / np.sqrt(POSITIVE)),
+    "exp2": lambda: (leaf(X).exp2(), np.exp2(X)),
+    "log2": lambda: (leaf(POSITIVE).log2(), np.log2(POSITIVE)),
+    "log10": lambda: (leaf(POSITIVE).log10(), np.log10(POSITIVE)),
+    "logaddexp": lambda: (leaf(X * 300).logaddexp(leaf(Y)), np.logaddexp(X * 300, Y)),
+    "logaddexp2": lambda: (leaf(X).logaddexp2(leaf(Y * 900)), np.logaddexp2(X, Y * 900)),
+    "xlogy": lambda: (leaf(X).xlogy(leaf(POSITIVE)), X * np.log(POSITIVE)),
+    "logit": lambda: (leaf(PROBABILITY).logit(), np.log(PROBABILITY / (1 - PROBABILITY))),
+    "lerp": lambda: (leaf(X).lerp(leaf(Y), 0.25), X + 0.25 * (Y - X)),
+    "addcmul": lambda: (leaf(X).addcmul(leaf(Y), leaf(POSITIVE), value=3),
+                        X + 3 * Y * POSITIVE),
+    "addcdiv": lambda: (leaf(X).addcdiv(leaf(Y), leaf(POSITIVE)), X + Y / POSITIVE),
+    "nan_to_num": lambda: (leaf(SPECIAL).nan_to_num(1.0, neginf=-5.0),
+                           np.nan_to_num(SPECIAL, nan=1.0, neginf=-5.0)),
+    "remainder": lambda: (leaf(STEPS * 1e6).remainder(leaf(DIVISORS)),
+                          np.remainder(STEPS * 1e6, DIVISORS)),
+    "fmod": lambda: (leaf(STEPS * 1e6).fmod(leaf(DIVISORS)), np.fmod(STEPS * 1e6, DIVISORS)),
+    "floor_divide": lambda: (leaf(STEPS).floor_divide(leaf(DIVISORS)),
+                             np.floor_divide(STEPS, DIVISORS)),
+    "divide_trunc": lambda: (leaf(STEPS).divide(leaf(DIVISORS), rounding_mode="trunc"),
+                             np.trunc(STEPS / DIVISORS)),
+    "nansum": lambda: (leaf(WITH_NAN).nansum(0), np.nansum(WITH_NAN, 0)),
+    "nanmean": lambda: (leaf(WITH_NAN[:2]).nanmean(1, True), np.nanmean(WITH_NAN[:2], 1, None,
+                                                                        None, True)),
+    "median": lambda: (leaf(X).median(), np.quantile(X, 0.5, method="lower")),
+    "median_dim": lambda: (leaf(X).median(0).values, np.quantile(X, 0.5, 0, method="lower")),
+    "nanmedian_dim": lambda: (leaf(WITH_NAN[:2]).nanmedian(1).values,
+                              np.nanquantile(WITH_NAN[:2], 0.5, 1, method="lower")),
+    "quantile": lambda: (leaf(X).quantile(leaf(np.array([0.1, 0.5, 0.95])), 1),
+                         np.quantile(X, [0.1, 0.5, 0.95], 1)),
+    "quantile_nearest": lambda: (leaf(X).quantile(0.7, 1, interpolation="nearest"),
+                                 np.quantile(X, 0.7, 1, method="nearest")),
+    "nanquantile": lambda: (leaf(WITH_NAN[:2]).nanquantile(0.4, 1, True),
+                            np.nanquantile(WITH_NAN[:2], 0.4, 1, keepdims=True)),
+    "aminmax": lambda: (tm.stack(list(leaf(X).aminmax(dim=0))), np.stack([X.min(0), X.max(0)])),
+    "count_nonzero": lambda: (tm.tensor([[0, 1, 2], [0, 0, 3]]).count_nonzero(1), [2, 1]),
+    "movedim": lambda: (leaf(X).reshape(3, 2, 2).movedim(0, -1),
+                        np.moveaxis(X.reshape(3, 2, 2), 0, -1)),
+    "roll": lambda: (leaf(X).roll((2, 1), (1, 0)), np.roll(X, (2, 1), (1, 0))),
+    "rot90": lambda: (leaf(X).rot90(3), np.rot90(X, 3)),
+    "tile": lambda: (leaf(X).tile(2, 1, 3), np.tile(X, (2, 1, 3))),
+    "repeat_interleave": lambda: (leaf(X).repeat_interleave(tm.tensor([1, 0, 2, 1]), 1),
+                                  np.repeat(X, [1, 0, 2, 1], 1)),
+    "tensor_split": lambda: (tm.stack([p.sum() for p in leaf(X).tensor_split(3, 1)]),
+                             [p.sum() for p in np.array_split(X, 3, 1)]),
+    "take_along_dim": lambda: (leaf(X).take_along_dim(tm.tensor([[2, 0]] * 3), 1),
+                               np.take_along_axis(X, np.array([[2, 0]] * 3), 1)),
+    "masked_select": lambda: (leaf(X).masked_select(X > 0), X[X > 0]),
+    "argwhere": lambda: (tm.tensor(X > 0.5).argwhere(), np.argwhere(X > 0.5)),
+    "signbit": lambda: (tm.tensor(SPECIAL).signbit(), np.signbit(SPECIAL)),
+    "heaviside": lambda: (tm.tensor(STEPS).heaviside(tm.tensor(0.5)), np.heaviside(STEPS, 0.5)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMPY_CASES))
+def test_added_methods_give_numpys_values(name: str) -> None:
+    ours, theirs = NUMPY_CASES[name]()
+    got = ours.data if isinstance(ours, tm.Tensor) else ours
+    assert np.shape(got) == np.shape(theirs), name
+    np.testing.assert_allclose(got, theirs, rtol=1e-13, atol=1e-300, err_msg=name)
+
+
+@pytest.mark.parametrize("name", ["rsqrt", "exp2", "log2", "log10", "logit", "logit_eps",
+                                  "nan_to_num", "absolute", "clamp_min"])
+@given(data=st.data())
+def test_elementwise_added_methods_pass_gradcheck_and_gradgradcheck(
+        name: str, data: st.DataObject) -> None:
+    shape = data.draw(shapes(max_dims=3, max_side=3))
+    low = 0.05 if name.startswith(("rsqrt", "log", "logit")) else -2.0
+    values = data.draw(arrays(shape, low, 0.95 if name.startswith("logit") else 2.0))
+    if name in ("absolute", "clamp_min", "logit_eps"):  # a kink at 0, at the bound, at eps
+        kink = {"absolute": 0.0, "clamp_min": 0.5, "logit_eps": 0.2}[name]
+        assume(np.all(np.abs(values - kink) > 1e-3) and np.all(np.abs(values - 0.8) > 1e-3))
+    method = {"logit_eps": lambda t: t.logit(eps=0.2),
+              "clamp_min": lambda t: t.clamp_min(0.5)}.get(name, lambda t: getattr(t, name)())
+    assert tm.gradcheck(method, (leaf(values),))
+    assert tm.gradgradcheck(method, (leaf(values),))
+
+
+@pytest.mark.parametrize("name", ["logaddexp", "logaddexp2", "xlogy", "lerp", "addcmul",
+                                  "addcdiv", "remainder", "fmod", "subtract", "divide"])
+@given(data=st.data())
+def test_binary_added_methods_pass_gradcheck_and_gradgradcheck(
+        name: str, data: st.DataObject) -> None:
+    first, second = data.draw(broadcast_pairs(max_side=3))
+    x = data.draw(arrays(first, -3.0, 3.0))
+    positive = name in ("xlogy", "addcdiv", "remainder", "fmod", "divide")
+    y = data.draw(arrays(second, 0.3, 2.0)) if positive else data.draw(arrays(second, -3.0, 3.0))
+    if name in ("remainder", "fmod"):  # q = x / y rounded is a step: stay off its jumps
+        ratio = np.broadcast_to(x, np.broadcast_shapes(first, second)) / y
+        assume(np.all(np.abs(ratio - np.round(ratio)) > 1e-3))
+    weight = data.draw(arrays(second, -0.5, 1.5))
+    method = {
+        "lerp": lambda a, b: a.lerp(b, tm.tensor(weight)),
+        "addcmul": lambda a, b: a.addcmul(b, a * a, value=0.5),
+        "addcdiv": lambda a, b: a.addcdiv(a + 1.0, b, value=-2.0),
+        "subtract": lambda a, b: a.subtract(b, alpha=3),
+    }.get(name, lambda a, b: getattr(a, name)(b))
+    assert tm.gradcheck(method, (leaf(x), leaf(y)))
+    assert tm.gradgradcheck(method, (leaf(x), leaf(y)))
+
+
+@pytest.mark.parametrize("name", ["nansum", "nanmean", "median", "median_all", "nanmedian",
+                                  "nanmedian_all", "quantile", "quantile_all", "nanquantile",
+                                  "aminmax"])
+@given(data=st.data())
+def test_added_reductions_pass_gradcheck_and_gradgradcheck(name: str, data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=1, max_dims=3, max_side=3))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    keepdim = data.draw(st.booleans())
+    values = data.draw(distinct_arrays(shape))
+    nan_at = data.draw(hnp.arrays(np.bool_, shape))
+    nan_at[(slice(None),) * (dim % len(shape)) + (0,)] = False  # a number in every slice
+    levels: Any = data.draw(st.sampled_from([0.0, 0.3, 0.5, 1.0, (0.25, 0.9)]))
+    levels = tm.tensor(levels) if isinstance(levels, tuple) else levels
+    how = data.draw(st.sampled_from(["linear", "lower", "higher", "midpoint", "nearest"]))
+    methods: dict[str, Callable[[tm.Tensor], tm.Tensor]] = {
+        "nansum": lambda t: t.nansum(dim, keepdim),
+        "nanmean": lambda t: t.nanmean(dim, keepdim),
+        "median": lambda t: t.median(dim, keepdim).values,
+        "median_all": lambda t: t.median(),
+        "nanmedian": lambda t: t.nanmedian(dim, keepdim).values,
+        "nanmedian_all": lambda t: t.nanmedian(),
+        "quantile": lambda t: t.quantile(levels, dim, keepdim, interpolation=how),
+        "quantile_all": lambda t: t.quantile(levels, interpolation=how),
+        "nanquantile": lambda t: t.nanquantile(levels, dim, keepdim, interpolation=how),
+        "aminmax": lambda t: tm.cat([m.reshape(-1) for m in t.aminmax(dim=dim)]),
+    }
+    x = leaf(np.where(nan_at, np.nan, values) if name.startswith("nan") else values)
+    assert tm.gradcheck(methods[name], (x,))
+    assert tm.gradgradcheck(methods[name], (x,))
+
+
+@pytest.mark.parametrize("name", ["roll", "rot90", "tile", "repeat_interleave", "tensor_split",
+                                  "unflatten", "take_along_dim", "masked_select", "sum_to_size",
+                                  "movedim"])
+@given(data=st.data())
+def test_added_rearranging_methods_pass_gradcheck_and_gradgradcheck(
+        name: str, data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=2, max_dims=3, max_side=3))
+    ndim = len(shape)
+    dim = data.draw(st.integers(-ndim, ndim - 1))
+    other = data.draw(st.integers(-ndim, ndim - 1).filter(lambda d: d % ndim != dim % ndim))
+    x = leaf(data.draw(arrays(shape)))
+    size, axis = shape[dim], dim % ndim
+    index = np.random.default_rng(data.draw(st.integers(0, 99))).integers(
+        0, size, (*shape[:axis], data.draw(st.integers(1, 3)), *shape[axis + 1:]))
+    mask = data.draw(hnp.arrays(np.bool_, shape[-1:]))
+    shift, turns = data.draw(st.integers(-5, 5)), data.draw(st.integers(-4, 4))
+    times = data.draw(st.lists(st.integers(1, 2), max_size=3))
+    counts = tm.tensor(data.draw(st.lists(st.integers(0, 2), min_size=size, max_size=size)))
+    sections = data.draw(st.integers(1, 4))
+    methods: dict[str, Callable[[tm.Tensor], tm.Tensor]] = {
+        "roll": lambda t: t.roll((shift, 1), (dim, other)),
+        "rot90": lambda t: t.rot90(turns, (dim, other)),
+        "tile": lambda t: t.tile(times),
+        "repeat_interleave": lambda t: t.repeat_interleave(counts, dim),
+        "tensor_split": lambda t: tm.cat([p * (i + 1) for i, p in enumerate(
+            t.tensor_split(sections, dim))], dim),
+        "unflatten": lambda t: t.unflatten(dim, (1, -1)),
+        "take_along_dim": lambda t: t.take_along_dim(index, dim),
+        "masked_select": lambda t: t.masked_select(mask),
+        "sum_to_size": lambda t: t.sum_to_size(*shape[1:-1], 1),
+        "movedim": lambda t: t.movedim((dim, other), (other, dim)),
+    }
+    assert tm.gradcheck(methods[name], (x,))
+    assert tm.gradgradcheck(methods[name], (x,))
+
+
+def test_log2_and_log10_are_exact_at_powers_as_numpys() -> None:
+    assert tm.tensor([8.0, 1024.0, 2.0**-30]).log2().tolist() == [3.0, 10.0, -30.0]
+    assert tm.tensor([1000.0, 1e-5, 1e22]).log10().tolist() == [3.0, -5.0, 22.0]
+    x = tm.tensor(1000.0, requires_grad=True)
+    x.log10().backward()
+    assert x.grad is not None and np.isclose(x.grad.item(), 1 / (1000 * np.log(10)), rtol=1e-15)
+
+
+def test_remainder_and_fmod_keep_all_digits_where_x_minus_q_y_would_lose_them() -> None:
+    x, y = tm.tensor([1e10, -1e10, 1e300], requires_grad=True), tm.tensor([0.3, 0.3, 1e-300])
+    np.testing.assert_array_equal(x.remainder(y).data, np.remainder(x.data, y.data))
+    np.testing.assert_array_equal(x.fmod(y).data, np.fmod(x.data, y.data))
+    x.remainder(y).sum().backward()
+    assert x.grad is not None and x.grad.tolist()[:2] == [1.0, 1.0]
+
+
+def test_remainder_follows_the_divisors_sign_and_fmod_the_dividends() -> None:
+    x = tm.tensor([5.5, -5.5, 5.5, -5.5])
+    y = tm.tensor([2.0, 2.0, -2.0, -2.0])
+    assert x.remainder(y).tolist() == [1.5, 0.5, -0.5, -1.5]
+    assert x.fmod(y).tolist() == [1.5, -1.5, 1.5, -1.5]
+    assert tm.tensor([7, -7]).remainder(3).tolist() == [1, 2]
+    assert tm.tensor([7, -7]).fmod(3).dtype == np.int64
+
+
+def test_rounded_quotients_stay_in_the_graph_with_zero_gradient_as_pytorchs() -> None:
+    x, y = tm.tensor([7.5, -7.5], requires_grad=True), tm.tensor([2.0, 2.0], requires_grad=True)
+    for quotient, want in ((x.div(y, rounding_mode="floor"), [3.0, -4.0]),
+                           (x.divide(y, rounding_mode="trunc"), [3.0, -3.0]),
+                           (x.floor_divide(y), [3.0, -4.0])):
+        assert quotient.requires_grad and quotient.tolist() == want
+        gx, gy = tm.grad(quotient, [x, y], tm.tensor([np.inf, 1.0]))
+        assert gx is not None and gy is not None
+        assert gx.tolist() == [0.0, 0.0] and gy.tolist() == [0.0, 0.0]  # not inf · 0 = nan
+    ints = tm.tensor([7, -7]).div(tm.tensor([2, 2]), rounding_mode="trunc")
+    assert ints.dtype == np.int64 and ints.tolist() == [3, -3]
+    assert tm.tensor([2**62 + 1]).div(1, rounding_mode="trunc").item() == 2**62 + 1
+
+
+def test_xlogy_is_zero_where_x_is_zero_with_pytorchs_gradient_there() -> None:
+    x = tm.tensor([0.0, 0.0, 0.0, 0.0, 2.0], requires_grad=True)
+    y = tm.tensor([0.0, 2.0, -1.0, np.nan, 3.0], requires_grad=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = x.xlogy(y)
+        gx, gy = tm.grad(out.sum(), [x, y])
+    np.testing.assert_array_equal(out.data, [0.0, 0.0, 0.0, np.nan, 2 * np.log(3.0)])
+    assert gx is not None and gy is not None
+    np.testing.assert_array_equal(gx.data, [0.0, np.log(2.0), 0.0, np.nan, np.log(3.0)])
+    np.testing.assert_array_equal(gy.data, [np.nan, 0.0, 0.0, np.nan, 2 / 3])
+
+
+def test_logaddexp_is_exact_for_tiny_results_and_finite_for_huge_inputs() -> None:
+    x, y = tm.tensor([0.0, 1e308, -np.inf, 5.0], requires_grad=True), tm.tensor(
+        [-40.0, 1e308, 3.0, 5.0], requires_grad=True)
+    out = x.logaddexp(y)
+    np.testing.assert_array_equal(out.data, np.logaddexp(x.data, y.data))
+    gx, gy = tm.grad(out.sum(), [x, y])
+    assert gx is not None and gy is not None
+    np.testing.assert_allclose(gx.data, [1.0, 0.5, 0.0, 0.5], rtol=1e-15)
+    np.testing.assert_allclose(gy.data, [np.exp(-40.0), 0.5, 1.0, 0.5], rtol=1e-14)
+    with pytest.raises(TypeError, match=r"^logaddexp: needs a floating point tensor"):
+        tm.tensor([1]).logaddexp(tm.tensor([2]))
+
+
+def test_median_is_the_lower_middle_value_and_nan_wherever_a_nan_is() -> None:
+    assert tm.tensor([4.0, 1.0, 3.0, 2.0]).median().item() == 2.0
+    values, indices = tm.tensor([[3.0, 1.0, 2.0, 2.0], [1.0, np.nan, 3.0, np.nan]]).median(1)
+    np.testing.assert_array_equal(values.data, [2.0, np.nan])
+    assert indices.tolist() == [2, 1] and indices.dtype == np.int64  # the first nan
+    skipping = tm.tensor([[1.0, np.nan, 3.0, np.nan], [np.nan, np.nan, np.nan, np.nan]])
+    np.testing.assert_array_equal(skipping.nanmedian(1).values.data, [1.0, np.nan])
+    assert np.isnan(tm.zeros(0).median().item()) and tm.tensor(5.0).median(0).indices.item() == 0
+    x = tm.tensor([1.0, 2.0, 2.0, 3.0, 2.0], requires_grad=True)
+    x.median().backward()  # shared among the equal elements, as PyTorch's
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, [0.0, 1 / 3, 1 / 3, 0.0, 1 / 3])
+
+
+def test_quantile_takes_a_number_or_a_1d_tensor_of_levels_and_keeps_dims() -> None:
+    x = tm.tensor(np.arange(24.0).reshape(2, 3, 4))
+    assert x.quantile(0.5).shape == () and x.quantile(tm.tensor([0.1, 0.9])).shape == (2,)
+    assert x.quantile(0.5, keepdim=True).shape == (1, 1, 1)
+    assert x.quantile(tm.tensor([0.1, 0.9]), -2, keepdim=True).shape == (2, 2, 1, 4)
+    assert x.nanquantile(0.5, 1).shape == (2, 4)
+    assert tm.tensor(2.0).quantile(0.3, 0).shape == ()
+    np.testing.assert_array_equal(tm.tensor([1.0, np.nan, 3.0]).quantile(0.5).data, np.nan)
+    assert tm.tensor([1.0, np.nan, 3.0]).nanquantile(0.5).item() == 2.0
+
+
+def test_aminmax_and_count_nonzero_reduce_as_pytorchs() -> None:
+    x = tm.tensor([[1.0, 5.0, 0.0], [0.0, -2.0, 0.0]])
+    smallest, largest = x.aminmax()
+    assert smallest.item() == -2.0 and largest.item() == 5.0
+    assert x.aminmax(dim=0, keepdim=True).max.tolist() == [[1.0, 5.0, 0.0]]
+    assert x.count_nonzero().item() == 3 and x.count_nonzero(1).tolist() == [2, 1]
+    assert x.count_nonzero((0, 1)).dtype == np.int64
+    assert tm.tensor(3.0).aminmax(dim=0).min.item() == 3.0
+
+
+def test_nansum_and_nanmean_give_nan_no_gradient_and_nanmean_nan_where_all_are() -> None:
+    x = tm.tensor([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]], requires_grad=True)
+    assert x.nansum().item() == 4.0
+    means = x.nanmean(1)
+    np.testing.assert_array_equal(means.data, [2.0, np.nan])
+    means.nansum().backward()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [[0.5, 0.0, 0.5], [0.0, 0.0, 0.0]])
+    assert tm.tensor([1, 2]).nansum().dtype == np.int64
+
+
+def test_nan_to_num_replaces_with_the_dtypes_extremes_and_no_gradient() -> None:
+    x = tm.tensor([np.nan, np.inf, -np.inf, 2.0], dtype=tm.float32, requires_grad=True)
+    out = x.nan_to_num()
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out.data, np.nan_to_num(x.data))
+    out.sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [0.0, 0.0, 0.0, 1.0]
+    counts = tm.tensor([1, 2])
+    assert counts.nan_to_num().tolist() == [1, 2] and counts.nan_to_num() is not counts
+
+
+def test_heaviside_signbit_nonzero_and_argwhere_give_constants() -> None:
+    x = tm.tensor([-1.5, 0.0, 2.0, np.nan], requires_grad=True)
+    step = x.heaviside(tm.tensor([0.5]))
+    assert not step.requires_grad and step.tolist()[:3] == [0.0, 0.5, 1.0]
+    assert step.tolist()[3] == 0.0  # nan > 0 is False, as in PyTorch
+    assert tm.tensor([-0.0, 0.0, -3.0]).signbit().tolist() == [True, False, True]
+    assert tm.tensor([-1, 0, 2]).signbit().tolist() == [True, False, False]
+    grid = tm.tensor([[0.0, 1.0], [2.0, 0.0]])
+    assert grid.nonzero().tolist() == [[0, 1], [1, 0]] and grid.argwhere().dtype == np.int64
+    rows, columns = grid.nonzero(as_tuple=True)
+    assert rows.tolist() == [0, 1] and columns.tolist() == [1, 0]
+    assert tm.tensor(1.0).nonzero().shape == (1, 0) and tm.tensor(0.0).argwhere().shape == (0, 0)
+    assert [t.tolist() for t in tm.tensor(1.0).nonzero(as_tuple=True)] == [[0]]
+
+
+def test_rearranging_methods_copy_or_view_as_pytorchs() -> None:
+    x = tm.tensor(np.arange(6.0).reshape(2, 3))
+    assert np.shares_memory(x.swapaxes(0, 1).data, x.data)
+    assert np.shares_memory(x.unflatten(1, (3, 1)).data, x.data)
+    assert np.shares_memory(x.tensor_split(2, 1)[1].data, x.data)
+    for copy in (x.roll(1), x.roll(0), x.rot90(4), x.tile(1), x.fliplr()):
+        assert not np.shares_memory(copy.data, x.data)
+    assert [p.tolist() for p in tm.arange(5).tensor_split([3, 1, -1, 7])] == [
+        [0, 1, 2], [], [1, 2, 3], [4], []]
+    assert [p.shape[0] for p in tm.arange(5).tensor_split(tm.tensor(7))] == [1] * 5 + [0] * 2
+    assert x.sum_to_size(2, 3) is x
+    assert tm.repeat_interleave(tm.tensor([2, 0, 1])).tolist() == [0, 0, 2]
+    assert tm.tensor(5.0).repeat_interleave(3).tolist() == [5.0, 5.0, 5.0]
+
+
+def test_type_names_pytorchs_type_and_converts_given_a_dtype() -> None:
+    assert tm.ones(2).type() == "torch.DoubleTensor"
+    assert tm.ones(2, dtype=tm.float32).type() == "torch.FloatTensor"
+    assert tm.tensor([1]).type() == "torch.LongTensor" and tm.tensor([True]).type() == (
+        "torch.BoolTensor")
+    x = tm.ones(2, requires_grad=True)
+    assert x.type(tm.float32).dtype == np.float32 and x.type(tm.float32).requires_grad
+    assert x.type("torch.IntTensor").dtype == np.int32 and x.type(x.dtype) is x
+    assert tm.ones(2, dtype=tm.float32).new_empty(3, 2).shape == (3, 2)
+    assert tm.ones(2, dtype=tm.float32).new_empty((1,)).dtype == np.float32
+    assert tm.ones(1).new_empty(2, dtype=tm.int8, requires_grad=False).dtype == np.int8
+
+
+def test_aliases_are_the_methods_they_name() -> None:
+    a, b = tm.tensor(X), tm.tensor(POSITIVE)
+    pairs = [(a.absolute(), a.abs()), (a.negative(), a.neg()), (a.subtract(b, alpha=2),
+             a.sub(b, alpha=2)), (a.multiply(b), a.mul(b)), (a.divide(b), a.div(b)),
+             (a.true_divide(b), a / b), (a.clamp_min(0.0), a.clamp(min=0.0)),
+             (a.clamp_max(0.0), a.clamp(max=0.0)), (a.swapaxes(0, 1), a.transpose(0, 1)),
+             (a.swapdims(1, 0), a.t()), (a.moveaxis(0, 1), a.movedim(0, 1)),
+             (a.fliplr(), a.flip(1)), (a.flipud(), a.flip(0))]
+    for alias, original in pairs:
+        np.testing.assert_array_equal(alias.data, original.data)
+    for alias, original in (("greater", "gt"), ("greater_equal", "ge"), ("less", "lt"),
+                            ("less_equal", "le"), ("not_equal", "ne")):
+        np.testing.assert_array_equal(getattr(a, alias)(b), getattr(a, original)(b))
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [(lambda: tm.ones(2).div(2, rounding_mode="round"), ValueError,
+      r"^div: rounding_mode must be None, 'trunc' or 'floor', got 'round'"),
+     (lambda: tm.tensor([3]).remainder(tm.tensor([0])), ZeroDivisionError,
+      r"^remainder: integer division by zero"),
+     (lambda: tm.tensor([3]).floor_divide(0), ZeroDivisionError,
+      r"^floor_divide: integer division by zero"),
+     (lambda: tm.ones(2).clamp_min(None), TypeError, r"^clamp_min: min must be a number, got None"),
+     (lambda: tm.ones(2).clamp_max("1"), TypeError, r"^clamp_max: max must be a number"),
+     (lambda: tm.ones(2).logaddexp2(tm.ones(3)), ValueError,
+      r"^logaddexp2: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).logit("a"), TypeError, r"^logit: eps must be a number"),
+     (lambda: tm.tensor([1]).lerp(tm.tensor([2]), 0.5), TypeError,
+      r"^lerp: needs a floating point tensor, got dtype int64"),
+     (lambda: tm.ones(2).lerp(3.0, 0.5), TypeError, r"^lerp: end must be a Tensor, got float"),
+     (lambda: tm.ones(2).lerp(tm.ones(2), "w"), TypeError, r"^lerp: weight must be a number"),
+     (lambda: tm.ones(2).addcmul([1.0], tm.ones(2)), TypeError,
+      r"^addcmul: tensor1 must be a Tensor, got list"),
+     (lambda: tm.tensor([1]).addcmul(tm.tensor([1]), tm.tensor([1]), value=0.5), TypeError,
+      r"^addcmul: value must be an int for integer tensors"),
+     (lambda: tm.ones(1).addcdiv(tm.tensor([1]), tm.tensor([2])), TypeError,
+      r"^addcdiv: tensor1 and tensor2 are integers"),
+     (lambda: tm.ones(2).nan_to_num(posinf="x"), TypeError,
+      r"^nan_to_num: posinf must be a number"),
+     (lambda: tm.ones(2).heaviside(0.5), TypeError, r"^heaviside: values must be a Tensor"),
+     (lambda: tm.ones(2).heaviside(tm.ones(1, dtype=tm.float32)), TypeError,
+      r"^heaviside: values must have the tensor's dtype float64, got float32"),
+     (lambda: tm.ones(2).heaviside(tm.ones(3)), ValueError,
+      r"^heaviside: shapes \(2,\) and \(3,\) cannot be broadcast"),
+     (lambda: tm.ones(2, 3).nansum(5), IndexError, r"^nansum: axis 5 is out of range"),
+     (lambda: tm.tensor([1, 2]).nanmean(), TypeError, r"^nanmean: needs a floating point"),
+     (lambda: tm.ones(3).median(keepdim=True), TypeError, r"^median: keepdim needs a dim"),
+     (lambda: tm.zeros(0, 3).median(0), ValueError,
+      r"^median: dim 0 of shape \(0, 3\) is empty"),
+     (lambda: tm.ones(2, 3).nanmedian(2), IndexError, r"^nanmedian: axis 2 is out of range"),
+     (lambda: tm.tensor(np.zeros(0, np.int64)).median(), ValueError,
+      r"^median: the tensor \(shape \(0,\)\) is empty"),
+     (lambda: tm.ones(3).quantile(1.5), ValueError, r"^quantile: q must be in \[0, 1\], got 1.5"),
+     (lambda: tm.ones(3).quantile(tm.ones(1, 1)), ValueError,
+      r"^quantile: q must be a number or a 1-D tensor, got shape \(1, 1\)"),
+     (lambda: tm.ones(3).quantile("a"), TypeError, r"^quantile: q has dtype <U1, not a number"),
+     (lambda: tm.ones(3).quantile(0.5, interpolation="cubic"), ValueError,
+      r"^quantile: interpolation must be one of linear, lower, higher, midpoint, nearest"),
+     (lambda: tm.tensor([1, 2]).quantile(0.5), TypeError, r"^quantile: needs a floating point"),
+     (lambda: tm.zeros(0).nanquantile(0.5), ValueError,
+      r"^nanquantile: the tensor \(shape \(0,\)\) is empty"),
+     (lambda: tm.zeros(0, 3).aminmax(dim=0), ValueError,
+      r"^aminmax: the tensor \(shape \(0, 3\)\) is empty along the dim"),
+     (lambda: tm.zeros(0).aminmax(), ValueError, r"^aminmax: the tensor \(shape \(0,\)\) is empty"),
+     (lambda: tm.ones(2, 2).aminmax(dim=(0, 1)), TypeError,
+      r"^aminmax: dim must be an int or None"),
+     (lambda: tm.ones(2).count_nonzero(3), IndexError, r"^count_nonzero: axis 3 is out of range"),
+     (lambda: tm.ones(2, 3).roll((1, 2)), ValueError,
+      r"^roll: without dims, shifts must be one int"),
+     (lambda: tm.ones(2, 3).roll((1, 2), 0), ValueError,
+      r"^roll: shifts \(1, 2\) and dims \(0,\) must pair up"),
+     (lambda: tm.ones(2, 3).roll(1.5, 0), TypeError, r"^roll: shifts must be ints"),
+     (lambda: tm.ones(3).rot90(), ValueError, r"^rot90: needs at least 2 dims, got shape \(3,\)"),
+     (lambda: tm.ones(3, 3).rot90(1, (0, -2)), ValueError,
+      r"^rot90: dims must be two different dims, got \(0, -2\)"),
+     (lambda: tm.ones(3, 3, 3).rot90(1, (0, 1, 2)), ValueError,
+      r"^rot90: dims must name 2 dims, got \(0, 1, 2\)"),
+     (lambda: tm.ones(3, 3).rot90(1.0), TypeError, r"^rot90: k must be an int, got 1.0"),
+     (lambda: tm.ones(3).tile(-1), ValueError, r"^tile: dims must be non-negative, got \(-1,\)"),
+     (lambda: tm.ones(2, 3).repeat_interleave(tm.ones(2), 0), TypeError,
+      r"^repeat_interleave: repeats must be an int or hold ints, got dtype float64"),
+     (lambda: tm.ones(2, 3).repeat_interleave(tm.tensor([1, 2, 3]), 0), ValueError,
+      r"^repeat_interleave: repeats must be one int or one per entry along the dim \(2\), got "
+      r"shape \(3,\)"),
+     (lambda: tm.ones(2).repeat_interleave(-1), ValueError,
+      r"^repeat_interleave: repeats must be non-negative, got -1"),
+     (lambda: tm.ones(3).repeat_interleave(2, output_size=5), ValueError,
+      r"^repeat_interleave: output_size is 5, but the repeats make 6"),
+     (lambda: tm.ones(3).tensor_split(0), ValueError,
+      r"^tensor_split: sections must be a positive int, got 0"),
+     (lambda: tm.tensor(1.0).tensor_split(1), ValueError, r"^tensor_split: needs at least 1 dim"),
+     (lambda: tm.ones(3).tensor_split(tm.tensor([1.0])), TypeError,
+      r"^tensor_split: a tensor of indices or sections must be 0-d or 1-D ints"),
+     (lambda: tm.ones(2, 5).unflatten(1, (2, 2)), ValueError,
+      r"^unflatten: sizes \(2, 2\) don't multiply up to 5, the elements of shape \(5,\)"),
+     (lambda: tm.ones(2, 5).unflatten(1, ()), ValueError, r"^unflatten: sizes must not be empty"),
+     (lambda: tm.ones(2, 6).unflatten(1, (-1, -1)), ValueError,
+      r"^unflatten: sizes must be non-negative, with at most one -1, got \(-1, -1\)"),
+     (lambda: tm.ones(2, 3).take_along_dim(tm.tensor([0, 1]), 0), ValueError,
+      r"^take_along_dim: indices must have as many dims as the tensor, got shapes \(2,\) and "
+      r"\(2, 3\)"),
+     (lambda: tm.ones(2, 3).take_along_dim(tm.ones(2, 1), 1), TypeError,
+      r"^take_along_dim: indices must hold integers, got dtype float64"),
+     (lambda: tm.ones(2, 3).take_along_dim(tm.tensor([[6]])), IndexError,
+      r"^take_along_dim: indices values must be in \[0, 6\)"),
+     (lambda: tm.ones(2, 3).take_along_dim(tm.zeros(3, 1, dtype=tm.int64), 1), ValueError,
+      r"^take_along_dim: the tensor of shape \(2, 3\) and indices of shape \(3, 1\) do not "
+      r"broadcast outside dim 1"),
+     (lambda: tm.ones(2).masked_select(np.ones(2)), TypeError,
+      r"^masked_select: mask must be bool, got dtype float64"),
+     (lambda: tm.ones(2).masked_select(np.ones(3, bool)), ValueError,
+      r"^masked_select: mask of shape \(3,\) and the tensor's shape \(2,\) cannot be broadcast"),
+     (lambda: tm.ones(2, 3).sum_to_size(2), ValueError,
+      r"^sum_to_size: size \(2,\) does not broadcast to the tensor's shape \(2, 3\)"),
+     (lambda: tm.ones(2, 3).swapaxes(0, 2), IndexError, r"^swapaxes: axis 2 is out of range"),
+     (lambda: tm.ones(2, 3).movedim((0, 0), (0, 1)), ValueError,
+      r"^movedim: source \(0, 0\) repeats a dim"),
+     (lambda: tm.ones(2, 3).moveaxis((0, 1), 0), ValueError,
+      r"^moveaxis: source \(0, 1\) and destination \(0,\) must name as many dims"),
+     (lambda: tm.ones(3).fliplr(), ValueError, r"^fliplr: needs at least 2 dims, got shape"),
+     (lambda: tm.tensor(1.0).flipud(), ValueError, r"^flipud: needs at least 1 dim, got shape"),
+     (lambda: tm.ones(2).type("torch.cuda.FloatTensor"), TypeError,
+      r"^type: unknown type name 'torch.cuda.FloatTensor'"),
+     (lambda: tm.ones(2).type("complex64"), TypeError, r"^type: unsupported dtype complex64"),
+     (lambda: tm.ones(2).new_empty(-1), ValueError, r"^new_empty: sizes must be non-negative")],
+)
+def test_added_methods_refuse_bad_arguments_naming_the_method(
+        call: Callable[[], Any], error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+EMPTY, SCALAR = np.zeros((0, 3)), np.array(2.5)
+# name -> call(lib, an empty (0, 3) tensor, a 0-d tensor) for lib = tm or torch
+EDGE_CASES: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "nansum": lambda lib, e, s: e.nansum(0),
+    "nanmean": lambda lib, e, s: e.nanmean(),
+    "nanmean_0d": lambda lib, e, s: s.nanmean(),
+    "median": lambda lib, e, s: e.median(1).values,
+    "median_0d": lambda lib, e, s: s.median(),
+    "nanmedian_0d": lambda lib, e, s: s.nanmedian(0).values,
+    "quantile_0d": lambda lib, e, s: s.quantile(0.3),
+    "nanquantile_0d": lambda lib, e, s: s.nanquantile(0.3, 0, keepdim=True),
+    "aminmax": lambda lib, e, s: e.aminmax(dim=1).max,
+    "count_nonzero": lambda lib, e, s: e.count_nonzero(),
+    "count_nonzero_0d": lambda lib, e, s: s.count_nonzero(),
+    "logaddexp": lambda lib, e, s: e.logaddexp(e),
+    "remainder_0d": lambda lib, e, s: s.remainder(lib.tensor(np.array([2.0, -2.0]))),
+    "xlogy_0d": lambda lib, e, s: s.xlogy(s),
+    "lerp_0d": lambda lib, e, s: s.lerp(s * 2, 0.25),
+    "nan_to_num": lambda lib, e, s: e.nan_to_num(),
+    "roll": lambda lib, e, s: e.roll(2, 1),
+    "tile": lambda lib, e, s: e.tile(2, 2),
+    "tile_0d": lambda lib, e, s: s.tile(3),
+    "repeat_interleave": lambda lib, e, s: e.repeat_interleave(2, 1),
+    "repeat_interleave_flat": lambda lib, e, s: e.repeat_interleave(2),
+    "tensor_split": lambda lib, e, s: e.tensor_split(2, 0)[1],
+    "unflatten": lambda lib, e, s: e.unflatten(0, (0, 4)),
+    "take_along_dim_0d": lambda lib, e, s: s.take_along_dim(lib.tensor([0, 0])),
+    "masked_select": lambda lib, e, s: e.masked_select(lib.tensor([True, False, True])),
+    "nonzero": lambda lib, e, s: e.nonzero(),
+    "argwhere_0d": lambda lib, e, s: s.argwhere(),
+    "sum_to_size": lambda lib, e, s: e.sum_to_size(1, 3),
+    "movedim": lambda lib, e, s: e.movedim(0, 1),
+    "flipud": lambda lib, e, s: e.flipud(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_CASES))
+def test_added_methods_take_empty_and_0d_tensors_as_pytorchs(name: str) -> None:
+    torch = torch_or_skip()
+    call = EDGE_CASES[name]
+    ours = call(tm, tm.tensor(EMPTY), tm.tensor(SCALAR))
+    theirs = call(torch, torch.tensor(EMPTY), torch.tensor(SCALAR))
+    assert ours.shape == tuple(theirs.shape) and ours.dtype == theirs.numpy().dtype, name
+    np.testing.assert_array_equal(ours.data, theirs.numpy(), err_msg=name)

@@ -167,6 +167,94 @@ def _cos(data: st.DataObject) -> Case:
     return [unary(data, -4.0, 4.0)], lambda a: a.cos()
 
 
+@case("tan")
+def _tan(data: st.DataObject) -> Case:
+    return [unary(data, -1.2, 1.2)], lambda a: a.tan()
+
+
+@case("asin")
+def _asin(data: st.DataObject) -> Case:
+    return [unary(data, -0.9, 0.9)], lambda a: a.asin()
+
+
+@case("acos")
+def _acos(data: st.DataObject) -> Case:
+    return [unary(data, -0.9, 0.9)], lambda a: a.acos()
+
+
+@case("atan")
+def _atan(data: st.DataObject) -> Case:
+    return [unary(data, -3.0, 3.0)], lambda a: a.atan()
+
+
+@case("atan2")
+def _atan2(data: st.DataObject) -> Case:  # a > 0: away from the origin and the jump at a = 0, b < 0
+    return binary(data, low_a=0.25), lambda a, b: tm.atan2(a, b)
+
+
+@case("sinh")
+def _sinh(data: st.DataObject) -> Case:
+    return [unary(data)], lambda a: a.sinh()
+
+
+@case("cosh")
+def _cosh(data: st.DataObject) -> Case:
+    return [unary(data)], lambda a: a.cosh()
+
+
+@case("asinh")
+def _asinh(data: st.DataObject) -> Case:
+    return [unary(data, -3.0, 3.0)], lambda a: a.asinh()
+
+
+@case("acosh")
+def _acosh(data: st.DataObject) -> Case:
+    return [unary(data, 1.1, 4.0)], lambda a: a.acosh()
+
+
+@case("atanh")
+def _atanh(data: st.DataObject) -> Case:
+    return [unary(data, -0.9, 0.9)], lambda a: a.atanh()
+
+
+def between_jumps(data: st.DataObject, jumps_at: float = 0.0, scale: float = 1.0) -> tm.Tensor:
+    """A leaf of values at least 0.02 · ``scale`` from every (k + ``jumps_at``) · ``scale``."""
+    shape = data.draw(shapes())
+    whole = data.draw(hnp.arrays(np.int64, shape, elements=st.integers(-2, 2)))
+    return leaf((whole + jumps_at + data.draw(arrays(shape, 0.02, 0.98))) * scale)
+
+
+@case("floor")
+def _floor(data: st.DataObject) -> Case:
+    return [between_jumps(data)], lambda a: a.floor()
+
+
+@case("ceil")
+def _ceil(data: st.DataObject) -> Case:
+    return [between_jumps(data)], lambda a: a.ceil()
+
+
+@case("trunc")
+def _trunc(data: st.DataObject) -> Case:
+    return [between_jumps(data)], lambda a: a.trunc()
+
+
+@case("round")
+def _round(data: st.DataObject) -> Case:
+    decimals = data.draw(st.sampled_from([0, 1, -1]))  # round(x, d) jumps at (k + ½) · 10⁻ᵈ
+    return [between_jumps(data, 0.5, 10.0**-decimals)], lambda a: a.round(decimals)
+
+
+@case("sign")
+def _sign(data: st.DataObject) -> Case:
+    return [away_from_zero(data)], lambda a: a.sign()
+
+
+@case("frac")
+def _frac(data: st.DataObject) -> Case:
+    return [between_jumps(data)], lambda a: a.frac()
+
+
 @case("sigmoid")
 def _sigmoid(data: st.DataObject) -> Case:
     return [unary(data, -4.0, 4.0)], lambda a: a.sigmoid()

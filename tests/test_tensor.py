@@ -445,6 +445,88 @@ def test_abs_is_one_node_that_graph_drawings_name_abs() -> None:
     assert y.grad_fn is not None and y.grad_fn.name == "abs"
 
 
+STEPS = ["floor", "ceil", "round", "trunc", "fix", "sign", "sgn"]
+
+
+@pytest.mark.parametrize("name", STEPS)
+def test_step_functions_record_a_node_whose_gradient_is_zero_as_in_pytorch(name: str) -> None:
+    x = tm.tensor([-1.5, 0.5, 2.0], requires_grad=True)
+    y = getattr(x, name)()
+    assert y.requires_grad and y.grad_fn is not None
+    y.backward(tm.tensor([1.0, np.inf, np.nan]))  # zeros, not g · 0
+    assert x.grad is not None and x.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("name", STEPS)
+@pytest.mark.parametrize("dtype", [tm.int64, tm.uint8, tm.float32])
+def test_step_functions_keep_the_dtype_and_ints_stay_ints_as_in_pytorch(
+        name: str, dtype: object) -> None:
+    x = tm.tensor([0, 3, 7], dtype=dtype)
+    y = getattr(x, name)()
+    assert y.dtype == x.dtype
+    assert y.tolist() == ([0, 1, 1] if name in ("sign", "sgn") else [0, 3, 7])
+
+
+def test_round_halves_to_even_and_takes_decimals_but_not_for_ints_as_pytorch() -> None:
+    assert tm.tensor([0.5, 1.5, 2.5, -0.5, -2.5]).round().tolist() == [0.0, 2.0, 2.0, -0.0, -2.0]
+    assert tm.tensor([1.25, 1255.0]).round(1).tolist() == [1.2, 1255.0]
+    assert tm.tensor([1.25, 1255.0]).round(decimals=-1).tolist() == [0.0, 1260.0]
+    with pytest.raises(TypeError, match=r"^round: decimals=1 needs a floating point tensor, "
+                                        r"got dtype int64"):
+        tm.tensor([1, 2]).round(1)
+    with pytest.raises(TypeError, match=r"^round: decimals must be an int, got 0\.5"):
+        tm.tensor([1.0]).round(0.5)  # type: ignore[arg-type]
+
+
+def test_sign_of_nan_is_zero_as_in_pytorch_and_of_bools_is_the_bools() -> None:
+    assert tm.tensor([-3.0, -0.0, np.nan, np.inf]).sign().tolist() == [-1.0, 0.0, 0.0, 1.0]
+    assert tm.tensor([True, False]).sgn().tolist() == [True, False]
+
+
+def test_frac_keeps_the_sign_and_has_gradient_one() -> None:
+    x = tm.tensor([2.75, -2.75, 3.0, np.inf], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # inf - trunc(inf) is NaN, silently as in PyTorch
+        y = x.frac()
+    assert y.tolist()[:3] == [0.75, -0.75, 0.0] and np.isnan(y.data[3])
+    y.sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_inverse_functions_give_nan_off_their_domain_silently_as_pytorch() -> None:
+    x = tm.tensor([-2.0, 1.0, 2.0, 0.5], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        outputs = [x.asin(), x.acos(), x.atanh(), x.acosh(), tm.tensor(800.0).sinh()]
+        (first,) = tm.grad(outputs[0].sum(), x, create_graph=True)  # the recorded path too
+    assert np.isnan(outputs[0].data[[0, 2]]).all() and outputs[0].data[1] == np.pi / 2
+    assert np.isnan(outputs[1].data[[0, 2]]).all() and outputs[1].data[1] == 0.0
+    assert outputs[2].data[1] == np.inf and np.isnan(outputs[3].data[0])
+    assert outputs[4].item() == np.inf
+    assert np.isnan(first.data[[0, 2]]).all() and first.data[1] == np.inf
+
+
+def test_numpys_names_are_the_same_methods_as_in_pytorch() -> None:
+    for numpy_name, name in [("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"),
+                             ("arctan2", "atan2"), ("arcsinh", "asinh"), ("arccosh", "acosh"),
+                             ("arctanh", "atanh"), ("fix", "trunc"), ("sgn", "sign")]:
+        assert getattr(tm.Tensor, numpy_name) is getattr(tm.Tensor, name)
+
+
+def test_atan2_broadcasts_takes_a_number_and_names_itself_in_errors() -> None:
+    y, x = tm.tensor([[1.0], [-1.0]], requires_grad=True), tm.tensor([1.0, 0.0, 3.0])
+    angle = y.atan2(x)
+    np.testing.assert_allclose(angle.data, np.arctan2(y.data, x.data), rtol=1e-15)
+    assert angle.data[0, 1] == np.pi / 2 and angle.data[1, 1] == -np.pi / 2
+    angle.sum().backward()  # dθ/dy = x / (x² + y²): ½ + 0 + 3/10 in each row
+    assert y.grad is not None
+    np.testing.assert_allclose(y.grad.data, [[0.8], [0.8]], rtol=1e-15)
+    assert tm.tensor([1.0], dtype=tm.float32).atan2(1.0).dtype == tm.float32
+    with pytest.raises(ValueError, match=r"^atan2: shapes \(2, 1\) and \(3, 1\) cannot be "
+                                         r"broadcast together"):
+        y.atan2(tm.ones(3, 1))
+
+
 def test_a_converted_copy_does_not_share_the_version_of_its_source() -> None:
     source = tm.tensor([1.0, 2.0])
     w = tm.Tensor(source, dtype=tm.float32, requires_grad=True)

@@ -85,6 +85,93 @@ def cos(input: Tensor) -> Tensor:
     return _input("cos", input).cos()
 
 
+def tan(input: Tensor) -> Tensor:
+    """tan x, elementwise (radians)."""
+    return _input("tan", input).tan()
+
+
+def asin(input: Tensor) -> Tensor:
+    """The arcsine, elementwise, in [-π/2, π/2] (NaN outside [-1, 1]); ``tm.arcsin`` too."""
+    return _input("asin", input).asin()
+
+
+def acos(input: Tensor) -> Tensor:
+    """The arccosine, elementwise, in [0, π] (NaN outside [-1, 1]); ``tm.arccos`` too."""
+    return _input("acos", input).acos()
+
+
+def atan(input: Tensor) -> Tensor:
+    """The arctangent, elementwise, in (-π/2, π/2); ``tm.arctan`` too."""
+    return _input("atan", input).atan()
+
+
+def atan2(input: Tensor, other: TensorLike) -> Tensor:
+    """The angle of the point (other, input), elementwise, in [-π, π]; ``tm.arctan2`` too."""
+    return _input("atan2", input).atan2(other)
+
+
+def sinh(input: Tensor) -> Tensor:
+    """sinh x, elementwise."""
+    return _input("sinh", input).sinh()
+
+
+def cosh(input: Tensor) -> Tensor:
+    """cosh x, elementwise."""
+    return _input("cosh", input).cosh()
+
+
+def asinh(input: Tensor) -> Tensor:
+    """The inverse of sinh, elementwise; ``tm.arcsinh`` too."""
+    return _input("asinh", input).asinh()
+
+
+def acosh(input: Tensor) -> Tensor:
+    """The inverse of cosh, elementwise (NaN below 1); ``tm.arccosh`` too."""
+    return _input("acosh", input).acosh()
+
+
+def atanh(input: Tensor) -> Tensor:
+    """The inverse of tanh, elementwise (±inf at ±1, NaN beyond); ``tm.arctanh`` too."""
+    return _input("atanh", input).atanh()
+
+
+arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+def floor(input: Tensor) -> Tensor:
+    """The largest whole number <= x, elementwise (gradient 0, as in PyTorch)."""
+    return _input("floor", input).floor()
+
+
+def ceil(input: Tensor) -> Tensor:
+    """The smallest whole number >= x, elementwise (gradient 0, as in PyTorch)."""
+    return _input("ceil", input).ceil()
+
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:
+    """x rounded to ``decimals`` places, halves to even (gradient 0, as in PyTorch)."""
+    return _input("round", input).round(decimals)
+
+
+def trunc(input: Tensor) -> Tensor:
+    """x rounded toward 0, elementwise (gradient 0, as in PyTorch); ``tm.fix`` too."""
+    return _input("trunc", input).trunc()
+
+
+def sign(input: Tensor) -> Tensor:
+    """-1, 0 or 1 as x is below, at or above 0 (0 at NaN; gradient 0); ``tm.sgn`` too."""
+    return _input("sign", input).sign()
+
+
+fix, sgn = trunc, sign
+
+
+def frac(input: Tensor) -> Tensor:
+    """x - trunc(x), elementwise: the fraction, with x's sign (gradient 1)."""
+    return _input("frac", input).frac()
+
+
 def abs(input: Tensor) -> Tensor:
     """|x|, elementwise (gradient 0 at 0, as in PyTorch)."""
     return _input("abs", input).abs()
@@ -336,3 +423,319 @@ def _closeness(
             difference = difference.astype(f"u{difference.dtype.itemsize}")  # to its true value
         close |= np.isfinite(difference) & (difference <= atol + np.abs(rtol * y))
     return close
+
+
+# -- function forms of the methods in methods.py: names numpy and PyTorch share, elementwise
+# math, reductions that skip nan, medians and quantiles, rearranging and selecting. As
+# comparisons do here, greater ... not_equal, signbit and isin give numpy boolean arrays. ---
+
+
+def _operands(where: str, input: Tensor | float, other: TensorLike) -> Tensor:
+    """``input``, a Tensor, or a number as a constant like ``other`` (PyTorch's Scalar first)."""
+    if isinstance(other, Tensor) and isinstance(input, (int, float, np.integer, np.floating)) \
+            and not isinstance(input, bool):
+        return other._operand(input)
+    return _input(where, input)
+
+
+def absolute(input: Tensor) -> Tensor:
+    """|x|, elementwise: ``abs`` under numpy's name."""
+    return _input("absolute", input).abs()
+
+
+def negative(input: Tensor) -> Tensor:
+    """-x, elementwise: ``neg`` under numpy's name."""
+    return -_input("negative", input)
+
+
+def subtract(input: Tensor, other: TensorLike, *, alpha: float = 1) -> Tensor:
+    """input - alpha · other, elementwise (``torch.sub`` under numpy's name)."""
+    return _input("subtract", input).subtract(other, alpha=alpha)
+
+
+def multiply(input: Tensor, other: TensorLike) -> Tensor:
+    """input · other, elementwise (``torch.mul`` under numpy's name)."""
+    return _input("multiply", input) * other
+
+
+def divide(input: Tensor, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+    """input / other, elementwise; ``"trunc"`` or ``"floor"`` round it (gradient 0)."""
+    return _input("divide", input).divide(other, rounding_mode=rounding_mode)
+
+
+def true_divide(dividend: Tensor, divisor: TensorLike) -> Tensor:
+    """dividend / divisor, elementwise, without rounding."""
+    return _input("true_divide", dividend) / divisor
+
+
+def floor_divide(input: Tensor, other: TensorLike) -> Tensor:
+    """⌊input / other⌋, elementwise, whose gradient is 0."""
+    return _input("floor_divide", input).floor_divide(other)
+
+
+def remainder(input: Tensor | float, other: TensorLike) -> Tensor:
+    """input - ⌊input / other⌋ · other, with the sign of ``other``; ``input`` may be a number."""
+    return _operands("remainder", input, other).remainder(other)
+
+
+def fmod(input: Tensor, other: TensorLike) -> Tensor:
+    """input - trunc(input / other) · other, with the sign of ``input``."""
+    return _input("fmod", input).fmod(other)
+
+
+def greater(input: Tensor, other: TensorLike) -> Any:
+    """input > other, elementwise (a numpy boolean array, as comparisons give here)."""
+    return _input("greater", input) > other
+
+
+def greater_equal(input: Tensor, other: TensorLike) -> Any:
+    """input >= other, elementwise (a numpy boolean array)."""
+    return _input("greater_equal", input) >= other
+
+
+def less(input: Tensor, other: TensorLike) -> Any:
+    """input < other, elementwise (a numpy boolean array)."""
+    return _input("less", input) < other
+
+
+def less_equal(input: Tensor, other: TensorLike) -> Any:
+    """input <= other, elementwise (a numpy boolean array)."""
+    return _input("less_equal", input) <= other
+
+
+def not_equal(input: Tensor, other: TensorLike) -> Any:
+    """input != other, elementwise (a numpy boolean array)."""
+    return _input("not_equal", input) != other
+
+
+def clamp_min(input: Tensor, min: float) -> Tensor:
+    """max(x, min), elementwise, for a number ``min``."""
+    return _input("clamp_min", input).clamp_min(min)
+
+
+def clamp_max(input: Tensor, max: float) -> Tensor:
+    """min(x, max), elementwise, for a number ``max``."""
+    return _input("clamp_max", input).clamp_max(max)
+
+
+def rsqrt(input: Tensor) -> Tensor:
+    """1 / √x, elementwise."""
+    return _input("rsqrt", input).rsqrt()
+
+
+def exp2(input: Tensor) -> Tensor:
+    """2ˣ, elementwise."""
+    return _input("exp2", input).exp2()
+
+
+def log2(input: Tensor) -> Tensor:
+    """log₂ x, elementwise."""
+    return _input("log2", input).log2()
+
+
+def log10(input: Tensor) -> Tensor:
+    """log₁₀ x, elementwise."""
+    return _input("log10", input).log10()
+
+
+def logaddexp(input: Tensor, other: TensorLike) -> Tensor:
+    """ln(eˣ + eʸ), elementwise, without overflow."""
+    return _input("logaddexp", input).logaddexp(other)
+
+
+def logaddexp2(input: Tensor, other: TensorLike) -> Tensor:
+    """log₂(2ˣ + 2ʸ), elementwise, without overflow."""
+    return _input("logaddexp2", input).logaddexp2(other)
+
+
+def xlogy(input: Tensor | float, other: TensorLike) -> Tensor:
+    """x · ln y, elementwise, 0 where x is 0; ``input`` may be a number, as in PyTorch."""
+    return _operands("xlogy", input, other).xlogy(other)
+
+
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
+    """ln(x / (1 - x)), elementwise, x clamped to [eps, 1 - eps] if ``eps`` is given."""
+    return _input("logit", input).logit(eps)
+
+
+def lerp(input: Tensor, end: Tensor, weight: float | Tensor) -> Tensor:
+    """input + weight · (end - input), elementwise."""
+    return _input("lerp", input).lerp(end, weight)
+
+
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1) -> Tensor:
+    """input + value · tensor1 · tensor2, elementwise."""
+    return _input("addcmul", input).addcmul(tensor1, tensor2, value=value)
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1) -> Tensor:
+    """input + value · tensor1 / tensor2, elementwise."""
+    return _input("addcdiv", input).addcdiv(tensor1, tensor2, value=value)
+
+
+def nan_to_num(input: Tensor, nan: float | None = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
+    """x with nan, +inf and -inf replaced (gradient 1 where x is finite, else 0)."""
+    return _input("nan_to_num", input).nan_to_num(nan, posinf, neginf)
+
+
+def heaviside(input: Tensor, values: Tensor) -> Tensor:
+    """The step: 0 below 0, ``values`` at 0, 1 above (no gradient)."""
+    return _input("heaviside", input).heaviside(values)
+
+
+def signbit(input: Tensor) -> Any:
+    """Where the sign bit is set (a numpy boolean array)."""
+    return _input("signbit", input).signbit()
+
+
+def nansum(input: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
+    """The sum over ``dim`` (all elements when None or empty), nan counted as 0."""
+    return _input("nansum", input).nansum(_dim(dim), keepdim)
+
+
+def nanmean(input: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
+    """The mean over ``dim`` of the elements that are not nan."""
+    return _input("nanmean", input).nanmean(_dim(dim), keepdim)
+
+
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The lower median of all elements, or ``(values, indices)`` along ``dim``, as PyTorch's."""
+    return _input("median", input).median(dim, keepdim)
+
+
+def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """``median`` of the elements that are not nan."""
+    return _input("nanmedian", input).nanmedian(dim, keepdim)
+
+
+def quantile(input: Tensor, q: float | TensorLike, dim: int | None = None,
+             keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+    """The q-th quantiles over ``dim`` (all elements by default), as PyTorch's."""
+    return _input("quantile", input).quantile(q, dim, keepdim, interpolation=interpolation)
+
+
+def nanquantile(input: Tensor, q: float | TensorLike, dim: int | None = None,
+                keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+    """``quantile`` of the elements that are not nan."""
+    return _input("nanquantile", input).nanquantile(q, dim, keepdim,
+                                                    interpolation=interpolation)
+
+
+def aminmax(input: Tensor, *, dim: int | None = None,
+            keepdim: bool = False) -> tuple[Tensor, Tensor]:
+    """The pair ``(min, max)`` over ``dim`` (all elements by default)."""
+    return _input("aminmax", input).aminmax(dim=dim, keepdim=keepdim)
+
+
+def count_nonzero(input: Tensor, dim: Dim = None) -> Tensor:
+    """The number of nonzero elements over ``dim`` (int64)."""
+    return _input("count_nonzero", input).count_nonzero(dim)
+
+
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
+    """``input`` with two dims swapped (a view)."""
+    return _input("swapaxes", input).swapaxes(axis0, axis1)
+
+
+def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """``input`` with two dims swapped (a view)."""
+    return _input("swapdims", input).swapdims(dim0, dim1)
+
+
+def movedim(input: Tensor, source: int | Sequence[int],
+            destination: int | Sequence[int]) -> Tensor:
+    """``input`` with dims ``source`` moved to the places ``destination`` (a view)."""
+    return _input("movedim", input).movedim(source, destination)
+
+
+def moveaxis(input: Tensor, source: int | Sequence[int],
+             destination: int | Sequence[int]) -> Tensor:
+    """``movedim`` under numpy's name."""
+    return _input("moveaxis", input).moveaxis(source, destination)
+
+
+def fliplr(input: Tensor) -> Tensor:
+    """A copy with dim 1 reversed."""
+    return _input("fliplr", input).fliplr()
+
+
+def flipud(input: Tensor) -> Tensor:
+    """A copy with dim 0 reversed."""
+    return _input("flipud", input).flipud()
+
+
+def roll(input: Tensor, shifts: int | Sequence[int],
+         dims: int | Sequence[int] | None = None) -> Tensor:
+    """A copy with the entries shifted along ``dims``, wrapping around."""
+    return _input("roll", input).roll(shifts, dims)
+
+
+def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    """A copy turned k quarter turns in the plane of ``dims``."""
+    return _input("rot90", input).rot90(k, dims)
+
+
+def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
+    """``input`` repeated ``dims[d]`` times along each dim d (missing sizes are 1)."""
+    return _input("tile", input).tile(dims)
+
+
+def repeat_interleave(input: Tensor, repeats: int | TensorLike | None = None,
+                      dim: int | None = None, *, output_size: int | None = None) -> Tensor:
+    """Each entry along ``dim`` repeated ``repeats`` times.
+
+    With ``input`` alone, a 1-D int tensor of counts, it gives each index i
+    ``input[i]`` times, as ``torch.repeat_interleave(counts)``.
+    """
+    x = _input("repeat_interleave", input)
+    if repeats is None:
+        return x.new_tensor(np.arange(x.numel())).repeat_interleave(
+            x, output_size=output_size).long()
+    return x.repeat_interleave(repeats, dim, output_size=output_size)
+
+
+def tensor_split(input: Tensor, indices_or_sections: int | Sequence[int] | TensorLike,
+                 dim: int = 0) -> tuple[Tensor, ...]:
+    """Views of n nearly equal pieces along ``dim``, or of the pieces between indices."""
+    return _input("tensor_split", input).tensor_split(indices_or_sections, dim)
+
+
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    """``input`` with ``dim`` split into dims of ``sizes`` (a view)."""
+    return _input("unflatten", input).unflatten(dim, sizes)
+
+
+def take_along_dim(input: Tensor, indices: TensorLike, dim: int | None = None) -> Tensor:
+    """``gather`` along ``dim`` after broadcasting (the flattened input when None)."""
+    return _input("take_along_dim", input).take_along_dim(indices, dim)
+
+
+def masked_select(input: Tensor, mask: TensorLike) -> Tensor:
+    """The elements where ``mask`` holds, as a 1-D tensor."""
+    return _input("masked_select", input).masked_select(mask)
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
+    """The indices of the nonzero elements (int64): rows, or one tensor per dim."""
+    x = _input("nonzero", input)
+    return x.nonzero(as_tuple=True) if as_tuple else x.nonzero()
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """The indices of the nonzero elements, one row each (int64)."""
+    return _input("argwhere", input).argwhere()
+
+
+def isin(elements: TensorLike, test_elements: TensorLike, *, assume_unique: bool = False,
+         invert: bool = False) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Where each of ``elements`` is among ``test_elements`` (a numpy boolean array).
+
+    Either may be a number; at least one must be a Tensor, as in PyTorch.
+    """
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError(f"isin: elements or test_elements must be a Tensor, got "
+                        f"{type(elements).__name__} and {type(test_elements).__name__}")
+    values, tests = (checks.numeric_array("isin", name, t.data if isinstance(t, Tensor) else t)
+                     for name, t in (("elements", elements), ("test_elements", test_elements)))
+    return np.asarray(np.isin(values, tests, assume_unique=assume_unique, invert=invert))

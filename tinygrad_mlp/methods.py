@@ -7,6 +7,14 @@ sum. Their gradients, and gradients of those gradients, come from the ops in
 to the calculus a reader has to check. ``Tensor`` inherits them from
 ``TensorMethods``.
 
+Two patterns recur. Where a composition rounds differently from numpy's own
+routine (ln x / ln 10 for ``log10``), the composition is kept for its
+gradient and a constant added to give numpy's value (``_valued``). Where the
+result is a step function (a quotient rounded down), it stays in the graph
+through a ``where`` that gives its inputs a gradient of exactly 0 (``_step``).
+A median or quantile sorts, then picks: an indexing, so the gradient goes to
+the elements picked.
+
 Example:
     >>> import tinygrad_mlp as tm
     >>> x = tm.tensor([[3.0, -4.0], [0.0, 1.0]], requires_grad=True)
@@ -19,6 +27,10 @@ Example:
     >>> x.grad.zero_()
     tensor([[0., 0.],
             [0., 0.]])
+    >>> y = tm.tensor([1.0, 4.0, 2.0, 8.0], requires_grad=True)
+    >>> y.quantile(0.5).backward()  # halfway between the middle two, 2 and 4
+    >>> y.grad
+    tensor([0. , 0.5, 0.5, 0. ])
 """
 
 # A method here declares ``self: Tensor``: it uses the Tensor it is a method of.
@@ -31,7 +43,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -40,6 +52,8 @@ from numpy.typing import ArrayLike, DTypeLike
 import tinygrad_mlp.tensor as _tensor
 from tinygrad_mlp import checks
 from tinygrad_mlp.dtypes import is_floating
+from tinygrad_mlp.linalg import LinalgMethods
+from tinygrad_mlp.scans import ScanMethods
 
 if TYPE_CHECKING:
     from tinygrad_mlp.tensor import Axis, Tensor, TensorLike
@@ -57,34 +71,36 @@ def _copy(data: np.ndarray, value: np.ndarray, out: np.ndarray) -> None:
     np.copyto(out, value, casting="unsafe")
 
 
-def _index_array(op: str, index: TensorLike, size: int, ndim: int | None = None) -> np.ndarray:
-    """``index`` as an int array of ``ndim`` dims (any, if None) with values in [0, size)."""
+def _index_array(op: str, index: TensorLike, size: int, ndim: int | None = None,
+                 name: str = "index") -> np.ndarray:
+    """``index`` (argument ``name``) as an int array of ``ndim`` dims, values in [0, size)."""
     array = np.asarray(_tensor._plain(index))
     if array.dtype.kind not in "iu":
-        raise TypeError(f"{op}: index must hold integers, got dtype {array.dtype}")
+        raise TypeError(f"{op}: {name} must hold integers, got dtype {array.dtype}")
     if ndim is not None and array.ndim != ndim:
-        raise ValueError(f"{op}: index must have {ndim} dims, got shape {array.shape}")
+        raise ValueError(f"{op}: {name} must have {ndim} dims, got shape {array.shape}")
     if array.size and (array.min() < 0 or array.max() >= size):
-        raise IndexError(f"{op}: index values must be in [0, {size}) for a dim of size "
+        raise IndexError(f"{op}: {name} values must be in [0, {size}) for a dim of size "
                          f"{size}, got values from {array.min()} to {array.max()}")
     return array
 
 
-def _scaled(op: str, x: Tensor, other: TensorLike, alpha: float) -> TensorLike:
-    """``alpha · other``, for ``add`` and ``sub``; a float alpha is refused for integers.
+def _scaled(op: str, x: Tensor, other: TensorLike, alpha: float, name: str = "alpha") -> Tensor:
+    """``alpha · other``, for ``add``, ``sub`` and ``addcmul``; a float is refused for integers.
 
     As in PyTorch: scaling an int tensor by a float would change its dtype.
+    ``name`` is what the caller calls ``alpha`` (``value`` for ``addcmul``).
     """
     if alpha is None:  # checks.number lets None through, as a missing bound
-        raise TypeError(f"{op}: alpha must be a number, got None")
-    checks.number(op, "alpha", alpha)
-    if alpha == 1:
-        return other
+        raise TypeError(f"{op}: {name} must be a number, got None")
+    checks.number(op, name, alpha)
     operand = x._operand(other)
+    if alpha == 1:
+        return operand
     if isinstance(alpha, (float, np.floating)) and x.dtype.kind in "biu" \
             and operand.dtype.kind in "biu":
-        raise TypeError(f"{op}: alpha must be an int for integer tensors, got {alpha!r} (as in "
-                        "PyTorch)")
+        raise TypeError(f"{op}: {name} must be an int for integer tensors, got {alpha!r} (as "
+                        "in PyTorch)")
     return operand * alpha
 
 
@@ -123,7 +139,274 @@ def _extreme(x: Tensor, op: str, dim: int | Tensor | None, keepdim: bool) -> Any
     return MaxMin(values, indices)
 
 
-class TensorMethods:
+class Median(NamedTuple):
+    """What ``median(dim)`` and ``nanmedian(dim)`` give, as ``torch.return_types.median``."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class MinMax(NamedTuple):
+    """What ``aminmax`` gives, as PyTorch's ``torch.return_types.aminmax``."""
+
+    min: Tensor
+    max: Tensor
+
+
+def _valued(approx: Tensor, value: np.ndarray) -> Tensor:
+    """``approx``, whose derivatives are the ones wanted, holding numpy's ``value``.
+
+    A composition of ops can round differently from numpy's own routine: ln x
+    / ln 10 is 2.9999999999999996 at x = 1000, where ``np.log10`` gives 3.
+    Adding the (constant) difference gives numpy's value and leaves every
+    derivative of ``approx`` as it was. Where both are the same infinity, or
+    nan, nothing is added; where only ``approx`` overflowed, numpy's value
+    stands alone, as a constant.
+    """
+    exact = np.asarray(value).astype(approx.dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        difference = exact - approx.data
+    difference = np.where(np.isfinite(difference), difference, 0).astype(approx.dtype)
+    out = approx + _tensor.Tensor(difference) if difference.any() else approx
+    overflowed = ~np.isfinite(approx.data) & np.isfinite(exact)
+    return _tensor.where(overflowed, exact, out) if overflowed.any() else out
+
+
+def _step(value: np.ndarray, *inputs: Tensor) -> Tensor:
+    """``value``, a step function of ``inputs`` (a rounded quotient): its derivative is 0.
+
+    As in PyTorch, the result stays in the graph and backward gives the
+    inputs exactly 0 (not 0 · g, which is nan where g is infinite): each
+    input joins through a ``where`` that always picks ``value``.
+    """
+    out = _tensor.Tensor(np.asarray(value))
+    everywhere = np.ones(out.shape, dtype=bool)
+    for tensor in inputs:
+        if tensor.requires_grad:
+            out = _tensor.where(everywhere, out, tensor)
+    return out
+
+
+def _quotient(op: str, x: Tensor, y: Tensor, rounding_mode: str) -> np.ndarray:
+    """x / y rounded toward zero (``"trunc"``) or down (``"floor"``), as PyTorch's ``div``."""
+    a, b = x.data, y.data
+    integers = np.result_type(a, b).kind in "biu"
+    if integers and not np.all(b):
+        raise ZeroDivisionError(f"{op}: integer division by zero (other holds a 0), as "
+                                "PyTorch refuses it")
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if rounding_mode == "floor":
+            return np.asarray(np.floor_divide(a, b))
+        if integers:  # a - fmod(a, b) is a multiple of b: exact, where a / b rounds through floats
+            return np.asarray((a - np.fmod(a, b)) // b)
+        return np.asarray(np.trunc(a / b))
+
+
+def _divide(op: str, x: Tensor, other: TensorLike, rounding_mode: str | None) -> Tensor:
+    """``div`` and ``divide``: true division, or the quotient rounded, whose gradient is 0."""
+    if rounding_mode is None:
+        return x / other
+    if rounding_mode not in ("trunc", "floor"):
+        raise ValueError(f"{op}: rounding_mode must be None, 'trunc' or 'floor', got "
+                         f"{rounding_mode!r}")
+    divisor = x._operand(other)
+    return _step(_quotient(op, x, divisor, rounding_mode), x, divisor)
+
+
+def _remainder(op: str, x: Tensor, other: TensorLike, rounding_mode: str) -> Tensor:
+    """x - q·y with q = x / y rounded (down for ``remainder``, toward 0 for ``fmod``).
+
+    q is a step function of x and y, so it is held constant, as PyTorch
+    does: ∂/∂x = 1, ∂/∂y = -q. The value is numpy's ``remainder`` or
+    ``fmod``, exact where x - q·y would lose digits to rounding.
+    """
+    y = x._operand(other)
+    q = _quotient(op, x, y, rounding_mode)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.asarray((np.remainder if rounding_mode == "floor" else np.fmod)(x.data, y.data))
+    if value.dtype.kind != "f":
+        return _tensor.Tensor(value)
+    multiple = _tensor.where(q == 0, 0.0, y) * q  # q·y, and 0 (not 0 · ∞) where q is 0
+    return _valued(x - multiple, value)
+
+
+def _gap(op: str, x: Tensor, other: TensorLike) -> tuple[Tensor, Tensor]:
+    """The larger of x and other, elementwise, and the smaller minus the larger (<= 0).
+
+    ``where`` picks each, so each gets the gradient of the one it picked. Two
+    equal infinities have a gap of 0, not ∞ - ∞.
+    """
+    y = x._operand(other)
+    for tensor in (x, y):
+        checks.floating(op, tensor)
+    try:
+        first = x.data >= y.data  # where one is nan, the nan is taken as the larger
+    except ValueError:
+        raise ValueError(f"{op}: shapes {x.shape} and {y.shape} cannot be broadcast "
+                         "together") from None
+    larger, smaller = _tensor.where(first, x, y), _tensor.where(first, y, x)
+    same_infinity = np.isinf(larger.data) & (larger.data == smaller.data)
+    with np.errstate(invalid="ignore"):  # ∞ - ∞, which the where leaves out
+        return larger, _tensor.where(same_infinity, 0.0, smaller - larger)
+
+
+def _missing(data: np.ndarray) -> np.ndarray:
+    """Where ``data`` is nan (nowhere, for ints and bools)."""
+    return np.isnan(data) if data.dtype.kind == "f" else np.zeros(data.shape, dtype=bool)
+
+
+def _median(x: Tensor, op: str, dim: int | None, keepdim: bool) -> Any:
+    """``median`` or ``nanmedian`` (``op``): the lower of the two middle values, as PyTorch.
+
+    ``median`` is nan where a nan is present; ``nanmedian`` leaves nans out
+    (nan only where all are). Along a dim the gradient goes to the element the
+    index picks; over all elements it is shared among the elements equal to
+    the median (among the nans, if it is nan), as PyTorch's.
+    """
+    skip_nan = op == "nanmedian"
+    if dim is None:
+        if keepdim:
+            raise TypeError(f"{op}: keepdim needs a dim (PyTorch refuses it too)")
+        flat = x.data.reshape(-1)
+        present = np.sort(flat[~_missing(flat)])
+        if not present.size or (len(present) < len(flat) and not skip_nan):
+            if x.dtype.kind != "f":
+                raise ValueError(f"{op}: the tensor (shape {x.shape}) is empty: it has no median")
+            middle: Any = np.nan
+        else:
+            middle = present[(len(present) - 1) // 2]
+        ties = np.flatnonzero(_missing(flat) if np.isnan(middle) else flat == middle)
+        if not ties.size:  # an empty tensor: nan, as PyTorch gives
+            return _tensor.Tensor(np.array(np.nan, x.dtype))
+        return x.reshape(-1)[ties].amax()  # all equal: amax shares the gradient among them
+    axis = checks.axis(op, dim, max(x.ndim, 1))
+    if not x.ndim:
+        return Median(x.clone(), _tensor.Tensor(np.zeros((), np.int64)))
+    size = x.shape[axis]
+    if not size:
+        raise ValueError(f"{op}: dim {dim} of shape {x.shape} is empty: it has no median")
+    missing = _missing(x.data)
+    order = np.argsort(x.data, axis, kind="stable")  # nan last, equal values in their order
+    if skip_nan:  # the middle of the values before the nans (the first nan if all are)
+        count = size - missing.sum(axis, keepdims=True)
+        middle = np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis)
+    else:  # the middle, or the first nan where there is one
+        has_nan = missing.any(axis, keepdims=True)
+        middle = np.take_along_axis(order, np.full(has_nan.shape, (size - 1) // 2), axis)
+        middle = np.where(has_nan, np.argmax(missing, axis, keepdims=True), middle)
+    values, indices = x.gather(axis, middle), _tensor.Tensor(middle.astype(np.int64))
+    if not keepdim:
+        values, indices = values.squeeze(axis), indices.squeeze(axis)
+    return Median(values, indices)
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(x: Tensor, op: str, q: float | TensorLike, dim: int | None, keepdim: bool,
+              interpolation: str) -> Tensor:
+    """``quantile`` or ``nanquantile`` (``op``), PyTorch's way: sort, then pick or lerp.
+
+    The q-th quantile of n sorted values sits at rank q · (n - 1) (n counting
+    non-nan values only for ``nanquantile``; a slice holding nan gives nan for
+    ``quantile``). ``linear`` interpolates between the values at the ranks
+    just below and above: (1 - w) · below + w · above, w the fractional part,
+    so the gradient is 1 - w to one and w to the other. ``lower``, ``higher``
+    and ``nearest`` (ties to even) take one value; ``midpoint`` uses w = ½.
+    """
+    checks.floating(op, x)
+    if interpolation not in _INTERPOLATIONS:
+        raise ValueError(f"{op}: interpolation must be one of {', '.join(_INTERPOLATIONS)}, "
+                         f"got {interpolation!r}")
+    levels = checks.numeric_array(op, "q", q)
+    if levels.ndim > 1:
+        raise ValueError(f"{op}: q must be a number or a 1-D tensor, got shape {levels.shape}")
+    if not np.all((levels >= 0) & (levels <= 1)):
+        raise ValueError(f"{op}: q must be in [0, 1], got {levels.tolist()}")
+    if not x.size:
+        raise ValueError(f"{op}: the tensor (shape {x.shape}) is empty: it has no quantiles")
+    if dim is None:
+        source, axis = x.reshape(-1), 0
+        out_shape = (1,) * x.ndim if keepdim else ()
+    else:
+        axis = checks.axis(op, dim, max(x.ndim, 1))
+        source = x if x.ndim else x.reshape(1)
+        out_shape = x.shape[:axis] + ((1,) if keepdim else ()) + x.shape[axis + 1:]
+        if not x.ndim:
+            out_shape = ()
+    size, missing = source.shape[axis], _missing(source.data)
+    column = levels.astype(x.dtype).reshape((-1,) + (1,) * source.ndim)  # one row per q
+    if op == "nanquantile":
+        count = (size - missing.sum(axis, keepdims=True)).astype(x.dtype)
+        ranks = np.maximum(column * (count - 1), 0)  # an all-nan slice: rank 0, a nan
+    else:
+        ranks = np.where(missing.any(axis, keepdims=True), size - 1, column * (size - 1))
+    ranks = ranks.astype(x.dtype)  # shaped (number of q, the slice's shape with dim 1)
+    if interpolation == "lower":
+        ranks = np.floor(ranks)
+    elif interpolation == "higher":
+        ranks = np.ceil(ranks)
+    elif interpolation == "nearest":
+        ranks = np.round(ranks)  # ties to even, as PyTorch's round
+    below = ranks.astype(np.int64)
+    ordered = source.sort(axis).values  # nan last
+    rows = ordered.unsqueeze(0).expand(levels.size, *ordered.shape)  # one copy per q (a view)
+    out = rows.gather(axis + 1, below)
+    if interpolation in ("linear", "midpoint"):
+        weight = np.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+        out = out.lerp(rows.gather(axis + 1, np.ceil(ranks).astype(np.int64)),
+                       _tensor.Tensor(weight.astype(x.dtype)))
+    return out.reshape((levels.size,) * levels.ndim + out_shape)
+
+
+def _checked_shape(op: str, shape: tuple[int, ...], sizes: Sequence[int]) -> tuple[int, ...]:
+    """``sizes`` with one -1 worked out, if it has one, so they hold the elements of ``shape``."""
+    count = math.prod(shape)
+    known = math.prod(n for n in sizes if n != -1)
+    if any(n < -1 for n in sizes) or sum(n == -1 for n in sizes) > 1:
+        raise ValueError(f"{op}: sizes must be non-negative, with at most one -1, got "
+                         f"{tuple(sizes)}")
+    if -1 in sizes:
+        if not known or count % known:
+            raise ValueError(f"{op}: sizes {tuple(sizes)} cannot hold the {count} elements of "
+                             f"shape {shape}")
+        return tuple(count // known if n == -1 else n for n in sizes)
+    if known != count:
+        raise ValueError(f"{op}: sizes {tuple(sizes)} don't multiply up to {count}, the "
+                         f"elements of shape {shape}")
+    return tuple(sizes)
+
+
+def _moved(op: str, x: Tensor, source: int | Sequence[int],
+           destination: int | Sequence[int]) -> Tensor:
+    """``x`` with dims ``source`` moved to the places ``destination`` (a ``permute``)."""
+    start, end = (checks.dims(op, (d,), "dims") for d in (source, destination))
+    if len(start) != len(end):
+        raise ValueError(f"{op}: source {start} and destination {end} must name as many dims")
+    ndim = max(x.ndim, 1)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
+    moving, places = ([checks.axis(op, d, ndim) for d in dims] for dims in (start, end))
+    for name, dims in (("source", moving), ("destination", places)):
+        if len(set(dims)) < len(dims):
+            raise ValueError(f"{op}: {name} {tuple(dims)} repeats a dim")
+    order = [d for d in range(ndim) if d not in moving]
+    for place, d in sorted(zip(places, moving)):
+        order.insert(place, d)
+    return x.permute(order) if x.ndim else x.reshape(())
+
+
+def _swapped(op: str, x: Tensor, dim0: int, dim1: int) -> Tensor:
+    """``x.transpose(dim0, dim1)``, with errors naming ``op`` (and 0-d tensors taking 0 or -1)."""
+    first, second = (checks.axis(op, d, max(x.ndim, 1)) for d in (dim0, dim1))
+    return x.transpose(first, second) if x.ndim else x.reshape(())
+
+
+# PyTorch's legacy type names: ``x.type()`` gives 'torch.FloatTensor' for float32.
+_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char",
+               "uint8": "Byte", "int16": "Short", "int32": "Int", "int64": "Long",
+               "bool": "Bool", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}
+
+
+class TensorMethods(ScanMethods, LinalgMethods):
     """Methods ``Tensor`` inherits: PyTorch's names for compositions of its ops."""
 
     __slots__ = ()
@@ -142,9 +425,54 @@ class TensorMethods:
         """self · other, elementwise."""
         return self * other
 
-    def div(self: Tensor, other: TensorLike) -> Tensor:
-        """self / other, elementwise (true division)."""
+    def div(self: Tensor, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+        """self / other, elementwise; with ``rounding_mode``, rounded toward 0 or down.
+
+        ``"trunc"`` and ``"floor"`` give a quotient that is a step function,
+        whose gradient is 0, as PyTorch's (ints stay ints, and refuse a
+        division by 0 as PyTorch does).
+        """
+        return _divide("div", self, other, rounding_mode)
+
+    def subtract(self: Tensor, other: TensorLike, *, alpha: float = 1) -> Tensor:
+        """``sub`` under numpy's name, as PyTorch also has it."""
+        return self - _scaled("subtract", self, other, alpha)
+
+    def multiply(self: Tensor, other: TensorLike) -> Tensor:
+        """``mul`` under numpy's name."""
+        return self * other
+
+    def divide(self: Tensor, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+        """``div`` under numpy's name (with the same ``rounding_mode``)."""
+        return _divide("divide", self, other, rounding_mode)
+
+    def true_divide(self: Tensor, other: TensorLike) -> Tensor:
+        """``div`` without rounding: self / other."""
         return self / other
+
+    def floor_divide(self: Tensor, other: TensorLike) -> Tensor:
+        """⌊self / other⌋, elementwise: ``div(other, rounding_mode="floor")``, gradient 0.
+
+        PyTorch's ``floor_divide`` raises in backward (no derivative is
+        implemented); this one gives 0, as its ``div`` with rounding does.
+        """
+        divisor = self._operand(other)
+        return _step(_quotient("floor_divide", self, divisor, "floor"), self, divisor)
+
+    def remainder(self: Tensor, other: TensorLike) -> Tensor:
+        """self - ⌊self / other⌋ · other: the sign of ``other``, as Python's ``%``.
+
+        The quotient q = ⌊self / other⌋ is constant where it is defined, so
+        ∂/∂self = 1 and ∂/∂other = -q, as in PyTorch.
+        """
+        return _remainder("remainder", self, other, "floor")
+
+    def fmod(self: Tensor, other: TensorLike) -> Tensor:
+        """self - trunc(self / other) · other: the sign of ``self``, as C's ``fmod``.
+
+        ∂/∂self = 1 and ∂/∂other = -trunc(self / other), as in PyTorch.
+        """
+        return _remainder("fmod", self, other, "trunc")
 
     def pow(self: Tensor, exponent: TensorLike) -> Tensor:
         """self ** exponent, elementwise."""
@@ -153,6 +481,14 @@ class TensorMethods:
     def neg(self: Tensor) -> Tensor:
         """-self."""
         return -self
+
+    def negative(self: Tensor) -> Tensor:
+        """``neg`` under numpy's name: -self."""
+        return -self
+
+    def absolute(self: Tensor) -> Tensor:
+        """``abs`` under numpy's name: |self| (gradient sign x, 0 at 0)."""
+        return self.abs()
 
     def square(self: Tensor) -> Tensor:
         """self², elementwise: d/dx = 2x."""
@@ -165,6 +501,16 @@ class TensorMethods:
     def clip(self: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
         """``clamp`` under numpy's name, as PyTorch also has it."""
         return self.clamp(min, max)
+
+    def clamp_min(self: Tensor, min: float) -> Tensor:
+        """max(self, min) for a number ``min``: gradient 1 where self >= min, else 0."""
+        checks.real("clamp_min", "min", min)
+        return self.clamp(min=min)
+
+    def clamp_max(self: Tensor, max: float) -> Tensor:
+        """min(self, max) for a number ``max``: gradient 1 where self <= max, else 0."""
+        checks.real("clamp_max", "max", max)
+        return self.clamp(max=max)
 
     def matmul(self: Tensor, other: Tensor) -> Tensor:
         """self @ other."""
@@ -184,6 +530,147 @@ class TensorMethods:
             raise ValueError(f"dot: needs two 1-D tensors of the same size, got shapes "
                              f"{self.shape} and {getattr(other, 'shape', type(other).__name__)}")
         return self @ other
+
+    # -- elementwise functions, made of the ops ------------------------------------------
+
+    def rsqrt(self: Tensor) -> Tensor:
+        """1 / √self, elementwise: d/dx = -½ x^(-3/2) (-∞ at 0, as in PyTorch)."""
+        return self.sqrt().reciprocal()
+
+    def exp2(self: Tensor) -> Tensor:
+        """2 ** self, elementwise: d/dx = 2ˣ ln 2."""
+        return 2.0 ** self
+
+    def log2(self: Tensor) -> Tensor:
+        """log₂ self = ln x / ln 2, elementwise: d/dx = 1 / (x ln 2).
+
+        The value is numpy's ``log2`` (exact at powers of 2), the gradient the
+        quotient's.
+        """
+        return _valued(self.log() / math.log(2), np.log2(self.data))
+
+    def log10(self: Tensor) -> Tensor:
+        """log₁₀ self = ln x / ln 10, elementwise: d/dx = 1 / (x ln 10).
+
+        The value is numpy's ``log10`` (3 at 1000, where ln x / ln 10 rounds
+        to 2.9999999999999996), the gradient the quotient's.
+        """
+        return _valued(self.log() / math.log(10), np.log10(self.data))
+
+    def logaddexp(self: Tensor, other: TensorLike) -> Tensor:
+        """ln(eˣ + eʸ), elementwise, without overflow: ∂/∂x = eˣ / (eˣ + eʸ) (likewise for y).
+
+        Computed as PyTorch and numpy do, m + ln(1 + eᵈ) with m the larger of
+        the two and d = smaller - larger <= 0, so eᵈ cannot overflow. Both
+        forms of the function agree on either side of x = y, so every
+        derivative is exact there too. Floating point tensors only, as in
+        PyTorch; at two equal infinities the gradient goes to x (PyTorch: nan).
+        """
+        larger, gap = _gap("logaddexp", self, other)
+        return larger + gap.exp().log1p()
+
+    def logaddexp2(self: Tensor, other: TensorLike) -> Tensor:
+        """log₂(2ˣ + 2ʸ), elementwise: ∂/∂x = 2ˣ / (2ˣ + 2ʸ) (likewise for y).
+
+        m + log₂(1 + 2ᵈ), as ``logaddexp`` (with ln(1 + 2ᵈ) / ln 2).
+        """
+        larger, gap = _gap("logaddexp2", self, other)
+        return larger + gap.exp2().log1p() * (1 / math.log(2))
+
+    def xlogy(self: Tensor, other: TensorLike) -> Tensor:
+        """x · ln y, elementwise, and 0 where x is 0 (unless y is nan), as PyTorch's.
+
+        ∂/∂x = ln y, ∂/∂y = x / y, as in PyTorch. Where x = 0 and ln y is not
+        finite (y <= 0, or y = ∞) ln y is taken as 0, which makes the value
+        0 and ∂/∂x 0 there (PyTorch's, but for ∞ at y = ∞), and ∂/∂y 0 / y:
+        nan at y = 0, as PyTorch gives.
+        """
+        y = self._operand(other)
+        with np.errstate(divide="ignore", invalid="ignore"):  # ln y where y <= 0, left out
+            log_y = y.log()
+        off = (self.data == 0) & ((y.data <= 0) | (y.data == math.inf))
+        return self * _tensor.where(off, 0.0, log_y)
+
+    def logit(self: Tensor, eps: float | None = None) -> Tensor:
+        """ln(x / (1 - x)), elementwise, with x clamped to [eps, 1 - eps] if ``eps`` is given.
+
+        d/dx = 1 / (x (1 - x)); with ``eps``, 0 where the clamp applies, as in
+        PyTorch. Computed as ln x - ln(1 - x).
+        """
+        if eps is not None:
+            low = checks.real("logit", "eps", eps)
+            x = self.clamp(low, 1.0 - low)
+        else:
+            x = self
+        return x.log() - (-x).log1p()
+
+    def lerp(self: Tensor, end: Tensor, weight: float | Tensor) -> Tensor:
+        """self + weight · (end - self), elementwise (``weight`` a number or a tensor).
+
+        ∂/∂self = 1 - w, ∂/∂end = w, ∂/∂weight = end - self. For |w| >= ½ it
+        is computed from the other end, end - (end - self)(1 - w), as
+        PyTorch does, so w = 1 gives ``end`` exactly.
+        """
+        checks.floating("lerp", self)
+        target = checks.tensor("lerp", "end", end)
+        checks.floating("lerp", target)
+        if not isinstance(weight, _tensor.Tensor):
+            checks.real("lerp", "weight", weight)
+        difference = target - self
+        near_self = np.abs(np.asarray(_tensor._plain(weight))) < 0.5
+        return _tensor.where(near_self, self + weight * difference,
+                             target - difference * (1 - weight))
+
+    def addcmul(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1) -> Tensor:
+        """self + value · tensor1 · tensor2, elementwise (the gradients of a sum and products)."""
+        a = checks.tensor("addcmul", "tensor1", tensor1)
+        b = checks.tensor("addcmul", "tensor2", tensor2)
+        return self + b * _scaled("addcmul", b, a, value, "value")  # (value · tensor1) · tensor2
+
+    def addcdiv(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1) -> Tensor:
+        """self + value · tensor1 / tensor2, elementwise; integers are refused, as in PyTorch."""
+        a = checks.tensor("addcdiv", "tensor1", tensor1)
+        b = checks.tensor("addcdiv", "tensor2", tensor2)
+        if a.dtype.kind in "biu" and b.dtype.kind in "biu":
+            raise TypeError(f"addcdiv: tensor1 and tensor2 are integers ({a.dtype} and "
+                            f"{b.dtype}); PyTorch no longer divides them, convert one to float")
+        return self + _scaled("addcdiv", b, a, value, "value") / b
+
+    def nan_to_num(self: Tensor, nan: float | None = 0.0, posinf: float | None = None,
+                   neginf: float | None = None) -> Tensor:
+        """Self with nan, +inf and -inf replaced (by 0 and the dtype's largest and smallest).
+
+        The gradient is 1 where self is finite and 0 where a value was
+        replaced, as in PyTorch. An int or bool tensor is copied unchanged.
+        """
+        for name, number in (("nan", nan), ("posinf", posinf), ("neginf", neginf)):
+            checks.number("nan_to_num", name, number)
+        if self.dtype.kind != "f":
+            return self.clone()
+        data, info = self.data, np.finfo(self.dtype)
+        with np.errstate(over="ignore"):
+            filler = np.where(np.isnan(data), 0.0 if nan is None else nan, np.where(
+                data > 0, info.max if posinf is None else posinf,
+                info.min if neginf is None else neginf)).astype(self.dtype)
+        return _tensor.where(np.isfinite(data), self, filler)
+
+    def heaviside(self: Tensor, values: Tensor) -> Tensor:
+        """0 where self < 0, ``values`` where self == 0, 1 where self > 0 (and 0 at nan).
+
+        A step function, given as a constant: PyTorch has no derivative for
+        it either (its backward raises). ``values`` must be a tensor of the
+        same dtype, as PyTorch requires.
+        """
+        at_zero = checks.tensor("heaviside", "values", values)
+        if at_zero.dtype != self.dtype:
+            raise TypeError(f"heaviside: values must have the tensor's dtype {self.dtype}, got "
+                            f"{at_zero.dtype} (as PyTorch requires)")
+        try:
+            step = np.where(self.data == 0, at_zero.data, self.data > 0)
+        except ValueError:
+            raise ValueError(f"heaviside: shapes {self.shape} and {at_zero.shape} cannot be "
+                             "broadcast together") from None
+        return _tensor.Tensor(step.astype(self.dtype))
 
     # -- reductions -------------------------------------------------------------------
 
@@ -243,6 +730,100 @@ class TensorMethods:
         safe = _tensor.where(nonzero, total, 1.0)
         return _tensor.where(nonzero, safe.sqrt() if order == 2 else safe ** (1.0 / order), 0.0)
 
+    def nansum(self: Tensor, dim: Axis = None, keepdim: bool = False) -> Tensor:
+        """The sum over ``dim`` (all elements by default) with nan counted as 0.
+
+        The gradient is 1 for each element but the nans, which get 0, as in PyTorch.
+        """
+        axes = checks.axes("nansum", dim, self.ndim)
+        present = self if self.dtype.kind != "f" else _tensor.where(np.isnan(self.data), 0.0, self)
+        return present.sum(axes, keepdim)
+
+    def nanmean(self: Tensor, dim: Axis = None, keepdim: bool = False) -> Tensor:
+        """The mean of the elements that are not nan over ``dim``; nan where all are.
+
+        ``nansum`` over the count of the others, so the gradient is 1 / count
+        for each element but the nans, which get 0, as in PyTorch.
+        """
+        checks.floating("nanmean", self)
+        axes = checks.axes("nanmean", dim, self.ndim)
+        present = ~np.isnan(self.data)
+        count = np.sum(present, axis=axes, keepdims=keepdim)
+        total = _tensor.where(present, self, 0.0).sum(axes, keepdim)
+        mean = total / np.maximum(count, 1).astype(self.dtype)  # 1 stands in for 0: no 0 / 0
+        return _tensor.where(count > 0, mean, math.nan)
+
+    @overload
+    def median(self: Tensor) -> Tensor: ...
+    @overload
+    def median(self: Tensor, dim: int, keepdim: bool = False) -> Median: ...
+    @overload
+    def median(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any: ...
+
+    def median(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+        """The median: the lower of the two middle values for an even count, as PyTorch's.
+
+        ``x.median()`` is a 0-d tensor whose gradient is shared among the
+        elements equal to it (as ``amax`` shares it among ties); nan if any
+        element is nan. ``x.median(dim)`` is the pair ``(values, indices)``
+        along ``dim``, the gradient going to the element each index picks.
+        Use ``quantile(0.5)`` for the mean of the two middle values.
+        """
+        return _median(self, "median", dim, keepdim)
+
+    @overload
+    def nanmedian(self: Tensor) -> Tensor: ...
+    @overload
+    def nanmedian(self: Tensor, dim: int, keepdim: bool = False) -> Median: ...
+    @overload
+    def nanmedian(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any: ...
+
+    def nanmedian(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+        """``median`` of the elements that are not nan (nan only where all are)."""
+        return _median(self, "nanmedian", dim, keepdim)
+
+    def quantile(self: Tensor, q: float | TensorLike, dim: int | None = None,
+                 keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+        """The q-th quantiles over ``dim`` (all elements by default), as PyTorch's.
+
+        ``q`` is a number in [0, 1] or a 1-D tensor of them; for a tensor the
+        result has a first dim with one entry per q. The q-th quantile of n
+        sorted values v sits at rank r = q (n - 1); with ``linear``
+        interpolation (the default) it is (1 - w) v[⌊r⌋] + w v[⌈r⌉], w = r - ⌊r⌋,
+        so the gradient is 1 - w and w to those two elements. ``lower``,
+        ``higher`` and ``nearest`` take one of them, ``midpoint`` uses w = ½.
+        A slice holding nan gives nan (see ``nanquantile``).
+        """
+        return _quantile(self, "quantile", q, dim, keepdim, interpolation)
+
+    def nanquantile(self: Tensor, q: float | TensorLike, dim: int | None = None,
+                    keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+        """``quantile`` of the elements that are not nan (nan only where all are)."""
+        return _quantile(self, "nanquantile", q, dim, keepdim, interpolation)
+
+    def aminmax(self: Tensor, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
+        """The pair ``(min, max)`` over ``dim`` (all elements by default): ``amin`` and ``amax``.
+
+        Ties share the gradient, as in ``amin`` and ``amax``.
+        """
+        if dim is None:
+            axes: Axis = ()
+            empty = not self.size
+        else:
+            if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+                raise TypeError(f"aminmax: dim must be an int or None, got {dim!r}")
+            axes = checks.axis("aminmax", dim, max(self.ndim, 1))
+            empty = bool(self.ndim) and not self.shape[axes]
+        if empty:
+            raise ValueError(f"aminmax: the tensor (shape {self.shape}) is empty along the dim: "
+                             "it has no min or max")
+        return MinMax(self.amin(axes, keepdim), self.amax(axes, keepdim))
+
+    def count_nonzero(self: Tensor, dim: Axis = None) -> Tensor:
+        """The number of nonzero elements over ``dim`` (all by default): int64, no gradient."""
+        axes = checks.axes("count_nonzero", dim, self.ndim)
+        return _tensor.Tensor(np.asarray(np.count_nonzero(self.data, axis=axes), np.int64))
+
     # -- comparisons and tests: numpy boolean arrays, as the operators give ---------------
 
     def eq(self: Tensor, other: TensorLike) -> Any:
@@ -268,6 +849,32 @@ class TensorMethods:
     def ge(self: Tensor, other: TensorLike) -> Any:
         """self >= other, elementwise (a boolean ndarray)."""
         return self >= other
+
+    def greater(self: Tensor, other: TensorLike) -> Any:
+        """``gt`` under numpy's name: self > other (a boolean ndarray)."""
+        return self > other
+
+    def greater_equal(self: Tensor, other: TensorLike) -> Any:
+        """``ge`` under numpy's name: self >= other (a boolean ndarray)."""
+        return self >= other
+
+    def less(self: Tensor, other: TensorLike) -> Any:
+        """``lt`` under numpy's name: self < other (a boolean ndarray)."""
+        return self < other
+
+    def less_equal(self: Tensor, other: TensorLike) -> Any:
+        """``le`` under numpy's name: self <= other (a boolean ndarray)."""
+        return self <= other
+
+    def not_equal(self: Tensor, other: TensorLike) -> Any:
+        """``ne`` under numpy's name: self != other (a boolean ndarray)."""
+        return self != other
+
+    def signbit(self: Tensor) -> Any:
+        """Where the sign bit is set (a boolean ndarray): x < 0, and -0.0 and -nan too."""
+        if self.dtype.kind == "f":
+            return np.signbit(self.data)
+        return np.asarray(self.data < 0)
 
     def isnan(self: Tensor) -> Any:
         """Where self is nan (a boolean ndarray)."""
@@ -354,6 +961,71 @@ class TensorMethods:
                 raise IndexError(f"index_select: a 0-d tensor takes one index, got {chosen.size}")
             return self.reshape(chosen.shape)
         return self[(slice(None),) * axis + (chosen.reshape(-1),)]
+
+    def take_along_dim(self: Tensor, indices: TensorLike, dim: int | None = None) -> Tensor:
+        """``gather`` along ``dim`` after broadcasting self and ``indices`` in the other dims.
+
+        With no ``dim`` it picks from the flattened tensor (a 1-D result). The
+        gradient adds up where an index repeats, as in ``gather``.
+        """
+        op = "take_along_dim"
+        if dim is None:
+            flat = self.reshape(-1)
+            return flat[_index_array(op, indices, flat.shape[0], name="indices").reshape(-1)]
+        axis = checks.axis(op, dim, max(self.ndim, 1))
+        chosen = _index_array(op, indices, self.shape[axis] if self.ndim else 1, name="indices")
+        if chosen.ndim != self.ndim:
+            raise ValueError(f"{op}: indices must have as many dims as the tensor, got shapes "
+                             f"{chosen.shape} and {self.shape}")
+        if not self.ndim:
+            return self.gather(axis, chosen)
+        try:
+            shape = list(np.broadcast_shapes((*self.shape[:axis], 1, *self.shape[axis + 1:]),
+                                             (*chosen.shape[:axis], 1, *chosen.shape[axis + 1:])))
+        except ValueError:
+            raise ValueError(f"{op}: the tensor of shape {self.shape} and indices of shape "
+                             f"{chosen.shape} do not broadcast outside dim {dim}") from None
+        shape[axis] = self.shape[axis]
+        source = self if tuple(shape) == self.shape else self.expand(shape)
+        shape[axis] = chosen.shape[axis]
+        return source.gather(axis, np.broadcast_to(chosen, shape))
+
+    def masked_select(self: Tensor, mask: TensorLike) -> Tensor:
+        """The elements where the boolean ``mask`` holds, as a 1-D tensor (self and mask broadcast).
+
+        An indexing: the gradient goes back to the elements picked (and adds up
+        over the copies broadcasting made).
+        """
+        chosen = np.asarray(_tensor._plain(mask))
+        if chosen.dtype != np.bool_:
+            raise TypeError(f"masked_select: mask must be bool, got dtype {chosen.dtype}")
+        try:
+            shape = np.broadcast_shapes(self.shape, chosen.shape)
+        except ValueError:
+            raise ValueError(f"masked_select: mask of shape {chosen.shape} and the tensor's "
+                             f"shape {self.shape} cannot be broadcast together") from None
+        source = self if shape == self.shape else self.expand(shape)
+        return source.reshape(-1)[np.flatnonzero(np.broadcast_to(chosen, shape))]
+
+    @overload
+    def nonzero(self: Tensor, *, as_tuple: Literal[False] = False) -> Tensor: ...
+    @overload
+    def nonzero(self: Tensor, *, as_tuple: Literal[True]) -> tuple[Tensor, ...]: ...
+
+    def nonzero(self: Tensor, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
+        """The indices of the nonzero elements: int64, no gradient.
+
+        A (count, ndim) tensor, one row per element; with ``as_tuple``, one
+        1-D tensor per dim (a 0-d tensor counting as 1-D), ready to index with.
+        """
+        if as_tuple:
+            return tuple(_tensor.Tensor(part.astype(np.int64))
+                         for part in np.nonzero(np.atleast_1d(self.data)))
+        return self.argwhere()
+
+    def argwhere(self: Tensor) -> Tensor:
+        """``nonzero()``: a (count, ndim) int64 tensor of the indices of nonzero elements."""
+        return _tensor.Tensor(np.argwhere(self.data).astype(np.int64))
 
     def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
         """``length`` entries along ``dim`` from ``start`` (counted from the end if negative)."""
@@ -472,6 +1144,189 @@ class TensorMethods:
         # a copy, as PyTorch's: the last reshape can leave a (read-only) view of self
         return out.clone() if np.may_share_memory(out.data, self.data) else out
 
+    # -- rearranging: views, copies and indexings, so gradients go back where values came from
+
+    def swapaxes(self: Tensor, axis0: int, axis1: int) -> Tensor:
+        """``transpose(axis0, axis1)`` under numpy's name: a view with two dims swapped."""
+        return _swapped("swapaxes", self, axis0, axis1)
+
+    def swapdims(self: Tensor, dim0: int, dim1: int) -> Tensor:
+        """``transpose(dim0, dim1)``: a view with two dims swapped."""
+        return _swapped("swapdims", self, dim0, dim1)
+
+    def movedim(self: Tensor, source: int | Sequence[int],
+                destination: int | Sequence[int]) -> Tensor:
+        """A view with dims ``source`` moved to the places ``destination``, the rest in order."""
+        return _moved("movedim", self, source, destination)
+
+    def moveaxis(self: Tensor, source: int | Sequence[int],
+                 destination: int | Sequence[int]) -> Tensor:
+        """``movedim`` under numpy's name."""
+        return _moved("moveaxis", self, source, destination)
+
+    def fliplr(self: Tensor) -> Tensor:
+        """A copy with dim 1 (left and right, in a matrix) reversed; needs 2 or more dims."""
+        if self.ndim < 2:
+            raise ValueError(f"fliplr: needs at least 2 dims, got shape {self.shape}")
+        return self.flip(1)
+
+    def flipud(self: Tensor) -> Tensor:
+        """A copy with dim 0 (up and down, in a matrix) reversed; needs 1 or more dims."""
+        if self.ndim < 1:
+            raise ValueError(f"flipud: needs at least 1 dim, got shape {self.shape}")
+        return self.flip(0)
+
+    def roll(self: Tensor, shifts: int | Sequence[int],
+             dims: int | Sequence[int] | None = None) -> Tensor:
+        """A copy with the entries shifted ``shifts`` places along ``dims``, wrapping around.
+
+        With no ``dims``, the flattened tensor is rolled by one shift and
+        reshaped back. A roll by k is two slices joined in the other order:
+        the last k entries, then the rest.
+        """
+        moves = checks.dims("roll", (shifts,), "shifts")
+        if dims is None:
+            if len(moves) != 1:
+                raise ValueError(f"roll: without dims, shifts must be one int (for the "
+                                 f"flattened tensor), got {moves}")
+            return self.reshape(-1).roll(moves, 0).reshape(self.shape)
+        axes = checks.dims("roll", (dims,), "dims")
+        if not moves or len(moves) != len(axes):
+            raise ValueError(f"roll: shifts {moves} and dims {axes} must pair up, one shift "
+                             "per dim")
+        out = self
+        for shift, dim in zip(moves, axes):
+            axis = checks.axis("roll", dim, self.ndim)
+            size = self.shape[axis]
+            places = shift % size if size else 0
+            if places:
+                before, cut = (slice(None),) * axis, size - places
+                last, rest = (*before, slice(cut, None)), (*before, slice(0, cut))
+                out = _tensor.cat([out[last], out[rest]], axis)
+        return self.clone() if out is self else out
+
+    def rot90(self: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+        """A copy turned k quarter turns, from dim ``dims[0]`` toward ``dims[1]``, as PyTorch's.
+
+        One turn is a flip of ``dims[1]`` and a transpose, two are a flip of
+        both, three a flip of ``dims[0]`` and a transpose (k is taken mod 4).
+        """
+        plane = checks.dims("rot90", (dims,), "dims")
+        if len(plane) != 2:
+            raise ValueError(f"rot90: dims must name 2 dims, got {plane}")
+        if self.ndim < 2:
+            raise ValueError(f"rot90: needs at least 2 dims, got shape {self.shape}")
+        first, second = (checks.axis("rot90", d, self.ndim) for d in plane)
+        if first == second:
+            raise ValueError(f"rot90: dims must be two different dims, got {plane}")
+        try:
+            turns = operator.index(k) % 4
+        except TypeError:
+            raise TypeError(f"rot90: k must be an int, got {k!r}") from None
+        if turns == 1:
+            return self.flip(second).transpose(first, second)
+        if turns == 2:
+            return self.flip(first, second)
+        if turns == 3:
+            return self.flip(first).transpose(first, second)
+        return self.clone()
+
+    def tile(self: Tensor, *dims: int | Sequence[int]) -> Tensor:
+        """Self repeated ``dims[d]`` times along each dim d: ``repeat``, with missing sizes 1.
+
+        Fewer sizes than dims leave the leading dims as they are (``repeat``
+        refuses that); more add new leading dims.
+        """
+        times = checks.dims("tile", dims, "dims")
+        if any(n < 0 for n in times):
+            raise ValueError(f"tile: dims must be non-negative, got {times}")
+        return self.repeat((1,) * (self.ndim - len(times)) + times)
+
+    def repeat_interleave(self: Tensor, repeats: int | TensorLike, dim: int | None = None, *,
+                          output_size: int | None = None) -> Tensor:
+        """Each entry along ``dim`` repeated ``repeats`` times (one count, or one per entry).
+
+        With no ``dim``, the flattened tensor. An indexing (entry i taken
+        ``repeats[i]`` times), so the gradient of each entry is the sum over
+        its copies.
+        """
+        op = "repeat_interleave"
+        if dim is None:
+            source, axis = self.reshape(-1), 0
+        else:
+            axis = checks.axis(op, dim, max(self.ndim, 1))
+            source = self if self.ndim else self.reshape(1)
+        size = source.shape[axis]
+        counts = checks.numeric_array(op, "repeats", repeats)
+        if counts.dtype.kind not in "iu":
+            raise TypeError(f"{op}: repeats must be an int or hold ints, got dtype {counts.dtype}")
+        if counts.ndim > 1 or (counts.size != 1 and counts.shape != (size,)):
+            raise ValueError(f"{op}: repeats must be one int or one per entry along the dim ("
+                             f"{size}), got shape {counts.shape}")
+        if np.any(counts < 0):
+            raise ValueError(f"{op}: repeats must be non-negative, got {counts.tolist()}")
+        index = np.repeat(np.arange(size), np.broadcast_to(counts.reshape(-1), (size,)))
+        if output_size is not None and output_size != index.size:
+            raise ValueError(f"{op}: output_size is {output_size}, but the repeats make "
+                             f"{index.size}")
+        return source.index_select(axis, index)
+
+    def tensor_split(self: Tensor, indices_or_sections: int | Sequence[int] | TensorLike,
+                     dim: int = 0) -> tuple[Tensor, ...]:
+        """Views of pieces along ``dim``: n nearly equal ones, or cut before each index.
+
+        An int n gives n pieces, the first (size mod n) one entry larger (some
+        may be empty); a list of indices cuts there, as slices of Python would.
+        """
+        op = "tensor_split"
+        if not self.ndim:
+            raise ValueError(f"{op}: needs at least 1 dim, got a 0-d tensor")
+        axis = checks.axis(op, dim, self.ndim)
+        size = self.shape[axis]
+        given = indices_or_sections
+        if isinstance(given, (_tensor.Tensor, np.ndarray)):
+            if given.dtype.kind not in "iu" or given.ndim > 1:
+                raise TypeError(f"{op}: a tensor of indices or sections must be 0-d or 1-D "
+                                f"ints, got dtype {given.dtype} and shape {given.shape}")
+            given = int(given.item()) if not given.ndim else given.tolist()
+        if isinstance(given, (int, np.integer)) and not isinstance(given, bool):
+            if given <= 0:
+                raise ValueError(f"{op}: sections must be a positive int, got {given}")
+            small, larger = divmod(size, int(given))
+            sizes = [small + 1] * larger + [small] * (int(given) - larger)
+            cuts = np.cumsum(sizes[:-1]).tolist()
+        else:
+            cuts = list(checks.dims(op, (given,), "indices"))
+        pieces = [(*(slice(None),) * axis, slice(start, end))
+                  for start, end in zip([None, *cuts], [*cuts, None])]
+        return tuple(self[piece] for piece in pieces)
+
+    def unflatten(self: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+        """A view with ``dim`` split into dims of ``sizes`` (one may be -1): flatten undone."""
+        axis = checks.axis("unflatten", dim, self.ndim)
+        parts = checks.dims("unflatten", (sizes,), "sizes")
+        if not parts:
+            raise ValueError("unflatten: sizes must not be empty")
+        split = _checked_shape("unflatten", self.shape[axis:axis + 1], parts)
+        return self.reshape(self.shape[:axis] + split + self.shape[axis + 1:])
+
+    def sum_to_size(self: Tensor, *size: int | Sequence[int]) -> Tensor:
+        """The sum over the dims that broadcasting ``size`` to self's shape would stretch.
+
+        What ``unbroadcast`` does to a gradient: the leading dims, and dims
+        where ``size`` has 1, are summed (kept as 1). Self if already that size.
+        """
+        target = checks.dims("sum_to_size", size)
+        leading = self.ndim - len(target)
+        if leading < 0 or any(n not in (1, m) for n, m in zip(target, self.shape[leading:])):
+            raise ValueError(f"sum_to_size: size {target} does not broadcast to the tensor's "
+                             f"shape {self.shape}")
+        if target == self.shape:
+            return self
+        stretched = [leading + d for d, n in enumerate(target) if n == 1 and
+                     self.shape[leading + d] != 1]
+        return self.sum((*range(leading), *stretched), keepdims=True).reshape(target)
+
     # -- shapes and dtypes like another tensor ------------------------------------------
 
     def contiguous(self: Tensor) -> Tensor:
@@ -563,6 +1418,13 @@ class TensorMethods:
         chosen = checks.numeric_dtype("new_tensor", self.dtype if dtype is None else dtype)
         return _leaf("new_tensor", np.array(_tensor._values(data)).astype(chosen), requires_grad)
 
+    def new_empty(self: Tensor, *size: int | Sequence[int], dtype: DTypeLike | None = None,
+                  requires_grad: bool = False) -> Tensor:
+        """An uninitialised tensor of ``size`` (see ``tm.empty``), with this dtype unless given."""
+        from tinygrad_mlp.creation import _leaf, _shape
+        chosen = checks.numeric_dtype("new_empty", self.dtype if dtype is None else dtype)
+        return _leaf("new_empty", np.empty(_shape("new_empty", size), chosen), requires_grad)
+
     # -- in place, as optimizers and hand-written updates use them ----------------------
     # Under the rules of ``+=``: refused while recording a graph through the tensor.
 
@@ -618,6 +1480,30 @@ class TensorMethods:
             raise TypeError(f"clamp_: the bounds make a {bounded.dtype} result, which the "
                             f"tensor's dtype {self.dtype} cannot hold (as in PyTorch)")
         return self._inplace("clamp_", _copy, bounded)
+
+    @overload
+    def type(self: Tensor) -> str: ...
+    @overload
+    def type(self: Tensor, dtype: DTypeLike, non_blocking: bool = False) -> Tensor: ...
+
+    def type(self: Tensor, dtype: DTypeLike | None = None, non_blocking: bool = False) -> Any:
+        """PyTorch's type name, ``'torch.FloatTensor'`` for float32; with a dtype, ``to(dtype)``.
+
+        The name is PyTorch's, so ported checks such as ``x.type() ==
+        'torch.DoubleTensor'`` run; ``x.dtype`` is the numpy dtype. The dtype
+        may be a dtype or such a name (``x.type('torch.FloatTensor')``).
+        ``non_blocking`` changes nothing: there is no device to copy to.
+        """
+        if dtype is None:
+            return f"torch.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}Tensor"
+        if isinstance(dtype, str) and dtype.startswith("torch."):
+            names = {f"torch.{name}Tensor": numpy_name
+                     for numpy_name, name in _TYPE_NAMES.items()}
+            if dtype not in names:
+                raise TypeError(f"type: unknown type name {dtype!r}; PyTorch's are "
+                                f"{', '.join(sorted(names))}")
+            dtype = names[dtype]
+        return self.to(checks.numeric_dtype("type", dtype))
 
     # Last in the class: below them, ``int`` or ``bool`` in an annotation would mean these.
 

@@ -29,7 +29,7 @@ from tinygrad_mlp.tensor import Array, Function, Tensor
 
 # In backward, g and the saved values are Tensors when the backward pass is
 # recorded (create_graph) and plain ndarrays otherwise; the rules use only
-# operations both provide, plus the four helpers below.
+# operations both provide, plus the helpers below.
 Grad = Any
 Grads = tuple[Any, ...]
 
@@ -51,6 +51,16 @@ def _exp(x: Grad) -> Grad:
 
 def _log(x: Grad) -> Grad:
     return x.log() if isinstance(x, Tensor) else np.log(x)
+
+
+def _sqrt(x: Grad) -> Grad:
+    return x.sqrt() if isinstance(x, Tensor) else np.sqrt(x)
+
+
+def _zeros_like(x: Grad) -> Grad:
+    """Zeros shaped like x (not x · 0, which is NaN where x is infinite), Tensor or ndarray."""
+    zeros = np.zeros(x.shape, x.dtype)
+    return Tensor._make(zeros, None) if isinstance(x, Tensor) else zeros
 
 
 def _sum(x: Grad, axis: int) -> Grad:
@@ -340,32 +350,153 @@ class Expm1(Op):
         return g * (self.output() + 1.0)
 
 
-class Sin(Op):
+class Unary(Op):
+    """y = f(a) elementwise, for a numpy function f.   dL/da = g · f'(a).
+
+    Each rule below names f and writes f'(a) in ``slope``, with operations
+    Tensors and ndarrays share, so it serves both backward paths. Outside f's
+    domain (asin 2, acosh 0) y is NaN, and at its edge (atanh 1) infinite; both
+    come silently, as in PyTorch: numpy's warnings are off for these rules.
+    """
+
+    f: Callable[..., Array]  # a ufunc, which does not bind as a method
+
+    def forward(self, a: Tensor) -> Array:
+        self.save_for_backward(a)
+        with np.errstate(all="ignore"):
+            return self.f(a.data)
+
+    def backward(self, g: Grad) -> Grad:
+        (a,) = self.saved_tensors
+        with np.errstate(all="ignore"):
+            return g * self.slope(a)
+
+    def slope(self, a: Grad) -> Grad:
+        """f'(a), for a Tensor or an ndarray a."""
+        raise NotImplementedError
+
+
+class Sin(Unary):
     """y = sin a.   dy/da = cos a."""
 
-    name = "sin"
+    name, f = "sin", np.sin
 
-    def forward(self, a: Tensor) -> Array:
-        self.save_for_backward(a)
-        return np.sin(a.data)
-
-    def backward(self, g: Grad) -> Grad:
-        (a,) = self.saved_tensors
-        return g * (a.cos() if isinstance(a, Tensor) else np.cos(a))
+    def slope(self, a: Grad) -> Grad:
+        return a.cos() if isinstance(a, Tensor) else np.cos(a)
 
 
-class Cos(Op):
+class Cos(Unary):
     """y = cos a.   dy/da = -sin a."""
 
-    name = "cos"
+    name, f = "cos", np.cos
 
-    def forward(self, a: Tensor) -> Array:
-        self.save_for_backward(a)
-        return np.cos(a.data)
+    def slope(self, a: Grad) -> Grad:
+        return -(a.sin() if isinstance(a, Tensor) else np.sin(a))
 
-    def backward(self, g: Grad) -> Grad:
-        (a,) = self.saved_tensors
-        return -(g * (a.sin() if isinstance(a, Tensor) else np.sin(a)))
+
+class Tan(Unary):
+    """y = tan a.   dy/da = 1 + tan² a = 1 / cos² a."""
+
+    name, f = "tan", np.tan
+
+    def slope(self, a: Grad) -> Grad:
+        cos = a.cos() if isinstance(a, Tensor) else np.cos(a)
+        return 1 / (cos * cos)
+
+
+class Asin(Unary):
+    """y = asin a, in [-π/2, π/2].   dy/da = 1 / √(1 - a²)."""
+
+    name, f = "asin", np.arcsin
+
+    def slope(self, a: Grad) -> Grad:
+        return 1 / _sqrt(1 - a * a)
+
+
+class Acos(Unary):
+    """y = acos a, in [0, π].   dy/da = -1 / √(1 - a²)."""
+
+    name, f = "acos", np.arccos
+
+    def slope(self, a: Grad) -> Grad:
+        return -1 / _sqrt(1 - a * a)
+
+
+class Atan(Unary):
+    """y = atan a, in (-π/2, π/2).   dy/da = 1 / (1 + a²)."""
+
+    name, f = "atan", np.arctan
+
+    def slope(self, a: Grad) -> Grad:
+        return 1 / (1 + a * a)
+
+
+class Sinh(Unary):
+    """y = sinh a = (eᵃ - e⁻ᵃ) / 2.   dy/da = cosh a."""
+
+    name, f = "sinh", np.sinh
+
+    def slope(self, a: Grad) -> Grad:
+        return a.cosh() if isinstance(a, Tensor) else np.cosh(a)
+
+
+class Cosh(Unary):
+    """y = cosh a = (eᵃ + e⁻ᵃ) / 2.   dy/da = sinh a."""
+
+    name, f = "cosh", np.cosh
+
+    def slope(self, a: Grad) -> Grad:
+        return a.sinh() if isinstance(a, Tensor) else np.sinh(a)
+
+
+class Asinh(Unary):
+    """y = asinh a = ln(a + √(a² + 1)).   dy/da = 1 / √(a² + 1)."""
+
+    name, f = "asinh", np.arcsinh
+
+    def slope(self, a: Grad) -> Grad:
+        return 1 / _sqrt(a * a + 1)
+
+
+class Acosh(Unary):
+    """y = acosh a = ln(a + √(a² - 1)), for a >= 1.   dy/da = 1 / √(a² - 1)."""
+
+    name, f = "acosh", np.arccosh
+
+    def slope(self, a: Grad) -> Grad:
+        return 1 / _sqrt(a * a - 1)
+
+
+class Atanh(Unary):
+    """y = atanh a = ½ ln((1 + a) / (1 - a)), for |a| <= 1.   dy/da = 1 / (1 - a²)."""
+
+    name, f = "atanh", np.arctanh
+
+    def slope(self, a: Grad) -> Grad:
+        return 1 / (1 - a * a)
+
+
+class Atan2(Op):
+    """y = atan2(a, b), the angle of the point (b, a), in [-π, π].
+
+    dy/da = b / (a² + b²),  dy/db = -a / (a² + b²); both 0 at a = b = 0, as in PyTorch.
+    Where a or b is infinite (∞ / ∞) they are NaN, silently as in PyTorch.
+    """
+
+    name = "atan2"
+
+    def forward(self, a: Tensor, b: Tensor) -> Array:
+        self.save_for_backward(a, b)
+        return np.arctan2(a.data, b.data)
+
+    def backward(self, g: Grad) -> Grads:
+        a, b = self.saved_tensors
+        with np.errstate(all="ignore"):
+            squared = a * a + b * b
+            squared = _replace(squared, _array(squared) == 0, np.inf)  # 0 / 0 becomes 0 / ∞ = 0
+            grad_a = unbroadcast(g * b / squared, a.shape) if self.needs_input_grad[0] else None
+            grad_b = unbroadcast(-g * a / squared, b.shape) if self.needs_input_grad[1] else None
+        return grad_a, grad_b
 
 
 class Sqrt(Op):
@@ -475,6 +606,63 @@ class Clamp(Op):
         if self.high is not None:
             inside &= _array(a) <= self.high
         return g * inside.astype(a.dtype)
+
+
+class Floor(Op):
+    """y = ⌊a⌋, the largest whole number <= a.   dy/da = 0.
+
+    A step function is flat between its jumps, and PyTorch takes its
+    derivative at the jumps as 0 too. As in PyTorch the output requires grad
+    and backward gives zeros. The step functions below share this rule. Ints
+    are whole already and come back as they are (numpy would make floats).
+    """
+
+    name = "floor"
+    step: Callable[..., Any] = staticmethod(np.floor)
+
+    def forward(self, a: Tensor, **options: Any) -> Array:
+        if a.dtype.kind in "biu":
+            return a.data.copy()
+        return self.step(a.data, **options)
+
+    def backward(self, g: Grad) -> Grad:
+        return _zeros_like(g)
+
+
+class Ceil(Floor):
+    """y = ⌈a⌉, the smallest whole number >= a.   dy/da = 0."""
+
+    name, step = "ceil", staticmethod(np.ceil)
+
+
+class Trunc(Floor):
+    """y = a without its fraction (rounded toward 0).   dy/da = 0."""
+
+    name, step = "trunc", staticmethod(np.trunc)
+
+
+class Round(Floor):
+    """y = a rounded to ``decimals`` places, halves to even (as numpy and PyTorch).   dy/da = 0."""
+
+    name, step = "round", staticmethod(np.round)
+
+
+class Sign(Op):
+    """y = -1, 0 or 1 as a is below, at or above 0.   dy/da = 0, as for ``Floor``.
+
+    Written (a > 0) - (a < 0): 0 at NaN, as in PyTorch (numpy's sign gives NaN).
+    """
+
+    name = "sign"
+
+    def forward(self, a: Tensor) -> Array:
+        data = a.data
+        if data.dtype.kind == "b":
+            return data.copy()
+        return (data > 0).astype(data.dtype) - (data < 0).astype(data.dtype)
+
+    def backward(self, g: Grad) -> Grad:
+        return _zeros_like(g)
 
 
 class Maximum(Op):

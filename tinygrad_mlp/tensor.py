@@ -777,6 +777,50 @@ class Tensor(TensorMethods):
         """Cosine, elementwise (radians)."""
         return ops.Cos.apply(self)
 
+    def tan(self) -> Tensor:
+        """Tangent, elementwise (radians)."""
+        return ops.Tan.apply(self)
+
+    def asin(self) -> Tensor:
+        """Arcsine, elementwise, in [-π/2, π/2]; NaN outside [-1, 1], as in PyTorch."""
+        return ops.Asin.apply(self)
+
+    def acos(self) -> Tensor:
+        """Arccosine, elementwise, in [0, π]; NaN outside [-1, 1], as in PyTorch."""
+        return ops.Acos.apply(self)
+
+    def atan(self) -> Tensor:
+        """Arctangent, elementwise, in (-π/2, π/2)."""
+        return ops.Atan.apply(self)
+
+    def atan2(self, other: TensorLike) -> Tensor:
+        """The angle of the point (other, self) in [-π, π]: atan(self / other), quadrant and all."""
+        return ops.Atan2.apply(self, self._operand(other))
+
+    def sinh(self) -> Tensor:
+        """Hyperbolic sine, elementwise."""
+        return ops.Sinh.apply(self)
+
+    def cosh(self) -> Tensor:
+        """Hyperbolic cosine, elementwise."""
+        return ops.Cosh.apply(self)
+
+    def asinh(self) -> Tensor:
+        """Inverse hyperbolic sine, elementwise."""
+        return ops.Asinh.apply(self)
+
+    def acosh(self) -> Tensor:
+        """Inverse hyperbolic cosine, elementwise; NaN below 1, as in PyTorch."""
+        return ops.Acosh.apply(self)
+
+    def atanh(self) -> Tensor:
+        """Inverse hyperbolic tangent, elementwise; ±inf at ±1 and NaN beyond, as in PyTorch."""
+        return ops.Atanh.apply(self)
+
+    # numpy's names, which PyTorch has too
+    arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
     def sigmoid(self) -> Tensor:
         """1 / (1 + e ** -self), elementwise, stable for large |x|."""
         return ops.Sigmoid.apply(self)
@@ -796,6 +840,42 @@ class Tensor(TensorMethods):
         checks.number("clamp", "min", min)
         checks.number("clamp", "max", max)
         return ops.Clamp.apply(self, low=min, high=max)
+
+    # Step functions: flat between their jumps, so their gradient is 0, as in PyTorch.
+
+    def floor(self) -> Tensor:
+        """The largest whole number <= self, elementwise (ints come back as they are)."""
+        return ops.Floor.apply(self)
+
+    def ceil(self) -> Tensor:
+        """The smallest whole number >= self, elementwise (ints come back as they are)."""
+        return ops.Ceil.apply(self)
+
+    def trunc(self) -> Tensor:
+        """Self without its fraction, rounded toward 0 (``fix`` is another name)."""
+        return ops.Trunc.apply(self)
+
+    fix = trunc
+
+    def round(self, decimals: int = 0) -> Tensor:
+        """Round to ``decimals`` places (negative: to tens, hundreds ...), halves to even."""
+        if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)):
+            raise TypeError(f"round: decimals must be an int, got {decimals!r}")
+        if decimals and not is_floating(self.dtype):  # PyTorch has no such rounding of ints
+            raise TypeError(f"round: decimals={decimals} needs a floating point tensor, got "
+                            f"dtype {self.dtype}")
+        return ops.Round.apply(self, decimals=int(decimals))
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1 as self is below, at or above 0 (0 at NaN, as in PyTorch); ``sgn`` too."""
+        return ops.Sign.apply(self)
+
+    sgn = sign
+
+    def frac(self) -> Tensor:
+        """self - trunc(self): the fraction, with self's sign; its gradient is 1."""
+        with np.errstate(invalid="ignore"):  # frac(±inf) = inf - inf: NaN, silently as PyTorch
+            return self - self.trunc()
 
     def maximum(self, other: TensorLike) -> Tensor:
         """The larger of self and ``other``, elementwise (``tm.maximum``)."""

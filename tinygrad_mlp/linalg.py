@@ -1,0 +1,852 @@
+"""Matrix products and parts of matrices (outer, bmm, addmm, einsum, trace, tril ...) from the ops.
+
+Like ``methods.py``, this file adds no gradient rule: each function is a
+composition of the engine's ops, so its gradient, and the gradient of that
+gradient, come from rules already in ``ops.py``. Four constructions do the
+work:
+
+* Products are ``@`` (``MatMul``) after a reshape or permute: ``mv`` and
+  ``bmm`` are ``@`` itself, ``addbmm`` sums its batch by folding it into
+  the inner dimension (a (b, n, k) batch becomes an (n, b·k) matrix), and
+  ``outer`` and ``kron`` are a broadcast ``*`` of reshaped factors.
+* ``einsum`` and ``tensordot`` contract two operands at a time by one
+  ``@``: the subscripts both keep become batch dims, those summed become
+  the inner dimension, the rest the rows and columns
+  (``_contract``). A subscript repeated in one operand first takes the
+  diagonal, and one that no other operand or the output names is summed.
+* Parts of a matrix are indexing (``GetItem``, whose backward scatters the
+  gradient back, and whose second backward indexes again): ``diagonal``
+  picks (i, i + offset) with two index arrays; ``diag_embed`` appends a
+  zero to each vector and picks, for every place of the square, the entry
+  that lands there, or that zero.
+* ``tril`` and ``triu`` keep a constant triangle with ``where``, not a
+  product with a 0/1 mask, so a NaN or inf outside the triangle does not
+  leak into the result as 0 · NaN.
+
+Each method states its derivative; where a function of several tensors
+has no method (``einsum``, ``tensordot``, ``cross``, ``cdist``,
+``block_diag``, ``cartesian_prod``) its docstring does.
+
+Example:
+    >>> import tinygrad_mlp as tm
+    >>> a = tm.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> tm.einsum("ij,jk->ik", a, a).tolist() == (a @ a).tolist()
+    True
+    >>> a.trace().backward()  # d trace / dA = I
+    >>> a.grad
+    tensor([[1., 0.],
+            [0., 1.]])
+    >>> tm.triu(a, 1).tolist(), a.diagonal().tolist()
+    ([[0.0, 2.0], [0.0, 0.0]], [1.0, 4.0])
+"""
+
+# A method here declares ``self: Tensor``, as in methods.py (see the note there).
+# mypy: disable-error-code="misc"
+
+from __future__ import annotations
+
+import math
+import string
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import DTypeLike
+
+# tensor.py imports this module (through methods.py); what it defines is looked up when called.
+import tinygrad_mlp.tensor as _tensor
+from tinygrad_mlp import checks
+
+if TYPE_CHECKING:
+    from tinygrad_mlp.tensor import Tensor
+
+Dims = int | Sequence[Sequence[int]]
+
+
+def _int(op: str, name: str, value: object) -> int:
+    """``value`` as an int, refusing floats and bools (an offset of 1.5 means nothing)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{op}: {name} must be an int, got {value!r}")
+    return int(value)
+
+
+def _zero(x: Tensor) -> Tensor:
+    """A 0-d zero of ``x``'s dtype: what ``where`` puts outside a kept part."""
+    return _tensor.Tensor(np.zeros((), x.dtype))
+
+
+def _check_factors(op: str, beta: float, alpha: float, *tensors: Tensor) -> None:
+    """Refuse a beta or alpha that is not a number, or a float one for integer tensors.
+
+    PyTorch's ``addr`` (and ``add``) refuse the float; its ``addmm``, ``addmv``
+    and ``baddbmm`` truncate it (beta=0.5 acts as 0), which this never does.
+    """
+    integers = np.result_type(*[t.dtype for t in tensors]).kind in "biu"
+    for name, factor in (("beta", beta), ("alpha", alpha)):
+        checks.real(op, name, factor)
+        if integers and isinstance(factor, (float, np.floating)):
+            raise TypeError(f"{op}: {name} must be an int for integer tensors, got {factor!r}")
+
+
+def _plus(op: str, input: Tensor, product: Tensor, beta: float, alpha: float) -> Tensor:
+    """β · input + α · product, the sum every ``add...`` method computes.
+
+    ``input`` must broadcast to the product's shape. With β = 0 it is ignored
+    as in PyTorch: a NaN or inf in it does not reach the result, and its
+    gradient is 0 (a ``where`` that never picks it), not 0 · g.
+    """
+    try:
+        fits = np.broadcast_shapes(input.shape, product.shape) == product.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{op}: input of shape {input.shape} does not broadcast to the shape "
+                         f"of the product, {product.shape}")
+    scaled = product if alpha == 1 else product * alpha
+    if beta == 0:
+        kept = _tensor.where(np.array(False), input, _zero(input))
+    else:
+        kept = input if beta == 1 else input * beta
+    return kept + scaled
+
+
+def _contract(a: Tensor, a_labels: list[str], b: Tensor, b_labels: list[str],
+              keep: set[str]) -> tuple[Tensor, list[str]]:
+    """Σ a · b over the labels both have and ``keep`` lacks, as one batched ``@``.
+
+    Each dim is named by a label. Labels in both operands and in ``keep``
+    become batch dims (broadcast by ``@``), labels in both but not in
+    ``keep`` the inner dimension k, and each operand's own labels its rows
+    (for a) or columns (for b): a is permuted and reshaped to (batch, m, k),
+    b to (batch, k, n). Returns the product, shaped (batch, a's own, b's
+    own), and its labels. A label only one operand has is kept: the caller
+    sums those that nothing later needs first. A summed label of size 1 on
+    one side is expanded to the other's size (einsum broadcasts it, as
+    PyTorch's does).
+    """
+    batch = [x for x in a_labels if x in b_labels and x in keep]
+    summed = [x for x in a_labels if x in b_labels and x not in keep]
+    a_own = [x for x in a_labels if x not in b_labels]
+    b_own = [x for x in b_labels if x not in a_labels]
+    a_size, b_size = dict(zip(a_labels, a.shape)), dict(zip(b_labels, b.shape))
+    inner = {x: b_size[x] if a_size[x] == 1 else a_size[x] for x in summed}
+    if any(a_size[x] != n for x, n in inner.items()):
+        a = a.expand([inner.get(x, n) for x, n in zip(a_labels, a.shape)])
+    if any(b_size[x] != n for x, n in inner.items()):
+        b = b.expand([inner.get(x, n) for x, n in zip(b_labels, b.shape)])
+    rows = math.prod(a_size[x] for x in a_own)
+    columns = math.prod(b_size[x] for x in b_own)
+    depth = math.prod(inner.values())
+    a_matrix = a.permute([a_labels.index(x) for x in batch + a_own + summed]).reshape(
+        *[a_size[x] for x in batch], rows, depth)
+    b_matrix = b.permute([b_labels.index(x) for x in batch + summed + b_own]).reshape(
+        *[b_size[x] for x in batch], depth, columns)
+    product = a_matrix @ b_matrix
+    shape = (*product.shape[:len(batch)], *[a_size[x] for x in a_own],
+             *[b_size[x] for x in b_own])
+    return product.reshape(shape), batch + a_own + b_own
+
+
+class LinalgMethods:
+    """Methods ``Tensor`` inherits (through ``TensorMethods``)."""
+
+    __slots__ = ()
+
+    # -- products ---------------------------------------------------------------------
+
+    def outer(self: Tensor, vec2: Tensor) -> Tensor:
+        """The outer product a bᵀ of two vectors: out[i, j] = a[i] · b[j].
+
+        dL/da = g b,  dL/db = gᵀ a.
+        """
+        other = checks.tensor("outer", "vec2", vec2)
+        if self.ndim != 1 or other.ndim != 1:
+            raise ValueError(f"outer: input and vec2 must be 1-D, got shapes {self.shape} and "
+                             f"{other.shape}")
+        return self.unsqueeze(1) * other.unsqueeze(0)
+
+    def inner(self: Tensor, other: Tensor) -> Tensor:
+        """Σₖ a[..., k] · b[..., k]: the last dims contracted, shaped a's rest + b's rest.
+
+        For 1-D tensors the dot product; a 0-d one multiplies the other.
+        dL/da[I, k] = Σ_J g[I, J] b[J, k],  dL/db[J, k] = Σ_I g[I, J] a[I, k].
+        """
+        right = checks.tensor("inner", "other", other)
+        if not self.ndim or not right.ndim:
+            return self * right
+        if self.shape[-1] != right.shape[-1]:
+            raise ValueError(f"inner: the last dims of input and other must match, got shapes "
+                             f"{self.shape} and {right.shape}")
+        return _tensordot(self, right, [self.ndim - 1], [right.ndim - 1])
+
+    def mv(self: Tensor, vec: Tensor) -> Tensor:
+        """The matrix-vector product A v of a 2-D and a 1-D tensor.
+
+        dL/dA = g vᵀ,  dL/dv = Aᵀ g.
+        """
+        right = checks.tensor("mv", "vec", vec)
+        if self.ndim != 2 or right.ndim != 1:
+            raise ValueError(f"mv: input must be 2-D and vec 1-D, got shapes {self.shape} and "
+                             f"{right.shape}")
+        if self.shape[1] != right.shape[0]:
+            raise ValueError(f"mv: input of shape {self.shape} and vec of shape {right.shape} "
+                             f"cannot be multiplied: {self.shape[1]} columns against "
+                             f"{right.shape[0]} entries")
+        return self @ right
+
+    def bmm(self: Tensor, mat2: Tensor) -> Tensor:
+        """A batch of matrix products, A[b] @ B[b], of two 3-D tensors (no broadcasting).
+
+        dL/dA[b] = g[b] B[b]ᵀ,  dL/dB[b] = A[b]ᵀ g[b].
+        """
+        right = checks.tensor("bmm", "mat2", mat2)
+        _check_batches("bmm", ("input", self), ("mat2", right))
+        return self @ right
+
+    def addmm(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1,
+              alpha: float = 1) -> Tensor:
+        """β · self + α · (mat1 @ mat2), self broadcast to the product's shape (n, m).
+
+        dL/dself = β g (summed over broadcast dims),  dL/dmat1 = α g mat2ᵀ,
+        dL/dmat2 = α mat1ᵀ g.
+        """
+        a, b = checks.tensor("addmm", "mat1", mat1), checks.tensor("addmm", "mat2", mat2)
+        if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
+            raise ValueError(f"addmm: needs matrices mat1 (n, k) and mat2 (k, m), got shapes "
+                             f"{a.shape} and {b.shape}")
+        _check_factors("addmm", beta, alpha, self, a, b)
+        return _plus("addmm", self, a @ b, beta, alpha)
+
+    def addmv(self: Tensor, mat: Tensor, vec: Tensor, *, beta: float = 1,
+              alpha: float = 1) -> Tensor:
+        """β · self + α · (mat @ vec), self broadcast to the product's shape (n,).
+
+        dL/dself = β g,  dL/dmat = α g vecᵀ,  dL/dvec = α matᵀ g.
+        """
+        a, v = checks.tensor("addmv", "mat", mat), checks.tensor("addmv", "vec", vec)
+        if a.ndim != 2 or v.ndim != 1 or a.shape[1] != v.shape[0]:
+            raise ValueError(f"addmv: needs a matrix mat (n, k) and a vector vec (k,), got "
+                             f"shapes {a.shape} and {v.shape}")
+        _check_factors("addmv", beta, alpha, self, a, v)
+        return _plus("addmv", self, a @ v, beta, alpha)
+
+    def addr(self: Tensor, vec1: Tensor, vec2: Tensor, *, beta: float = 1,
+             alpha: float = 1) -> Tensor:
+        """β · self + α · outer(vec1, vec2), self broadcast to (n, m).
+
+        dL/dself = β g,  dL/dvec1 = α g vec2,  dL/dvec2 = α gᵀ vec1.
+        """
+        u, v = checks.tensor("addr", "vec1", vec1), checks.tensor("addr", "vec2", vec2)
+        if u.ndim != 1 or v.ndim != 1:
+            raise ValueError(f"addr: vec1 and vec2 must be 1-D, got shapes {u.shape} and "
+                             f"{v.shape}")
+        _check_factors("addr", beta, alpha, self, u, v)
+        return _plus("addr", self, u.outer(v), beta, alpha)
+
+    def baddbmm(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: float = 1,
+                alpha: float = 1) -> Tensor:
+        """β · self + α · bmm(batch1, batch2), self broadcast to (b, n, m).
+
+        dL/dself = β g,  dL/dbatch1[b] = α g[b] batch2[b]ᵀ,
+        dL/dbatch2[b] = α batch1[b]ᵀ g[b].
+        """
+        a, b = checks.tensor("baddbmm", "batch1", batch1), checks.tensor("baddbmm", "batch2",
+                                                                         batch2)
+        _check_batches("baddbmm", ("batch1", a), ("batch2", b))
+        _check_factors("baddbmm", beta, alpha, self, a, b)
+        return _plus("baddbmm", self, a @ b, beta, alpha)
+
+    def addbmm(self: Tensor, batch1: Tensor, batch2: Tensor, *, beta: float = 1,
+               alpha: float = 1) -> Tensor:
+        """β · self + α · Σ_b batch1[b] @ batch2[b], self broadcast to (n, m).
+
+        The sum over the batch is one product: batch1 (b, n, k) becomes the
+        matrix (n, b·k) and batch2 (b, k, m) the matrix (b·k, m).
+        dL/dself = β g,  dL/dbatch1[b] = α g batch2[b]ᵀ,  dL/dbatch2[b] = α batch1[b]ᵀ g.
+        """
+        a, b = checks.tensor("addbmm", "batch1", batch1), checks.tensor("addbmm", "batch2",
+                                                                        batch2)
+        _check_batches("addbmm", ("batch1", a), ("batch2", b))
+        _check_factors("addbmm", beta, alpha, self, a, b)
+        count, rows, depth = a.shape
+        total = a.permute(1, 0, 2).reshape(rows, count * depth) @ b.reshape(count * depth,
+                                                                            b.shape[2])
+        return _plus("addbmm", self, total, beta, alpha)
+
+    def kron(self: Tensor, other: Tensor) -> Tensor:
+        """The Kronecker product: each entry of self times a whole copy of ``other``.
+
+        The shorter shape gets leading 1s; out[(i, j)] = a[i] · b[j] in each
+        dim, made as a broadcast product of a reshaped (a₀, 1, a₁, 1, ...) and
+        b reshaped (1, b₀, 1, b₁, ...). dL/da[i] = Σ_j g[(i, j)] b[j],
+        dL/db[j] = Σ_i g[(i, j)] a[i].
+        """
+        right = checks.tensor("kron", "other", other)
+        ndim = max(self.ndim, right.ndim)
+        a_shape = (1,) * (ndim - self.ndim) + self.shape
+        b_shape = (1,) * (ndim - right.ndim) + right.shape
+        a = self.reshape([n for size in a_shape for n in (size, 1)])
+        b = right.reshape([n for size in b_shape for n in (1, size)])
+        return (a * b).reshape([m * n for m, n in zip(a_shape, b_shape)])
+
+    # -- parts of matrices ------------------------------------------------------------
+
+    def trace(self: Tensor) -> Tensor:
+        """Σᵢ A[i, i] of a 2-D tensor (any shape: the diagonal stops at the shorter side).
+
+        dL/dA = g I (g on the diagonal, 0 elsewhere).
+        """
+        if self.ndim != 2:
+            raise ValueError(f"trace: input must be 2-D, got shape {self.shape}")
+        return self.diagonal().sum()
+
+    def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The entries (i, i + offset) of the matrices in dims ``dim1`` and ``dim2``.
+
+        Those two dims are removed and the diagonal becomes the last dim, as
+        in PyTorch (which gives a view; this is a copy). offset > 0 is above
+        the main diagonal, < 0 below. dL/dself = g placed on that diagonal,
+        0 elsewhere.
+        """
+        shift = _int("diagonal", "offset", offset)
+        first = checks.axis("diagonal", dim1, self.ndim)
+        second = checks.axis("diagonal", dim2, self.ndim)
+        if first == second:
+            raise ValueError(f"diagonal: dim1 and dim2 must be different dims, got {dim1} and "
+                             f"{dim2} for shape {self.shape}")
+        rest = [d for d in range(self.ndim) if d not in (first, second)]
+        top, left = max(-shift, 0), max(shift, 0)
+        steps = np.arange(max(0, min(self.shape[first] - top, self.shape[second] - left)))
+        moved = self.permute(*rest, first, second)
+        return moved[(slice(None),) * len(rest) + (steps + top, steps + left)]
+
+    def diag_embed(self: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        """Matrices with the last dim of self on their diagonal ``offset``, zeros elsewhere.
+
+        The matrices are square, n + |offset| on a side, in dims ``dim1`` and
+        ``dim2`` of the result (one dim more than self). Made by indexing:
+        self gets a zero appended, and each place of the square picks the
+        entry that lands there, or the zero. dL/dself = the diagonal
+        ``offset`` of g.
+        """
+        shift = _int("diag_embed", "offset", offset)
+        if not self.ndim:
+            raise ValueError("diag_embed: input must have at least 1 dim, got a 0-d tensor")
+        first = checks.axis("diag_embed", dim1, self.ndim + 1)
+        second = checks.axis("diag_embed", dim2, self.ndim + 1)
+        if first == second:
+            raise ValueError(f"diag_embed: dim1 and dim2 must be different dims, got {dim1} and "
+                             f"{dim2}")
+        length = self.shape[-1]
+        rows, columns = np.indices((length + abs(shift),) * 2)
+        # (i, i + offset) holds entry i, (j - offset, j) entry j: the smaller of the two
+        index = np.where(columns - rows == shift, np.minimum(rows, columns), length)
+        padded = _tensor.cat([self, _tensor.Tensor(np.zeros((*self.shape[:-1], 1),
+                                                            self.dtype))], -1)
+        square = padded[(slice(None),) * (self.ndim - 1) + (index,)]
+        batch = iter(range(self.ndim - 1))
+        order = [self.ndim - 1 if d == first else self.ndim if d == second else next(batch)
+                 for d in range(self.ndim + 1)]
+        return square if order == sorted(order) else square.permute(order)
+
+    def diag(self: Tensor, diagonal: int = 0) -> Tensor:
+        """A vector's diagonal matrix, or a matrix's diagonal vector (``diagonal`` the offset).
+
+        1-D: ``diag_embed(diagonal)``, an (n + |k|) square matrix; 2-D:
+        ``diagonal(diagonal)``. Their gradients are each other.
+        """
+        if self.ndim == 1:
+            return self.diag_embed(diagonal)
+        if self.ndim == 2:
+            return self.diagonal(diagonal)
+        raise ValueError(f"diag: input must be 1-D or 2-D, got shape {self.shape}")
+
+    def tril(self: Tensor, diagonal: int = 0) -> Tensor:
+        """The lower triangle (on and below the diagonal ``diagonal``) of the last two dims.
+
+        dL/dself = tril(g): the triangle is kept by a ``where`` with a constant mask.
+        """
+        return _triangle("tril", self, diagonal, np.tril)
+
+    def triu(self: Tensor, diagonal: int = 0) -> Tensor:
+        """The upper triangle (on and above the diagonal ``diagonal``) of the last two dims.
+
+        dL/dself = triu(g).
+        """
+        return _triangle("triu", self, diagonal, np.triu)
+
+
+def _check_batches(op: str, first: tuple[str, Tensor], second: tuple[str, Tensor]) -> None:
+    """Refuse two batches of matrices that ``bmm`` cannot multiply (it does not broadcast)."""
+    (a_name, a), (b_name, b) = first, second
+    if a.ndim != 3 or b.ndim != 3:
+        raise ValueError(f"{op}: {a_name} and {b_name} must be 3-D, got shapes {a.shape} and "
+                         f"{b.shape}; matmul takes other shapes, and broadcasts")
+    if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+        raise ValueError(f"{op}: {a_name} of shape {a.shape} and {b_name} of shape {b.shape} "
+                         "cannot be multiplied: they need the same batch size (no broadcasting) "
+                         f"and {a_name}'s columns equal to {b_name}'s rows")
+
+
+def _triangle(op: str, x: Tensor, diagonal: int, keep: Any) -> Tensor:
+    """``x`` with zeros outside the triangle ``keep`` (np.tril or np.triu) leaves."""
+    shift = _int(op, "diagonal", diagonal)
+    if x.ndim < 2:
+        raise ValueError(f"{op}: input must have at least 2 dims, got shape {x.shape}")
+    return _tensor.where(keep(np.ones(x.shape[-2:], dtype=bool), shift), x, _zero(x))
+
+
+def _tensordot(a: Tensor, b: Tensor, a_dims: Sequence[int], b_dims: Sequence[int]) -> Tensor:
+    """Σ over a's ``a_dims`` paired with b's ``b_dims``: ``_contract`` with labels for dims."""
+    a_labels = [f"a{d}" for d in range(a.ndim)]
+    b_labels = [f"b{d}" for d in range(b.ndim)]
+    for i, j in zip(a_dims, b_dims):
+        b_labels[j] = a_labels[i]
+    summed = {a_labels[i] for i in a_dims}
+    return _contract(a, a_labels, b, b_labels, set(a_labels + b_labels) - summed)[0]
+
+
+# -- function forms -----------------------------------------------------------------------
+
+
+def _input(where: str, input: object) -> Tensor:
+    """``input``, after functions.py's check that it is a Tensor."""
+    # imported here: functions.py imports tensor.py, which imports this module
+    from tinygrad_mlp.functions import _input as checked
+    return checked(where, input)
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """``input.outer(vec2)``: the outer product of two vectors, as ``torch.outer``."""
+    return _input("outer", input).outer(vec2)
+
+
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """``input.inner(other)``: the last dims contracted, as ``torch.inner``."""
+    return _input("inner", input).inner(other)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """``input.mv(vec)``: matrix times vector, as ``torch.mv``."""
+    return _input("mv", input).mv(vec)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """``input.bmm(mat2)``: a batch of matrix products of 3-D tensors, as ``torch.bmm``."""
+    return _input("bmm", input).bmm(mat2)
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1,
+          alpha: float = 1) -> Tensor:
+    """β · input + α · (mat1 @ mat2), as ``torch.addmm``; see ``Tensor.addmm``."""
+    return _input("addmm", input).addmm(mat1, mat2, beta=beta, alpha=alpha)
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: float = 1,
+          alpha: float = 1) -> Tensor:
+    """β · input + α · (mat @ vec), as ``torch.addmv``; see ``Tensor.addmv``."""
+    return _input("addmv", input).addmv(mat, vec, beta=beta, alpha=alpha)
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: float = 1,
+         alpha: float = 1) -> Tensor:
+    """β · input + α · outer(vec1, vec2), as ``torch.addr``; see ``Tensor.addr``."""
+    return _input("addr", input).addr(vec1, vec2, beta=beta, alpha=alpha)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: float = 1,
+            alpha: float = 1) -> Tensor:
+    """β · input + α · bmm(batch1, batch2), as ``torch.baddbmm``; see ``Tensor.baddbmm``."""
+    return _input("baddbmm", input).baddbmm(batch1, batch2, beta=beta, alpha=alpha)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: float = 1,
+           alpha: float = 1) -> Tensor:
+    """β · input + α · Σ_b batch1[b] @ batch2[b], as ``torch.addbmm``; see ``Tensor.addbmm``."""
+    return _input("addbmm", input).addbmm(batch1, batch2, beta=beta, alpha=alpha)
+
+
+def kron(input: Tensor, other: Tensor) -> Tensor:
+    """``input.kron(other)``: the Kronecker product, as ``torch.kron``."""
+    return _input("kron", input).kron(other)
+
+
+def trace(input: Tensor) -> Tensor:
+    """``input.trace()``: the sum of a matrix's diagonal, as ``torch.trace``."""
+    return _input("trace", input).trace()
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """``input.diagonal(offset, dim1, dim2)``, as ``torch.diagonal`` (a copy, not a view)."""
+    return _input("diagonal", input).diagonal(offset, dim1, dim2)
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """``input.diag(diagonal)``: vector to diagonal matrix or back, as ``torch.diag``."""
+    return _input("diag", input).diag(diagonal)
+
+
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """``input.diag_embed(offset, dim1, dim2)``, as ``torch.diag_embed``."""
+    return _input("diag_embed", input).diag_embed(offset, dim1, dim2)
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """``input.tril(diagonal)``: the lower triangle, as ``torch.tril``."""
+    return _input("tril", input).tril(diagonal)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """``input.triu(diagonal)``: the upper triangle, as ``torch.triu``."""
+    return _input("triu", input).triu(diagonal)
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """Σᵢ aᵢ bᵢ of two 1-D tensors of one size, as ``torch.dot``.
+
+    dL/da = g b,  dL/db = g a.
+    """
+    return _input("dot", input).dot(checks.tensor("dot", "tensor", tensor))
+
+
+def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """``dot`` under the name ``torch.vdot`` (which conjugates complex input; here all is real)."""
+    a, b = _input("vdot", input), checks.tensor("vdot", "other", other)
+    if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape:
+        raise ValueError(f"vdot: needs two 1-D tensors of the same size, got shapes {a.shape} "
+                         f"and {b.shape}")
+    return a @ b
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Dims = 2) -> Tensor:
+    """Σ over pairs of dims of a and b, as ``torch.tensordot``: a generalized matrix product.
+
+    ``dims=n`` pairs a's last n dims with b's first n; ``dims=([1, 0], [0, 2])``
+    pairs a's dim 1 with b's dim 0 and a's 0 with b's 2. The result has a's
+    other dims, then b's. Each pair must have the same size (or one of them
+    1, as PyTorch allows). dL/da = g contracted with b over b's other dims,
+    dL/db likewise with a: ``tensordot`` both ways.
+    """
+    left, right = checks.tensor("tensordot", "a", a), checks.tensor("tensordot", "b", b)
+    if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool):
+        if not 0 <= dims <= min(left.ndim, right.ndim):
+            raise ValueError(f"tensordot: dims={dims} must be from 0 to the dims of a (shape "
+                             f"{left.shape}) and of b (shape {right.shape})")
+        a_dims = list(range(left.ndim - int(dims), left.ndim))
+        b_dims = list(range(int(dims)))
+    else:
+        a_dims, b_dims = _dim_lists(dims, left, right)
+    for i, j in zip(a_dims, b_dims):
+        if left.shape[i] != right.shape[j] and 1 not in (left.shape[i], right.shape[j]):
+            raise ValueError(f"tensordot: dim {i} of a (shape {left.shape}) has size "
+                             f"{left.shape[i]} but dim {j} of b (shape {right.shape}) has "
+                             f"size {right.shape[j]}")
+    return _tensordot(left, right, a_dims, b_dims)
+
+
+def _dim_lists(dims: object, a: Tensor, b: Tensor) -> tuple[list[int], list[int]]:
+    """tensordot's pair of dim lists, checked against the shapes."""
+    if not isinstance(dims, (list, tuple)) or len(dims) != 2:
+        raise TypeError(f"tensordot: dims must be an int or a pair of lists of dims, got "
+                        f"{dims!r}")
+    pair = []
+    for name, given, tensor in (("a", dims[0], a), ("b", dims[1], b)):
+        if not isinstance(given, Sequence):
+            raise TypeError(f"tensordot: dims must be an int or a pair of lists of dims, got "
+                            f"{dims!r}")
+        listed = checks.dims("tensordot", (given,), "dims")
+        axes = [checks.axis("tensordot", d, tensor.ndim) for d in listed]
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"tensordot: the dims of {name}, {listed}, repeat a dim")
+        pair.append(axes)
+    if len(pair[0]) != len(pair[1]):
+        raise ValueError(f"tensordot: the two lists of dims must have the same length, got "
+                         f"{list(dims[0])} and {list(dims[1])}")
+    return pair[0], pair[1]
+
+
+def einsum(equation: str, *operands: Tensor | Sequence[Tensor]) -> Tensor:
+    """Einstein summation, as ``torch.einsum``: ``einsum("ij,jk->ik", a, b)`` is a @ b.
+
+    Each operand's dims are named by letters (a-z, A-Z); ``...`` stands for
+    the dims no letter names, which broadcast as in numpy. Letters left out
+    of the output (after ``->``) are summed over; without ``->`` the output
+    is ``...`` then the letters used once, in alphabetical order (capitals
+    first). A letter twice in one operand takes its diagonal (``"ii->i"``).
+    Operands may also come as one list. A letter's size may be 1 in one
+    operand and n in another (it broadcasts), as in PyTorch.
+
+    Computed operand by operand, left to right: each first takes its
+    diagonals and sums the letters no one else uses, then joins the running
+    result by one batched ``@`` (see ``_contract``). So the gradient for an
+    operand is the einsum of g with the other operands, back to that
+    operand's subscripts.
+
+    Raises:
+        TypeError: if the equation is not a string or an operand not a Tensor.
+        ValueError: for a malformed equation, or one that does not fit the
+            operands' shapes, naming the subscript and the shapes.
+    """
+    if not isinstance(equation, str):
+        raise TypeError(f"einsum: equation must be a string, got {type(equation).__name__}")
+    given: Any = operands[0] if len(operands) == 1 and isinstance(operands[0], (list, tuple)) \
+        else operands
+    tensors = checks.tensors("einsum", "operands", given)
+    if not tensors:
+        raise ValueError("einsum: needs at least one operand")
+    inputs, output = _einsum_labels(equation, tensors)
+    prepared = []
+    for position, (tensor, labels) in enumerate(zip(tensors, inputs)):
+        others = {x for i, named in enumerate(inputs) if i != position for x in named}
+        prepared.append(_reduce_alone(tensor, labels, others | set(output)))
+    result, labels = prepared[0]
+    for position in range(1, len(prepared)):
+        later = {x for _, named in prepared[position + 1:] for x in named}
+        result, labels = _contract(result, labels, *prepared[position], later | set(output))
+    return result.permute([labels.index(x) for x in output])
+
+
+def _reduce_alone(operand: Tensor, labels: list[str],
+                  needed: set[str]) -> tuple[Tensor, list[str]]:
+    """One operand of einsum with each repeated label's diagonal taken, and unneeded ones summed."""
+    while len(set(labels)) < len(labels):
+        label = next(x for x in labels if labels.count(x) > 1)
+        first = labels.index(label)
+        second = labels.index(label, first + 1)
+        operand = operand.diagonal(0, first, second)  # the two dims become one, at the end
+        labels = [x for i, x in enumerate(labels) if i not in (first, second)] + [label]
+    alone = tuple(i for i, x in enumerate(labels) if x not in needed)
+    if alone:
+        operand = operand.sum(alone)
+        labels = [x for x in labels if x in needed]
+    return operand, labels
+
+
+def _einsum_labels(equation: str, tensors: list[Tensor]) -> tuple[list[list[str]], list[str]]:
+    """The labels of each operand's dims and of the output's, checked against the shapes.
+
+    ``...`` becomes labels ``...0``, ``...1`` ..., aligned from the right, so
+    an operand with fewer such dims lacks the leading ones (broadcasting).
+    """
+    left, arrow, right = equation.replace(" ", "").partition("->")
+    written = [_subscripts(equation, term) for term in left.split(",")]
+    if len(written) != len(tensors):
+        raise ValueError(f"einsum: the equation {equation!r} has subscripts for "
+                         f"{len(written)} operands, got {len(tensors)}")
+    spans = []
+    for position, (term, tensor) in enumerate(zip(written, tensors)):
+        letters = len(term) - term.count("...")
+        if letters > tensor.ndim or ("..." not in term and letters != tensor.ndim):
+            raise ValueError(f"einsum: operand {position} has shape {tensor.shape}, which the "
+                             f"subscripts {''.join(term)!r} do not fit")
+        spans.append(tensor.ndim - letters)
+    ellipsis = [f"...{i}" for i in range(max(spans))]
+    inputs = [[y for x in term for y in (ellipsis[len(ellipsis) - span:] if x == "..." else [x])]
+              for term, span in zip(written, spans)]
+    _check_sizes(inputs, tensors)
+    counts = Counter(x for term in written for x in term if x != "...")
+    if not arrow:
+        return inputs, ellipsis + sorted(x for x, n in counts.items() if n == 1)
+    output = _subscripts(equation, right)
+    for x in output:
+        if x != "..." and x not in counts:
+            raise ValueError(f"einsum: the output subscript {x} is in no operand of "
+                             f"{equation!r}")
+        if output.count(x) > 1:
+            raise ValueError(f"einsum: the output subscript {x} appears more than once in "
+                             f"{equation!r}")
+    return inputs, [y for x in output for y in (ellipsis if x == "..." else [x])]
+
+
+def _subscripts(equation: str, term: str) -> list[str]:
+    """One term of an equation as a list of letters and ``...``, refusing anything else."""
+    parts: list[str] = []
+    at = 0
+    while at < len(term):
+        if term.startswith("...", at):
+            parts.append("...")
+            at += 3
+        elif term[at] in string.ascii_letters:
+            parts.append(term[at])
+            at += 1
+        else:
+            raise ValueError(f"einsum: {term[at]!r} in {equation!r} is not a subscript: use "
+                             "letters a-z and A-Z, '...', ',' and one '->'")
+    if parts.count("...") > 1:
+        raise ValueError(f"einsum: {term!r} in {equation!r} has more than one '...'")
+    return parts
+
+
+def _check_sizes(inputs: list[list[str]], tensors: list[Tensor]) -> None:
+    """Each label's size: equal within an operand, equal or 1 across operands."""
+    sizes: dict[str, int] = {}
+    for position, (labels, tensor) in enumerate(zip(inputs, tensors)):
+        own: dict[str, int] = {}
+        for label, size in zip(labels, tensor.shape):
+            if own.setdefault(label, size) != size:
+                raise ValueError(f"einsum: subscript {label} is repeated in operand {position} "
+                                 f"(shape {tensor.shape}) with sizes {own[label]} and {size}")
+        for label, size in own.items():
+            seen = sizes.setdefault(label, size)
+            if seen != size and 1 not in (seen, size):
+                raise ValueError(f"einsum: subscript {label} has size {size} in operand "
+                                 f"{position} (shape {tensor.shape}) but {seen} before; sizes "
+                                 "must be equal, or 1")
+            if seen == 1:
+                sizes[label] = size
+
+
+def _indices(op: str, keep: Any, row: int, col: int, offset: int, dtype: DTypeLike) -> Tensor:
+    """The (2, N) int tensor of the row and column indices ``keep`` finds, row by row."""
+    rows, columns = _int(op, "row", row), _int(op, "col", col)
+    shift = _int(op, "offset", offset)
+    if rows < 0 or columns < 0:
+        raise ValueError(f"{op}: row and col must be non-negative, got {rows} and {columns}")
+    chosen = checks.numeric_dtype(op, dtype)
+    if chosen not in (np.dtype(np.int64), np.dtype(np.int32)):
+        raise TypeError(f"{op}: dtype must be int64 or int32, as in PyTorch, got {chosen}")
+    return _tensor.Tensor(np.stack(keep(rows, shift, columns)).astype(chosen))
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *,
+                 dtype: DTypeLike = np.int64) -> Tensor:
+    """The indices of the lower triangle of a ``row`` × ``col`` matrix, as ``torch.tril_indices``.
+
+    A (2, N) int64 tensor, rows first then columns, row by row: so
+    ``x[tuple(tm.tril_indices(n, n))]`` picks the triangle. No gradient.
+    """
+    return _indices("tril_indices", np.tril_indices, row, col, offset, dtype)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *,
+                 dtype: DTypeLike = np.int64) -> Tensor:
+    """The indices of the upper triangle, as ``torch.triu_indices``; see ``tril_indices``."""
+    return _indices("triu_indices", np.triu_indices, row, col, offset, dtype)
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+    """The cross product a × b of 3-vectors along ``dim``, as ``torch.cross``.
+
+    Both have the same number of dims, and broadcast. Without ``dim``, the
+    first dim of size 3 in ``input`` (PyTorch warns that this default is
+    deprecated; ``torch.linalg.cross`` uses -1). Made of two rotations of
+    each: a × b = a[1, 2, 0] · b[2, 0, 1] - a[2, 0, 1] · b[1, 2, 0].
+    dL/da = b × g,  dL/db = g × a.
+    """
+    a, b = _input("cross", input), checks.tensor("cross", "other", other)
+    if a.ndim != b.ndim:
+        raise ValueError(f"cross: input and other must have the same number of dims, got "
+                         f"shapes {a.shape} and {b.shape}")
+    if dim is None:
+        if 3 not in a.shape:
+            raise ValueError(f"cross: input has no dim of size 3 (shape {a.shape}); give dim")
+        axis = a.shape.index(3)
+    else:
+        axis = checks.axis("cross", dim, a.ndim)
+    if a.shape[axis] != 3 or b.shape[axis] != 3:
+        raise ValueError(f"cross: dim {axis} of input and other must have size 3, got shapes "
+                         f"{a.shape} and {b.shape}")
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(f"cross: input of shape {a.shape} and other of shape {b.shape} "
+                         "cannot be broadcast together") from None
+    after, before = np.array([1, 2, 0]), np.array([2, 0, 1])
+    return (a.index_select(axis, after) * b.index_select(axis, before)
+            - a.index_select(axis, before) * b.index_select(axis, after))
+
+
+_COMPUTE_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                  "donot_use_mm_for_euclid_dist")
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
+          compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
+    """The p-norm distance between each row of x1 and each row of x2, as ``torch.cdist``.
+
+    x1 (..., P, M) and x2 (..., R, M) give (..., P, R), the batch dims
+    broadcast. Each distance is ``norm(p)`` of a difference x1ᵢ - x2ⱼ, so
+    the gradient is 0 where the distance is 0, as in PyTorch; p = 0 counts
+    the nonzero differences (gradient 0). For p = 2,
+    dL/dx1ᵢ = Σⱼ gᵢⱼ (x1ᵢ - x2ⱼ) / dᵢⱼ. For p = inf the gradient of a tie
+    is split between the tied coordinates (``amax``); PyTorch gives each the
+    whole. ``compute_mode`` takes PyTorch's values and changes nothing:
+    PyTorch may compute p = 2 through a matrix product (by default for more
+    than 25 rows), which rounds differently; here it is always the norm of
+    the difference.
+    """
+    a, b = checks.tensor("cdist", "x1", x1), checks.tensor("cdist", "x2", x2)
+    if compute_mode not in _COMPUTE_MODES:
+        raise ValueError(f"cdist: compute_mode must be one of {', '.join(_COMPUTE_MODES)}, got "
+                         f"{compute_mode!r}")
+    order = checks.real("cdist", "p", p)
+    if not order >= 0:
+        raise ValueError(f"cdist: p must be >= 0, got {p}")
+    if a.dtype.kind != "f" or b.dtype.kind != "f":
+        raise TypeError(f"cdist: x1 and x2 must be floating point, got dtypes {a.dtype} and "
+                        f"{b.dtype}")
+    if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:
+        raise ValueError(f"cdist: x1 and x2 must be at least 2-D with the same last size (the "
+                         f"features), got shapes {a.shape} and {b.shape}")
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise ValueError(f"cdist: the batch dims of x1 (shape {a.shape}) and x2 (shape "
+                         f"{b.shape}) do not broadcast") from None
+    differences = a.unsqueeze(-2) - b.unsqueeze(-3)  # (..., P, R, M)
+    if order == 0:  # 1 for each nonzero difference, and a 0 · difference (gradient 0) for the rest
+        return _tensor.where(differences.data != 0, 1.0, differences * 0).sum(-1)
+    if not a.shape[-1]:  # no features: every distance is 0 (amax of nothing would fail)
+        return differences.abs().sum(-1)
+    return differences.norm(order, dim=-1)
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """The tensors (0-, 1- or 2-D) as blocks down the diagonal of a matrix, as ``torch.block_diag``.
+
+    A 0-d tensor is a 1 × 1 block and a 1-D one a row; zeros fill the rest,
+    in the dtype the blocks promote to. With no tensors the result is (1, 0),
+    as PyTorch's. dL/d(block) = its part of g.
+    """
+    blocks = checks.tensors("block_diag", "tensors", list(tensors))
+    for position, block in enumerate(blocks):
+        if block.ndim > 2:
+            raise ValueError(f"block_diag: tensors must have at most 2 dims, tensor {position} "
+                             f"has shape {block.shape}")
+    if not blocks:
+        return _tensor.Tensor(np.zeros((1, 0)))
+    dtype = np.result_type(*[t.dtype for t in blocks])
+    matrices = [t.reshape(1, 1) if not t.ndim else t.reshape(1, -1) if t.ndim == 1 else t
+                for t in blocks]
+    width = sum(m.shape[1] for m in matrices)
+    rows, left = [], 0
+    for matrix in matrices:
+        height, right = matrix.shape[0], width - left - matrix.shape[1]
+        rows.append(_tensor.cat([_tensor.Tensor(np.zeros((height, left), dtype)),
+                                 matrix.to(dtype),
+                                 _tensor.Tensor(np.zeros((height, right), dtype))], 1))
+        left += matrix.shape[1]
+    return _tensor.cat(rows, 0)
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """Every combination of one entry of each 1-D tensor, as rows, as ``torch.cartesian_prod``.
+
+    (N₁ · N₂ · ..., k) for k tensors, the last tensor varying fastest; one
+    tensor is returned as it is. Each column is its tensor expanded over
+    the grid: dL/dtᵢ[n] = the sum of column i of g over the rows holding tᵢ[n].
+    """
+    vectors = checks.tensors("cartesian_prod", "tensors", list(tensors))
+    if not vectors:
+        raise ValueError("cartesian_prod: needs at least one tensor")
+    for position, vector in enumerate(vectors):
+        if vector.ndim != 1:
+            raise ValueError(f"cartesian_prod: tensors must be 1-D, tensor {position} has shape "
+                             f"{vector.shape}")
+    if len(vectors) == 1:
+        return vectors[0]
+    grid = [v.shape[0] for v in vectors]
+    columns = [v.reshape([n if d == i else 1 for d in range(len(grid))]).expand(grid)
+               .reshape(math.prod(grid)) for i, (v, n) in enumerate(zip(vectors, grid))]
+    return _tensor.stack(columns, 1)
