@@ -161,7 +161,7 @@ def broadcasting_to(draw: st.DrawFn, shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(1 if draw(st.booleans()) else n for n in kept)
 
 
-# -------------------------------------------- medians, quantiles, extremes (tests/test_methods.py)
+# ------------------------------------------ medians, quantiles, extremes (tests/test_reductions.py)
 
 
 def distinct_arrays(shape: tuple[int, ...], spacing: float = 0.25) -> st.SearchStrategy[Any]:

@@ -438,7 +438,7 @@ def test_equal_refuses_what_is_not_a_tensor_naming_the_argument() -> None:
         tm.equal(np.ones(2), tm.ones(2))  # type: ignore[arg-type]
 
 
-# -- function forms of the methods PyTorch 2.13 added (methods.py) ---------------------------
+# -- function forms of the methods PyTorch 2.13 added (methods.py, reductions.py) ------------
 
 POSITIVE_X = np.abs(X) + 0.5
 COUNTS = np.array([2, 0, 1])

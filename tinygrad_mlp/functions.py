@@ -425,9 +425,10 @@ def _closeness(
     return close
 
 
-# -- function forms of the methods in methods.py: names numpy and PyTorch share, elementwise
-# math, reductions that skip nan, medians and quantiles, rearranging and selecting. As
-# comparisons do here, greater ... not_equal, signbit and isin give numpy boolean arrays. ---
+# -- function forms of the methods in methods.py and reductions.py: names numpy and PyTorch
+# share, elementwise math, reductions that skip nan, medians and quantiles, rearranging and
+# selecting. As comparisons do here, greater ... not_equal, signbit and isin give numpy
+# boolean arrays. ---
 
 
 def _operands(where: str, input: Tensor | float, other: TensorLike) -> Tensor:

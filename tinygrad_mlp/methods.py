@@ -1,25 +1,24 @@
 """PyTorch's convenience methods of a tensor, each built from the engine's ops.
 
 Nothing here has a gradient rule of its own: ``x.square()`` is ``x * x``,
-``x.gather(1, index)`` is an indexing, ``x.norm()`` is a square root of a
-sum. Their gradients, and gradients of those gradients, come from the ops in
+``x.reciprocal()`` is ``1.0 / x``, ``x.gather(1, index)`` is an indexing.
+Their gradients, and gradients of those gradients, come from the ops in
 ``ops.py``, so this file adds names a PyTorch user reaches for without adding
 to the calculus a reader has to check. ``Tensor`` inherits them from
-``TensorMethods``.
+``TensorMethods``, which in turn inherits the methods of three files beside
+this one: the reductions (``max`` along a dim, ``norm``, ``sort``, ``median``,
+``quantile``) in ``reductions.py``, the scans (``cumsum``, ``cumprod``) in
+``scans.py`` and the matrix products in ``linalg.py``.
 
 Two patterns recur. Where a composition rounds differently from numpy's own
 routine (ln x / ln 10 for ``log10``), the composition is kept for its
 gradient and a constant added to give numpy's value (``_valued``). Where the
 result is a step function (a quotient rounded down), it stays in the graph
 through a ``where`` that gives its inputs a gradient of exactly 0 (``_step``).
-A median or quantile sorts, then picks: an indexing, so the gradient goes to
-the elements picked.
 
 Example:
     >>> import tinygrad_mlp as tm
     >>> x = tm.tensor([[3.0, -4.0], [0.0, 1.0]], requires_grad=True)
-    >>> x.norm(dim=1)  # made by where and sqrt, whose rules backward runs
-    tensor([5., 1.], grad_fn=<where>)
     >>> x.square().sum().backward()
     >>> x.grad
     tensor([[ 6., -8.],
@@ -27,10 +26,6 @@ Example:
     >>> x.grad.zero_()
     tensor([[0., 0.],
             [0., 0.]])
-    >>> y = tm.tensor([1.0, 4.0, 2.0, 8.0], requires_grad=True)
-    >>> y.quantile(0.5).backward()  # halfway between the middle two, 2 and 4
-    >>> y.grad
-    tensor([0. , 0.5, 0.5, 0. ])
 """
 
 # A method here declares ``self: Tensor``: it uses the Tensor it is a method of.
@@ -43,7 +38,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -53,10 +48,11 @@ import tinygrad_mlp.tensor as _tensor
 from tinygrad_mlp import checks
 from tinygrad_mlp.dtypes import is_floating
 from tinygrad_mlp.linalg import LinalgMethods
+from tinygrad_mlp.reductions import ReductionMethods
 from tinygrad_mlp.scans import ScanMethods
 
 if TYPE_CHECKING:
-    from tinygrad_mlp.tensor import Axis, Tensor, TensorLike
+    from tinygrad_mlp.tensor import Tensor, TensorLike
 
 
 def _filled(op: str, size: tuple[Any, ...], value: object, dtype: DTypeLike,
@@ -102,55 +98,6 @@ def _scaled(op: str, x: Tensor, other: TensorLike, alpha: float, name: str = "al
         raise TypeError(f"{op}: {name} must be an int for integer tensors, got {alpha!r} (as "
                         "in PyTorch)")
     return operand * alpha
-
-
-class MaxMin(NamedTuple):
-    """What ``max(dim)`` and ``min(dim)`` give, as PyTorch's ``torch.return_types.max``."""
-
-    values: Tensor
-    indices: Tensor
-
-
-class Sorted(NamedTuple):
-    """What ``sort`` and ``topk`` give, as PyTorch's ``torch.return_types.sort``."""
-
-    values: Tensor
-    indices: Tensor
-
-
-def _extreme(x: Tensor, op: str, dim: int | Tensor | None, keepdim: bool) -> Any:
-    """``x.max(...)`` or ``x.min(...)`` (``op``), in any of PyTorch's three forms."""
-    if isinstance(dim, _tensor.Tensor):
-        return x.maximum(dim) if op == "max" else x.minimum(dim)
-    if dim is None:
-        if keepdim:
-            raise TypeError(f"{op}: keepdim needs a dim (PyTorch refuses it too)")
-        return x.amax() if op == "max" else x.amin()
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"{op}: dim must be an int or a Tensor to compare with, got "
-                        f"{type(dim).__name__}; for several dims use a{op}")
-    axis = checks.axis(op, dim, max(x.ndim, 1))
-    if x.ndim and not x.shape[axis]:
-        raise ValueError(f"{op}: dim {dim} of shape {x.shape} is empty: it has no {op}imum")
-    indices = (x.argmax if op == "max" else x.argmin)(dim, keepdim=True)
-    values = x.gather(dim, indices) if x.ndim else x.clone()
-    if not keepdim and x.ndim:
-        values, indices = values.squeeze(dim), indices.squeeze(dim)
-    return MaxMin(values, indices)
-
-
-class Median(NamedTuple):
-    """What ``median(dim)`` and ``nanmedian(dim)`` give, as ``torch.return_types.median``."""
-
-    values: Tensor
-    indices: Tensor
-
-
-class MinMax(NamedTuple):
-    """What ``aminmax`` gives, as PyTorch's ``torch.return_types.aminmax``."""
-
-    min: Tensor
-    max: Tensor
 
 
 def _valued(approx: Tensor, value: np.ndarray) -> Tensor:
@@ -250,115 +197,6 @@ def _gap(op: str, x: Tensor, other: TensorLike) -> tuple[Tensor, Tensor]:
         return larger, _tensor.where(same_infinity, 0.0, smaller - larger)
 
 
-def _missing(data: np.ndarray) -> np.ndarray:
-    """Where ``data`` is nan (nowhere, for ints and bools)."""
-    return np.isnan(data) if data.dtype.kind == "f" else np.zeros(data.shape, dtype=bool)
-
-
-def _median(x: Tensor, op: str, dim: int | None, keepdim: bool) -> Any:
-    """``median`` or ``nanmedian`` (``op``): the lower of the two middle values, as PyTorch.
-
-    ``median`` is nan where a nan is present; ``nanmedian`` leaves nans out
-    (nan only where all are). Along a dim the gradient goes to the element the
-    index picks; over all elements it is shared among the elements equal to
-    the median (among the nans, if it is nan), as PyTorch's.
-    """
-    skip_nan = op == "nanmedian"
-    if dim is None:
-        if keepdim:
-            raise TypeError(f"{op}: keepdim needs a dim (PyTorch refuses it too)")
-        flat = x.data.reshape(-1)
-        present = np.sort(flat[~_missing(flat)])
-        if not present.size or (len(present) < len(flat) and not skip_nan):
-            if x.dtype.kind != "f":
-                raise ValueError(f"{op}: the tensor (shape {x.shape}) is empty: it has no median")
-            middle: Any = np.nan
-        else:
-            middle = present[(len(present) - 1) // 2]
-        ties = np.flatnonzero(_missing(flat) if np.isnan(middle) else flat == middle)
-        if not ties.size:  # an empty tensor: nan, as PyTorch gives
-            return _tensor.Tensor(np.array(np.nan, x.dtype))
-        return x.reshape(-1)[ties].amax()  # all equal: amax shares the gradient among them
-    axis = checks.axis(op, dim, max(x.ndim, 1))
-    if not x.ndim:
-        return Median(x.clone(), _tensor.Tensor(np.zeros((), np.int64)))
-    size = x.shape[axis]
-    if not size:
-        raise ValueError(f"{op}: dim {dim} of shape {x.shape} is empty: it has no median")
-    missing = _missing(x.data)
-    order = np.argsort(x.data, axis, kind="stable")  # nan last, equal values in their order
-    if skip_nan:  # the middle of the values before the nans (the first nan if all are)
-        count = size - missing.sum(axis, keepdims=True)
-        middle = np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis)
-    else:  # the middle, or the first nan where there is one
-        has_nan = missing.any(axis, keepdims=True)
-        middle = np.take_along_axis(order, np.full(has_nan.shape, (size - 1) // 2), axis)
-        middle = np.where(has_nan, np.argmax(missing, axis, keepdims=True), middle)
-    values, indices = x.gather(axis, middle), _tensor.Tensor(middle.astype(np.int64))
-    if not keepdim:
-        values, indices = values.squeeze(axis), indices.squeeze(axis)
-    return Median(values, indices)
-
-
-_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
-
-
-def _quantile(x: Tensor, op: str, q: float | TensorLike, dim: int | None, keepdim: bool,
-              interpolation: str) -> Tensor:
-    """``quantile`` or ``nanquantile`` (``op``), PyTorch's way: sort, then pick or lerp.
-
-    The q-th quantile of n sorted values sits at rank q · (n - 1) (n counting
-    non-nan values only for ``nanquantile``; a slice holding nan gives nan for
-    ``quantile``). ``linear`` interpolates between the values at the ranks
-    just below and above: (1 - w) · below + w · above, w the fractional part,
-    so the gradient is 1 - w to one and w to the other. ``lower``, ``higher``
-    and ``nearest`` (ties to even) take one value; ``midpoint`` uses w = ½.
-    """
-    checks.floating(op, x)
-    if interpolation not in _INTERPOLATIONS:
-        raise ValueError(f"{op}: interpolation must be one of {', '.join(_INTERPOLATIONS)}, "
-                         f"got {interpolation!r}")
-    levels = checks.numeric_array(op, "q", q)
-    if levels.ndim > 1:
-        raise ValueError(f"{op}: q must be a number or a 1-D tensor, got shape {levels.shape}")
-    if not np.all((levels >= 0) & (levels <= 1)):
-        raise ValueError(f"{op}: q must be in [0, 1], got {levels.tolist()}")
-    if not x.size:
-        raise ValueError(f"{op}: the tensor (shape {x.shape}) is empty: it has no quantiles")
-    if dim is None:
-        source, axis = x.reshape(-1), 0
-        out_shape = (1,) * x.ndim if keepdim else ()
-    else:
-        axis = checks.axis(op, dim, max(x.ndim, 1))
-        source = x if x.ndim else x.reshape(1)
-        out_shape = x.shape[:axis] + ((1,) if keepdim else ()) + x.shape[axis + 1:]
-        if not x.ndim:
-            out_shape = ()
-    size, missing = source.shape[axis], _missing(source.data)
-    column = levels.astype(x.dtype).reshape((-1,) + (1,) * source.ndim)  # one row per q
-    if op == "nanquantile":
-        count = (size - missing.sum(axis, keepdims=True)).astype(x.dtype)
-        ranks = np.maximum(column * (count - 1), 0)  # an all-nan slice: rank 0, a nan
-    else:
-        ranks = np.where(missing.any(axis, keepdims=True), size - 1, column * (size - 1))
-    ranks = ranks.astype(x.dtype)  # shaped (number of q, the slice's shape with dim 1)
-    if interpolation == "lower":
-        ranks = np.floor(ranks)
-    elif interpolation == "higher":
-        ranks = np.ceil(ranks)
-    elif interpolation == "nearest":
-        ranks = np.round(ranks)  # ties to even, as PyTorch's round
-    below = ranks.astype(np.int64)
-    ordered = source.sort(axis).values  # nan last
-    rows = ordered.unsqueeze(0).expand(levels.size, *ordered.shape)  # one copy per q (a view)
-    out = rows.gather(axis + 1, below)
-    if interpolation in ("linear", "midpoint"):
-        weight = np.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
-        out = out.lerp(rows.gather(axis + 1, np.ceil(ranks).astype(np.int64)),
-                       _tensor.Tensor(weight.astype(x.dtype)))
-    return out.reshape((levels.size,) * levels.ndim + out_shape)
-
-
 def _checked_shape(op: str, shape: tuple[int, ...], sizes: Sequence[int]) -> tuple[int, ...]:
     """``sizes`` with one -1 worked out, if it has one, so they hold the elements of ``shape``."""
     count = math.prod(shape)
@@ -406,7 +244,7 @@ _TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8
                "bool": "Bool", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}
 
 
-class TensorMethods(ScanMethods, LinalgMethods):
+class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
     """Methods ``Tensor`` inherits: PyTorch's names for compositions of its ops."""
 
     __slots__ = ()
@@ -672,158 +510,6 @@ class TensorMethods(ScanMethods, LinalgMethods):
                              "broadcast together") from None
         return _tensor.Tensor(step.astype(self.dtype))
 
-    # -- reductions -------------------------------------------------------------------
-
-    @overload
-    def max(self: Tensor) -> Tensor: ...
-    @overload
-    def max(self: Tensor, dim: int, keepdim: bool = False) -> MaxMin: ...
-    @overload
-    def max(self: Tensor, dim: Tensor) -> Tensor: ...
-
-    def max(self: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Any:
-        """PyTorch's three ``max``: of all elements, along one dim, or against a tensor.
-
-        ``x.max()`` is the largest element (ties split the gradient, as
-        ``amax``). ``x.max(dim)`` is the pair ``(values, indices)`` along
-        ``dim``, so ``_, predicted = logits.max(1)`` works as in PyTorch; the
-        gradient goes to the element each index picks. ``x.max(y)`` is
-        ``maximum(x, y)``. For several dims at once use ``amax``.
-        """
-        return _extreme(self, "max", dim, keepdim)
-
-    @overload
-    def min(self: Tensor) -> Tensor: ...
-    @overload
-    def min(self: Tensor, dim: int, keepdim: bool = False) -> MaxMin: ...
-    @overload
-    def min(self: Tensor, dim: Tensor) -> Tensor: ...
-
-    def min(self: Tensor, dim: int | Tensor | None = None, keepdim: bool = False) -> Any:
-        """PyTorch's three ``min``: as ``max``, for the smallest."""
-        return _extreme(self, "min", dim, keepdim)
-
-    def norm(self: Tensor, p: float | str = "fro", dim: Axis = None,
-             keepdim: bool = False) -> Tensor:
-        """The p-norm (Σ |x|ᵖ)^(1/p) over ``dim`` (all elements by default).
-
-        ``p`` is a positive number, ``inf`` (the largest |x|) or ``"fro"`` (2,
-        PyTorch's default). The gradient x |x|^(p-2) / ‖x‖^(p-1) is taken as 0
-        where the norm is 0, as in PyTorch, not 0 / 0.
-        """
-        checks.floating("norm", self)
-        order = 2.0 if p == "fro" else p
-        if isinstance(order, (str, bool)) or not isinstance(order, (int, float)) or not order > 0:
-            raise ValueError(f"norm: p must be a positive number, inf or 'fro', got {p!r}")
-        if math.isinf(order):
-            return self.abs().amax(dim, keepdim)
-        if order == 1:
-            return self.abs().sum(dim, keepdim)
-        if order == 2:
-            powers = self * self
-        else:  # |x|ᵖ with 0 standing in at 0, where its slope is ∞ for p < 1 (0 in PyTorch)
-            size = self.abs()
-            zero = size.data == 0
-            powers = _tensor.where(zero, 0.0, _tensor.where(zero, 1.0, size) ** order)
-        total = powers.sum(dim, keepdim)
-        nonzero = total.data != 0  # the root of 1 stands in at 0, so no ∞ reaches backward
-        safe = _tensor.where(nonzero, total, 1.0)
-        return _tensor.where(nonzero, safe.sqrt() if order == 2 else safe ** (1.0 / order), 0.0)
-
-    def nansum(self: Tensor, dim: Axis = None, keepdim: bool = False) -> Tensor:
-        """The sum over ``dim`` (all elements by default) with nan counted as 0.
-
-        The gradient is 1 for each element but the nans, which get 0, as in PyTorch.
-        """
-        axes = checks.axes("nansum", dim, self.ndim)
-        present = self if self.dtype.kind != "f" else _tensor.where(np.isnan(self.data), 0.0, self)
-        return present.sum(axes, keepdim)
-
-    def nanmean(self: Tensor, dim: Axis = None, keepdim: bool = False) -> Tensor:
-        """The mean of the elements that are not nan over ``dim``; nan where all are.
-
-        ``nansum`` over the count of the others, so the gradient is 1 / count
-        for each element but the nans, which get 0, as in PyTorch.
-        """
-        checks.floating("nanmean", self)
-        axes = checks.axes("nanmean", dim, self.ndim)
-        present = ~np.isnan(self.data)
-        count = np.sum(present, axis=axes, keepdims=keepdim)
-        total = _tensor.where(present, self, 0.0).sum(axes, keepdim)
-        mean = total / np.maximum(count, 1).astype(self.dtype)  # 1 stands in for 0: no 0 / 0
-        return _tensor.where(count > 0, mean, math.nan)
-
-    @overload
-    def median(self: Tensor) -> Tensor: ...
-    @overload
-    def median(self: Tensor, dim: int, keepdim: bool = False) -> Median: ...
-    @overload
-    def median(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any: ...
-
-    def median(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
-        """The median: the lower of the two middle values for an even count, as PyTorch's.
-
-        ``x.median()`` is a 0-d tensor whose gradient is shared among the
-        elements equal to it (as ``amax`` shares it among ties); nan if any
-        element is nan. ``x.median(dim)`` is the pair ``(values, indices)``
-        along ``dim``, the gradient going to the element each index picks.
-        Use ``quantile(0.5)`` for the mean of the two middle values.
-        """
-        return _median(self, "median", dim, keepdim)
-
-    @overload
-    def nanmedian(self: Tensor) -> Tensor: ...
-    @overload
-    def nanmedian(self: Tensor, dim: int, keepdim: bool = False) -> Median: ...
-    @overload
-    def nanmedian(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any: ...
-
-    def nanmedian(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
-        """``median`` of the elements that are not nan (nan only where all are)."""
-        return _median(self, "nanmedian", dim, keepdim)
-
-    def quantile(self: Tensor, q: float | TensorLike, dim: int | None = None,
-                 keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
-        """The q-th quantiles over ``dim`` (all elements by default), as PyTorch's.
-
-        ``q`` is a number in [0, 1] or a 1-D tensor of them; for a tensor the
-        result has a first dim with one entry per q. The q-th quantile of n
-        sorted values v sits at rank r = q (n - 1); with ``linear``
-        interpolation (the default) it is (1 - w) v[⌊r⌋] + w v[⌈r⌉], w = r - ⌊r⌋,
-        so the gradient is 1 - w and w to those two elements. ``lower``,
-        ``higher`` and ``nearest`` take one of them, ``midpoint`` uses w = ½.
-        A slice holding nan gives nan (see ``nanquantile``).
-        """
-        return _quantile(self, "quantile", q, dim, keepdim, interpolation)
-
-    def nanquantile(self: Tensor, q: float | TensorLike, dim: int | None = None,
-                    keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
-        """``quantile`` of the elements that are not nan (nan only where all are)."""
-        return _quantile(self, "nanquantile", q, dim, keepdim, interpolation)
-
-    def aminmax(self: Tensor, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
-        """The pair ``(min, max)`` over ``dim`` (all elements by default): ``amin`` and ``amax``.
-
-        Ties share the gradient, as in ``amin`` and ``amax``.
-        """
-        if dim is None:
-            axes: Axis = ()
-            empty = not self.size
-        else:
-            if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-                raise TypeError(f"aminmax: dim must be an int or None, got {dim!r}")
-            axes = checks.axis("aminmax", dim, max(self.ndim, 1))
-            empty = bool(self.ndim) and not self.shape[axes]
-        if empty:
-            raise ValueError(f"aminmax: the tensor (shape {self.shape}) is empty along the dim: "
-                             "it has no min or max")
-        return MinMax(self.amin(axes, keepdim), self.amax(axes, keepdim))
-
-    def count_nonzero(self: Tensor, dim: Axis = None) -> Tensor:
-        """The number of nonzero elements over ``dim`` (all by default): int64, no gradient."""
-        axes = checks.axes("count_nonzero", dim, self.ndim)
-        return _tensor.Tensor(np.asarray(np.count_nonzero(self.data, axis=axes), np.int64))
-
     # -- comparisons and tests: numpy boolean arrays, as the operators give ---------------
 
     def eq(self: Tensor, other: TensorLike) -> Any:
@@ -1083,45 +769,6 @@ class TensorMethods(ScanMethods, LinalgMethods):
         if not size:  # PyTorch gives ``chunks`` empty pieces
             return tuple(self.narrow(dim, 0, 0) for _ in range(int(chunks)))
         return self.split(-(-size // int(chunks)), dim)
-
-    def argsort(self: Tensor, dim: int = -1, descending: bool = False,
-                stable: bool = False) -> Tensor:
-        """The indices that sort ``dim`` (int64, no gradient); see ``sort``."""
-        return self.sort(dim, descending, stable).indices
-
-    def sort(self: Tensor, dim: int = -1, descending: bool = False,
-             stable: bool = False) -> Sorted:
-        """``(values, indices)``: ``dim`` in ascending (or descending) order.
-
-        Equal values keep their order (always stable; PyTorch promises it only
-        with ``stable=True``) and nan sorts as the largest value, as in
-        PyTorch. The gradient of ``values`` goes back to where each came from.
-        """
-        axis = checks.axis("sort", dim, max(self.ndim, 1))
-        if not self.ndim:
-            return Sorted(self.reshape(()), _tensor.Tensor(np.zeros((), np.int64)))
-        if descending:  # reversed, a stable ascending sort, reversed: equal values keep order
-            last = self.shape[axis] - 1
-            order = last - np.flip(np.argsort(np.flip(self.data, axis), axis, kind="stable"), axis)
-        else:
-            order = np.argsort(self.data, axis, kind="stable")
-        return Sorted(self.gather(axis, order), _tensor.Tensor(order.astype(np.int64)))
-
-    def topk(self: Tensor, k: int, dim: int = -1, largest: bool = True,
-             sorted: bool = True) -> Sorted:
-        """``(values, indices)`` of the ``k`` largest (or smallest) entries along ``dim``.
-
-        Always in sorted order, so ``sorted=False`` gives the same result; the
-        gradient of ``values`` goes back to where each came from.
-        """
-        size = self.shape[checks.axis("topk", dim, max(self.ndim, 1))] if self.ndim else 1
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= size:
-            raise ValueError(f"topk: k must be an int from 0 to {size} (the size of dim "
-                             f"{dim}), got {k!r}")
-        values, indices = self.sort(dim, descending=largest)
-        if not self.ndim:
-            return Sorted(values, indices)
-        return Sorted(values.narrow(dim, 0, int(k)), indices.narrow(dim, 0, int(k)))
 
     def unbind(self: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
         """The slices along ``dim``, each without that dim."""

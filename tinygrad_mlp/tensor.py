@@ -910,7 +910,7 @@ class Tensor(TensorMethods):
              keepdim: bool = False) -> Tensor:
         """The largest value over ``axis`` (all dims by default); ties split the gradient evenly.
 
-        ``max(dim)`` (in ``methods.py``) gives the value and its index instead.
+        ``max(dim)`` (in ``reductions.py``) gives the value and its index instead.
         """
         axis = checks.axes("amax", axis if dim is None else dim, self.ndim)
         return ops.Max.apply(self, axis=axis, keepdims=keepdims or keepdim)

@@ -1,0 +1,266 @@
+"""Reductions and sorting (tinygrad_mlp/reductions.py): values, gradients, errors.
+
+Each method is a composition of the engine's ops, so the tests check that it
+computes what PyTorch's method of the same name computes (against torch
+itself when it is installed, else against numpy), that its gradients pass
+finite differences away from ties, that at ties the gradient goes where
+PyTorch sends it, and that bad arguments name the method. These methods also
+have rows in the tables of tests/test_methods.py that check all the methods
+PyTorch 2.13 added at once (against PyTorch and numpy, bad arguments, empty
+and 0-d tensors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tinygrad_mlp as tm
+from tests.strategies import arrays, distinct_arrays, leaf, shapes
+from tests.test_methods import torch_or_skip
+
+# -- norms and extremes ---------------------------------------------------------------
+
+
+@given(st.data())
+def test_norm_equals_numpys_and_passes_gradcheck(data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=1, max_dims=3))
+    values = data.draw(arrays(shape))
+    dim = data.draw(st.sampled_from([None, 0, -1, tuple(range(len(shape)))]))
+    p = data.draw(st.sampled_from([1, 2, 3, 1.5, "fro", float("inf")]))
+    keepdim = data.draw(st.booleans())
+    x = leaf(values)
+    got = x.norm(p, dim, keepdim)
+    axis = tuple(range(len(shape))) if dim is None else dim
+    order = 2 if p == "fro" else p
+    if np.isinf(order):
+        want = np.abs(values).max(axis=axis, keepdims=keepdim)
+    else:
+        want = (np.abs(values) ** order).sum(axis=axis, keepdims=keepdim) ** (1 / order)
+    np.testing.assert_allclose(got.data, want, rtol=1e-10, atol=1e-12)
+    smooth = order in (2, 3) and np.all(np.abs(values) > 1e-3)  # |x| has a kink at 0
+    if smooth:
+        assert tm.gradcheck(lambda t: t.norm(p, dim, keepdim), (x,))
+        assert tm.gradgradcheck(lambda t: t.norm(p, dim, keepdim), (x,))
+
+
+@pytest.mark.parametrize("p", [2, "fro", 0.5, 1.5, 3])
+def test_norm_gradient_at_zero_is_zero_not_nan(p: float | str) -> None:
+    x = tm.zeros(3, requires_grad=True)
+    x.norm(p).backward()
+    np.testing.assert_array_equal(x.grad.data, np.zeros(3))
+
+
+def test_norm_below_order_1_sends_no_gradient_to_zero_elements_as_pytorch() -> None:
+    x = tm.tensor([0.0, 1.0, -4.0], requires_grad=True)
+    x.norm(0.5).backward()
+    total = 1.0 + 2.0  # Σ |x|^½; the norm is total², its slope total · |x|^(-½) · sign(x)
+    np.testing.assert_allclose(x.grad.data, [0.0, total, -total / 2.0], rtol=1e-14)
+
+
+def test_norm_keeps_the_reduced_dim_when_asked_for_every_order() -> None:
+    x = tm.ones(2, 3)
+    for p in (1, 2, 3, float("inf")):
+        assert x.norm(p, 1, keepdim=True).shape == (2, 1), p
+        assert x.norm(p, 0).shape == (3,), p
+
+
+def test_norm_refuses_other_orders_and_integer_tensors() -> None:
+    with pytest.raises(ValueError, match="norm: p must be a positive number"):
+        tm.ones(3).norm(0)
+    with pytest.raises(ValueError, match="norm: p must be"):
+        tm.ones(3).norm("nuc")
+    with pytest.raises(TypeError, match="norm: needs a floating point tensor"):
+        tm.tensor([1, 2]).norm()
+
+
+def test_max_along_a_dim_gives_values_and_indices_as_pytorch() -> None:
+    x = leaf(np.array([[1.0, 5.0, 5.0], [-2.0, 3.0, -7.0]]))
+    values, indices = x.max(1)
+    assert values.tolist() == [5.0, 3.0] and indices.tolist() == [1, 1]
+    values.sum().backward()  # to the element the index picks, not split among the tie
+    np.testing.assert_array_equal(x.grad.data, [[0, 1, 0], [0, 1, 0]])
+    smallest = x.min(dim=0, keepdim=True)
+    assert smallest.values.shape == smallest.indices.shape == (1, 3)
+    assert smallest.indices.tolist() == [[1, 1, 1]]
+
+
+def test_max_without_a_dim_is_the_largest_element_and_with_a_tensor_the_maximum() -> None:
+    x = leaf(np.array([[1.0, 5.0], [5.0, 0.0]]))
+    top = x.max()
+    assert top.shape == () and top.item() == 5.0
+    top.backward()  # the whole reduction splits the gradient among ties, as amax
+    np.testing.assert_array_equal(x.grad.data, [[0, 0.5], [0.5, 0]])
+    np.testing.assert_array_equal(x.min(tm.tensor([2.0, 2.0])).data, [[1.0, 2.0], [2.0, 0.0]])
+    assert tm.tensor(3.0).max(0).values.item() == 3.0
+    assert tm.tensor(3.0).max(0).indices.item() == 0
+
+
+def test_max_errors_name_max_not_the_argmax_underneath() -> None:
+    with pytest.raises(IndexError, match=r"^max: axis 5 is out of range"):
+        tm.ones(2, 2).max(5)
+    with pytest.raises(ValueError, match=r"^min: dim 0 of shape \(0, 3\) is empty"):
+        tm.zeros(0, 3).min(0)
+    with pytest.raises(TypeError, match=r"^max: keepdim needs a dim"):
+        tm.ones(2).max(keepdim=True)  # type: ignore[call-overload]
+
+
+def test_max_of_a_0d_tensor_along_dim_0_is_a_copy() -> None:
+    x = tm.tensor(3.0)
+    values = x.max(0).values
+    values += 1.0
+    assert x.item() == 3.0
+
+
+def test_max_refuses_several_dims_and_points_to_amax() -> None:
+    with pytest.raises(TypeError, match=r"max: dim must be an int or a Tensor.*use amax"):
+        tm.ones(2, 2).max((0, 1))  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=r"min: dim must be an int or a Tensor.*use amin"):
+        tm.ones(2, 2).min(1.0)  # type: ignore[call-overload]
+
+
+def test_amax_and_amin_reduce_all_dims_by_default() -> None:
+    x = tm.tensor([[1.0, 5.0], [-2.0, 3.0]])
+    assert x.amax().item() == 5.0 and x.amin().item() == -2.0
+    np.testing.assert_array_equal(x.amax(dim=0).data, [1.0, 5.0])
+    np.testing.assert_array_equal(x.amin(1, keepdim=True).data, [[1.0], [-2.0]])
+
+
+# -- sorting --------------------------------------------------------------------------
+
+
+@given(st.data())
+def test_sort_is_stable_in_both_directions_and_its_values_pass_gradcheck(
+        data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=1, max_dims=3, max_side=5))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    descending = data.draw(st.booleans())
+    ties = np.array(data.draw(st.lists(st.sampled_from([-1.0, 0.0, 0.5, 2.0, np.nan]),
+                                       min_size=int(np.prod(shape)),
+                                       max_size=int(np.prod(shape))))).reshape(shape)
+    values, indices = tm.tensor(ties).sort(dim, descending=descending)
+    order = np.moveaxis(indices.data, dim, -1).reshape(-1, shape[dim])
+    rows = np.moveaxis(ties, dim, -1).reshape(-1, shape[dim])
+    for row, picked in zip(rows, order):
+        # as PyTorch: nan is the largest; equal values keep their order
+        rank = np.where(np.isnan(row), np.inf, row) * (-1 if descending else 1)
+        np.testing.assert_array_equal(picked, np.lexsort((np.arange(len(row)), rank)))
+    np.testing.assert_array_equal(values.data, np.take_along_axis(ties, indices.data, dim))
+    spread = data.draw(st.permutations(range(int(np.prod(shape)))))  # no ties: differentiable
+    x = leaf(0.3 * np.array(spread, dtype=float).reshape(shape))
+    assert tm.gradcheck(lambda t: t.sort(dim, descending).values, (x,))
+
+
+def test_topk_takes_the_largest_or_smallest_k_in_order() -> None:
+    x = leaf(np.array([[0.5, 3.0, -1.0, 2.0], [4.0, -2.0, 1.0, 0.0]]))
+    values, indices = x.topk(2)
+    assert values.tolist() == [[3.0, 2.0], [4.0, 1.0]] and indices.tolist() == [[1, 3], [0, 2]]
+    values.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [[0, 1, 0, 1], [1, 0, 1, 0]])
+    smallest = x.topk(1, dim=0, largest=False)
+    assert smallest.values.tolist() == [[0.5, -2.0, -1.0, 0.0]]
+    assert x.argsort(descending=True).tolist() == [[1, 3, 0, 2], [0, 2, 3, 1]]
+    with pytest.raises(ValueError, match=r"topk: k must be an int from 0 to 4 \(the size of "
+                                         r"dim -1\), got 5"):
+        x.topk(5)
+
+
+def test_sort_and_topk_equal_pytorchs() -> None:
+    torch = torch_or_skip()
+    x = np.random.default_rng(3).integers(0, 4, (5, 6)).astype(float)
+    x[1, 2] = np.nan
+    for dim in (0, 1, -1):
+        for descending in (False, True):
+            ours = tm.tensor(x).sort(dim, descending=descending)
+            theirs = torch.tensor(x).sort(dim=dim, descending=descending, stable=True)
+            np.testing.assert_array_equal(ours.values.data, theirs.values.numpy())
+            np.testing.assert_array_equal(ours.indices.data, theirs.indices.numpy())
+        for largest in (False, True):  # which of equal values PyTorch's topk picks is unspecified
+            np.testing.assert_array_equal(tm.tensor(x).topk(3, dim, largest).values.data,
+                                          torch.tensor(x).topk(3, dim, largest).values.numpy())
+
+
+# -- sums and means that skip nan, medians, quantiles, aminmax, count_nonzero ---------
+
+
+@pytest.mark.parametrize("name", ["nansum", "nanmean", "median", "median_all", "nanmedian",
+                                  "nanmedian_all", "quantile", "quantile_all", "nanquantile",
+                                  "aminmax"])
+@given(data=st.data())
+def test_added_reductions_pass_gradcheck_and_gradgradcheck(name: str, data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=1, max_dims=3, max_side=3))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    keepdim = data.draw(st.booleans())
+    values = data.draw(distinct_arrays(shape))
+    nan_at = data.draw(hnp.arrays(np.bool_, shape))
+    nan_at[(slice(None),) * (dim % len(shape)) + (0,)] = False  # a number in every slice
+    levels: Any = data.draw(st.sampled_from([0.0, 0.3, 0.5, 1.0, (0.25, 0.9)]))
+    levels = tm.tensor(levels) if isinstance(levels, tuple) else levels
+    how = data.draw(st.sampled_from(["linear", "lower", "higher", "midpoint", "nearest"]))
+    methods: dict[str, Callable[[tm.Tensor], tm.Tensor]] = {
+        "nansum": lambda t: t.nansum(dim, keepdim),
+        "nanmean": lambda t: t.nanmean(dim, keepdim),
+        "median": lambda t: t.median(dim, keepdim).values,
+        "median_all": lambda t: t.median(),
+        "nanmedian": lambda t: t.nanmedian(dim, keepdim).values,
+        "nanmedian_all": lambda t: t.nanmedian(),
+        "quantile": lambda t: t.quantile(levels, dim, keepdim, interpolation=how),
+        "quantile_all": lambda t: t.quantile(levels, interpolation=how),
+        "nanquantile": lambda t: t.nanquantile(levels, dim, keepdim, interpolation=how),
+        "aminmax": lambda t: tm.cat([m.reshape(-1) for m in t.aminmax(dim=dim)]),
+    }
+    x = leaf(np.where(nan_at, np.nan, values) if name.startswith("nan") else values)
+    assert tm.gradcheck(methods[name], (x,))
+    assert tm.gradgradcheck(methods[name], (x,))
+
+
+def test_median_is_the_lower_middle_value_and_nan_wherever_a_nan_is() -> None:
+    assert tm.tensor([4.0, 1.0, 3.0, 2.0]).median().item() == 2.0
+    values, indices = tm.tensor([[3.0, 1.0, 2.0, 2.0], [1.0, np.nan, 3.0, np.nan]]).median(1)
+    np.testing.assert_array_equal(values.data, [2.0, np.nan])
+    assert indices.tolist() == [2, 1] and indices.dtype == np.int64  # the first nan
+    skipping = tm.tensor([[1.0, np.nan, 3.0, np.nan], [np.nan, np.nan, np.nan, np.nan]])
+    np.testing.assert_array_equal(skipping.nanmedian(1).values.data, [1.0, np.nan])
+    assert np.isnan(tm.zeros(0).median().item()) and tm.tensor(5.0).median(0).indices.item() == 0
+    x = tm.tensor([1.0, 2.0, 2.0, 3.0, 2.0], requires_grad=True)
+    x.median().backward()  # shared among the equal elements, as PyTorch's
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, [0.0, 1 / 3, 1 / 3, 0.0, 1 / 3])
+
+
+def test_quantile_takes_a_number_or_a_1d_tensor_of_levels_and_keeps_dims() -> None:
+    x = tm.tensor(np.arange(24.0).reshape(2, 3, 4))
+    assert x.quantile(0.5).shape == () and x.quantile(tm.tensor([0.1, 0.9])).shape == (2,)
+    assert x.quantile(0.5, keepdim=True).shape == (1, 1, 1)
+    assert x.quantile(tm.tensor([0.1, 0.9]), -2, keepdim=True).shape == (2, 2, 1, 4)
+    assert x.nanquantile(0.5, 1).shape == (2, 4)
+    assert tm.tensor(2.0).quantile(0.3, 0).shape == ()
+    np.testing.assert_array_equal(tm.tensor([1.0, np.nan, 3.0]).quantile(0.5).data, np.nan)
+    assert tm.tensor([1.0, np.nan, 3.0]).nanquantile(0.5).item() == 2.0
+
+
+def test_aminmax_and_count_nonzero_reduce_as_pytorchs() -> None:
+    x = tm.tensor([[1.0, 5.0, 0.0], [0.0, -2.0, 0.0]])
+    smallest, largest = x.aminmax()
+    assert smallest.item() == -2.0 and largest.item() == 5.0
+    assert x.aminmax(dim=0, keepdim=True).max.tolist() == [[1.0, 5.0, 0.0]]
+    assert x.count_nonzero().item() == 3 and x.count_nonzero(1).tolist() == [2, 1]
+    assert x.count_nonzero((0, 1)).dtype == np.int64
+    assert tm.tensor(3.0).aminmax(dim=0).min.item() == 3.0
+
+
+def test_nansum_and_nanmean_give_nan_no_gradient_and_nanmean_nan_where_all_are() -> None:
+    x = tm.tensor([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]], requires_grad=True)
+    assert x.nansum().item() == 4.0
+    means = x.nanmean(1)
+    np.testing.assert_array_equal(means.data, [2.0, np.nan])
+    means.nansum().backward()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, [[0.5, 0.0, 0.5], [0.0, 0.0, 0.0]])
+    assert tm.tensor([1, 2]).nansum().dtype == np.int64
