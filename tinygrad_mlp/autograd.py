@@ -15,7 +15,7 @@ Every op on tensors that require gradients records a ``Function`` node (see
 
 With ``create_graph=True`` the VJP rules run on Tensors with recording on,
 so the gradients have graphs of their own and can be differentiated again.
-Otherwise the built-in rules run on plain ndarrays (``Function.vjp``), which
+Otherwise the built-in rules run on plain ndarrays (``array_backward``), which
 costs no more than the numpy a person would write by hand.
 """
 
@@ -201,7 +201,7 @@ def run_backward(
         empty list when ``inputs`` is None.
 
     Gradients travel as Tensors when ``create_graph`` is on, so the backward
-    pass is recorded; otherwise as plain ndarrays (see ``Function.vjp``).
+    pass is recorded; otherwise as plain ndarrays (see ``Function``, ``array_backward``).
     """
     node = _tensor.Function
     # The gradient reaching each node, and each leaf, summed over the paths so far.
@@ -222,6 +222,7 @@ def run_backward(
     through = _leading_to(list(pending), inputs) if inputs else None  # tm.grad runs only these
     global _grad_enabled
     outer_mode, _grad_enabled = _grad_enabled, create_graph
+    arrays, release = not create_graph, not retain_graph  # release: free saved arrays after
     try:
         while queue:
             fn = heapq.heappop(queue)[1]
@@ -239,7 +240,15 @@ def run_backward(
                 results[wanted_nodes[fn]] = _as_dtype(grad, fn.out_dtype)
             if through is not None and fn not in through:
                 continue
-            input_grads = fn.vjp(grad, create_graph, release=not retain_graph)
+            if arrays and fn.array_backward:  # a built-in rule, on ndarrays
+                fn._on_arrays = True
+                input_grads = fn.backward(grad)
+            else:
+                input_grads = fn.vjp(grad, create_graph)
+            if type(input_grads) is not tuple:
+                input_grads = (input_grads,)
+            if release and (fn._saved or fn._output is not None):  # else nothing to free
+                fn._saved, fn._output, fn.released = (), None, True  # keeps no array alive
             if anomaly.enabled:
                 anomaly.check_finite(fn, "backward", input_grads)
             for parent, grad in zip(fn.parents, input_grads):

@@ -80,22 +80,20 @@ class Function:
         """Return dL/d(input) for each input given ``grad`` = dL/d(output)."""
         raise NotImplementedError
 
-    def vjp(self, grad: Any, create_graph: bool, release: bool = False) -> tuple[Any, ...]:
-        """Run ``backward``: on Tensors when ``create_graph``, else on ndarrays.
+    def vjp(self, grad: Any, create_graph: bool) -> tuple[Any, ...]:
+        """Run ``backward`` on Tensors: recorded if ``create_graph``, else to get arrays.
 
-        ``grad`` and the results are Tensors when ``create_graph`` is on and
-        ndarrays otherwise; an op without ``array_backward`` sees Tensors
-        either way. With ``release`` (backward's default, unless told to
-        retain the graph) the saved arrays are freed afterwards; the graph's
-        structure stays, for drawing.
+        The engine calls this for a user's ``Function`` and, with
+        ``create_graph``, for every op; otherwise it calls a built-in op's
+        ``backward`` (one with ``array_backward``) on the ndarrays directly,
+        with ``_on_arrays`` set. ``grad`` and the results are Tensors when
+        ``create_graph`` is on and ndarrays otherwise.
         """
-        self._on_arrays = on_arrays = self.array_backward and not create_graph
-        result = self.backward(grad if on_arrays or create_graph else Tensor._make(grad, None))
+        self._on_arrays = False
+        result = self.backward(grad if create_graph else Tensor._make(grad, None))
         grads = result if type(result) is tuple else (result,)
         if not self.array_backward:  # a user's Function: check what its backward gave
             grads = checks.function_grads(self, grads, as_arrays=not create_graph)
-        if release and (self._saved or self._output is not None):  # else nothing to free
-            self._saved, self._output, self.released = (), None, True  # keeps no array alive
         return grads
 
     @classmethod
@@ -613,7 +611,7 @@ class Tensor(TensorMethods):
             grad = grad.astype(data.dtype)
         if old is not None:
             grad = old._data + grad
-        elif not grad.flags.owndata:  # a view (of a broadcast, say): the leaf's own array
+        elif grad.base is not None:  # a view (of a broadcast, say): the leaf's own array
             grad = grad.copy()
         self._grad = Tensor._make(grad, None)
 
