@@ -585,9 +585,55 @@ def test_xlogy_and_remainder_take_a_number_first_as_pytorchs() -> None:
 
 def test_the_one_argument_repeat_interleave_repeats_each_index_its_count() -> None:
     assert tm.repeat_interleave(tm.tensor([1, 0, 3])).tolist() == [0, 2, 2, 2]
-    assert tm.repeat_interleave(tm.tensor([2], dtype=tm.int32)).dtype == np.int64
+    assert tm.repeat_interleave(tm.tensor([2, 1])).dtype == np.int64
+    assert tm.repeat_interleave(tm.tensor([2], dtype=tm.int32)).dtype == np.int32  # as PyTorch
+    assert tm.repeat_interleave(tm.tensor(np.zeros(0, np.int64))).shape == (0,)
     with pytest.raises(TypeError, match=r"^repeat_interleave: repeats must be an int"):
         tm.repeat_interleave(tm.tensor([1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"^repeat_interleave: counts alone must be a 1-D "
+                                         r"tensor, got shape \(\)"):
+        tm.repeat_interleave(tm.tensor(3))
+    with pytest.raises(TypeError, match=r"^repeat_interleave: with counts alone there is no dim"):
+        tm.repeat_interleave(tm.tensor([2, 1]), dim=0)
+
+
+def test_the_one_argument_repeat_interleave_equals_pytorchs() -> None:
+    torch = pytest.importorskip("torch")
+    for counts in (np.array([2, 0, 3]), np.array([1, 2], np.int32)):
+        ours, theirs = tm.repeat_interleave(tm.tensor(counts)), torch.repeat_interleave(
+            torch.tensor(counts))
+        assert ours.tolist() == theirs.tolist() and ours.dtype == theirs.numpy().dtype
+    for bad in (lambda lib: lib.repeat_interleave(lib.tensor(3)),
+                lambda lib: lib.repeat_interleave(lib.tensor([2, 1]), dim=0)):
+        for lib in (tm, torch):
+            with pytest.raises((TypeError, ValueError, RuntimeError)):
+                bad(lib)
+
+
+def test_tensor_split_takes_pytorchs_keywords_but_not_indices_or_sections() -> None:
+    torch = pytest.importorskip("torch")
+    calls: list[Callable[[Any, Any], Any]] = [
+        lambda lib, x: lib.tensor_split(x, sections=3),
+        lambda lib, x: lib.tensor_split(x, indices=(1, 4), dim=0),
+        lambda lib, x: lib.tensor_split(x, tensor_indices_or_sections=lib.tensor([2])),
+        lambda lib, x: lib.tensor_split(x, 4)]
+    for call in calls:
+        ours, theirs = call(tm, tm.tensor(X[0])), call(torch, torch.tensor(X[0]))
+        assert [p.tolist() for p in ours] == [p.tolist() for p in theirs]
+    for lib in (tm, torch):
+        with pytest.raises(TypeError):
+            lib.tensor_split(lib.tensor(X[0]), indices_or_sections=2)
+
+
+def test_comparison_functions_name_themselves_when_shapes_do_not_broadcast() -> None:
+    for name in ("greater", "greater_equal", "less", "less_equal", "not_equal"):
+        with pytest.raises(ValueError, match=rf"^{name}: shapes \(2,\) and \(3,\) cannot be "
+                                             "broadcast together"):
+            getattr(tm, name)(tm.ones(2), tm.ones(3))
+    with pytest.raises(ValueError, match=r"^floor_divide: shapes \(2,\) and \(3,\)"):
+        tm.floor_divide(tm.ones(2), tm.ones(3))
+    with pytest.raises(ValueError, match=r"^remainder: shapes \(2,\) and \(3,\)"):
+        tm.remainder(tm.ones(2), tm.ones(3))
 
 
 def test_isin_takes_numbers_or_tensors_and_gives_numpy_booleans() -> None:

@@ -28,6 +28,15 @@ def seeded(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal(shape)
 
 
+def torch_or_none() -> Any:
+    """PyTorch if it is installed, else None (a test then checks its own expected values only)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
 def passes_gradchecks(function: Callable[..., tm.Tensor], values: list[np.ndarray]) -> bool:
     """gradcheck and gradgradcheck of ``function`` at ``values`` (float64 leaves)."""
     return tm.gradcheck(function, [leaf(v) for v in values]) and tm.gradgradcheck(
@@ -101,6 +110,45 @@ def test_beta_0_ignores_nan_and_inf_in_the_input_and_gives_it_a_zero_gradient() 
     out.sum().backward()
     assert added.grad is not None
     np.testing.assert_array_equal(added.grad.data, np.zeros((2, 2)))
+
+
+# name -> (input, factor, factor) holding NaN and inf in the factors
+ALPHA_0_CASES: dict[str, list[np.ndarray]] = {
+    "addmm": [np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[np.nan, 1.0], [np.inf, 2.0]]),
+              np.array([[1.0, 2.0], [3.0, np.inf]])],
+    "addmv": [np.array([1.0, 2.0]), np.array([[np.nan, 1.0], [np.inf, 2.0]]),
+              np.array([1.0, np.inf])],
+    "addbmm": [np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[[np.nan, 1.0], [np.inf, 2.0]]]),
+               np.array([[[1.0, 2.0], [3.0, np.inf]]])],
+    "baddbmm": [np.array([[[1.0, 2.0], [3.0, 4.0]]]), np.array([[[0.0, 1.0], [1.0, 2.0]]]),
+                np.array([[[1.0, 2.0], [3.0, np.inf]]])],
+    "addr": [np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([np.nan, 1.0]),
+             np.array([np.inf, 2.0])],
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALPHA_0_CASES))
+def test_alpha_0_ignores_the_product_where_pytorch_does_with_pytorchs_gradients(name: str) -> None:
+    values = ALPHA_0_CASES[name]
+    ours_in = [leaf(v) for v in values]
+    with np.errstate(invalid="ignore"):  # the product itself meets NaN and inf
+        out = getattr(tm, name)(*ours_in, beta=2, alpha=0)
+        grads = tm.grad(out.sum(), ours_in)
+    if name in ("addmm", "addmv", "addbmm"):  # as PyTorch's: NaN and inf do not reach the sum
+        np.testing.assert_array_equal(out.data, 2 * values[0])
+    else:  # PyTorch's baddbmm and addr compute 0 · product: NaN where it is infinite
+        assert np.isnan(out.data).any()
+    if name == "addmm":  # 0 @ mat2ᵀ and mat1ᵀ @ 0: NaN only against a NaN or inf
+        np.testing.assert_array_equal(grads[1].data, [[0.0, np.nan], [0.0, np.nan]])
+        np.testing.assert_array_equal(grads[2].data, [[np.nan, np.nan], [0.0, 0.0]])
+    torch = torch_or_none()
+    if torch is None:
+        return
+    theirs_in = [torch.tensor(v, requires_grad=True) for v in values]
+    theirs = getattr(torch, name)(*theirs_in, beta=2, alpha=0)
+    np.testing.assert_array_equal(out.data, theirs.detach().numpy())
+    for ours_g, theirs_g in zip(grads, torch.autograd.grad(theirs.sum(), theirs_in)):
+        np.testing.assert_array_equal(ours_g.data, theirs_g.numpy())
 
 
 def test_integer_tensors_keep_their_dtype_and_refuse_a_float_beta_or_alpha() -> None:
@@ -234,6 +282,20 @@ def test_einsum_equals_numpys_and_passes_gradchecks(equation: str) -> None:
     assert passes_gradchecks(lambda *t: tm.einsum(equation, *t), values)
 
 
+def test_einsum_broadcasts_a_summed_subscript_of_size_1_as_numpy_and_pytorch() -> None:
+    a, b = leaf(np.ones((2, 1))), leaf(np.ones((3, 2)))  # j is 1 in a and 3 in b
+    out = tm.einsum("ij,jk", a, b)
+    np.testing.assert_array_equal(out.data, np.einsum("ij,jk", np.ones((2, 1)), np.ones((3, 2))))
+    np.testing.assert_array_equal(out.data, np.full((2, 2), 3.0))
+    grads = tm.grad(out.sum(), [a, b])
+    np.testing.assert_array_equal(grads[0].data, np.full((2, 1), 6.0))  # a's one j meets all 3
+    np.testing.assert_array_equal(grads[1].data, np.full((3, 2), 2.0))
+    torch = torch_or_none()
+    if torch is not None:
+        ta, tb = torch.ones(2, 1, dtype=torch.float64), torch.ones(3, 2, dtype=torch.float64)
+        np.testing.assert_array_equal(out.data, torch.einsum("ij,jk", ta, tb).numpy())
+
+
 TEMPLATES = ["...ij,...jk->...ik", "...ij,...jk", "...i,...i->...", "i...,i...", "...ij->...ji",
              "...ii->...i", "...ij,...j,...->...i", "ab...,b...c->c...a"]
 
@@ -284,6 +346,29 @@ def test_tensordot_equals_numpys_and_passes_gradchecks(data: st.DataObject) -> N
     assert got.shape == want.shape
     np.testing.assert_allclose(got.data, want, rtol=1e-12, atol=1e-12)
     assert passes_gradchecks(lambda x, y: tm.tensordot(x, y, dims), [a, b])
+
+
+def test_tensordot_broadcasts_a_contracted_dim_of_size_1_against_size_n() -> None:
+    a, b = np.array([[1.0], [2.0]]), seeded((3, 4))  # a's dim 1 (size 1) against b's dim 0 (3)
+    got = tm.tensordot(tm.tensor(a), tm.tensor(b), ([1], [0]))
+    np.testing.assert_allclose(got.data, a * b.sum(0), rtol=1e-15)
+    assert passes_gradchecks(lambda x, y: tm.tensordot(x, y, ([1], [0])), [a, b])
+    torch = torch_or_none()
+    if torch is not None:
+        want = torch.tensordot(torch.tensor(a), torch.tensor(b), ([1], [0]))
+        np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-15)
+
+
+def test_cross_without_dim_takes_the_first_dim_of_size_3_as_pytorch() -> None:
+    a, b = seeded((3, 3)), seeded((3, 3), 1)
+    got = tm.cross(tm.tensor(a), tm.tensor(b))
+    np.testing.assert_allclose(got.data, np.cross(a, b, axis=0), rtol=1e-12)
+    assert not np.allclose(got.data, np.cross(a, b, axis=1))
+    np.testing.assert_array_equal(tm.tensor(a).cross(tm.tensor(b)).data, got.data)
+    torch = torch_or_none()
+    if torch is not None:  # PyTorch's default dim is its first of size 3 (with a warning)
+        want = torch.cross(torch.tensor(a), torch.tensor(b), dim=0)
+        np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-12)
 
 
 @given(st.data())
@@ -341,6 +426,26 @@ def test_cdist_gives_gradient_0_where_the_distance_is_0() -> None:
     np.testing.assert_array_equal(gradient.data, np.zeros((1, 3)))
 
 
+@pytest.mark.filterwarnings("error")  # no 0 · ∞
+def test_cdist_at_p_0_counts_nonzero_differences_with_zeros_and_infinities() -> None:
+    x1 = leaf(np.array([[0.0, 1.0, 2.0], [np.inf, 1.0, 2.0]]))
+    x2 = tm.tensor([[0.0, 3.0, 2.0], [1.0, 1.0, 5.0]])
+    distance = tm.cdist(x1, x2, 0.0)
+    np.testing.assert_array_equal(distance.data, [[1.0, 2.0], [2.0, 2.0]])
+    (gradient,) = tm.grad(distance.sum(), x1)
+    np.testing.assert_array_equal(gradient.data, np.zeros((2, 3)))
+    torch = torch_or_none()
+    if torch is not None:
+        want = torch.cdist(torch.tensor(x1.data), torch.tensor(x2.data), p=0)
+        np.testing.assert_array_equal(distance.data, want.numpy())
+
+
+def test_cdist_of_rows_with_no_features_is_0_for_every_p() -> None:
+    for p in (0.0, 1.0, 2.0, math.inf):
+        distance = tm.cdist(leaf(np.ones((2, 0))), tm.ones(3, 0), p)
+        np.testing.assert_array_equal(distance.data, np.zeros((2, 3)))
+
+
 def test_block_diag_places_each_block_and_passes_gradchecks() -> None:
     values = [seeded((2, 3)), np.array(5.0), seeded((2,), 1), np.zeros((0, 2)), seeded((1, 1))]
     got = tm.block_diag(*[tm.tensor(v) for v in values])
@@ -351,6 +456,11 @@ def test_block_diag_places_each_block_and_passes_gradchecks() -> None:
     mixed = tm.block_diag(tm.tensor([[1, 2]]), tm.tensor(np.array([3], np.int8)))
     assert mixed.dtype == np.int64 and mixed.tolist() == [[1, 2, 0], [0, 0, 3]]
     assert tm.block_diag().shape == (1, 0)  # as PyTorch's
+
+
+def test_block_diag_of_no_tensors_has_the_default_dtype_as_pytorch(float32_default: None) -> None:
+    empty = tm.block_diag()
+    assert empty.shape == (1, 0) and empty.dtype == tm.float32
 
 
 def test_cartesian_prod_lists_every_combination_and_passes_gradchecks() -> None:
@@ -495,6 +605,7 @@ METHOD_SHAPES: dict[str, list[tuple[int, ...]]] = {
     "baddbmm": [(2, 2, 3), (2, 2, 4), (2, 4, 3)], "addbmm": [(2, 3), (2, 2, 4), (2, 4, 3)],
     "kron": [(2, 3), (2,)], "trace": [(3, 3)], "diagonal": [(2, 3, 3)], "diag": [(3,)],
     "diag_embed": [(2, 3)], "tril": [(2, 3, 3)], "triu": [(2, 3, 3)],
+    "vdot": [(3,), (3,)], "cross": [(2, 3), (2, 3)],
 }
 METHODS = sorted(METHOD_SHAPES)
 
@@ -510,6 +621,18 @@ def test_each_function_is_its_method_and_refuses_an_array_naming_itself(name: st
     np.testing.assert_array_equal(by_function.data, by_method.data)
     with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray; wrap "):
         function(*values)
+
+
+def test_dot_vdot_and_cross_methods_take_pytorchs_keyword_names() -> None:
+    v, w = tm.tensor([1.0, 2.0, 3.0]), tm.tensor([4.0, 5.0, 6.0])
+    assert v.dot(tensor=w).item() == 32.0 and v.vdot(other=w).item() == 32.0
+    np.testing.assert_array_equal(v.cross(other=w, dim=0).data, np.cross(v.data, w.data))
+    torch = torch_or_none()
+    if torch is not None:
+        tv, tw = torch.tensor(v.data), torch.tensor(w.data)
+        assert tv.dot(tensor=tw).item() == 32.0 and tv.vdot(other=tw).item() == 32.0
+        np.testing.assert_array_equal(tv.cross(other=tw, dim=0).numpy(),
+                                      np.cross(v.data, w.data))
 
 
 def test_every_function_of_the_module_is_exported() -> None:
@@ -572,6 +695,12 @@ def test_every_function_of_the_module_is_exported() -> None:
       r"^diagonal: dim1 and dim2 must be different dims, got 1 and -1 for shape \(2, 3\)"),
      (lambda: tm.diagonal(tm.ones(2, 3), 0.5), TypeError,
       r"^diagonal: offset must be an int, got 0\.5"),
+     (lambda: tm.ones(2, 2).diagonal(0, 0.0, 1), TypeError,
+      r"^diagonal: dim1 must be an int, got 0\.0"),
+     (lambda: tm.ones(2, 2).diagonal(0, 0, "1"), TypeError,
+      r"^diagonal: dim2 must be an int, got '1'"),
+     (lambda: tm.ones(2, 2).diag_embed(0, 0.0, 1), TypeError,
+      r"^diag_embed: dim1 must be an int, got 0\.0"),
      (lambda: tm.diag(tm.ones(2, 2, 2)), ValueError,
       r"^diag: input must be 1-D or 2-D, got shape \(2, 2, 2\)"),
      (lambda: tm.diag_embed(tm.tensor(1.0)), ValueError,
@@ -632,6 +761,12 @@ def test_every_function_of_the_module_is_exported() -> None:
       r"^cross: input has no dim of size 3 \(shape \(2, 2\)\); give dim"),
      (lambda: tm.cross(tm.ones(4, 3), tm.ones(4, 3), dim=0), ValueError,
       r"^cross: dim 0 of input and other must have size 3, got shapes \(4, 3\) and \(4, 3\)"),
+     (lambda: tm.cross(tm.tensor([True, False, True]), tm.tensor([True, True, False])),
+      TypeError, r"^cross: bool tensors are not supported \(nor in PyTorch\), got dtypes bool "
+                 r"and bool"),
+     (lambda: tm.ones(3).cross(tm.ones(3), dim=0.0), TypeError,
+      r"^cross: dim must be an int, got 0\.0"),
+     (lambda: tm.ones(3).vdot(np.ones(3)), TypeError, r"^vdot: other must be a Tensor, got "),
      (lambda: tm.cross(tm.ones(2, 3), tm.ones(4, 3), dim=1), ValueError,
       r"^cross: input of shape \(2, 3\) and other of shape \(4, 3\) cannot be broadcast"),
      (lambda: tm.cdist(tm.ones(3), tm.ones(2, 3)), ValueError,

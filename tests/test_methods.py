@@ -8,7 +8,9 @@ finite differences, and that bad arguments name the method.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
+from decimal import Decimal, localcontext
 from typing import Any
 
 import numpy as np
@@ -869,6 +871,251 @@ def test_logaddexp_is_exact_for_tiny_results_and_finite_for_huge_inputs() -> Non
         tm.tensor([1]).logaddexp(tm.tensor([2]))
 
 
+# -- edges found in review: infinities, overflow, empty results, warnings, PyTorch's forms ---
+
+
+def test_lerp_sends_weight_end_minus_self_even_where_that_is_infinite_as_pytorch() -> None:
+    start = np.array([np.inf, 1.0, -np.inf, 1.0, 0.0, 2.0])
+    end = np.array([1.0, np.inf, 1.0, -np.inf, 0.0, 3.0])
+    weight = np.array([0.3, 0.7, 0.7, 0.3, 0.5, 1.0])
+    x, y, w = leaf(start), leaf(end), leaf(weight)
+    gx, gy, gw = tm.grad(x.lerp(y, w), [x, y, w], tm.ones(6))
+    assert gx is not None and gy is not None and gw is not None
+    np.testing.assert_array_equal(gw.data, [-np.inf, np.inf, np.inf, -np.inf, 0.0, 1.0])
+    np.testing.assert_array_equal(gx.data, 1 - weight)
+    np.testing.assert_array_equal(gy.data, weight)
+    try:
+        import torch
+    except ImportError:
+        return
+    inputs = [torch.tensor(a, requires_grad=True) for a in (start, end, weight)]
+    theirs = torch.autograd.grad(inputs[0].lerp(inputs[1], inputs[2]), inputs, torch.ones(6))
+    for ours, want in zip((gx, gy, gw), theirs):
+        np.testing.assert_array_equal(ours.data, want.numpy())
+
+
+def test_lerp_takes_pytorchs_formula_from_the_end_for_weights_of_half_and_more() -> None:
+    start, end = np.array([0.345584192064786, -1e17]), np.array([1.311159837081979, 3.0])
+    for w in (0.5, -0.5, 1.0, 0.25):
+        want = start + w * (end - start) if abs(w) < 0.5 else end - (end - start) * (1 - w)
+        for weight in (w, tm.tensor([w, w])):
+            np.testing.assert_array_equal(leaf(start).lerp(leaf(end), weight).data, want)
+    assert leaf(start).lerp(leaf(end), 1.0).tolist() == end.tolist()  # exactly end at w = 1
+    assert leaf(start).lerp(leaf(end), 0.5).data[0] == 0.8283720145733825  # PyTorch's, not ...26
+
+
+def test_remainder_and_fmod_keep_the_gradient_where_the_quotient_overflows() -> None:
+    for x, y, dtype in (([3e38, -3e38], [0.5, 0.7], np.float32),
+                        ([1e300, -1e300], [1e-300, 1e-300], np.float64)):
+        a = tm.tensor(np.array(x, dtype), requires_grad=True)
+        b = tm.tensor(np.array(y, dtype), requires_grad=True)
+        for method, exact in (("remainder", np.remainder), ("fmod", np.fmod)):
+            out = getattr(a, method)(b)
+            np.testing.assert_array_equal(out.data, exact(a.data, b.data))
+            ga, gb = tm.grad(out, [a, b], tm.ones(2, dtype=dtype))
+            assert ga is not None and gb is not None
+            assert ga.tolist() == [1.0, 1.0]  # PyTorch's
+            assert gb.tolist() == [0.0, 0.0]  # PyTorch's is ∓∞: the quotient's rounded value
+
+
+def test_remainder_by_an_infinity_keeps_the_dividend_with_pytorchs_gradient() -> None:
+    x = tm.tensor([5.0, -5.0, 5.0, -5.0], requires_grad=True)
+    y = tm.tensor([np.inf, np.inf, -np.inf, -np.inf], requires_grad=True)
+    out = x.remainder(y)
+    assert out.tolist() == [5.0, np.inf, -np.inf, -5.0]  # numpy's and PyTorch's
+    gx, gy = tm.grad(out, [x, y], tm.ones(4))
+    assert gx is not None and gy is not None
+    assert gx.tolist() == [1.0] * 4 and gy.tolist() == [0.0, 1.0, 1.0, 0.0]
+
+
+def test_floor_division_is_numpys_exact_floor_not_the_floor_of_a_rounded_quotient() -> None:
+    x, y = tm.tensor([1.0, -1.0]), tm.tensor([0.1, 0.1])  # 1 / 0.1 rounds to 10, but 0.1 > 1/10
+    assert x.div(y, rounding_mode="floor").tolist() == [9.0, -10.0]  # as PyTorch's
+    assert x.floor_divide(y).tolist() == [9.0, -10.0]
+
+
+def test_integer_division_by_a_zero_that_reaches_no_element_gives_an_empty_tensor() -> None:
+    empty, zero = tm.tensor(np.zeros(0, np.int64)), tm.tensor(0)
+    for out in (empty.div(zero, rounding_mode="floor"), empty.divide(zero, rounding_mode="trunc"),
+                empty.remainder(zero), empty.fmod(zero), empty.floor_divide(zero),
+                zero.remainder(empty)):
+        assert out.shape == (0,) and out.dtype == np.int64  # as PyTorch's
+    with pytest.raises(ZeroDivisionError, match=r"^fmod: integer division by zero"):
+        tm.tensor([[1], [2]]).fmod(tm.tensor([1, 0]))
+
+
+def test_addcmul_and_addcdiv_refuse_a_float_value_only_for_an_integer_result() -> None:
+    x, counts = tm.tensor([1.0, 2.0]), tm.tensor([2, 3])
+    assert x.addcmul(counts, counts, value=0.5).tolist() == [3.0, 6.5]  # PyTorch's
+    assert counts.addcmul(counts, x, value=0.5).tolist() == [3.0, 6.0]
+    assert counts.addcmul(counts, counts, value=True).tolist() == [6, 12]  # True is 1
+    assert x.addcdiv(x, counts, value=True).tolist() == [1.5, 2.0 + 2 / 3]
+    with pytest.raises(TypeError, match=r"^addcmul: value must be an int for integer tensors"):
+        counts.addcmul(counts, counts, value=0.5)  # PyTorch truncates 0.5 to 0
+
+
+def test_logit_with_eps_above_a_half_clamps_in_pytorchs_order() -> None:
+    values = np.array([0.0, 0.3, 0.5, 0.6, 0.7, 0.9, 1.0, -1.0, 2.0])
+    for eps in (0.6, 0.7, 0.9, 1.0):
+        x = leaf(values)
+        with np.errstate(divide="ignore"):  # ln 0 at eps = 1
+            out = x.logit(eps)
+            gradient, = tm.grad(out, [x], tm.ones(len(values)))
+        side = np.log(eps) - np.log1p(-eps) if eps < 1 else np.inf
+        np.testing.assert_allclose(out.data, np.where(values < eps, side, -side), rtol=1e-15)
+        assert gradient is not None and not gradient.data.any()  # clamped everywhere
+    torch = torch_or_skip()
+    for eps in (0.5, 0.6, 0.75, 0.9):
+        theirs = torch.tensor(values).logit(eps).numpy()
+        np.testing.assert_allclose(leaf(values).logit(eps).data, theirs, rtol=1e-15)
+
+
+def test_logit_keeps_its_precision_near_a_half() -> None:
+    values = [0.5 + 1e-10, 0.5 - 3e-9, 0.5 + 2.0**-30, 0.5 + 2.0**-52, 0.5001, 0.4999]
+    got = tm.tensor(values).logit().tolist()
+    for x, ours in zip(values, got):
+        with localcontext() as context:
+            context.prec = 50
+            exact = float((Decimal(x) / (1 - Decimal(x))).ln())
+        # ln x - ln(1 - x) errs by about 1e-16 absolutely; ln(x / (1 - x)) by 1e-9 relatively
+        assert abs(ours - exact) <= 1e-12 * abs(exact), x
+
+
+@pytest.mark.parametrize("call", [
+    lambda: tm.tensor([1.0, -2.0, 0.0]).fmod(0.0),
+    lambda: tm.tensor([1.0, 0.0]).remainder(tm.tensor([0.0, 0.0])),
+    lambda: tm.tensor([np.inf, -np.inf, 1.0]).remainder(tm.tensor([1.0, np.inf, -np.inf])),
+    lambda: tm.tensor([np.inf, 2.0, np.inf]).fmod(tm.tensor([2.0, np.inf, np.inf])),
+    lambda: tm.tensor([np.inf, 1.0]).lerp(tm.tensor([1.0, -np.inf]), 1.0),
+    lambda: tm.tensor([np.inf, 1.0]).lerp(tm.tensor([np.inf, -np.inf]), 0.3),
+    lambda: tm.tensor([np.inf, 1.0]).lerp(tm.tensor([1.0, np.inf]), tm.tensor([0.3, 0.7])),
+    lambda: tm.tensor([-np.inf, np.inf]).xlogy(tm.tensor([1.0, 1.0])),
+    lambda: tm.tensor([1e4, 2000.0]).exp2(),
+    lambda: tm.tensor([2000]).exp2(),
+], ids=["fmod_by_0", "remainder_by_0", "remainder_of_inf", "fmod_of_inf", "lerp_inf",
+        "lerp_inf_minus_inf", "lerp_inf_tensor_weight", "xlogy_inf_times_0", "exp2_overflow",
+        "exp2_int_overflow"])
+def test_added_methods_are_silent_where_pytorch_is(call: Callable[[], Any]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        call()
+
+
+def test_log2_and_log10_warn_at_0_and_below_only_as_the_log_they_are_made_of_does() -> None:
+    def messages(method: str) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            getattr(tm.tensor([0.0, -1.0]), method)()
+        return [str(w.message) for w in caught]
+
+    assert messages("log2") == messages("log10") == messages("log")  # the engine's, not numpy's
+    with np.errstate(divide="ignore"):
+        assert tm.tensor([0.0]).log2().tolist() == [-np.inf]
+
+
+def test_an_empty_result_gives_a_broadcast_input_gradient_0_even_beside_a_nan() -> None:
+    empty, with_nan = np.zeros((0, 1)), np.array([np.nan, 1.0, 2.0])
+    calls: list[Callable[[tm.Tensor, tm.Tensor], tm.Tensor]] = [
+        lambda e, n: e.xlogy(n), lambda e, n: e.addcmul(n, n), lambda e, n: e.addcdiv(n, n),
+        lambda e, n: n.lerp(n, e)]
+    for call in calls:
+        e, n = leaf(empty), leaf(with_nan)
+        out = call(e, n)
+        assert out.shape == (0, 3)
+        ge, gn = tm.grad(out.sum(), [e, n])
+        assert ge is not None and gn is not None
+        assert ge.shape == (0, 1) and gn.tolist() == [0.0, 0.0, 0.0]  # PyTorch's: a sum of none
+
+
+def test_tensor_split_takes_pytorchs_keywords_and_refuses_indices_or_sections() -> None:
+    def sizes(pieces: tuple[Any, ...]) -> list[int]:
+        return [p.shape[0] for p in pieces]
+
+    x = tm.tensor(np.arange(6.0))
+
+    assert sizes(x.tensor_split(sections=4)) == [2, 2, 1, 1]
+    assert sizes(x.tensor_split(indices=[1, 3])) == [1, 2, 3]
+    assert sizes(x.tensor_split(tensor_indices_or_sections=tm.tensor([2]))) == [2, 4]
+    assert sizes(x.tensor_split(sections=tm.tensor(3), dim=0)) == [2, 2, 2]
+    with pytest.raises(TypeError, match="indices_or_sections"):
+        x.tensor_split(indices_or_sections=2)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"^tensor_split: give the sections or the indices once"):
+        x.tensor_split(2, sections=2)
+    with pytest.raises(TypeError, match=r"^tensor_split: indices must be a list or tuple"):
+        x.tensor_split(indices=2)  # type: ignore[arg-type]
+    torch = torch_or_skip()
+    t = torch.tensor(np.arange(6.0))
+    assert sizes(t.tensor_split(sections=4)) == [2, 2, 1, 1]
+    with pytest.raises(TypeError):
+        t.tensor_split(indices_or_sections=2)
+
+
+def test_methods_pytorch_refuses_on_bools_and_0d_tensors_are_refused_here_too() -> None:
+    flags = tm.tensor([True, False])
+    with pytest.raises(TypeError, match=r"^remainder: not defined for two bool tensors"):
+        flags.remainder(flags)
+    with pytest.raises(TypeError, match=r"^fmod: not defined for two bool tensors"):
+        flags.fmod(tm.tensor([True]))
+    assert flags.remainder(2).tolist() == [1, 0]  # a bool and an int are ints, as in PyTorch
+    x = tm.tensor([1.0, 2.0])
+    assert x.lerp(tm.tensor([3.0, 5.0]), True).tolist() == [3.0, 5.0]  # a bool is 0 or 1 there
+    assert x.addcmul(x, x, value=False).tolist() == [1.0, 2.0]
+    with pytest.raises(IndexError, match=r"^repeat_interleave: a 0-d tensor has no dim 0"):
+        tm.tensor(2.0).repeat_interleave(2, 0)
+    with pytest.raises(IndexError, match=r"^take_along_dim: a 0-d tensor has no dim 0"):
+        tm.tensor(2.0).take_along_dim(tm.tensor(0), 0)
+
+
+def test_roll_takes_0d_int_tensors_for_shifts_and_dims_as_pytorch() -> None:
+    x = tm.tensor(np.arange(6.0).reshape(2, 3))
+    assert x.roll(tm.tensor(1), 0).tolist() == [[3.0, 4.0, 5.0], [0.0, 1.0, 2.0]]
+    assert x.roll(1, tm.tensor(1)).tolist() == [[2.0, 0.0, 1.0], [5.0, 3.0, 4.0]]
+    assert x.roll(tm.tensor(-1)).tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 0.0]]
+    with pytest.raises(TypeError, match=r"^roll: shifts must be ints"):
+        x.roll(tm.tensor(1.0), 0)
+
+
+def test_exp2_and_log2_are_exact_at_powers_of_2() -> None:
+    powers = np.arange(-60.0, 61.0)
+    assert tm.tensor(powers).exp2().tolist() == (2.0 ** powers).tolist()
+    assert tm.tensor(2.0**-47).log2().item() == -47.0
+    assert tm.tensor(2.0 ** powers).log2().tolist() == powers.tolist()
+
+
+def test_take_along_dim_and_masked_select_broadcast_self_to_the_index() -> None:
+    row = leaf(np.array([[1.0, 2.0, 3.0]]))
+    out = row.take_along_dim(tm.tensor([[2], [0]]), 1)  # self of size 1 outside dim
+    assert out.tolist() == [[3.0], [1.0]]
+    out.sum().backward()
+    assert row.grad is not None and row.grad.tolist() == [[1.0, 0.0, 1.0]]
+    vector = leaf(np.array([1.0, 2.0, 3.0]))
+    picked = vector.masked_select(np.array([[True, False, True], [False, True, True]]))
+    assert picked.tolist() == [1.0, 3.0, 2.0, 3.0]  # a mask larger than self
+    picked.sum().backward()
+    assert vector.grad is not None and vector.grad.tolist() == [1.0, 1.0, 2.0]
+
+
+def test_type_names_each_int_dtype_and_heaviside_keeps_the_float_dtype() -> None:
+    names = {tm.int8: "Char", tm.uint8: "Byte", tm.int16: "Short", tm.int32: "Int",
+             tm.float16: "Half"}
+    for dtype, name in names.items():
+        assert tm.zeros(1, dtype=dtype).type() == f"torch.{name}Tensor"  # PyTorch's names
+    x = tm.tensor([-1.0, 0.0, 2.0], dtype=tm.float32)
+    step = x.heaviside(tm.tensor([0.5], dtype=tm.float32))
+    assert step.dtype == np.float32 and step.tolist() == [0.0, 0.5, 1.0]
+
+
+def test_logaddexp_of_equal_infinities_and_xlogy_at_0_and_inf() -> None:
+    x, y = leaf(np.array([np.inf, -np.inf])), leaf(np.array([np.inf, -np.inf]))
+    out = x.logaddexp(y)
+    assert out.tolist() == [np.inf, -np.inf]  # ∞ - ∞ is left out of the gap
+    gx, gy = tm.grad(out, [x, y], tm.ones(2))
+    assert gx is not None and gy is not None
+    assert gx.tolist() == [1.0, 1.0] and gy.tolist() == [0.0, 0.0]  # to the first (PyTorch: nan)
+    assert tm.tensor([np.inf]).logaddexp2(tm.tensor([np.inf])).tolist() == [np.inf]
+    assert tm.tensor([0.0]).xlogy(tm.tensor([np.inf])).tolist() == [0.0]  # PyTorch's
+
+
 def test_nan_to_num_replaces_with_the_dtypes_extremes_and_no_gradient() -> None:
     x = tm.tensor([np.nan, np.inf, -np.inf, 2.0], dtype=tm.float32, requires_grad=True)
     out = x.nan_to_num()
@@ -968,12 +1215,39 @@ def test_aliases_are_the_methods_they_name() -> None:
       r"^heaviside: values must have the tensor's dtype float64, got float32"),
      (lambda: tm.ones(2).heaviside(tm.ones(3)), ValueError,
       r"^heaviside: shapes \(2,\) and \(3,\) cannot be broadcast"),
-     (lambda: tm.ones(2, 3).nansum(5), IndexError, r"^nansum: axis 5 is out of range"),
+     (lambda: tm.ones(2).div(tm.ones(3), rounding_mode="trunc"), ValueError,
+      r"^div: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).divide(tm.ones(3), rounding_mode="floor"), ValueError,
+      r"^divide: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).floor_divide(tm.ones(3)), ValueError,
+      r"^floor_divide: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).remainder(tm.ones(3)), ValueError,
+      r"^remainder: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.tensor([1, 2]).fmod(tm.tensor([1, 2, 3])), ValueError,
+      r"^fmod: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).xlogy(tm.ones(3)), ValueError,
+      r"^xlogy: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).greater(tm.ones(3)), ValueError,
+      r"^greater: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).less_equal(np.ones(3)), ValueError,
+      r"^less_equal: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).eq([1.0, 2.0, 3.0]), ValueError,
+      r"^eq: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).lerp(tm.ones(3), 0.5), ValueError,
+      r"^lerp: shapes \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).lerp(tm.ones(2), tm.ones(3)), ValueError,
+      r"^lerp: shapes \(2,\), \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).addcmul(tm.ones(3), tm.ones(1)), ValueError,
+      r"^addcmul: shapes \(2,\), \(3,\) and \(1,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).addcdiv(tm.ones(2), tm.ones(3)), ValueError,
+      r"^addcdiv: shapes \(2,\), \(2,\) and \(3,\) cannot be broadcast together"),
+     (lambda: tm.ones(2).lerp(tm.ones(2), [0.5]), TypeError, r"^lerp: weight must be a number"),
+     (lambda: tm.ones(2, 3).nansum(5), IndexError, r"^nansum: dim 5 is out of range"),
      (lambda: tm.tensor([1, 2]).nanmean(), TypeError, r"^nanmean: needs a floating point"),
      (lambda: tm.ones(3).median(keepdim=True), TypeError, r"^median: keepdim needs a dim"),
      (lambda: tm.zeros(0, 3).median(0), ValueError,
       r"^median: dim 0 of shape \(0, 3\) is empty"),
-     (lambda: tm.ones(2, 3).nanmedian(2), IndexError, r"^nanmedian: axis 2 is out of range"),
+     (lambda: tm.ones(2, 3).nanmedian(2), IndexError, r"^nanmedian: dim 2 is out of range"),
      (lambda: tm.tensor(np.zeros(0, np.int64)).median(), ValueError,
       r"^median: the tensor \(shape \(0,\)\) is empty"),
      (lambda: tm.ones(3).quantile(1.5), ValueError, r"^quantile: q must be in \[0, 1\], got 1.5"),
@@ -990,13 +1264,26 @@ def test_aliases_are_the_methods_they_name() -> None:
      (lambda: tm.zeros(0).aminmax(), ValueError, r"^aminmax: the tensor \(shape \(0,\)\) is empty"),
      (lambda: tm.ones(2, 2).aminmax(dim=(0, 1)), TypeError,
       r"^aminmax: dim must be an int or None"),
-     (lambda: tm.ones(2).count_nonzero(3), IndexError, r"^count_nonzero: axis 3 is out of range"),
+     (lambda: tm.ones(2).count_nonzero(3), IndexError, r"^count_nonzero: dim 3 is out of range"),
      (lambda: tm.ones(2, 3).roll((1, 2)), ValueError,
       r"^roll: without dims, shifts must be one int"),
      (lambda: tm.ones(2, 3).roll((1, 2), 0), ValueError,
       r"^roll: shifts \(1, 2\) and dims \(0,\) must pair up"),
      (lambda: tm.ones(2, 3).roll(1.5, 0), TypeError, r"^roll: shifts must be ints"),
      (lambda: tm.ones(3).rot90(), ValueError, r"^rot90: needs at least 2 dims, got shape \(3,\)"),
+     (lambda: tm.ones(3, 3).rot90(1, (0, 2)), IndexError, r"^rot90: dim 2 is out of range"),
+     (lambda: tm.ones(2, 3).roll(1, 2), IndexError, r"^roll: dim 2 is out of range"),
+     (lambda: tm.ones(2, 3).roll(1, 0.5), TypeError, r"^roll: dims must be ints"),
+     (lambda: tm.ones(2, 3).swapdims(0, 2), IndexError, r"^swapdims: dim 2 is out of range"),
+     (lambda: tm.ones(2, 3).repeat_interleave(2, -3), IndexError,
+      r"^repeat_interleave: dim -3 is out of range"),
+     (lambda: tm.ones(2, 3).tensor_split(2, 2), IndexError,
+      r"^tensor_split: dim 2 is out of range"),
+     (lambda: tm.ones(2, 3).unflatten(2, (1,)), IndexError, r"^unflatten: dim 2 is out of range"),
+     (lambda: tm.ones(2, 3).take_along_dim(tm.zeros(2, 3, dtype=tm.int64), 2), IndexError,
+      r"^take_along_dim: dim 2 is out of range"),
+     (lambda: tm.ones(2, 3).take_along_dim(tm.zeros(2, 3, dtype=tm.int64), 1.0), TypeError,
+      r"^take_along_dim: dim must be an int"),
      (lambda: tm.ones(3, 3).rot90(1, (0, -2)), ValueError,
       r"^rot90: dims must be two different dims, got \(0, -2\)"),
      (lambda: tm.ones(3, 3, 3).rot90(1, (0, 1, 2)), ValueError,

@@ -504,6 +504,27 @@ def test_sin_and_cos_give_each_others_derivatives_to_any_order() -> None:
     np.testing.assert_allclose(third.data, -np.cos(x.data), rtol=1e-15)
 
 
+@pytest.mark.parametrize(("name", "value"), [("asin", 1.0), ("acos", -1.0), ("atanh", 1.0),
+                                             ("acosh", 1.0), ("atan", np.inf),
+                                             ("asinh", -np.inf)])
+def test_inverse_functions_at_an_edge_give_silent_first_derivatives_and_warning_second_ones(
+        name: str, value: float) -> None:
+    # as documented (ops.Unary, move-to-pytorch.md): the second runs through ordinary ops
+    x = leaf(np.array([value]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (first,) = tm.grad(getattr(x, name)().sum(), x, create_graph=True)
+    with pytest.warns(RuntimeWarning):
+        tm.grad(first.sum(), x)
+
+
+def test_atan2_second_derivatives_at_the_origin_are_0_where_pytorchs_are_nan() -> None:
+    a, b = leaf(np.array([0.0])), leaf(np.array([0.0]))
+    first = tm.grad(tm.atan2(a, b).sum(), [a, b], create_graph=True)
+    second = tm.grad(first[0].sum() + first[1].sum(), [a, b])
+    assert [g.tolist() for g in second] == [[0.0], [0.0]]
+
+
 def test_max_splits_the_gradient_evenly_among_ties() -> None:
     a = tm.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], requires_grad=True)
     a.amax(1).sum().backward()

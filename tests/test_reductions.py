@@ -12,6 +12,7 @@ and 0-d tensors).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -264,3 +265,65 @@ def test_nansum_and_nanmean_give_nan_no_gradient_and_nanmean_nan_where_all_are()
     assert x.grad is not None
     np.testing.assert_array_equal(x.grad.data, [[0.5, 0.0, 0.5], [0.0, 0.0, 0.0]])
     assert tm.tensor([1, 2]).nansum().dtype == np.int64
+
+
+def test_nansum_keeps_an_infinity_and_nanmean_is_silent_where_a_slice_is_all_nan() -> None:
+    assert tm.tensor([np.inf, np.nan, 1.0]).nansum().item() == np.inf  # not the largest float
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 0 / 0 where a slice has no numbers
+        means = tm.tensor([[np.nan, np.nan], [1.0, np.nan]]).nanmean(1)
+    np.testing.assert_array_equal(means.data, [np.nan, 1.0])
+
+
+def test_median_of_an_empty_float_tensor_is_nan_in_the_graph_as_pytorchs() -> None:
+    for method in ("median", "nanmedian"):
+        x = tm.zeros(0, requires_grad=True)
+        out = getattr(x, method)()
+        assert np.isnan(out.item()) and out.requires_grad
+        out.backward()
+        assert x.grad is not None and x.grad.shape == (0,)
+
+
+def test_median_refuses_a_bool_tensor_and_quantile_levels_of_another_dtype_as_pytorch() -> None:
+    for method in ("median", "nanmedian"):
+        with pytest.raises(TypeError, match=rf"^{method}: not defined for a bool tensor"):
+            getattr(tm.tensor([True, False]), method)()
+    with pytest.raises(TypeError, match=r"^quantile: q must have the tensor's dtype float64, "
+                                        r"got float32"):
+        tm.tensor([1.0, 2.0]).quantile(tm.tensor([0.5], dtype=tm.float32))
+    assert tm.tensor([1.0, 2.0]).quantile([0.5]).tolist() == [1.5]  # a list takes its dtype
+
+
+def test_quantile_nearest_rounds_a_rank_of_exactly_half_to_even_as_pytorch() -> None:
+    levels = [0.1, 0.3, 0.5, 0.7, 0.9]  # ranks 0.5, 1.5, 2.5, 3.5 and 4.5 among 6 values
+    got = tm.tensor(np.arange(6.0)).quantile(tm.tensor(levels), interpolation="nearest")
+    assert got.tolist() == [0.0, 2.0, 2.0, 4.0, 4.0]  # PyTorch's
+    torch = torch_or_skip()
+    theirs = torch.tensor(np.arange(6.0)).quantile(torch.tensor(levels, dtype=torch.float64),
+                                                  interpolation="nearest")
+    assert theirs.tolist() == got.tolist()
+
+
+def test_quantile_of_infinities_is_silent_as_pytorch() -> None:
+    x, levels = np.array([np.inf, -np.inf, 1.0, np.inf]), np.array([0.0, 0.2, 0.5, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = tm.tensor(x).quantile(tm.tensor(levels))
+    # ∞ - ∞ and 0 · ∞ in the interpolation give nan, as in PyTorch and numpy
+    np.testing.assert_array_equal(got.data, [np.nan, -np.inf, np.nan, np.nan])
+    torch = torch_or_skip()
+    np.testing.assert_array_equal(got.data, torch.tensor(x).quantile(torch.tensor(levels)))
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: tm.ones(2, 3).nanmean(2), r"^nanmean: dim 2 is out of range"),
+    (lambda: tm.ones(2, 3).median(-3), r"^median: dim -3 is out of range"),
+    (lambda: tm.ones(2, 3).quantile(0.5, 2), r"^quantile: dim 2 is out of range"),
+    (lambda: tm.ones(2, 3).nanquantile(0.5, 5), r"^nanquantile: dim 5 is out of range"),
+    (lambda: tm.ones(2, 3).aminmax(dim=2), r"^aminmax: dim 2 is out of range"),
+    (lambda: tm.tensor(1.0).count_nonzero(1), r"^count_nonzero: dim 1 is out of range for a 0-d"),
+])
+def test_reductions_taking_dim_name_it_in_their_errors(call: Callable[[], Any],
+                                                      message: str) -> None:
+    with pytest.raises(IndexError, match=message):
+        call()

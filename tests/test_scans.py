@@ -141,6 +141,14 @@ def test_logcumsumexp_neither_overflows_nor_underflows_and_takes_infinities() ->
     assert x.grad is not None and x.grad.tolist() == [1.0, 2.0, 0.0, 2.0, 0.0]
 
 
+@pytest.mark.filterwarnings("error")  # no ∞ - ∞
+def test_logcumsumexp_of_two_equal_infinities_in_one_step_is_that_infinity() -> None:
+    for infinity in (-np.inf, np.inf):
+        assert tm.tensor([infinity, infinity]).logcumsumexp(0).tolist() == [infinity] * 2
+    got = tm.tensor([-np.inf, -np.inf, -np.inf, 0.0, np.inf, np.inf]).logcumsumexp(0)
+    assert got.tolist() == [-np.inf, -np.inf, -np.inf, 0.0, np.inf, np.inf]
+
+
 def test_a_scan_of_n_entries_takes_ceil_log2_n_steps() -> None:
     for n in (1, 2, 3, 8, 9, 100):
         out = leaf(np.ones(n)).cumsum(0)
@@ -323,6 +331,16 @@ def test_cumprod_and_prod_gradients_are_the_products_of_the_other_factors_at_zer
     assert z.grad is not None and z.grad.tolist() == [1.0, 1 + 2 + 8, 0.0, 0.0]
 
 
+def test_prod_and_cumprod_give_a_nan_or_inf_input_the_product_of_the_other_factors() -> None:
+    # PyTorch's gradient there is NaN: it divides the product by the input
+    x = leaf(np.array([np.inf, 2.0, 3.0]))
+    x.prod().backward()
+    assert x.grad is not None and x.grad.tolist() == [6.0, np.inf, np.inf]
+    y = leaf(np.array([2.0, np.nan, 3.0]))
+    y.cumprod(0).sum().backward()  # ∂/∂y1 of y0 + y0y1 + y0y1y2 = y0 + y0y2 = 8
+    assert y.grad is not None and y.grad.data[1] == 8.0 and np.isnan(y.grad.data[[0, 2]]).all()
+
+
 def test_logcumsumexp_runs_under_detect_anomaly_for_finite_inputs() -> None:
     x = leaf(np.array([0.5, -1.0, 2.0, 0.0]))
     with tm.detect_anomaly():
@@ -340,9 +358,10 @@ def test_values_and_first_and_second_gradients_equal_pytorchs(name: str,
     torch = torch_or_skip()
     values, dim = data.draw(cases(min_dims=1 if name.startswith("diff") else 0,
                                   ties=data.draw(st.booleans())))
-    # PyTorch's prod and cumprod gradients divide by the inputs when none is 0, and lose
-    # digits to cancellation for tiny ones (its second derivative of x0 · x1 at
-    # x = (1e-47, 1) is 0, not 1); ours multiply the other factors. Zeros stay.
+    # PyTorch's prod and cumprod gradients divide by the inputs when none is 0, which
+    # loses digits for small ones and fails for tiny ones (its Hessian of x.prod() at
+    # x = (1e-310, 1) is [[nan, inf], [nan, 0]], and all zeros at (1e-200, 1e-200, 1),
+    # where ∂²/∂x0∂x1 = 1); ours multiply the other factors. Zeros stay.
     values = np.where(np.abs(values) < 1e-2, 0.0, values)
     ours, theirs = leaf(values), torch.tensor(values, requires_grad=True)
     out, expected = CALLS[name](ours, dim), CALLS[name](theirs, dim)
@@ -484,3 +503,5 @@ def test_diff_refuses_a_0d_input_a_bad_order_and_edges_that_do_not_fit() -> None
         x.diff(append=tm.ones(3, 1))
     with pytest.raises(ValueError, match=r"^diff: prepend of shape \(3,\) must match"):
         x.diff(dim=0, prepend=tm.ones(3))
+    with pytest.raises(ValueError, match=r"^diff: prepend of shape \(2,\) must match"):
+        x.diff(prepend=tm.ones(2))  # fewer dims, though its sizes are the input's but dim 1

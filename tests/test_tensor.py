@@ -478,6 +478,26 @@ def test_round_halves_to_even_and_takes_decimals_but_not_for_ints_as_pytorch() -
         tm.tensor([1.0]).round(0.5)  # type: ignore[arg-type]
 
 
+def test_round_with_decimals_rounds_float16_in_float32_as_pytorch() -> None:
+    # numpy scales by 10ᵈ in float16 itself: inf past 65504, and NaN for every value at d >= 5
+    x = tm.tensor([1.2345, 100.5, -3.14159, 65504.0], dtype=tm.float16)
+    assert x.tolist() == [1.234375, 100.5, -3.140625, 65504.0]
+    expected = {2: [1.23046875, 100.5, -3.140625, 65504.0], 5: x.tolist(), 8: x.tolist(),
+                -1: [0.0, 100.0, -0.0, 65504.0], -2: [0.0, 100.0, -0.0, 65504.0]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for decimals, values in expected.items():
+            rounded = x.round(decimals)
+            assert rounded.dtype == tm.float16 and rounded.tolist() == values
+            assert tm.round(x, decimals=decimals).tolist() == values
+    try:
+        import torch
+    except ImportError:
+        return
+    for decimals, values in expected.items():
+        assert torch.tensor(x.data).round(decimals=decimals).tolist() == values
+
+
 def test_sign_of_nan_is_zero_as_in_pytorch_and_of_bools_is_the_bools() -> None:
     assert tm.tensor([-3.0, -0.0, np.nan, np.inf]).sign().tolist() == [-1.0, 0.0, 0.0, 1.0]
     assert tm.tensor([True, False]).sgn().tolist() == [True, False]
@@ -525,6 +545,12 @@ def test_atan2_broadcasts_takes_a_number_and_names_itself_in_errors() -> None:
     with pytest.raises(ValueError, match=r"^atan2: shapes \(2, 1\) and \(3, 1\) cannot be "
                                          r"broadcast together"):
         y.atan2(tm.ones(3, 1))
+    for bad in ("a", None):
+        with pytest.raises(TypeError, match=r"^atan2: data must be numbers \(bool, int or "
+                                            r"float\), got dtype"):
+            y.atan2(bad)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=r"^atan2: data must be numbers"):
+            tm.atan2(y, bad)  # type: ignore[arg-type]
 
 
 def test_a_converted_copy_does_not_share_the_version_of_its_source() -> None:

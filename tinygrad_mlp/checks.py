@@ -177,20 +177,24 @@ def dims(op: str, given: tuple[Any, ...], what: str = "sizes") -> tuple[int, ...
     return tuple(int(n) for n in given)
 
 
-def axis(op: str, axis: int, ndim: int) -> int:
-    """Check one axis against ``ndim`` and make it non-negative."""
+def axis(op: str, axis: int, ndim: int, name: str = "axis") -> int:
+    """Check one axis against ``ndim`` and make it non-negative.
+
+    ``name`` is what the op calls the argument (``dim`` in PyTorch's methods).
+    """
     if not _is_int(axis):
-        raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__}")
+        raise TypeError(f"{op}: {name} must be an int, got {type(axis).__name__}")
     if not -ndim <= axis < ndim:
-        raise IndexError(f"{op}: axis {axis} is out of range for a tensor with {ndim} dims")
+        raise IndexError(f"{op}: {name} {axis} is out of range for a tensor with {ndim} dims")
     return int(axis) % ndim
 
 
-def axes(op: str, given: Axis, ndim: int) -> tuple[int, ...] | None:
+def axes(op: str, given: Axis, ndim: int, name: str = "axis") -> tuple[int, ...] | None:
     """Normalise an axis argument (None, an int or a sequence of ints) to sorted axes.
 
     As in PyTorch, an empty sequence means every axis, as None does, and a
     0-d tensor takes axis 0 or -1 (as if it had one element along one axis).
+    ``name`` is what the op calls the argument, as for ``axis``.
     """
     if given is None:
         return None
@@ -200,10 +204,10 @@ def axes(op: str, given: Axis, ndim: int) -> tuple[int, ...] | None:
         return None
     for a in given:  # checked as for one dim, then said in the 0-d tensor's terms
         if ndim == 0 and _is_int(a) and a not in (0, -1):
-            raise IndexError(f"{op}: axis {a} is out of range for a 0-d tensor (0 or -1)")
-    normalised = tuple(sorted(axis(op, a, max(ndim, 1)) for a in given))
+            raise IndexError(f"{op}: {name} {a} is out of range for a 0-d tensor (0 or -1)")
+    normalised = tuple(sorted(axis(op, a, max(ndim, 1), name) for a in given))
     if len(set(normalised)) != len(normalised):
-        raise ValueError(f"{op}: axis {given} repeats a dimension")
+        raise ValueError(f"{op}: {name} {given} repeats a dimension")
     return normalised if ndim else None
 
 

@@ -486,27 +486,27 @@ def fmod(input: Tensor, other: TensorLike) -> Tensor:
 
 def greater(input: Tensor, other: TensorLike) -> Any:
     """input > other, elementwise (a numpy boolean array, as comparisons give here)."""
-    return _input("greater", input) > other
+    return _input("greater", input).greater(other)
 
 
 def greater_equal(input: Tensor, other: TensorLike) -> Any:
     """input >= other, elementwise (a numpy boolean array)."""
-    return _input("greater_equal", input) >= other
+    return _input("greater_equal", input).greater_equal(other)
 
 
 def less(input: Tensor, other: TensorLike) -> Any:
     """input < other, elementwise (a numpy boolean array)."""
-    return _input("less", input) < other
+    return _input("less", input).less(other)
 
 
 def less_equal(input: Tensor, other: TensorLike) -> Any:
     """input <= other, elementwise (a numpy boolean array)."""
-    return _input("less_equal", input) <= other
+    return _input("less_equal", input).less_equal(other)
 
 
 def not_equal(input: Tensor, other: TensorLike) -> Any:
     """input != other, elementwise (a numpy boolean array)."""
-    return _input("not_equal", input) != other
+    return _input("not_equal", input).not_equal(other)
 
 
 def clamp_min(input: Tensor, min: float) -> Tensor:
@@ -687,19 +687,34 @@ def repeat_interleave(input: Tensor, repeats: int | TensorLike | None = None,
     """Each entry along ``dim`` repeated ``repeats`` times.
 
     With ``input`` alone, a 1-D int tensor of counts, it gives each index i
-    ``input[i]`` times, as ``torch.repeat_interleave(counts)``.
+    ``input[i]`` times, as ``torch.repeat_interleave(counts)``: int32 for
+    int32 counts, else int64, and no ``dim``.
     """
-    x = _input("repeat_interleave", input)
+    op = "repeat_interleave"
+    x = _input(op, input)
     if repeats is None:
-        return x.new_tensor(np.arange(x.numel())).repeat_interleave(
-            x, output_size=output_size).long()
+        if dim is not None:
+            raise TypeError(f"{op}: with counts alone there is no dim (as in PyTorch); got dim="
+                            f"{dim!r}")
+        if x.ndim != 1:
+            raise ValueError(f"{op}: counts alone must be a 1-D tensor, got shape {x.shape}")
+        index = Tensor(np.arange(x.shape[0])).repeat_interleave(x, output_size=output_size)
+        return index.to(np.int32 if x.dtype == np.int32 else np.int64)
     return x.repeat_interleave(repeats, dim, output_size=output_size)
 
 
-def tensor_split(input: Tensor, indices_or_sections: int | Sequence[int] | TensorLike,
-                 dim: int = 0) -> tuple[Tensor, ...]:
-    """Views of n nearly equal pieces along ``dim``, or of the pieces between indices."""
-    return _input("tensor_split", input).tensor_split(indices_or_sections, dim)
+def tensor_split(input: Tensor, indices_or_sections: int | Sequence[int] | Tensor | None = None,
+                 /, dim: int = 0, *, sections: int | Tensor | None = None,
+                 indices: Sequence[int] | None = None,
+                 tensor_indices_or_sections: Tensor | None = None) -> tuple[Tensor, ...]:
+    """Views of n nearly equal pieces along ``dim``, or of the pieces between indices.
+
+    As PyTorch's, by position or as ``sections=``, ``indices=`` or
+    ``tensor_indices_or_sections=``.
+    """
+    return _input("tensor_split", input).tensor_split(
+        indices_or_sections, dim, sections=sections, indices=indices,
+        tensor_indices_or_sections=tensor_indices_or_sections)
 
 
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:

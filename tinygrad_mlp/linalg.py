@@ -24,8 +24,8 @@ work:
   leak into the result as 0 · NaN.
 
 Each method states its derivative; where a function of several tensors
-has no method (``einsum``, ``tensordot``, ``cross``, ``cdist``,
-``block_diag``, ``cartesian_prod``) its docstring does.
+has no method (``einsum``, ``tensordot``, ``cdist``, ``block_diag``,
+``cartesian_prod``) its docstring does.
 
 Example:
     >>> import tinygrad_mlp as tm
@@ -57,6 +57,7 @@ from numpy.typing import DTypeLike
 # tensor.py imports this module (through methods.py); what it defines is looked up when called.
 import tinygrad_mlp.tensor as _tensor
 from tinygrad_mlp import checks
+from tinygrad_mlp.dtypes import get_default_dtype
 
 if TYPE_CHECKING:
     from tinygrad_mlp.tensor import Tensor
@@ -76,6 +77,11 @@ def _zero(x: Tensor) -> Tensor:
     return _tensor.Tensor(np.zeros((), x.dtype))
 
 
+def _dim(op: str, name: str, dim: object, ndim: int) -> int:
+    """``dim`` (the argument ``name``) as an axis in [0, ndim), refused naming ``name``."""
+    return checks.axis(op, _int(op, name, dim), ndim)
+
+
 def _check_factors(op: str, beta: float, alpha: float, *tensors: Tensor) -> None:
     """Refuse a beta or alpha that is not a number, or a float one for integer tensors.
 
@@ -89,12 +95,20 @@ def _check_factors(op: str, beta: float, alpha: float, *tensors: Tensor) -> None
             raise TypeError(f"{op}: {name} must be an int for integer tensors, got {factor!r}")
 
 
+# the add... functions that ignore the product at alpha = 0, as PyTorch's (see _plus)
+_SKIPS_PRODUCT_AT_ALPHA_0 = ("addmm", "addmv", "addbmm")
+
+
 def _plus(op: str, input: Tensor, product: Tensor, beta: float, alpha: float) -> Tensor:
     """β · input + α · product, the sum every ``add...`` method computes.
 
     ``input`` must broadcast to the product's shape. With β = 0 it is ignored
     as in PyTorch: a NaN or inf in it does not reach the result, and its
-    gradient is 0 (a ``where`` that never picks it), not 0 · g.
+    gradient is 0 (``_scaled``), not 0 · g. With α = 0 ``addmm``, ``addmv``
+    and ``addbmm`` ignore the product in the same way, as PyTorch's do (a
+    factor's gradient is then 0 times the other factor: NaN only against a
+    NaN or inf in it, as there); ``baddbmm`` and ``addr`` compute 0 · product,
+    NaN where it is NaN or infinite, as PyTorch's do.
     """
     try:
         fits = np.broadcast_shapes(input.shape, product.shape) == product.shape
@@ -103,12 +117,19 @@ def _plus(op: str, input: Tensor, product: Tensor, beta: float, alpha: float) ->
     if not fits:
         raise ValueError(f"{op}: input of shape {input.shape} does not broadcast to the shape "
                          f"of the product, {product.shape}")
-    scaled = product if alpha == 1 else product * alpha
-    if beta == 0:
-        kept = _tensor.where(np.array(False), input, _zero(input))
-    else:
-        kept = input if beta == 1 else input * beta
-    return kept + scaled
+    return _scaled(input, beta, True) + _scaled(product, alpha,
+                                                op in _SKIPS_PRODUCT_AT_ALPHA_0)
+
+
+def _scaled(x: Tensor, factor: float, ignored_at_0: bool) -> Tensor:
+    """factor · x; with ``ignored_at_0``, zeros for factor 0, from a ``where`` that never picks x.
+
+    That ``where`` keeps a NaN or inf in x out of the result, and gives x the
+    gradient 0, where 0 · x would be NaN there and its gradient 0 · g.
+    """
+    if factor == 0 and ignored_at_0:
+        return _tensor.where(np.array(False), x, _zero(x))
+    return x if factor == 1 else x * factor
 
 
 def _contract(a: Tensor, a_labels: list[str], b: Tensor, b_labels: list[str],
@@ -179,6 +200,17 @@ class LinalgMethods:
             raise ValueError(f"inner: the last dims of input and other must match, got shapes "
                              f"{self.shape} and {right.shape}")
         return _tensordot(self, right, [self.ndim - 1], [right.ndim - 1])
+
+    def vdot(self: Tensor, other: Tensor) -> Tensor:
+        """``dot`` under the name ``torch.vdot`` (which conjugates complex input; here all is real).
+
+        Σᵢ aᵢ bᵢ of two 1-D tensors of one size: dL/da = g b,  dL/db = g a.
+        """
+        right = checks.tensor("vdot", "other", other)
+        if self.ndim != 1 or right.ndim != 1 or self.shape != right.shape:
+            raise ValueError(f"vdot: needs two 1-D tensors of the same size, got shapes "
+                             f"{self.shape} and {right.shape}")
+        return self @ right
 
     def mv(self: Tensor, vec: Tensor) -> Tensor:
         """The matrix-vector product A v of a 2-D and a 1-D tensor.
@@ -290,6 +322,41 @@ class LinalgMethods:
         b = right.reshape([n for size in b_shape for n in (1, size)])
         return (a * b).reshape([m * n for m, n in zip(a_shape, b_shape)])
 
+    def cross(self: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+        """The cross product a × b of 3-vectors along ``dim``, as ``torch.cross``.
+
+        Both have the same number of dims, and broadcast. Without ``dim``, the
+        first dim of size 3 in self (PyTorch warns that this default is
+        deprecated; ``torch.linalg.cross`` uses -1). Made of two rotations of
+        each: a × b = a[1, 2, 0] · b[2, 0, 1] - a[2, 0, 1] · b[1, 2, 0].
+        dL/da = b × g,  dL/db = g × a.
+        """
+        b = checks.tensor("cross", "other", other)
+        if self.ndim != b.ndim:
+            raise ValueError(f"cross: input and other must have the same number of dims, got "
+                             f"shapes {self.shape} and {b.shape}")
+        if self.dtype.kind == "b" or b.dtype.kind == "b":
+            raise TypeError(f"cross: bool tensors are not supported (nor in PyTorch), got "
+                            f"dtypes {self.dtype} and {b.dtype}; convert them with .int()")
+        if dim is None:
+            if 3 not in self.shape:
+                raise ValueError(f"cross: input has no dim of size 3 (shape {self.shape}); "
+                                 "give dim")
+            axis = self.shape.index(3)
+        else:
+            axis = _dim("cross", "dim", dim, self.ndim)
+        if self.shape[axis] != 3 or b.shape[axis] != 3:
+            raise ValueError(f"cross: dim {axis} of input and other must have size 3, got "
+                             f"shapes {self.shape} and {b.shape}")
+        try:
+            np.broadcast_shapes(self.shape, b.shape)
+        except ValueError:
+            raise ValueError(f"cross: input of shape {self.shape} and other of shape {b.shape} "
+                             "cannot be broadcast together") from None
+        after, before = np.array([1, 2, 0]), np.array([2, 0, 1])
+        return (self.index_select(axis, after) * b.index_select(axis, before)
+                - self.index_select(axis, before) * b.index_select(axis, after))
+
     # -- parts of matrices ------------------------------------------------------------
 
     def trace(self: Tensor) -> Tensor:
@@ -310,8 +377,8 @@ class LinalgMethods:
         0 elsewhere.
         """
         shift = _int("diagonal", "offset", offset)
-        first = checks.axis("diagonal", dim1, self.ndim)
-        second = checks.axis("diagonal", dim2, self.ndim)
+        first = _dim("diagonal", "dim1", dim1, self.ndim)
+        second = _dim("diagonal", "dim2", dim2, self.ndim)
         if first == second:
             raise ValueError(f"diagonal: dim1 and dim2 must be different dims, got {dim1} and "
                              f"{dim2} for shape {self.shape}")
@@ -333,8 +400,8 @@ class LinalgMethods:
         shift = _int("diag_embed", "offset", offset)
         if not self.ndim:
             raise ValueError("diag_embed: input must have at least 1 dim, got a 0-d tensor")
-        first = checks.axis("diag_embed", dim1, self.ndim + 1)
-        second = checks.axis("diag_embed", dim2, self.ndim + 1)
+        first = _dim("diag_embed", "dim1", dim1, self.ndim + 1)
+        second = _dim("diag_embed", "dim2", dim2, self.ndim + 1)
         if first == second:
             raise ValueError(f"diag_embed: dim1 and dim2 must be different dims, got {dim1} and "
                              f"{dim2}")
@@ -511,12 +578,8 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
 
 
 def vdot(input: Tensor, other: Tensor) -> Tensor:
-    """``dot`` under the name ``torch.vdot`` (which conjugates complex input; here all is real)."""
-    a, b = _input("vdot", input), checks.tensor("vdot", "other", other)
-    if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape:
-        raise ValueError(f"vdot: needs two 1-D tensors of the same size, got shapes {a.shape} "
-                         f"and {b.shape}")
-    return a @ b
+    """``input.vdot(other)``: ``dot`` under the name ``torch.vdot``; see ``Tensor.vdot``."""
+    return _input("vdot", input).vdot(other)
 
 
 def tensordot(a: Tensor, b: Tensor, dims: Dims = 2) -> Tensor:
@@ -726,35 +789,8 @@ def triu_indices(row: int, col: int, offset: int = 0, *,
 
 
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
-    """The cross product a × b of 3-vectors along ``dim``, as ``torch.cross``.
-
-    Both have the same number of dims, and broadcast. Without ``dim``, the
-    first dim of size 3 in ``input`` (PyTorch warns that this default is
-    deprecated; ``torch.linalg.cross`` uses -1). Made of two rotations of
-    each: a × b = a[1, 2, 0] · b[2, 0, 1] - a[2, 0, 1] · b[1, 2, 0].
-    dL/da = b × g,  dL/db = g × a.
-    """
-    a, b = _input("cross", input), checks.tensor("cross", "other", other)
-    if a.ndim != b.ndim:
-        raise ValueError(f"cross: input and other must have the same number of dims, got "
-                         f"shapes {a.shape} and {b.shape}")
-    if dim is None:
-        if 3 not in a.shape:
-            raise ValueError(f"cross: input has no dim of size 3 (shape {a.shape}); give dim")
-        axis = a.shape.index(3)
-    else:
-        axis = checks.axis("cross", dim, a.ndim)
-    if a.shape[axis] != 3 or b.shape[axis] != 3:
-        raise ValueError(f"cross: dim {axis} of input and other must have size 3, got shapes "
-                         f"{a.shape} and {b.shape}")
-    try:
-        np.broadcast_shapes(a.shape, b.shape)
-    except ValueError:
-        raise ValueError(f"cross: input of shape {a.shape} and other of shape {b.shape} "
-                         "cannot be broadcast together") from None
-    after, before = np.array([1, 2, 0]), np.array([2, 0, 1])
-    return (a.index_select(axis, after) * b.index_select(axis, before)
-            - a.index_select(axis, before) * b.index_select(axis, after))
+    """``input.cross(other, dim)``: the cross product along ``dim``, as ``torch.cross``."""
+    return _input("cross", input).cross(other, dim)
 
 
 _COMPUTE_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
@@ -795,8 +831,9 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
         raise ValueError(f"cdist: the batch dims of x1 (shape {a.shape}) and x2 (shape "
                          f"{b.shape}) do not broadcast") from None
     differences = a.unsqueeze(-2) - b.unsqueeze(-3)  # (..., P, R, M)
-    if order == 0:  # 1 for each nonzero difference, and a 0 · difference (gradient 0) for the rest
-        return _tensor.where(differences.data != 0, 1.0, differences * 0).sum(-1)
+    if order == 0:  # 1 for each nonzero difference; for the rest 0 · difference (gradient 0),
+        nonzero = differences.data != 0  # with the nonzero ones (∞ among them) left out first
+        return _tensor.where(nonzero, 1.0, _tensor.where(nonzero, 0.0, differences) * 0).sum(-1)
     if not a.shape[-1]:  # no features: every distance is 0 (amax of nothing would fail)
         return differences.abs().sum(-1)
     return differences.norm(order, dim=-1)
@@ -807,7 +844,7 @@ def block_diag(*tensors: Tensor) -> Tensor:
 
     A 0-d tensor is a 1 × 1 block and a 1-D one a row; zeros fill the rest,
     in the dtype the blocks promote to. With no tensors the result is (1, 0),
-    as PyTorch's. dL/d(block) = its part of g.
+    of the default dtype, as PyTorch's. dL/d(block) = its part of g.
     """
     blocks = checks.tensors("block_diag", "tensors", list(tensors))
     for position, block in enumerate(blocks):
@@ -815,7 +852,7 @@ def block_diag(*tensors: Tensor) -> Tensor:
             raise ValueError(f"block_diag: tensors must have at most 2 dims, tensor {position} "
                              f"has shape {block.shape}")
     if not blocks:
-        return _tensor.Tensor(np.zeros((1, 0)))
+        return _tensor.Tensor(np.zeros((1, 0), get_default_dtype()))
     dtype = np.result_type(*[t.dtype for t in blocks])
     matrices = [t.reshape(1, 1) if not t.ndim else t.reshape(1, -1) if t.ndim == 1 else t
                 for t in blocks]

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
@@ -81,11 +81,15 @@ def _index_array(op: str, index: TensorLike, size: int, ndim: int | None = None,
     return array
 
 
-def _scaled(op: str, x: Tensor, other: TensorLike, alpha: float, name: str = "alpha") -> Tensor:
-    """``alpha · other``, for ``add``, ``sub`` and ``addcmul``; a float is refused for integers.
+def _scaled(op: str, x: Tensor, other: TensorLike, alpha: float, name: str = "alpha",
+            added_to: Tensor | None = None) -> Tensor:
+    """``alpha · other``, for ``add``, ``sub``, ``addcmul`` and ``addcdiv``.
 
-    As in PyTorch: scaling an int tensor by a float would change its dtype.
-    ``name`` is what the caller calls ``alpha`` (``value`` for ``addcmul``).
+    A float ``alpha`` is refused where the result is an integer tensor: the
+    result's dtype is that of ``x``, ``other`` and ``added_to`` (the tensor
+    that ``addcmul`` and ``addcdiv`` add to). PyTorch's ``add`` refuses it
+    too; its ``addcmul`` truncates the float. ``name`` is what the caller
+    calls ``alpha`` (``value`` for ``addcmul`` and ``addcdiv``).
     """
     if alpha is None:  # checks.number lets None through, as a missing bound
         raise TypeError(f"{op}: {name} must be a number, got None")
@@ -93,11 +97,44 @@ def _scaled(op: str, x: Tensor, other: TensorLike, alpha: float, name: str = "al
     operand = x._operand(other)
     if alpha == 1:
         return operand
-    if isinstance(alpha, (float, np.floating)) and x.dtype.kind in "biu" \
-            and operand.dtype.kind in "biu":
+    dtypes = [x.dtype, operand.dtype] + ([] if added_to is None else [added_to.dtype])
+    if isinstance(alpha, (float, np.floating)) and np.result_type(*dtypes).kind in "biu":
         raise TypeError(f"{op}: {name} must be an int for integer tensors, got {alpha!r} (as "
                         "in PyTorch)")
     return operand * alpha
+
+
+def _broadcast_shape(op: str, *tensors: Tensor) -> tuple[int, ...]:
+    """The shape ``tensors`` broadcast to; if they do not, an error naming ``op`` and theirs."""
+    try:
+        return np.broadcast_shapes(*(t.shape for t in tensors))
+    except ValueError:
+        shapes = [str(t.shape) for t in tensors]
+        raise ValueError(f"{op}: shapes {', '.join(shapes[:-1])} and {shapes[-1]} cannot be "
+                         "broadcast together") from None
+
+
+def _broadcast(op: str, *tensors: Tensor) -> list[Tensor]:
+    """``tensors``, checked to broadcast together, and expanded to the result if it is empty.
+
+    An empty result has an empty gradient, so each input's gradient is 0 (a
+    sum of nothing), as in PyTorch. Expanded first, two inputs never meet
+    outside the result, where 0 · nan would make that gradient nan.
+    """
+    shape = _broadcast_shape(op, *tensors)
+    if math.prod(shape):
+        return list(tensors)
+    return [t if t.shape == shape else t.expand(shape) for t in tensors]
+
+
+def _compared(op: str, x: Tensor, other: TensorLike, compare: Callable[[Any, Any], Any]) -> Any:
+    """``compare(x, other)``, a comparison operator on the arrays, with errors naming ``op``."""
+    value = _tensor._plain(other)
+    try:
+        return compare(x.data, value)
+    except ValueError:
+        raise ValueError(f"{op}: shapes {x.shape} and {np.shape(value)} cannot be broadcast "
+                         "together") from None
 
 
 def _valued(approx: Tensor, value: np.ndarray) -> Tensor:
@@ -136,9 +173,9 @@ def _step(value: np.ndarray, *inputs: Tensor) -> Tensor:
 
 def _quotient(op: str, x: Tensor, y: Tensor, rounding_mode: str) -> np.ndarray:
     """x / y rounded toward zero (``"trunc"``) or down (``"floor"``), as PyTorch's ``div``."""
-    a, b = x.data, y.data
+    a, b, shape = x.data, y.data, _broadcast_shape(op, x, y)
     integers = np.result_type(a, b).kind in "biu"
-    if integers and not np.all(b):
+    if integers and not np.all(np.broadcast_to(b, shape)):  # a 0 that reaches the result
         raise ZeroDivisionError(f"{op}: integer division by zero (other holds a 0), as "
                                 "PyTorch refuses it")
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -165,16 +202,27 @@ def _remainder(op: str, x: Tensor, other: TensorLike, rounding_mode: str) -> Ten
 
     q is a step function of x and y, so it is held constant, as PyTorch
     does: ∂/∂x = 1, ∂/∂y = -q. The value is numpy's ``remainder`` or
-    ``fmod``, exact where x - q·y would lose digits to rounding.
+    ``fmod``, exact where x - q·y would lose digits to rounding. Where x / y
+    overflows (3e38 / 0.5 in float32) q is infinite but the remainder is
+    not: there x's own value stands in for q·y, a constant, so x - q·y is 0
+    plus numpy's value, ∂/∂x is still 1, and ∂/∂y is 0 (PyTorch's is ∓∞).
     """
     y = x._operand(other)
+    if np.result_type(x.dtype, y.dtype) == np.bool_:
+        raise TypeError(f"{op}: not defined for two bool tensors (as in PyTorch); convert one "
+                        "with .int()")
     q = _quotient(op, x, y, rounding_mode)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.asarray((np.remainder if rounding_mode == "floor" else np.fmod)(x.data, y.data))
     if value.dtype.kind != "f":
         return _tensor.Tensor(value)
-    multiple = _tensor.where(q == 0, 0.0, y) * q  # q·y, and 0 (not 0 · ∞) where q is 0
-    return _valued(x - multiple, value)
+    overflowed = np.isinf(q) & np.isfinite(value)
+    q = np.where(overflowed, 0, q)
+    with np.errstate(invalid="ignore", over="ignore"):  # ∞ · 0 where y is 0, ∞ - ∞: nan as numpy's
+        multiple = _tensor.where(q == 0, 0.0, y) * q  # q·y, and 0 (not 0 · ∞) where q is 0
+        if overflowed.any():
+            multiple = _tensor.where(overflowed, x.data, multiple)
+        return _valued(x - multiple, value)
 
 
 def _gap(op: str, x: Tensor, other: TensorLike) -> tuple[Tensor, Tensor]:
@@ -186,11 +234,10 @@ def _gap(op: str, x: Tensor, other: TensorLike) -> tuple[Tensor, Tensor]:
     y = x._operand(other)
     for tensor in (x, y):
         checks.floating(op, tensor)
-    try:
-        first = x.data >= y.data  # where one is nan, the nan is taken as the larger
-    except ValueError:
-        raise ValueError(f"{op}: shapes {x.shape} and {y.shape} cannot be broadcast "
-                         "together") from None
+    _broadcast_shape(op, x, y)
+    # False where either is nan: y is then taken as the larger, and the nan (in larger, or in
+    # smaller and so in the gap) makes the result nan.
+    first = x.data >= y.data
     larger, smaller = _tensor.where(first, x, y), _tensor.where(first, y, x)
     same_infinity = np.isinf(larger.data) & (larger.data == smaller.data)
     with np.errstate(invalid="ignore"):  # ∞ - ∞, which the where leaves out
@@ -232,10 +279,46 @@ def _moved(op: str, x: Tensor, source: int | Sequence[int],
     return x.permute(order) if x.ndim else x.reshape(())
 
 
-def _swapped(op: str, x: Tensor, dim0: int, dim1: int) -> Tensor:
-    """``x.transpose(dim0, dim1)``, with errors naming ``op`` (and 0-d tensors taking 0 or -1)."""
-    first, second = (checks.axis(op, d, max(x.ndim, 1)) for d in (dim0, dim1))
+def _swapped(op: str, x: Tensor, dim0: int, dim1: int, name: str) -> Tensor:
+    """``x.transpose(dim0, dim1)``, with errors naming ``op`` (and 0-d tensors taking 0 or -1).
+
+    ``name`` is what ``op`` calls the two arguments: ``axis`` or ``dim``.
+    """
+    first, second = (checks.axis(op, d, max(x.ndim, 1), name) for d in (dim0, dim1))
     return x.transpose(first, second) if x.ndim else x.reshape(())
+
+
+def _int_of(value: Any) -> Any:
+    """A 0-d int tensor as the int it holds (PyTorch takes one for an int); else ``value``."""
+    if isinstance(value, _tensor.Tensor) and not value.ndim and value.dtype.kind in "iu":
+        return int(value.item())
+    return value
+
+
+def _split_argument(op: str, first: Any, sections: Any, indices: Any, tensor: Any) -> Any:
+    """Where ``tensor_split`` cuts, given once: first, or by one of PyTorch's three keywords.
+
+    As PyTorch's three forms: ``sections`` is an int (or a 0-d int tensor),
+    ``indices`` a list or tuple of ints, ``tensor_indices_or_sections`` a tensor.
+    """
+    named = {"the first argument": first, "sections": sections, "indices": indices,
+             "tensor_indices_or_sections": tensor}
+    given = [name for name, value in named.items() if value is not None]
+    if len(given) != 1:
+        raise TypeError(f"{op}: give the sections or the indices once, first or as sections=, "
+                        f"indices= or tensor_indices_or_sections=; got "
+                        f"{' and '.join(given) if given else 'none'}")
+    name, value = given[0], named[given[0]]
+    wanted = {"sections": "an int", "indices": "a list or tuple of ints",
+              "tensor_indices_or_sections": "a Tensor"}.get(name)
+    fits = {"sections": (isinstance(value, (int, np.integer)) and not isinstance(value, bool))
+            or (isinstance(value, _tensor.Tensor) and not value.ndim),
+            "indices": isinstance(value, (list, tuple)),
+            "tensor_indices_or_sections": isinstance(value, _tensor.Tensor)}.get(name, True)
+    if not fits:
+        raise TypeError(f"{op}: {name} must be {wanted}, got {type(value).__name__} (as in "
+                        "PyTorch)")
+    return value
 
 
 # PyTorch's legacy type names: ``x.type()`` gives 'torch.FloatTensor' for float32.
@@ -362,12 +445,12 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
                              f"and {other.shape}; matmul takes vectors and batches")
         return self @ other
 
-    def dot(self: Tensor, other: Tensor) -> Tensor:
-        """Σ self_i · other_i of two 1-D tensors of the same size."""
-        if self.ndim != 1 or getattr(other, "ndim", None) != 1 or self.shape != other.shape:
+    def dot(self: Tensor, tensor: Tensor) -> Tensor:
+        """Σ self_i · tensor_i of two 1-D tensors of the same size (``tensor=``, as PyTorch's)."""
+        if self.ndim != 1 or getattr(tensor, "ndim", None) != 1 or self.shape != tensor.shape:
             raise ValueError(f"dot: needs two 1-D tensors of the same size, got shapes "
-                             f"{self.shape} and {getattr(other, 'shape', type(other).__name__)}")
-        return self @ other
+                             f"{self.shape} and {getattr(tensor, 'shape', type(tensor).__name__)}")
+        return self @ tensor
 
     # -- elementwise functions, made of the ops ------------------------------------------
 
@@ -376,8 +459,9 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
         return self.sqrt().reciprocal()
 
     def exp2(self: Tensor) -> Tensor:
-        """2 ** self, elementwise: d/dx = 2ˣ ln 2."""
-        return 2.0 ** self
+        """2 ** self, elementwise: d/dx = 2ˣ ln 2 (∞ past the largest float, silently)."""
+        with np.errstate(over="ignore"):
+            return 2.0 ** self
 
     def log2(self: Tensor) -> Tensor:
         """log₂ self = ln x / ln 2, elementwise: d/dx = 1 / (x ln 2).
@@ -385,7 +469,9 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
         The value is numpy's ``log2`` (exact at powers of 2), the gradient the
         quotient's.
         """
-        return _valued(self.log() / math.log(2), np.log2(self.data))
+        with np.errstate(divide="ignore", invalid="ignore"):  # -inf at 0, nan below: as log's
+            exact = np.log2(self.data)
+        return _valued(self.log() / math.log(2), exact)
 
     def log10(self: Tensor) -> Tensor:
         """log₁₀ self = ln x / ln 10, elementwise: d/dx = 1 / (x ln 10).
@@ -393,7 +479,9 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
         The value is numpy's ``log10`` (3 at 1000, where ln x / ln 10 rounds
         to 2.9999999999999996), the gradient the quotient's.
         """
-        return _valued(self.log() / math.log(10), np.log10(self.data))
+        with np.errstate(divide="ignore", invalid="ignore"):  # -inf at 0, nan below: as log's
+            exact = np.log10(self.data)
+        return _valued(self.log() / math.log(10), exact)
 
     def logaddexp(self: Tensor, other: TensorLike) -> Tensor:
         """ln(eˣ + eʸ), elementwise, without overflow: ∂/∂x = eˣ / (eˣ + eʸ) (likewise for y).
@@ -423,56 +511,85 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
         0 and ∂/∂x 0 there (PyTorch's, but for ∞ at y = ∞), and ∂/∂y 0 / y:
         nan at y = 0, as PyTorch gives.
         """
-        y = self._operand(other)
+        x, y = _broadcast("xlogy", self, self._operand(other))
         with np.errstate(divide="ignore", invalid="ignore"):  # ln y where y <= 0, left out
             log_y = y.log()
-        off = (self.data == 0) & ((y.data <= 0) | (y.data == math.inf))
-        return self * _tensor.where(off, 0.0, log_y)
+        off = (x.data == 0) & ((y.data <= 0) | (y.data == math.inf))
+        with np.errstate(invalid="ignore"):  # ∞ · 0 (x = -∞, y = 1): nan, as PyTorch's
+            return x * _tensor.where(off, 0.0, log_y)
 
     def logit(self: Tensor, eps: float | None = None) -> Tensor:
         """ln(x / (1 - x)), elementwise, with x clamped to [eps, 1 - eps] if ``eps`` is given.
 
         d/dx = 1 / (x (1 - x)); with ``eps``, 0 where the clamp applies, as in
-        PyTorch. Computed as ln x - ln(1 - x).
+        PyTorch. The clamp is PyTorch's, x < eps tested first, then x > 1 - eps,
+        so an eps above ½ gives ln(eps / (1 - eps)) below eps and its negative
+        from eps up. Computed as ln x - ln(1 - x).
         """
+        x = self
         if eps is not None:
             low = checks.real("logit", "eps", eps)
-            x = self.clamp(low, 1.0 - low)
-        else:
-            x = self
+            high = 1.0 - low
+            x = _tensor.where(self.data < low, low, _tensor.where(self.data > high, high, self))
         return x.log() - (-x).log1p()
 
     def lerp(self: Tensor, end: Tensor, weight: float | Tensor) -> Tensor:
         """self + weight · (end - self), elementwise (``weight`` a number or a tensor).
 
         ∂/∂self = 1 - w, ∂/∂end = w, ∂/∂weight = end - self. For |w| >= ½ it
-        is computed from the other end, end - (end - self)(1 - w), as
-        PyTorch does, so w = 1 gives ``end`` exactly.
+        is computed from the other end, end + (w - 1)(end - self), as PyTorch
+        does (its end - (end - self)(1 - w) is the same number), so w = 1
+        gives ``end`` exactly. Both are a + c · (end - self), with a ``where``
+        picking a (self or end) and c (w or w - 1), so ∂/∂weight comes from
+        one product: ±∞ where end - self is, as in PyTorch.
         """
         checks.floating("lerp", self)
         target = checks.tensor("lerp", "end", end)
         checks.floating("lerp", target)
-        if not isinstance(weight, _tensor.Tensor):
-            checks.real("lerp", "weight", weight)
-        difference = target - self
-        near_self = np.abs(np.asarray(_tensor._plain(weight))) < 0.5
-        return _tensor.where(near_self, self + weight * difference,
-                             target - difference * (1 - weight))
+        factor: Tensor | float
+        if isinstance(weight, _tensor.Tensor):
+            x, target, weight = _broadcast("lerp", self, target, weight)
+            near = np.abs(weight.data) < 0.5
+            factor = _tensor.where(near, weight, weight - 1)
+        else:  # a bool is 0 or 1, as PyTorch takes it
+            x, target = _broadcast("lerp", self, target)
+            w = checks.real("lerp", "weight", float(weight) if isinstance(
+                weight, (bool, np.bool_)) else weight)
+            near = np.asarray(abs(w) < 0.5)
+            factor = w if near else w - 1
+        with np.errstate(invalid="ignore"):  # ∞ - ∞ and 0 · ∞ give nan, silently as PyTorch's
+            return _tensor.where(near, x, target) + factor * (target - x)
 
     def addcmul(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1) -> Tensor:
-        """self + value · tensor1 · tensor2, elementwise (the gradients of a sum and products)."""
+        """self + value · tensor1 · tensor2, elementwise.
+
+        ∂/∂self = 1, ∂/∂tensor1 = value · tensor2, ∂/∂tensor2 = value · tensor1:
+        the gradients of a sum and two products. A float ``value`` is refused
+        where all three tensors are integers (PyTorch truncates it); a bool is
+        0 or 1, as PyTorch takes it.
+        """
         a = checks.tensor("addcmul", "tensor1", tensor1)
         b = checks.tensor("addcmul", "tensor2", tensor2)
-        return self + b * _scaled("addcmul", b, a, value, "value")  # (value · tensor1) · tensor2
+        x, a, b = _broadcast("addcmul", self, a, b)
+        scale = int(value) if isinstance(value, (bool, np.bool_)) else value
+        return x + b * _scaled("addcmul", b, a, scale, "value", x)  # (value · tensor1) · tensor2
 
     def addcdiv(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1) -> Tensor:
-        """self + value · tensor1 / tensor2, elementwise; integers are refused, as in PyTorch."""
+        """self + value · tensor1 / tensor2, elementwise.
+
+        ∂/∂self = 1, ∂/∂tensor1 = value / tensor2, ∂/∂tensor2 = -value ·
+        tensor1 / tensor2²: the gradients of a sum, a product and a quotient.
+        Two integer tensors are refused, as PyTorch no longer divides them; a
+        bool ``value`` is 0 or 1, as PyTorch takes it.
+        """
         a = checks.tensor("addcdiv", "tensor1", tensor1)
         b = checks.tensor("addcdiv", "tensor2", tensor2)
         if a.dtype.kind in "biu" and b.dtype.kind in "biu":
             raise TypeError(f"addcdiv: tensor1 and tensor2 are integers ({a.dtype} and "
                             f"{b.dtype}); PyTorch no longer divides them, convert one to float")
-        return self + _scaled("addcdiv", b, a, value, "value") / b
+        x, a, b = _broadcast("addcdiv", self, a, b)
+        scale = int(value) if isinstance(value, (bool, np.bool_)) else value
+        return x + _scaled("addcdiv", b, a, scale, "value", x) / b
 
     def nan_to_num(self: Tensor, nan: float | None = 0.0, posinf: float | None = None,
                    neginf: float | None = None) -> Tensor:
@@ -514,47 +631,47 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
 
     def eq(self: Tensor, other: TensorLike) -> Any:
         """self == other, elementwise (a boolean ndarray)."""
-        return self == other
+        return _compared("eq", self, other, operator.eq)
 
     def ne(self: Tensor, other: TensorLike) -> Any:
         """self != other, elementwise (a boolean ndarray)."""
-        return self != other
+        return _compared("ne", self, other, operator.ne)
 
     def lt(self: Tensor, other: TensorLike) -> Any:
         """self < other, elementwise (a boolean ndarray)."""
-        return self < other
+        return _compared("lt", self, other, operator.lt)
 
     def le(self: Tensor, other: TensorLike) -> Any:
         """self <= other, elementwise (a boolean ndarray)."""
-        return self <= other
+        return _compared("le", self, other, operator.le)
 
     def gt(self: Tensor, other: TensorLike) -> Any:
         """self > other, elementwise (a boolean ndarray)."""
-        return self > other
+        return _compared("gt", self, other, operator.gt)
 
     def ge(self: Tensor, other: TensorLike) -> Any:
         """self >= other, elementwise (a boolean ndarray)."""
-        return self >= other
+        return _compared("ge", self, other, operator.ge)
 
     def greater(self: Tensor, other: TensorLike) -> Any:
         """``gt`` under numpy's name: self > other (a boolean ndarray)."""
-        return self > other
+        return _compared("greater", self, other, operator.gt)
 
     def greater_equal(self: Tensor, other: TensorLike) -> Any:
         """``ge`` under numpy's name: self >= other (a boolean ndarray)."""
-        return self >= other
+        return _compared("greater_equal", self, other, operator.ge)
 
     def less(self: Tensor, other: TensorLike) -> Any:
         """``lt`` under numpy's name: self < other (a boolean ndarray)."""
-        return self < other
+        return _compared("less", self, other, operator.lt)
 
     def less_equal(self: Tensor, other: TensorLike) -> Any:
         """``le`` under numpy's name: self <= other (a boolean ndarray)."""
-        return self <= other
+        return _compared("less_equal", self, other, operator.le)
 
     def not_equal(self: Tensor, other: TensorLike) -> Any:
         """``ne`` under numpy's name: self != other (a boolean ndarray)."""
-        return self != other
+        return _compared("not_equal", self, other, operator.ne)
 
     def signbit(self: Tensor) -> Any:
         """Where the sign bit is set (a boolean ndarray): x < 0, and -0.0 and -nan too."""
@@ -658,13 +775,14 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
         if dim is None:
             flat = self.reshape(-1)
             return flat[_index_array(op, indices, flat.shape[0], name="indices").reshape(-1)]
-        axis = checks.axis(op, dim, max(self.ndim, 1))
-        chosen = _index_array(op, indices, self.shape[axis] if self.ndim else 1, name="indices")
+        if not self.ndim:
+            raise IndexError(f"{op}: a 0-d tensor has no dim {dim} (as in PyTorch); leave dim out "
+                             "to pick from it as a 1-D tensor")
+        axis = checks.axis(op, dim, self.ndim, "dim")
+        chosen = _index_array(op, indices, self.shape[axis], name="indices")
         if chosen.ndim != self.ndim:
             raise ValueError(f"{op}: indices must have as many dims as the tensor, got shapes "
                              f"{chosen.shape} and {self.shape}")
-        if not self.ndim:
-            return self.gather(axis, chosen)
         try:
             shape = list(np.broadcast_shapes((*self.shape[:axis], 1, *self.shape[axis + 1:]),
                                              (*chosen.shape[:axis], 1, *chosen.shape[axis + 1:])))
@@ -795,11 +913,11 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
 
     def swapaxes(self: Tensor, axis0: int, axis1: int) -> Tensor:
         """``transpose(axis0, axis1)`` under numpy's name: a view with two dims swapped."""
-        return _swapped("swapaxes", self, axis0, axis1)
+        return _swapped("swapaxes", self, axis0, axis1, "axis")
 
     def swapdims(self: Tensor, dim0: int, dim1: int) -> Tensor:
         """``transpose(dim0, dim1)``: a view with two dims swapped."""
-        return _swapped("swapdims", self, dim0, dim1)
+        return _swapped("swapdims", self, dim0, dim1, "dim")
 
     def movedim(self: Tensor, source: int | Sequence[int],
                 destination: int | Sequence[int]) -> Tensor:
@@ -829,21 +947,22 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
 
         With no ``dims``, the flattened tensor is rolled by one shift and
         reshaped back. A roll by k is two slices joined in the other order:
-        the last k entries, then the rest.
+        the last k entries, then the rest. A 0-d int tensor may stand for an
+        int, as in PyTorch.
         """
-        moves = checks.dims("roll", (shifts,), "shifts")
+        moves = checks.dims("roll", (_int_of(shifts),), "shifts")
         if dims is None:
             if len(moves) != 1:
                 raise ValueError(f"roll: without dims, shifts must be one int (for the "
                                  f"flattened tensor), got {moves}")
             return self.reshape(-1).roll(moves, 0).reshape(self.shape)
-        axes = checks.dims("roll", (dims,), "dims")
+        axes = checks.dims("roll", (_int_of(dims),), "dims")
         if not moves or len(moves) != len(axes):
             raise ValueError(f"roll: shifts {moves} and dims {axes} must pair up, one shift "
                              "per dim")
         out = self
         for shift, dim in zip(moves, axes):
-            axis = checks.axis("roll", dim, self.ndim)
+            axis = checks.axis("roll", dim, self.ndim, "dim")
             size = self.shape[axis]
             places = shift % size if size else 0
             if places:
@@ -863,7 +982,7 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
             raise ValueError(f"rot90: dims must name 2 dims, got {plane}")
         if self.ndim < 2:
             raise ValueError(f"rot90: needs at least 2 dims, got shape {self.shape}")
-        first, second = (checks.axis("rot90", d, self.ndim) for d in plane)
+        first, second = (checks.axis("rot90", d, self.ndim, "dim") for d in plane)
         if first == second:
             raise ValueError(f"rot90: dims must be two different dims, got {plane}")
         try:
@@ -893,16 +1012,18 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
                           output_size: int | None = None) -> Tensor:
         """Each entry along ``dim`` repeated ``repeats`` times (one count, or one per entry).
 
-        With no ``dim``, the flattened tensor. An indexing (entry i taken
-        ``repeats[i]`` times), so the gradient of each entry is the sum over
-        its copies.
+        With no ``dim``, the flattened tensor (a 0-d tensor takes no ``dim``, as
+        in PyTorch). An indexing (entry i taken ``repeats[i]`` times), so the
+        gradient of each entry is the sum over its copies.
         """
         op = "repeat_interleave"
         if dim is None:
             source, axis = self.reshape(-1), 0
+        elif not self.ndim:
+            raise IndexError(f"{op}: a 0-d tensor has no dim {dim} (as in PyTorch); leave dim "
+                             "out to repeat it as a 1-D tensor")
         else:
-            axis = checks.axis(op, dim, max(self.ndim, 1))
-            source = self if self.ndim else self.reshape(1)
+            source, axis = self, checks.axis(op, dim, self.ndim, "dim")
         size = source.shape[axis]
         counts = checks.numeric_array(op, "repeats", repeats)
         if counts.dtype.kind not in "iu":
@@ -918,19 +1039,25 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
                              f"{index.size}")
         return source.index_select(axis, index)
 
-    def tensor_split(self: Tensor, indices_or_sections: int | Sequence[int] | TensorLike,
-                     dim: int = 0) -> tuple[Tensor, ...]:
+    def tensor_split(self: Tensor,
+                     indices_or_sections: int | Sequence[int] | Tensor | None = None, /,
+                     dim: int = 0, *, sections: int | Tensor | None = None,
+                     indices: Sequence[int] | None = None,
+                     tensor_indices_or_sections: Tensor | None = None) -> tuple[Tensor, ...]:
         """Views of pieces along ``dim``: n nearly equal ones, or cut before each index.
 
         An int n gives n pieces, the first (size mod n) one entry larger (some
-        may be empty); a list of indices cuts there, as slices of Python would.
+        may be empty); a list of indices cuts there, as slices of Python would;
+        a 0-d or 1-D int tensor is either. Given first, or by one of PyTorch's
+        keywords: ``sections=``, ``indices=`` or ``tensor_indices_or_sections=``.
         """
         op = "tensor_split"
+        given = _split_argument(op, indices_or_sections, sections, indices,
+                                tensor_indices_or_sections)
         if not self.ndim:
             raise ValueError(f"{op}: needs at least 1 dim, got a 0-d tensor")
-        axis = checks.axis(op, dim, self.ndim)
+        axis = checks.axis(op, dim, self.ndim, "dim")
         size = self.shape[axis]
-        given = indices_or_sections
         if isinstance(given, (_tensor.Tensor, np.ndarray)):
             if given.dtype.kind not in "iu" or given.ndim > 1:
                 raise TypeError(f"{op}: a tensor of indices or sections must be 0-d or 1-D "
@@ -950,7 +1077,7 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
 
     def unflatten(self: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
         """A view with ``dim`` split into dims of ``sizes`` (one may be -1): flatten undone."""
-        axis = checks.axis("unflatten", dim, self.ndim)
+        axis = checks.axis("unflatten", dim, self.ndim, "dim")
         parts = checks.dims("unflatten", (sizes,), "sizes")
         if not parts:
             raise ValueError("unflatten: sizes must not be empty")

@@ -356,7 +356,10 @@ class Unary(Op):
     Each rule below names f and writes f'(a) in ``slope``, with operations
     Tensors and ndarrays share, so it serves both backward paths. Outside f's
     domain (asin 2, acosh 0) y is NaN, and at its edge (atanh 1) infinite; both
-    come silently, as in PyTorch: numpy's warnings are off for these rules.
+    come silently, as in PyTorch, and so does the first derivative there (∞ at
+    asin 1): numpy's warnings are off in these rules. A second derivative is
+    the backward of the recorded slope, ordinary ops (``/``, ``*``, ``sqrt``),
+    which warn at such points as the rest of the engine does.
     """
 
     f: Callable[..., Array]  # a ufunc, which does not bind as a method
@@ -479,8 +482,10 @@ class Atanh(Unary):
 class Atan2(Op):
     """y = atan2(a, b), the angle of the point (b, a), in [-π, π].
 
-    dy/da = b / (a² + b²),  dy/db = -a / (a² + b²); both 0 at a = b = 0, as in PyTorch.
-    Where a or b is infinite (∞ / ∞) they are NaN, silently as in PyTorch.
+    dy/da = b / (a² + b²),  dy/db = -a / (a² + b²); both 0 at a = b = 0, as in PyTorch
+    (and so are the second derivatives there, which are NaN in PyTorch). Where a
+    is infinite, dy/da is 0 and dy/db is ∞ / ∞ = NaN; where b is, the other way
+    round; both are NaN where both are: silently, as in PyTorch.
     """
 
     name = "atan2"
@@ -608,17 +613,16 @@ class Clamp(Op):
         return g * inside.astype(a.dtype)
 
 
-class Floor(Op):
-    """y = ⌊a⌋, the largest whole number <= a.   dy/da = 0.
+class Step(Op):
+    """y = a step function of a (floor, ceil, trunc, round).   dy/da = 0.
 
     A step function is flat between its jumps, and PyTorch takes its
     derivative at the jumps as 0 too. As in PyTorch the output requires grad
-    and backward gives zeros. The step functions below share this rule. Ints
+    and backward gives zeros. Each step below names its numpy function. Ints
     are whole already and come back as they are (numpy would make floats).
     """
 
-    name = "floor"
-    step: Callable[..., Any] = staticmethod(np.floor)
+    step: Callable[..., Any]  # numpy's function, a staticmethod so that it does not bind
 
     def forward(self, a: Tensor, **options: Any) -> Array:
         if a.dtype.kind in "biu":
@@ -629,26 +633,42 @@ class Floor(Op):
         return _zeros_like(g)
 
 
-class Ceil(Floor):
+class Floor(Step):
+    """y = ⌊a⌋, the largest whole number <= a.   dy/da = 0."""
+
+    name, step = "floor", staticmethod(np.floor)
+
+
+class Ceil(Step):
     """y = ⌈a⌉, the smallest whole number >= a.   dy/da = 0."""
 
     name, step = "ceil", staticmethod(np.ceil)
 
 
-class Trunc(Floor):
+class Trunc(Step):
     """y = a without its fraction (rounded toward 0).   dy/da = 0."""
 
     name, step = "trunc", staticmethod(np.trunc)
 
 
-class Round(Floor):
-    """y = a rounded to ``decimals`` places, halves to even (as numpy and PyTorch).   dy/da = 0."""
+class Round(Step):
+    """y = a rounded to ``decimals`` places, halves to even (as numpy and PyTorch).   dy/da = 0.
+
+    numpy scales by 10ᵈ in a's own dtype, which overflows float16 (its largest
+    is 65504): float16 is rounded in float32 and converted back, as PyTorch does.
+    """
 
     name, step = "round", staticmethod(np.round)
 
+    def forward(self, a: Tensor, **options: Any) -> Array:
+        if a.dtype != np.float16:
+            return super().forward(a, **options)
+        with np.errstate(over="ignore"):  # a result past float16's largest is ±inf, as in PyTorch
+            return np.round(a.data.astype(np.float32), **options).astype(np.float16)
+
 
 class Sign(Op):
-    """y = -1, 0 or 1 as a is below, at or above 0.   dy/da = 0, as for ``Floor``.
+    """y = -1, 0 or 1 as a is below, at or above 0.   dy/da = 0, as for a ``Step``.
 
     Written (a > 0) - (a < 0): 0 at NaN, as in PyTorch (numpy's sign gives NaN).
     """

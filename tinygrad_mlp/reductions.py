@@ -141,6 +141,9 @@ def _median(x: Tensor, op: str, dim: int | None, keepdim: bool) -> Any:
     the median (among the nans, if it is nan), as PyTorch's.
     """
     skip_nan = op == "nanmedian"
+    if x.dtype == np.bool_:
+        raise TypeError(f"{op}: not defined for a bool tensor (as in PyTorch); convert it with "
+                        ".int() or .float()")
     if dim is None:
         if keepdim:
             raise TypeError(f"{op}: keepdim needs a dim (PyTorch refuses it too)")
@@ -153,10 +156,10 @@ def _median(x: Tensor, op: str, dim: int | None, keepdim: bool) -> Any:
         else:
             middle = present[(len(present) - 1) // 2]
         ties = np.flatnonzero(_missing(flat) if np.isnan(middle) else flat == middle)
-        if not ties.size:  # an empty tensor: nan, as PyTorch gives
-            return _tensor.Tensor(np.array(np.nan, x.dtype))
+        if not ties.size:  # an empty tensor: nan, in the graph as PyTorch's (x's gradient is empty)
+            return _tensor.where(np.True_, math.nan, x.sum())
         return x.reshape(-1)[ties].amax()  # all equal: amax shares the gradient among them
-    axis = checks.axis(op, dim, max(x.ndim, 1))
+    axis = checks.axis(op, dim, max(x.ndim, 1), "dim")
     if not x.ndim:
         return Median(x.clone(), _tensor.Tensor(np.zeros((), np.int64)))
     size = x.shape[axis]
@@ -195,6 +198,9 @@ def _quantile(x: Tensor, op: str, q: float | TensorLike, dim: int | None, keepdi
     if interpolation not in _INTERPOLATIONS:
         raise ValueError(f"{op}: interpolation must be one of {', '.join(_INTERPOLATIONS)}, "
                          f"got {interpolation!r}")
+    if isinstance(q, _tensor.Tensor) and q.dtype != x.dtype:
+        raise TypeError(f"{op}: q must have the tensor's dtype {x.dtype}, got {q.dtype} (as "
+                        "PyTorch requires)")
     levels = checks.numeric_array(op, "q", q)
     if levels.ndim > 1:
         raise ValueError(f"{op}: q must be a number or a 1-D tensor, got shape {levels.shape}")
@@ -206,7 +212,7 @@ def _quantile(x: Tensor, op: str, q: float | TensorLike, dim: int | None, keepdi
         source, axis = x.reshape(-1), 0
         out_shape = (1,) * x.ndim if keepdim else ()
     else:
-        axis = checks.axis(op, dim, max(x.ndim, 1))
+        axis = checks.axis(op, dim, max(x.ndim, 1), "dim")
         source = x if x.ndim else x.reshape(1)
         out_shape = x.shape[:axis] + ((1,) if keepdim else ()) + x.shape[axis + 1:]
         if not x.ndim:
@@ -304,7 +310,7 @@ class ReductionMethods:
 
         The gradient is 1 for each element but the nans, which get 0, as in PyTorch.
         """
-        axes = checks.axes("nansum", dim, self.ndim)
+        axes = checks.axes("nansum", dim, self.ndim, "dim")
         present = self if self.dtype.kind != "f" else _tensor.where(np.isnan(self.data), 0.0, self)
         return present.sum(axes, keepdim)
 
@@ -315,7 +321,7 @@ class ReductionMethods:
         for each element but the nans, which get 0, as in PyTorch.
         """
         checks.floating("nanmean", self)
-        axes = checks.axes("nanmean", dim, self.ndim)
+        axes = checks.axes("nanmean", dim, self.ndim, "dim")
         present = ~np.isnan(self.data)
         count = np.sum(present, axis=axes, keepdims=keepdim)
         total = _tensor.where(present, self, 0.0).sum(axes, keepdim)
@@ -381,7 +387,7 @@ class ReductionMethods:
         else:
             if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
                 raise TypeError(f"aminmax: dim must be an int or None, got {dim!r}")
-            axes = checks.axis("aminmax", dim, max(self.ndim, 1))
+            axes = checks.axis("aminmax", dim, max(self.ndim, 1), "dim")
             empty = bool(self.ndim) and not self.shape[axes]
         if empty:
             raise ValueError(f"aminmax: the tensor (shape {self.shape}) is empty along the dim: "
@@ -390,7 +396,7 @@ class ReductionMethods:
 
     def count_nonzero(self: Tensor, dim: Axis = None) -> Tensor:
         """The number of nonzero elements over ``dim`` (all by default): int64, no gradient."""
-        axes = checks.axes("count_nonzero", dim, self.ndim)
+        axes = checks.axes("count_nonzero", dim, self.ndim, "dim")
         return _tensor.Tensor(np.asarray(np.count_nonzero(self.data, axis=axes), np.int64))
 
     # -- sorting: the order along a dim, and the k largest or smallest -----------------

@@ -793,6 +793,8 @@ class Tensor(TensorMethods):
 
     def atan2(self, other: TensorLike) -> Tensor:
         """The angle of the point (other, self) in [-π, π]: atan(self / other), quadrant and all."""
+        if not isinstance(other, (Tensor, int, float)):  # converted here, to name atan2 if bad
+            other = _as_array(other, None, "atan2")
         return ops.Atan2.apply(self, self._operand(other))
 
     def sinh(self) -> Tensor:
