@@ -63,6 +63,14 @@ def named_error(op: str, inputs: Sequence[Tensor], error: Exception) -> Exceptio
     return ValueError(f"{op}: {error} (input shapes {', '.join(map(str, shapes))})")
 
 
+def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether an array of ``shape`` broadcasts to exactly ``target`` (``np.broadcast_to``)."""
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
 def not_a_tensor(where: str, value: object) -> TypeError:
     """The error for an input that is not a Tensor (an ndarray would give no gradient)."""
     return TypeError(f"{where}: input must be a Tensor, got {type(value).__name__}; wrap data "

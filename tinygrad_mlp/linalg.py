@@ -110,11 +110,7 @@ def _plus(op: str, input: Tensor, product: Tensor, beta: float, alpha: float) ->
     NaN or inf in it, as there); ``baddbmm`` and ``addr`` compute 0 · product,
     NaN where it is NaN or infinite, as PyTorch's do.
     """
-    try:
-        fits = np.broadcast_shapes(input.shape, product.shape) == product.shape
-    except ValueError:
-        fits = False
-    if not fits:
+    if not checks.broadcasts_to(input.shape, product.shape):
         raise ValueError(f"{op}: input of shape {input.shape} does not broadcast to the shape "
                          f"of the product, {product.shape}")
     return _scaled(input, beta, True) + _scaled(product, alpha,

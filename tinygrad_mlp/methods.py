@@ -716,11 +716,7 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
         array = np.asarray(_tensor._plain(mask))
         if array.dtype != np.bool_:
             raise TypeError(f"masked_fill: mask must be bool, got dtype {array.dtype}")
-        try:
-            fits = np.broadcast_shapes(array.shape, self.shape) == self.shape
-        except ValueError:
-            fits = False
-        if not fits:
+        if not checks.broadcasts_to(array.shape, self.shape):
             raise ValueError(f"masked_fill: mask of shape {array.shape} does not broadcast to "
                              f"the tensor's shape {self.shape}")
         if isinstance(value, _tensor.Tensor):
@@ -1220,11 +1216,7 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
     def copy_(self: Tensor, src: TensorLike) -> Tensor:
         """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
         source = self._operand(src)
-        try:
-            fits = np.broadcast_shapes(source.shape, self.shape) == self.shape
-        except ValueError:
-            fits = False
-        if not fits:
+        if not checks.broadcasts_to(source.shape, self.shape):
             raise ValueError(f"copy_: source of shape {source.shape} does not broadcast to "
                              f"the tensor's shape {self.shape}")
         return self._inplace("copy_", _copy, source)
