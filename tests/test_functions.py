@@ -93,8 +93,9 @@ def test_every_function_of_the_module_is_tested_and_exported() -> None:
     public = {name for name in vars(functions) if not name.startswith("_") and callable(
         getattr(functions, name)) and getattr(functions, name).__module__ == functions.__name__}
     # argmax and argmin give indices, the rest answer questions: each is tested below
-    assert public == set(CASES) | set(ADDED) | {"argmax", "argmin", "allclose", "equal",
-                                                "is_tensor", "isclose", "numel", "max", "min"}
+    assert public == set(CASES) | set(ADDED) | set(LATER) | {
+        "argmax", "argmin", "allclose", "equal", "is_tensor", "isclose", "numel", "max", "min",
+        "bernoulli"}
     assert all(getattr(tm, name) is getattr(functions, name) for name in public)
 
 
@@ -643,3 +644,70 @@ def test_isin_takes_numbers_or_tensors_and_gives_numpy_booleans() -> None:
     assert tm.isin(tm.tensor([1, 2]), 2, invert=True).tolist() == [True, False]
     with pytest.raises(TypeError, match=r"^isin: elements or test_elements must be a Tensor"):
         tm.isin([1, 2], [2])
+
+
+# -- function forms of logic, broadcast_to, hardshrink, msort, mode, unique, renorm --------
+
+# name -> (call(lib, x) for lib = tm or torch, the same through tm's method). ``x`` holds X.
+LATER: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], Any]]] = {
+    "logical_and": (lambda lib, x: lib.logical_and(x, lib.relu(x)), lambda x: x.logical_and(
+        x.relu())),
+    "logical_or": (lambda lib, x: lib.logical_or(lib.relu(x), lib.relu(-x)),
+                   lambda x: x.relu().logical_or((-x).relu())),
+    "logical_xor": (lambda lib, x: lib.logical_xor(x, lib.relu(x)),
+                    lambda x: x.logical_xor(x.relu())),
+    "logical_not": (lambda lib, x: lib.logical_not(lib.relu(x)), lambda x: x.relu().logical_not()),
+    "broadcast_to": (lambda lib, x: lib.broadcast_to(x, (4, 2, 3)), lambda x: x.expand(4, 2, 3)),
+    "hardshrink": (lambda lib, x: lib.hardshrink(x, 0.6), lambda x: x.hardshrink(0.6)),
+    "msort": (lambda lib, x: lib.msort(x), lambda x: x.sort(0).values),
+    "mode": (lambda lib, x: lib.mode(lib.round(x), 1), lambda x: x.round().mode(1)),
+    "unique": (lambda lib, x: lib.unique(x, return_counts=True), lambda x: x.unique(
+        return_counts=True)),
+    "unique_consecutive": (lambda lib, x: lib.unique_consecutive(lib.round(x), dim=1),
+                           lambda x: x.round().unique_consecutive(dim=1)),
+    "renorm": (lambda lib, x: lib.renorm(x, 2, 0, 1.5), lambda x: x.renorm(2, 0, 1.5)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LATER))
+def test_each_later_function_is_its_method_in_value_and_gradient(name: str) -> None:
+    function, method = LATER[name]
+    results = []
+    for make in (lambda x: function(tm, x), method):
+        x = tm.tensor(X, requires_grad=True)
+        out = make(x)
+        first = out[0] if isinstance(out, tuple) else out
+        if isinstance(first, tm.Tensor) and first.requires_grad:
+            (first * np.random.default_rng(0).standard_normal(first.shape)).sum().backward()
+        results.append([*outputs(out), None if x.grad is None else x.grad.data])
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs, err_msg=name)
+
+
+@pytest.mark.parametrize("name", sorted(LATER))
+def test_each_later_function_equals_pytorchs(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    function, _ = LATER[name]
+    ours, theirs = outputs(function(tm, tm.tensor(X))), outputs(function(torch, torch.tensor(X)))
+    assert len(ours) == len(theirs), name
+    for a, b in zip(ours, theirs):
+        assert a.shape == b.shape and a.dtype == b.dtype, name
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15, err_msg=name)
+
+
+@pytest.mark.parametrize("name", sorted(LATER))
+def test_a_later_function_refuses_an_array_naming_itself(name: str) -> None:
+    arguments = {"logical_and": [X], "logical_or": [X], "logical_xor": [X],
+                 "broadcast_to": [(2, 3)], "renorm": [2, 0, 1.0]}.get(name, [])
+    with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray"):
+        getattr(tm, name)(X, *arguments)
+
+
+def test_bernoulli_function_is_the_method_and_refuses_an_array() -> None:
+    tm.manual_seed(4)
+    drawn = tm.bernoulli(tm.full((2, 8), 0.5))
+    tm.manual_seed(4)
+    np.testing.assert_array_equal(tm.full((2, 8), 0.5).bernoulli().data, drawn.data)
+    assert tm.bernoulli(tm.zeros(3), 1.0).tolist() == [1.0, 1.0, 1.0]
+    with pytest.raises(TypeError, match=r"^bernoulli: input must be a Tensor, got ndarray"):
+        tm.bernoulli(X)

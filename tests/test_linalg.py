@@ -638,10 +638,11 @@ def test_dot_vdot_and_cross_methods_take_pytorchs_keyword_names() -> None:
 def test_every_function_of_the_module_is_exported() -> None:
     public = {name for name, value in vars(linalg).items() if not name.startswith("_")
               and callable(value) and getattr(value, "__module__", None) == linalg.__name__
-              and name != "LinalgMethods"}
+              and name not in ("LinalgMethods", "SlogDet")}
     assert public == set(METHODS) | {"einsum", "tensordot", "dot", "vdot", "tril_indices",
                                      "triu_indices", "cross", "cdist", "block_diag",
-                                     "cartesian_prod"}
+                                     "cartesian_prod", "inverse", "det", "logdet", "slogdet",
+                                     "matrix_power"}
     assert all(getattr(tm, name) is getattr(linalg, name) for name in public)
     assert public <= set(tm.__all__)
 
@@ -795,5 +796,138 @@ def test_every_function_of_the_module_is_exported() -> None:
 def test_bad_arguments_are_refused_naming_the_function_the_argument_and_the_shapes(
     call: Callable[[], Any], error: type[Exception], message: str
 ) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+# -- inverse, determinants and matrix powers (rules of their own) ---------------------------
+
+
+@st.composite
+def invertible(draw: Any, max_side: int = 3) -> np.ndarray:
+    """A batch (or single) well-conditioned square matrix: a drawn one plus ±n·I.
+
+    Entries within ±1/2 make every row strictly diagonally dominant (its
+    diagonal at least n - 1/2, the rest at most (n - 1)/2), so no draw is singular.
+    """
+    n = draw(st.integers(1, max_side))
+    batch = draw(st.sampled_from([(), (2,), (1, 2)]))
+    a = draw(arrays((*batch, n, n), -0.5, 0.5))
+    return a + n * np.eye(n) * np.where(draw(st.booleans()), 1.0, -1.0)
+
+
+DETERMINANTS: dict[str, Callable[[tm.Tensor], tm.Tensor]] = {
+    "inverse": lambda a: a.inverse(),
+    "det": lambda a: a.det(),
+    "logabsdet": lambda a: a.slogdet().logabsdet,
+    "logdet_of_aat": lambda a: (a @ a.mT).logdet(),
+    "matrix_power_3": lambda a: a.matrix_power(3),
+    "matrix_power_-2": lambda a: a.matrix_power(-2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DETERMINANTS))
+@given(a=invertible())
+def test_inverse_and_determinants_pass_first_and_second_gradchecks(name: str,
+                                                                   a: np.ndarray) -> None:
+    assert passes_gradchecks(DETERMINANTS[name], [a])
+
+
+def test_inverse_det_slogdet_and_powers_agree_with_numpy_over_a_batch() -> None:
+    a = seeded((2, 3, 4, 4)) + 4 * np.eye(4)
+    a[0, 0] *= -1
+    t = tm.tensor(a)
+    np.testing.assert_allclose(t.inverse().data, np.linalg.inv(a), rtol=1e-13)
+    np.testing.assert_allclose(tm.det(t).data, np.linalg.det(a), rtol=1e-13)
+    sign, logabsdet = tm.slogdet(t)
+    np.testing.assert_array_equal(sign.data, np.linalg.slogdet(a)[0])
+    np.testing.assert_allclose(logabsdet.data, np.linalg.slogdet(a)[1], rtol=1e-13)
+    with np.errstate(invalid="ignore"):
+        expected_logdet = np.log(np.linalg.det(a))
+    np.testing.assert_allclose(tm.logdet(t).data, expected_logdet, rtol=1e-13)
+    for n in (-3, -1, 0, 1, 2, 5):
+        np.testing.assert_allclose(tm.matrix_power(t, n).data, np.linalg.matrix_power(a, n),
+                                   rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["inverse", "det", "logdet", "slogdet", "matrix_power"])
+def test_inverse_and_determinant_derivatives_match_pytorch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    a = seeded((2, 3, 3), 3) + 3 * np.eye(3)
+    weights = seeded((2, 3, 3), 4)
+    ours: dict[str, Callable[[Any], Any]] = {
+        "inverse": lambda m: (m.inverse() * m.new_tensor(weights)).sum(),
+        "det": lambda m: m.det().sum(),
+        "logdet": lambda m: m.logdet().sum(),
+        "slogdet": lambda m: m.slogdet()[1].sum(),
+        "matrix_power": lambda m: (m.matrix_power(-2) * m.new_tensor(weights)).sum(),
+    }
+    x, t = tm.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    (d1,) = tm.grad(ours[name](x), x, create_graph=True)
+    (t1,) = torch.autograd.grad(ours[name](t), t, create_graph=True)
+    np.testing.assert_allclose(d1.data, t1.detach().numpy(), rtol=1e-12, atol=1e-14)
+    (d2,) = tm.grad((d1 * d1).sum(), x)
+    (t2,) = torch.autograd.grad((t1 * t1).sum(), t)
+    np.testing.assert_allclose(d2.data, t2.numpy(), rtol=1e-11, atol=1e-13)
+    np.testing.assert_allclose(ours[name](x).data, ours[name](t).detach().numpy(), rtol=1e-13)
+
+
+def test_a_singular_matrix_has_no_inverse_and_the_error_names_the_batch_element() -> None:
+    a = np.stack([np.eye(2), [[1.0, 2.0], [2.0, 4.0]]])
+    with pytest.raises(np.linalg.LinAlgError,
+                       match=r"^inverse: batch element 1 of A \(shape \(2, 2, 2\)\) is singular"):
+        tm.inverse(tm.tensor(a))
+    with pytest.raises(ValueError, match=r"^inverse: the matrix of A \(shape \(2, 2\)\)"):
+        tm.tensor(a[1]).inverse()
+
+
+def test_singular_determinants_follow_pytorch() -> None:
+    s = tm.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True)
+    sign, logabsdet = s.slogdet()
+    assert sign.item() == 0 and logabsdet.item() == -math.inf
+    assert tm.logdet(s).item() == -math.inf
+    s.det().backward()  # the cofactors: exact at a singular matrix, as PyTorch's
+    np.testing.assert_allclose(s.grad.data, [[4.0, -2.0], [-2.0, 1.0]], atol=1e-15)
+    negative = tm.tensor([[0.0, 1.0], [1.0, 0.0]], requires_grad=True)
+    y = negative.logdet()
+    assert math.isnan(y.item())
+    y.backward()  # nan from a constant: gradient 0, as PyTorch
+    np.testing.assert_array_equal(negative.grad.data, np.zeros((2, 2)))
+
+
+def test_matrix_power_0_is_the_identity_with_a_zero_gradient() -> None:
+    a = tm.tensor(seeded((2, 3, 3)), requires_grad=True)
+    y = a.matrix_power(0)
+    np.testing.assert_array_equal(y.data, np.broadcast_to(np.eye(3), (2, 3, 3)))
+    y.sum().backward()
+    np.testing.assert_array_equal(a.grad.data, np.zeros((2, 3, 3)))
+
+
+def test_float32_stays_float32_through_inverse_and_det() -> None:
+    a = tm.tensor(seeded((3, 3)) + 3 * np.eye(3), dtype=tm.float32, requires_grad=True)
+    for y in (a.inverse(), a.det(), a.logdet(), a.slogdet().logabsdet):
+        assert y.dtype == np.float32
+        (g,) = tm.grad(y.sum(), a)
+        assert g.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [(lambda: tm.inverse(tm.ones(2, 3)), ValueError,
+      r"^inverse: A must be a square matrix or a batch of them, shaped \(\.\.\., n, n\), got "
+      r"shape \(2, 3\)"),
+     (lambda: tm.det(tm.ones(3)), ValueError, r"^det: A must be a square matrix .* \(3,\)"),
+     (lambda: tm.logdet(tm.tensor([[1, 2], [3, 4]])), TypeError,
+      r"^logdet: A must be floating point, got dtype int64"),
+     (lambda: tm.slogdet(tm.ones(2, 1)), ValueError, r"^slogdet: A must be a square matrix"),
+     (lambda: tm.tensor([[1, 2], [3, 4]]).inverse(), TypeError,
+      r"^inverse: A must be floating point, got dtype int64"),
+     (lambda: tm.matrix_power(tm.ones(2, 2), 1.5), TypeError,
+      r"^matrix_power: n must be an int, got 1.5"),
+     (lambda: tm.matrix_power(tm.ones(2, 3), 2), ValueError,
+      r"^matrix_power: A must be a square matrix .* got shape \(2, 3\)"),
+     (lambda: tm.det(np.eye(2)), TypeError, r"^det: ")])
+def test_bad_inverse_and_determinant_arguments_are_refused(call: Callable[[], Any], error: type,
+                                                           message: str) -> None:
     with pytest.raises(error, match=message):
         call()

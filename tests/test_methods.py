@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_mlp as tm
-from tests.strategies import arrays, broadcast_pairs, leaf, shapes
+from tests.strategies import arrays, broadcast_pairs, broadcasting_to, leaf, shapes
 
 
 def torch_or_skip() -> Any:
@@ -1387,3 +1387,360 @@ def test_added_methods_take_empty_and_0d_tensors_as_pytorchs(name: str) -> None:
     theirs = call(torch, torch.tensor(EMPTY), torch.tensor(SCALAR))
     assert ours.shape == tuple(theirs.shape) and ours.dtype == theirs.numpy().dtype, name
     np.testing.assert_array_equal(ours.data, theirs.numpy(), err_msg=name)
+
+
+# -- logic, broadcast_to, hardshrink, resize_ and the random fills -----------------------
+
+TRUTHS = np.array([[0.0, 1.5, -2.0, np.nan], [0.0, 0.0, 3.0, -0.0]])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "uint8", "bool"])
+@pytest.mark.parametrize("name", ["logical_and", "logical_or", "logical_xor"])
+def test_logical_methods_give_numpys_truths_as_boolean_arrays_for_any_dtype(
+        name: str, dtype: str) -> None:
+    first = TRUTHS.astype(dtype) if dtype.startswith("float") else np.nan_to_num(TRUTHS).astype(
+        dtype)
+    second = np.array([1, 0, 2, 0])  # broadcast against both rows
+    got = getattr(tm.tensor(first), name)(tm.tensor(second))
+    assert isinstance(got, np.ndarray) and got.dtype == np.bool_
+    np.testing.assert_array_equal(got, getattr(np, name)(first, second))
+    np.testing.assert_array_equal(getattr(tm, name)(tm.tensor(first), second), got)
+    np.testing.assert_array_equal(tm.tensor(first).logical_not(), np.logical_not(first))
+
+
+def test_logical_methods_equal_pytorchs_for_mixed_dtypes_nan_0d_and_empty_tensors() -> None:
+    torch = torch_or_skip()
+    cases = [(TRUTHS, np.array([1, 0, 2, 0])), (np.array(0.0), np.array([True, False])),
+             (np.zeros((0, 3)), np.ones(3, np.int64)), (np.array(np.nan), np.array(0.0))]
+    for a, b in cases:
+        for name in ("logical_and", "logical_or", "logical_xor"):
+            ours = getattr(tm.tensor(a), name)(tm.tensor(b))
+            theirs = getattr(torch.tensor(a), name)(torch.tensor(b)).numpy()
+            assert ours.shape == theirs.shape and ours.dtype == theirs.dtype, name
+            np.testing.assert_array_equal(ours, theirs, err_msg=name)
+        np.testing.assert_array_equal(tm.tensor(a).logical_not(),
+                                      torch.tensor(a).logical_not().numpy())
+
+
+def test_logical_methods_in_place_keep_the_dtype_bump_the_version_and_match_pytorch() -> None:
+    torch = torch_or_skip()
+    for dtype in ("float32", "int64", "bool"):
+        ours, theirs = tm.tensor(TRUTHS[1].astype(dtype)), torch.tensor(TRUTHS[1].astype(dtype))
+        array = ours.data
+        for name, other in (("logical_or_", [1, 0, 0, 0]), ("logical_xor_", [1, 1, 0, 0]),
+                            ("logical_and_", [1, 1, 1, 0])):
+            assert getattr(ours, name)(tm.tensor(other)) is ours
+            getattr(theirs, name)(torch.tensor(other))
+            np.testing.assert_array_equal(ours.data, theirs.numpy(), err_msg=name)
+        ours.logical_not_()
+        theirs.logical_not_()
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+        assert ours.data is array and ours.dtype == np.dtype(dtype) and ours._version == 4
+
+
+def test_logical_methods_refuse_shapes_that_do_not_fit_naming_the_method() -> None:
+    with pytest.raises(ValueError, match=r"^logical_xor: shapes \(2,\) and \(3,\) cannot be "):
+        tm.ones(2).logical_xor(tm.ones(3))
+    x = tm.ones(1)
+    with pytest.raises(ValueError, match=r"^logical_and_: other of shape \(3,\) does not "
+                                         r"broadcast to the tensor's shape \(1,\)"):
+        x.logical_and_(tm.ones(3))
+    with pytest.raises(TypeError, match=r"^logical_or: other has dtype <U1, not a number"):
+        x.logical_or("a")
+    w = tm.ones(2, requires_grad=True)
+    for name, call in {"logical_and_": lambda: w.logical_and_(tm.ones(2)),
+                       "logical_not_": lambda: w.logical_not_()}.items():
+        with pytest.raises(RuntimeError, match=f"^{name}: cannot change a tensor in place"):
+            call()
+    assert x.tolist() == [1.0] and w.tolist() == [1.0, 1.0] and w._version == 0
+
+
+def test_isclose_allclose_and_equal_methods_are_the_functions() -> None:
+    a, b = tm.tensor([1.0, 2.0, np.nan]), tm.tensor([1.0, 2.0 + 1e-6, np.nan])
+    for kwargs in ({}, {"equal_nan": True}, {"rtol": 0.0, "atol": 0.0}):
+        np.testing.assert_array_equal(a.isclose(b, **kwargs), tm.isclose(a, b, **kwargs))
+        assert a.allclose(b, **kwargs) is tm.allclose(a, b, **kwargs)
+    assert a.equal(a) is tm.equal(a, a) is False  # nan equals nothing
+    assert a[:2].equal(tm.tensor([1, 2])) is True
+    with pytest.raises(ValueError, match=r"^isclose: rtol must be >= 0"):
+        a.isclose(b, rtol=-1.0)
+    with pytest.raises(TypeError, match=r"^allclose: other must be a Tensor"):
+        a.allclose([1.0, 2.0, 3.0])
+
+
+@given(st.data())
+def test_broadcast_to_is_numpys_view_and_sums_the_gradient_back(data: st.DataObject) -> None:
+    target = data.draw(shapes(max_dims=3, max_side=3))
+    shape = data.draw(broadcasting_to(target))
+    values = data.draw(arrays(shape))
+    kept = (0,) * (len(target) - len(shape)) + shape  # -1 may stand where the size stays
+    size = [-1 if n == kept[d] and data.draw(st.booleans()) else n for d, n in enumerate(target)]
+    x = leaf(values)
+    out = x.broadcast_to(size)
+    np.testing.assert_array_equal(out.data, np.broadcast_to(values, target))
+    assert np.shares_memory(out.data, x.data)
+    np.testing.assert_array_equal(tm.broadcast_to(x, size).data, out.data)
+    assert tm.gradcheck(lambda t: t.broadcast_to(size) * t.broadcast_to(size), (x,))
+    assert tm.gradgradcheck(lambda t: t.broadcast_to(size) * t.broadcast_to(size), (x,))
+
+
+@pytest.mark.parametrize(("size", "message"), [
+    ((3,), r"a tensor of shape \(2,\) cannot be broadcast to \(3,\)"),
+    ((2, 3), r"a tensor of shape \(2,\) cannot be broadcast to \(2, 3\)"),
+    ((-1, 2), r".* cannot be broadcast to \(-1, 2\) \(-1 keeps a size, only in the tensor's"),
+    ((), r"a tensor of shape \(2,\) cannot be broadcast to \(\)"),
+    ((2, -2), r".* cannot be broadcast to \(2, -2\)")])
+def test_broadcast_to_refuses_a_shape_naming_both(size: tuple[int, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=f"^broadcast_to: {message}"):
+        tm.ones(2).broadcast_to(size)
+
+
+@given(st.data())
+def test_hardshrink_is_numpys_and_passes_gradcheck_and_gradgradcheck(data: st.DataObject) -> None:
+    values = data.draw(arrays(data.draw(shapes(max_dims=3, max_side=3))))
+    lambd = data.draw(st.sampled_from([0.5, 0.0, 1.25, -0.5]))
+    assume(np.all(np.abs(np.abs(values) - abs(lambd)) > 1e-3))  # off the jumps at ±lambd
+    x = leaf(values)
+    want = np.where((values >= -lambd) & (values <= lambd), 0.0, values)
+    np.testing.assert_array_equal(x.hardshrink(lambd).data, want)
+    np.testing.assert_array_equal(tm.hardshrink(x, lambd).data, want)
+    assert tm.gradcheck(lambda t: t.hardshrink(lambd) * t, (x,))
+    assert tm.gradgradcheck(lambda t: t.hardshrink(lambd) * t, (x,))
+
+
+def test_hardshrink_equals_pytorchs_at_its_ends_nan_and_in_float32() -> None:
+    torch = torch_or_skip()
+    values = np.array([0.5, -0.5, 0.7, -2.0, 0.0, np.nan, 0.49])
+    for dtype in (np.float64, np.float32):
+        x, y = tm.tensor(values.astype(dtype), requires_grad=True), torch.tensor(
+            values.astype(dtype), requires_grad=True)
+        ours, theirs = x.hardshrink(), y.hardshrink()
+        assert ours.dtype == theirs.detach().numpy().dtype
+        np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+        ours.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_array_equal(x.grad.data, y.grad.numpy())
+    with pytest.raises(TypeError, match=r"^hardshrink: needs a floating point tensor"):
+        tm.tensor([1, 2]).hardshrink()
+    with pytest.raises(TypeError, match=r"^hardshrink: lambd must be a number"):
+        tm.ones(2).hardshrink("a")
+
+
+def test_resize_keeps_the_memory_in_order_and_gets_old_values_back_as_pytorchs() -> None:
+    torch = torch_or_skip()
+    starts: list[tuple[Callable[[Any], Any], int]] = [
+        (lambda lib: lib.arange(6.0), 0),
+        (lambda lib: lib.arange(6.0).reshape(2, 3).t(), 0),  # in memory order
+        (lambda lib: lib.arange(6.0)[2:], 2)]  # from where it starts in memory
+    for start, offset in starts:
+        ours, theirs = start(tm), start(torch)
+        for size in [(2,), (2, 3), (3, 3), (0,), (4,)]:
+            assert ours.resize_(size) is ours
+            theirs.resize_(size)
+            assert ours.shape == tuple(theirs.shape)
+            known = min(ours.size, 6 - offset)  # past the memory PyTorch's are uninitialised
+            np.testing.assert_array_equal(ours.data.reshape(-1)[:known],
+                                          theirs.clone().numpy().reshape(-1)[:known])
+
+
+def test_resize_counts_as_an_in_place_change_and_fills_new_elements_with_zeros() -> None:
+    x = tm.tensor([1.0, 2.0, 3.0])
+    view = x[1:]
+    y = x * 1.0
+    x.resize_(5)
+    assert x._version == 1 == view._version
+    assert x.tolist() == [1.0, 2.0, 3.0, 0.0, 0.0]
+    x.resize_(1, 2)
+    assert x.tolist() == [[1.0, 2.0]] and x.resize_([]).tolist() == 1.0
+    assert y.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_resize_refuses_a_tensor_that_requires_grad_and_bad_sizes() -> None:
+    w = tm.ones(2, requires_grad=True)
+    for context in (tm.enable_grad, tm.no_grad):
+        with context(), pytest.raises(RuntimeError, match=r"^resize_: cannot resize a tensor "
+                                                          r"that requires grad"):
+            w.resize_(3)
+    assert w.shape == (2,) and w._version == 0
+    with pytest.raises(ValueError, match=r"^resize_: sizes must be non-negative, got \(-1,\)"):
+        tm.ones(2).resize_(-1)
+    with pytest.raises(TypeError, match=r"^resize_: size is missing"):
+        tm.ones(2).resize_()
+    with pytest.raises(TypeError, match=r"^resize_: sizes must be ints"):
+        tm.ones(2).resize_(1.5)
+
+
+FILLS: dict[str, Callable[[tm.Tensor], tm.Tensor]] = {
+    "uniform_": lambda t: t.uniform_(-2.0, 3.0),
+    "normal_": lambda t: t.normal_(1.0, 2.0),
+    "exponential_": lambda t: t.exponential_(4.0),
+    "random_": lambda t: t.random_(-3, 5),
+    "bernoulli_": lambda t: t.bernoulli_(0.25),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILLS))
+def test_random_fills_are_reproducible_under_manual_seed_and_keep_the_array(name: str) -> None:
+    draws = []
+    for _ in range(2):
+        tm.manual_seed(3)
+        x = tm.zeros(4, 5, dtype=tm.float32)
+        array = x.data
+        assert FILLS[name](x) is x
+        assert x.data is array and x.dtype == np.float32 and x.shape == (4, 5)
+        assert x._version == 1
+        draws.append(x.data.copy())
+    np.testing.assert_array_equal(*draws)
+    assert len(np.unique(draws[0])) > 1
+    generator = np.random.default_rng(3)
+    x = tm.zeros(4, 5, dtype=tm.float32)
+    getattr(x, name)(generator=generator, **({"to": 5} if name == "random_" else {}))
+    assert not np.array_equal(x.data, np.zeros((4, 5)))
+
+
+def test_random_fills_have_the_moments_of_their_distributions() -> None:
+    tm.manual_seed(0)
+    n = 200_000
+    cases = {
+        "uniform": (tm.empty(n).uniform_(-2.0, 3.0), 0.5, 25 / 12),
+        "normal": (tm.empty(n).normal_(1.0, 2.0), 1.0, 4.0),
+        "exponential": (tm.empty(n).exponential_(4.0), 0.25, 1 / 16),
+        "random": (tm.empty(n).random_(-3, 5), 0.5, (8 ** 2 - 1) / 12),
+        "bernoulli": (tm.empty(n).bernoulli_(0.25), 0.25, 0.25 * 0.75),
+        "bernoulli_out": (tm.full((n,), 0.25).bernoulli(), 0.25, 0.25 * 0.75),
+    }
+    for name, (x, mean, variance) in cases.items():
+        spread = np.sqrt(variance / n)
+        assert abs(x.data.mean() - mean) < 5 * spread, name
+        assert abs(x.data.var() / variance - 1) < 0.05, name
+    uniform, ints = cases["uniform"][0].data, cases["random"][0].data
+    assert uniform.min() >= -2.0 and uniform.max() < 3.0
+    assert set(np.unique(ints)) == set(range(-3, 5))
+    assert set(np.unique(cases["bernoulli"][0].data)) == {0.0, 1.0}
+
+
+def test_uniform_never_reaches_to_in_float16_and_random_covers_each_dtypes_range() -> None:
+    tm.manual_seed(1)
+    narrow = tm.empty(100_000, dtype=tm.float16).uniform_(1.0, 1.001)
+    assert narrow.data.min() >= 1.0 and narrow.data.max() < np.float16(1.001)
+    assert set(np.unique(tm.empty(1000, dtype=tm.bool_).random_().data)) == {False, True}
+    small = tm.empty(100_000, dtype=tm.int8).random_()
+    assert small.data.min() == 0 and small.data.max() == 127
+    half = tm.empty(100_000, dtype=tm.float16).random_()
+    assert half.data.max() <= 2048 and np.all(half.data == np.round(half.data))
+    assert tm.empty(100, dtype=tm.uint8).random_(250, None).data.min() >= 250
+    assert set(np.unique(tm.empty(1000).random_(3).data)) == {0.0, 1.0, 2.0}
+    assert set(np.unique(tm.empty(1000).random_(to=2).data)) == {0.0, 1.0}
+    assert tm.zeros(3).uniform_(2.0, 2.0).tolist() == [2.0, 2.0, 2.0]
+    assert tm.zeros(3).normal_(5.0, 0.0).tolist() == [5.0, 5.0, 5.0]
+
+
+def test_bernoulli_takes_a_tensor_of_probabilities_in_any_dtype() -> None:
+    tm.manual_seed(0)
+    chance = tm.tensor([0.0, 1.0, 1.0, 0.0])
+    for dtype in (tm.int64, tm.bool_, tm.float32):
+        x = tm.zeros(3, 4, dtype=dtype).bernoulli_(chance)
+        assert x.dtype == np.dtype(dtype) and x.data.astype(int).tolist() == [[0, 1, 1, 0]] * 3
+    p = tm.tensor([0.0, 1.0, 0.5], requires_grad=True)
+    drawn = p.bernoulli()
+    assert drawn.dtype == p.dtype and drawn.tolist()[:2] == [0.0, 1.0]
+    (drawn * 3.0).sum().backward()  # a step of p: its gradient is 0, as PyTorch's
+    assert p.grad.tolist() == [0.0, 0.0, 0.0]
+    tm.manual_seed(5)
+    first = tm.bernoulli(tm.full((50,), 0.5)).data
+    tm.manual_seed(5)
+    np.testing.assert_array_equal(tm.ones(50).bernoulli(0.5).data, first)
+
+
+def test_random_fills_equal_pytorchs_in_dtype_shape_and_what_values_they_can_take() -> None:
+    torch = torch_or_skip()
+    for call in (lambda t: t.uniform_(0, 2), lambda t: t.normal_(), lambda t: t.exponential_(),
+                 lambda t: t.random_(4), lambda t: t.bernoulli_(0.3), lambda t: t.bernoulli()):
+        for dtype in ("float32", "float64"):
+            ours = call(tm.full((3, 2), 0.5, dtype=dtype))
+            theirs = call(torch.full((3, 2), 0.5, dtype=getattr(torch, dtype)))
+            assert ours.shape == tuple(theirs.shape)
+            assert ours.dtype == theirs.numpy().dtype
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: tm.ones(2).uniform_(2.0, 1.0), ValueError,
+     r"^uniform_: from must be at most to, got from=2.0 > to=1.0"),
+    (lambda: tm.ones(2).uniform_(-np.inf, 1.0), ValueError,
+     r"^uniform_: from must be finite and fit in float64"),
+    (lambda: tm.ones(2, dtype=tm.float16).uniform_(0.0, 7e4), ValueError,
+     r"^uniform_: to must be finite and fit in float16"),
+    (lambda: tm.tensor([1, 2]).uniform_(), TypeError,
+     r"^uniform_: needs a floating point tensor, got dtype int64"),
+    (lambda: tm.ones(2).uniform_("0"), TypeError, r"^uniform_: from must be a number"),
+    (lambda: tm.ones(2).normal_(0.0, -1.0), ValueError, r"^normal_: std must be >= 0, got -1.0"),
+    (lambda: tm.ones(2).normal_(0.0, np.nan), ValueError, r"^normal_: std must be >= 0, got nan"),
+    (lambda: tm.tensor([1]).normal_(), TypeError, r"^normal_: needs a floating point tensor"),
+    (lambda: tm.ones(2).exponential_(0.0), ValueError, r"^exponential_: lambd must be > 0"),
+    (lambda: tm.ones(2).exponential_(-1), ValueError, r"^exponential_: lambd must be > 0"),
+    (lambda: tm.ones(2).random_(3, 2), ValueError,
+     r"^random_: from must be less than to, got from=3 and to=2"),
+    (lambda: tm.ones(2).random_(0), ValueError, r"^random_: from must be less than to"),
+    (lambda: tm.ones(2).random_(1.5), TypeError, r"^random_: to must be an int, got 1.5"),
+    (lambda: tm.ones(2).random_(1, 2, 3), TypeError, r"^random_: takes \(\), \(to\) or"),
+    (lambda: tm.zeros(2, dtype=tm.uint8).random_(300), ValueError,
+     r"^random_: \[from, to\) = \[0, 300\) does not fit in uint8, which holds every integer "
+     r"from 0 to 255"),
+    (lambda: tm.zeros(2, dtype=tm.uint8).random_(-1, 3), ValueError,
+     r"^random_: \[from, to\) = \[-1, 3\) does not fit in uint8"),
+    (lambda: tm.zeros(2, dtype=tm.float16).random_(0, 5000), ValueError,
+     r"^random_: \[from, to\) = \[0, 5000\) does not fit in float16, which holds every "
+     r"integer from -2048 to 2048 exactly"),
+    (lambda: tm.ones(2).bernoulli_(1.5), ValueError, r"^bernoulli_: p must be in \[0, 1\], "
+                                                     r"got 1.5"),
+    (lambda: tm.ones(2).bernoulli_(np.nan), ValueError, r"^bernoulli_: p must be in \[0, 1\]"),
+    (lambda: tm.ones(2).bernoulli_(tm.tensor([0.5, -0.1])), ValueError,
+     r"^bernoulli_: p must be in \[0, 1\], got \[0.5, -0.1\]"),
+    (lambda: tm.ones(3).bernoulli_(tm.ones(2)), ValueError,
+     r"^bernoulli_: p of shape \(2,\) does not broadcast to the tensor's shape \(3,\)"),
+    (lambda: tm.ones(3).bernoulli_(tm.tensor([1, 0, 1])), TypeError,
+     r"^bernoulli_: p must hold floats, got dtype int64"),
+    (lambda: tm.tensor([0.5, 1.5]).bernoulli(), ValueError,
+     r"^bernoulli: the probabilities \(the tensor\) must be in \[0, 1\], got \[0.5, 1.5\]"),
+    (lambda: tm.tensor([0, 1]).bernoulli(), TypeError, r"^bernoulli: needs a floating point"),
+    (lambda: tm.ones(2).bernoulli(2.0), ValueError, r"^bernoulli: p must be in \[0, 1\]"),
+    (lambda: tm.ones(2).normal_(generator=0), TypeError,
+     r"^normal_: generator must be a numpy.random.Generator or None, got int"),
+])
+def test_random_fills_refuse_bad_parameters_naming_them_and_change_nothing(
+        call: Callable[[], Any], error: type[Exception], message: str) -> None:
+    state = tm.random.default_generator().bit_generator.state
+    with pytest.raises(error, match=message):
+        call()
+    assert tm.random.default_generator().bit_generator.state == state  # nothing was drawn
+
+
+def test_random_fills_are_refused_while_recording_a_graph_and_run_under_no_grad() -> None:
+    w = tm.zeros(3, requires_grad=True)
+    for name, call in FILLS.items():
+        with pytest.raises(RuntimeError, match=f"^{name}: cannot change a tensor in place"):
+            call(w)
+    assert w.tolist() == [0.0, 0.0, 0.0] and w._version == 0
+    with tm.no_grad():
+        for call in FILLS.values():
+            call(w)
+    assert w._version == len(FILLS)
+
+
+# name -> (call(lib, *tensors) for lib = tm or torch, the float64 inputs), as TORCH_CASES
+SHAPE_AND_SHRINK_CASES: dict[str, tuple[Callable[..., Any], list[np.ndarray]]] = {
+    "broadcast_to": (lambda lib, x: x[:, :1].broadcast_to((2, 3, 4)) * x, [X]),
+    "broadcast_to_keep": (lambda lib, x: x.broadcast_to((2, -1, 4)).exp(), [X]),
+    "hardshrink": (lambda lib, x: x.hardshrink(0.3) * x, [X]),
+    "hardshrink_negative_lambd": (lambda lib, x: x.hardshrink(-1.0).sin(), [X]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPE_AND_SHRINK_CASES))
+def test_broadcast_to_and_hardshrink_equal_pytorchs_first_and_second_derivatives(
+        name: str) -> None:
+    torch = torch_or_skip()
+    call, inputs = SHAPE_AND_SHRINK_CASES[name]
+    for a, b in zip(derivatives(tm, call, inputs), derivatives(torch, call, inputs)):
+        assert a.shape == b.shape, name
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=name)

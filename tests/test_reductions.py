@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_mlp as tm
-from tests.strategies import arrays, distinct_arrays, leaf, shapes
-from tests.test_methods import torch_or_skip
+from tests.strategies import arrays, distinct_arrays, leaf, shapes, tied_arrays
+from tests.test_methods import derivatives, torch_or_skip
 
 # -- norms and extremes ---------------------------------------------------------------
 
@@ -326,4 +326,197 @@ def test_quantile_of_infinities_is_silent_as_pytorch() -> None:
 def test_reductions_taking_dim_name_it_in_their_errors(call: Callable[[], Any],
                                                       message: str) -> None:
     with pytest.raises(IndexError, match=message):
+        call()
+
+
+# -- mode, msort, unique, unique_consecutive and renorm -------------------------------
+
+
+@given(st.data())
+def test_mode_is_the_smallest_most_frequent_value_at_its_last_index(data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=1, max_dims=3))
+    values = data.draw(tied_arrays(shape))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    keepdim = data.draw(st.booleans())
+    x = leaf(values)
+    got, index = x.mode(dim, keepdim)
+    moved = np.moveaxis(values, dim, -1).reshape(-1, shape[dim])
+    want = [min(set(row), key=lambda v: (-list(row).count(v), v)) for row in moved]
+    where = [len(row) - 1 - list(row[::-1]).index(v) for row, v in zip(moved, want)]
+    out_shape = np.delete(np.array(shape), dim % len(shape)).tolist()
+    expected_values = np.array(want).reshape(out_shape)
+    expected_index = np.array(where).reshape(out_shape)
+    if keepdim:
+        expected_values = np.expand_dims(expected_values, dim)
+        expected_index = np.expand_dims(expected_index, dim)
+    np.testing.assert_array_equal(got.data, expected_values)
+    np.testing.assert_array_equal(index.data, expected_index)
+    assert index.dtype == np.int64 and tm.mode(x, dim, keepdim).indices.shape == index.shape
+    got.sum().backward()  # all to the element the index picks
+    picked = np.zeros(shape)
+    np.put_along_axis(picked, index.data if keepdim else np.expand_dims(index.data, dim), 1.0,
+                      dim)
+    np.testing.assert_array_equal(x.grad.data, picked)
+
+
+def test_mode_equals_pytorchs_values_indices_and_gradient() -> None:
+    torch = torch_or_skip()
+    values = np.array([[3.0, 1.0, 1.0, 3.0], [2.0, 2.0, 5.0, 5.0], [4.0, 0.5, -1.0, 7.0]])
+    for dim, keepdim in ((-1, False), (0, True), (1, True)):
+        ours, theirs = leaf(values), torch.tensor(values, requires_grad=True)
+        a, b = ours.mode(dim, keepdim), theirs.mode(dim, keepdim)
+        np.testing.assert_array_equal(a.values.data, b.values.detach().numpy())
+        np.testing.assert_array_equal(a.indices.data, b.indices.numpy())
+        a.values.sum().backward()
+        b.values.sum().backward()
+        np.testing.assert_array_equal(ours.grad.data, theirs.grad.numpy())
+    for data in (np.array(2.5), np.array([True, False, True]), np.zeros((2, 0)),
+                 np.array([1, 2, 2, 3, 3, 1])):
+        a, b = tm.tensor(data).mode(0), torch.tensor(data).mode(0)
+        assert a.values.shape == tuple(b.values.shape) and a.values.dtype == b.values.numpy().dtype
+        np.testing.assert_array_equal(a.values.data, b.values.numpy())
+        np.testing.assert_array_equal(a.indices.data, b.indices.numpy())
+
+
+def test_mode_counts_nans_as_equal_and_refuses_an_empty_dim() -> None:
+    values, index = tm.tensor([np.nan, 1.0, np.nan, 2.0]).mode()
+    assert np.isnan(values.item()) and index.item() == 2
+    with pytest.raises(ValueError, match=r"^mode: dim 1 of shape \(2, 0\) is empty"):
+        tm.zeros(2, 0).mode(1)
+    with pytest.raises(IndexError, match=r"^mode: dim 2 is out of range"):
+        tm.ones(2, 3).mode(2)
+
+
+@given(st.data())
+def test_msort_sorts_dim_0_and_passes_gradcheck_and_gradgradcheck(data: st.DataObject) -> None:
+    shape = data.draw(shapes(max_dims=3))
+    x = leaf(data.draw(distinct_arrays(shape)))
+    np.testing.assert_array_equal(x.msort().data, np.sort(x.data, 0) if shape else x.data)
+    np.testing.assert_array_equal(tm.msort(x).data, x.msort().data)
+    assert tm.gradcheck(lambda t: t.msort() * t, (x,))
+    assert tm.gradgradcheck(lambda t: t.msort() * t, (x,))
+
+
+@given(st.data())
+def test_unique_and_unique_consecutive_give_numpys_values_inverse_and_counts(
+        data: st.DataObject) -> None:
+    shape = data.draw(shapes(max_dims=3))
+    values = data.draw(tied_arrays(shape))
+    dim = data.draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1))
+                    if shape else st.none())
+    x = tm.tensor(values)
+    distinct, inverse, counts = x.unique(return_inverse=True, return_counts=True, dim=dim)
+    want = np.unique(values, return_inverse=True, return_counts=True, axis=dim)
+    np.testing.assert_array_equal(distinct.data, want[0])
+    np.testing.assert_array_equal(inverse.data, want[1].reshape(
+        values.shape if dim is None else -1))
+    np.testing.assert_array_equal(counts.data, want[2])
+    assert inverse.dtype == counts.dtype == np.int64 and distinct.dtype == x.dtype
+    np.testing.assert_array_equal(tm.unique(x, dim=dim).data, distinct.data)
+    runs, where, lengths = x.unique_consecutive(True, True, dim)  # rebuild the input from runs
+    rebuilt = np.take(runs.data, where.data.reshape(-1), 0 if dim is None else dim)
+    np.testing.assert_array_equal(rebuilt.reshape(values.shape), values)
+    assert lengths.data.sum() == (values.size if dim is None else shape[dim])
+    assert np.all(lengths.data > 0) and distinct.grad_fn is None
+
+
+def test_unique_and_unique_consecutive_equal_pytorchs_in_every_form() -> None:
+    torch = torch_or_skip()
+    cases = [np.array([[1.0, 2.0], [1.0, 2.0], [0.0, 5.0]]), np.array([1.0, np.nan, np.nan, 1.0]),
+             np.array(2.0), np.zeros((0, 2)), np.zeros((2, 0)), np.array([True, False, True]),
+             np.array([3, 1, 1, 2, 1, 3])]
+    for values in cases:
+        for name in ("unique", "unique_consecutive"):
+            for dim in [None, *range(values.ndim)]:
+                if values.ndim and values.size == 0 and values.shape[1 - (dim or 0)] == 0:
+                    continue  # refused by both: no slices to compare
+                if dim is not None and np.isnan(values).any():
+                    continue  # PyTorch sorts slices holding nan with no order: none are merged
+                kwargs = {"return_inverse": True, "return_counts": True, "dim": dim}
+                ours = getattr(tm.tensor(values), name)(**kwargs)
+                theirs = getattr(torch.tensor(values), name)(**kwargs)
+                for a, b in zip(ours, theirs):
+                    assert a.shape == tuple(b.shape) and a.dtype == b.numpy().dtype, name
+                    np.testing.assert_array_equal(a.data, b.numpy(), err_msg=name)
+    assert tm.tensor([3.0, 1.0, 3.0]).unique(sorted=False).tolist() == [1.0, 3.0]
+
+
+def test_unique_refuses_slices_of_nothing_and_dims_out_of_range() -> None:
+    with pytest.raises(ValueError, match=r"^unique: shape \(0, 2\) is empty outside dim 1"):
+        tm.zeros(0, 2).unique(dim=1)
+    with pytest.raises(ValueError, match=r"^unique_consecutive: shape \(0, 2\) is empty"):
+        tm.zeros(0, 2).unique_consecutive(dim=1)
+    with pytest.raises(IndexError, match=r"^unique: dim 0 is out of range for a tensor with 0"):
+        tm.tensor(1.0).unique(dim=0)
+
+
+@given(st.data())
+def test_renorm_caps_each_slices_norm_and_passes_gradcheck_and_gradgradcheck(
+        data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=2, max_dims=3, max_side=3))
+    values = data.draw(arrays(shape, -3.0, 3.0))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    p = data.draw(st.sampled_from([2, 3, 1.5, float("inf")]))
+    maxnorm = data.draw(st.sampled_from([0.5, 1.0, 2.0]))
+    others = tuple(d for d in range(len(shape)) if d != dim % len(shape))
+    norms = (np.abs(values).max(others, keepdims=True) if np.isinf(p) else
+             (np.abs(values) ** p).sum(others, keepdims=True) ** (1 / p))
+    assume(np.all(np.abs(norms - maxnorm) > 1e-3))  # off the switch at ‖slice‖ = maxnorm
+    assume(np.all(np.abs(values) > 1e-3) or p == 2)  # |x|ᵖ has no second derivative at 0
+    if np.isinf(p):  # the largest |x| of a slice picks one element: keep them apart
+        assume(all(len(set(np.round(np.abs(np.moveaxis(values, dim, 0)[i]).ravel(), 3)))
+                   == np.moveaxis(values, dim, 0)[i].size for i in range(shape[dim])))
+    x = leaf(values)
+    want = values * np.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+    np.testing.assert_allclose(x.renorm(p, dim, maxnorm).data, want, rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(tm.renorm(x, p, dim, maxnorm).data,
+                                  x.renorm(p, dim, maxnorm).data)
+    assert tm.gradcheck(lambda t: t.renorm(p, dim, maxnorm), (x,))
+    assert tm.gradgradcheck(lambda t: t.renorm(p, dim, maxnorm), (x,))
+
+
+# name -> (call(lib, x) for lib = tm or torch, the float64 input)
+SORT_AND_RENORM_CASES: dict[str, tuple[Callable[..., Any], np.ndarray]] = {
+    "renorm": (lambda lib, x: x.renorm(2, 0, 1.5), np.arange(-6.0, 6.0).reshape(3, 4) / 3),
+    "renorm_dim_1_p_3": (lambda lib, x: x.renorm(3, -1, 1.0), np.arange(-6.0, 6.0).reshape(
+        3, 4) / 4 + 0.1),
+    "renorm_3d": (lambda lib, x: x.renorm(1.5, 1, 2.0), np.linspace(-2, 3, 24).reshape(2, 3, 4)),
+    "msort": (lambda lib, x: x.msort() * x, np.array([[3.0, -1.0], [0.5, 2.0], [-4.0, 1.0]])),
+    "mode": (lambda lib, x: x.mode(0).values * 2.0, np.array([[1.0, 2.0], [1.0, 3.0],
+                                                               [4.0, 3.0]])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SORT_AND_RENORM_CASES))
+def test_renorm_msort_and_mode_equal_pytorchs_first_and_second_derivatives(name: str) -> None:
+    torch = torch_or_skip()
+    call, values = SORT_AND_RENORM_CASES[name]
+    for a, b in zip(derivatives(tm, call, [values]), derivatives(torch, call, [values])):
+        assert a.shape == b.shape, name
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+def test_renorm_of_float32_0_norms_and_empty_tensors_as_pytorch() -> None:
+    torch = torch_or_skip()
+    for values in (np.zeros((2, 3)), np.zeros((0, 3)), np.ones((2, 3), np.float32) * 2):
+        ours = tm.tensor(values).renorm(2, 0, 1.0)
+        theirs = torch.tensor(values).renorm(2, 0, 1.0).numpy()
+        assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+        np.testing.assert_allclose(ours.data, theirs, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: tm.ones(3).renorm(2, 0, 1.0), ValueError,
+     r"^renorm: needs at least 2 dims, got shape \(3,\)"),
+    (lambda: tm.ones(2, 2).renorm(0, 0, 1.0), ValueError, r"^renorm: p must be > 0, got 0"),
+    (lambda: tm.ones(2, 2).renorm(2, 0, -1.0), ValueError,
+     r"^renorm: maxnorm must be >= 0, got -1.0"),
+    (lambda: tm.ones(2, 2).renorm(2, 2, 1.0), IndexError, r"^renorm: dim 2 is out of range"),
+    (lambda: tm.tensor([[1, 2]]).renorm(2, 0, 1.0), TypeError,
+     r"^renorm: needs a floating point tensor, got dtype int64"),
+    (lambda: tm.ones(2, 2).renorm("2", 0, 1.0), TypeError, r"^renorm: p must be a number"),
+])
+def test_renorm_refuses_bad_arguments_naming_them(call: Callable[[], Any], error: type[Exception],
+                                                  message: str) -> None:
+    with pytest.raises(error, match=message):
         call()

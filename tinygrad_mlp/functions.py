@@ -755,3 +755,71 @@ def isin(elements: TensorLike, test_elements: TensorLike, *, assume_unique: bool
     values, tests = (checks.numeric_array("isin", name, t.data if isinstance(t, Tensor) else t)
                      for name, t in (("elements", elements), ("test_elements", test_elements)))
     return np.asarray(np.isin(values, tests, assume_unique=assume_unique, invert=invert))
+
+
+# -- function forms of logic, broadcast_to, hardshrink, mode, unique, renorm and bernoulli.
+# As comparisons do here, the logical functions give numpy boolean arrays. ---
+
+
+def logical_and(input: Tensor, other: TensorLike) -> Any:
+    """Where both are nonzero (a numpy boolean array)."""
+    return _input("logical_and", input).logical_and(other)
+
+
+def logical_or(input: Tensor, other: TensorLike) -> Any:
+    """Where either is nonzero (a numpy boolean array)."""
+    return _input("logical_or", input).logical_or(other)
+
+
+def logical_xor(input: Tensor, other: TensorLike) -> Any:
+    """Where exactly one is nonzero (a numpy boolean array)."""
+    return _input("logical_xor", input).logical_xor(other)
+
+
+def logical_not(input: Tensor) -> Any:
+    """Where ``input`` is 0 (a numpy boolean array)."""
+    return _input("logical_not", input).logical_not()
+
+
+def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
+    """A view of ``input`` broadcast to ``size`` (-1 keeps a size), as ``expand``."""
+    return _input("broadcast_to", input).broadcast_to(size)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0, elementwise."""
+    return _input("hardshrink", input).hardshrink(lambd)
+
+
+def msort(input: Tensor) -> Tensor:
+    """``input`` sorted along dim 0."""
+    return _input("msort", input).msort()
+
+
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
+    """``(values, indices)``: the smallest most frequent value along ``dim`` and its last index."""
+    return _input("mode", input).mode(dim, keepdim)
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
+           return_counts: bool = False, dim: int | None = None) -> Any:
+    """The distinct values (or slices along ``dim``), with the inverse and counts if asked."""
+    return _input("unique", input).unique(sorted, return_inverse, return_counts, dim)
+
+
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None) -> Any:
+    """``unique`` of each run of equal neighbours."""
+    return _input("unique_consecutive", input).unique_consecutive(return_inverse, return_counts,
+                                                                   dim)
+
+
+def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
+    """Each slice along ``dim`` whose p-norm exceeds maxnorm scaled down to it."""
+    return _input("renorm", input).renorm(p, dim, maxnorm)
+
+
+def bernoulli(input: Tensor, p: float | None = None, *,
+              generator: np.random.Generator | None = None) -> Tensor:
+    """1 with probability ``input`` (or ``p``), else 0, elementwise, in ``input``'s dtype."""
+    return _input("bernoulli", input).bernoulli(p, generator=generator)

@@ -1,9 +1,9 @@
 """Matrix products and parts of matrices (outer, bmm, addmm, einsum, trace, tril ...) from the ops.
 
-Like ``methods.py``, this file adds no gradient rule: each function is a
-composition of the engine's ops, so its gradient, and the gradient of that
-gradient, come from rules already in ``ops.py``. Four constructions do the
-work:
+Like ``methods.py``, this file adds almost no gradient rule: each function
+is a composition of the engine's ops, so its gradient, and the gradient of
+that gradient, come from rules already in ``ops.py``. Four constructions do
+the work:
 
 * Products are ``@`` (``MatMul``) after a reshape or permute: ``mv`` and
   ``bmm`` are ``@`` itself, ``addbmm`` sums its batch by folding it into
@@ -22,6 +22,17 @@ work:
 * ``tril`` and ``triu`` keep a constant triangle with ``where``, not a
   product with a 0/1 mask, so a NaN or inf outside the triangle does not
   leak into the result as 0 · NaN.
+
+The exception is what needs LAPACK (numpy's ``linalg``): the inverse and
+the determinant have rules of their own, written as in ``special.py`` (see
+there why they are joined to ``ops.Op`` at their first use), each with its
+backward made of ops so that it can be differentiated again:
+
+    Y = A⁻¹:          dL/dA = -Yᵀ G Yᵀ
+    y = ln |det A|:   dL/dA = g A⁻ᵀ          (``logdet``, ``slogdet``)
+    y = det A:        dL/dA = g y A⁻ᵀ        (= g adj(A)ᵀ, also at a singular A)
+
+``matrix_power`` is ``@`` by repeated squaring (of the inverse, for n < 0).
 
 Each method states its derivative; where a function of several tensors
 has no method (``einsum``, ``tensordot``, ``cdist``, ``block_diag``,
@@ -49,7 +60,7 @@ import math
 import string
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -58,9 +69,13 @@ from numpy.typing import DTypeLike
 import tinygrad_mlp.tensor as _tensor
 from tinygrad_mlp import checks
 from tinygrad_mlp.dtypes import get_default_dtype
+from tinygrad_mlp.special import apply
 
 if TYPE_CHECKING:
-    from tinygrad_mlp.tensor import Tensor
+    from tinygrad_mlp.ops import Op as Rule
+    from tinygrad_mlp.tensor import Array, Tensor
+else:
+    Rule = object  # a rule becomes an ops.Op when first applied: see special.apply
 
 Dims = int | Sequence[Sequence[int]]
 
@@ -353,6 +368,73 @@ class LinalgMethods:
         return (self.index_select(axis, after) * b.index_select(axis, before)
                 - self.index_select(axis, before) * b.index_select(axis, after))
 
+    # -- inverse, determinants, powers (rules of their own: see below) ----------------
+
+    def inverse(self: Tensor) -> Tensor:
+        """A⁻¹, of a square matrix or of each in a batch (..., n, n).   dL/dA = -A⁻ᵀ G A⁻ᵀ.
+
+        Raises:
+            TypeError: for an int or bool tensor, as PyTorch.
+            ValueError: if A is not (..., n, n).
+            numpy.linalg.LinAlgError (a ValueError): if a matrix is singular,
+                naming which one of the batch.
+        """
+        return apply(_Inverse, self)
+
+    def det(self: Tensor) -> Tensor:
+        """det A, of a square matrix or of each in a batch.   dL/dA = g det(A) A⁻ᵀ = g adj(A)ᵀ.
+
+        The first derivative is exact at a singular A too (the cofactors); the
+        second needs A invertible.
+        """
+        return apply(_Det, self)
+
+    def logdet(self: Tensor) -> Tensor:
+        """ln det A: NaN where det A < 0 (gradient 0 there), -∞ where it is 0, as PyTorch.
+
+        dL/dA = g A⁻ᵀ.
+        """
+        _square("logdet", self)
+        log = apply(_LogAbsDet, self)
+        with np.errstate(divide="ignore"):
+            negative = np.linalg.slogdet(_lapack(self.data))[0] < 0
+        return _tensor.where(negative, math.nan, log)
+
+    def slogdet(self: Tensor) -> SlogDet:
+        """(sign, logabsdet) with det A = sign · e^logabsdet, as ``torch.slogdet``.
+
+        sign is -1, 0 or 1 (0 for a singular A, whose logabsdet is -∞) and has
+        no gradient; dL/dA = g A⁻ᵀ from logabsdet.
+        """
+        _square("slogdet", self)
+        with np.errstate(divide="ignore"):
+            sign = np.linalg.slogdet(_lapack(self.data))[0].astype(self.dtype, copy=False)
+        return SlogDet(_tensor.Tensor(sign), apply(_LogAbsDet, self))
+
+    def matrix_power(self: Tensor, n: int) -> Tensor:
+        """Aⁿ of a square matrix or batch: ``@`` by repeated squaring; A⁻¹ to the -n for n < 0.
+
+        n = 0 gives the identity (with a gradient of 0 for A). No rule of its
+        own: the gradient is that of the products (and of ``inverse``).
+        """
+        power = _int("matrix_power", "n", n)
+        if self.ndim < 2 or self.shape[-1] != self.shape[-2]:
+            raise ValueError(f"matrix_power: A must be a square matrix or a batch of them, "
+                             f"shaped (..., n, n), got shape {self.shape}")
+        if power == 0:
+            identity = np.broadcast_to(np.eye(self.shape[-1], dtype=self.dtype), self.shape)
+            return _tensor.where(np.array(True), identity, self)
+        square = self.inverse() if power < 0 else self
+        power, result = abs(power), None
+        while power:
+            if power & 1:
+                result = square if result is None else result @ square
+            power >>= 1
+            if power:
+                square = square @ square
+        assert result is not None
+        return result
+
     # -- parts of matrices ------------------------------------------------------------
 
     def trace(self: Tensor) -> Tensor:
@@ -438,6 +520,147 @@ class LinalgMethods:
         dL/dself = triu(g).
         """
         return _triangle("triu", self, diagonal, np.triu)
+
+
+# -- inverse and determinant: rules of their own ------------------------------------------
+
+
+class SlogDet(NamedTuple):
+    """What ``slogdet`` gives, as ``torch.return_types.slogdet``: det = sign · e^logabsdet."""
+
+    sign: Tensor
+    logabsdet: Tensor
+
+
+def _square(op: str, A: Tensor) -> None:
+    """Refuse anything but a floating point square matrix or batch of them, naming ``op``."""
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise ValueError(f"{op}: A must be a square matrix or a batch of them, shaped "
+                         f"(..., n, n), got shape {A.shape}")
+    if A.dtype.kind != "f":
+        raise TypeError(f"{op}: A must be floating point, got dtype {A.dtype}; convert it "
+                        "first with .double() or .float()")
+
+
+def _lapack(a: Array) -> Array:
+    """``a`` in a dtype numpy's linalg takes: float16 goes up to float32."""
+    return a.astype(np.float32) if a.dtype == np.float16 else a
+
+
+def _where_singular(a: Array) -> str:
+    """Which matrix of ``a`` has no inverse: 'the matrix', or 'batch element (i, ...)'."""
+    if a.ndim == 2:
+        return "the matrix"
+    flat = a.reshape(-1, *a.shape[-2:])
+    for index, matrix in enumerate(flat):
+        try:
+            np.linalg.inv(matrix)
+        except np.linalg.LinAlgError:
+            position = tuple(int(i) for i in np.unravel_index(index, a.shape[:-2]))
+            return f"batch element {position[0] if len(position) == 1 else position}"
+    return "a batch element"
+
+
+def _cofactors(a: Array) -> Array:
+    """adj(A)ᵀ = det(A) A⁻ᵀ, the matrix of cofactors, of arrays; also where det A = 0.
+
+    A singular A has no inverse, so its cofactors come from the SVD A = U S Vᵀ:
+    adj(A) = det(U) det(V) · V diag(Πⱼ≠ᵢ sⱼ) Uᵀ, with no division.
+    """
+    det = np.linalg.det(a)
+    if np.all(det != 0):
+        return det[..., None, None] * np.linalg.inv(a).mT
+    u, s, vh = np.linalg.svd(a)
+    n = a.shape[-1]
+    others = np.prod(np.where(np.eye(n, dtype=bool), 1.0, s[..., None, :]), axis=-1)
+    signs = np.linalg.det(u) * np.linalg.det(vh)
+    return (signs[..., None, None] * ((vh.mT * others[..., None, :]) @ u.mT)).mT
+
+
+def _inverse_transposed(A: Any) -> Any:
+    """A⁻ᵀ: for a Tensor the ``_Inverse`` op (differentiable again), for arrays LAPACK's.
+
+    For arrays a singular A gives cofactors / 0 (±∞, or NaN), silently, as
+    PyTorch gives non-finite gradients there; a Tensor's raises.
+    """
+    if isinstance(A, _tensor.Tensor):
+        return apply(_Inverse, A).mT
+    with np.errstate(all="ignore"):
+        det = np.linalg.det(A)
+        if np.all(det != 0):
+            return np.linalg.inv(A).mT
+        return _cofactors(A) / det[..., None, None]
+
+
+class _Inverse(Rule):
+    """Y = A⁻¹, of each matrix in the last two dims.   dL/dA = -Yᵀ G Yᵀ.
+
+    From d(A⁻¹) = -A⁻¹ dA A⁻¹. Y is this op's output, so the rule is made of
+    ``@`` and a transpose of tensors that are themselves differentiable.
+    """
+
+    name = "inverse"
+    saves_output = True
+
+    def forward(self, A: Tensor) -> Array:
+        _square("inverse", A)
+        data = A.data
+        try:
+            inverse = np.linalg.inv(_lapack(data))
+        except np.linalg.LinAlgError:
+            raise np.linalg.LinAlgError(
+                f"inverse: {_where_singular(data)} of A (shape {A.shape}) is singular, so it "
+                "has no inverse") from None
+        return inverse.astype(data.dtype, copy=False)
+
+    def backward(self, g: Any) -> Any:
+        y = self.output()
+        return -(y.mT @ g @ y.mT)
+
+
+class _LogAbsDet(Rule):
+    """y = ln |det A|, of each matrix in the last two dims.   dL/dA = g A⁻ᵀ.
+
+    From d(det A) = det(A) tr(A⁻¹ dA) (Jacobi's formula), divided by det A.
+    -∞ at a singular A, where the gradient is ±∞ or NaN.
+    """
+
+    name = "logabsdet"
+
+    def forward(self, A: Tensor) -> Array:
+        _square("slogdet", A)
+        self.save_for_backward(A)
+        with np.errstate(divide="ignore"):
+            return np.linalg.slogdet(_lapack(A.data))[1].astype(A.dtype, copy=False)
+
+    def backward(self, g: Any) -> Any:
+        (A,) = self.saved_tensors
+        return g.reshape(*g.shape, 1, 1) * _inverse_transposed(A)
+
+
+class _Det(Rule):
+    """y = det A, of each matrix in the last two dims.   dL/dA = g y A⁻ᵀ = g adj(A)ᵀ.
+
+    Jacobi's formula. On arrays the cofactors adj(A)ᵀ are computed directly,
+    so a singular A has its exact gradient too; recorded (create_graph) the
+    rule is g · y · inverse(A)ᵀ, which needs A invertible.
+    """
+
+    name = "det"
+    saves_output = True
+
+    def forward(self, A: Tensor) -> Array:
+        _square("det", A)
+        self.save_for_backward(A)
+        return np.asarray(np.linalg.det(_lapack(A.data))).astype(A.dtype, copy=False)
+
+    def backward(self, g: Any) -> Any:
+        (A,) = self.saved_tensors
+        g = g.reshape(*g.shape, 1, 1)
+        if not isinstance(A, _tensor.Tensor):
+            return g * _cofactors(_lapack(A)).astype(A.dtype, copy=False)
+        y = self.output()
+        return g * y.reshape(*y.shape, 1, 1) * _inverse_transposed(A)
 
 
 def _check_batches(op: str, first: tuple[str, Tensor], second: tuple[str, Tensor]) -> None:
@@ -563,6 +786,31 @@ def tril(input: Tensor, diagonal: int = 0) -> Tensor:
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """``input.triu(diagonal)``: the upper triangle, as ``torch.triu``."""
     return _input("triu", input).triu(diagonal)
+
+
+def inverse(input: Tensor) -> Tensor:
+    """``input.inverse()``: the inverse of each square matrix, as ``torch.inverse``."""
+    return _input("inverse", input).inverse()
+
+
+def det(input: Tensor) -> Tensor:
+    """``input.det()``: the determinant of each square matrix, as ``torch.det``."""
+    return _input("det", input).det()
+
+
+def logdet(input: Tensor) -> Tensor:
+    """``input.logdet()``: ln det A (NaN where det A < 0), as ``torch.logdet``."""
+    return _input("logdet", input).logdet()
+
+
+def slogdet(input: Tensor) -> SlogDet:
+    """``input.slogdet()``: (sign, ln |det A|), as ``torch.slogdet``."""
+    return _input("slogdet", input).slogdet()
+
+
+def matrix_power(input: Tensor, n: int) -> Tensor:
+    """``input.matrix_power(n)``: Aⁿ, as ``torch.matrix_power``."""
+    return _input("matrix_power", input).matrix_power(n)
 
 
 def dot(input: Tensor, tensor: Tensor) -> Tensor:

@@ -45,11 +45,13 @@ from numpy.typing import ArrayLike, DTypeLike
 
 # tensor.py imports this module; what it defines is looked up when a method runs.
 import tinygrad_mlp.tensor as _tensor
-from tinygrad_mlp import checks
+from tinygrad_mlp import checks, random
 from tinygrad_mlp.dtypes import is_floating
+from tinygrad_mlp.indexing import IndexingMethods
 from tinygrad_mlp.linalg import LinalgMethods
 from tinygrad_mlp.reductions import ReductionMethods
 from tinygrad_mlp.scans import ScanMethods
+from tinygrad_mlp.special import SpecialMethods
 
 if TYPE_CHECKING:
     from tinygrad_mlp.tensor import Tensor, TensorLike
@@ -321,13 +323,133 @@ def _split_argument(op: str, first: Any, sections: Any, indices: Any, tensor: An
     return value
 
 
+def _logical(op: str, x: Tensor, other: TensorLike, combine: Callable[..., Any]) -> Any:
+    """``combine`` (numpy's ``logical_and``, ``_or`` or ``_xor``) of x and other, as truths.
+
+    Any nonzero number is true, nan too. A numpy boolean array, as the
+    comparisons give here (PyTorch gives a bool tensor).
+    """
+    value = checks.numeric_array(op, "other", _tensor._plain(other))
+    try:
+        return np.asarray(combine(x.data, value))
+    except ValueError:
+        raise ValueError(f"{op}: shapes {x.shape} and {value.shape} cannot be broadcast "
+                         "together") from None
+
+
+def _logical_inplace(op: str, x: Tensor, other: TensorLike,
+                     combine: Callable[..., Any]) -> Tensor:
+    """``x`` set to ``_logical(...)`` in place: 1 or 0 in x's own dtype, as PyTorch's."""
+    truth = _logical(op, x, other, combine)
+    if truth.shape != x.shape:
+        raise ValueError(f"{op}: other of shape {np.shape(_tensor._plain(other))} does not "
+                         f"broadcast to the tensor's shape {x.shape}")
+    return x._inplace(op, _copy, _tensor.Tensor(truth))
+
+
+def _resized(data: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``data``'s memory read as ``shape``, as PyTorch's ``resize_`` reads a tensor's storage.
+
+    A tensor's elements lie in a block of memory (its storage: here the array
+    numpy allocated, the ``base`` of each view of it) from some offset on.
+    The resized tensor holds the elements its shape needs from that offset in
+    memory order: a view of the same block if the block holds them all (so a
+    shrunk tensor grown back has its old values again, as in PyTorch), else a
+    new block with what the old one held from the offset, then zeros (where
+    PyTorch leaves the new elements uninitialised).
+    """
+    count = math.prod(shape)
+    storage = data
+    while isinstance(storage.base, np.ndarray):
+        storage = storage.base
+    flat, offset = data.reshape(-1), 0  # a reinterpreted or strided block: the tensor's order
+    if storage.dtype == data.dtype and (storage.flags.c_contiguous or storage.flags.f_contiguous):
+        whole = storage.ravel(order="K")  # a view, in memory order
+        start = data.__array_interface__["data"][0] - whole.__array_interface__["data"][0]
+        if 0 <= start <= whole.nbytes and start % data.itemsize == 0:
+            flat, offset = whole, start // data.itemsize
+    if offset + count <= flat.size:
+        return flat[offset:offset + count].reshape(shape)
+    grown = np.zeros(count, data.dtype)
+    grown[:flat.size - offset] = flat[offset:]
+    return grown.reshape(shape)
+
+
+def _random_source(op: str, x: Tensor, generator: np.random.Generator | None) -> Any:
+    """The generator to fill ``x`` from in place (refused while recording a graph through x)."""
+    x._refuse_recording(op, x)
+    return random.resolve(random.check_generator(op, generator))
+
+
+def _float_bound(op: str, name: str, value: object, dtype: np.dtype[Any]) -> float:
+    """``value`` (the argument ``name``) as a float, checked to be finite and fit ``dtype``."""
+    bound = checks.real(op, name, value)
+    largest = float(np.finfo(dtype).max)
+    if not abs(bound) <= largest:
+        raise ValueError(f"{op}: {name} must be finite and fit in {dtype} (at most {largest:g} "
+                         f"in size), got {value}")
+    return bound
+
+
+def _random_range(op: str, dtype: np.dtype[Any], bounds: tuple[Any, ...],
+                  to: Any) -> tuple[int, int]:
+    """``random_``'s [from, to) as [low, high] (inclusive), in PyTorch's three call forms.
+
+    ``random_()`` is every value the dtype holds from 0 on: up to its largest
+    int, or 2^digits for floats (every integer up to there is exact);
+    ``random_(to)`` is [0, to); ``random_(from, to)`` is [from, to), with
+    ``to=None`` for the same top as ``random_()``.
+    """
+    given = bounds if to is None else (*bounds, to)
+    if len(given) > 2:
+        raise TypeError(f"{op}: takes (), (to) or (from, to), got the bounds {given}")
+    low, high = (0, None) if not given else (0, given[0]) if len(given) == 1 else given
+    for name, value in (("from", low), ("to", high)):
+        if value is not None and (isinstance(value, bool) or not isinstance(
+                value, (int, np.integer))):
+            raise TypeError(f"{op}: {name} must be an int, got {value!r}")
+    if dtype.kind == "f":
+        exact = 2 ** (np.finfo(dtype).nmant + 1)
+        lowest, top = -exact, exact
+    elif dtype == np.bool_:
+        lowest, top = 0, 1
+    else:
+        lowest, top = int(np.iinfo(dtype).min), int(np.iinfo(dtype).max)
+    first = int(low)
+    last = top if high is None else int(high) - 1
+    if first > last:
+        raise ValueError(f"{op}: from must be less than to, got from={low} and to={high}")
+    if first < lowest or last > top:
+        raise ValueError(f"{op}: [from, to) = [{low}, {high}) does not fit in {dtype}, which "
+                         f"holds every integer from {lowest} to {top} exactly")
+    return first, last
+
+
+def _probabilities(op: str, p: Any, shape: tuple[int, ...], name: str = "p") -> Any:
+    """``p``, a number or a float tensor broadcasting to ``shape``, checked to lie in [0, 1]."""
+    if isinstance(p, _tensor.Tensor):
+        if p.dtype.kind != "f":
+            raise TypeError(f"{op}: {name} must hold floats, got dtype {p.dtype}")
+        if not checks.broadcasts_to(p.shape, shape):
+            raise ValueError(f"{op}: {name} of shape {p.shape} does not broadcast to the "
+                             f"tensor's shape {shape}")
+        values = p.data
+    else:
+        values = np.asarray(checks.real(op, name, p))
+    if not np.all((values >= 0) & (values <= 1)):
+        raise ValueError(f"{op}: {name} must be in [0, 1], got "
+                         f"{values.tolist() if values.size < 8 else 'values outside it'}")
+    return values
+
+
 # PyTorch's legacy type names: ``x.type()`` gives 'torch.FloatTensor' for float32.
 _TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char",
                "uint8": "Byte", "int16": "Short", "int32": "Int", "int64": "Long",
                "bool": "Bool", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}
 
 
-class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
+class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods,
+                    IndexingMethods):
     """Methods ``Tensor`` inherits: PyTorch's names for compositions of its ops."""
 
     __slots__ = ()
@@ -627,6 +749,17 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
                              "broadcast together") from None
         return _tensor.Tensor(step.astype(self.dtype))
 
+    def hardshrink(self: Tensor, lambd: float = 0.5) -> Tensor:
+        """x where |x| > lambd, else 0, elementwise (``F.hardshrink``).
+
+        d/dx = 1 outside [-lambd, lambd] and 0 inside it, at its ends too, as
+        in PyTorch; nan passes through with gradient 1. Floating point only.
+        """
+        checks.floating("hardshrink", self)
+        limit = checks.real("hardshrink", "lambd", lambd)
+        inside = (self.data >= -limit) & (self.data <= limit)
+        return _tensor.where(inside, 0.0, self)
+
     # -- comparisons and tests: numpy boolean arrays, as the operators give ---------------
 
     def eq(self: Tensor, other: TensorLike) -> Any:
@@ -704,6 +837,57 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
     def is_floating_point(self: Tensor) -> bool:
         """Whether the dtype is a floating point one."""
         return is_floating(self.dtype)
+
+    # -- logic: truth values of numbers, as numpy booleans like the comparisons above -------
+
+    def logical_and(self: Tensor, other: TensorLike) -> Any:
+        """Where both self and other are nonzero (a boolean ndarray; nan counts as nonzero)."""
+        return _logical("logical_and", self, other, np.logical_and)
+
+    def logical_or(self: Tensor, other: TensorLike) -> Any:
+        """Where self or other is nonzero (a boolean ndarray)."""
+        return _logical("logical_or", self, other, np.logical_or)
+
+    def logical_xor(self: Tensor, other: TensorLike) -> Any:
+        """Where exactly one of self and other is nonzero (a boolean ndarray)."""
+        return _logical("logical_xor", self, other, np.logical_xor)
+
+    def logical_not(self: Tensor) -> Any:
+        """Where self is 0 (a boolean ndarray)."""
+        return np.logical_not(self.data)
+
+    def logical_and_(self: Tensor, other: TensorLike) -> Tensor:
+        """Self set to ``logical_and(other)`` in place: 1 or 0 in self's dtype, as PyTorch's."""
+        return _logical_inplace("logical_and_", self, other, np.logical_and)
+
+    def logical_or_(self: Tensor, other: TensorLike) -> Tensor:
+        """Self set to ``logical_or(other)`` in place: 1 or 0 in self's dtype."""
+        return _logical_inplace("logical_or_", self, other, np.logical_or)
+
+    def logical_xor_(self: Tensor, other: TensorLike) -> Tensor:
+        """Self set to ``logical_xor(other)`` in place: 1 or 0 in self's dtype."""
+        return _logical_inplace("logical_xor_", self, other, np.logical_xor)
+
+    def logical_not_(self: Tensor) -> Tensor:
+        """Self set to ``logical_not()`` in place: 1 where it was 0, else 0, in self's dtype."""
+        return self._inplace("logical_not_", _copy, _tensor.Tensor(np.logical_not(self.data)))
+
+    def isclose(self: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+                equal_nan: bool = False) -> Any:
+        """Where |self - other| <= atol + rtol · |other| (a boolean ndarray): ``tm.isclose``."""
+        from tinygrad_mlp.functions import isclose
+        return isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+                 equal_nan: bool = False) -> bool:
+        """Whether every element is close by the rule of ``isclose``: ``tm.allclose``."""
+        from tinygrad_mlp.functions import allclose
+        return allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self: Tensor, other: Tensor) -> bool:
+        """Whether other has self's shape and values (no broadcasting): ``tm.equal``."""
+        from tinygrad_mlp.functions import equal
+        return equal(self, other)
 
     # -- selecting and filling ----------------------------------------------------------
 
@@ -1097,6 +1281,22 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
                      self.shape[leading + d] != 1]
         return self.sum((*range(leading), *stretched), keepdims=True).reshape(target)
 
+    def broadcast_to(self: Tensor, *size: int | Sequence[int]) -> Tensor:
+        """A view of self broadcast to ``size`` (-1 keeps a size): ``expand``, as PyTorch's.
+
+        The gradient, one entry per element of the view, is summed back over
+        the copies broadcasting made (``sum_to_size``).
+        """
+        target = checks.dims("broadcast_to", size)
+        new = len(target) - self.ndim
+        filled = target[:max(new, 0)] + tuple(
+            n if want == -1 else want for n, want in zip(self.shape, target[max(new, 0):]))
+        if new < 0 or any(n < 0 for n in filled) or any(
+                n not in (1, want) for n, want in zip(self.shape, filled[new:])):
+            raise ValueError(f"broadcast_to: a tensor of shape {self.shape} cannot be broadcast "
+                             f"to {target} (-1 keeps a size, only in the tensor's own dims)")
+        return self.expand(filled)
+
     # -- shapes and dtypes like another tensor ------------------------------------------
 
     def contiguous(self: Tensor) -> Tensor:
@@ -1246,6 +1446,124 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods):
             raise TypeError(f"clamp_: the bounds make a {bounded.dtype} result, which the "
                             f"tensor's dtype {self.dtype} cannot hold (as in PyTorch)")
         return self._inplace("clamp_", _copy, bounded)
+
+    def resize_(self: Tensor, *sizes: int | Sequence[int]) -> Tensor:
+        """Self reshaped to ``sizes`` in place, its element count free to change, as PyTorch's.
+
+        The elements are the ones in self's memory from where self starts, in
+        memory order: shrinking keeps the first ones, and a tensor shrunk and
+        grown back has its old values again. Past the end of that memory, the
+        new elements are 0 (uninitialised in PyTorch). A tensor that requires
+        grad is refused, even under ``no_grad``, as PyTorch refuses it.
+        """
+        if not sizes:
+            raise TypeError("resize_: size is missing; give the new shape, as resize_(2, 3) "
+                            "or resize_((2, 3))")
+        shape = checks.dims("resize_", sizes)
+        if any(n < 0 for n in shape):
+            raise ValueError(f"resize_: sizes must be non-negative, got {shape}")
+        if self.requires_grad:
+            raise RuntimeError("resize_: cannot resize a tensor that requires grad (PyTorch "
+                               "refuses it too); resize a copy, x.detach().clone()")
+        self.data = _resized(self.data, shape)  # counts as an in-place change of self
+        return self
+
+    # -- random fills, in place: from the generator ``tm.manual_seed`` reseeds -----------
+    # Or from ``generator=``, a numpy Generator. Under the rules of ``+=`` as those above;
+    # every argument is checked before anything is drawn.
+
+    def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *,
+                 generator: np.random.Generator | None = None) -> Tensor:
+        """Fill with samples from the uniform distribution on [from, to), in place.
+
+        PyTorch's first argument is ``from``, a keyword of Python's, so here it
+        is ``from_`` (positional calls, ``x.uniform_(-1, 1)``, are the same).
+        Floating point tensors only; from <= to, both finite.
+        """
+        checks.floating("uniform_", self)
+        low, high = (_float_bound("uniform_", name, value, self.dtype)
+                     for name, value in (("from", from_), ("to", to)))
+        if low > high:
+            raise ValueError(f"uniform_: from must be at most to, got from={from_} > to={to}")
+        draw = _random_source("uniform_", self, generator)
+        values = (low + (high - low) * draw.random(self.shape)).astype(self.dtype)
+        if low < high:  # rounding into the dtype can reach `to`, which [from, to) leaves out
+            below = np.nextafter(self.dtype.type(high), self.dtype.type(low))
+            np.minimum(values, below, out=values)
+        return self._inplace("uniform_", _copy, _tensor.Tensor(values))
+
+    def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
+                generator: np.random.Generator | None = None) -> Tensor:
+        """Fill with samples from the normal distribution N(mean, std²), in place.
+
+        Floating point tensors only; std >= 0 (0 fills with ``mean``).
+        """
+        checks.floating("normal_", self)
+        center = checks.real("normal_", "mean", mean)
+        if not checks.real("normal_", "std", std) >= 0:
+            raise ValueError(f"normal_: std must be >= 0, got {std}")
+        draw = _random_source("normal_", self, generator)
+        with np.errstate(over="ignore"):  # past float16's range: inf, as PyTorch gives
+            values = draw.normal(center, float(std), self.shape).astype(self.dtype)
+        return self._inplace("normal_", _copy, _tensor.Tensor(values))
+
+    def exponential_(self: Tensor, lambd: float = 1.0, *,
+                     generator: np.random.Generator | None = None) -> Tensor:
+        """Fill with samples from the exponential distribution of rate lambd (mean 1 / lambd).
+
+        In place; floating point tensors only; lambd > 0.
+        """
+        checks.floating("exponential_", self)
+        if not checks.real("exponential_", "lambd", lambd) > 0:
+            raise ValueError(f"exponential_: lambd must be > 0, got {lambd}")
+        draw = _random_source("exponential_", self, generator)
+        values = draw.exponential(1.0 / float(lambd), self.shape).astype(self.dtype)
+        return self._inplace("exponential_", _copy, _tensor.Tensor(values))
+
+    def random_(self: Tensor, *bounds: int | None, to: int | None = None,
+                generator: np.random.Generator | None = None) -> Tensor:
+        """Fill with integers drawn uniformly from [from, to), in place, in any dtype.
+
+        As PyTorch's three forms: ``random_()`` draws from 0 to the dtype's
+        largest int (to 2^digits for floats: 2^24 for float32, 2^53 for
+        float64, so each value is exact; 1 for bool); ``random_(to)`` from
+        [0, to); ``random_(from, to)`` from [from, to), ``to=None`` meaning
+        the top of ``random_()``. A range the dtype cannot hold exactly is
+        refused (PyTorch refuses it for ints, and for floats only warns).
+        """
+        first, last = _random_range("random_", self.dtype, bounds, to)
+        draw = _random_source("random_", self, generator)
+        values = draw.integers(first, last, self.shape, endpoint=True,
+                               dtype=self.dtype if self.dtype.kind in "iu" else np.int64)
+        return self._inplace("random_", _copy, _tensor.Tensor(values.astype(self.dtype)))
+
+    def bernoulli_(self: Tensor, p: float | Tensor = 0.5, *,
+                   generator: np.random.Generator | None = None) -> Tensor:
+        """Fill with 1 (with probability p) or 0, in place, in self's dtype (any dtype).
+
+        ``p`` is a number or a float tensor of probabilities that broadcasts
+        to self's shape, each in [0, 1].
+        """
+        chance = _probabilities("bernoulli_", p, self.shape)
+        if isinstance(p, _tensor.Tensor):
+            self._refuse_recording("bernoulli_", p)
+        draw = _random_source("bernoulli_", self, generator)
+        values = draw.random(self.shape) < chance
+        return self._inplace("bernoulli_", _copy, _tensor.Tensor(values))
+
+    def bernoulli(self: Tensor, p: float | None = None, *,
+                  generator: np.random.Generator | None = None) -> Tensor:
+        """1 with probability self (or ``p``, if given), else 0, elementwise, in self's dtype.
+
+        Self must be a floating point tensor; without ``p`` it holds the
+        probabilities, each in [0, 1]. The result is a step of self's value:
+        its gradient is 0, as in PyTorch.
+        """
+        checks.floating("bernoulli", self)
+        chance = _probabilities("bernoulli", self if p is None else p, self.shape,
+                                "the probabilities (the tensor)" if p is None else "p")
+        draw = random.resolve(random.check_generator("bernoulli", generator))
+        return _step((draw.random(self.shape) < chance).astype(self.dtype), self)
 
     @overload
     def type(self: Tensor) -> str: ...

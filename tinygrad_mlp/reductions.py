@@ -15,8 +15,8 @@ the nans 0 (and the mean divides by the count), and ``norm``'s gradient
 x |x|ᵖ⁻² / ‖x‖ᵖ⁻¹ is the chain rule through |x|ᵖ, the sum and the p-th root.
 
 **A selection sends g to the elements it picks.** ``max(dim)``,
-``min(dim)``, ``median(dim)``, ``sort``, ``topk`` and ``quantile`` choose
-elements by position. The positions are found in numpy (``argmax``,
+``min(dim)``, ``median(dim)``, ``mode``, ``sort``, ``msort``, ``topk`` and
+``quantile`` choose elements by position. The positions are found in numpy (``argmax``,
 ``argsort``: integers, with no gradient) and the values taken with
 ``gather`` or an indexing, y = x[index] along ``dim``, whose backward puts
 each gⱼ where its index points and 0 everywhere else, adding up where two
@@ -29,13 +29,15 @@ quantile at rank r = q (n - 1) of the sorted values v is
 **Ties.** Where several elements equal the maximum, max has no derivative
 (its slopes from either side differ), so which element gets g is a
 convention; this one is PyTorch's. Along a dim, an index picks one element
-(``max`` and ``min`` the first; ``sort`` is stable, so equal values keep
-their order) and it gets all of g. Over all elements, ``x.max()``,
+(``max`` and ``min`` the first, ``mode`` the last of its copies; ``sort``
+is stable, so equal values keep their order) and it gets all of g. Over all elements, ``x.max()``,
 ``x.min()``, ``x.median()`` and ``aminmax`` use ``amax`` or ``amin``, whose
 rule shares g equally among the tied elements. A nan sorts as the largest
 value; ``median`` and ``quantile`` give nan where a slice holds one, and
 their ``nan`` forms leave nans out. ``count_nonzero`` gives int64 counts,
-which have no gradient.
+which have no gradient; so does ``unique``, whose values are constants too.
+``renorm`` rescales slices by a factor made of ``norm``, so g flows through
+the norm as well.
 
 Example:
     >>> import tinygrad_mlp as tm
@@ -180,6 +182,71 @@ def _median(x: Tensor, op: str, dim: int | None, keepdim: bool) -> Any:
     return Median(values, indices)
 
 
+class Mode(NamedTuple):
+    """What ``mode`` gives, as PyTorch's ``torch.return_types.mode``."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _mode_index(data: np.ndarray) -> np.ndarray:
+    """Along the last dim: where the mode is, the last of its copies (int64, keeping that dim).
+
+    After a stable sort, equal values sit together in their order. Each run
+    of equal values (nans count as equal) is measured by where it starts and
+    ends; the first longest run holds the smallest most frequent value, and
+    its last element the last index of that value.
+    """
+    order = np.argsort(data, -1, kind="stable")
+    ordered = np.take_along_axis(data, order, -1)
+    size = data.shape[-1]
+    same = ordered[..., 1:] == ordered[..., :-1]
+    if data.dtype.kind == "f":
+        same |= np.isnan(ordered[..., 1:]) & np.isnan(ordered[..., :-1])
+    positions = np.broadcast_to(np.arange(size), data.shape)
+    edge = np.ones((*data.shape[:-1], 1), dtype=bool)
+    starts = np.maximum.accumulate(np.where(np.concatenate([edge, ~same], -1), positions, 0), -1)
+    ends = np.flip(np.minimum.accumulate(np.flip(np.where(
+        np.concatenate([~same, edge], -1), positions, size), -1), -1), -1)
+    longest = np.argmax(ends - starts, -1)[..., None]
+    return np.take_along_axis(order, np.take_along_axis(ends, longest, -1), -1).astype(np.int64)
+
+
+def _unique(x: Tensor, op: str, dim: int | None, return_inverse: bool,
+            return_counts: bool) -> Any:
+    """``unique`` or ``unique_consecutive`` (``op``): the distinct values, or slices along ``dim``.
+
+    The values are constants: PyTorch's have a graph whose backward raises.
+    Nans are all distinct, as in PyTorch. ``inverse`` says where each element
+    (or slice) went, ``counts`` how many each distinct one stands for.
+    """
+    if dim is None:
+        source, axis = x.data.reshape(-1), 0
+    else:
+        axis = checks.axis(op, dim, x.ndim, "dim")
+        if any(n == 0 for d, n in enumerate(x.shape) if d != axis):
+            raise ValueError(f"{op}: shape {x.shape} is empty outside dim {dim}, so it has no "
+                             "slices to compare (PyTorch refuses it too)")
+        source = x.data
+    if op == "unique":
+        values, inverse, counts = np.unique(source, return_inverse=True, return_counts=True,
+                                            axis=None if dim is None else axis, equal_nan=False)
+    else:  # a new value wherever an element (or slice) differs from the one before it
+        slices = np.moveaxis(source, axis, 0)
+        rows = slices.reshape(len(slices), math.prod(slices.shape[1:]))
+        new = np.concatenate([[True], np.any(rows[1:] != rows[:-1], axis=1)])[:len(rows)]
+        starts = np.flatnonzero(new)
+        values = np.take(source, starts, axis)
+        inverse, counts = np.cumsum(new) - 1, np.diff(np.append(starts, len(rows)))
+    out: list[Tensor] = [_tensor.Tensor(values)]
+    if return_inverse:
+        shape = x.shape if dim is None else (x.shape[axis],)
+        out.append(_tensor.Tensor(np.asarray(inverse, np.int64).reshape(shape)))
+    if return_counts:
+        out.append(_tensor.Tensor(np.asarray(counts, np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
@@ -305,6 +372,30 @@ class ReductionMethods:
         safe = _tensor.where(nonzero, total, 1.0)
         return _tensor.where(nonzero, safe.sqrt() if order == 2 else safe ** (1.0 / order), 0.0)
 
+    def renorm(self: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
+        """Each slice along ``dim`` scaled down, where its p-norm exceeds maxnorm, to maxnorm.
+
+        As PyTorch's: slice i (``x.select(dim, i)``) is multiplied by
+        maxnorm / (‖slice‖ₚ + 1e-7) where ‖slice‖ₚ > maxnorm, and by 1
+        elsewhere. The factor depends on the slice, so the gradient flows
+        through the norm too (see ``norm``). Floating point tensors with at
+        least 2 dims; p > 0 (``inf`` too) and maxnorm >= 0.
+        """
+        checks.floating("renorm", self)
+        if self.ndim < 2:
+            raise ValueError(f"renorm: needs at least 2 dims, got shape {self.shape} (as "
+                             "PyTorch)")
+        axis = checks.axis("renorm", dim, self.ndim, "dim")
+        order = checks.real("renorm", "p", p)
+        if not order > 0:
+            raise ValueError(f"renorm: p must be > 0, got {p}")
+        limit = checks.real("renorm", "maxnorm", maxnorm)
+        if not limit >= 0:
+            raise ValueError(f"renorm: maxnorm must be >= 0, got {maxnorm}")
+        norms = self.norm(order, tuple(d for d in range(self.ndim) if d != axis), keepdim=True)
+        factor = _tensor.where(norms.data > limit, limit / (norms + 1e-7), 1.0)
+        return self * factor
+
     def nansum(self: Tensor, dim: Axis = None, keepdim: bool = False) -> Tensor:
         """The sum over ``dim`` (all elements by default) with nan counted as 0.
 
@@ -376,6 +467,26 @@ class ReductionMethods:
         """``quantile`` of the elements that are not nan (nan only where all are)."""
         return _quantile(self, "nanquantile", q, dim, keepdim, interpolation)
 
+    def mode(self: Tensor, dim: int = -1, keepdim: bool = False) -> Mode:
+        """``(values, indices)``: the most frequent value along ``dim`` and where it is.
+
+        Among values equally frequent, the smallest (nan counting as the
+        largest value, all nans as equal); its index is that of its last copy,
+        which is PyTorch's for up to 16 entries (past that, PyTorch's sort is
+        not stable and its index may be any copy's). The gradient goes to the
+        element the index picks, as in PyTorch.
+        """
+        axis = checks.axis("mode", dim, max(self.ndim, 1), "dim")
+        if self.ndim and not self.shape[axis]:
+            raise ValueError(f"mode: dim {dim} of shape {self.shape} is empty: it has no mode")
+        if not self.ndim:
+            return Mode(self.clone(), _tensor.Tensor(np.zeros((), np.int64)))
+        index = np.moveaxis(_mode_index(np.moveaxis(self.data, axis, -1)), -1, axis)
+        values, indices = self.gather(axis, index), _tensor.Tensor(index)
+        if not keepdim:
+            values, indices = values.squeeze(axis), indices.squeeze(axis)
+        return Mode(values, indices)
+
     def aminmax(self: Tensor, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
         """The pair ``(min, max)`` over ``dim`` (all elements by default): ``amin`` and ``amax``.
 
@@ -439,3 +550,28 @@ class ReductionMethods:
         if not self.ndim:
             return Sorted(values, indices)
         return Sorted(values.narrow(dim, 0, int(k)), indices.narrow(dim, 0, int(k)))
+
+    def msort(self: Tensor) -> Tensor:
+        """The values sorted along dim 0: ``sort(0).values`` (gradients go back to their places)."""
+        return self.sort(0).values
+
+    def unique(self: Tensor, sorted: bool = True, return_inverse: bool = False,
+               return_counts: bool = False, dim: int | None = None) -> Any:
+        """The distinct values in ascending order (or distinct slices along ``dim``), as PyTorch's.
+
+        With ``return_inverse``, also where each element (each slice) is among
+        them, shaped like the tensor (like ``dim``); with ``return_counts``,
+        how many times each occurs: int64 tensors after the values, in that
+        order. ``sorted=False`` sorts too, as PyTorch's on the CPU does. Nans
+        are all distinct. The values are constants: PyTorch's backward raises.
+        """
+        return _unique(self, "unique", dim, return_inverse, return_counts)
+
+    def unique_consecutive(self: Tensor, return_inverse: bool = False,
+                           return_counts: bool = False, dim: int | None = None) -> Any:
+        """``unique`` of each run of equal neighbours: [1, 1, 2, 1] gives [1, 2, 1].
+
+        Without ``dim``, of the flattened tensor; ``inverse`` and ``counts`` as
+        in ``unique``. Nans differ from each other, so each is its own run.
+        """
+        return _unique(self, "unique_consecutive", dim, return_inverse, return_counts)

@@ -1435,3 +1435,69 @@ def test_huber_and_smooth_l1_losses_keep_float32_and_give_a_target_its_gradient(
     loss.backward()
     assert loss.dtype == np.float32 and x.grad is not None and y.grad is not None
     np.testing.assert_array_equal(y.grad.data, -x.grad.data)  # d = x - y
+
+
+# -- hardshrink, softshrink, tanhshrink ----------------------------------------------------
+
+SHRINKS: dict[str, tuple[Callable[[tm.Tensor], tm.Tensor], Callable[[], nn.Module],
+                         Callable[[np.ndarray], np.ndarray]]] = {
+    "hardshrink": (F.hardshrink, nn.Hardshrink, lambda x: np.where(np.abs(x) > 0.5, x, 0.0)),
+    "hardshrink_1": (lambda t: F.hardshrink(t, 1.0), lambda: nn.Hardshrink(1.0),
+                     lambda x: np.where(np.abs(x) > 1.0, x, 0.0)),
+    "softshrink": (F.softshrink, nn.Softshrink,
+                   lambda x: np.where(np.abs(x) > 0.5, x - 0.5 * np.sign(x), 0.0)),
+    "softshrink_0": (lambda t: F.softshrink(t, 0.0), lambda: nn.Softshrink(0.0), lambda x: x),
+    "tanhshrink": (F.tanhshrink, nn.Tanhshrink, lambda x: x - np.tanh(x)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHRINKS))
+@given(data=st.data())
+def test_shrinks_equal_their_modules_and_numpy_and_pass_gradcheck_and_gradgradcheck(
+    name: str, data: st.DataObject
+) -> None:
+    function, module, formula = SHRINKS[name]
+    x = data.draw(arrays(data.draw(shapes(min_dims=1, max_side=3)), -3.0, 3.0))
+    out = function(tm.tensor(x))
+    np.testing.assert_array_equal(module()(tm.tensor(x)).data, out.data)
+    np.testing.assert_allclose(out.data, formula(x), rtol=1e-12, atol=1e-14)
+    for kink in (-1.0, -0.5, 0.0, 0.5, 1.0):  # where hardshrink jumps and softshrink bends
+        assume(away_from(x, kink, 1e-3))
+    assert tm.gradcheck(lambda t: function(t) * t, [leaf(x)])
+    assert tm.gradgradcheck(lambda t: function(t) * t, [leaf(x)])
+
+
+@pytest.mark.parametrize("name", sorted(SHRINKS))
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_shrinks_equal_pytorchs_at_their_ends_at_nan_and_in_float32(
+    name: str, dtype: str, torch: ModuleType
+) -> None:
+    x = np.array([-800.0, -1.0, -0.5, -0.3, 0.0, 0.3, 0.5, 0.5000001, 1.0, 2.0, 800.0, np.nan],
+                 dtype)
+    tf = torch.nn.functional
+    theirs = {"hardshrink": tf.hardshrink, "hardshrink_1": lambda t: tf.hardshrink(t, 1.0),
+              "softshrink": tf.softshrink, "softshrink_0": lambda t: tf.softshrink(t, 0.0),
+              "tanhshrink": tf.tanhshrink}[name]
+    ours_input, theirs_input = tm.tensor(x, requires_grad=True), torch.tensor(
+        x, requires_grad=True)
+    ours = SHRINKS[name][0](ours_input)
+    assert ours.dtype == np.dtype(dtype)
+    assert_same_value_and_gradient(ours, ours_input, theirs(theirs_input), theirs_input, torch,
+                                   rtol=1e-6 if dtype == "float32" else 1e-13, atol=1e-300,
+                                   grad_rtol=1e-6 if dtype == "float32" else 1e-9)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: F.softshrink(tm.ones(2), -0.5), ValueError, r"^softshrink: lambd must be >= 0"),
+    (lambda: F.softshrink(tm.ones(2), None), TypeError, r"^softshrink: lambd must be a number"),
+    (lambda: F.hardshrink(tm.ones(2), "a"), TypeError, r"^hardshrink: lambd must be a number"),
+    (lambda: F.hardshrink(tm.tensor([1, 2])), TypeError,
+     r"^hardshrink: needs a floating point tensor, got dtype int64"),
+    (lambda: F.softshrink(np.ones(2)), TypeError, r"^softshrink: .*Tensor"),
+    (lambda: F.tanhshrink(tm.tensor([True])), TypeError, r"^tanhshrink: needs a floating point"),
+])
+def test_shrinks_refuse_bad_inputs_naming_the_function_and_argument(
+    call: Callable[[], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()

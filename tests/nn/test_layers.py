@@ -642,3 +642,32 @@ def test_unflatten_refuses_sizes_that_do_not_fit_and_a_non_tensor_naming_the_lay
     with pytest.raises(TypeError, match=r"^Unflatten\(dim=1, unflattened_size=\(2, 2\)\): input "
                                         r"must be a Tensor, got ndarray"):
         nn.Unflatten(1, (2, 2))(np.zeros((3, 4)))
+
+
+# -- Hardshrink, Softshrink, Tanhshrink ------------------------------------------------------
+
+
+def test_shrink_modules_reprs_equal_pytorchs_and_hold_no_parameters(torch: ModuleType) -> None:
+    pairs = [(nn.Hardshrink(), torch.nn.Hardshrink()),
+             (nn.Hardshrink(1.5), torch.nn.Hardshrink(1.5)),
+             (nn.Softshrink(0.25), torch.nn.Softshrink(0.25)),
+             (nn.Tanhshrink(), torch.nn.Tanhshrink())]
+    for ours, theirs in pairs:
+        assert repr(ours) == repr(theirs)
+        assert list(ours.parameters()) == []
+    x = np.linspace(-2.0, 2.0, 9)
+    for ours, theirs in pairs:
+        np.testing.assert_allclose(ours(tm.tensor(x)).data, theirs(torch.tensor(x)).numpy(),
+                                   rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: nn.Softshrink(-0.5), ValueError, r"^Softshrink: lambd must be >= 0, got -0.5"),
+    (lambda: nn.Softshrink("a"), TypeError, r"^Softshrink: lambd must be a number"),
+    (lambda: nn.Hardshrink(None), TypeError, r"^Hardshrink: lambd must be a number"),
+])
+def test_shrink_modules_refuse_a_bad_lambd_when_constructed(
+    make: Callable[[], nn.Module], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        make()

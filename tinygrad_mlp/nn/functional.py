@@ -94,8 +94,9 @@ def gelu(input: Tensor, approximate: Literal["none", "tanh"] = "none") -> Tensor
 
     ``approximate="tanh"`` uses PyTorch's (and the GELU paper's) approximation
     Φ(x) ≈ (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2 instead. numpy has no
-    erf, so the exact form calls Python's ``math.erf`` once per element:
-    exact, but slower than the other activations on large layers.
+    erf, so the exact form calls Python's ``math.erf`` once per element (the
+    ``erf`` of ``special.py``): exact, but slower than the other activations
+    on large layers.
     """
     _activation_input(input, "gelu")
     if approximate == "tanh":
@@ -103,7 +104,7 @@ def gelu(input: Tensor, approximate: Literal["none", "tanh"] = "none") -> Tensor
         return input * ((inner.tanh() + 1.0) * 0.5)
     if approximate != "none":
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return input * ((_Erf.apply(input * math.sqrt(0.5)) + 1.0) * 0.5)
+    return input * (((input * math.sqrt(0.5)).erf() + 1.0) * 0.5)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -162,6 +163,40 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     return input * _Softplus.apply(input, beta=1.0, threshold=math.inf).tanh()
 
 
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0, elementwise.
+
+    The derivative is 1 outside [-lambd, lambd] and 0 inside it, at its
+    ends too, as in PyTorch; nan passes through.
+    """
+    _activation_input(input, "hardshrink")
+    return input.hardshrink(lambd)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd where x > lambd, x + lambd where x < -lambd, else 0, elementwise.
+
+    The derivative is 1 outside [-lambd, lambd] and 0 inside it, at its
+    ends too, as in PyTorch; nan passes through (with gradient 1).
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor or lambd not a number.
+        ValueError: if lambd < 0 (as PyTorch).
+    """
+    _activation_input(input, "softshrink")
+    limit = checks.real("softshrink", "lambd", lambd)
+    if not limit >= 0:
+        raise ValueError(f"softshrink: lambd must be >= 0, got {lambd}")
+    inside = (input.data >= -limit) & (input.data <= limit)  # nan is outside, as in PyTorch
+    return where(inside, 0.0, where(input.data > limit, input - limit, input + limit))
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh x, elementwise: d/dx = 1 - (1 - tanh² x) = tanh² x."""
+    _activation_input(input, "tanhshrink")
+    return input - ops.Tanh.apply(input)
+
+
 def _activation_input(input: object, where: str) -> None:
     """Refuse an input that is not a floating point Tensor."""
     _input(input, where)
@@ -201,24 +236,6 @@ class _ELU(ops.Op):
         negative_part = x.clamp(max=0.0).exp() if isinstance(x, Tensor) else np.exp(
             np.minimum(x, 0.0))
         return g * _select(self.positive, 1.0, negative_part * self.alpha)
-
-
-_erf = np.frompyfunc(math.erf, 1, 1)  # elementwise math.erf (numpy has no erf of its own)
-
-
-class _Erf(ops.Op):
-    """y = erf(x) = 2/√π ∫₀ˣ e^(-t²) dt.   dy/dx = 2/√π e^(-x²)."""
-
-    name = "erf"
-
-    def forward(self, x: Tensor) -> Any:
-        self.save_for_backward(x)
-        return np.asarray(_erf(x.data), dtype=x.dtype)
-
-    def backward(self, g: Any) -> Any:
-        (x,) = self.saved_tensors
-        bell = (x * x * -1.0).exp() if isinstance(x, Tensor) else np.exp(-(x * x))
-        return g * (bell * (2 / math.sqrt(math.pi)))
 
 
 class _Softplus(ops.Op):

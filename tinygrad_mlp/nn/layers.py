@@ -311,6 +311,53 @@ class Mish(_Activation):
         return F.mish(x)
 
 
+class Hardshrink(Module):
+    """x where |x| > lambd, else 0 (see ``F.hardshrink``)."""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = checks.real("Hardshrink", "lambd", lambd)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the hard shrinkage."""
+        return F.hardshrink(x, self.lambd)
+
+    def extra_repr(self) -> str:
+        """The argument shown by repr, as in PyTorch."""
+        return f"{self.lambd}"
+
+
+class Softshrink(Module):
+    """x moved lambd toward 0, and 0 within lambd of it (see ``F.softshrink``).
+
+    Raises:
+        TypeError: if ``lambd`` is not a number.
+        ValueError: if ``lambd`` < 0 (PyTorch's module refuses it only when called).
+    """
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = checks.real("Softshrink", "lambd", lambd)
+        if not self.lambd >= 0:
+            raise ValueError(f"Softshrink: lambd must be >= 0, got {lambd}")
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the soft shrinkage."""
+        return F.softshrink(x, self.lambd)
+
+    def extra_repr(self) -> str:
+        """The argument shown by repr, as in PyTorch."""
+        return f"{self.lambd}"
+
+
+class Tanhshrink(Module):
+    """x - tanh x (see ``F.tanhshrink``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply x - tanh x."""
+        return F.tanhshrink(x)
+
+
 class _AlongDim(Module):
     """A module applied along one dimension, ``dim``: what Softmax and LogSoftmax share."""
 

@@ -1,0 +1,327 @@
+"""Special functions (tinygrad_mlp/special.py): values, derivatives of every order, errors.
+
+Values are checked against Python's math module and known constants always,
+and against PyTorch (and mpmath, which PyTorch installs) when installed.
+Each function's first and second derivatives are checked by finite
+differences over drawn shapes and values, and against PyTorch's; the
+derivative chain lgamma → digamma → polygamma(1) → polygamma(2) ... is
+checked to third order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_mlp as tm
+from tests.strategies import arrays, leaf, shapes
+
+EULER_GAMMA = 0.5772156649015329
+ZETA_3 = 1.2020569031595942
+
+
+def values(x: tm.Tensor) -> np.ndarray:
+    return np.asarray(x.data)
+
+
+# -- values against math and known constants ---------------------------------------------
+
+
+def test_erf_erfc_and_lgamma_agree_with_the_math_module() -> None:
+    x = np.linspace(-6.0, 6.0, 241)
+    t = tm.tensor(x)
+    np.testing.assert_array_equal(values(tm.erf(t)), [math.erf(v) for v in x])
+    np.testing.assert_array_equal(values(tm.erfc(t)), [math.erfc(v) for v in x])
+    positive = np.linspace(0.05, 30.0, 200)
+    np.testing.assert_array_equal(values(tm.lgamma(tm.tensor(positive))),
+                                  [math.lgamma(v) for v in positive])
+
+
+def test_erfinv_inverts_erf_to_the_last_bits() -> None:
+    y = np.concatenate([np.linspace(-5.8, 5.8, 301), [1e-300, -1e-12, 3e-8]])
+    x = np.array([math.erf(v) for v in y])
+    back = values(tm.erfinv(tm.tensor(x)))
+    # where |x| is near 1 the input itself is rounded: compare through erf, and away from it
+    np.testing.assert_allclose([math.erf(v) for v in back], x, rtol=5e-16, atol=0)
+    inner = np.abs(y) < 1
+    np.testing.assert_allclose(back[inner], y[inner], rtol=6e-16, atol=0)
+
+
+def test_erfinv_is_exact_in_the_tail_through_erfc() -> None:
+    # erfc(y) = 1 - x is exact in the tail; erf(y) - x would have lost every digit
+    for y in (3.0, 4.5, 5.5, 5.8):
+        x = 1.0 - math.erfc(y)
+        got = tm.erfinv(tm.tensor([x])).item()
+        assert math.erfc(got) == pytest.approx(1.0 - x, rel=1e-14)
+
+
+def test_digamma_and_polygamma_give_known_values() -> None:
+    x = tm.tensor([1.0, 0.5, 2.0, 6.0])
+    harmonic_5 = 1 + 1 / 2 + 1 / 3 + 1 / 4 + 1 / 5
+    np.testing.assert_allclose(values(x.digamma()), [
+        -EULER_GAMMA, -EULER_GAMMA - 2 * math.log(2), 1 - EULER_GAMMA, harmonic_5 - EULER_GAMMA],
+        rtol=1e-15)
+    one_half = tm.tensor([1.0, 0.5])
+    np.testing.assert_allclose(values(tm.polygamma(1, one_half)),
+                               [math.pi**2 / 6, math.pi**2 / 2], rtol=1e-15)
+    np.testing.assert_allclose(values(tm.polygamma(2, one_half)),
+                               [-2 * ZETA_3, -14 * ZETA_3], rtol=1e-15)
+    np.testing.assert_allclose(values(tm.polygamma(3, one_half)),
+                               [math.pi**4 / 15, math.pi**4], rtol=1e-15)
+    # reflection: ψ'(x) + ψ'(1 - x) = π² / sin²(πx), at negative x
+    z = np.array([-0.25, -1.7, -7.3])
+    both = values(tm.polygamma(1, tm.tensor(z))) + values(tm.polygamma(1, tm.tensor(1 - z)))
+    np.testing.assert_allclose(both, math.pi**2 / np.sin(math.pi * z) ** 2, rtol=1e-14)
+
+
+def test_polygamma_of_order_0_is_digamma() -> None:
+    x = tm.tensor([-2.5, 0.3, 4.0])
+    np.testing.assert_array_equal(values(x.polygamma(0)), values(x.digamma()))
+
+
+def test_sinc_is_1_at_0_and_the_quotient_elsewhere() -> None:
+    x = np.array([0.0, 1e-12, 5e-3, 0.0099, 0.01, 0.5, 1.0, -2.5, 10.25])
+    got = values(tm.sinc(tm.tensor(x)))
+    with np.errstate(invalid="ignore"):
+        expected = np.where(x == 0, 1.0, np.sin(np.pi * x) / (np.pi * x))
+    np.testing.assert_allclose(got, expected, rtol=1e-15, atol=1e-16)
+
+
+def test_deg2rad_and_rad2deg_scale_and_promote_ints() -> None:
+    degrees = tm.tensor([0, 90, 180, -45])
+    radians = tm.deg2rad(degrees)
+    assert radians.dtype == tm.get_default_dtype()
+    np.testing.assert_allclose(values(radians), [0, math.pi / 2, math.pi, -math.pi / 4])
+    np.testing.assert_allclose(values(tm.rad2deg(radians)), [0, 90, 180, -45])
+
+
+def test_mvlgamma_is_a_sum_of_lgammas() -> None:
+    x = np.array([1.5, 2.0, 7.25])
+    expected = 3 * 2 / 4 * math.log(math.pi) + sum(
+        np.array([math.lgamma(v + (1 - j) / 2) for v in x]) for j in (1, 2, 3))
+    np.testing.assert_allclose(values(tm.mvlgamma(tm.tensor(x), 3)), expected, rtol=1e-15)
+
+
+def test_xlog1py_is_0_where_x_is_0_and_exact_for_tiny_y() -> None:
+    got = tm.special.xlog1py(tm.tensor([0.0, 2.0, 0.0, 3.0]), tm.tensor([-1.0, 1e-20, np.inf, 1.0]))
+    np.testing.assert_array_equal(values(got), [0.0, 2e-20, 0.0, 3 * math.log(2)])
+
+
+def test_float32_stays_float32_and_ints_become_the_default_dtype() -> None:
+    x = tm.tensor([0.5, 1.5], dtype=tm.float32, requires_grad=True)
+    for name in ("erf", "erfc", "erfinv", "lgamma", "digamma", "sinc"):
+        y = getattr(x, name)()
+        assert y.dtype == np.float32, name
+        (g,) = tm.grad(y.sum(), x)
+        assert g.dtype == np.float32, name
+    assert tm.tensor([1, 2]).lgamma().dtype == tm.get_default_dtype()
+
+
+def test_poles_and_infinities_give_pytorchs_values_silently() -> None:
+    x = tm.tensor([0.0, -0.0, -1.0, -3.0, math.inf, -math.inf, math.nan])
+    with np.errstate(all="raise"):
+        digamma, lgamma = values(x.digamma()), values(x.lgamma())
+        trigamma, tetragamma = values(x.polygamma(1)), values(x.polygamma(2))
+        erfinv = values(tm.tensor([1.0, -1.0, 1.5, -0.0]).erfinv())
+    np.testing.assert_array_equal(digamma, [-np.inf, np.inf, np.nan, np.nan, np.inf, np.nan,
+                                            np.nan])
+    np.testing.assert_array_equal(lgamma, [np.inf] * 6 + [np.nan])
+    np.testing.assert_array_equal(trigamma, [np.inf] * 4 + [0.0, np.nan, np.nan])
+    np.testing.assert_array_equal(tetragamma, [-np.inf] * 4 + [0.0, np.nan, np.nan])
+    np.testing.assert_array_equal(erfinv, [np.inf, -np.inf, np.nan, -0.0])
+    assert math.copysign(1, erfinv[3]) == -1
+
+
+# -- derivatives ---------------------------------------------------------------------------
+
+UNARY: dict[str, tuple[Callable[[tm.Tensor], tm.Tensor], float, float]] = {
+    # name -> (the function, the range of drawn values)
+    "erf": (lambda t: t.erf(), -3.0, 3.0),
+    "erfc": (lambda t: t.erfc(), -3.0, 3.0),
+    "erfinv": (lambda t: t.erfinv(), -0.9, 0.9),
+    "lgamma": (lambda t: t.lgamma(), 0.2, 6.0),
+    "digamma": (lambda t: t.digamma(), 0.2, 6.0),
+    "polygamma1": (lambda t: t.polygamma(1), 0.2, 6.0),
+    "polygamma3": (lambda t: t.polygamma(3), 0.3, 6.0),
+    "sinc": (lambda t: t.sinc(), -3.0, 3.0),
+    "deg2rad": (lambda t: t.deg2rad(), -3.0, 3.0),
+    "mvlgamma": (lambda t: t.mvlgamma(2), 0.7, 6.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@given(data=st.data())
+def test_first_and_second_derivatives_pass_finite_differences(name: str, data: Any) -> None:
+    function, low, high = UNARY[name]
+    x = data.draw(arrays(data.draw(shapes(max_dims=2, max_side=3)), low, high))
+    assert tm.gradcheck(function, [leaf(x)]) and tm.gradgradcheck(function, [leaf(x)])
+
+
+def test_negative_arguments_pass_finite_differences_between_the_poles() -> None:
+    x = leaf(np.array([-0.4, -1.6, -2.3, -5.75]))
+    for function in (tm.lgamma, tm.digamma, lambda t: tm.polygamma(2, t)):
+        assert tm.gradcheck(function, [x]) and tm.gradgradcheck(function, [x])
+
+
+def test_the_gamma_family_differentiates_into_itself_to_third_order() -> None:
+    x = tm.tensor([0.3, 1.0, 2.5, -1.5], requires_grad=True)
+    (d1,) = tm.grad(x.lgamma().sum(), x, create_graph=True)
+    (d2,) = tm.grad(d1.sum(), x, create_graph=True)
+    (d3,) = tm.grad(d2.sum(), x)
+    plain = x.detach()
+    np.testing.assert_array_equal(values(d1), values(plain.digamma()))
+    np.testing.assert_array_equal(values(d2), values(plain.polygamma(1)))
+    np.testing.assert_array_equal(values(d3), values(plain.polygamma(2)))
+
+
+def test_sinc_has_exact_derivatives_at_0() -> None:
+    x = tm.tensor(0.0, requires_grad=True)
+    (d1,) = tm.grad(x.sinc(), x, create_graph=True)
+    (d2,) = tm.grad(d1, x, create_graph=True)
+    (d3,) = tm.grad(d2, x, create_graph=True)
+    (d4,) = tm.grad(d3, x)
+    assert d1.item() == 0.0 and d3.item() == 0.0
+    assert d2.item() == pytest.approx(-math.pi**2 / 3, rel=1e-15)
+    assert d4.item() == pytest.approx(math.pi**4 / 5, rel=1e-15)
+
+
+def test_erfinv_derivative_is_the_inverse_of_erfs() -> None:
+    x = tm.tensor([-0.7, 0.0, 0.4, 0.99], requires_grad=True)
+    y = x.erfinv()
+    (dx,) = tm.grad(y.sum(), x)
+    slope_of_erf = 2 / math.sqrt(math.pi) * np.exp(-values(y) ** 2)
+    np.testing.assert_allclose(values(dx), 1 / slope_of_erf, rtol=1e-15)
+
+
+def test_gelu_uses_the_shared_erf() -> None:
+    x = tm.tensor([-1.0, 0.5], requires_grad=True)
+    y = tm.nn.functional.gelu(x)
+    expected = values(x) * (1 + np.array([math.erf(v / math.sqrt(2)) for v in values(x)])) / 2
+    np.testing.assert_allclose(values(y), expected, rtol=1e-15)
+    assert tm.gradgradcheck(tm.nn.functional.gelu, [leaf(values(x))])
+
+
+# -- against PyTorch -----------------------------------------------------------------------
+
+GRID = np.concatenate([np.linspace(-7.3, 12.0, 97), [1e-8, 0.5, 1.0, 2.0, 30.0, 1e4]])
+POSITIVE = np.concatenate([np.linspace(0.01, 25.0, 97), [1e-6, 1e3, 1e6]])
+UNIT = np.concatenate([np.linspace(-0.999, 0.999, 97), [1e-10, -0.3, 0.9999999]])
+
+# name -> (ours, PyTorch's, the inputs, rtol, atol)
+TORCH_VALUES: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], Any], np.ndarray,
+                               float, float]] = {
+    "erf": (tm.erf, lambda torch, t: torch.erf(t), GRID, 1e-15, 0),
+    "erfc": (tm.erfc, lambda torch, t: torch.erfc(t), GRID, 1e-14, 0),
+    "erfinv": (tm.erfinv, lambda torch, t: torch.erfinv(t), UNIT, 1e-15, 0),
+    "lgamma": (tm.lgamma, lambda torch, t: torch.lgamma(t), GRID + 0.05, 1e-13, 1e-15),
+    "digamma": (tm.digamma, lambda torch, t: torch.digamma(t), GRID + 0.05, 1e-12, 1e-15),
+    # PyTorch's trigamma keeps about 9 digits (its asymptotic series stops early)
+    "polygamma1": (lambda t: tm.polygamma(1, t),
+                   lambda torch, t: torch.polygamma(1, t), POSITIVE, 1e-8, 0),
+    "polygamma2": (lambda t: tm.polygamma(2, t),
+                   lambda torch, t: torch.polygamma(2, t), POSITIVE, 1e-12, 0),
+    "polygamma5": (lambda t: tm.polygamma(5, t),
+                   lambda torch, t: torch.polygamma(5, t), POSITIVE, 1e-12, 0),
+    "sinc": (tm.sinc, lambda torch, t: torch.sinc(t), GRID, 1e-14, 1e-16),
+    "deg2rad": (tm.deg2rad, lambda torch, t: torch.deg2rad(t), GRID, 0, 0),
+    "rad2deg": (tm.rad2deg, lambda torch, t: torch.rad2deg(t), GRID, 0, 0),
+    "mvlgamma": (lambda t: tm.mvlgamma(t, 3), lambda torch, t: torch.mvlgamma(t, 3),
+                 POSITIVE + 1.0, 1e-13, 0),
+    "xlog1py": (lambda t: tm.special.xlog1py(t, t * 0.5),
+                lambda torch, t: torch.special.xlog1py(t, t * 0.5), POSITIVE, 1e-15, 0),
+    "ndtr": (tm.special.ndtr, lambda torch, t: torch.special.ndtr(t), GRID, 1e-14, 1e-300),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TORCH_VALUES))
+def test_values_match_pytorch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    ours, theirs, x, rtol, atol = TORCH_VALUES[name]
+    expected = theirs(torch, torch.tensor(x)).numpy()
+    np.testing.assert_allclose(values(ours(tm.tensor(x))), expected, rtol=rtol, atol=atol)
+
+
+def test_polygamma_is_more_accurate_than_pytorchs_trigamma() -> None:
+    mpmath = pytest.importorskip("mpmath")
+    x = np.array([0.3, 1.7, 6.4, 11.0, -2.6])
+    exact = np.array([float(mpmath.polygamma(1, v)) for v in x])
+    np.testing.assert_allclose(values(tm.polygamma(1, tm.tensor(x))), exact, rtol=2e-15)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 6, 12])
+def test_polygamma_agrees_with_mpmath_to_about_15_digits(n: int) -> None:
+    mpmath = pytest.importorskip("mpmath")
+    x = np.concatenate([np.geomspace(1e-3, 1e5, 25), [-0.3, -2.6, -11.2]])
+    exact = np.array([float(mpmath.polygamma(n, v)) for v in x])
+    np.testing.assert_allclose(values(tm.polygamma(n, tm.tensor(x))), exact, rtol=3e-14)
+
+
+@pytest.mark.parametrize("name", ["erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma1",
+                                  "polygamma2", "sinc", "mvlgamma"])
+def test_first_and_second_derivatives_match_pytorch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    ours, theirs, grid, _, _ = TORCH_VALUES[name]
+    x = grid[::8]
+    if name == "sinc":  # PyTorch's second derivative at 0 is nan (ours is -π²/3)
+        x = x[x != 0]
+    t = torch.tensor(x, requires_grad=True)
+    (t1,) = torch.autograd.grad(theirs(torch, t).sum(), t, create_graph=True)
+    (t2,) = torch.autograd.grad(t1.sum(), t)
+    ours_x = tm.tensor(x, requires_grad=True)
+    (d1,) = tm.grad(ours(ours_x).sum(), ours_x, create_graph=True)
+    (d2,) = tm.grad(d1.sum(), ours_x)
+    rtol = 1e-7 if name in ("digamma", "polygamma1", "lgamma", "mvlgamma") else 1e-12
+    np.testing.assert_allclose(values(d1), t1.detach().numpy(), rtol=rtol, atol=1e-300)
+    np.testing.assert_allclose(values(d2), t2.numpy(), rtol=rtol, atol=1e-300)
+
+
+def test_special_namespace_holds_pytorchs_names() -> None:
+    torch = pytest.importorskip("torch")
+    names = ["erf", "erfc", "erfinv", "gammaln", "digamma", "psi", "polygamma", "multigammaln",
+             "sinc", "ndtr", "expit", "logit", "exp2", "expm1", "log1p", "round", "xlogy",
+             "xlog1py", "logsumexp", "softmax", "log_softmax"]
+    x = np.array([0.6, 0.7, 0.9])
+    for name in names:
+        assert hasattr(torch.special, name), name
+        ours, theirs = getattr(tm.special, name), getattr(torch.special, name)
+        args: tuple[Any, ...] = ()
+        if name in ("polygamma",):
+            got, expected = ours(2, tm.tensor(x)), theirs(2, torch.tensor(x))
+        else:
+            args = {"multigammaln": (2,), "logsumexp": (0,), "softmax": (0,),
+                    "log_softmax": (0,), "xlogy": (2.0,), "xlog1py": (2.0,)}.get(name, ())
+            if name in ("xlogy", "xlog1py"):
+                got, expected = ours(tm.tensor(x), *args), theirs(torch.tensor(x), *args)
+            else:
+                got, expected = ours(tm.tensor(x), *args), theirs(torch.tensor(x), *args)
+        np.testing.assert_allclose(values(got), expected.numpy(), rtol=1e-8, err_msg=name)
+
+
+# -- errors --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [(lambda: tm.polygamma(-1, tm.tensor([1.0])), ValueError,
+      r"^polygamma: n must be an int >= 0, got -1"),
+     (lambda: tm.tensor([1.0]).polygamma(1.5), TypeError,
+      r"^polygamma: n must be an int >= 0, got 1.5"),
+     (lambda: tm.mvlgamma(tm.tensor([0.5, 2.0]), 3), ValueError,
+      r"^mvlgamma: every element must be greater than \(p - 1\)/2 = 1.0 for p = 3, got a "
+      r"minimum of 0.5"),
+     (lambda: tm.mvlgamma(tm.tensor([2.0]), 0), ValueError,
+      r"^mvlgamma: p must be a positive int, got 0"),
+     (lambda: tm.erf(np.ones(2)), TypeError, r"^erf: .*ndarray"),
+     (lambda: tm.special.gammaln([1.0]), TypeError, r"^gammaln: "),
+     (lambda: tm.special.xlog1py(tm.ones(2), tm.ones(3)), ValueError,
+      r"^xlog1py: shapes \(2,\) and \(3,\) cannot be broadcast together")])
+def test_bad_arguments_are_refused_naming_the_function(call: Callable[[], Any], error: type,
+                                                       message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()

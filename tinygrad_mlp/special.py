@@ -1,0 +1,621 @@
+"""Special functions (erf, erfinv, lgamma, digamma, polygamma, sinc ...) and ``tm.special``.
+
+numpy has none of these, so this file computes them, and gives each its own
+gradient rule, written like those in ``ops.py``: a ``forward`` on the arrays
+beside a ``backward`` that works on ndarrays and on Tensors alike. The rules
+form one closed family, so derivatives of every order are exact:
+
+    erf' = 2/√π e^(-x²)          erfc' = -2/√π e^(-x²)        erfinv' = √π/2 e^(erfinv(x)²)
+    lgamma' = digamma = ψ        ψ' = ψ⁽¹⁾                     (ψ⁽ⁿ⁾)' = ψ⁽ⁿ⁺¹⁾ = polygamma(n + 1)
+
+The right-hand sides are ops again (``exp``, ``Digamma``, ``Polygamma``), so
+with ``create_graph=True`` backward records them and can be differentiated
+once more.
+
+**How each is computed** (in float64, rounded to the input's dtype):
+
+* ``erf``, ``erfc`` and ``lgamma`` call Python's ``math.erf``, ``math.erfc``
+  and ``math.lgamma`` element by element: the C library's, accurate to the
+  last bit or two; ``erfc`` keeps its relative accuracy far in the tail,
+  where 1 - erf(x) would round to 0.
+* ``erfinv``: Giles' (2010) polynomial guess, good to about 1e-7, then three
+  Newton steps y ← y - (erf y - x) / erf'(y), each doubling the correct digits.
+  For |x| > ½ the residual is taken as (1 - x) - erfc y, which is exact in
+  the tail where erf y - x would lose every digit.
+* ``digamma`` (ψ = Γ'/Γ): the recurrence ψ(x) = ψ(x + 1) - 1/x carries x
+  past 10, where the asymptotic series ln x - 1/(2x) - Σ B₂ₖ / (2k x²ᵏ)
+  converges to full precision in seven terms; x < 0 is reflected first,
+  ψ(x) = ψ(1 - x) - π cot(πx). The same algorithm as PyTorch's (Cephes).
+* ``polygamma(n, x)``, n >= 1, from the Hurwitz zeta function:
+  ψ⁽ⁿ⁾(x) = (-1)ⁿ⁺¹ n! ζ(n + 1, x), ζ(s, x) = Σₖ (x + k)⁻ˢ. The first terms
+  are added until x + k >= s + 20, and the rest by the Euler-Maclaurin
+  formula. For x > 0 every term is positive, so nothing cancels. x < 0 is
+  reflected: ψ⁽ⁿ⁾(x) = (-1)ⁿ ψ⁽ⁿ⁾(1 - x) - πⁿ⁺¹ Pₙ(cot πx), with Pₙ the
+  polynomial that gives the n-th derivative of cot (P₀(c) = c,
+  Pₙ₊₁ = -(1 + c²) Pₙ'); all its terms have one sign, so it too is exact.
+
+``sinc``, ``deg2rad``, ``rad2deg`` and the ``tm.special`` forms of functions
+the library already has (``expit`` is ``sigmoid``, ``gammaln`` is
+``lgamma`` ...) are compositions of ops and need no rule.
+
+**Why the rules are not ops.Op subclasses in the source.** ``tensor.py``
+imports this file (through ``methods.py``, for the methods) before it has
+defined ``Function``, so no class here can subclass it yet. Each rule is
+written as a plain class (``Rule``) and joined to ``ops.Op`` the first time
+it is applied (``apply``): the class that runs is ``Erf`` with ``Op`` as a
+second base, so it reads, and behaves, as if written in ops.py.
+
+Example:
+    >>> import tinygrad_mlp as tm
+    >>> x = tm.tensor([0.5, 2.0], requires_grad=True)
+    >>> y = x.lgamma()
+    >>> (dy,) = tm.grad(y.sum(), x, create_graph=True)
+    >>> bool(tm.allclose(dy, x.digamma()))
+    True
+    >>> (d2y,) = tm.grad(dy.sum(), x)
+    >>> bool(tm.allclose(d2y, tm.polygamma(1, x.detach())))
+    True
+    >>> tm.special.erfinv(tm.special.erf(tm.tensor([0.25]))).tolist()
+    [0.25]
+"""
+
+# A method here declares ``self: Tensor``, as in methods.py (see the note there).
+# mypy: disable-error-code="misc"
+# As in ops.py, each rule's class docstring states its derivative; its methods need no more.
+# ruff: noqa: D102
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.polynomial import polynomial
+
+# tensor.py imports this module (through methods.py); what it defines is looked up when called.
+import tinygrad_mlp.tensor as _tensor
+from tinygrad_mlp import checks
+from tinygrad_mlp.dtypes import get_default_dtype
+
+if TYPE_CHECKING:
+    from tinygrad_mlp.ops import Op as Rule
+    from tinygrad_mlp.tensor import Array, Tensor, TensorLike
+else:
+    Rule = object  # a rule becomes an ops.Op when first applied: see ``apply``
+
+Grad = Any  # a Tensor when backward is recorded (create_graph), else an ndarray
+
+_OPS: dict[type[Rule], type[Rule]] = {}
+
+
+def apply(rule: type[Rule], *inputs: Tensor, **params: Any) -> Tensor:
+    """``rule.apply(*inputs, **params)``, with ``rule`` joined to ``ops.Op`` (once) to run it."""
+    op = _OPS.get(rule)
+    if op is None:
+        from tinygrad_mlp.ops import Op
+        op = _OPS[rule] = type(rule.__name__, (rule, Op), {"__doc__": rule.__doc__,
+                                                          "__module__": rule.__module__})
+    return op.apply(*inputs, **params)
+
+
+# -- the functions on float64 arrays ------------------------------------------------------
+
+_SQRT_PI = math.sqrt(math.pi)
+
+
+def _lgamma_scalar(x: float) -> float:
+    """ln |Γ(x)|; ∞ at the poles 0, -1, -2 ... and where it overflows, as PyTorch gives."""
+    try:
+        return math.lgamma(x)
+    except (ValueError, OverflowError):
+        return math.inf
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)  # elementwise math.erf: numpy has no erf of its own
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+_lgamma = np.frompyfunc(_lgamma_scalar, 1, 1)
+
+
+def _float64(function: Callable[..., Any]) -> Callable[..., Array]:
+    """``function`` on a float64 copy of an array, its result rounded to the array's dtype."""
+    def on(x: Array, *args: Any) -> Array:
+        with np.errstate(all="ignore"):
+            return np.asarray(function(np.asarray(x, np.float64), *args),
+                              np.float64).astype(x.dtype, copy=False)
+    on.__doc__ = function.__doc__
+    return on
+
+
+def _erfinv_guess(x: Array) -> Array:
+    """erfinv x to about 1e-7 (Giles 2010, "Approximating the erfinv function"), |x| < 1."""
+    w = -np.log((1.0 - x) * (1.0 + x))
+    central, tail = w - 2.5, np.sqrt(w) - 3.0
+    p = np.where(w < 5.0, 2.81022636e-08, -0.000200214257)
+    for near, far in ((3.43273939e-07, 0.000100950558), (-3.5233877e-06, 0.00134934322),
+                      (-4.39150654e-06, -0.00367342844), (0.00021858087, 0.00573950773),
+                      (-0.00125372503, -0.0076224613), (-0.00417768164, 0.00943887047),
+                      (0.246640727, 1.00167406), (1.50140941, 2.83297682)):
+        p = np.where(w < 5.0, near + p * central, far + p * tail)
+    return p * x
+
+
+def _erfinv_array(x: Array) -> Array:
+    """erfinv x: Giles' guess and three Newton steps; ±∞ at ±1, NaN beyond."""
+    size = np.abs(x)
+    inside = size < 1
+    a = np.where(inside, size, 0.0)
+    y = _erfinv_guess(a)
+    tail = a > 0.5
+    for _ in range(4):
+        slope = 2 / _SQRT_PI * np.exp(-y * y)
+        central = (np.asarray(_erf(y), np.float64) - a) / slope
+        complement = np.asarray(_erfc(y), np.float64)  # ln erfc y - ln(1 - a), over its slope
+        y = y - np.where(tail, (np.log(1.0 - a) - np.log(complement)) * complement / slope,
+                         central)
+    y = np.where(inside, y, np.where(size == 1, np.inf, np.nan))
+    return np.copysign(y, x)
+
+
+def _digamma_array(x: Array) -> Array:
+    """ψ(x) = Γ'(x)/Γ(x) (PyTorch's values at the poles: -∞ at +0, +∞ at -0, NaN below)."""
+    negative = x < 0
+    fraction = x - np.round(x)  # tan(π · fraction) is exact where tan(πx) is not
+    z = np.where(negative, 1.0 - x, x)
+    shifted = np.zeros_like(z)
+    for _ in range(10):  # ψ(z) = ψ(z + 1) - 1/z, until z >= 10
+        small = z < 10
+        if not small.any():
+            break
+        shifted -= np.where(small, 1.0 / np.where(small, z, 1.0), 0.0)
+        z = np.where(small, z + 1.0, z)
+    u = 1.0 / (z * z)
+    series = u * (1 / 12 - u * (1 / 120 - u * (1 / 252 - u * (1 / 240 - u * (
+        1 / 132 - u * (691 / 32760 - u / 12))))))
+    value = shifted + np.log(z) - 0.5 / z - series
+    value = np.where(negative, value - math.pi / np.tan(math.pi * fraction), value)
+    value = np.where(negative & (fraction == 0), np.nan, value)  # -1, -2 ... and -∞
+    return np.where(x == 0, np.copysign(np.inf, -x), value)
+
+
+# B₂ⱼ / (2j)! for j = 1, 2, ...: the Euler-Maclaurin coefficients
+_BERNOULLI_OVER_FACTORIAL = [
+    b / math.factorial(2 * j) for j, b in enumerate(
+        [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
+         43867 / 798, -174611 / 330], start=1)]
+
+
+def _hurwitz_zeta(s: int, x: Array) -> Array:
+    """ζ(s, x) = Σₖ (x + k)⁻ˢ for an int s >= 2 and x > 0.
+
+    The terms are added until x + k >= s + 20; the rest is
+    a¹⁻ˢ/(s - 1) + a⁻ˢ/2 + Σⱼ B₂ⱼ/(2j)! · s(s+1)···(s+2j-2) · a^(1-s-2j) at
+    a = x + k, whose terms shrink by about (s + 2j)² / (2πa)² each.
+    """
+    bound = s + 20.0
+    total = np.zeros_like(x)
+    a = x.copy()
+    while True:
+        small = a < bound
+        if not small.any():
+            break
+        total += np.where(small, a ** -s, 0.0)
+        a = np.where(small, a + 1.0, a)
+    power = a ** -s
+    total += power * a / (s - 1) + power / 2
+    term = power * s / a  # s · a^(-s-1)
+    for j, coefficient in enumerate(_BERNOULLI_OVER_FACTORIAL, start=1):
+        total += coefficient * term
+        term = term * (s + 2 * j - 1) * (s + 2 * j) / (a * a)
+    return total
+
+
+def _cot_derivative(n: int) -> np.ndarray:
+    """Pₙ, with dⁿ/dyⁿ cot y = Pₙ(cot y): P₀(c) = c, Pₙ₊₁(c) = -(1 + c²) Pₙ'(c)."""
+    p = np.array([0.0, 1.0])
+    for _ in range(n):
+        p = -polynomial.polymul([1.0, 0.0, 1.0], polynomial.polyder(p))
+    return p
+
+
+def _polygamma_array(x: Array, n: int) -> Array:
+    """ψ⁽ⁿ⁾(x), the n-th derivative of digamma; (-1)ⁿ⁺¹ ∞ at the poles 0, -1, -2 ..."""
+    if n == 0:
+        return _digamma_array(x)
+    negative = x < 0
+    z = np.where(negative, 1.0 - x, x)
+    try:
+        scale = float((-1) ** (n + 1) * math.factorial(n))
+    except OverflowError:  # n > 170: n! is past float64
+        scale = (-1) ** (n + 1) * math.inf
+    value = scale * _hurwitz_zeta(n + 1, np.where(z <= 0, 1.0, z))  # the poles come below
+    if negative.any():
+        cot = 1.0 / np.tan(math.pi * (x - np.round(x)))  # exact near a pole, as in digamma
+        reflected = (-1) ** n * value - math.pi ** (n + 1) * polynomial.polyval(
+            cot, _cot_derivative(n))
+        value = np.where(negative, reflected, value)
+    pole = (x <= 0) & (x == np.trunc(x))
+    value = np.where(pole, math.copysign(math.inf, scale), value)
+    return np.where(x == np.inf, 0.0, np.where(x == -np.inf, np.nan, value))
+
+
+erf_values = _float64(_erf)
+erfc_values = _float64(_erfc)
+erfinv_values = _float64(_erfinv_array)
+lgamma_values = _float64(_lgamma)
+digamma_values = _float64(_digamma_array)
+polygamma_values = _float64(_polygamma_array)
+
+
+# -- the rules ----------------------------------------------------------------------------
+
+
+def _exp(x: Grad) -> Grad:
+    return x.exp() if isinstance(x, _tensor.Tensor) else np.exp(x)
+
+
+def _gaussian(x: Grad) -> Grad:
+    """e^(-x²), for a Tensor or an ndarray."""
+    return _exp(-(x * x))
+
+
+class Elementwise(Rule):
+    """y = f(x) elementwise.   dL/dx = g · f'(x).
+
+    Each rule below gives f on arrays (``values``) and f'(x) (``slope``) for
+    a Tensor or an ndarray. Outside f's domain the result is NaN or ±∞,
+    silently, as in PyTorch. ``n`` is polygamma's order, 0 for the others.
+    """
+
+    n = 0
+
+    def values(self, x: Array) -> Array:
+        """f(x) on an array."""
+        raise NotImplementedError
+
+    def slope(self, x: Grad) -> Grad:
+        """f'(x), for a Tensor or an ndarray x."""
+        raise NotImplementedError
+
+    def forward(self, x: Tensor, n: int = 0) -> Array:
+        self.save_for_backward(x)
+        self.n = n
+        return self.values(x.data)
+
+    def backward(self, g: Grad) -> Grad:
+        (x,) = self.saved_tensors
+        with np.errstate(all="ignore"):
+            return g * self.slope(x)
+
+
+class Erf(Elementwise):
+    """y = erf x = 2/√π ∫₀ˣ e^(-t²) dt.   dy/dx = 2/√π e^(-x²)."""
+
+    name = "erf"
+
+    def values(self, x: Array) -> Array:
+        return erf_values(x)
+
+    def slope(self, x: Grad) -> Grad:
+        return _gaussian(x) * (2 / _SQRT_PI)
+
+
+class Erfc(Elementwise):
+    """y = erfc x = 1 - erf x.   dy/dx = -2/√π e^(-x²)."""
+
+    name = "erfc"
+
+    def values(self, x: Array) -> Array:
+        return erfc_values(x)
+
+    def slope(self, x: Grad) -> Grad:
+        return _gaussian(x) * (-2 / _SQRT_PI)
+
+
+class Erfinv(Elementwise):
+    """y = erfinv x, the y with erf y = x, for -1 <= x <= 1.   dy/dx = √π/2 e^(y²).
+
+    The slope is that of erf at y, inverted; it reads y, this op's output.
+    """
+
+    name = "erfinv"
+    saves_output = True
+
+    def values(self, x: Array) -> Array:
+        return erfinv_values(x)
+
+    def backward(self, g: Grad) -> Grad:
+        y = self.output()
+        with np.errstate(all="ignore"):
+            return g * (_exp(y * y) * (_SQRT_PI / 2))
+
+
+class Lgamma(Elementwise):
+    """y = ln |Γ(x)|.   dy/dx = ψ(x), the digamma function."""
+
+    name = "lgamma"
+
+    def values(self, x: Array) -> Array:
+        return lgamma_values(x)
+
+    def slope(self, x: Grad) -> Grad:
+        return _polygamma(x, 0)
+
+
+class Digamma(Elementwise):
+    """y = ψ(x) = Γ'(x) / Γ(x).   dy/dx = ψ⁽¹⁾(x), the trigamma function."""
+
+    name = "digamma"
+
+    def values(self, x: Array) -> Array:
+        return digamma_values(x)
+
+    def slope(self, x: Grad) -> Grad:
+        return _polygamma(x, 1)
+
+
+class Polygamma(Elementwise):
+    """y = ψ⁽ⁿ⁾(x), the n-th derivative of ψ.   dy/dx = ψ⁽ⁿ⁺¹⁾(x)."""
+
+    name = "polygamma"
+
+    def values(self, x: Array) -> Array:
+        return polygamma_values(x, self.n)
+
+    def slope(self, x: Grad) -> Grad:
+        return _polygamma(x, self.n + 1)
+
+
+def _polygamma(x: Grad, n: int) -> Grad:
+    """ψ⁽ⁿ⁾(x) of a Tensor (an op, so that it can be differentiated again) or an ndarray."""
+    if not isinstance(x, _tensor.Tensor):
+        return polygamma_values(x, n)
+    return apply(Digamma, x) if n == 0 else apply(Polygamma, x, n=n)
+
+
+# -- methods ------------------------------------------------------------------------------
+
+
+def _floating(x: Tensor) -> Tensor:
+    """``x``, or for an int or bool tensor ``x`` in the default dtype (as PyTorch promotes)."""
+    return x.to(get_default_dtype()) if x.dtype.kind in "biu" else x
+
+
+# sinc(x) = Σₖ (-1)ᵏ (πx)²ᵏ / (2k + 1)!, used for |x| < _SINC_SERIES_BELOW
+_SINC_SERIES = [(-1) ** k / math.factorial(2 * k + 1) for k in range(9)]
+_SINC_SERIES_BELOW = 0.01
+
+
+def _order(op: str, n: object) -> int:
+    """polygamma's order ``n``, an int >= 0."""
+    return checks.check_int(op, "n", n, 0)
+
+
+class SpecialMethods:
+    """Methods ``Tensor`` inherits (through ``TensorMethods``)."""
+
+    __slots__ = ()
+
+    def erf(self: Tensor) -> Tensor:
+        """The error function, erf x = 2/√π ∫₀ˣ e^(-t²) dt, elementwise.   d/dx = 2/√π e^(-x²)."""
+        return apply(Erf, _floating(self))
+
+    def erfc(self: Tensor) -> Tensor:
+        """1 - erf x, elementwise, accurate where erf x is near 1.   d/dx = -2/√π e^(-x²)."""
+        return apply(Erfc, _floating(self))
+
+    def erfinv(self: Tensor) -> Tensor:
+        """The inverse of erf on [-1, 1] (±∞ at ±1, NaN outside).   d/dx = √π/2 e^(erfinv(x)²)."""
+        return apply(Erfinv, _floating(self))
+
+    def lgamma(self: Tensor) -> Tensor:
+        """ln |Γ(x)|, elementwise (∞ at 0, -1, -2 ...).   d/dx = digamma(x)."""
+        return apply(Lgamma, _floating(self))
+
+    def digamma(self: Tensor) -> Tensor:
+        """ψ(x) = d/dx ln Γ(x), elementwise.   d/dx = polygamma(1, x).
+
+        At the poles, PyTorch's values: -∞ at 0, ∞ at -0.0, NaN at -1, -2 ...
+        """
+        return apply(Digamma, _floating(self))
+
+    def polygamma(self: Tensor, n: int) -> Tensor:
+        """ψ⁽ⁿ⁾(x), the n-th derivative of digamma (n = 0 is digamma).   d/dx = polygamma(n + 1).
+
+        At the poles 0, -1, -2 ... (-1)ⁿ⁺¹ ∞; 0 at ∞, NaN at -∞.
+        """
+        order = _order("polygamma", n)
+        x = _floating(self)
+        return apply(Digamma, x) if order == 0 else apply(Polygamma, x, n=order)
+
+    def mvlgamma(self: Tensor, p: int) -> Tensor:
+        """The multivariate log-gamma, ln Γₚ(x) = p(p-1)/4 ln π + Σⱼ₌₁..ₚ lgamma(x + (1 - j)/2).
+
+        Every element must exceed (p - 1)/2, as PyTorch requires.
+        d/dx = Σⱼ digamma(x + (1 - j)/2).
+        """
+        order = checks.check_int("mvlgamma", "p", p, 1)
+        x = _floating(self)
+        if x.numel() and not np.all(x.data > (order - 1) / 2):
+            raise ValueError(f"mvlgamma: every element must be greater than (p - 1)/2 = "
+                             f"{(order - 1) / 2} for p = {order}, got a minimum of "
+                             f"{x.data.min()}")
+        terms = _tensor.stack([(x + (1 - j) / 2).lgamma() for j in range(1, order + 1)])
+        return terms.sum(0) + order * (order - 1) / 4 * math.log(math.pi)
+
+    def sinc(self: Tensor) -> Tensor:
+        """The normalized sinc, sin(πx) / (πx), and 1 at x = 0, elementwise.
+
+        Near 0 (|x| < 0.01) it is the Taylor series Σₖ (-1)ᵏ (πx)²ᵏ / (2k + 1)!,
+        so every derivative at 0 is exact (sinc'(0) = 0, sinc''(0) = -π²/3),
+        through the 16th; elsewhere the quotient. Two ``where``: the quotient
+        never sees 0, nor the series a large x. d/dx = (cos πx - sinc x) / x.
+        """
+        x = _floating(self)
+        near = np.abs(x.data) < _SINC_SERIES_BELOW
+        small = _tensor.where(near, x, 0.0) * math.pi
+        square = small * small
+        series: Tensor | float = _SINC_SERIES[-1]
+        for coefficient in reversed(_SINC_SERIES[:-1]):
+            series = square * series + coefficient
+        angle = _tensor.where(near, 1.0, x) * math.pi
+        with np.errstate(invalid="ignore"):  # sin ±∞ is NaN, silently as in PyTorch
+            quotient = angle.sin() / angle
+        return _tensor.where(near, series, quotient)
+
+    def deg2rad(self: Tensor) -> Tensor:
+        """Degrees to radians: x · π/180, elementwise (ints become the default dtype)."""
+        return _floating(self) * (math.pi / 180)
+
+    def rad2deg(self: Tensor) -> Tensor:
+        """Radians to degrees: x · 180/π, elementwise (ints become the default dtype)."""
+        return _floating(self) * (180 / math.pi)
+
+
+# -- function forms, as torch.erf ... and torch.special.erf ... ---------------------------
+
+
+def _input(where: str, input: object) -> Tensor:
+    """``input``, after functions.py's check that it is a Tensor."""
+    # imported here: functions.py imports tensor.py, which imports this module
+    from tinygrad_mlp.functions import _input as checked
+    return checked(where, input)
+
+
+def erf(input: Tensor) -> Tensor:
+    """``input.erf()``: the error function, as ``torch.erf`` and ``torch.special.erf``."""
+    return _input("erf", input).erf()
+
+
+def erfc(input: Tensor) -> Tensor:
+    """``input.erfc()``: 1 - erf x, as ``torch.erfc`` and ``torch.special.erfc``."""
+    return _input("erfc", input).erfc()
+
+
+def erfinv(input: Tensor) -> Tensor:
+    """``input.erfinv()``: the inverse error function, as ``torch.erfinv``."""
+    return _input("erfinv", input).erfinv()
+
+
+def lgamma(input: Tensor) -> Tensor:
+    """``input.lgamma()``: ln |Γ(x)|, as ``torch.lgamma``."""
+    return _input("lgamma", input).lgamma()
+
+
+def gammaln(input: Tensor) -> Tensor:
+    """``input.lgamma()`` under the name ``torch.special.gammaln``."""
+    return _input("gammaln", input).lgamma()
+
+
+def digamma(input: Tensor) -> Tensor:
+    """``input.digamma()``: ψ(x) = d/dx ln Γ(x), as ``torch.digamma``."""
+    return _input("digamma", input).digamma()
+
+
+def psi(input: Tensor) -> Tensor:
+    """``input.digamma()`` under the name ``torch.special.psi``."""
+    return _input("psi", input).digamma()
+
+
+def polygamma(n: int, input: Tensor) -> Tensor:
+    """``input.polygamma(n)``: the n-th derivative of digamma, as ``torch.polygamma(n, input)``."""
+    return _input("polygamma", input).polygamma(n)
+
+
+def mvlgamma(input: Tensor, p: int) -> Tensor:
+    """``input.mvlgamma(p)``: the multivariate log-gamma, as ``torch.mvlgamma``."""
+    return _input("mvlgamma", input).mvlgamma(p)
+
+
+def multigammaln(input: Tensor, p: int) -> Tensor:
+    """``input.mvlgamma(p)`` under the name ``torch.special.multigammaln``."""
+    return _input("multigammaln", input).mvlgamma(p)
+
+
+def sinc(input: Tensor) -> Tensor:
+    """``input.sinc()``: sin(πx) / (πx), 1 at 0, as ``torch.sinc``."""
+    return _input("sinc", input).sinc()
+
+
+def deg2rad(input: Tensor) -> Tensor:
+    """``input.deg2rad()``: x · π/180, as ``torch.deg2rad``."""
+    return _input("deg2rad", input).deg2rad()
+
+
+def rad2deg(input: Tensor) -> Tensor:
+    """``input.rad2deg()``: x · 180/π, as ``torch.rad2deg``."""
+    return _input("rad2deg", input).rad2deg()
+
+
+def ndtr(input: Tensor) -> Tensor:
+    """Φ(x) = (1 + erf(x / √2)) / 2, the standard normal's CDF, as ``torch.special.ndtr``."""
+    return (_input("ndtr", input).__mul__(math.sqrt(0.5)).erf() + 1.0) * 0.5
+
+
+def expit(input: Tensor) -> Tensor:
+    """``input.sigmoid()`` under the name ``torch.special.expit``: 1 / (1 + e⁻ˣ)."""
+    return _input("expit", input).sigmoid()
+
+
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
+    """``input.logit(eps)``: ln(x / (1 - x)), as ``torch.special.logit``."""
+    return _input("logit", input).logit(eps)
+
+
+def exp2(input: Tensor) -> Tensor:
+    """``input.exp2()``: 2ˣ, as ``torch.special.exp2``."""
+    return _input("exp2", input).exp2()
+
+
+def expm1(input: Tensor) -> Tensor:
+    """``input.expm1()``: eˣ - 1, as ``torch.special.expm1``."""
+    return _input("expm1", input).expm1()
+
+
+def log1p(input: Tensor) -> Tensor:
+    """``input.log1p()``: ln(1 + x), as ``torch.special.log1p``."""
+    return _input("log1p", input).log1p()
+
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:
+    """``input.round(decimals=)``, as ``torch.special.round``."""
+    return _input("round", input).round(decimals=decimals)
+
+
+def xlogy(input: Tensor | float, other: TensorLike) -> Tensor:
+    """x · ln y, 0 where x is 0, as ``torch.special.xlogy``; see ``Tensor.xlogy``."""
+    from tinygrad_mlp.functions import xlogy as function
+    return function(input, other)
+
+
+def xlog1py(input: Tensor | float, other: TensorLike) -> Tensor:
+    """x · ln(1 + y), and 0 where x is 0 (unless y is NaN), as ``torch.special.xlog1py``.
+
+    ``xlogy(x, 1 + y)`` with ln(1 + y) taken by ``log1p``, exact for tiny y:
+    ∂/∂x = ln(1 + y), ∂/∂y = x / (1 + y). Where x = 0 and ln(1 + y) is not
+    finite (y <= -1, or y = ∞) it is taken as 0, as in ``xlogy``.
+    """
+    from tinygrad_mlp.functions import _operands
+    from tinygrad_mlp.methods import _broadcast
+    x = _floating(_operands("xlog1py", input, other))
+    x, y = _broadcast("xlog1py", x, _floating(x._operand(other)))
+    with np.errstate(divide="ignore", invalid="ignore"):  # ln(1 + y) where y <= -1, left out
+        log = y.log1p()
+    off = (x.data == 0) & ((y.data <= -1) | (y.data == math.inf))
+    with np.errstate(invalid="ignore"):
+        return x * _tensor.where(off, 0.0, log)
+
+
+def logsumexp(input: Tensor, dim: int | tuple[int, ...], keepdim: bool = False) -> Tensor:
+    """``input.logsumexp(dim, keepdim)``, as ``torch.special.logsumexp``."""
+    return _input("logsumexp", input).logsumexp(dim, keepdim)
+
+
+def softmax(input: Tensor, dim: int) -> Tensor:
+    """``input.softmax(dim)``, as ``torch.special.softmax``."""
+    return _input("softmax", input).softmax(dim)
+
+
+def log_softmax(input: Tensor, dim: int) -> Tensor:
+    """``input.log_softmax(dim)``, as ``torch.special.log_softmax``."""
+    return _input("log_softmax", input).log_softmax(dim)
