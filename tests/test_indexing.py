@@ -13,6 +13,7 @@ only the rule documented here is checked.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -402,6 +403,71 @@ def test_infinities_and_nan_stay_where_they_are_written_over_or_reduced() -> Non
     assert y.tolist() == [np.inf, 5.0, 1.0]
 
 
+
+@pytest.mark.filterwarnings("error")  # numpy's maximum warns at a NaN
+def test_a_nan_is_the_extreme_and_takes_the_whole_gradient() -> None:
+    x, src = leaf(np.array([1.0, 2.0])), leaf(np.array([np.nan, 0.0]))
+    out = x.scatter_reduce(0, tm.tensor([0, 0]), src, "amax")
+    out.sum().backward()
+    assert np.isnan(out.data[0]) and out.data[1] == 2.0
+    assert x.grad is not None and x.grad.tolist() == [0.0, 1.0]
+    assert src.grad is not None and src.grad.tolist() == [1.0, 0.0]
+    x, src = leaf(np.array([np.nan, 2.0])), leaf(np.array([1.0, np.nan, 3.0]))
+    out = x.scatter_reduce(0, tm.tensor([0, 1, 1]), src, "amin")  # a NaN in self too
+    out.sum().backward()
+    assert np.isnan(out.data).all()
+    assert x.grad is not None and x.grad.tolist() == [1.0, 0.0]
+    assert src.grad is not None and src.grad.tolist() == [0.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "prod", "amax", "amin"])
+@pytest.mark.filterwarnings("error")  # no NaN - NaN, no 0 · NaN
+def test_without_self_a_nan_written_over_does_not_reach_the_result(reduce: str) -> None:
+    x = leaf(np.array([np.nan, 1.0]))
+    out = x.scatter_reduce(0, tm.tensor([0]), tm.tensor([5.0]), reduce, include_self=False)
+    out.sum().backward()
+    assert out.tolist() == [5.0, 1.0]  # as PyTorch
+    assert x.grad is not None and x.grad.tolist() == [0.0, 1.0]
+
+
+def entries_met_at(places: np.ndarray, values: np.ndarray, size: int, reduce: str) -> np.ndarray:
+    """Each place's reduction of what is scattered to it (1 or ∓inf where nothing is), in numpy."""
+    out = np.full(size, {"prod": 1.0, "amax": -np.inf, "amin": np.inf}[reduce])
+    {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce].at(out, places, values)
+    return out
+
+
+@pytest.mark.parametrize("reduce", ["amax", "amin", "prod"])
+@pytest.mark.parametrize("spread", ["all at one place", "half at one place, half one a place"])
+def test_twenty_thousand_entries_at_one_place_reduce_in_linear_time_and_memory(
+    reduce: str, spread: str
+) -> None:
+    # a table with a row per place as wide as the busiest one took 45 s (prod) or more than
+    # 14 GB (amax) here; powers of 2 multiply exactly in any order, so the result is exact
+    n = 20_000
+    rng = np.random.default_rng(0)
+    index = np.zeros(n, np.int64)
+    if spread != "all at one place":
+        index[n // 2:] = np.arange(1, n // 2 + 1)
+    x = rng.permutation(n) - n / 2.0 if reduce != "prod" else 2.0 ** rng.integers(-1, 2, n)
+    src = rng.permutation(n) + 0.5 - n / 2.0 if reduce != "prod" else 2.0 ** rng.integers(-1, 2, n)
+    xs, srcs = leaf(x), leaf(src)
+    start = time.perf_counter()
+    out = xs.scatter_reduce(0, tm.tensor(index), srcs, reduce)
+    out.sum().backward()
+    assert time.perf_counter() - start < 1.0
+    combine = {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce]
+    want = combine(x, entries_met_at(index, src, n, reduce))
+    np.testing.assert_array_equal(out.data, want)
+    assert xs.grad is not None and srcs.grad is not None
+    if reduce == "prod":  # each factor gets the product of the others
+        np.testing.assert_array_equal(xs.grad.data, want / x)
+        np.testing.assert_array_equal(srcs.grad.data, want[index] / src)
+    else:  # the extreme (no ties here) takes the whole gradient
+        np.testing.assert_array_equal(xs.grad.data, x == want)
+        np.testing.assert_array_equal(srcs.grad.data, src == want[index])
+
+
 # -- repeated places, dtypes, 0-d and empty tensors -----------------------------------------
 
 
@@ -433,6 +499,30 @@ def test_results_keep_the_tensors_dtype(dtype: Any) -> None:
                                                                       "amin")]
     assert all(r.dtype == dtype for r in results)
 
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.bool_])
+def test_integer_and_bool_products_and_extremes_equal_numpys(dtype: Any,
+                                                              include_self: bool) -> None:
+    x, src = np.array([3, -2, 0, 5], dtype=dtype), np.array([-4, 2, 0, 7, 1, 3], dtype=dtype)
+    index = np.array([1, 0, 1, 3, 1, 0])  # with self, 3 and 4 factors: one table, padded
+    for reduce in ("prod", "amax", "amin"):
+        got = tm.tensor(x).scatter_reduce(0, tm.tensor(index), tm.tensor(src), reduce,
+                                          include_self=include_self)
+        want = scatter_reference(x, 0, index, src, reduce, include_self).astype(dtype)
+        assert got.dtype == dtype and got.tolist() == want.tolist(), reduce
+
+
+def test_index_add_takes_a_bool_alpha_as_pytorch() -> None:
+    bools = tm.tensor([False, True])
+    assert bools.index_add(0, tm.tensor([0]), tm.tensor([True]), alpha=True).tolist() == [
+        True, True]
+    assert bools.index_add(0, tm.tensor([0]), tm.tensor([True]), alpha=False).tolist() == [
+        False, True]
+    assert tm.ones(3).index_add(0, tm.tensor([0]), tm.ones(1), alpha=True).tolist() == [2, 1, 1]
+    assert tm.ones(3, dtype=tm.int64).index_add(0, tm.tensor([0]), tm.ones(1, dtype=tm.int64),
+                                                alpha=True).tolist() == [2, 1, 1]
 
 def test_integer_means_round_down_as_in_pytorch() -> None:
     x = tm.tensor([1, -1, 7])
@@ -473,6 +563,14 @@ def test_select_is_a_view_and_unfold_adds_up_the_gradient_of_overlapping_windows
     windows.sum().backward()
     assert x.grad is not None and x.grad.tolist() == [1.0, 2.0, 3.0, 3.0, 2.0, 1.0]
 
+
+
+def test_masked_scatter_sums_the_gradient_of_a_broadcast_self_over_the_broadcast_dims() -> None:
+    x = leaf(np.array([1.0, 2.0]))
+    out = x.masked_scatter(tm.tensor([[True, False], [False, True]]), tm.tensor([5.0, 6.0]))
+    assert out.tolist() == [[5.0, 2.0], [1.0, 6.0]]
+    (out * tm.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [3.0, 2.0]  # as PyTorch
 
 def test_scatter_with_reduce_add_or_multiply_has_derivatives_pytorchs_lacks() -> None:
     x, src = leaf(np.array([2.0, 3.0])), leaf(np.array([5.0, 7.0]))
@@ -644,6 +742,10 @@ X = tm.zeros(3, 4)
       r"^index_put: index 3 is out of bounds .*\(a tensor of shape \(3, 4\)\)"),
      (lambda: X.index_put((tm.tensor([0]),), 1.0), TypeError,
       r"^index_put: values must be a Tensor, got float"),
+     (lambda: X.index_put((tm.tensor([0]),), tm.tensor(1.0), 1), TypeError,
+      r"^index_put: accumulate must be a bool, got int"),
+     (lambda: tm.zeros(3).index_put_((tm.tensor([0]),), tm.tensor(1.0), None), TypeError,
+      r"^index_put_: accumulate must be a bool, got NoneType"),
      (lambda: X.masked_scatter(tm.tensor([1, 0, 1, 0]), tm.ones(8)), TypeError,
       r"^masked_scatter: mask must be bool, got dtype int64"),
      (lambda: X.masked_scatter(tm.ones(2, dtype=tm.bool), tm.ones(8)), ValueError,
@@ -657,6 +759,10 @@ X = tm.zeros(3, 4)
       r"holds"),
      (lambda: X.put(tm.tensor([0, 1]), tm.ones(3)), ValueError,
       r"^put: source and index must have as many elements, got 3 \(shape \(3,\)\) and 2"),
+     (lambda: X.put(tm.tensor([0]), tm.ones(1), accumulate="yes"), TypeError,
+      r"^put: accumulate must be a bool, got str"),
+     (lambda: tm.put(X, tm.tensor([0]), tm.ones(1), 0), TypeError,
+      r"^put: accumulate must be a bool, got int"),
      (lambda: X.put(tm.tensor([12]), tm.ones(1)), IndexError,
       r"^put: index 12 is out of range for the tensor of shape \(3, 4\) of size 12 \(from -12 "
       r"to 11\)"),
@@ -669,6 +775,7 @@ X = tm.zeros(3, 4)
      (lambda: tm.tensor(1.0).select(0, 0), IndexError,
       r"^select: a 0-d tensor has no dim to select from"),
      (lambda: X.select(0, 1.0), TypeError, r"^select: index must be an int, got float"),
+     (lambda: X.select(0, True), TypeError, r"^select: index must be an int, got bool"),
      (lambda: X.unfold(0, 4, 1), ValueError,
       r"^unfold: size 4 is larger than dim 0, of size 3 \(a tensor of shape \(3, 4\)\)"),
      (lambda: X.unfold(0, 1, 0), ValueError, r"^unfold: step must be a positive int, got 0"),

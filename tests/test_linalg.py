@@ -835,12 +835,14 @@ def test_inverse_and_determinants_pass_first_and_second_gradchecks(name: str,
 
 def test_inverse_det_slogdet_and_powers_agree_with_numpy_over_a_batch() -> None:
     a = seeded((2, 3, 4, 4)) + 4 * np.eye(4)
-    a[0, 0] *= -1
+    a[0, 0, 0] *= -1  # one row negated: a negative determinant (negating all 4 would not be)
+    a[1, 2, :, 3] *= -1  # and one column
     t = tm.tensor(a)
     np.testing.assert_allclose(t.inverse().data, np.linalg.inv(a), rtol=1e-13)
     np.testing.assert_allclose(tm.det(t).data, np.linalg.det(a), rtol=1e-13)
     sign, logabsdet = tm.slogdet(t)
     np.testing.assert_array_equal(sign.data, np.linalg.slogdet(a)[0])
+    assert sign.data[0, 0] == sign.data[1, 2] == -1 and set(sign.data.flat) == {-1.0, 1.0}
     np.testing.assert_allclose(logabsdet.data, np.linalg.slogdet(a)[1], rtol=1e-13)
     with np.errstate(invalid="ignore"):
         expected_logdet = np.log(np.linalg.det(a))
@@ -886,13 +888,77 @@ def test_singular_determinants_follow_pytorch() -> None:
     sign, logabsdet = s.slogdet()
     assert sign.item() == 0 and logabsdet.item() == -math.inf
     assert tm.logdet(s).item() == -math.inf
-    s.det().backward()  # the cofactors: exact at a singular matrix, as PyTorch's
+    # The cofactors, exact at a singular matrix. Not PyTorch's here: it solves for
+    # det(A) A⁻ᵀ through its LU, so where its det is exactly 0 (an exact zero pivot, as
+    # for this matrix) its gradient is 0, and where rounding leaves a tiny nonzero det (as
+    # for most singular 3 × 3 matrices) it is close to the cofactors.
+    s.det().backward()
     np.testing.assert_allclose(s.grad.data, [[4.0, -2.0], [-2.0, 1.0]], atol=1e-15)
     negative = tm.tensor([[0.0, 1.0], [1.0, 0.0]], requires_grad=True)
     y = negative.logdet()
     assert math.isnan(y.item())
     y.backward()  # nan from a constant: gradient 0, as PyTorch
     np.testing.assert_array_equal(negative.grad.data, np.zeros((2, 2)))
+
+
+def test_logdet_gradient_is_the_inverse_transposed_also_where_det_underflows() -> None:
+    # det(0.1 · I) of size 400 is 1e-400, 0 in float64; the matrix is as invertible as any
+    for log in (lambda m: m.logdet(), lambda m: m.slogdet().logabsdet):
+        a = tm.tensor(0.1 * np.eye(400), requires_grad=True)
+        log(a).backward()
+        assert a.grad is not None
+        np.testing.assert_allclose(a.grad.data, 10 * np.eye(400), rtol=1e-15)
+    data = seeded((200, 30)).astype(np.float32) * 0.05  # a covariance whose det is 0 in float32
+    covariance = np.cov(data, rowvar=False).astype(np.float32)
+    assert np.linalg.det(covariance) == 0
+    a = tm.tensor(covariance, requires_grad=True)
+    a.logdet().backward()
+    assert a.grad is not None
+    np.testing.assert_allclose(a.grad.data, np.linalg.inv(covariance.astype(np.float64)).T,
+                               rtol=1e-3, atol=1e-3)
+    batch = tm.tensor(np.stack([0.1 * np.eye(3), [[1.0, 2, 0], [2, 4, 0], [0, 0, 1]]]),
+                      requires_grad=True)  # one singular matrix leaves the other alone
+    batch.slogdet().logabsdet.sum().backward()
+    assert batch.grad is not None
+    np.testing.assert_allclose(batch.grad.data[0], 10 * np.eye(3), rtol=1e-15)
+    assert not np.isfinite(batch.grad.data[1]).all()
+
+
+def test_det_gradient_is_the_cofactors_matrix_by_matrix_where_det_underflows() -> None:
+    tiny = np.diag([1e-200, 1e-200, 1e-5])  # det 1e-405 is 0 in float64; two cofactors are not
+    singular = [[1.0, 2.0, 0.0], [2.0, 4.0, 0.0], [0.0, 0.0, 1.0]]
+    holding_nan = np.diag([1.0, np.nan, 1.0])
+    a = tm.tensor(np.stack([0.1 * np.eye(3), tiny, singular, holding_nan]), requires_grad=True)
+    a.det().sum().backward()
+    assert a.grad is not None
+    np.testing.assert_allclose(a.grad.data[0], 0.01 * np.eye(3), rtol=1e-15)
+    np.testing.assert_array_equal(a.grad.data[1], np.diag([1e-205, 1e-205, 0.0]))
+    np.testing.assert_allclose(a.grad.data[2], [[4, -2, 0], [-2, 1, 0], [0, 0, 0]], atol=1e-14)
+    assert np.isnan(a.grad.data[3]).all()
+    big = tm.tensor(0.1 * np.eye(400), requires_grad=True)
+    big.det().backward()  # the cofactors, 1e-399, are 0 in float64 too: 0, not NaN
+    assert big.grad is not None
+    np.testing.assert_array_equal(big.grad.data, np.zeros((400, 400)))
+
+
+def test_a_matrix_holding_nan_has_pytorchs_all_nan_inverse_and_slogdet() -> None:
+    a = np.stack([np.eye(3), np.eye(3)])
+    a[1, 0, 0] = np.nan  # numpy's LU pivots around it: a partly finite inverse, sign 1
+    t = tm.tensor(a)
+    inverse = t.inverse()
+    np.testing.assert_array_equal(inverse.data[0], np.eye(3))
+    assert np.isnan(inverse.data[1]).all()
+    sign, logabsdet = t.slogdet()
+    np.testing.assert_array_equal(sign.data, [1.0, 0.0])
+    np.testing.assert_array_equal(logabsdet.data, [0.0, np.nan])
+    np.testing.assert_array_equal(t.det().data, [1.0, np.nan])
+    np.testing.assert_array_equal(t.logdet().data, [0.0, np.nan])
+    torch = torch_or_none()
+    if torch is not None:
+        theirs = torch.tensor(a)
+        np.testing.assert_array_equal(inverse.data, torch.inverse(theirs).numpy())
+        np.testing.assert_array_equal(sign.data, torch.slogdet(theirs).sign.numpy())
+        np.testing.assert_array_equal(t.det().data, torch.det(theirs).numpy())
 
 
 def test_matrix_power_0_is_the_identity_with_a_zero_gradient() -> None:

@@ -1727,6 +1727,36 @@ def test_random_fills_are_refused_while_recording_a_graph_and_run_under_no_grad(
     assert w._version == len(FILLS)
 
 
+def test_a_fill_refused_while_recording_draws_nothing_from_the_generator() -> None:
+    w = tm.zeros(3, requires_grad=True)
+    for name, call in FILLS.items():
+        tm.manual_seed(7)
+        expected = call(tm.zeros(3)).tolist()
+        tm.manual_seed(7)
+        with pytest.raises(RuntimeError, match=f"^{name}: cannot change a tensor in place"):
+            call(w)
+        assert call(tm.zeros(3)).tolist() == expected, name  # the same draw: none was taken
+    tm.manual_seed(7)
+    expected = tm.zeros(3).bernoulli_(0.5).tolist()
+    tm.manual_seed(7)
+    with pytest.raises(RuntimeError, match=r"^bernoulli_: "):  # p itself is being recorded
+        tm.zeros(3).bernoulli_(tm.full((3,), 0.5, requires_grad=True) * 1.0)
+    assert tm.zeros(3).bernoulli_(0.5).tolist() == expected
+
+
+def test_bernoulli_with_p_takes_any_dtype_and_keeps_it_as_pytorch() -> None:
+    tm.manual_seed(0)
+    for dtype in (tm.int64, tm.uint8, tm.bool_):
+        drawn = tm.tensor([5, 7, 9, 11]).to(dtype).bernoulli(0.5)
+        assert drawn.dtype == np.dtype(dtype)
+        assert set(drawn.data.astype(int).tolist()) <= {0, 1}
+    assert tm.ones(1000, dtype=tm.int32).bernoulli(1.0).data.tolist() == [1] * 1000
+    torch = torch_or_skip()
+    for name in ("int64", "uint8", "bool"):
+        theirs = torch.tensor([5, 7]).to(getattr(torch, name)).bernoulli(0.5)
+        assert theirs.numpy().dtype == np.dtype(name)
+
+
 # name -> (call(lib, *tensors) for lib = tm or torch, the float64 inputs), as TORCH_CASES
 SHAPE_AND_SHRINK_CASES: dict[str, tuple[Callable[..., Any], list[np.ndarray]]] = {
     "broadcast_to": (lambda lib, x: x[:, :1].broadcast_to((2, 3, 4)) * x, [X]),

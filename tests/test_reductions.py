@@ -520,3 +520,11 @@ def test_renorm_refuses_bad_arguments_naming_them(call: Callable[[], Any], error
                                                   message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_mode_of_a_0d_tensor_takes_dim_0_or_minus_1_and_says_so_for_others() -> None:
+    values, indices = tm.tensor(2.5).mode(-1)
+    assert values.item() == 2.5 and indices.item() == 0
+    message = r"mode: dim 1 is out of range for a 0-d tensor \(0 or -1\)"
+    with pytest.raises(IndexError, match=message):
+        tm.tensor(2.5).mode(1)

@@ -27,9 +27,8 @@ Then one of three writes makes the result from the flattened input x:
     replace    y = where(written, scatter_add(values, positions), x)
                ∂L/∂x = g with the written places zeroed,
                ∂L/∂valuesₖ = g[positionsₖ]
-    reduce     a table with one row per place, holding the factors that
-               meet there (x itself first, unless ``include_self=False``),
-               reduced along its rows
+    reduce     each written place the product or the extreme of the factors
+               that meet there (x's own first, unless ``include_self=False``)
 
 ``scatter_add`` is the op ``ScatterAdd``, the backward of indexing, and its
 backward is indexing (``GetItem``): both are linear, so a gradient of a
@@ -44,19 +43,26 @@ flattened index wins, which PyTorch's CPU kernels do in practice. The
 entries that lose change nothing, so their gradient is 0 (PyTorch gives
 each g at the place).
 
-**The reductions of** ``scatter_reduce``, row by row of the table:
+**The reductions of** ``scatter_reduce``, place by place, each in memory
+O(len(positions) + size), however the entries spread over the places:
 
-* ``sum`` and ``mean`` need no table: the sum is the ``add`` write (without
-  x where ``include_self=False``), the mean that sum divided by the count
-  of what met at each place (ints round down, as in PyTorch).
-* ``prod`` multiplies the halves of each row until one entry is left
-  (padding with 1s), as ``scans.prod`` does, so ∂y/∂vₖ is the product of
-  the *other* factors, exact where some are 0, and so is its own gradient.
-* ``amax`` and ``amin`` pick the extreme r of a row in numpy; the c entries
-  equal to r (the ties) share the gradient evenly, as in PyTorch:
-  y = s + Σ₍ties₎ (vₖ - s) / c with the constant s = r (0 if r is
-  infinite), which is r exactly, has ∂y/∂vₖ = 1/c at a tie and 0 elsewhere,
-  and a second derivative of 0.
+* ``sum`` and ``mean``: the sum is the ``add`` write (without x where
+  ``include_self=False``), the mean that sum divided by the count of what
+  met at each place (ints round down, as in PyTorch).
+* ``prod`` puts the factors of each written place in a row of a table and
+  multiplies the halves of the rows until one entry is left (padding with
+  1s), as ``scans.prod`` does, so ∂y/∂vₖ is the product of the *other*
+  factors, exact where some are 0, and so is its own gradient. A place
+  with c factors goes to the table for 2ᵇ⁻¹ < c ≤ 2ᵇ, as wide as its
+  largest c, so no row is twice as wide as its factors: one place meeting
+  every entry does not make every other place's row as wide.
+* ``amax`` and ``amin`` find the extreme r of each place in numpy
+  (``np.maximum.at``: a NaN is the extreme); the c factors equal to r (the
+  ties, or the NaNs) share the gradient evenly, as in PyTorch:
+  y = s + Σ₍ties₎ (vₖ - s) / c with the constant s = r (0 if r is infinite
+  or NaN), which is r exactly, has ∂y/∂vₖ = 1/c at a tie and 0 elsewhere,
+  and a second derivative of 0. The sum is a ``where`` (0 off the ties)
+  and a ``scatter_add`` of the entries.
 
 ``take`` is an indexing of the flattened tensor, ``select`` a basic index
 (a view, as PyTorch's), and ``unfold`` an indexing by a table of window
@@ -150,6 +156,13 @@ def _number(op: str, name: str, value: object, x: Tensor) -> Tensor:
     return _full(op, (), value, x.dtype, False)  # type: ignore[arg-type]
 
 
+def _flag(op: str, name: str, value: object) -> bool:
+    """``value`` checked to be a bool (PyTorch refuses 0 and 1 too)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be a bool, got {type(value).__name__}")
+    return bool(value)
+
+
 def _axis(op: str, dim: int, x: Tensor, name: str = "dim") -> int:
     """``dim`` as an axis of ``x``; a 0-d tensor takes 0 or -1, as one entry."""
     return checks.axis(op, dim, max(x.ndim, 1), name)
@@ -159,7 +172,8 @@ def _alpha(op: str, alpha: object, x: Tensor) -> Any:
     """``alpha`` checked: a number, and an int (or a bool) for an integer tensor."""
     if alpha is None:  # checks.number lets None through, as a missing bound
         raise TypeError(f"{op}: alpha must be a number, got None")
-    checks.number(op, "alpha", alpha)
+    if not isinstance(alpha, (bool, np.bool_)):  # a bool is a number here, as in PyTorch
+        checks.number(op, "alpha", alpha)
     if x.dtype.kind in "biu" and isinstance(alpha, (float, np.floating)):
         raise TypeError(f"{op}: alpha must be an int for integer tensors, got {alpha!r} "
                         "(PyTorch truncates it)")
@@ -197,56 +211,95 @@ def _replaced(flat: Tensor, positions: np.ndarray, values: Tensor) -> Tensor:
     return _tensor.where(written, _scatter_add(values, size, positions), flat)
 
 
-def _table(size: int, positions: np.ndarray, with_self: np.ndarray) -> tuple[np.ndarray,
-                                                                                  np.ndarray]:
-    """One row per place: where its factors are in cat([flat, values]), and which are real.
-
-    Row p lists p itself (if ``with_self[p]``), then size + k for every value
-    k with positionsₖ = p, in order; the rest of the row points past the end
-    (where the caller puts a filler) and is False in the second table.
-    """
-    owners = np.concatenate([np.flatnonzero(with_self), positions])
-    sources = np.concatenate([np.flatnonzero(with_self), size + np.arange(positions.size)])
-    order = np.argsort(owners, kind="stable")
-    owners, sources = owners[order], sources[order]
-    slots = np.arange(owners.size) - np.searchsorted(owners, owners)  # place in its row
-    width = int(slots.max()) + 1 if slots.size else 1
-    table = np.full((size, width), size + positions.size)
-    real = np.zeros((size, width), dtype=bool)
-    table[owners, slots], real[owners, slots] = sources, True
-    return table, real
-
-
 def _reduced(flat: Tensor, positions: np.ndarray, values: Tensor, reduce: str,
              include_self: bool) -> Tensor:
     """flat with the values at each place reduced with what is there (see the module's notes)."""
+    if reduce == "prod":
+        return _multiplied(flat, positions, values, include_self)
     size = flat.shape[0]
     counts = np.bincount(positions, minlength=size)
     with_self = np.ones(size, dtype=bool) if include_self else counts == 0
-    if reduce in ("sum", "mean"):
-        base = flat if include_self else _tensor.where(with_self, flat, _zero(flat))
-        total = _added(base, positions, values)
-        if reduce == "sum":
-            return total
-        count = counts + with_self
-        if flat.dtype.kind == "f":
-            return total / _tensor.Tensor(count.astype(flat.dtype))
-        return _tensor.Tensor(np.floor_divide(total.data, count).astype(flat.dtype))
-    table, real = _table(size, positions, with_self)
-    if reduce == "prod":
-        pool = _tensor.cat([flat, values, _tensor.Tensor(np.ones(1, flat.dtype))])
-        return _product(pool[table], 1).reshape(size)
-    pool = _tensor.cat([flat, values, _zero(flat).reshape(1)])
-    factors = pool[table]
-    data = np.where(real, factors.data, factors.data[:, :1])  # a row's first factor is real
-    extreme = (np.max if reduce == "amax" else np.min)(data, axis=1, keepdims=True)
+    if reduce in ("amax", "amin"):
+        return _extreme(flat, positions, values, reduce, with_self)
+    base = flat if include_self else _tensor.where(with_self, flat, _zero(flat))
+    total = _added(base, positions, values)
+    if reduce == "sum":
+        return total
+    count = counts + with_self
+    if flat.dtype.kind == "f":
+        return total / _tensor.Tensor(count.astype(flat.dtype))
+    return _tensor.Tensor(np.floor_divide(total.data, count).astype(flat.dtype))
+
+
+def _multiplied(flat: Tensor, positions: np.ndarray, values: Tensor,
+                include_self: bool) -> Tensor:
+    """flat with each written place the product of its factors, by halves in a few tables.
+
+    A written place with c factors (flat's own first, unless not
+    ``include_self``, then its values in order) joins band b, where
+    2ᵇ⁻¹ < c ≤ 2ᵇ; each band's table has a row per place and the width of
+    its largest c, padded with 1s. A row is under twice its c wide, so the
+    tables hold fewer than 2 · (len(positions) + the places written) entries
+    (and the products of halves as many again), however the values spread
+    over the places; memory O(len(positions) + size) with flat itself.
+    """
+    size = flat.shape[0]
+    places, rows = np.unique(positions, return_inverse=True)  # rows: the row of each value
+    owners, sources = rows, size + np.arange(positions.size)  # into cat([flat, values, 1])
+    if include_self:
+        owners = np.concatenate([np.arange(places.size), owners])
+        sources = np.concatenate([places, sources])
+    order = np.argsort(owners, kind="stable")
+    owners, sources = owners[order], sources[order]
+    counts = np.bincount(owners)
+    slots = np.arange(owners.size) - (np.cumsum(counts) - counts)[owners]  # place in its row
+    bands = np.frexp(counts - 1)[1]  # the bit length of c - 1: c ≤ 2ᵇ < 2c
+    pool = _tensor.cat([flat, values, _tensor.Tensor(np.ones(1, flat.dtype))])
+    products, written = [], []
+    for band in np.unique(bands):
+        members = np.flatnonzero(bands == band)
+        row_in_band = np.cumsum(bands == band) - 1
+        picked = bands[owners] == band
+        table = np.full((members.size, int(counts[members].max())), pool.shape[0] - 1)
+        table[row_in_band[owners[picked]], slots[picked]] = sources[picked]
+        products.append(_product(pool[table], 1).reshape(-1))
+        written.append(places[members])
+    mask = np.zeros(size, dtype=bool)
+    mask[places] = True
+    return _tensor.where(mask, _scatter_add(_tensor.cat(products), size, np.concatenate(
+        written)), flat)
+
+
+def _extreme(flat: Tensor, positions: np.ndarray, values: Tensor, reduce: str,
+             with_self: np.ndarray) -> Tensor:
+    """flat with each place the largest (amax) or smallest (amin) of what meets there.
+
+    numpy finds the extreme r of each place (np.maximum lets a NaN win) and
+    the c ties there (the factors equal to r, or NaN where r is). Then
+    y = s + Σ₍ties₎ (vₖ - s) / c, with the constant s = r (0 where r is
+    infinite or NaN), is made of elementwise ops on flat and on the values
+    and one scatter_add: memory O(len(positions) + flat's size).
+    """
+    size, data, own = flat.shape[0], values.data, flat.data
+    keep = np.maximum if reduce == "amax" else np.minimum
+    extreme = own.copy()
+    fresh = ~with_self[positions]  # start a place without flat from one of its values
+    extreme[positions[fresh]] = data[fresh]
+    with np.errstate(invalid="ignore"):  # a NaN wins, silently
+        keep.at(extreme, positions, data)
     if flat.dtype.kind != "f":
-        return _tensor.Tensor(extreme.reshape(size))
-    ties = real & ((data == extreme) | (np.isnan(data) & np.isnan(extreme)))
-    share = (ties / ties.sum(axis=1, keepdims=True)).astype(flat.dtype)
+        return _tensor.Tensor(extreme)
+    met = extreme[positions]
+    ties = (data == met) | (np.isnan(data) & np.isnan(met))
+    own_ties = with_self & ((own == extreme) | (np.isnan(own) & np.isnan(extreme)))
+    share = (1 / (np.bincount(positions, weights=ties, minlength=size) + own_ties)).astype(
+        flat.dtype)
     shift = np.where(np.isfinite(extreme), extreme, 0).astype(flat.dtype)
-    gaps = _tensor.where(ties, factors - shift, _zero(flat))  # exactly 0 at a finite tie
-    return ((gaps * share).sum(1, keepdims=True) + shift).reshape(size)
+    # a where, not a product with the 0/1 ties, so an inf or NaN that loses does not leak
+    own_gap = _tensor.where(own_ties, flat - _tensor.Tensor(shift), _zero(flat))
+    gaps = _tensor.where(ties, values - _tensor.Tensor(shift[positions]), _zero(flat))
+    spread = _scatter_add(gaps * _tensor.Tensor(share[positions]), size, positions)
+    return own_gap * _tensor.Tensor(share) + spread + _tensor.Tensor(shift)
 
 
 def _zero(x: Tensor) -> Tensor:
@@ -390,12 +443,11 @@ def _scatter_reduce(op: str, x: Tensor, dim: int, index: TensorLike, src: Tensor
     if reduce not in _REDUCTIONS:
         raise ValueError(f"{op}: reduce must be one of {', '.join(map(repr, _REDUCTIONS))}, "
                          f"got {reduce!r}")
-    if not isinstance(include_self, (bool, np.bool_)):
-        raise TypeError(f"{op}: include_self must be a bool, got {type(include_self).__name__}")
+    with_self = _flag(op, "include_self", include_self)
     if reduce == "mean" and x.dtype == np.bool_:
         raise TypeError(f"{op}: reduce='mean' is not defined for bool tensors (nor in PyTorch)")
     positions, values = _scatter_positions(op, x, dim, index, _source(op, "src", src, x))
-    return _written(x, x.shape, _reduced, positions, values, reduce, bool(include_self))
+    return _written(x, x.shape, _reduced, positions, values, reduce, with_self)
 
 
 def _index_add(op: str, x: Tensor, dim: int, index: TensorLike, source: Tensor,
@@ -435,13 +487,14 @@ def _index_fill(op: str, x: Tensor, dim: int, index: TensorLike, value: object) 
 def _index_put(op: str, x: Tensor, indices: object, values: Tensor, accumulate: bool) -> Tensor:
     """``index_put``: ``values`` (broadcast) at ``x[indices]``, added or written over."""
     given = _source(op, "values", values, x)
+    add = _flag(op, "accumulate", accumulate)
     positions = _put_positions(op, x, indices)
     if not checks.broadcasts_to(given.shape, positions.shape):
         raise ValueError(f"{op}: values of shape {given.shape} do not broadcast to the shape "
                          f"of the indexed part, {positions.shape}")
     if given.shape != positions.shape and positions.size:
         given = given.expand(positions.shape)
-    return _written(x, x.shape, _added if accumulate else _replaced, positions, given)
+    return _written(x, x.shape, _added if add else _replaced, positions, given)
 
 
 def _masked_scatter(op: str, x: Tensor, mask: TensorLike, source: Tensor,
@@ -470,12 +523,13 @@ def _masked_scatter(op: str, x: Tensor, mask: TensorLike, source: Tensor,
 def _put(op: str, x: Tensor, index: TensorLike, source: Tensor, accumulate: bool) -> Tensor:
     """``put``: source's elements at the flat positions ``index`` names, added or written over."""
     given = _source(op, "source", source, x)
+    add = _flag(op, "accumulate", accumulate)
     positions = _flat_positions(op, x, index)
     if positions.size != given.size:
         raise ValueError(f"{op}: source and index must have as many elements, got "
                          f"{given.size} (shape {given.shape}) and {positions.size} (shape "
                          f"{positions.shape})")
-    return _written(x, x.shape, _added if accumulate else _replaced, positions, given)
+    return _written(x, x.shape, _added if add else _replaced, positions, given)
 
 
 def _in_place(op: str, x: Tensor, operands: Sequence[object],
@@ -691,7 +745,9 @@ class IndexingMethods:
             raise IndexError("select: a 0-d tensor has no dim to select from (as in PyTorch)")
         axis = checks.axis("select", dim, self.ndim, "dim")
         size = self.shape[axis]
-        try:  # an int, a numpy int or a 0-d int tensor, as PyTorch takes
+        try:  # an int, a numpy int or a 0-d int tensor, as PyTorch takes (not a bool)
+            if isinstance(index, bool):
+                raise TypeError
             at = operator.index(_tensor._plain(index))
         except TypeError:
             raise TypeError(f"select: index must be an int, got {type(index).__name__}") from None

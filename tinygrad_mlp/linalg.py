@@ -32,6 +32,10 @@ backward made of ops so that it can be differentiated again:
     y = ln |det A|:   dL/dA = g A⁻ᵀ          (``logdet``, ``slogdet``)
     y = det A:        dL/dA = g y A⁻ᵀ        (= g adj(A)ᵀ, also at a singular A)
 
+Whether A has an inverse is read from its LU factorization (slogdet's sign),
+never from det A != 0: det A underflows to 0 for invertible matrices as
+plain as 0.1 · I of size 400.
+
 ``matrix_power`` is ``@`` by repeated squaring (of the inverse, for n < 0).
 
 Each method states its derivative; where a function of several tensors
@@ -373,6 +377,8 @@ class LinalgMethods:
     def inverse(self: Tensor) -> Tensor:
         """A⁻¹, of a square matrix or of each in a batch (..., n, n).   dL/dA = -A⁻ᵀ G A⁻ᵀ.
 
+        A matrix holding a NaN has an all-NaN inverse, as in PyTorch.
+
         Raises:
             TypeError: for an int or bool tensor, as PyTorch.
             ValueError: if A is not (..., n, n).
@@ -384,8 +390,12 @@ class LinalgMethods:
     def det(self: Tensor) -> Tensor:
         """det A, of a square matrix or of each in a batch.   dL/dA = g det(A) A⁻ᵀ = g adj(A)ᵀ.
 
-        The first derivative is exact at a singular A too (the cofactors); the
-        second needs A invertible.
+        The first derivative is exact at a singular A too (the cofactors), and
+        where det A underflows to 0 for an invertible A; the second needs A
+        invertible. PyTorch's first derivative is det(A) A⁻ᵀ solved through
+        its LU: 0 where its det is exactly 0 (a zero pivot, as for
+        [[1, 2], [2, 4]]), close to the cofactors where rounding leaves a tiny
+        det (as for most singular 3 × 3 matrices).
         """
         return apply(_Det, self)
 
@@ -396,19 +406,19 @@ class LinalgMethods:
         """
         _square("logdet", self)
         log = apply(_LogAbsDet, self)
-        with np.errstate(divide="ignore"):
-            negative = np.linalg.slogdet(_lapack(self.data))[0] < 0
-        return _tensor.where(negative, math.nan, log)
+        return _tensor.where(_slogdet(self.data)[0] < 0, math.nan, log)
 
     def slogdet(self: Tensor) -> SlogDet:
         """(sign, logabsdet) with det A = sign · e^logabsdet, as ``torch.slogdet``.
 
-        sign is -1, 0 or 1 (0 for a singular A, whose logabsdet is -∞) and has
-        no gradient; dL/dA = g A⁻ᵀ from logabsdet.
+        sign is -1, 0 or 1 (0 for a singular A, whose logabsdet is -∞, and for
+        one holding NaN, whose logabsdet is NaN, as in PyTorch); dL/dA = g A⁻ᵀ
+        from logabsdet, also where det A underflows to 0. sign is a constant
+        here (``requires_grad`` False); PyTorch's takes part in the graph, with
+        gradient 0, as sign is piecewise constant.
         """
         _square("slogdet", self)
-        with np.errstate(divide="ignore"):
-            sign = np.linalg.slogdet(_lapack(self.data))[0].astype(self.dtype, copy=False)
+        sign = _slogdet(self.data)[0].astype(self.dtype, copy=False)
         return SlogDet(_tensor.Tensor(sign), apply(_LogAbsDet, self))
 
     def matrix_power(self: Tensor, n: int) -> Tensor:
@@ -561,35 +571,81 @@ def _where_singular(a: Array) -> str:
     return "a batch element"
 
 
+def _holds_nan(a: Array) -> Array:
+    """Which matrices of ``a`` hold a NaN: PyTorch's inverse, det and slogdet are all NaN there.
+
+    numpy's LU may pivot around a NaN and give some finite entries, or a sign
+    of ±1; PyTorch's never does, so these matrices are answered here, not
+    by LAPACK.
+    """
+    return np.asarray(np.isnan(a).any(axis=(-2, -1)))
+
+
+def _slogdet(a: Array) -> tuple[Array, Array]:
+    """(sign, ln |det A|) of arrays as PyTorch gives them: (0, NaN) for a matrix holding NaN."""
+    with np.errstate(all="ignore"):
+        sign, log = np.linalg.slogdet(_lapack(a))
+    nan = _holds_nan(a)
+    return np.where(nan, 0.0, sign), np.where(nan, np.nan, log)
+
+
+def _invertible(a: Array) -> tuple[Array, Array]:
+    """(invertible, inverse): which matrices of ``a`` have an inverse, and A⁻¹ for those.
+
+    A finite matrix has one when its LU factorization has no zero pivot,
+    which is when slogdet's sign is not 0. Not when det A != 0: det A
+    underflows to 0 for matrices as tame as 0.1 · I of size 400 (det 1e-400),
+    whose inverse is 10 · I. The other matrices become I before LAPACK sees
+    them, so that one singular matrix does not stop a batch; their entries of
+    ``inverse`` are the caller's to replace.
+    """
+    with np.errstate(all="ignore"):
+        invertible = np.isfinite(a).all(axis=(-2, -1)) & (np.linalg.slogdet(a)[0] != 0)
+        identity = np.eye(a.shape[-1], dtype=a.dtype)
+        return invertible, np.linalg.inv(np.where(invertible[..., None, None], a, identity))
+
+
 def _cofactors(a: Array) -> Array:
     """adj(A)ᵀ = det(A) A⁻ᵀ, the matrix of cofactors, of arrays; also where det A = 0.
 
-    A singular A has no inverse, so its cofactors come from the SVD A = U S Vᵀ:
-    adj(A) = det(U) det(V) · V diag(Πⱼ≠ᵢ sⱼ) Uᵀ, with no division.
+    It is det(A) A⁻ᵀ where A is invertible and det A a normal float. Where A
+    is singular, or det A left float64's range while a cofactor need not
+    have (diag(1e-200, 1e-200, 1e-5) has det 1e-405 and a cofactor 1e-205),
+    the cofactors come from the SVD A = U S Vᵀ:
+    adj(A) = det(U) det(V) · V diag(Πⱼ≠ᵢ sⱼ) Uᵀ, with no division. A matrix
+    holding NaN or ±∞ gives NaN.
     """
-    det = np.linalg.det(a)
-    if np.all(det != 0):
-        return det[..., None, None] * np.linalg.inv(a).mT
-    u, s, vh = np.linalg.svd(a)
-    n = a.shape[-1]
-    others = np.prod(np.where(np.eye(n, dtype=bool), 1.0, s[..., None, :]), axis=-1)
-    signs = np.linalg.det(u) * np.linalg.det(vh)
-    return (signs[..., None, None] * ((vh.mT * others[..., None, :]) @ u.mT)).mT
+    invertible, inverse = _invertible(a)
+    with np.errstate(all="ignore"):
+        det = np.linalg.det(a)
+        cofactors = det[..., None, None] * inverse.mT
+    finite = np.asarray(np.isfinite(a).all(axis=(-2, -1)))
+    by_svd = finite & ~(invertible & np.isfinite(det) & (np.abs(det) >= np.finfo(a.dtype).tiny))
+    if by_svd.any():
+        u, s, vh = np.linalg.svd(np.where(by_svd[..., None, None], a, 0.0))
+        n = a.shape[-1]
+        others = np.prod(np.where(np.eye(n, dtype=bool), 1.0, s[..., None, :]), axis=-1)
+        signs = np.linalg.det(u) * np.linalg.det(vh)
+        adjugate = signs[..., None, None] * ((vh.mT * others[..., None, :]) @ u.mT)
+        cofactors = np.where(by_svd[..., None, None], adjugate.mT, cofactors)
+    return np.where(finite[..., None, None], cofactors, np.nan)
 
 
 def _inverse_transposed(A: Any) -> Any:
     """A⁻ᵀ: for a Tensor the ``_Inverse`` op (differentiable again), for arrays LAPACK's.
 
-    For arrays a singular A gives cofactors / 0 (±∞, or NaN), silently, as
-    PyTorch gives non-finite gradients there; a Tensor's raises.
+    For arrays a singular A gives its cofactors / det A = cofactors / 0 (±∞,
+    or NaN), silently, as PyTorch gives non-finite gradients there; a
+    Tensor's raises.
     """
     if isinstance(A, _tensor.Tensor):
         return apply(_Inverse, A).mT
-    with np.errstate(all="ignore"):
-        det = np.linalg.det(A)
-        if np.all(det != 0):
-            return np.linalg.inv(A).mT
-        return _cofactors(A) / det[..., None, None]
+    a = _lapack(A)
+    invertible, inverse = _invertible(a)
+    if not invertible.all():
+        with np.errstate(all="ignore"):
+            inverse = np.where(invertible[..., None, None], inverse, _cofactors(a).mT / 0.0)
+    return inverse.mT.astype(A.dtype, copy=False)
 
 
 class _Inverse(Rule):
@@ -604,14 +660,15 @@ class _Inverse(Rule):
 
     def forward(self, A: Tensor) -> Array:
         _square("inverse", A)
-        data = A.data
+        nan = _holds_nan(A.data)[..., None, None]
+        data = np.where(nan, np.eye(A.shape[-1], dtype=A.dtype), A.data)  # NaN: answered below
         try:
             inverse = np.linalg.inv(_lapack(data))
         except np.linalg.LinAlgError:
             raise np.linalg.LinAlgError(
                 f"inverse: {_where_singular(data)} of A (shape {A.shape}) is singular, so it "
                 "has no inverse") from None
-        return inverse.astype(data.dtype, copy=False)
+        return np.where(nan, np.nan, inverse).astype(A.dtype, copy=False)
 
     def backward(self, g: Any) -> Any:
         y = self.output()
@@ -630,8 +687,7 @@ class _LogAbsDet(Rule):
     def forward(self, A: Tensor) -> Array:
         _square("slogdet", A)
         self.save_for_backward(A)
-        with np.errstate(divide="ignore"):
-            return np.linalg.slogdet(_lapack(A.data))[1].astype(A.dtype, copy=False)
+        return _slogdet(A.data)[1].astype(A.dtype, copy=False)
 
     def backward(self, g: Any) -> Any:
         (A,) = self.saved_tensors
@@ -652,7 +708,9 @@ class _Det(Rule):
     def forward(self, A: Tensor) -> Array:
         _square("det", A)
         self.save_for_backward(A)
-        return np.asarray(np.linalg.det(_lapack(A.data))).astype(A.dtype, copy=False)
+        with np.errstate(all="ignore"):
+            det = np.linalg.det(_lapack(A.data))
+        return np.asarray(np.where(_holds_nan(A.data), np.nan, det)).astype(A.dtype, copy=False)
 
     def backward(self, g: Any) -> Any:
         (A,) = self.saved_tensors

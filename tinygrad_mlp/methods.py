@@ -1555,11 +1555,14 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
                   generator: np.random.Generator | None = None) -> Tensor:
         """1 with probability self (or ``p``, if given), else 0, elementwise, in self's dtype.
 
-        Self must be a floating point tensor; without ``p`` it holds the
-        probabilities, each in [0, 1]. The result is a step of self's value:
-        its gradient is 0, as in PyTorch.
+        Without ``p`` self holds the probabilities, each in [0, 1], and must
+        be floating point. With ``p`` self's values are not read, only its
+        shape and dtype, which may be any: an int tensor gives 0 and 1 as
+        ints, a bool one False and True, as in PyTorch. The result is a step
+        of self's value: its gradient is 0, as in PyTorch.
         """
-        checks.floating("bernoulli", self)
+        if p is None:
+            checks.floating("bernoulli", self)
         chance = _probabilities("bernoulli", self if p is None else p, self.shape,
                                 "the probabilities (the tensor)" if p is None else "p")
         draw = random.resolve(random.check_generator("bernoulli", generator))

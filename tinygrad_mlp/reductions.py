@@ -476,11 +476,12 @@ class ReductionMethods:
         not stable and its index may be any copy's). The gradient goes to the
         element the index picks, as in PyTorch.
         """
-        axis = checks.axis("mode", dim, max(self.ndim, 1), "dim")
-        if self.ndim and not self.shape[axis]:
-            raise ValueError(f"mode: dim {dim} of shape {self.shape} is empty: it has no mode")
         if not self.ndim:
+            checks.axes("mode", dim, 0, "dim")  # 0 or -1, refused in the 0-d tensor's terms
             return Mode(self.clone(), _tensor.Tensor(np.zeros((), np.int64)))
+        axis = checks.axis("mode", dim, self.ndim, "dim")
+        if not self.shape[axis]:
+            raise ValueError(f"mode: dim {dim} of shape {self.shape} is empty: it has no mode")
         index = np.moveaxis(_mode_index(np.moveaxis(self.data, axis, -1)), -1, axis)
         values, indices = self.gather(axis, index), _tensor.Tensor(index)
         if not keepdim:

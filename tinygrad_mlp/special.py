@@ -15,10 +15,15 @@ once more.
 **How each is computed** (in float64, rounded to the input's dtype):
 
 * ``erf``, ``erfc`` and ``lgamma`` call Python's ``math.erf``, ``math.erfc``
-  and ``math.lgamma`` element by element: the C library's, accurate to the
-  last bit or two; ``erfc`` keeps its relative accuracy far in the tail,
-  where 1 - erf(x) would round to 0.
-* ``erfinv``: Giles' (2010) polynomial guess, good to about 1e-7, then three
+  and ``math.lgamma`` element by element. ``erf`` and ``erfc`` are the C
+  library's, accurate to the last bit or two; ``erfc`` keeps its relative
+  accuracy far in the tail, where 1 - erf(x) would round to 0. ``lgamma``
+  is not the C library's: CPython computes it itself (a Lanczos sum), to
+  about 1e-15 relative for x > 0 and a few times 1e-14 for x < 0, except
+  near its zeros (x = 1, 2, -2.457 ...), where its error stays near 1e-15
+  in absolute terms, so the relative error grows as the value shrinks
+  (about 4e-10 at 0.001 from -2.457).
+* ``erfinv``: Giles' (2010) polynomial guess, good to about 1e-7, then four
   Newton steps y ← y - (erf y - x) / erf'(y), each doubling the correct digits.
   For |x| > ½ the residual is taken as (1 - x) - erfc y, which is exact in
   the tail where erf y - x would lose every digit.
@@ -26,13 +31,24 @@ once more.
   past 10, where the asymptotic series ln x - 1/(2x) - Σ B₂ₖ / (2k x²ᵏ)
   converges to full precision in seven terms; x < 0 is reflected first,
   ψ(x) = ψ(1 - x) - π cot(πx). The same algorithm as PyTorch's (Cephes).
+  cot(πx) is taken from x's distance to the nearest integer, which is exact
+  (``_cot_pi``), so it is exactly 0 at the half-integers.
 * ``polygamma(n, x)``, n >= 1, from the Hurwitz zeta function:
   ψ⁽ⁿ⁾(x) = (-1)ⁿ⁺¹ n! ζ(n + 1, x), ζ(s, x) = Σₖ (x + k)⁻ˢ. The first terms
   are added until x + k >= s + 20, and the rest by the Euler-Maclaurin
-  formula. For x > 0 every term is positive, so nothing cancels. x < 0 is
-  reflected: ψ⁽ⁿ⁾(x) = (-1)ⁿ ψ⁽ⁿ⁾(1 - x) - πⁿ⁺¹ Pₙ(cot πx), with Pₙ the
-  polynomial that gives the n-th derivative of cot (P₀(c) = c,
-  Pₙ₊₁ = -(1 + c²) Pₙ'); all its terms have one sign, so it too is exact.
+  formula. For x > 0 every term is positive, so nothing cancels, and each
+  power is kept as a mantissa and a power of 2, so none under- or
+  overflows before the result does (x⁻² is 0 past x = 1e154, ψ⁽¹⁾(1e200)
+  is 1e-200): about 1e-15 relative, up to x = 1e308. x < 0 is reflected:
+  ψ⁽ⁿ⁾(x) = (-1)ⁿ ψ⁽ⁿ⁾(1 - x) - πⁿ⁺¹ Pₙ(cot πx), with Pₙ the polynomial
+  that gives the n-th derivative of cot (P₀(c) = c, Pₙ₊₁ = -(1 + c²) Pₙ').
+  Pₙ's terms all have one sign, so Pₙ(c) itself is accurate, but the
+  reflection subtracts it from ψ⁽ⁿ⁾(1 - x), and the two nearly cancel at
+  the zeros of ψ⁽ⁿ⁾ between its poles. There the error is about 1e-16 of
+  the parts, not of the result (as large as the change one ulp of x makes
+  there, so it matters only for an x that is exact). At the half-integers
+  cot πx is exactly 0 (``_cot_pi``): for even n, Pₙ(0) = 0 and ψ⁽ⁿ⁾(-20.5)
+  is ψ⁽ⁿ⁾(21.5) exactly.
 
 ``sinc``, ``deg2rad``, ``rad2deg`` and the ``tm.special`` forms of functions
 the library already has (``expit`` is ``sigmoid``, ``gammaln`` is
@@ -72,6 +88,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.polynomial import polynomial
+from numpy.typing import DTypeLike
 
 # tensor.py imports this module (through methods.py); what it defines is looked up when called.
 import tinygrad_mlp.tensor as _tensor
@@ -141,7 +158,7 @@ def _erfinv_guess(x: Array) -> Array:
 
 
 def _erfinv_array(x: Array) -> Array:
-    """erfinv x: Giles' guess and three Newton steps; ±∞ at ±1, NaN beyond."""
+    """erfinv x: Giles' guess and four Newton steps; ±∞ at ±1, NaN beyond."""
     size = np.abs(x)
     inside = size < 1
     a = np.where(inside, size, 0.0)
@@ -157,10 +174,22 @@ def _erfinv_array(x: Array) -> Array:
     return np.copysign(y, x)
 
 
+def _cot_pi(x: Array) -> Array:
+    """cot(πx), from x's distance f to the nearest integer, which is exact.
+
+    Near a pole (|f| <= ¼) it is 1/tan(πf); beyond, tan(π(½ - |f|)) with
+    the sign of f, where ½ - |f| is exact too, so at a half-integer it is
+    exactly 0 (1/tan(π/2) is 6e-17, not 0).
+    """
+    fraction = x - np.round(x)
+    size = np.abs(fraction)
+    return np.where(size <= 0.25, 1.0 / np.tan(math.pi * fraction),
+                    np.copysign(np.tan(math.pi * (0.5 - size)), fraction))
+
+
 def _digamma_array(x: Array) -> Array:
     """ψ(x) = Γ'(x)/Γ(x) (PyTorch's values at the poles: -∞ at +0, +∞ at -0, NaN below)."""
     negative = x < 0
-    fraction = x - np.round(x)  # tan(π · fraction) is exact where tan(πx) is not
     z = np.where(negative, 1.0 - x, x)
     shifted = np.zeros_like(z)
     for _ in range(10):  # ψ(z) = ψ(z + 1) - 1/z, until z >= 10
@@ -173,8 +202,8 @@ def _digamma_array(x: Array) -> Array:
     series = u * (1 / 12 - u * (1 / 120 - u * (1 / 252 - u * (1 / 240 - u * (
         1 / 132 - u * (691 / 32760 - u / 12))))))
     value = shifted + np.log(z) - 0.5 / z - series
-    value = np.where(negative, value - math.pi / np.tan(math.pi * fraction), value)
-    value = np.where(negative & (fraction == 0), np.nan, value)  # -1, -2 ... and -∞
+    value = np.where(negative, value - math.pi * _cot_pi(x), value)
+    value = np.where(negative & (x == np.round(x)), np.nan, value)  # -1, -2 ... and -∞
     return np.where(x == 0, np.copysign(np.inf, -x), value)
 
 
@@ -185,29 +214,51 @@ _BERNOULLI_OVER_FACTORIAL = [
          43867 / 798, -174611 / 330], start=1)]
 
 
-def _hurwitz_zeta(s: int, x: Array) -> Array:
-    """ζ(s, x) = Σₖ (x + k)⁻ˢ for an int s >= 2 and x > 0.
+def _factorial_parts(n: int) -> tuple[float, int]:
+    """n! as (F, G) with n! = F · 2^G and ½ <= F < 1: exact in G, so past 170! as well."""
+    factorial = math.factorial(n)
+    shift = max(factorial.bit_length() - 64, 0)  # the top 64 bits are all F can hold
+    fraction, exponent = math.frexp(float(factorial >> shift))
+    return fraction, exponent + shift
 
-    The terms are added until x + k >= s + 20; the rest is
-    a¹⁻ˢ/(s - 1) + a⁻ˢ/2 + Σⱼ B₂ⱼ/(2j)! · s(s+1)···(s+2j-2) · a^(1-s-2j) at
-    a = x + k, whose terms shrink by about (s + 2j)² / (2πa)² each.
+
+def _polygamma_positive(n: int, x: Array) -> Array:
+    """ψ⁽ⁿ⁾(x) = (-1)ⁿ⁺¹ n! ζ(n + 1, x) for n >= 1 and x > 0, through the Hurwitz zeta function.
+
+    ζ(s, x) = Σₖ (x + k)⁻ˢ: its terms are added until a = x + k >= s + 20, and
+    the rest is a⁻ⁿ (1/n + 1/(2a) + Σⱼ B₂ⱼ/(2j)! · (n+1)(n+2)···(n+2j-1) / a²ʲ)
+    (Euler-Maclaurin, with s = n + 1), whose terms shrink by about
+    (s + 2j)² / (2πa)² each. Every term is positive, so nothing cancels.
+
+    The powers leave float64's range long before ψ⁽ⁿ⁾ does: x⁻² underflows
+    past x = 1e154, where ψ⁽¹⁾(1e200) is a plain 1e-200, and n! overflows
+    past n = 170. So each power is split as ``np.frexp`` splits a number,
+    a = m · 2ᵉ (½ <= m < 1), into m⁻ˢ (between 1 and 2ˢ) and an exact power
+    of 2; the sum is kept scaled by 2ⁿᵉ (e that of x), and the powers of 2
+    are applied once, at the end, by ``np.ldexp``.
     """
-    bound = s + 20.0
-    total = np.zeros_like(x)
+    s = n + 1
+    exponent = np.frexp(x)[1].astype(np.int64)
+    total = np.zeros_like(x)  # ζ(s, x) · 2ⁿᵉ
     a = x.copy()
     while True:
-        small = a < bound
+        small = a < s + 20.0
         if not small.any():
             break
-        total += np.where(small, a ** -s, 0.0)
+        mantissa, power = np.frexp(a)
+        shift = n * exponent - s * power.astype(np.int64)
+        total += np.where(small, np.ldexp(mantissa ** -s, shift), 0.0)
         a = np.where(small, a + 1.0, a)
-    power = a ** -s
-    total += power * a / (s - 1) + power / 2
-    term = power * s / a  # s · a^(-s-1)
+    inverse_square = 1.0 / (a * a)  # 0 for a past 1e154, where the series is 1/n + 1/(2a)
+    series = 1.0 / n + 0.5 / a
+    term = (n + 1) * inverse_square
     for j, coefficient in enumerate(_BERNOULLI_OVER_FACTORIAL, start=1):
-        total += coefficient * term
-        term = term * (s + 2 * j - 1) * (s + 2 * j) / (a * a)
-    return total
+        series += coefficient * term
+        term = term * (n + 2 * j) * (n + 2 * j + 1) * inverse_square
+    mantissa, power = np.frexp(a)
+    total += np.ldexp(mantissa ** -n * series, n * (exponent - power.astype(np.int64)))
+    fraction, factorial_exponent = _factorial_parts(n)
+    return np.ldexp((-1) ** (n + 1) * fraction * total, factorial_exponent - n * exponent)
 
 
 def _cot_derivative(n: int) -> np.ndarray:
@@ -224,18 +275,13 @@ def _polygamma_array(x: Array, n: int) -> Array:
         return _digamma_array(x)
     negative = x < 0
     z = np.where(negative, 1.0 - x, x)
-    try:
-        scale = float((-1) ** (n + 1) * math.factorial(n))
-    except OverflowError:  # n > 170: n! is past float64
-        scale = (-1) ** (n + 1) * math.inf
-    value = scale * _hurwitz_zeta(n + 1, np.where(z <= 0, 1.0, z))  # the poles come below
+    value = _polygamma_positive(n, np.where(z <= 0, 1.0, z))  # the poles come below
     if negative.any():
-        cot = 1.0 / np.tan(math.pi * (x - np.round(x)))  # exact near a pole, as in digamma
         reflected = (-1) ** n * value - math.pi ** (n + 1) * polynomial.polyval(
-            cot, _cot_derivative(n))
+            _cot_pi(x), _cot_derivative(n))
         value = np.where(negative, reflected, value)
     pole = (x <= 0) & (x == np.trunc(x))
-    value = np.where(pole, math.copysign(math.inf, scale), value)
+    value = np.where(pole, (-1) ** (n + 1) * math.inf, value)
     return np.where(x == np.inf, 0.0, np.where(x == -np.inf, np.nan, value))
 
 
@@ -431,15 +477,12 @@ class SpecialMethods:
     def mvlgamma(self: Tensor, p: int) -> Tensor:
         """The multivariate log-gamma, ln Γₚ(x) = p(p-1)/4 ln π + Σⱼ₌₁..ₚ lgamma(x + (1 - j)/2).
 
-        Every element must exceed (p - 1)/2, as PyTorch requires.
-        d/dx = Σⱼ digamma(x + (1 - j)/2).
+        Γₚ is defined for x > (p - 1)/2; below, as in PyTorch 2.13, this is
+        still the sum of lgammas: ∞ where a term is at a pole (x = 0.5 for
+        p = 2), finite between poles. d/dx = Σⱼ digamma(x + (1 - j)/2).
         """
         order = checks.check_int("mvlgamma", "p", p, 1)
         x = _floating(self)
-        if x.numel() and not np.all(x.data > (order - 1) / 2):
-            raise ValueError(f"mvlgamma: every element must be greater than (p - 1)/2 = "
-                             f"{(order - 1) / 2} for p = {order}, got a minimum of "
-                             f"{x.data.min()}")
         terms = _tensor.stack([(x + (1 - j) / 2).lgamma() for j in range(1, order + 1)])
         return terms.sum(0) + order * (order - 1) / 4 * math.log(math.pi)
 
@@ -611,11 +654,17 @@ def logsumexp(input: Tensor, dim: int | tuple[int, ...], keepdim: bool = False) 
     return _input("logsumexp", input).logsumexp(dim, keepdim)
 
 
-def softmax(input: Tensor, dim: int) -> Tensor:
-    """``input.softmax(dim)``, as ``torch.special.softmax``."""
-    return _input("softmax", input).softmax(dim)
+def _cast(op: str, input: object, dtype: DTypeLike | None) -> Tensor:
+    """``input``, converted to ``dtype`` first if one is given (ints may so become floats)."""
+    x = _input(op, input)
+    return x if dtype is None else x.to(checks.numeric_dtype(op, dtype))
 
 
-def log_softmax(input: Tensor, dim: int) -> Tensor:
-    """``input.log_softmax(dim)``, as ``torch.special.log_softmax``."""
-    return _input("log_softmax", input).log_softmax(dim)
+def softmax(input: Tensor, dim: int, *, dtype: DTypeLike | None = None) -> Tensor:
+    """``input.softmax(dim)``, as ``torch.special.softmax``; ``dtype`` converts the input first."""
+    return _cast("softmax", input, dtype).softmax(dim)
+
+
+def log_softmax(input: Tensor, dim: int, *, dtype: DTypeLike | None = None) -> Tensor:
+    """``input.log_softmax(dim)``, as ``torch.special.log_softmax``; ``dtype`` converts first."""
+    return _cast("log_softmax", input, dtype).log_softmax(dim)

@@ -1487,8 +1487,24 @@ def test_shrinks_equal_pytorchs_at_their_ends_at_nan_and_in_float32(
                                    grad_rtol=1e-6 if dtype == "float32" else 1e-9)
 
 
+def test_tanhshrink_of_ints_is_that_of_the_default_dtype_as_pytorch() -> None:
+    ints = tm.tensor([-2, 0, 1, 3])
+    out = F.tanhshrink(ints)
+    assert out.dtype == tm.get_default_dtype()
+    np.testing.assert_allclose(out.data, [-2 - np.tanh(-2), 0, 1 - np.tanh(1), 3 - np.tanh(3)],
+                               rtol=1e-15)
+    assert F.softshrink(tm.ones(2), 1e300).tolist() == [0.0, 0.0]  # large but finite: accepted
+
+
 @pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: F.softshrink(tm.ones(2), -0.5), ValueError, r"^softshrink: lambd must be >= 0"),
+    (lambda: F.softshrink(tm.ones(2), -0.5), ValueError,
+     r"^softshrink: lambd must be in \[0, 1.79769e\+308\] for input dtype float64, as in "
+     r"PyTorch, got -0.5"),
+    (lambda: F.softshrink(tm.ones(2), math.inf), ValueError,
+     r"^softshrink: lambd must be in \[0, 1.79769e\+308\] .* got inf"),
+    (lambda: F.softshrink(tm.ones(2), math.nan), ValueError, r"^softshrink: lambd .* got nan"),
+    (lambda: F.softshrink(tm.ones(2, dtype=tm.float16), 1e5), ValueError,
+     r"^softshrink: lambd must be in \[0, 65504\] for input dtype float16"),
     (lambda: F.softshrink(tm.ones(2), None), TypeError, r"^softshrink: lambd must be a number"),
     (lambda: F.hardshrink(tm.ones(2), "a"), TypeError, r"^hardshrink: lambd must be a number"),
     (lambda: F.hardshrink(tm.tensor([1, 2])), TypeError,

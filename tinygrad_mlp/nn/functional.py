@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from tinygrad_mlp import checks, ops, random
+from tinygrad_mlp.dtypes import get_default_dtype
 from tinygrad_mlp.random import check_generator
 from tinygrad_mlp.tensor import Tensor, where
 
@@ -181,18 +182,28 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
     Raises:
         TypeError: if ``input`` is not a floating point Tensor or lambd not a number.
-        ValueError: if lambd < 0 (as PyTorch).
+        ValueError: if lambd is not in [0, the dtype's largest float]: negative,
+            NaN or ∞ (as PyTorch).
     """
     _activation_input(input, "softshrink")
     limit = checks.real("softshrink", "lambd", lambd)
-    if not limit >= 0:
-        raise ValueError(f"softshrink: lambd must be >= 0, got {lambd}")
+    largest = float(np.finfo(input.dtype).max)
+    if not 0 <= limit <= largest:
+        raise ValueError(f"softshrink: lambd must be in [0, {largest:g}] for input dtype "
+                         f"{input.dtype}, as in PyTorch, got {lambd}")
     inside = (input.data >= -limit) & (input.data <= limit)  # nan is outside, as in PyTorch
     return where(inside, 0.0, where(input.data > limit, input - limit, input + limit))
 
 
 def tanhshrink(input: Tensor) -> Tensor:
-    """x - tanh x, elementwise: d/dx = 1 - (1 - tanh² x) = tanh² x."""
+    """x - tanh x, elementwise: d/dx = 1 - (1 - tanh² x) = tanh² x.
+
+    An int tensor is first converted to the default dtype, as PyTorch's
+    ``tanh`` promotes it; a bool one is refused (PyTorch refuses its x - tanh x).
+    """
+    _input(input, "tanhshrink")
+    if input.dtype.kind in "iu":
+        input = input.to(get_default_dtype())
     _activation_input(input, "tanhshrink")
     return input - ops.Tanh.apply(input)
 
