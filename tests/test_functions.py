@@ -666,6 +666,7 @@ LATER: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], Any]]] = {
     "unique_consecutive": (lambda lib, x: lib.unique_consecutive(lib.round(x), dim=1),
                            lambda x: x.round().unique_consecutive(dim=1)),
     "renorm": (lambda lib, x: lib.renorm(x, 2, 0, 1.5), lambda x: x.renorm(2, 0, 1.5)),
+    "angle": (lambda lib, x: lib.angle(x), lambda x: x.angle()),
 }
 
 

@@ -8,6 +8,7 @@ finite differences, and that bad arguments name the method.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from decimal import Decimal, localcontext
@@ -1774,3 +1775,29 @@ def test_broadcast_to_and_hardshrink_equal_pytorchs_first_and_second_derivatives
     for a, b in zip(derivatives(tm, call, inputs), derivatives(torch, call, inputs)):
         assert a.shape == b.shape, name
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+# -- angle: the argument of a real number ---------------------------------------------------
+
+
+def test_angle_is_pi_below_zero_zero_elsewhere_and_keeps_nan() -> None:
+    x = tm.tensor([-2.0, -0.0, 0.0, 3.0, math.nan, -math.inf, math.inf], requires_grad=True)
+    y = x.angle()
+    np.testing.assert_array_equal(y.data, [math.pi, 0, 0, 0, math.nan, math.pi, 0])
+    y.sum().backward()  # a step function: exactly 0, also at NaN and the infinities
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, np.zeros(7))
+    assert tm.tensor([-1, 2]).angle().dtype == tm.get_default_dtype()
+    assert tm.tensor([True]).angle().dtype == tm.get_default_dtype()
+    assert tm.tensor([-1.0], dtype=tm.float32).angle().dtype == np.float32
+
+
+def test_angle_equals_pytorchs_values_and_gradient() -> None:
+    torch = pytest.importorskip("torch")
+    values = np.array([-2.0, -0.0, 0.0, 3.0, np.nan, -np.inf])
+    x, t = tm.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    np.testing.assert_array_equal(x.angle().data, torch.angle(t).detach().numpy())
+    x.angle().sum().backward()
+    torch.angle(t).sum().backward()
+    assert x.grad is not None and t.grad is not None
+    np.testing.assert_array_equal(x.grad.data, t.grad.numpy())

@@ -786,6 +786,11 @@ def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
     return _input("broadcast_to", input).broadcast_to(size)
 
 
+def angle(input: Tensor) -> Tensor:
+    """π where input < 0, else 0 (NaN stays NaN): the argument of a real number."""
+    return _input("angle", input).angle()
+
+
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0, elementwise."""
     return _input("hardshrink", input).hardshrink(lambd)

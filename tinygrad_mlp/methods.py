@@ -46,7 +46,7 @@ from numpy.typing import ArrayLike, DTypeLike
 # tensor.py imports this module; what it defines is looked up when a method runs.
 import tinygrad_mlp.tensor as _tensor
 from tinygrad_mlp import checks, random
-from tinygrad_mlp.dtypes import is_floating
+from tinygrad_mlp.dtypes import get_default_dtype, is_floating
 from tinygrad_mlp.indexing import IndexingMethods
 from tinygrad_mlp.linalg import LinalgMethods
 from tinygrad_mlp.reductions import ReductionMethods
@@ -748,6 +748,17 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
             raise ValueError(f"heaviside: shapes {self.shape} and {at_zero.shape} cannot be "
                              "broadcast together") from None
         return _tensor.Tensor(step.astype(self.dtype))
+
+    def angle(self: Tensor) -> Tensor:
+        """The argument of each element as a complex number: π below 0, else 0; NaN stays NaN.
+
+        Real tensors only (the library has no complex dtypes); ints and bools
+        give the default float dtype, as in PyTorch. A step function of self:
+        its gradient is 0.
+        """
+        data = self.data if is_floating(self.dtype) else self.data.astype(get_default_dtype())
+        value = np.where(data < 0, math.pi, np.where(np.isnan(data), math.nan, 0.0))
+        return _step(value.astype(data.dtype), self)
 
     def hardshrink(self: Tensor, lambd: float = 0.5) -> Tensor:
         """x where |x| > lambd, else 0, elementwise (``F.hardshrink``).
