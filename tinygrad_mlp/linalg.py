@@ -24,8 +24,8 @@ the work:
   leak into the result as 0 · NaN.
 
 The exception is what needs LAPACK (numpy's ``linalg``): the inverse and
-the determinant have rules of their own, written as in ``special.py`` (see
-there why they are joined to ``ops.Op`` at their first use), each with its
+the determinant have rules of their own, ``Op`` subclasses as in ``ops.py``
+(reached as ``_tensor.Op``, as ``special.py`` explains), each with its
 backward made of ops so that it can be differentiated again:
 
     Y = A⁻¹:          dL/dA = -Yᵀ G Yᵀ
@@ -73,13 +73,9 @@ from numpy.typing import DTypeLike
 import tinygrad_mlp.tensor as _tensor
 from tinygrad_mlp import checks
 from tinygrad_mlp.dtypes import get_default_dtype
-from tinygrad_mlp.special import apply
 
 if TYPE_CHECKING:
-    from tinygrad_mlp.ops import Op as Rule
     from tinygrad_mlp.tensor import Array, Tensor
-else:
-    Rule = object  # a rule becomes an ops.Op when first applied: see special.apply
 
 Dims = int | Sequence[Sequence[int]]
 
@@ -385,7 +381,7 @@ class LinalgMethods:
             numpy.linalg.LinAlgError (a ValueError): if a matrix is singular,
                 naming which one of the batch.
         """
-        return apply(_Inverse, self)
+        return _Inverse.apply(self)
 
     def det(self: Tensor) -> Tensor:
         """det A, of a square matrix or of each in a batch.   dL/dA = g det(A) A⁻ᵀ = g adj(A)ᵀ.
@@ -397,7 +393,7 @@ class LinalgMethods:
         [[1, 2], [2, 4]]), close to the cofactors where rounding leaves a tiny
         det (as for most singular 3 × 3 matrices).
         """
-        return apply(_Det, self)
+        return _Det.apply(self)
 
     def logdet(self: Tensor) -> Tensor:
         """ln det A: NaN where det A < 0 (gradient 0 there), -∞ where it is 0, as PyTorch.
@@ -405,7 +401,7 @@ class LinalgMethods:
         dL/dA = g A⁻ᵀ.
         """
         _square("logdet", self)
-        log = apply(_LogAbsDet, self)
+        log = _LogAbsDet.apply(self)
         return _tensor.where(_slogdet(self.data)[0] < 0, math.nan, log)
 
     def slogdet(self: Tensor) -> SlogDet:
@@ -419,7 +415,7 @@ class LinalgMethods:
         """
         _square("slogdet", self)
         sign = _slogdet(self.data)[0].astype(self.dtype, copy=False)
-        return SlogDet(_tensor.Tensor(sign), apply(_LogAbsDet, self))
+        return SlogDet(_tensor.Tensor(sign), _LogAbsDet.apply(self))
 
     def matrix_power(self: Tensor, n: int) -> Tensor:
         """Aⁿ of a square matrix or batch: ``@`` by repeated squaring; A⁻¹ to the -n for n < 0.
@@ -639,7 +635,7 @@ def _inverse_transposed(A: Any) -> Any:
     Tensor's raises.
     """
     if isinstance(A, _tensor.Tensor):
-        return apply(_Inverse, A).mT
+        return _Inverse.apply(A).mT
     a = _lapack(A)
     invertible, inverse = _invertible(a)
     if not invertible.all():
@@ -648,7 +644,7 @@ def _inverse_transposed(A: Any) -> Any:
     return inverse.mT.astype(A.dtype, copy=False)
 
 
-class _Inverse(Rule):
+class _Inverse(_tensor.Op):
     """Y = A⁻¹, of each matrix in the last two dims.   dL/dA = -Yᵀ G Yᵀ.
 
     From d(A⁻¹) = -A⁻¹ dA A⁻¹. Y is this op's output, so the rule is made of
@@ -675,7 +671,7 @@ class _Inverse(Rule):
         return -(y.mT @ g @ y.mT)
 
 
-class _LogAbsDet(Rule):
+class _LogAbsDet(_tensor.Op):
     """y = ln |det A|, of each matrix in the last two dims.   dL/dA = g A⁻ᵀ.
 
     From d(det A) = det(A) tr(A⁻¹ dA) (Jacobi's formula), divided by det A.
@@ -694,7 +690,7 @@ class _LogAbsDet(Rule):
         return g.reshape(*g.shape, 1, 1) * _inverse_transposed(A)
 
 
-class _Det(Rule):
+class _Det(_tensor.Op):
     """y = det A, of each matrix in the last two dims.   dL/dA = g y A⁻ᵀ = g adj(A)ᵀ.
 
     Jacobi's formula. On arrays the cofactors adj(A)ᵀ are computed directly,

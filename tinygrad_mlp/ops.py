@@ -25,19 +25,14 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_mlp.tensor import Array, Function, Tensor
+# Op, the rules' base, is defined in tensor.py (see there why); it is used as ops.Op.
+from tinygrad_mlp.tensor import Array, Op, Tensor
 
 # In backward, g and the saved values are Tensors when the backward pass is
 # recorded (create_graph) and plain ndarrays otherwise; the rules use only
 # operations both provide, plus the helpers below.
 Grad = Any
 Grads = tuple[Any, ...]
-
-
-class Op(Function):
-    """A built-in op: its backward runs on ndarrays too (``Function.array_backward``)."""
-
-    array_backward = True
 
 
 def _array(x: Grad) -> Array:

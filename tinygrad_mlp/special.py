@@ -54,12 +54,9 @@ once more.
 the library already has (``expit`` is ``sigmoid``, ``gammaln`` is
 ``lgamma`` ...) are compositions of ops and need no rule.
 
-**Why the rules are not ops.Op subclasses in the source.** ``tensor.py``
-imports this file (through ``methods.py``, for the methods) before it has
-defined ``Function``, so no class here can subclass it yet. Each rule is
-written as a plain class (``Rule``) and joined to ``ops.Op`` the first time
-it is applied (``apply``): the class that runs is ``Erf`` with ``Op`` as a
-second base, so it reads, and behaves, as if written in ops.py.
+The rules subclass ``Op`` as those of ``ops.py`` do. They reach it as
+``_tensor.Op``: ``tensor.py`` imports this file (through ``methods.py``)
+after it has defined ``Function`` and ``Op``, and before ``ops.py``.
 
 Example:
     >>> import tinygrad_mlp as tm
@@ -96,25 +93,9 @@ from tinygrad_mlp import checks
 from tinygrad_mlp.dtypes import get_default_dtype
 
 if TYPE_CHECKING:
-    from tinygrad_mlp.ops import Op as Rule
     from tinygrad_mlp.tensor import Array, Tensor, TensorLike
-else:
-    Rule = object  # a rule becomes an ops.Op when first applied: see ``apply``
 
 Grad = Any  # a Tensor when backward is recorded (create_graph), else an ndarray
-
-_OPS: dict[type[Rule], type[Rule]] = {}
-
-
-def apply(rule: type[Rule], *inputs: Tensor, **params: Any) -> Tensor:
-    """``rule.apply(*inputs, **params)``, with ``rule`` joined to ``ops.Op`` (once) to run it."""
-    op = _OPS.get(rule)
-    if op is None:
-        from tinygrad_mlp.ops import Op
-        op = _OPS[rule] = type(rule.__name__, (rule, Op), {"__doc__": rule.__doc__,
-                                                          "__module__": rule.__module__})
-    return op.apply(*inputs, **params)
-
 
 # -- the functions on float64 arrays ------------------------------------------------------
 
@@ -305,7 +286,7 @@ def _gaussian(x: Grad) -> Grad:
     return _exp(-(x * x))
 
 
-class Elementwise(Rule):
+class Elementwise(_tensor.Op):
     """y = f(x) elementwise.   dL/dx = g · f'(x).
 
     Each rule below gives f on arrays (``values``) and f'(x) (``slope``) for
@@ -416,7 +397,7 @@ def _polygamma(x: Grad, n: int) -> Grad:
     """ψ⁽ⁿ⁾(x) of a Tensor (an op, so that it can be differentiated again) or an ndarray."""
     if not isinstance(x, _tensor.Tensor):
         return polygamma_values(x, n)
-    return apply(Digamma, x) if n == 0 else apply(Polygamma, x, n=n)
+    return Digamma.apply(x) if n == 0 else Polygamma.apply(x, n=n)
 
 
 # -- methods ------------------------------------------------------------------------------
@@ -444,26 +425,26 @@ class SpecialMethods:
 
     def erf(self: Tensor) -> Tensor:
         """The error function, erf x = 2/√π ∫₀ˣ e^(-t²) dt, elementwise.   d/dx = 2/√π e^(-x²)."""
-        return apply(Erf, _floating(self))
+        return Erf.apply(_floating(self))
 
     def erfc(self: Tensor) -> Tensor:
         """1 - erf x, elementwise, accurate where erf x is near 1.   d/dx = -2/√π e^(-x²)."""
-        return apply(Erfc, _floating(self))
+        return Erfc.apply(_floating(self))
 
     def erfinv(self: Tensor) -> Tensor:
         """The inverse of erf on [-1, 1] (±∞ at ±1, NaN outside).   d/dx = √π/2 e^(erfinv(x)²)."""
-        return apply(Erfinv, _floating(self))
+        return Erfinv.apply(_floating(self))
 
     def lgamma(self: Tensor) -> Tensor:
         """ln |Γ(x)|, elementwise (∞ at 0, -1, -2 ...).   d/dx = digamma(x)."""
-        return apply(Lgamma, _floating(self))
+        return Lgamma.apply(_floating(self))
 
     def digamma(self: Tensor) -> Tensor:
         """ψ(x) = d/dx ln Γ(x), elementwise.   d/dx = polygamma(1, x).
 
         At the poles, PyTorch's values: -∞ at 0, ∞ at -0.0, NaN at -1, -2 ...
         """
-        return apply(Digamma, _floating(self))
+        return Digamma.apply(_floating(self))
 
     def polygamma(self: Tensor, n: int) -> Tensor:
         """ψ⁽ⁿ⁾(x), the n-th derivative of digamma (n = 0 is digamma).   d/dx = polygamma(n + 1).
@@ -472,7 +453,7 @@ class SpecialMethods:
         """
         order = _order("polygamma", n)
         x = _floating(self)
-        return apply(Digamma, x) if order == 0 else apply(Polygamma, x, n=order)
+        return Digamma.apply(x) if order == 0 else Polygamma.apply(x, n=order)
 
     def mvlgamma(self: Tensor, p: int) -> Tensor:
         """The multivariate log-gamma, ln Γₚ(x) = p(p-1)/4 ln π + Σⱼ₌₁..ₚ lgamma(x + (1 - j)/2).

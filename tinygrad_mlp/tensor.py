@@ -23,7 +23,6 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from tinygrad_mlp import anomaly, autograd, checks
 from tinygrad_mlp.dtypes import get_default_dtype, is_floating
-from tinygrad_mlp.methods import TensorMethods
 
 Array = NDArray[Any]
 Axis = int | Sequence[int] | None
@@ -196,6 +195,16 @@ class Function:
         return f"<{self.name}>"
 
 
+class Op(Function):
+    """A built-in op: its backward runs on ndarrays too (``Function.array_backward``).
+
+    The rules are in ``ops.py``, and a few in the files of methods (``special.py``,
+    ``linalg.py``); this class is here so that those files, imported below, can use it.
+    """
+
+    array_backward = True
+
+
 # In-place changes to any tensor so far. Each tensor's counter notes this count
 # at its own last change, and a node notes it when it saves its inputs: an
 # input was changed after the save if its note is the later one. The common
@@ -234,6 +243,11 @@ def _as_array(data: Any, dtype: DTypeLike | None, where: str) -> Array:
     if dtype is not None:
         array = array.astype(checks.numeric_dtype(where, dtype), copy=False)
     return array
+
+
+# Tensor's methods, in files of their own. Imported here, not at the top, because
+# some of those files define rules on Function and Op, which must exist first.
+from tinygrad_mlp.methods import TensorMethods  # noqa: E402
 
 
 class Tensor(TensorMethods):
