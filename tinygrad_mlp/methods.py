@@ -5,10 +5,13 @@ Nothing here has a gradient rule of its own: ``x.square()`` is ``x * x``,
 Their gradients, and gradients of those gradients, come from the ops in
 ``ops.py``, so this file adds names a PyTorch user reaches for without adding
 to the calculus a reader has to check. ``Tensor`` inherits them from
-``TensorMethods``, which in turn inherits the methods of three files beside
+``TensorMethods``, which in turn inherits the methods of five files beside
 this one: the reductions (``max`` along a dim, ``norm``, ``sort``, ``median``,
 ``quantile``) in ``reductions.py``, the scans (``cumsum``, ``cumprod``) in
-``scans.py`` and the matrix products in ``linalg.py``.
+``scans.py``, the matrix products in ``linalg.py``, the scatter and index
+writes in ``indexing.py`` and the special functions (``erf``, ``lgamma``) in
+``special.py``. Those last two, and ``linalg.py``'s inverse and
+determinants, are where a method needs a rule of its own.
 
 Two patterns recur. Where a composition rounds differently from numpy's own
 routine (ln x / ln 10 for ``log10``), the composition is kept for its
