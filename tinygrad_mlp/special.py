@@ -110,9 +110,24 @@ def _lgamma_scalar(x: float) -> float:
         return math.inf
 
 
-_erf = np.frompyfunc(math.erf, 1, 1)  # elementwise math.erf: numpy has no erf of its own
-_erfc = np.frompyfunc(math.erfc, 1, 1)
-_lgamma = np.frompyfunc(_lgamma_scalar, 1, 1)
+def _each(function: Callable[[float], float]) -> Callable[[Array], Array]:
+    """``function``, one of Python's on floats, applied to each element of an array.
+
+    numpy has no erf or lgamma of its own. ``map`` over the array's values as
+    Python floats, gathered by ``np.fromiter``, is about a quarter faster
+    than ``np.frompyfunc``, which makes an array of objects on the way.
+    """
+    def on(x: Array) -> Array:
+        values = np.asarray(x, np.float64)
+        flat = np.fromiter(map(function, values.ravel().tolist()), np.float64, values.size)
+        return flat.reshape(values.shape)
+    on.__doc__ = function.__doc__
+    return on
+
+
+_erf = _each(math.erf)
+_erfc = _each(math.erfc)
+_lgamma = _each(_lgamma_scalar)
 
 
 def _float64(function: Callable[..., Any]) -> Callable[..., Array]:
@@ -147,8 +162,8 @@ def _erfinv_array(x: Array) -> Array:
     tail = a > 0.5
     for _ in range(4):
         slope = 2 / _SQRT_PI * np.exp(-y * y)
-        central = (np.asarray(_erf(y), np.float64) - a) / slope
-        complement = np.asarray(_erfc(y), np.float64)  # ln erfc y - ln(1 - a), over its slope
+        central = (_erf(y) - a) / slope
+        complement = _erfc(y)  # ln erfc y - ln(1 - a), over its slope
         y = y - np.where(tail, (np.log(1.0 - a) - np.log(complement)) * complement / slope,
                          central)
     y = np.where(inside, y, np.where(size == 1, np.inf, np.nan))
