@@ -77,6 +77,18 @@ def not_a_tensor(where: str, value: object) -> TypeError:
                      "with tm.tensor(...)")
 
 
+def function_input(where: str, input: object) -> Tensor:
+    """``input`` of a function form (``tm.exp(x)``), checked to be a Tensor.
+
+    For an ndarray the error adds numpy's function of the same name, if
+    there is one: the way to compute it without a graph.
+    """
+    if not isinstance(input, _tensor.Tensor):
+        hint = f" (for a plain array without a graph, use numpy's np.{where})"
+        raise TypeError(f"{not_a_tensor(where, input)}{hint if hasattr(np, where) else ''}")
+    return input
+
+
 def setitem_error(data: np.ndarray[Any, Any], where: Any, value: Tensor,
                   error: Exception) -> Exception:
     """The error for ``data[where] = value`` that numpy refused, saying why in a tensor's terms."""

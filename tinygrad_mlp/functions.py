@@ -37,12 +37,7 @@ from tinygrad_mlp.tensor import Tensor, TensorLike
 Dim = int | Sequence[int] | None
 
 
-def _input(where: str, input: object) -> Tensor:
-    """``input``, after checking it is a Tensor (with a hint for an ndarray)."""
-    if not isinstance(input, Tensor):
-        hint = f" (for a plain array without a graph, use numpy's np.{where})"
-        raise TypeError(f"{checks.not_a_tensor(where, input)}{hint if hasattr(np, where) else ''}")
-    return input
+_input = checks.function_input  # a function form's Tensor argument
 
 
 def _dim(dim: Dim) -> Dim:

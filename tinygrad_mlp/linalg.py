@@ -751,10 +751,8 @@ def _tensordot(a: Tensor, b: Tensor, a_dims: Sequence[int], b_dims: Sequence[int
 
 
 def _input(where: str, input: object) -> Tensor:
-    """``input``, after functions.py's check that it is a Tensor."""
-    # imported here: functions.py imports tensor.py, which imports this module
-    from tinygrad_mlp.functions import _input as checked
-    return checked(where, input)
+    """A function form's Tensor argument (``checks.function_input``, looked up when called)."""
+    return checks.function_input(where, input)
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:

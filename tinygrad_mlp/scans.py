@@ -324,9 +324,8 @@ class ScanMethods:
 
 
 def _input(where: str, input: object) -> Tensor:
-    """``input``, checked by functions.py's ``_input`` (imported here: it imports Tensor)."""
-    from tinygrad_mlp.functions import _input as checked
-    return checked(where, input)
+    """A function form's Tensor argument (``checks.function_input``, looked up when called)."""
+    return checks.function_input(where, input)
 
 
 def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike | None = None) -> Tensor:

@@ -515,10 +515,8 @@ class SpecialMethods:
 
 
 def _input(where: str, input: object) -> Tensor:
-    """``input``, after functions.py's check that it is a Tensor."""
-    # imported here: functions.py imports tensor.py, which imports this module
-    from tinygrad_mlp.functions import _input as checked
-    return checked(where, input)
+    """A function form's Tensor argument (``checks.function_input``, looked up when called)."""
+    return checks.function_input(where, input)
 
 
 def erf(input: Tensor) -> Tensor:
