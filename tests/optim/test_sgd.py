@@ -251,8 +251,11 @@ def test_float32_parameters_and_momentum_buffers_stay_float32(
     np.testing.assert_allclose(p.data, expected, rtol=1e-5, atol=1e-6)
 
 
-def test_each_step_increments_the_version_of_each_updated_parameter_once() -> None:
-    p, optimizer = sgd_param([1.0], lr=0.1, momentum=0.9, nesterov=True)
+@pytest.mark.parametrize("options", OPTION_COMBINATIONS, ids=option_id)
+def test_each_step_increments_the_version_of_each_updated_parameter_once(
+    options: dict[str, Any]
+) -> None:
+    p, optimizer = sgd_param([1.0], lr=0.1, **options)
     for expected in (1, 2, 3):
         take_steps(p, optimizer, [1.0])
         assert p._version == expected
@@ -278,3 +281,12 @@ def test_update_writes_into_the_parameters_own_array(options: dict[str, Any]) ->
 def test_minimising_a_quadratic_converges(options: dict[str, Any]) -> None:
     w, target = minimise_quadratic(lambda params: SGD(params, **options), steps=300)
     np.testing.assert_allclose(w, target, atol=1e-4)
+
+
+def test_a_graph_that_saved_a_parameter_refuses_backward_after_a_plain_step() -> None:
+    p, optimizer = sgd_param([1.0, 2.0], lr=0.1)
+    loss = (p * p).sum()
+    (p * 3.0).sum().backward()
+    optimizer.step()
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()

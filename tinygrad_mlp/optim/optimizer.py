@@ -23,7 +23,7 @@ the old values, raises instead of returning a wrong gradient.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from tinygrad_mlp.autograd import enable_grad
 from tinygrad_mlp.tensor import Tensor
+from tinygrad_mlp.tensor import _note_change as note_change
 
 Array = NDArray[Any]
 ParamGroup = dict[str, Any]
@@ -368,3 +369,21 @@ def effective_gradient(p: Tensor, weight_decay: float, maximize: bool) -> Array:
     if maximize:
         return np.subtract(decayed, grad, out=decayed)
     return np.add(decayed, grad, out=decayed)
+
+
+def plain_step(params: Sequence[Tensor], lr: float) -> None:
+    """p -= lr · dL/dp for each of ``params`` with a gradient: SGD without extras, made often.
+
+    The same update as ``p.data -= lr * effective_gradient(p, 0, False)``,
+    written to the arrays directly, with each change counted as ``p.data``'s
+    setter counts it (a graph that saved p refuses to backpropagate after it).
+    """
+    for p in params:
+        grad = p._grad
+        if grad is None:
+            continue
+        data, g = p._data, grad._data
+        if g.dtype != data.dtype:  # a .grad assigned by hand
+            g = g.astype(data.dtype)
+        data -= lr * g
+        note_change(p._counter)

@@ -8,7 +8,13 @@ from typing import Any
 import numpy as np
 
 from tinygrad_mlp.optim._arguments import check_bool, check_in_interval, check_non_negative
-from tinygrad_mlp.optim.optimizer import Optimizer, ParamGroup, Params, effective_gradient
+from tinygrad_mlp.optim.optimizer import (
+    Optimizer,
+    ParamGroup,
+    Params,
+    effective_gradient,
+    plain_step,
+)
 
 
 class SGD(Optimizer):
@@ -91,6 +97,9 @@ class SGD(Optimizer):
         nesterov = group["nesterov"]
         weight_decay = float(group["weight_decay"])
         maximize = group["maximize"]
+        if momentum == 0 and weight_decay == 0 and not maximize:
+            plain_step(group["params"], lr)
+            return
         for p in group["params"]:
             if p._grad is None:
                 continue
