@@ -372,7 +372,7 @@ def effective_gradient(p: Tensor, weight_decay: float, maximize: bool) -> Array:
 
 
 def plain_step(params: Sequence[Tensor], lr: float) -> None:
-    """p -= lr · dL/dp for each of ``params`` with a gradient: SGD without extras, made often.
+    """p -= lr · dL/dp for each of ``params`` with a gradient: plain SGD, the common case.
 
     The same update as ``p.data -= lr * effective_gradient(p, 0, False)``,
     written to the arrays directly, with each change counted as ``p.data``'s
