@@ -209,7 +209,7 @@ def run_backward(
     leaf_grads: dict[Tensor, Any] = {}
     taken: set[int] = set()  # arrays no .grad may keep: the caller's seeds, then those given out
     for root, seed in zip(roots, root_grads):
-        grad = seed if create_graph else seed.data
+        grad = seed if create_graph else seed._data
         taken.add(id(grad))
         store: dict[Any, Any] = pending if root.grad_fn else leaf_grads
         key = root.grad_fn or root
@@ -389,9 +389,7 @@ def grad(
                 f"grad: inputs[{position}] (shape {ins[position].shape}) was not used to compute "
                 "the outputs; pass allow_unused=True to get None for it"
             )
-    return tuple(
-        None if r is None else r if create_graph else r.detach() for r in results
-    )
+    return tuple(None if r is None else r if create_graph else r.detach() for r in results)
 
 
 # --------------------------------------------------------------- handles

@@ -244,13 +244,13 @@ class Linear(Op):
     name = "linear"
 
     def forward(self, x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Array:
-        xd, wd = x.data, weight.data
+        xd, wd = x._data, weight._data
         if wd.ndim != 2 or not xd.ndim or xd.shape[-1] != wd.shape[1]:
             raise ValueError(
                 f"linear: input {xd.shape} and weight {wd.shape}: the weight must be "
                 f"(out_features, in_features) with in_features = the input's last size"
             )
-        if bias is not None and bias.data.shape != wd.shape[:1]:
+        if bias is not None and bias._data.shape != wd.shape[:1]:
             raise ValueError(
                 f"linear: bias {bias.shape} should be ({wd.shape[0]},) for weight {wd.shape}"
             )
@@ -258,9 +258,9 @@ class Linear(Op):
         out = xd @ wd.T
         if bias is None:
             return out
-        if out.dtype != bias.data.dtype:  # let numpy promote the sum's dtype
-            return out + bias.data
-        out += bias.data  # in place: one array for the result, not two
+        if out.dtype != bias._data.dtype:  # let numpy promote the sum's dtype
+            return out + bias._data
+        out += bias._data  # in place: one array for the result, not two
         return out
 
     def backward(self, g: Grad) -> Grads:
@@ -524,7 +524,7 @@ class Sigmoid(Op):
     saves_output = True
 
     def forward(self, a: Tensor) -> Array:
-        data = a.data
+        data = a._data
         bound = -88.0 if data.dtype == np.float32 else -709.0
         out = np.asarray(np.maximum(data, bound))  # 0-d inputs give numpy scalars
         np.negative(out, out=out)
@@ -743,7 +743,7 @@ class SquaredError(Op):
     name = "squared_error"
 
     def forward(self, a: Tensor, t: Tensor, scale: float) -> Array:
-        ad, td = a.data, t.data
+        ad, td = a._data, t._data
         if ad.shape != td.shape:
             raise ValueError(f"squared_error: input shape {ad.shape} and target shape "
                              f"{td.shape} differ")

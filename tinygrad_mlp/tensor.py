@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+import operator
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -150,7 +151,7 @@ class Function:
                 if tensor._counter[1] > self._saved_at:
                     raise self._changed(f"input {position}", tensor.shape, tensor._version)
         if self._on_arrays:
-            return tuple([t._data for t in self._saved])
+            return tuple(map(_array_of, self._saved))
         return self._saved
 
     def _changed(self, what: str, shape: tuple[int, ...], version: int) -> RuntimeError:
@@ -212,12 +213,15 @@ class Op(Function):
 _changes = 0
 
 
-def _note_change(counter: list[int]) -> None:
-    """Count one in-place change of the memory whose counter is ``counter``."""
+def _note_change(*counters: list[int]) -> None:
+    """Count one in-place change of the memory of each of ``counters``, all at once."""
     global _changes
     _changes += 1
-    counter[0] += 1
-    counter[1] = _changes
+    for counter in counters:
+        counter[:] = counter[0] + 1, _changes
+
+
+_array_of = operator.attrgetter("_data")  # a tensor's array, with no Python frame per call
 
 
 def _as_array(data: Any, dtype: DTypeLike | None, where: str) -> Array:
@@ -527,7 +531,7 @@ class Tensor(TensorMethods):
             create_graph: record the backward pass, so the gradients can be
                 differentiated again.
         """
-        if not self.requires_grad:
+        if not self._requires_grad:
             raise RuntimeError(
                 f"backward: this tensor (shape {self.shape}) does not require grad and has no "
                 "grad_fn: no input of the computation had requires_grad=True, or it was "

@@ -44,8 +44,10 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def sigmoid(x: Tensor) -> Tensor:
     """1 / (1 + e⁻ˣ), elementwise."""
-    _input(x, "sigmoid")
-    return ops.Sigmoid.apply(x)  # the op itself, not x.sigmoid(): nn.Sigmoid runs this each call
+    # nn.Sigmoid runs this at every call: _input's check inline, and the op itself, not x.sigmoid()
+    if not isinstance(x, Tensor):
+        raise checks.not_a_tensor("sigmoid", x)
+    return ops.Sigmoid.apply(x)
 
 
 def tanh(x: Tensor) -> Tensor:
@@ -532,7 +534,7 @@ def _target(target: Tensor | ArrayLike, where: str) -> Tensor:
 
 
 def _same_shape(input: Tensor, target: Tensor, where: str) -> None:
-    if input.shape != target.shape:
+    if input._data.shape != target._data.shape:
         raise ValueError(
             f"{where}: target shape {target.shape} differs from input shape {input.shape}"
         )
@@ -682,7 +684,8 @@ def quadratic_cost(
     _same_shape(output, y, "quadratic_cost")
     if reduction not in ("mean", "sum"):
         raise ValueError(f"quadratic_cost: reduction must be 'mean' or 'sum', got {reduction!r}")
-    examples = output.shape[0] if reduction == "mean" and output.ndim > 1 else 1
+    shape = output._data.shape
+    examples = shape[0] if reduction == "mean" and len(shape) > 1 else 1
     # no examples: nan, as the other losses' mean of nothing (the sum is 0)
     return ops.SquaredError.apply(output, y, scale=0.5 / examples if examples else np.nan)
 

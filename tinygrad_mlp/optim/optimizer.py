@@ -375,9 +375,11 @@ def plain_step(params: Sequence[Tensor], lr: float) -> None:
     """p -= lr · dL/dp for each of ``params`` with a gradient: plain SGD, the common case.
 
     The same update as ``p.data -= lr * effective_gradient(p, 0, False)``,
-    written to the arrays directly, with each change counted as ``p.data``'s
-    setter counts it (a graph that saved p refuses to backpropagate after it).
+    written to the arrays directly, with the changes counted as ``p.data``'s
+    setter counts them (a graph that saved p refuses to backpropagate after
+    it), in one call for all of them.
     """
+    changed = []
     for p in params:
         grad = p._grad
         if grad is None:
@@ -386,4 +388,5 @@ def plain_step(params: Sequence[Tensor], lr: float) -> None:
         if g.dtype != data.dtype:  # a .grad assigned by hand
             g = g.astype(data.dtype)
         data -= lr * g
-        note_change(p._counter)
+        changed.append(p._counter)
+    note_change(*changed)
