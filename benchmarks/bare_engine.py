@@ -9,6 +9,10 @@ first. It has the same numpy calls as tinygrad_mlp's rules, and none of the
 library's features: no modules, no optimizer object, no checks of shapes or
 dtypes, no in-place detection, hooks, graph release, grad mode, anomaly mode
 or higher-order gradients. Not a library: only a yardstick.
+
+``make_api_step`` puts the smallest PyTorch-shaped API on top (modules called
+like functions, ``.grad`` as a tensor, an optimizer object), so what the shape
+of the API costs can be told apart from what the library's features cost.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ class Value:
 
     def __init__(self, data: Array, node: Node | None = None, requires_grad: bool = False):
         self.data, self.node, self.requires_grad = data, node, requires_grad
-        self.grad: Array | None = None
+        self.grad: Any = None  # an array; a Value behind make_api_step's API
 
 
 class Node:
@@ -119,4 +123,92 @@ def make_step(params: list[Array], lr: float) -> Any:
             p.data -= lr * p.grad
 
     step.leaves = leaves  # type: ignore[attr-defined]
+    return step
+
+
+# -- the smallest PyTorch-shaped API on top ----------------------------------------------
+# What a user's step needs from a library, and nothing more: modules called like
+# functions, parameters() to hand to an optimizer, .grad as a tensor, and an
+# optimizer object with zero_grad() and step(). The difference between this and
+# make_step is what the API's shape costs; the difference between tinygrad_mlp and
+# this is what the library's features (checks, hooks, in-place detection, module
+# scopes for graph drawings, grad mode ...) cost.
+
+
+class Module:
+    """Called like a function: runs ``forward``."""
+
+    def __call__(self, x: Value) -> Value:
+        return self.forward(x)
+
+    def forward(self, x: Value) -> Value:
+        raise NotImplementedError
+
+
+class LinearModule(Module):
+    """y = x Wᵀ + b, with its own parameters."""
+
+    def __init__(self, weight: Array, bias: Array) -> None:
+        self.weight = Value(weight.copy(), requires_grad=True)
+        self.bias = Value(bias.copy(), requires_grad=True)
+
+    def forward(self, x: Value) -> Value:
+        return record(Linear, x, self.weight, self.bias)
+
+
+class SigmoidModule(Module):
+    """σ(x), elementwise."""
+
+    def forward(self, x: Value) -> Value:
+        return record(Sigmoid, x)
+
+
+class SequentialModule(Module):
+    """Its modules, one after the other."""
+
+    def __init__(self, *modules: Module) -> None:
+        self.modules = modules
+
+    def forward(self, x: Value) -> Value:
+        for module in self.modules:
+            x = module(x)
+        return x
+
+    def parameters(self) -> list[Value]:
+        return [p for m in self.modules if isinstance(m, LinearModule) for p in (m.weight, m.bias)]
+
+
+class SGD:
+    """p -= lr · p.grad for each parameter that has one."""
+
+    def __init__(self, params: list[Value], lr: float) -> None:
+        self.params, self.lr = params, lr
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        for p in self.params:
+            if p.grad is not None:
+                p.data -= self.lr * p.grad.data
+
+
+def make_api_step(params: list[Array], lr: float) -> Any:
+    """``make_step``'s step written as a PyTorch user writes it, on the bare engine."""
+    layers: list[Module] = []
+    for w, b in zip(params[0::2], params[1::2]):
+        layers += [LinearModule(w, b), SigmoidModule()]
+    model = SequentialModule(*layers)
+    optimizer = SGD(model.parameters(), lr)
+
+    def step(x: Array, y: Array) -> None:
+        loss = record(QuadraticCost, model(Value(x)), Value(y))
+        optimizer.zero_grad()
+        backward(loss)
+        for p in optimizer.params:  # .grad as a tensor, as the user sees it
+            p.grad = Value(p.grad)
+        optimizer.step()
+
+    step.leaves = optimizer.params  # type: ignore[attr-defined]
     return step

@@ -13,9 +13,11 @@ garbage collector off inside the timers; the table reports the median step
 time of each and its ratio to the hand-written step. The "bare engine"
 column is the same step through ``bare_engine.py``, a graph engine with none
 of the library's features: the floor for any engine that records its graph
-in Python. Before timing, all
-implementations take a few steps from the same weights and must agree, so a
-fast wrong engine cannot win. Report ratios, not absolute times: the machines
+in Python. The "bare + API" column puts the smallest PyTorch-shaped API on
+that engine (modules called like functions, ``.grad`` as a tensor, an
+optimizer object): the floor for any library a PyTorch user could pick up.
+Before timing, all implementations take a few steps from the same weights
+and must agree, so a fast wrong engine cannot win. Report ratios, not absolute times: the machines
 are shared and noisy.
 """
 
@@ -70,8 +72,8 @@ LR = 0.1
 def make_data(w: Workload, seed: int = 0) -> tuple[np.ndarray, np.ndarray, Params]:
     """Inputs, one-hot targets and initial [W1, b1, W2, b2, ...] for a workload."""
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal((w.rows, w.sizes[0])).astype(w.dtype)
-    y = np.eye(w.sizes[-1], dtype=w.dtype)[rng.integers(0, w.sizes[-1], w.rows)]
+    x: np.ndarray = rng.standard_normal((w.rows, w.sizes[0])).astype(w.dtype)
+    y: np.ndarray = np.eye(w.sizes[-1], dtype=w.dtype)[rng.integers(0, w.sizes[-1], w.rows)]
     params: Params = []
     for n_in, n_out in zip(w.sizes[:-1], w.sizes[1:]):
         params.append((rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)).astype(w.dtype))
@@ -167,15 +169,17 @@ def check_agreement(w: Workload, steps: int = 5) -> float:
     x, y, params = make_data(w)
     model, optimizer = engine_model(params)
     bare_step = bare_engine.make_step(params, LR)
+    api_step = bare_engine.make_api_step(params, LR)
     xt, yt = tm.Tensor(x), tm.Tensor(y)
     for k in range(steps):
         rows = batches(w)[k % len(batches(w))]
         numpy_step(params, x[rows], y[rows])
         engine_step(model, optimizer, xt[rows].detach(), yt[rows].detach())
         bare_step(x[rows], y[rows])
+        api_step(x[rows], y[rows])
     worst = 0.0
-    for p, q, value in zip(model.parameters(), bare_step.leaves, params):
-        for got in (p.data, q.data):
+    for p, q, r, value in zip(model.parameters(), bare_step.leaves, api_step.leaves, params):
+        for got in (p.data, q.data, r.data):
             worst = max(worst, float(np.max(np.abs(got - value)) / (np.max(np.abs(value)) + 1e-30)))
     tolerance = 1e-4 if w.dtype == np.float32 else 1e-10
     if worst > tolerance:
@@ -193,10 +197,12 @@ def time_workload(w: Workload, rounds: int, steps: int) -> dict[str, float]:
     engine_batches = [(tm.Tensor(x[s]), tm.Tensor(y[s])) for s in slices]
     numpy_batches = [(x[s], y[s]) for s in slices]
     bare_step = bare_engine.make_step(params, LR)
+    api_step = bare_engine.make_api_step(params, LR)
     runners: dict[str, Callable[[int], None]] = {
         "numpy": lambda k: numpy_step(numpy_params, *numpy_batches[k % len(slices)]),
         "tinygrad_mlp": lambda k: engine_step(model, optimizer, *engine_batches[k % len(slices)]),
         "bare engine": lambda k: bare_step(*numpy_batches[k % len(slices)]),
+        "bare + API": lambda k: api_step(*numpy_batches[k % len(slices)]),
     }
     torch_step = torch_runner(params, x[slices[0]], y[slices[0]])
     if torch_step is not None:
@@ -309,7 +315,7 @@ def across_processes(count: int, quick: bool) -> None:
     print(f"ratios to the numpy step over {count} processes: median [lowest, highest]\n")
     for workload in runs[0]:
         cells = []
-        for name in ("tinygrad_mlp", "bare engine", "pytorch"):
+        for name in ("tinygrad_mlp", "bare engine", "bare + API", "pytorch"):
             values = sorted(run[workload][name] for run in runs if name in run[workload])
             if values:
                 cells.append(f"{name} {statistics.median(values):.2f}x "
@@ -334,16 +340,17 @@ def main() -> None:
         return
     print(f"numpy {np.__version__}, one BLAS thread; median of {rounds} rounds of {steps} steps\n")
     header = f"{'workload':44s} {'numpy':>10s} {'tinygrad_mlp':>13s} {'ratio':>7s}"
-    print(header + f" {'bare engine':>12s} {'pytorch':>10s}")
+    print(header + f" {'bare engine':>12s} {'bare + API':>11s} {'pytorch':>10s}")
     for w in WORKLOADS:
         check_agreement(w)
         times = time_workload(w, rounds, steps if w.sizes[0] < 100 else max(steps // 5, 5))
         ratio = times["tinygrad_mlp"] / times["numpy"]
         bare = times["bare engine"] / times["numpy"]
+        api = times["bare + API"] / times["numpy"]
         torch_ratio = f"{times['pytorch'] / times['numpy']:9.2f}x" if "pytorch" in times else (
             f"{'(absent)':>10s}")
         print(f"{w.name:44s} {times['numpy'] * 1e6:8.1f}µs {times['tinygrad_mlp'] * 1e6:11.1f}µs "
-              f"{ratio:6.2f}x {bare:11.2f}x {torch_ratio}")
+              f"{ratio:6.2f}x {bare:11.2f}x {api:10.2f}x {torch_ratio}")
     article = article_wall_time(1 if args.quick else 3)
     print(f"\nthe article's experiment (3000 epochs of 4-3-3): numpy {article['numpy']:.2f}s, "
           f"tinygrad_mlp {article['tinygrad_mlp']:.2f}s, ratio "

@@ -52,13 +52,14 @@ def test_a_wrong_engine_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
         bench_step.check_agreement(bench_step.WORKLOADS[0])
 
 
-def test_the_bare_engine_matches_numpy_by_itself() -> None:
-    workload = bench_step.WORKLOADS[4]
-    x, y, params = bench_step.make_data(workload)
-    step = bench_step.bare_engine.make_step(params, bench_step.LR)
+@pytest.mark.parametrize("maker, workload", [("make_step", 4), ("make_api_step", 1)])
+def test_the_bare_engine_matches_numpy_by_itself(maker: str, workload: int) -> None:
+    w = bench_step.WORKLOADS[workload]
+    x, y, params = bench_step.make_data(w)
+    step = getattr(bench_step.bare_engine, maker)(params, bench_step.LR)
     for _ in range(3):
-        bench_step.numpy_step(params, x[:32], y[:32])
-        step(x[:32], y[:32])
+        bench_step.numpy_step(params, x[:w.batch], y[:w.batch])
+        step(x[:w.batch], y[:w.batch])
     for leaf, value in zip(step.leaves, params):
         assert abs(leaf.data - value).max() < 1e-12
 
@@ -94,3 +95,28 @@ def test_compare_revisions_loads_a_second_copy_that_trains_like_the_first(
     compare_revisions.check_agreement(packages, bench_step.WORKLOADS[0])
     times = compare_revisions.compare(packages, bench_step.WORKLOADS[0], rounds=1, steps=2)
     assert set(times) == {"HEAD", "working tree"} and min(times.values()) > 0
+
+
+@pytest.mark.parametrize("impl", ["numpy", "bare", "bare-api", "ours"])
+def test_count_instructions_runs_the_step_of_every_implementation(
+    impl: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import count_instructions
+
+    calls: list[int] = []
+    step = count_instructions.step_function(impl, bench_step.WORKLOADS[1])
+    monkeypatch.setattr(count_instructions, "step_function",
+                        lambda *_: lambda k: (calls.append(k), step(k)))
+    count_instructions.run_steps(impl, 1, 3)
+    assert calls == list(range(count_instructions.WARM_UP + 3))
+    assert count_instructions.gc.isenabled()
+
+
+def test_count_instructions_says_how_to_get_valgrind(monkeypatch: pytest.MonkeyPatch) -> None:
+    import count_instructions
+
+    monkeypatch.setattr(count_instructions.shutil, "which", lambda _: None)
+    with pytest.raises(SystemExit, match="apt-get install valgrind"):
+        count_instructions.main(["--workloads", "1"])
+    with pytest.raises(ValueError, match="impl must be one of"):
+        count_instructions.step_function("torch", bench_step.WORKLOADS[1])
