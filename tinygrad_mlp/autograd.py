@@ -312,7 +312,10 @@ def _hand_to_leaves(
                 grad = grad * 1.0 if create_graph else grad.copy()
             else:
                 taken.add(id(grad))
-            leaf.accumulate_grad(grad, create_graph)
+            if leaf._grad is None and not create_graph and grad.base is None:
+                leaf._grad = _tensor.Tensor._make(grad, None)  # the first, in its own array
+            else:
+                leaf.accumulate_grad(grad, create_graph)
         elif id(leaf) in wanted:
             results[wanted[id(leaf)]] = grad
 

@@ -175,9 +175,10 @@ class Function:
     # -- hooks on the output tensor -------------------------------------------
 
     def hand_grad_to_output(self, grad: Any, create_graph: bool) -> Any:
-        """Apply the output tensor's hooks to ``grad`` and keep it if it retains grad."""
-        if not self.hooks and self.retained is None:
-            return grad
+        """Apply the output tensor's hooks to ``grad`` and keep it if it retains grad.
+
+        The engine calls this only for a node with hooks or a retained output.
+        """
         as_tensor = grad if create_graph else Tensor._make(grad, None)
         for hook in list(self.hooks):  # a copy: a hook may remove itself
             replaced = hook(as_tensor)
