@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -120,3 +121,11 @@ def test_count_instructions_says_how_to_get_valgrind(monkeypatch: pytest.MonkeyP
         count_instructions.main(["--workloads", "1"])
     with pytest.raises(ValueError, match="impl must be one of"):
         count_instructions.step_function("torch", bench_step.WORKLOADS[1])
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="needs valgrind")
+def test_count_instructions_counts_a_step_under_callgrind() -> None:
+    import count_instructions
+
+    count = count_instructions.per_step("numpy", 1, 2, seed=0)
+    assert 50_000 < count < 5_000_000  # the hand-written 4-16-3 step: about 220,000
