@@ -492,6 +492,14 @@ def test_a_leaf_hook_replaces_the_gradient_for_backward_and_for_grad_as_pytorch(
     np.testing.assert_array_equal(gx.data, [6.0, 6.0])
 
 
+def test_a_leaf_hook_that_changes_the_dtype_still_lands_a_grad_of_the_leafs_dtype() -> None:
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: g.float())
+    (x * 3.0).sum().backward()
+    assert x.grad is not None and x.grad.dtype == np.float64
+    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
+
+
 def test_grad_of_an_output_given_twice_is_the_sum_of_both_as_pytorch() -> None:
     x = tm.tensor([1.0, 2.0], requires_grad=True)
     y = (x * x).sum()

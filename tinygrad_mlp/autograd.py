@@ -305,14 +305,15 @@ def _hand_to_leaves(
             continue  # tm.grad: a leaf it was not asked about, hooks included
         if grad.dtype != leaf._data.dtype:  # float32 data times a float64 constant, say
             grad = _as_dtype(grad, leaf._data.dtype)
-        if leaf._hooks:
+        hooked = bool(leaf._hooks)  # then the gradient may have any dtype: accumulate_grad casts
+        if hooked:
             grad = leaf.run_hooks(grad, create_graph)
         if inputs is None:
             if id(grad) in taken:
                 grad = grad * 1.0 if create_graph else grad.copy()
             else:
                 taken.add(id(grad))
-            if leaf._grad is None and not create_graph and grad.base is None:
+            if leaf._grad is None and not (create_graph or hooked) and grad.base is None:
                 leaf._grad = _tensor.Tensor._make(grad, None)  # the first, in its own array
             else:
                 leaf.accumulate_grad(grad, create_graph)

@@ -389,4 +389,5 @@ def plain_step(params: Sequence[Tensor], lr: float) -> None:
             g = g.astype(data.dtype)
         data -= lr * g
         changed.append(p._counter)
-    note_change(*changed)
+    if changed:
+        note_change(*changed)
