@@ -108,6 +108,19 @@ def test_backward_frees_every_saved_array_and_memory_falls_back_to_the_leaf_and_
     assert current() - baseline <= SLACK
 
 
+def test_after_backward_an_mlp_step_holds_only_its_gradients_until_the_loss_is_dropped(
+    traced: None,
+) -> None:
+    rows = ELEMENTS // 10  # each activation: 2 MB
+    x, y = tm.randn(rows, 10), tm.rand(rows, 10)
+    model = nn.Sequential(nn.Linear(10, 10), nn.Sigmoid(), nn.Linear(10, 10), nn.Sigmoid())
+    before = current()
+    loss = F.quadratic_cost(model(x), y)
+    assert current() - before >= 2 * ARRAY_BYTES  # both sigmoids' outputs, saved for backward
+    loss.backward()
+    assert current() - before <= SLACK  # the parameters' small .grad, and the graph's structure
+
+
 def test_retain_graph_keeps_the_saved_arrays_until_the_output_is_dropped(traced: None) -> None:
     baseline = current()
     x = tm.tensor(np.linspace(-1.0, 1.0, ELEMENTS), requires_grad=True)

@@ -748,13 +748,14 @@ class SquaredError(Op):
             raise ValueError(f"squared_error: input shape {ad.shape} and target shape "
                              f"{td.shape} differ")
         self.save_for_backward(a, t)
-        self.scale, self.diff = scale, ad - td  # backward needs a - t again
-        return np.asarray(scale * np.vdot(self.diff, self.diff), dtype=self.diff.dtype)
+        self.scale, diff = scale, ad - td
+        return np.asarray(scale * np.vdot(diff, diff), dtype=diff.dtype)
 
     def backward(self, g: Grad) -> Grads:
-        a, t = self.saved_tensors  # (checks that neither changed since)
+        a, t = self.saved_tensors
         if self._on_arrays and g.dtype == a.dtype:  # the same product in one new array
-            grad_a = self.diff * (g * (2.0 * self.scale))
+            grad_a = a - t
+            grad_a *= g * (2.0 * self.scale)
         else:
             grad_a = g * (2.0 * self.scale) * (a - t)
         return grad_a, (-grad_a if self.needs_input_grad[1] else None)
