@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -186,6 +187,7 @@ def test_a_diverging_run_warns_in_one_line_without_numpys_overflow_notes() -> No
     assert lines[0].startswith("tinygrad-mlp: warning: MLPClassifier.fit: training diverged")
 
 
+@pytest.mark.skipif(shutil.which("dot") is None, reason="rendering needs graphviz's dot")
 def test_graph_to_a_path_that_cannot_be_written_exits_2_with_one_line(tmp_path: Path) -> None:
     pytest.importorskip("graphviz")
     folder = tmp_path / "d.svg"

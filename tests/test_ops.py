@@ -562,6 +562,44 @@ def test_sigmoid_is_finite_and_warning_free_at_extremes(value: float) -> None:
     assert 0.0 <= y.item() <= 1.0
 
 
+@pytest.mark.parametrize("size", [4095, 4096, 10_000])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_of_large_arrays_is_warning_free_and_agrees_with_small_ones(
+    size: int, dtype: type
+) -> None:
+    # From 4,096 elements the sigmoid lets e^-a overflow, with the warning off,
+    # instead of clamping a: the same values either way, and no warning.
+    values = np.linspace(-1e4, 1e4, size).astype(dtype)
+    values[:3] = [-np.inf, np.inf, np.nan]
+    x = tm.tensor(values, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = x.sigmoid()
+        y.sum().backward()
+    assert y.dtype == dtype
+    small = np.concatenate([tm.tensor(part).sigmoid().data for part in np.array_split(values, 4)])
+    np.testing.assert_allclose(y.data, small, rtol=1e-6, atol=1e-30)
+    assert np.isnan(y.data[2]) and y.data[0] < np.finfo(dtype).tiny and y.data[1] == 1.0
+    with np.errstate(over="ignore"):
+        np.testing.assert_allclose(y.data, 1 / (1 + np.exp(-values.astype(np.float64))),
+                                   rtol=1e-6, atol=1e-37)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.bool_, np.float16])
+@pytest.mark.parametrize("size", [3, 5000])
+def test_sigmoid_of_integers_bools_and_float16_at_any_size(dtype: type, size: int) -> None:
+    values = np.linspace(-30, 30, size).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = tm.tensor(values).sigmoid()
+    expected = np.float16 if dtype is np.float16 else np.float64
+    assert y.dtype == expected
+    with np.errstate(over="ignore"):
+        reference = (1 / (1 + np.exp(-values.astype(np.float64)))).astype(expected)
+    np.testing.assert_allclose(y.data, reference, rtol=2e-3 if dtype is np.float16 else 1e-15,
+                               atol=1e-4 if dtype is np.float16 else 0)
+
+
 @pytest.mark.parametrize("op", ["softmax", "log_softmax", "logsumexp"])
 def test_softmax_family_is_finite_and_warning_free_near_1e3(op: str) -> None:
     x = tm.tensor([[1000.0, 999.0, -1000.0], [-1000.0, -999.5, -1001.0]], requires_grad=True)

@@ -58,10 +58,6 @@ def _zeros_like(x: Grad) -> Grad:
     return Tensor._make(zeros, None) if isinstance(x, Tensor) else zeros
 
 
-def _sum(x: Grad, axis: int) -> Grad:
-    return x.sum(axis) if isinstance(x, Tensor) else np.add.reduce(x, axis)
-
-
 def _expand(x: Grad, shape: tuple[int, ...]) -> Grad:
     if isinstance(x, Tensor):
         return x.expand(shape)
@@ -269,7 +265,7 @@ class Linear(Op):
         if g.ndim != 2:  # every leading dim of x is a batch dim: make them one
             g, x = g.reshape(-1, w.shape[0]), x.reshape(-1, w.shape[1])
         grad_w = g.mT @ x if self.needs_input_grad[1] else None
-        grad_b = _sum(g, 0) if self.needs_input_grad[2:] == (True,) else None
+        grad_b = g.sum(0) if self.needs_input_grad[2:] == (True,) else None
         return grad_x, grad_w, grad_b
 
 
@@ -515,9 +511,14 @@ class Sqrt(Op):
 class Sigmoid(Op):
     """y = σ(a) = 1 / (1 + e⁻ᵃ).   dy/da = y (1 - y).
 
-    e⁻ᵃ overflows for a below about -709 (float64) or -88 (float32), so a is
-    first raised to that bound: σ there is already below the smallest normal
-    float, and nothing overflows or warns. In place, to make one array.
+    e⁻ᵃ overflows for a below about -709 (float64) or -88 (float32), where σ
+    is already below the smallest normal float. On a small float32 or float64
+    array, a is first raised to that bound, so nothing overflows or warns.
+    Otherwise e⁻ᵃ may be inf, with the warning off, and 1 / (1 + inf) = 0 all
+    the same: from about 4,000 elements the clamp costs more than
+    ``np.errstate`` (about a microsecond), and for float16 the bound would
+    change σ. Integers and bools give float64, as in numpy. In place, to make
+    one array.
     """
 
     name = "sigmoid"
@@ -525,12 +526,14 @@ class Sigmoid(Op):
 
     def forward(self, a: Tensor) -> Array:
         data = a._data
-        bound = -88.0 if data.dtype == np.float32 else -709.0
-        out = np.asarray(np.maximum(data, bound))  # 0-d inputs give numpy scalars
-        np.negative(out, out=out)
-        np.exp(out, out=out)
-        out += 1.0
-        return np.reciprocal(out, out=out)
+        if data.size < 4096 and data.dtype.char in "fd":  # float32 or float64
+            out = np.asarray(np.maximum(data, -88.0 if data.dtype == np.float32 else -709.0))
+            np.exp(np.negative(out, out=out), out=out)  # (asarray: numpy makes 0-d results scalars)
+        else:
+            out = np.empty(data.shape, data.dtype if data.dtype.kind == "f" else np.float64)
+            with np.errstate(over="ignore"):
+                np.exp(np.negative(data, out=out, dtype=out.dtype), out=out)
+        return np.reciprocal(np.add(out, 1.0, out=out), out=out)  # 1 / (1 + e⁻ᵃ)
 
     def backward(self, g: Grad) -> Grad:
         y = self.output()
