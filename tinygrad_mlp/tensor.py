@@ -110,7 +110,7 @@ class Function:
             data = np.asarray(data)  # numpy turns 0-d results into scalars
         if anomaly.enabled:
             fn.parents = tuple([t.grad_fn or t for t in inputs])
-            fn.scope, fn.created_at = autograd._scope, anomaly.user_frame()
+            fn.scope, fn.created_at = autograd._scope[0], anomaly.user_frame()
             anomaly.check_finite(fn, "forward", (data,))
         # A view shares its base's count of in-place changes; a copy (advanced
         # indexing, a reshape that had to copy) starts its own.
@@ -127,7 +127,7 @@ class Function:
         if True not in needs:
             return Tensor._make(data, None, counter)
         fn.needs_input_grad, fn.parents = tuple(needs), tuple(parents)
-        fn.scope, fn.sequence_nr = autograd._scope, next(autograd._sequence)
+        fn.scope, fn.sequence_nr = autograd._scope[0], next(autograd._sequence)
         if cls.saves_output:
             fn._output, fn._output_counter = data, counter
         fn.out_shape, fn.out_dtype = data.shape, data.dtype  # for graph drawings

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
+import pickle
 import re
 from types import ModuleType
 from typing import Any
@@ -16,6 +18,7 @@ import tinygrad_mlp as tm
 from tests.strategies import layer_widths
 from tinygrad_mlp import autograd, nn
 from tinygrad_mlp.nn import functional as F
+from tinygrad_mlp.nn import module as nn_module
 
 
 def mlp(seed: int = 0) -> nn.Sequential:
@@ -1023,6 +1026,25 @@ def test_forward_hooks_see_each_layers_input_and_output_and_can_be_removed() -> 
         handle.remove()
     model(tm.tensor(np.ones((4, 2))))
     assert len(seen) == 3
+
+
+def _double_the_output(module: nn.Module, args: tuple[Any, ...], out: tm.Tensor) -> tm.Tensor:
+    return out * 2.0
+
+
+def test_an_unpickled_or_copied_module_runs_its_forward_hooks_in_a_fresh_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    layer = nn.Linear(2, 1, bias=False)
+    with tm.no_grad():
+        layer.weight[...] = [[1.0, 1.0]]
+    layer.register_forward_hook(_double_the_output)
+    saved = pickle.dumps(layer)
+    x = tm.tensor([[1.0, 2.0]])
+    for restore in (lambda: pickle.loads(saved), lambda: copy.deepcopy(layer)):
+        # A fresh process has seen no hook registered: calls skip the hook lists
+        monkeypatch.setattr(nn_module, "_hooks_in_use", False)
+        assert restore()(x).tolist() == [[6.0]]
 
 
 def test_hooks_may_replace_the_input_and_the_output_as_in_pytorch() -> None:

@@ -57,6 +57,11 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
+# False until some module gets forward hooks (registered, copied or unpickled):
+# until then a call reads this global, not two attributes of the module.
+_hooks_in_use = False
+
+
 class Module:
     """Base class of every layer and network.
 
@@ -69,7 +74,7 @@ class Module:
     _buffers: dict[str, Tensor | None]  # state that is not trained: running statistics
     _non_persistent_buffers: set[str]  # buffers left out of state_dict()
     _modules: dict[str, Module]
-    # Empty until a hook is registered, so a call checks two class attributes.
+    # Empty until a hook is registered; a call reads them only once _hooks_in_use is set.
     _forward_pre_hooks: list[Callable[..., Any]] | tuple[()] = ()
     _forward_hooks: list[Callable[..., Any]] | tuple[()] = ()
 
@@ -133,6 +138,12 @@ class Module:
             self._buffers[name] = value
         object.__setattr__(self, name, value)
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a copied or unpickled module, noting whether it brings forward hooks."""
+        global _hooks_in_use
+        _hooks_in_use = _hooks_in_use or "_forward_pre_hooks" in state or "_forward_hooks" in state
+        self.__dict__.update(state)
+
     def __delattr__(self, name: str) -> None:
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
@@ -154,14 +165,15 @@ class Module:
 
         Forward pre-hooks run first and forward hooks after, as in PyTorch.
         """
-        outer = autograd._scope
-        autograd._scope = (*outer, self)
+        scope = autograd._scope
+        outer = scope[0]
+        scope[0] = outer + (self,)  # noqa: RUF005 (cheaper than (*outer, self))
         try:
-            if self._forward_pre_hooks or self._forward_hooks:
+            if _hooks_in_use and (self._forward_pre_hooks or self._forward_hooks):
                 return self._call_with_hooks(args, kwargs)
             return self.forward(*args, **kwargs) if kwargs else self.forward(*args)
         finally:
-            autograd._scope = outer
+            scope[0] = outer
 
     def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         for hook in list(self._forward_pre_hooks):  # a copy: a hook may remove itself
@@ -206,8 +218,10 @@ class Module:
         if not callable(hook):
             raise TypeError(f"{type(self).__name__}.{op}: hook must be callable, got "
                             f"{type(hook).__name__}")
+        global _hooks_in_use
         if where not in self.__dict__:
             object.__setattr__(self, where, [])
+        _hooks_in_use = True
         hooks: list[Callable[..., Any]] = self.__dict__[where]
         hooks.append(hook)
         return autograd.RemovableHandle(hooks, hook)
