@@ -11,7 +11,7 @@ import tokenize
 from pathlib import Path
 
 ENGINE_FILES = ("tensor.py", "autograd.py", "ops.py")
-CODE_LINE_BUDGET = 1583  # code lines, not counting blank lines, comments and docstrings
+CODE_LINE_BUDGET = 1591  # code lines, not counting blank lines, comments and docstrings
 PACKAGE = Path(__file__).resolve().parent.parent / "tinygrad_mlp"
 
 

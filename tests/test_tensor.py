@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import tinygrad_mlp as tm
+from tinygrad_mlp import ops
 
 
 @pytest.fixture(autouse=True)
@@ -824,3 +825,25 @@ def test_setitem_with_a_bad_index_type_names_setitem_and_the_index() -> None:
                                         r"slice\('a', None, None\) into a tensor of shape "):
         x[slice("a", None)] = 1.0
     assert x.tolist() == [1.0, 2.0]
+
+
+def test_each_op_has_its_own_copy_of_apply_with_the_same_code_and_docstring() -> None:
+    class Double(tm.Function):
+        name = "double"
+
+        def forward(self, a: tm.Tensor) -> np.ndarray:
+            return a.data * 2.0
+
+        def backward(self, g: tm.Tensor) -> tm.Tensor:
+            return g * 2.0
+
+    shared = tm.Function.apply.__func__  # type: ignore[attr-defined]
+    copies = [op.apply.__func__ for op in (ops.Linear, ops.Sigmoid, Double)]  # type: ignore[attr-defined]
+    assert len({id(f) for f in [shared, *copies]}) == 4
+    assert len({id(f.__code__) for f in [shared, *copies]}) == 4  # separate caches
+    for own in copies:
+        assert own.__code__.co_code == shared.__code__.co_code
+        assert own.__doc__ == shared.__doc__
+    x = tm.tensor([1.0, -2.0], requires_grad=True)
+    Double.apply(x).sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [2.0, 2.0]

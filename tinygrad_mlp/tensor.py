@@ -12,8 +12,10 @@ broadcasting of Python scalars and arrays, and the methods that call the ops.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import operator
+import types
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -71,6 +73,20 @@ class Function:
     _output_counter: list[int]
     out_shape: tuple[int, ...]
     out_dtype: np.dtype[Any]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give each op a copy of ``apply`` of its own (the same code, in a new code object).
+
+        CPython caches each attribute lookup at its place in the bytecode for
+        the one class it sees there. A shared ``apply`` sees every op's class
+        and falls back to generic lookups; a copy per op keeps its caches hot
+        (0.4-0.8% of a step's instructions, with callgrind).
+        """
+        super().__init_subclass__(**kwargs)
+        if "apply" not in vars(cls):
+            shared = Function.apply.__func__  # type: ignore[attr-defined]
+            own = types.FunctionType(shared.__code__.replace(), shared.__globals__)
+            cls.apply = classmethod(functools.update_wrapper(own, shared))  # type: ignore[assignment]
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
         """Compute the output array (implemented by each op)."""
