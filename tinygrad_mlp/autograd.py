@@ -230,12 +230,11 @@ def run_backward(
             grad = pending.pop(fn)
             if through is not None and fn not in through and fn not in wanted_nodes:
                 continue  # a branch that leads to none of tm.grad's inputs: left alone
-            if fn.released:
-                raise RuntimeError(
-                    f"backward: the graph through '{fn.name}' was already freed by an earlier "
-                    "backward; pass retain_graph=True to the first backward to go through it twice"
-                )
-            if fn.hooks or fn.retained is not None:
+            if fn.flagged:  # released, or with hooks or a retained output
+                if fn.released:
+                    raise RuntimeError(f"backward: the graph through '{fn.name}' was already freed "
+                                       "by an earlier backward; pass retain_graph=True to the "
+                                       "first backward to go through it twice")
                 grad = fn.hand_grad_to_output(grad, create_graph)
             if wanted_nodes and fn in wanted_nodes:
                 results[wanted_nodes[fn]] = _as_dtype(grad, fn.out_dtype)
@@ -249,7 +248,7 @@ def run_backward(
             if type(input_grads) is not tuple:
                 input_grads = (input_grads,)
             if release and (fn._saved or fn._output is not None):  # else nothing to free
-                fn._saved, fn._output, fn.released = (), None, True  # keeps no array alive
+                fn._saved, fn._output, fn.released, fn.flagged = (), None, True, True
             if anomaly.enabled:
                 anomaly.check_finite(fn, "backward", input_grads)
             for parent, grad in zip(fn.parents, input_grads):

@@ -65,6 +65,8 @@ class Function:
     sequence_nr: int
     # Class-level defaults, so recording a node sets only what differs.
     released: bool = False
+    #: released, or has hooks or a retained output: backward reads the three only then
+    flagged: bool = False
     hooks: Sequence[Hook] = ()
     retained: weakref.ref[Tensor] | None = None
     _saved: tuple[Tensor, ...] = ()
@@ -582,7 +584,7 @@ class Tensor(TensorMethods):
     def retain_grad(self) -> None:
         """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
         if self.grad_fn is not None:
-            self.grad_fn.retained = weakref.ref(self)
+            self.grad_fn.retained, self.grad_fn.flagged = weakref.ref(self), True
         elif not self.requires_grad:
             raise RuntimeError("retain_grad: this tensor does not require grad")
 
@@ -616,7 +618,7 @@ class Tensor(TensorMethods):
             raise RuntimeError("register_hook: this tensor does not require grad")
         if self.grad_fn is not None:
             if not isinstance(self.grad_fn.hooks, list):
-                self.grad_fn.hooks = []  # replaces the shared empty default
+                self.grad_fn.hooks, self.grad_fn.flagged = [], True  # not the shared default
             hooks = self.grad_fn.hooks
         else:
             if self._hooks is None:
