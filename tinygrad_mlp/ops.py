@@ -509,16 +509,18 @@ class Sqrt(Op):
 
 
 class Sigmoid(Op):
-    """y = σ(a) = 1 / (1 + e⁻ᵃ).   dy/da = y (1 - y).
+    """y = σ(a) = 1 / (1 + e⁻ᵃ) = eᵃ / (1 + eᵃ).   dy/da = y (1 - y).
 
-    e⁻ᵃ overflows for a below about -709 (float64) or -88 (float32), where σ
-    is already below the smallest normal float. On a small float32 or float64
-    array, a is first raised to that bound, so nothing overflows or warns.
-    Otherwise e⁻ᵃ may be inf, with the warning off, and 1 / (1 + inf) = 0 all
-    the same: from about 4,000 elements the clamp costs more than
-    ``np.errstate`` (about a microsecond), and for float16 the bound would
+    eᵃ overflows past about 709 (float64) or 88 (float32), where σ already
+    rounds to 1. On a small float32 or float64 array, a is first lowered to
+    that bound and σ computed as eᵃ / (1 + eᵃ): nothing overflows or warns,
+    and where eᵃ underflows σ does too, as it should. That takes four numpy
+    calls, as many as the unguarded 1 / (1 + e⁻ᵃ). From about 4,000 elements
+    the pass over the array costs more than ``np.errstate`` (about a
+    microsecond), so there e⁻ᵃ may be inf, with the warning off, and
+    1 / (1 + inf) = 0 all the same; so too for float16, where the bound would
     change σ. Integers and bools give float64, as in numpy. In place, to make
-    one array.
+    one or two arrays.
     """
 
     name = "sigmoid"
@@ -526,14 +528,14 @@ class Sigmoid(Op):
 
     def forward(self, a: Tensor) -> Array:
         data = a._data
-        if data.size < 4096 and data.dtype.char in "fd":  # float32 or float64
-            out = np.asarray(np.maximum(data, -88.0 if data.dtype == np.float32 else -709.0))
-            np.exp(np.negative(out, out=out), out=out)  # (asarray: numpy makes 0-d results scalars)
-        else:
-            out = np.empty(data.shape, data.dtype if data.dtype.kind == "f" else np.float64)
-            with np.errstate(over="ignore"):
-                np.exp(np.negative(data, out=out, dtype=out.dtype), out=out)
-        return np.reciprocal(np.add(out, 1.0, out=out), out=out)  # 1 / (1 + e⁻ᵃ)
+        if data.size < 4096 and (char := data.dtype.char) in "fd":  # float32 or float64
+            out = np.asarray(np.minimum(data, 88.0 if char == "f" else 709.0))  # (0-d: a scalar)
+            return np.divide(np.exp(out, out=out), np.add(out, 1.0), out=out)  # eᵃ / (1 + eᵃ)
+        out = np.empty(data.shape, data.dtype if data.dtype.kind == "f" else np.float64)
+        with np.errstate(over="ignore"):
+            np.exp(np.negative(data, out=out, dtype=out.dtype), out=out)
+        # 1 / (1 + e⁻ᵃ), by np.divide: np.reciprocal is slower on large float32 arrays
+        return np.divide(1.0, np.add(out, 1.0, out=out), out=out)
 
     def backward(self, g: Grad) -> Grad:
         y = self.output()
@@ -750,16 +752,15 @@ class SquaredError(Op):
         if ad.shape != td.shape:
             raise ValueError(f"squared_error: input shape {ad.shape} and target shape "
                              f"{td.shape} differ")
-        self.save_for_backward(a, t)
         self.scale, diff = scale, ad - td
+        self.save_for_backward(a, t, Tensor._make(diff, None))  # a - t, for backward too
         return np.asarray(scale * np.vdot(diff, diff), dtype=diff.dtype)
 
     def backward(self, g: Grad) -> Grads:
-        a, t = self.saved_tensors
-        if self._on_arrays and g.dtype == a.dtype:  # the same product in one new array
-            grad_a = a - t
-            grad_a *= g * (2.0 * self.scale)
-        else:
+        a, t, diff = self.saved_tensors
+        if self._on_arrays and g.dtype == a.dtype:  # g has one element: no numpy call for it
+            grad_a = diff * (2.0 * self.scale * float(g))
+        else:  # from a and t, so that a recorded backward can be differentiated again
             grad_a = g * (2.0 * self.scale) * (a - t)
         return grad_a, (-grad_a if self.needs_input_grad[1] else None)
 

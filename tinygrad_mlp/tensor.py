@@ -119,7 +119,7 @@ class Function:
         """Run the op forward and, if any input requires grad, record it."""
         fn = object.__new__(cls)
         try:
-            data = fn.forward(*inputs, **params)
+            data = fn.forward(*inputs, **params) if params else fn.forward(*inputs)
         except (ValueError, TypeError) as error:
             if str(error).startswith(f"{cls.name}:"):
                 raise  # the op's own message already names it
@@ -573,7 +573,8 @@ class Tensor(TensorMethods):
                     "only for one-element outputs. Pass gradient= (grad_outputs=) with that "
                     "shape, or reduce the output first (e.g. .sum())"
                 )
-            return Tensor._make(np.array(1.0, self._data.dtype).reshape(self._data.shape), None)
+            # one element, so every dimension has size 1: ndmin makes the shape in the same call
+            return Tensor._make(np.array(1.0, self._data.dtype, ndmin=self._data.ndim), None)
         seed = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=self.dtype)
         if seed.shape != self.shape:
             raise RuntimeError(
