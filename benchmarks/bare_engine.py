@@ -57,12 +57,15 @@ class Linear(Node):
 
 
 class Sigmoid(Node):
-    def forward(self, a: Value) -> Array:
-        out = np.maximum(a.data, -709.0)
-        np.negative(out, out=out)
-        np.exp(out, out=out)
-        out += 1.0
-        self.y = np.reciprocal(out, out=out)
+    def forward(self, a: Value) -> Array:  # as tinygrad_mlp's Sigmoid, for float32 and float64
+        if a.data.size < 4096:
+            out = np.minimum(a.data, 88.0 if a.data.dtype == np.float32 else 709.0)
+            self.y = np.divide(np.exp(out, out=out), np.add(out, 1.0), out=out)
+        else:
+            out = np.negative(a.data)
+            with np.errstate(over="ignore"):
+                np.exp(out, out=out)
+            self.y = np.divide(1.0, np.add(out, 1.0, out=out), out=out)
         return self.y
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
@@ -71,12 +74,11 @@ class Sigmoid(Node):
 
 class QuadraticCost(Node):
     def forward(self, a: Value, t: Value) -> Array:
-        self.a, self.t, self.scale = a.data, t.data, 0.5 / len(a.data)
-        diff = a.data - t.data
-        return np.asarray(self.scale * np.vdot(diff, diff), dtype=diff.dtype)
+        self.diff, self.scale = a.data - t.data, 0.5 / len(a.data)
+        return np.asarray(self.scale * np.vdot(self.diff, self.diff), dtype=self.diff.dtype)
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
-        return g * (2.0 * self.scale) * (self.a - self.t), None
+        return self.diff * (2.0 * self.scale * float(g)), None
 
 
 def record(op: type[Node], *inputs: Value) -> Value:
@@ -88,7 +90,7 @@ def record(op: type[Node], *inputs: Value) -> Value:
 def backward(loss: Value) -> None:
     """Give every leaf its gradient: nodes newest first, gradients summed per node."""
     assert loss.node is not None
-    pending: dict[Any, Array] = {loss.node: np.ones((), loss.data.dtype)}
+    pending: dict[Any, Array] = {loss.node: np.array(1.0, loss.data.dtype)}
     queue = [(-loss.node.number, loss.node)]
     while queue:
         node = heapq.heappop(queue)[1]
