@@ -92,14 +92,14 @@ class SGD(Optimizer):
     def update_group(self, group: ParamGroup) -> None:
         """Take one SGD step for the parameters of ``group`` that have a gradient."""
         lr = float(group["lr"])
+        if not (group["momentum"] or group["weight_decay"] or group["maximize"]):
+            plain_step(group["params"], lr)  # the common case, decided in three reads
+            return
         momentum = float(group["momentum"])
         dampening = float(group["dampening"])
         nesterov = group["nesterov"]
         weight_decay = float(group["weight_decay"])
         maximize = group["maximize"]
-        if momentum == 0 and weight_decay == 0 and not maximize:
-            plain_step(group["params"], lr)
-            return
         for p in group["params"]:
             if p._grad is None:
                 continue
