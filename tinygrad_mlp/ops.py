@@ -241,17 +241,18 @@ class Linear(Op):
 
     def forward(self, x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Array:
         xd, wd = x._data, weight._data
-        if wd.ndim != 2 or not xd.ndim or xd.shape[-1] != wd.shape[1]:
-            raise ValueError(
-                f"linear: input {xd.shape} and weight {wd.shape}: the weight must be "
-                f"(out_features, in_features) with in_features = the input's last size"
-            )
-        if bias is not None and bias._data.shape != wd.shape[:1]:
+        try:  # matmul itself refuses a wrong last size: no shape tuples are built to check it
+            out = xd @ wd.T if wd.ndim == 2 else None
+        except ValueError:
+            out = None
+        if out is None:
+            raise ValueError(f"linear: input {xd.shape} and weight {wd.shape}: the weight must be "
+                             "(out_features, in_features) with in_features = the input's last size")
+        if bias is not None and (bias._data.ndim != 1 or len(bias._data) != len(wd)):
             raise ValueError(
                 f"linear: bias {bias.shape} should be ({wd.shape[0]},) for weight {wd.shape}"
             )
         self.save_for_backward(x, weight)  # dL/db needs only g
-        out = xd @ wd.T
         if bias is None:
             return out
         if out.dtype != bias._data.dtype:  # let numpy promote the sum's dtype
