@@ -267,7 +267,7 @@ def run_backward(
     finally:
         _grad_enabled = outer_mode
     if results and not create_graph:
-        results = [None if r is None else _tensor.Tensor._make(r, None) for r in results]
+        results = [None if r is None else _tensor._wrap(r, None) for r in results]
     return results
 
 
@@ -313,7 +313,7 @@ def _hand_to_leaves(
             else:
                 taken.add(id(grad))
             if leaf._grad is None and not (create_graph or hooked) and grad.base is None:
-                leaf._grad = _tensor.Tensor._make(grad, None)  # the first, in its own array
+                leaf._grad = _tensor._wrap(grad, None)  # the first, in its own array
             else:
                 leaf.accumulate_grad(grad, create_graph)
         elif id(leaf) in wanted:

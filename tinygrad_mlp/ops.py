@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 # Op, the rules' base, is defined in tensor.py (see there why); it is used as ops.Op.
-from tinygrad_mlp.tensor import Array, Op, Tensor
+from tinygrad_mlp.tensor import Array, Op, Tensor, _wrap
 
 # In backward, g and the saved values are Tensors when the backward pass is
 # recorded (create_graph) and plain ndarrays otherwise; the rules use only
@@ -55,7 +55,7 @@ def _sqrt(x: Grad) -> Grad:
 def _zeros_like(x: Grad) -> Grad:
     """Zeros shaped like x (not x · 0, which is NaN where x is infinite), Tensor or ndarray."""
     zeros = np.zeros(x.shape, x.dtype)
-    return Tensor._make(zeros, None) if isinstance(x, Tensor) else zeros
+    return _wrap(zeros, None) if isinstance(x, Tensor) else zeros
 
 
 def _expand(x: Grad, shape: tuple[int, ...]) -> Grad:
@@ -71,7 +71,7 @@ def _replace(x: Grad, where: Array, value: float) -> Grad:
     if not where.any():
         return x
     if isinstance(x, Tensor):  # a product with a 0/1 mask would turn ∞ · 0 into nan
-        return Where.apply(x, Tensor._make(np.array(value, x.dtype), None), condition=~where)
+        return Where.apply(x, _wrap(np.array(value, x.dtype), None), condition=~where)
     return np.where(where, value, x)
 
 
@@ -752,7 +752,7 @@ class SquaredError(Op):
 
     def forward(self, a: Tensor, t: Tensor, scale: float) -> Array:
         self.scale, diff = scale, a._data - t._data
-        self.save_for_backward(a, t, Tensor._make(diff, None))  # a - t, for backward too
+        self.save_for_backward(a, t, _wrap(diff, None))  # a - t, for backward too
         return np.asarray(scale * np.vdot(diff, diff), dtype=diff.dtype)
 
     def backward(self, g: Grad) -> Grads:

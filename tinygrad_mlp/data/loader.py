@@ -21,7 +21,7 @@ from tinygrad_mlp.checks import check_int
 from tinygrad_mlp.data._arguments import check_dataset, to_array
 from tinygrad_mlp.data.subset import Subset
 from tinygrad_mlp.random import check_generator, resolve
-from tinygrad_mlp.tensor import Tensor
+from tinygrad_mlp.tensor import Tensor, _wrap
 
 
 class Dataset(Protocol):
@@ -99,7 +99,7 @@ class TensorDataset:
         """Return the rows at ``index`` (an int, a slice or an index array) of every array."""
         # asarray keeps a single value as a 0-d array, its dtype kept. The arrays
         # were checked when the dataset was made, so the rows are wrapped as they are.
-        return tuple([Tensor._make(np.asarray(array[index]), None) for array in self.arrays])
+        return tuple([_wrap(np.asarray(array[index]), None) for array in self.arrays])
 
 
 def default_collate(batch: Sequence[Any]) -> Any:

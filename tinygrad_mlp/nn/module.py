@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from tinygrad_mlp import autograd, checks
-from tinygrad_mlp.tensor import Array, Tensor
+from tinygrad_mlp.tensor import Array, Tensor, own_copy
 
 
 class Parameter(Tensor):
@@ -77,6 +77,12 @@ class Module:
     # Empty until a hook is registered; a call reads them only once _hooks_in_use is set.
     _forward_pre_hooks: list[Callable[..., Any]] | tuple[()] = ()
     _forward_hooks: list[Callable[..., Any]] | tuple[()] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give each module class its own copy of ``__call__``, as ``Function`` does for ops."""
+        super().__init_subclass__(**kwargs)
+        if "__call__" not in vars(cls):
+            cls.__call__ = own_copy(Module.__call__)  # type: ignore[method-assign]
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
@@ -171,7 +177,9 @@ class Module:
         try:
             if _hooks_in_use and (self._forward_pre_hooks or self._forward_hooks):
                 return self._call_with_hooks(args, kwargs)
-            return self.forward(*args, **kwargs) if kwargs else self.forward(*args)
+            if len(args) == 1 and not kwargs:  # the common case, as a plain (cached) method call
+                return self.forward(args[0])
+            return self.forward(*args, **kwargs)
         finally:
             scope[0] = outer
 
