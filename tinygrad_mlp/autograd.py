@@ -223,7 +223,7 @@ def run_backward(
     through = _leading_to(list(pending), inputs) if inputs else None  # tm.grad runs only these
     global _grad_enabled
     outer_mode, _grad_enabled = _grad_enabled, create_graph
-    arrays, release = not create_graph, not retain_graph  # release: free saved arrays after
+    release = not retain_graph  # free the saved arrays after each node's rule
     try:
         while queue:
             fn = heapq.heappop(queue)[1]
@@ -240,15 +240,7 @@ def run_backward(
                 results[wanted_nodes[fn]] = _as_dtype(grad, fn.out_dtype)
             if through is not None and fn not in through:
                 continue
-            if arrays and fn.array_backward:  # a built-in rule, on ndarrays
-                fn._on_arrays = True
-                input_grads = fn.backward(grad)
-            else:
-                input_grads = fn.vjp(grad, create_graph)
-            if type(input_grads) is not tuple:
-                input_grads = (input_grads,)
-            if release and (fn._saved or fn._output is not None):  # else nothing to free
-                fn._saved, fn._output, fn.released, fn.flagged = (), None, True, True
+            input_grads = fn.propagate(grad, create_graph, release)
             if anomaly.enabled:
                 anomaly.check_finite(fn, "backward", input_grads)
             for parent, grad in zip(fn.parents, input_grads):

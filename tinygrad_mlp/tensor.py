@@ -91,7 +91,7 @@ class Function:
             cls.apply = classmethod(own_copy(Function.apply.__func__))  # type: ignore[assignment,attr-defined]
         if "saved_tensors" not in own:
             cls.saved_tensors = property(own_copy(Function.saved_tensors.fget))  # type: ignore[assignment,method-assign,attr-defined]
-        for name in ("save_for_backward", "output"):
+        for name in ("propagate", "save_for_backward", "output"):
             if name not in own:
                 setattr(cls, name, own_copy(getattr(Function, name)))
 
@@ -103,14 +103,29 @@ class Function:
         """Return dL/d(input) for each input given ``grad`` = dL/d(output)."""
         raise NotImplementedError
 
+    def propagate(self, grad: Any, create_graph: bool, release: bool) -> tuple[Any, ...]:
+        """This node's step of a backward pass: dL/d(input) for each input, from ``grad``.
+
+        A built-in op's rule runs on the ndarrays directly, with ``_on_arrays``
+        set, unless ``create_graph``; otherwise ``vjp`` runs it on Tensors. With
+        ``release``, the saved arrays are freed after.
+        """
+        if self.array_backward and not create_graph:
+            self._on_arrays = True
+            result = self.backward(grad)
+            grads = result if type(result) is tuple else (result,)
+        else:
+            grads = self.vjp(grad, create_graph)
+        if release and (self._saved or self._output is not None):  # else nothing to free
+            self._saved, self._output, self.released, self.flagged = (), None, True, True
+        return grads
+
     def vjp(self, grad: Any, create_graph: bool) -> tuple[Any, ...]:
         """Run ``backward`` on Tensors: recorded if ``create_graph``, else to get arrays.
 
-        The engine calls this for a user's ``Function`` and, with
-        ``create_graph``, for every op; otherwise it calls a built-in op's
-        ``backward`` (one with ``array_backward``) on the ndarrays directly,
-        with ``_on_arrays`` set. ``grad`` and the results are Tensors when
-        ``create_graph`` is on and ndarrays otherwise.
+        ``propagate`` calls this for a user's ``Function`` and, with
+        ``create_graph``, for every op. ``grad`` and the results are Tensors
+        when ``create_graph`` is on and ndarrays otherwise.
         """
         self._on_arrays = False
         result = self.backward(grad if create_graph else _wrap(grad, None))
