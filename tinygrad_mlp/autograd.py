@@ -297,7 +297,7 @@ def _hand_to_leaves(
             continue  # tm.grad: a leaf it was not asked about, hooks included
         if grad.dtype != leaf._data.dtype:  # float32 data times a float64 constant, say
             grad = _as_dtype(grad, leaf._data.dtype)
-        if hooked := bool(leaf._hooks):  # then it may have any dtype: accumulate_grad casts
+        if hooked := leaf._hooks:  # then it may have any dtype: accumulate_grad casts
             grad = leaf.run_hooks(grad, create_graph)
         if inputs is None:
             if id(grad) in taken:

@@ -239,7 +239,7 @@ def device(op: str, device: object) -> None:
 
 def floating(op: str, tensor: Tensor) -> None:
     """Refuse a tensor whose dtype is not floating point (softmax of ints, say), as PyTorch."""
-    if tensor.dtype.kind != "f":
+    if tensor._data.dtype.kind != "f":
         raise TypeError(f"{op}: needs a floating point tensor, got dtype {tensor.dtype}; "
                         "convert it first with .double() or .float()")
 

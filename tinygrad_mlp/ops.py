@@ -513,7 +513,8 @@ class Sigmoid(Op):
     """y = σ(a) = 1 / (1 + e⁻ᵃ) = eᵃ / (1 + eᵃ).   dy/da = y (1 - y).
 
     eᵃ overflows past about 709 (float64) or 88 (float32), where σ already
-    rounds to 1. On a small float32 or float64 array, a is first lowered to
+    rounds to 1. On a small float32 or float64 array (of two elements or more:
+    a 0-d one would give numpy scalars), a is first lowered to
     that bound and σ computed as eᵃ / (1 + eᵃ): nothing overflows or warns,
     and where eᵃ underflows σ does too, as it should. That takes four numpy
     calls, as many as the unguarded 1 / (1 + e⁻ᵃ). From about 4,000 elements
@@ -529,8 +530,9 @@ class Sigmoid(Op):
 
     def forward(self, a: Tensor) -> Array:
         data = a._data
-        if data.size < 4096 and (char := data.dtype.char) in "fd":  # float32 or float64
-            out = np.asarray(np.minimum(data, 88.0 if char == "f" else 709.0))  # (0-d: a scalar)
+        # float32 or float64; one element (perhaps 0-d, where ufuncs give scalars) goes below
+        if 1 < data.size < 4096 and (char := data.dtype.char) in "fd":
+            out = np.minimum(data, 88.0 if char == "f" else 709.0)
             return np.divide(np.exp(out, out=out), np.add(out, 1.0), out=out)  # eᵃ / (1 + eᵃ)
         out = np.empty(data.shape, data.dtype if data.dtype.kind == "f" else np.float64)
         with np.errstate(over="ignore"):

@@ -266,7 +266,7 @@ def _note_change(*counters: list[int]) -> None:
     global _changes
     _changes += 1
     for counter in counters:
-        counter[:] = counter[0] + 1, _changes
+        counter[0], counter[1] = counter[0] + 1, _changes  # item by item: no slice object
 
 
 _array_of = operator.attrgetter("_data")  # a tensor's array, with no Python frame per call
