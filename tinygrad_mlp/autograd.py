@@ -204,7 +204,6 @@ def run_backward(
     Gradients travel as Tensors when ``create_graph`` is on, so the backward
     pass is recorded; otherwise as plain ndarrays (see ``Function``, ``array_backward``).
     """
-    node = _tensor.Function
     # The gradient reaching each node, and each leaf, summed over the paths so far.
     pending: dict[Function, Any] = {}
     leaf_grads: dict[Tensor, Any] = {}
@@ -246,7 +245,7 @@ def run_backward(
             for parent, grad in zip(fn.parents, input_grads):
                 if grad is None or parent is None:
                     continue
-                if isinstance(parent, node):
+                if isinstance(parent, _tensor.Function):
                     if parent in pending:
                         pending[parent] = pending[parent] + grad
                     else:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar, Union
 
 import numpy as np
+from numpy import ndarray  # numpy's module __getattr__ keeps CPython 3.11 from caching np.<name>
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from tinygrad_mlp import anomaly, autograd, checks
@@ -144,7 +145,7 @@ class Function:
             if str(error).startswith(f"{cls.name}:"):
                 raise  # the op's own message already names it
             raise checks.named_error(cls.name, inputs, error) from None
-        if type(data) is not np.ndarray:
+        if type(data) is not ndarray:
             data = np.asarray(data)  # numpy turns 0-d results into scalars
         if anomaly.enabled:
             fn.parents = tuple([t.grad_fn or t for t in inputs])
