@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -827,18 +828,34 @@ def test_setitem_with_a_bad_index_type_names_setitem_and_the_index() -> None:
     assert x.tolist() == [1.0, 2.0]
 
 
-def test_each_op_has_its_own_copy_of_apply_with_the_same_code_and_docstring() -> None:
+def _function_of(owner: type, name: str) -> object:
+    """The plain function behind a method, classmethod or property ``name`` of ``owner``."""
+    attribute = vars(owner)[name] if name in vars(owner) else getattr(owner, name)
+    if isinstance(attribute, property):
+        return attribute.fget
+    return getattr(attribute, "__func__", attribute)
+
+
+@pytest.mark.parametrize(
+    "name", ["apply", "propagate", "save_for_backward", "saved_tensors", "output"]
+)
+def test_each_op_has_its_own_copy_of_the_hot_methods_with_the_same_code_and_docstring(
+    name: str,
+) -> None:
     class Double(tm.Function):
         name = "double"
 
         def forward(self, a: tm.Tensor) -> np.ndarray:
+            self.save_for_backward(a)
             return a.data * 2.0
 
         def backward(self, g: tm.Tensor) -> tm.Tensor:
+            (a,) = self.saved_tensors
+            assert isinstance(a, tm.Tensor)
             return g * 2.0
 
-    shared = tm.Function.apply.__func__  # type: ignore[attr-defined]
-    copies = [op.apply.__func__ for op in (ops.Linear, ops.Sigmoid, Double)]  # type: ignore[attr-defined]
+    shared: Any = _function_of(tm.Function, name)
+    copies: list[Any] = [_function_of(op, name) for op in (ops.Linear, ops.Sigmoid, Double)]
     assert len({id(f) for f in [shared, *copies]}) == 4
     assert len({id(f.__code__) for f in [shared, *copies]}) == 4  # separate caches
     for own in copies:

@@ -1185,3 +1185,21 @@ def test_layers_take_pytorchs_device_argument_for_the_cpu_only(name: str, make: 
         with pytest.raises(ValueError, match=rf"^{name}: tinygrad_mlp runs on the CPU only, got "
                                              rf"device '{device}'"):
             make(device)
+
+
+def test_each_module_class_has_its_own_copy_of_call_that_passes_any_arguments_to_forward() -> None:
+    class Pair(nn.Module):
+        def forward(self, a: tm.Tensor, b: tm.Tensor, *, scale: float = 1.0) -> tm.Tensor:
+            return (a + b) * scale
+
+    shared = nn.Module.__call__
+    copies = [Pair.__call__, nn.Linear.__call__, nn.Sequential.__call__]
+    assert len({id(f.__code__) for f in [shared, *copies]}) == 4  # separate caches
+    assert all(f.__code__.co_code == shared.__code__.co_code for f in copies)
+    assert all(f.__doc__ == shared.__doc__ for f in copies)
+    a, b = tm.tensor([1.0, 2.0]), tm.tensor([3.0, 4.0])
+    assert Pair()(a, b).tolist() == [4.0, 6.0]
+    assert Pair()(a, b, scale=0.5).tolist() == [2.0, 3.0]
+    assert Pair()(a, b=b).tolist() == [4.0, 6.0]
+    with pytest.raises(TypeError):
+        Pair()(a)  # one argument takes the plain call; forward still says what is missing
