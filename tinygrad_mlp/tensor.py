@@ -82,18 +82,19 @@ class Function:
 
         CPython caches each attribute lookup at its place in the bytecode for
         the one class it sees there. Code shared by all ops (``apply``,
-        ``save_for_backward``, ``saved_tensors``, ``output``) sees every op's
-        class and falls back to generic lookups; a copy per op keeps its caches
-        hot (about 1% of a step's instructions with callgrind, all four together).
+        ``propagate``, ``save_for_backward``, ``saved_tensors``, ``output``)
+        sees every op's class and falls back to generic lookups; a copy per op
+        keeps its caches hot (with callgrind, 1.3% of a 4-16-3 step's
+        instructions for ``apply``, 0.9% for the other four together).
         """
         super().__init_subclass__(**kwargs)
-        own = vars(cls)
-        if "apply" not in own:
+        defined = vars(cls)
+        if "apply" not in defined:
             cls.apply = classmethod(own_copy(Function.apply.__func__))  # type: ignore[assignment,attr-defined]
-        if "saved_tensors" not in own:
+        if "saved_tensors" not in defined:
             cls.saved_tensors = property(own_copy(Function.saved_tensors.fget))  # type: ignore[assignment,method-assign,attr-defined]
         for name in ("propagate", "save_for_backward", "output"):
-            if name not in own:
+            if name not in defined:
                 setattr(cls, name, own_copy(getattr(Function, name)))
 
     def forward(self, *args: Any, **kwargs: Any) -> Array:
