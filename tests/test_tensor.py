@@ -861,6 +861,8 @@ def test_each_op_has_its_own_copy_of_the_hot_methods_with_the_same_code_and_docs
     for own in copies:
         assert own.__code__.co_code == shared.__code__.co_code
         assert own.__doc__ == shared.__doc__
+    # own_copy copies neither defaults nor closure cells: the copied methods must have none
+    assert (shared.__defaults__, shared.__kwdefaults__, shared.__closure__) == (None, None, None)
     x = tm.tensor([1.0, -2.0], requires_grad=True)
     Double.apply(x).sum().backward()
     assert x.grad is not None and x.grad.tolist() == [2.0, 2.0]

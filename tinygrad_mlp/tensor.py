@@ -240,6 +240,9 @@ class Function:
 def own_copy(shared: Callable[..., Any]) -> Callable[..., Any]:
     """The same function in a code object of its own, whose attribute caches see one class.
 
+    Defaults and closure cells are not copied: the functions copied have none
+    (a test checks).
+
     See ``Function.__init_subclass__``; ``nn.Module`` copies its ``__call__`` the same way.
     """
     code = shared.__code__.replace()  # equal to the original, but another object

@@ -1197,6 +1197,8 @@ def test_each_module_class_has_its_own_copy_of_call_that_passes_any_arguments_to
     assert len({id(f.__code__) for f in [shared, *copies]}) == 4  # separate caches
     assert all(f.__code__.co_code == shared.__code__.co_code for f in copies)
     assert all(f.__doc__ == shared.__doc__ for f in copies)
+    # own_copy copies neither defaults nor closure cells: __call__ must have none
+    assert (shared.__defaults__, shared.__kwdefaults__, shared.__closure__) == (None, None, None)
     a, b = tm.tensor([1.0, 2.0]), tm.tensor([3.0, 4.0])
     assert Pair()(a, b).tolist() == [4.0, 6.0]
     assert Pair()(a, b, scale=0.5).tolist() == [2.0, 3.0]
