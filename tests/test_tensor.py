@@ -829,8 +829,8 @@ def test_setitem_with_a_bad_index_type_names_setitem_and_the_index() -> None:
 
 
 def _function_of(owner: type, name: str) -> object:
-    """The plain function behind a method, classmethod or property ``name`` of ``owner``."""
-    attribute = vars(owner)[name] if name in vars(owner) else getattr(owner, name)
+    """The function behind the method, classmethod or property ``name`` that ``owner`` defines."""
+    attribute = vars(owner)[name]  # the class's own, not one inherited
     if isinstance(attribute, property):
         return attribute.fget
     return getattr(attribute, "__func__", attribute)
