@@ -197,20 +197,36 @@ class SGD:
 
 
 def make_api_step(params: list[Array], lr: float) -> Any:
-    """``make_step``'s step written as a PyTorch user writes it, on the bare engine."""
+    """``make_step``'s step written as a PyTorch user writes it, on the bare engine.
+
+    The step's three phases are also its attributes, for ``overhead.py``:
+    ``step.forward(x, y)`` returns the loss, ``step.backward(loss)`` clears
+    the gradients and computes new ones, ``step.update()`` is the optimizer's step.
+    """
     layers: list[Module] = []
     for w, b in zip(params[0::2], params[1::2]):
         layers += [LinearModule(w, b), SigmoidModule()]
     model = SequentialModule(*layers)
     optimizer = SGD(model.parameters(), lr)
 
-    def step(x: Array, y: Array) -> None:
-        loss = record(QuadraticCost, model(Value(x)), Value(y))
+    def forward(x: Array, y: Array) -> Value:
+        return record(QuadraticCost, model(Value(x)), Value(y))
+
+    def backward_phase(loss: Value) -> None:
         optimizer.zero_grad()
         backward(loss)
         for p in optimizer.params:  # .grad as a tensor, as the user sees it
             p.grad = Value(p.grad)
+
+    def step(x: Array, y: Array) -> None:  # the phases inline: no calls the user would not make
+        loss = record(QuadraticCost, model(Value(x)), Value(y))
+        optimizer.zero_grad()
+        backward(loss)
+        for p in optimizer.params:
+            p.grad = Value(p.grad)
         optimizer.step()
 
     step.leaves = optimizer.params  # type: ignore[attr-defined]
+    step.forward, step.backward, step.update = (  # type: ignore[attr-defined]
+        forward, backward_phase, optimizer.step)
     return step

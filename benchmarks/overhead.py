@@ -14,6 +14,13 @@ like ``bench_step.py``, the same SGD step five ways:
 The differences between neighbours are the cost of modules, of the optimizer,
 and of the engine's own features (recording and running nodes), and the
 script prints them per module call, per parameter and per op.
+
+It then splits the user's step into its phases, for the library and for
+the bare engine behind the same API (``bare_engine.make_api_step``): the
+forward pass with the loss, ``zero_grad`` with ``backward``, and the
+optimizer's step, and the freeing of the graph when the step lets go of the
+loss. Each phase is timed with a clock reading on either side, step by step,
+and the median over the rounds is printed.
 """
 
 from __future__ import annotations
@@ -22,12 +29,14 @@ import gc
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import bare_engine
 import bench_step as b
 
 import tinygrad_mlp as tm
 from tinygrad_mlp import ops
+from tinygrad_mlp.nn import functional as F
 
 
 def direct_step(params: list[tm.Tensor], lr: float, optimizer: tm.optim.SGD | None) -> Callable[
@@ -87,6 +96,77 @@ def measure(w: b.Workload, rounds: int = 15) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
+PHASES = ("forward and loss", "zero_grad and backward", "optimizer step", "freeing the graph")
+
+
+class Phases(NamedTuple):
+    """A user's step on the workload's first batch, cut into its phases."""
+
+    forward: Callable[[], Any]  # the loss
+    backward: Callable[[Any], None]  # zero_grad, then backward from the loss
+    update: Callable[[], None]  # the optimizer's step
+    parameters: list[Any]  # what the step trains
+
+
+def library_phases(w: b.Workload) -> Phases:
+    """The user's step with tinygrad_mlp."""
+    x, y, params = b.make_data(w)
+    model, optimizer = b.engine_model(params)
+    xt, yt = tm.Tensor(x[:w.batch]), tm.Tensor(y[:w.batch])
+
+    def backward(loss: tm.Tensor) -> None:
+        optimizer.zero_grad()
+        loss.backward()
+
+    return Phases(lambda: F.quadratic_cost(model(xt), yt), backward, optimizer.step,
+                  list(model.parameters()))
+
+
+def bare_api_phases(w: b.Workload) -> Phases:
+    """The same step on the bare engine behind the API."""
+    x, y, params = b.make_data(w)
+    step = bare_engine.make_api_step(params, b.LR)
+    xs, ys = x[:w.batch], y[:w.batch]
+    return Phases(lambda: step.forward(xs, ys), step.backward, step.update, step.leaves)
+
+
+def measure_phases(w: b.Workload, rounds: int = 15, steps: int = 200) -> dict[str, list[float]]:
+    """Median µs per step of each of ``PHASES``, for "library" and "bare + API", interleaved.
+
+    A clock reading between phases costs under a tenth of a µs. The graph is
+    freed when the step lets go of the loss, which the last phase times.
+    """
+    makers = {"library": library_phases, "bare + API": bare_api_phases}
+    phases = {name: make(w) for name, make in makers.items()}
+    samples: dict[str, list[list[float]]] = {name: [[], [], [], []] for name in makers}
+    clock = time.perf_counter
+    for round_number in range(rounds + 1):  # the first round warms up
+        for name, (forward, backward, update, _) in phases.items():
+            totals = [0.0] * 4
+            gc.collect()
+            gc.disable()
+            for _ in range(steps):
+                start = clock()
+                loss = forward()
+                after_forward = clock()
+                backward(loss)
+                after_backward = clock()
+                update()
+                after_update = clock()
+                del loss
+                end = clock()
+                totals[0] += after_forward - start
+                totals[1] += after_backward - after_forward
+                totals[2] += after_update - after_backward
+                totals[3] += end - after_update
+            gc.enable()
+            if round_number:
+                for phase, total in enumerate(totals):
+                    samples[name][phase].append(total / steps * 1e6)
+    return {name: [statistics.median(phase) for phase in by_phase]
+            for name, by_phase in samples.items()}
+
+
 def main() -> None:
     for w in (b.WORKLOADS[1], b.WORKLOADS[4]):
         layers = len(w.sizes) - 1
@@ -103,6 +183,11 @@ def main() -> None:
         print(f"  engine features over the bare engine: "
               f"{(t['no modules, no optimizer'] - t['bare engine']) / ops_count:.2f} µs per op "
               "(record and backward)\n")
+        phases = measure_phases(w)
+        print(f"  {'phase':26s} {'library':>10s} {'bare + API':>12s}")
+        for phase, ours, bare in zip(PHASES, phases["library"], phases["bare + API"]):
+            print(f"  {phase:26s} {ours:7.1f} µs {bare:9.1f} µs")
+        print()
 
 
 if __name__ == "__main__":

@@ -81,6 +81,31 @@ def test_the_overhead_variants_train_the_same_weights(with_optimizer: bool) -> N
         assert abs(weight.data - value).max() < 1e-12
 
 
+@pytest.mark.parametrize("phases", ["library_phases", "bare_api_phases"])
+def test_the_phases_overhead_times_make_up_the_step_it_trains(phases: str) -> None:
+    import overhead
+
+    workload = bench_step.WORKLOADS[1]
+    x, y, params = bench_step.make_data(workload)
+    forward, backward, update, weights = getattr(overhead, phases)(workload)
+    for _ in range(3):  # the phases in turn train as the whole step does
+        bench_step.numpy_step(params, x[:10], y[:10])
+        backward(forward())
+        update()
+    for weight, value in zip(weights, params, strict=True):
+        assert abs(weight.data - value).max() < 1e-12
+
+
+def test_measure_phases_gives_each_phase_a_time_for_both() -> None:
+    import overhead
+
+    times = overhead.measure_phases(bench_step.WORKLOADS[1], rounds=1, steps=3)
+    assert set(times) == {"library", "bare + API"}
+    for by_phase in times.values():
+        assert len(by_phase) == len(overhead.PHASES)
+        assert all(t > 0 for t in by_phase)
+
+
 def test_compare_revisions_loads_a_second_copy_that_trains_like_the_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
