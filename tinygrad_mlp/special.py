@@ -14,11 +14,19 @@ once more.
 
 **How each is computed** (in float64, rounded to the input's dtype):
 
-* ``erf``, ``erfc`` and ``lgamma`` call Python's ``math.erf``, ``math.erfc``
-  and ``math.lgamma`` element by element. ``erf`` and ``erfc`` are the C
-  library's, accurate to the last bit or two; ``erfc`` keeps its relative
-  accuracy far in the tail, where 1 - erf(x) would round to 0. ``lgamma``
-  is not the C library's: CPython computes it itself (a Lanczos sum), to
+* ``erf`` and ``erfc``: Sun's fdlibm algorithm (1993; the C library's in
+  FreeBSD and musl, and in glibc before its correctly rounded ones), on
+  whole arrays. |x| is cut at 0.84375, 1.25 and 1/0.35, and each piece,
+  computed only for the elements in its range, is a rational fit R:
+  erf x = x + x R(x²) near 0, erf x = erf 1 + R(|x| - 1) around 1, and
+  beyond, erfc x = e^(-x² - 0.5625 + R(1/x²)) / x, which keeps erfc's
+  relative accuracy far in the tail, where 1 - erf x would round to 0
+  (erfc 26 = 5.7e-296; erfc x is subnormal past 26.55 and 0 past 27.23).
+  erf(-x) = -erf x exactly, and erfc(-x) = 2 - erfc x. erf is within an
+  ulp of the exact value rounded, erfc within three (glibc 2.36's own:
+  one and four), and they are at most 1 and 4 ulps from glibc 2.36's.
+* ``lgamma`` calls Python's ``math.lgamma`` element by element. It is not
+  the C library's: CPython computes it itself (a Lanczos sum), to
   about 1e-15 relative for x > 0 and a few times 1e-14 for x < 0, except
   near its zeros (x = 1, 2, -2.457 ...), where its error stays near 1e-15
   in absolute terms, so the relative error grows as the value shrinks
@@ -113,7 +121,7 @@ def _lgamma_scalar(x: float) -> float:
 def _each(function: Callable[[float], float]) -> Callable[[Array], Array]:
     """``function``, one of Python's on floats, applied to each element of an array.
 
-    numpy has no erf or lgamma of its own. ``map`` over the array's values as
+    numpy has no lgamma of its own. ``map`` over the array's values as
     Python floats, gathered by ``np.fromiter``, is about a quarter faster
     than ``np.frompyfunc``, which makes an array of objects on the way.
     """
@@ -125,9 +133,160 @@ def _each(function: Callable[[float], float]) -> Callable[[Array], Array]:
     return on
 
 
-_erf = _each(math.erf)
-_erfc = _each(math.erfc)
 _lgamma = _each(_lgamma_scalar)
+
+
+# erf and erfc as Sun's fdlibm computes them (s_erf.c, Sun Microsystems 1993; the same file
+# is FreeBSD's lib/msun/src/s_erf.c): |x| is cut at 0.84375, 1.25 and 1/0.35,
+# and each piece has a rational fit P/Q of its own. The coefficients are fdlibm's, each
+# polynomial's from its constant term up.
+_Coefficients = tuple[float, ...]
+
+_PIECE_BOUNDS = (0.84375, 1.25, 1 / 0.35)
+_ERF_1 = 8.45062911510467529297e-01  # erf 1 rounded to 24 bits, so that 1 - _ERF_1 is exact
+_TWO_OVER_ROOT_PI_LESS_1 = 1.28379167095512586316e-01  # erf x ≈ (2/√π) x near 0
+# erf x = x + x P(x²)/Q(x²) for |x| < 0.84375
+_CENTRAL_P = (1.28379167095512558561e-01, -3.25042107247001499370e-01,
+              -2.84817495755985104766e-02, -5.77027029648944159157e-03,
+              -2.37630166566501626084e-05)
+_CENTRAL_Q = (1.0, 3.97917223959155352819e-01, 6.50222499887672944485e-02,
+              5.08130628187576562776e-03, 1.32494738004321644526e-04,
+              -3.96022827877536812320e-06)
+# erf x = erf 1 + P(s)/Q(s), s = x - 1, for 0.84375 <= x < 1.25
+_MIDDLE_P = (-2.36211856075265944077e-03, 4.14856118683748331666e-01,
+             -3.72207876035701323847e-01, 3.18346619901161753674e-01,
+             -1.10894694282396677476e-01, 3.54783043256182359371e-02,
+             -2.16637559486879084300e-03)
+_MIDDLE_Q = (1.0, 1.06420880400844228286e-01, 5.40397917702171048937e-01,
+             7.18286544141962662868e-02, 1.26171219808761642112e-01,
+             1.36370839120290507362e-02, 1.19844998467991074170e-02)
+# erfc x = e^(-x² - 0.5625 + R(1/x²)/S(1/x²)) / x, for 1.25 <= x < 1/0.35 ...
+_NEAR_R = (-9.86494403484714822705e-03, -6.93858572707181764372e-01,
+           -1.05586262253232909814e+01, -6.23753324503260060396e+01,
+           -1.62396669462573470355e+02, -1.84605092906711035994e+02,
+           -8.12874355063065934246e+01, -9.81432934416914548592e+00)
+_NEAR_S = (1.0, 1.96512716674392571292e+01, 1.37657754143519042600e+02,
+           4.34565877475229228821e+02, 6.45387271733267880336e+02,
+           4.29008140027567833386e+02, 1.08635005541779435134e+02,
+           6.57024977031928170135e+00, -6.04244152148580987438e-02)
+# ... and for x >= 1/0.35
+_FAR_R = (-9.86494292470009928597e-03, -7.99283237680523006574e-01,
+          -1.77579549177547519889e+01, -1.60636384855821916062e+02,
+          -6.37566443368389627722e+02, -1.02509513161107724954e+03,
+          -4.83519191608651397019e+02)
+_FAR_S = (1.0, 3.03380607434824582924e+01, 3.25792512996573918826e+02,
+          1.53672958608443695994e+03, 3.19985821950859553908e+03,
+          2.55305040643316442583e+03, 4.74528541206955367215e+02,
+          -2.24409524465858183362e+01)
+
+
+def _polynomial(coefficients: _Coefficients, x: Array) -> Array:
+    """Σₖ cₖ xᵏ by Horner's rule, (cₙ x + cₙ₋₁) x + ... + c₀, updating one array in place."""
+    total = coefficients[-1] * x + coefficients[-2]
+    for c in coefficients[-3::-1]:
+        total *= x
+        total += c
+    return total
+
+
+def _ratio(p: _Coefficients, q: _Coefficients, x: Array) -> Array:
+    """P(x) / Q(x)."""
+    return _polynomial(p, x) / _polynomial(q, x)
+
+
+def _erf_central(a: Array) -> Array:
+    """erf a for 0 <= a < 0.84375: a + a P(a²)/Q(a²).
+
+    Below 2⁻²⁸ the fit is its constant term, an ulp off 2/√π - 1: there erf a
+    is a + (2/√π - 1) a, taken times 16 and back so that a subnormal a keeps
+    its bits.
+    """
+    fitted = a + a * _ratio(_CENTRAL_P, _CENTRAL_Q, a * a)
+    tiny = (16 * a + 16 * _TWO_OVER_ROOT_PI_LESS_1 * a) / 16
+    return np.where(a < 2.0**-28, tiny, fitted)
+
+
+def _erfc_central(a: Array) -> Array:
+    """erfc a for 0 <= a < 0.84375: 1 - erf a, and from ¼ on 0.5 - (a P/Q + (a - 0.5)).
+
+    a - 0.5 is exact, and the sum it joins is smaller than erf a, so it rounds finer.
+    """
+    erf_less_a = a * _ratio(_CENTRAL_P, _CENTRAL_Q, a * a)
+    return np.where(a < 0.25, 1.0 - (a + erf_less_a), 0.5 - (erf_less_a + (a - 0.5)))
+
+
+def _erf_middle(a: Array) -> Array:
+    """erf a for 0.84375 <= a < 1.25: erf 1 (to 24 bits) + P(a - 1)/Q(a - 1)."""
+    return _ERF_1 + _ratio(_MIDDLE_P, _MIDDLE_Q, a - 1.0)
+
+
+def _erfc_middle(a: Array) -> Array:
+    """erfc a for 0.84375 <= a < 1.25: (1 - erf 1) - P(a - 1)/Q(a - 1)."""
+    return (1.0 - _ERF_1) - _ratio(_MIDDLE_P, _MIDDLE_Q, a - 1.0)
+
+
+def _erfc_tail(a: Array, r: _Coefficients, s: _Coefficients) -> Array:
+    """erfc a for a >= 1.25: e^(-a² - 0.5625 + R(1/a²)/S(1/a²)) / a.
+
+    e^(-a²) is taken as e^(-z²) e^((z - a)(z + a)), z being a with the low 32
+    of its 64 bits cleared: z² is exact, and so is -z² - 0.5625, where the
+    rounding of a² would be magnified in e^(-a²) (a² times, 676 at a = 26).
+    erfc rounds to 0 past 27.23; a is held at 28, which takes ∞ to 0 too.
+    """
+    a = np.minimum(a, 28.0)
+    fit = _ratio(r, s, 1.0 / (a * a))
+    z = (a.view(np.uint64) & np.uint64(0xFFFF_FFFF_0000_0000)).view(np.float64)
+    return np.exp(-z * z - 0.5625) * np.exp((z - a) * (z + a) + fit) / a
+
+
+def _erfc_near(a: Array) -> Array:
+    """erfc a for 1.25 <= a < 1/0.35."""
+    return _erfc_tail(a, _NEAR_R, _NEAR_S)
+
+
+def _erfc_far(a: Array) -> Array:
+    """erfc a for a >= 1/0.35, ∞ and NaN included."""
+    return _erfc_tail(a, _FAR_R, _FAR_S)
+
+
+# For |x| below 0.84375, 1.25, 1/0.35 and beyond: erf |x| and erfc |x|
+_ERF_PIECES = (_erf_central, _erf_middle, lambda a: 1.0 - _erfc_near(a),
+               lambda a: 1.0 - _erfc_far(a))
+_ERFC_PIECES = (_erfc_central, _erfc_middle, _erfc_near, _erfc_far)
+_BLOCK = 1 << 14  # elements computed at once
+
+
+def _by_size(size: Array, pieces: tuple[Callable[[Array], Array], ...]) -> Array:
+    """Each element of ``size`` (that is |x|) through the piece for its range.
+
+    A piece sees only the elements in its range (the last also ∞ and NaN). A
+    large array goes through in blocks of ``_BLOCK``: numpy makes a new array
+    for each step of a formula, and a block's stay in the processor's cache
+    (about 1.5 times faster at 10⁶ elements).
+    """
+    flat = size.ravel()
+    out = np.empty_like(flat)
+    with np.errstate(under="ignore"):  # erfc x is subnormal past x = 26.55, as it should be
+        for start in range(0, flat.size, _BLOCK):
+            block, done = flat[start:start + _BLOCK], out[start:start + _BLOCK]
+            below = [block < bound for bound in _PIECE_BOUNDS]
+            ranges = (below[0], below[1] & ~below[0], below[2] & ~below[1], ~below[2])
+            for inside, piece in zip(ranges, pieces):
+                at = np.flatnonzero(inside)
+                if at.size:
+                    done[at] = piece(block[at])
+    return out.reshape(size.shape)
+
+
+def _erf(x: Array) -> Array:
+    """erf x, elementwise on a float64 array; erf(-x) = -erf x exactly."""
+    return np.copysign(_by_size(np.abs(x), _ERF_PIECES), x)
+
+
+def _erfc(x: Array) -> Array:
+    """erfc x = 1 - erf x, elementwise on a float64 array; erfc(-x) = 2 - erfc x."""
+    size = _by_size(np.abs(x), _ERFC_PIECES)
+    return np.where(x < 0, 2.0 - size, size)
 
 
 def _float64(function: Callable[..., Any]) -> Callable[..., Array]:

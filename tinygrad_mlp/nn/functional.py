@@ -97,9 +97,9 @@ def gelu(input: Tensor, approximate: Literal["none", "tanh"] = "none") -> Tensor
 
     ``approximate="tanh"`` uses PyTorch's (and the GELU paper's) approximation
     Φ(x) ≈ (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2 instead. numpy has no
-    erf, so the exact form calls Python's ``math.erf`` once per element (the
-    ``erf`` of ``special.py``): exact, but slower than the other activations
-    on large layers.
+    erf: the exact form takes that of ``special.py``, computed on the whole
+    array piece by piece to within an ulp, several times slower than the
+    tanh form on large layers.
     """
     _activation_input(input, "gelu")
     if approximate == "tanh":
