@@ -97,9 +97,12 @@ def gelu(input: Tensor, approximate: Literal["none", "tanh"] = "none") -> Tensor
 
     ``approximate="tanh"`` uses PyTorch's (and the GELU paper's) approximation
     Φ(x) ≈ (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2 instead. numpy has no
-    erf: the exact form takes that of ``special.py``, computed on the whole
-    array piece by piece to within an ulp, several times slower than the
-    tanh form on large layers.
+    erf: the exact form takes that of ``special.py``, Python's ``math.erf``
+    per element below 2500 elements and from there on fdlibm's algorithm on
+    the whole array (erf within an ulp of the exact value either way, and
+    of the other's, so a value may differ that slightly with the number of
+    elements of the input), several times slower than the tanh form on
+    large layers.
     """
     _activation_input(input, "gelu")
     if approximate == "tanh":
