@@ -36,12 +36,30 @@ once more.
   compute the elements left over after the full vectors another way (in
   float64 its exact ``gelu`` gives 73 of 4096 inputs other values in one
   tensor than one at a time; PyTorch 2.13, AVX-512).
-* ``lgamma`` calls Python's ``math.lgamma`` element by element. It is not
-  the C library's: CPython computes it itself (a Lanczos sum), to
-  about 1e-15 relative for x > 0 and a few times 1e-14 for x < 0, except
-  near its zeros (x = 1, 2, -2.457 ...), where its error stays near 1e-15
-  in absolute terms, so the relative error grows as the value shrinks
-  (about 4e-10 at 0.001 from -2.457).
+* ``lgamma``: two ways too. Below 2000 elements
+  (``_LGAMMA_FDLIBM_FROM_ELEMENTS``, where the two cost the same for x
+  spread over the pieces), Python's ``math.lgamma`` element by element,
+  about 100 ns an element. It is not the C library's: CPython computes it
+  itself (a Lanczos sum), within 4 ulps past ±8, but on (0, 8) only to
+  about 1e-15 in absolute terms (3.7e-15 at most), so near its zeros at
+  1 and 2 the relative error grows as the value shrinks (10⁷ ulps within
+  0.001 of them, dozens elsewhere on (0.23, 2)). From 2000 on, Sun's
+  fdlibm algorithm (e_lgamma_r.c) on the whole array, which costs
+  0.05-0.45 ms a call however small the array and is about 2.5 times
+  faster at 10⁶ elements. x > 0 is cut into ten pieces: below 2⁻⁷⁰
+  lgamma x = -ln x; up to 2, fits around 1, around 2 and around the
+  minimum at 1.4616 (below 0.9 applied to 1 + x, less ln x); on [2, 8) a
+  fit on [2, 3) carried up by Γ(x + 1) = x Γ(x); from 8 Stirling's
+  (x - ½)(ln x - 1) and a fit in 1/x; from 2⁵⁸ x (ln x - 1). x < 0 is
+  reflected: lgamma x = ln(π / |x sin πx|) - lgamma(-x), sin πx taken from
+  x's distance to the nearest integer, which is exact. Against exact
+  values (mpmath, 4·10⁵ of them) fdlibm's is within 1.8 ulps for x > 0,
+  near 1 and 2 too, and 2.3 below -8; between -8 and 0 within
+  9e-16 · max(1, |lgamma x|) (``math.lgamma``: 1.9e-15), so there, as
+  with any reflection, the relative error grows near lgamma's zeros
+  (-2.457 ...). The two ways are at most 4e-15 · max(1, |lgamma x|) apart
+  (3.6e-15 over 1.2·10⁷ values), and both give ∞ at 0, -0.0, -1, -2 ...,
+  ±∞ and past 2.56e305, where lgamma overflows.
 * ``erfinv``: Giles' (2010) polynomial guess, good to about 1e-7, then four
   Newton steps y ← y - (erf y - x) / erf'(y), each doubling the correct digits.
   For |x| > ½ the residual is taken as (1 - x) - erfc y, which is exact in
@@ -100,6 +118,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -121,21 +140,14 @@ Grad = Any  # a Tensor when backward is recorded (create_graph), else an ndarray
 _SQRT_PI = math.sqrt(math.pi)
 
 
-def _lgamma_scalar(x: float) -> float:
-    """ln |Γ(x)|; ∞ at the poles 0, -1, -2 ... and where it overflows, as PyTorch gives."""
-    try:
-        return math.lgamma(x)
-    except (ValueError, OverflowError):
-        return math.inf
-
-
 def _each(function: Callable[[float], float]) -> Callable[[Array], Array]:
     """``function``, one of Python's on floats, applied to each element of an array.
 
-    numpy has no lgamma of its own, nor erf and erfc, which go this way
-    below ``_FDLIBM_FROM_ELEMENTS`` elements (``math.erf`` costs about 60 ns
-    an element, where the whole-array path costs 0.03-0.1 ms a call however
-    small the array). ``map`` over the array's values as Python floats,
+    numpy has no erf, erfc or lgamma of its own: they go this way below
+    ``_FDLIBM_FROM_ELEMENTS`` and ``_LGAMMA_FDLIBM_FROM_ELEMENTS`` elements
+    (``math.erf`` costs about 60 ns an element, ``math.lgamma`` about 100,
+    where the whole-array paths cost 0.03-0.45 ms a call however small the
+    array). ``map`` over the array's values as Python floats,
     gathered by ``np.fromiter``, is about a quarter faster than
     ``np.frompyfunc``, which makes an array of objects on the way.
     """
@@ -145,9 +157,6 @@ def _each(function: Callable[[float], float]) -> Callable[[Array], Array]:
         return flat.reshape(values.shape)
     on.__doc__ = function.__doc__
     return on
-
-
-_lgamma = _each(_lgamma_scalar)
 
 
 # erf and erfc as Sun's fdlibm computes them (s_erf.c, Sun Microsystems 1993; the same file
@@ -270,39 +279,39 @@ _ERFC_PIECES = (_erfc_central, _erfc_middle, _erfc_near, _erfc_far)
 _BLOCK = 1 << 14  # elements computed at once
 
 
-def _by_size(size: Array, pieces: tuple[Callable[[Array], Array], ...]) -> Array:
-    """Each element of ``size`` (that is |x|) through the piece for its range.
+def _piecewise(x: Array, bounds: tuple[float, ...],
+               pieces: tuple[Callable[[Array], Array], ...]) -> Array:
+    """Each element of ``x`` through the piece for its range: below ``bounds[0]``, ... beyond.
 
-    The whole-array path of erf and erfc, which ``_erf`` and ``_erfc`` take
-    from ``_FDLIBM_FROM_ELEMENTS`` elements on (smaller arrays go to ``math``
-    element by element). A piece sees only the elements in its range (the
-    last also ∞ and NaN). A large array goes through in blocks of
-    ``_BLOCK``: numpy makes a new array for each step of a formula, and a
-    block's stay in the processor's cache (about 1.5 times faster at 10⁶
-    elements).
+    The whole-array paths of erf, erfc and lgamma (``_fdlibm_erf`` ...) go
+    this way. A piece sees only the elements in its range (the last also ∞
+    and NaN). A large array goes through in blocks of ``_BLOCK``: numpy
+    makes a new array for each step of a formula, and a block's stay in
+    the processor's cache (about 1.5 times faster at 10⁶ elements).
     """
-    flat = size.ravel()
+    flat = x.ravel()
     out = np.empty_like(flat)
-    with np.errstate(under="ignore"):  # erfc x is subnormal past x = 26.55, as it should be
-        for start in range(0, flat.size, _BLOCK):
-            block, done = flat[start:start + _BLOCK], out[start:start + _BLOCK]
-            below = [block < bound for bound in _PIECE_BOUNDS]
-            ranges = (below[0], below[1] & ~below[0], below[2] & ~below[1], ~below[2])
-            for inside, piece in zip(ranges, pieces):
-                at = np.flatnonzero(inside)
-                if at.size:
-                    done[at] = piece(block[at])
-    return out.reshape(size.shape)
+    for start in range(0, flat.size, _BLOCK):
+        block, done = flat[start:start + _BLOCK], out[start:start + _BLOCK]
+        below = [block < bound for bound in bounds]
+        ranges = [below[0], *(b & ~a for a, b in pairwise(below)), ~below[-1]]
+        for inside, piece in zip(ranges, pieces):
+            at = np.flatnonzero(inside)
+            if at.size:
+                done[at] = piece(block[at])
+    return out.reshape(x.shape)
 
 
 def _fdlibm_erf(x: Array) -> Array:
     """erf x by fdlibm's algorithm on the whole float64 array; erf(-x) = -erf x exactly."""
-    return np.copysign(_by_size(np.abs(x), _ERF_PIECES), x)
+    with np.errstate(under="ignore"):  # erfc x is subnormal past x = 26.55, as it should be
+        return np.copysign(_piecewise(np.abs(x), _PIECE_BOUNDS, _ERF_PIECES), x)
 
 
 def _fdlibm_erfc(x: Array) -> Array:
     """erfc x by fdlibm's algorithm on the whole float64 array; erfc(-x) = 2 - erfc x exactly."""
-    size = _by_size(np.abs(x), _ERFC_PIECES)
+    with np.errstate(under="ignore"):  # erfc x is subnormal past x = 26.55, as it should be
+        size = _piecewise(np.abs(x), _PIECE_BOUNDS, _ERFC_PIECES)
     return np.where(x < 0, 2.0 - size, size)
 
 
@@ -352,6 +361,190 @@ def _erfc(x: Array) -> Array:
     fdlibm's erfc(-x) is 2 - erfc x exactly; glibc's can be an ulp off it.
     """
     return (_math_erfc if x.size < _FDLIBM_FROM_ELEMENTS else _fdlibm_erfc)(x)
+
+
+# lgamma as Sun's fdlibm computes it (e_lgamma_r.c, Sun Microsystems 1993; FreeBSD's
+# lib/msun/src/e_lgamma_r.c): x > 0 is cut into ten ranges, at the bounds fdlibm takes from
+# x's upper 32 bits (so 0.9 is 0x1.ccccdp-1), and x < 0 is reflected to -x. The coefficients
+# are fdlibm's, each polynomial's from its constant term up; fdlibm evaluates some in
+# interleaved parts (even and odd terms ...), which are the same polynomials.
+_LGAMMA_BOUNDS = (2.0**-70, float.fromhex("0x1.da661p-3"), float.fromhex("0x1.76944p-1"),
+                  float.fromhex("0x1.ccccdp-1"), float.fromhex("0x1.3b4c4p+0"),
+                  float.fromhex("0x1.bb4c3p+0"), 2.0, 8.0, 2.0**58)
+# lgamma(2 - y) = -y/2 + y A(y), for 0 < y <= 0.27
+_AROUND_2 = (7.72156649015328655494e-02, 3.22467033424113591611e-01,
+             6.73523010531292681824e-02, 2.05808084325167332806e-02,
+             7.38555086081402883957e-03, 2.89051383673415629091e-03,
+             1.19270763183362067845e-03, 5.10069792153511336608e-04,
+             2.20862790713908385557e-04, 1.08011567247583939954e-04,
+             2.52144565451257326939e-05, 4.48640949618915160150e-05)
+# lgamma(m + y) = m_value + y² T(y) for -0.23 <= y < 0.27, about the minimum of lgamma on x > 0,
+# at m = 1.4616...; m_value is the value there, and -_MINIMUM_TAIL what m_value rounded off
+_MINIMUM = 1.46163214496836224576e+00
+_MINIMUM_VALUE = -1.21486290535849611461e-01
+_MINIMUM_TAIL = -3.63867699703950536541e-18
+_AROUND_MINIMUM = (4.83836122723810047042e-01, -1.47587722994593911752e-01,
+                   6.46249402391333854778e-02, -3.27885410759859649565e-02,
+                   1.79706750811820387126e-02, -1.03142241298341437450e-02,
+                   6.10053870246291332635e-03, -3.68452016781138256760e-03,
+                   2.25964780900612472250e-03, -1.40346469989232843813e-03,
+                   8.81081882437654011382e-04, -5.38595305356740546715e-04,
+                   3.15632070903625950361e-04, -3.12754168375120860518e-04,
+                   3.35529192635519073543e-04)
+# lgamma(1 + y) = -y/2 + y U(y)/V(y), for -0.1 <= y < 0.23
+_AROUND_1_U = (-7.72156649015328655494e-02, 6.32827064025093366517e-01,
+               1.45492250137234768737e+00, 9.77717527963372745603e-01,
+               2.28963728064692451092e-01, 1.33810918536787660377e-02)
+_AROUND_1_V = (1.0, 2.45597793713041134822e+00, 2.12848976379893395361e+00,
+               7.69285150456672783825e-01, 1.04222645593369134254e-01,
+               3.21709242282423911810e-03)
+# lgamma(2 + y) = y/2 + y S(y)/R(y), for 0 <= y < 1
+_FROM_2_S = (-7.72156649015328655494e-02, 2.14982415960608852501e-01,
+             3.25778796408930981787e-01, 1.46350472652464452805e-01,
+             2.66422703033638609560e-02, 1.84028451407337715652e-03,
+             3.19475326584100867617e-05)
+_FROM_2_R = (1.0, 1.39200533467621045958e+00, 7.21935547567138069525e-01,
+             1.71933865632803078993e-01, 1.86459191715652901344e-02,
+             7.77942496381893596434e-04, 7.32668430744625636189e-06)
+# lgamma x = (x - 1/2)(ln x - 1) + W(1/x), W(z) = w₀ + z W'(z²), for x >= 8; w₀ ≈ (ln 2π - 1)/2
+_STIRLING = (4.18938533204672725052e-01, 8.33333333333329678849e-02,
+             -2.77777777728775536470e-03, 7.93650558643019558500e-04,
+             -5.95187557450339963135e-04, 8.36339918996282139126e-04,
+             -1.63092934096575273989e-03)
+
+
+def _lgamma_around_2(y: Array) -> Array:
+    """lgamma(2 - y) = -y/2 + y A(y), for 0 < y <= 0.27."""
+    return y * _polynomial(_AROUND_2, y) - 0.5 * y
+
+
+def _lgamma_around_minimum(y: Array) -> Array:
+    """lgamma(m + y) = m_value + y² T(y), m = 1.4616... where lgamma is least, -0.23 <= y < 0.27."""
+    return _MINIMUM_VALUE + (y * y * _polynomial(_AROUND_MINIMUM, y) - _MINIMUM_TAIL)
+
+
+def _lgamma_around_1(y: Array) -> Array:
+    """lgamma(1 + y) = -y/2 + y U(y)/V(y), for -0.1 <= y < 0.23; lgamma(1) is +0.0, not -0.0."""
+    return (y * _ratio(_AROUND_1_U, _AROUND_1_V, y) - 0.5 * y) + 0.0
+
+
+def _lgamma_tiny(a: Array) -> Array:
+    """lgamma a = -ln a for 0 <= a < 2⁻⁷⁰ (γa, the next term, is below an ulp); ∞ at 0."""
+    with np.errstate(divide="ignore"):
+        return -np.log(a)
+
+
+def _lgamma_from_2(a: Array) -> Array:
+    """lgamma a for 2 <= a < 8: lgamma(2 + y) + ln((2 + y)(3 + y) ··· (a - 1)), y = a - ⌊a⌋.
+
+    Γ(x + 1) = x Γ(x) carries a down to 2 + y; each 2 + y, 3 + y ... is exact.
+    """
+    whole = np.floor(a)
+    y = a - whole
+    product = np.ones_like(a)
+    for k in range(2, 7):
+        product *= np.where(k < whole, y + k, 1.0)
+    return 0.5 * y + y * _ratio(_FROM_2_S, _FROM_2_R, y) + np.log(product)
+
+
+def _lgamma_stirling(a: Array) -> Array:
+    """lgamma a for 8 <= a < 2⁵⁸: (a - 1/2)(ln a - 1) + W(1/a)."""
+    z = 1.0 / a
+    fit = _STIRLING[0] + z * _polynomial(_STIRLING[1:], z * z)
+    return (a - 0.5) * (np.log(a) - 1.0) + fit
+
+
+def _lgamma_huge(a: Array) -> Array:
+    """lgamma a = a (ln a - 1) for a >= 2⁵⁸ (the rest is below an ulp), ∞ and NaN included.
+
+    It overflows to ∞ past a = 2.56e305, as ln Γ(a) does.
+    """
+    with np.errstate(over="ignore"):
+        return a * (np.log(a) - 1.0)
+
+
+# For x below each of _LGAMMA_BOUNDS and beyond: lgamma x. Below 0.9, lgamma x is
+# lgamma(1 + x) - ln x, and 1 + x is taken through the piece around 1, the minimum or 2.
+_LGAMMA_PIECES = (
+    _lgamma_tiny,
+    lambda a: _lgamma_around_1(a) - np.log(a),
+    lambda a: _lgamma_around_minimum(a - (_MINIMUM - 1.0)) - np.log(a),
+    lambda a: _lgamma_around_2(1.0 - a) - np.log(a),
+    lambda a: _lgamma_around_1(a - 1.0),
+    lambda a: _lgamma_around_minimum(a - _MINIMUM),
+    lambda a: _lgamma_around_2(2.0 - a),
+    _lgamma_from_2,
+    _lgamma_stirling,
+    _lgamma_huge)
+
+
+def _lgamma_reflected(x: Array, lgamma_of_size: Array) -> Array:
+    """lgamma x for x < 0 from lgamma(-x): ln(π / |x sin πx|) - lgamma(-x); ∞ at the poles.
+
+    Γ(x) Γ(-x) = -π / (x sin πx). sin πx is taken from x's distance f to the
+    nearest integer, which is exact, as sin πf, so it is 0 at the poles
+    exactly. From 2⁵² on every float is an integer: x is held at -2⁵², which
+    takes -∞ to a pole too.
+    """
+    x = np.maximum(x, -(2.0**52))
+    fraction = np.abs(x - np.round(x))
+    pole = fraction == 0
+    sine = np.sin(math.pi * np.where(pole, 0.5, fraction))
+    return np.where(pole, math.inf, np.log(math.pi / (sine * -x)) - lgamma_of_size)
+
+
+def _fdlibm_lgamma(x: Array) -> Array:
+    """lgamma x = ln |Γ(x)| by fdlibm's algorithm on the whole float64 array; ∞ at the poles.
+
+    x < 0 is reflected, from lgamma(-x), except above -2⁻⁷⁰, where
+    lgamma x = -ln |x| too.
+    """
+    flat = x.ravel()
+    size = np.abs(flat)
+    value = _piecewise(size, _LGAMMA_BOUNDS, _LGAMMA_PIECES)
+    at = np.flatnonzero((flat < 0) & (size >= _LGAMMA_BOUNDS[0]))
+    if at.size:
+        value[at] = _lgamma_reflected(flat[at], value[at])
+    return value.reshape(x.shape)
+
+
+def _lgamma_scalar(x: float) -> float:
+    """ln |Γ(x)|; ∞ at the poles 0, -1, -2 ... and where it overflows, as PyTorch gives."""
+    try:
+        return math.lgamma(x)
+    except (ValueError, OverflowError):
+        return math.inf
+
+
+_math_lgamma = _each(_lgamma_scalar)
+
+# Below this many elements lgamma calls math.lgamma per element, 150-180 ns an element with
+# the loop around it; the whole-array path costs 0.05-0.45 ms a call however small the array
+# (the more of its ten pieces and the reflection the values take, the more), then 40-90 ns an
+# element. Measured as erf's above, in µs, for x drawn uniformly from (0, 10), from
+# [-10, 10] (every piece, and the reflection) and from (8, 1000) (one piece):
+#   elements               1    16   256  1024  1536  2048  2560  3072  4096  8192  16384
+#   (0, 10)    math      2.5   4.9    47   167   309   385   625   635   794  1350   2520
+#              fdlibm     89   148   366   327   393   378   444   490   466   665   1410
+#   [-10, 10]  math      4.2   5.2    48   310   296   410   512   617   728  1470   2950
+#              fdlibm     88   165   289   447   323   335   408   464   517   773   1560
+#   (8, 1000)  math      2.4   4.9    43   167   249   340   414   552   719  1380   2850
+#              fdlibm     55    51    60    72    80    88    95   109   124   216    690
+# With x spread over the pieces the two cost the same at 1500-2200 elements (in three runs);
+# the threshold is there. With every x past 8 the whole-array path is cheaper from about 200.
+_LGAMMA_FDLIBM_FROM_ELEMENTS = 2000
+
+
+def _lgamma(x: Array) -> Array:
+    """lgamma x = ln |Γ(x)|, elementwise on a float64 array; ∞ at 0, -1, -2 ..., ±∞.
+
+    Below ``_LGAMMA_FDLIBM_FROM_ELEMENTS`` elements, ``math.lgamma`` per
+    element (CPython's own), else fdlibm's algorithm on the whole array,
+    about 2.5 times faster at 10⁶ elements and more accurate on (0, 8).
+    The two are at most 4e-15 · max(1, |lgamma x|) apart, so a value may
+    differ by that much with the size of the array it is in.
+    """
+    return (_math_lgamma if x.size < _LGAMMA_FDLIBM_FROM_ELEMENTS else _fdlibm_lgamma)(x)
 
 
 def _float64(function: Callable[..., Any]) -> Callable[..., Array]:
