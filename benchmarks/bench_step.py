@@ -27,6 +27,7 @@ import argparse
 import gc
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -305,6 +306,11 @@ def measure_ratios(rounds: int, steps: int, article_repeats: int) -> dict[str, d
     return ratios
 
 
+def _versions() -> str:
+    """Python's and numpy's versions: the ratios on small networks depend on the interpreter."""
+    return f"Python {platform.python_version()}, numpy {np.__version__}"
+
+
 def across_processes(count: int, quick: bool) -> None:
     """Measure in ``count`` fresh processes; print each ratio's median and range."""
     runs = []
@@ -312,7 +318,8 @@ def across_processes(count: int, quick: bool) -> None:
         command = [sys.executable, os.path.abspath(__file__), "--json"] + (["--quick"] * quick)
         runs.append(json.loads(subprocess.run(command, capture_output=True, text=True,
                                               check=True).stdout))
-    print(f"ratios to the numpy step over {count} processes: median [lowest, highest]\n")
+    print(f"{_versions()}; ratios to the numpy step over {count} processes: "
+          "median [lowest, highest]\n")
     for workload in runs[0]:
         cells = []
         for name in ("tinygrad_mlp", "bare engine", "bare + API", "pytorch"):
@@ -338,7 +345,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(measure_ratios(rounds, steps, 1)))
         return
-    print(f"numpy {np.__version__}, one BLAS thread; median of {rounds} rounds of {steps} steps\n")
+    print(f"{_versions()}, one BLAS thread; median of {rounds} rounds of {steps} steps\n")
     header = f"{'workload':44s} {'numpy':>10s} {'tinygrad_mlp':>13s} {'ratio':>7s}"
     print(header + f" {'bare engine':>12s} {'bare + API':>11s} {'pytorch':>10s}")
     for w in WORKLOADS:
