@@ -93,7 +93,7 @@ def test_every_function_of_the_module_is_tested_and_exported() -> None:
     public = {name for name in vars(functions) if not name.startswith("_") and callable(
         getattr(functions, name)) and getattr(functions, name).__module__ == functions.__name__}
     # argmax and argmin give indices, the rest answer questions: each is tested below
-    assert public == set(CASES) | set(ADDED) | set(LATER) | {
+    assert public == set(CASES) | set(ADDED) | set(LATER) | set(REST) | {
         "argmax", "argmin", "allclose", "equal", "is_tensor", "isclose", "numel", "max", "min",
         "bernoulli"}
     assert all(getattr(tm, name) is getattr(functions, name) for name in public)
@@ -686,17 +686,6 @@ def test_each_later_function_is_its_method_in_value_and_gradient(name: str) -> N
 
 
 @pytest.mark.parametrize("name", sorted(LATER))
-def test_each_later_function_equals_pytorchs(name: str) -> None:
-    torch = pytest.importorskip("torch")
-    function, _ = LATER[name]
-    ours, theirs = outputs(function(tm, tm.tensor(X))), outputs(function(torch, torch.tensor(X)))
-    assert len(ours) == len(theirs), name
-    for a, b in zip(ours, theirs):
-        assert a.shape == b.shape and a.dtype == b.dtype, name
-        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15, err_msg=name)
-
-
-@pytest.mark.parametrize("name", sorted(LATER))
 def test_a_later_function_refuses_an_array_naming_itself(name: str) -> None:
     arguments = {"logical_and": [X], "logical_or": [X], "logical_xor": [X],
                  "broadcast_to": [(2, 3)], "renorm": [2, 0, 1.0]}.get(name, [])
@@ -712,3 +701,101 @@ def test_bernoulli_function_is_the_method_and_refuses_an_array() -> None:
     assert tm.bernoulli(tm.zeros(3), 1.0).tolist() == [1.0, 1.0, 1.0]
     with pytest.raises(TypeError, match=r"^bernoulli: input must be a Tensor, got ndarray"):
         tm.bernoulli(X)
+
+
+# -- function forms of the rest: PyTorch's short names, comparisons, sorting, splitting ... --
+
+# name -> (call(lib, x) for lib = tm or torch, the same through tm's method). ``x`` holds X.
+REST: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], Any]]] = {
+    "add": (lambda lib, x: lib.add(x, x[0], alpha=2), lambda x: x + 2 * x[0]),
+    "sub": (lambda lib, x: lib.sub(x, x[1], alpha=0.5), lambda x: x - 0.5 * x[1]),
+    "mul": (lambda lib, x: lib.mul(x, x[0]), lambda x: x * x[0]),
+    "div": (lambda lib, x: lib.div(x, x * x + 1), lambda x: x / (x * x + 1)),
+    "reciprocal": (lambda lib, x: lib.reciprocal(x), lambda x: 1 / x),
+    "eq": (lambda lib, x: lib.eq(x, lib.relu(x)), lambda x: x.data == x.relu().data),
+    "ne": (lambda lib, x: lib.ne(x, lib.relu(x)), lambda x: x.data != x.relu().data),
+    "gt": (lambda lib, x: lib.gt(x, 0.5), lambda x: x.data > 0.5),
+    "ge": (lambda lib, x: lib.ge(x, 0.5), lambda x: x.data >= 0.5),
+    "lt": (lambda lib, x: lib.lt(x, 0.5), lambda x: x.data < 0.5),
+    "le": (lambda lib, x: lib.le(x, 0.5), lambda x: x.data <= 0.5),
+    "isnan": (lambda lib, x: lib.isnan(x.log()), lambda x: np.isnan(np.log(X))),
+    "isinf": (lambda lib, x: lib.isinf(x / lib.relu(x)), lambda x: np.isinf(X / np.maximum(X, 0))),
+    "isfinite": (lambda lib, x: lib.isfinite(x.log()), lambda x: np.isfinite(np.log(X))),
+    "all": (lambda lib, x: lib.all(lib.relu(x), 1), lambda x: (X > 0).all(1)),
+    "any": (lambda lib, x: lib.any(lib.relu(x), 0, keepdim=True),
+            lambda x: (X > 0).any(0, keepdims=True)),
+    "sort": (lambda lib, x: lib.sort(x, 0, descending=True), lambda x: x.sort(0, True)),
+    "argsort": (lambda lib, x: lib.argsort(x, dim=1), lambda x: x.argsort(1)),
+    "topk": (lambda lib, x: lib.topk(x, 2, largest=False), lambda x: x.topk(2, -1, False)),
+    "split": (lambda lib, x: lib.split(x, [1, 2], 1), lambda x: (x[:, :1], x[:, 1:])),
+    "chunk": (lambda lib, x: lib.chunk(x, 2, 1), lambda x: (x[:, :2], x[:, 2:])),
+    "unbind": (lambda lib, x: lib.unbind(x, 1), lambda x: (x[:, 0], x[:, 1], x[:, 2])),
+    "narrow": (lambda lib, x: lib.narrow(x, 1, 1, 2), lambda x: x[:, 1:3]),
+    "gather": (lambda lib, x: lib.gather(x, 1, lib.tensor([[2, 0], [1, 1]])),
+               lambda x: x.gather(1, tm.tensor([[2, 0], [1, 1]]))),
+    "index_select": (lambda lib, x: lib.index_select(x, 1, lib.tensor([2, 0, 2])),
+                     lambda x: x[:, [2, 0, 2]]),
+    "masked_fill": (lambda lib, x: lib.masked_fill(x, lib.tensor(X > 0), 0.5),
+                    lambda x: x.masked_fill(tm.tensor(X > 0), 0.5)),
+    "permute": (lambda lib, x: lib.permute(x[None], (2, 0, 1)), lambda x: x[None].permute(2, 0, 1)),
+    "t": (lambda lib, x: lib.t(x), lambda x: x.T),
+    "flip": (lambda lib, x: lib.flip(x, (0, 1)), lambda x: x.flip(0, 1)),
+    "norm": (lambda lib, x: lib.norm(x, 3, 1, True), lambda x: x.norm(3, 1, True)),
+    "std": (lambda lib, x: lib.std(x, 1, correction=0), lambda x: x.std(dim=1, correction=0)),
+    "var": (lambda lib, x: lib.var(x, (0, 1), keepdim=True),
+            lambda x: x.var(dim=(0, 1), keepdim=True)),
+    "clone": (lambda lib, x: lib.clone(x), lambda x: x.clone()),
+    "detach": (lambda lib, x: lib.detach(x), lambda x: x.detach()),
+    "is_floating_point": (lambda lib, x: lib.is_floating_point(x), lambda x: True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REST))
+def test_each_rest_function_is_its_method_in_value_and_gradient(name: str) -> None:
+    function, method = REST[name]
+    results = []
+    for make in (lambda x: function(tm, x), method):
+        x = tm.tensor(X, requires_grad=True)
+        with np.errstate(invalid="ignore", divide="ignore"):  # the log of X's negatives
+            out = make(x)
+        parts = out if isinstance(out, tuple) else (out,)
+        differentiable = [p for p in parts if isinstance(p, tm.Tensor) and p.requires_grad]
+        for k, part in enumerate(differentiable):
+            (part * np.random.default_rng(k).standard_normal(part.shape)).sum().backward()
+        results.append([*outputs(out), None if x.grad is None else x.grad.data])
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs, err_msg=name)
+
+
+@pytest.mark.parametrize("name", sorted(LATER | REST))
+def test_each_later_or_rest_function_equals_pytorchs_in_value_shape_and_dtype(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    function, _ = (LATER | REST)[name]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ours = outputs(function(tm, tm.tensor(X)))
+    theirs = outputs(function(torch, torch.tensor(X)))
+    assert len(ours) == len(theirs), name
+    for a, b in zip(ours, theirs):
+        assert a.shape == b.shape and a.dtype == b.dtype, name
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15, err_msg=name)
+
+
+@pytest.mark.parametrize("name", sorted(REST))
+def test_a_rest_function_refuses_an_array_naming_itself(name: str) -> None:
+    arguments = {"add": [1.0], "sub": [1.0], "mul": [1.0], "div": [1.0], "eq": [0.0],
+                 "ne": [0.0], "gt": [0.0], "ge": [0.0], "lt": [0.0], "le": [0.0], "topk": [1],
+                 "split": [1], "chunk": [2], "narrow": [0, 0, 1], "gather": [0, COUNTS[None]],
+                 "index_select": [0, COUNTS[:1]], "masked_fill": [X > 0, 0.0],
+                 "permute": [(1, 0)], "flip": [0]}.get(name, [])
+    with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray"):
+        getattr(tm, name)(X, *arguments)
+
+
+def test_add_sub_mul_and_div_take_a_number_first_as_pytorchs() -> None:
+    torch = pytest.importorskip("torch")
+    for name in ("add", "sub", "mul", "div"):
+        ours, theirs = getattr(tm, name)(2.0, tm.tensor(X)), getattr(torch, name)(
+            2.0, torch.tensor(X))
+        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-15, err_msg=name)
+    with pytest.raises(TypeError, match=r"^add: input must be a Tensor, got float"):
+        tm.add(2.0, 3.0)

@@ -823,3 +823,189 @@ def bernoulli(input: Tensor, p: float | None = None, *,
               generator: np.random.Generator | None = None) -> Tensor:
     """1 with probability ``input`` (or ``p``), else 0, elementwise, in ``input``'s dtype."""
     return _input("bernoulli", input).bernoulli(p, generator=generator)
+
+
+# -- function forms of the rest of PyTorch's: arithmetic under its short names, comparisons,
+# tests for nan and infinity, all and any, sorting and top-k, splitting, selecting, rearranging,
+# norms and spreads, copies. Comparisons and the tests give numpy boolean arrays here. --------
+
+
+def add(input: Tensor | float, other: TensorLike, *, alpha: float = 1) -> Tensor:
+    """input + alpha · other, elementwise; ``input`` may be a number."""
+    return _operands("add", input, other).add(other, alpha=alpha)
+
+
+def sub(input: Tensor | float, other: TensorLike, *, alpha: float = 1) -> Tensor:
+    """input - alpha · other, elementwise; ``input`` may be a number."""
+    return _operands("sub", input, other).sub(other, alpha=alpha)
+
+
+def mul(input: Tensor | float, other: TensorLike) -> Tensor:
+    """input · other, elementwise; ``input`` may be a number."""
+    return _operands("mul", input, other).mul(other)
+
+
+def div(input: Tensor | float, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+    """input / other, elementwise; ``"trunc"`` or ``"floor"`` round it (gradient 0)."""
+    return _operands("div", input, other).div(other, rounding_mode=rounding_mode)
+
+
+def reciprocal(input: Tensor) -> Tensor:
+    """1 / x, elementwise."""
+    return _input("reciprocal", input).reciprocal()
+
+
+def eq(input: Tensor, other: TensorLike) -> Any:
+    """input == other, elementwise (a numpy boolean array)."""
+    return _input("eq", input).eq(other)
+
+
+def ne(input: Tensor, other: TensorLike) -> Any:
+    """input != other, elementwise (a numpy boolean array)."""
+    return _input("ne", input).ne(other)
+
+
+def gt(input: Tensor, other: TensorLike) -> Any:
+    """input > other, elementwise (a numpy boolean array)."""
+    return _input("gt", input).gt(other)
+
+
+def ge(input: Tensor, other: TensorLike) -> Any:
+    """input >= other, elementwise (a numpy boolean array)."""
+    return _input("ge", input).ge(other)
+
+
+def lt(input: Tensor, other: TensorLike) -> Any:
+    """input < other, elementwise (a numpy boolean array)."""
+    return _input("lt", input).lt(other)
+
+
+def le(input: Tensor, other: TensorLike) -> Any:
+    """input <= other, elementwise (a numpy boolean array)."""
+    return _input("le", input).le(other)
+
+
+def isnan(input: Tensor) -> Any:
+    """Where ``input`` is nan (a numpy boolean array)."""
+    return _input("isnan", input).isnan()
+
+
+def isinf(input: Tensor) -> Any:
+    """Where ``input`` is +∞ or -∞ (a numpy boolean array)."""
+    return _input("isinf", input).isinf()
+
+
+def isfinite(input: Tensor) -> Any:
+    """Where ``input`` is neither nan nor infinite (a numpy boolean array)."""
+    return _input("isfinite", input).isfinite()
+
+
+def is_floating_point(input: Tensor) -> bool:
+    """Whether ``input``'s dtype is a floating-point one."""
+    return _input("is_floating_point", input).is_floating_point()
+
+
+def all(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """Whether every element (along ``dim``, if given) is nonzero."""
+    return _input("all", input).all(dim, keepdim)
+
+
+def any(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """Whether some element (along ``dim``, if given) is nonzero."""
+    return _input("any", input).any(dim, keepdim)
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    """``(values, indices)``: ``input`` sorted along ``dim``, and where each value came from."""
+    return _input("sort", input).sort(dim, descending, stable)
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False,
+            stable: bool = False) -> Tensor:
+    """The indices that sort ``input`` along ``dim``."""
+    return _input("argsort", input).argsort(dim, descending, stable)
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
+         sorted: bool = True) -> Any:
+    """``(values, indices)``: the ``k`` largest (or smallest) elements along ``dim``."""
+    return _input("topk", input).topk(k, dim, largest, sorted)
+
+
+def split(tensor: Tensor, split_size_or_sections: int | Sequence[int],
+          dim: int = 0) -> tuple[Tensor, ...]:
+    """``tensor`` in pieces along ``dim``: of one size (the last may be smaller), or these sizes."""
+    return _input("split", tensor).split(split_size_or_sections, dim)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """``input`` in at most ``chunks`` equal pieces along ``dim`` (the last may be smaller)."""
+    return _input("chunk", input).chunk(chunks, dim)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """Each slice of ``input`` along ``dim``, without that dim."""
+    return _input("unbind", input).unbind(dim)
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """The ``length`` slices of ``input`` along ``dim`` from ``start`` on."""
+    return _input("narrow", input).narrow(dim, start, length)
+
+
+def gather(input: Tensor, dim: int, index: TensorLike) -> Tensor:
+    """out[i][j] = input[index[i][j]][j] for ``dim`` = 0, and so on for the other dims."""
+    return _input("gather", input).gather(dim, index)
+
+
+def index_select(input: Tensor, dim: int, index: TensorLike) -> Tensor:
+    """The slices of ``input`` along ``dim`` at the positions in the 1-D ``index``."""
+    return _input("index_select", input).index_select(dim, index)
+
+
+def masked_fill(input: Tensor, mask: TensorLike, value: TensorLike) -> Tensor:
+    """``input`` with ``value`` where ``mask`` is true (``mask`` broadcasts to its shape)."""
+    return _input("masked_fill", input).masked_fill(mask, value)
+
+
+def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
+    """``input`` with its dims in the order ``dims``."""
+    return _input("permute", input).permute(dims)
+
+
+def t(input: Tensor) -> Tensor:
+    """A matrix transposed (a tensor of at most 2 dims, as PyTorch's ``t``)."""
+    return _input("t", input).t()
+
+
+def flip(input: Tensor, dims: int | Sequence[int]) -> Tensor:
+    """``input`` with the order of its elements reversed along ``dims``."""
+    return _input("flip", input).flip(dims)
+
+
+def norm(input: Tensor, p: float | str = "fro", dim: int | Sequence[int] | None = None,
+         keepdim: bool = False) -> Tensor:
+    """The p-norm of all elements, or along ``dim``; ``"fro"`` is the 2-norm of the elements."""
+    return _input("norm", input).norm(p, dim, keepdim)
+
+
+def std(input: Tensor, dim: Dim = None, *, correction: float = 1,
+        keepdim: bool = False) -> Tensor:
+    """The standard deviation over ``dim`` (all elements by default), divided by n - correction."""
+    return _input("std", input).std(dim=_dim(dim), keepdim=keepdim, correction=correction)
+
+
+def var(input: Tensor, dim: Dim = None, *, correction: float = 1,
+        keepdim: bool = False) -> Tensor:
+    """The variance over ``dim`` (all elements by default), divided by n - correction."""
+    return _input("var", input).var(dim=_dim(dim), keepdim=keepdim, correction=correction)
+
+
+def clone(input: Tensor) -> Tensor:
+    """A copy of ``input`` in new memory, in the graph: its gradient flows back to ``input``."""
+    return _input("clone", input).clone()
+
+
+def detach(input: Tensor) -> Tensor:
+    """``input``'s values, sharing its memory, outside the graph."""
+    return _input("detach", input).detach()
