@@ -954,7 +954,7 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 
 def gather(input: Tensor, dim: int, index: TensorLike) -> Tensor:
-    """out[i][j] = input[index[i][j]][j] for ``dim`` = 0, and so on for the other dims."""
+    """``out[i][j] = input[index[i][j]][j]`` for ``dim`` = 0, and so on for the other dims."""
     return _input("gather", input).gather(dim, index)
 
 
