@@ -356,3 +356,84 @@ def test_non_finite_norms_scale_the_grads_as_pytorchs_do(torch: ModuleType, bad:
     np.testing.assert_array_equal(total.data, expected.numpy())
     for p, q in zip(ours, theirs):
         np.testing.assert_array_equal(grad_of(p), q.grad.numpy())
+
+
+# -- parameters_to_vector and vector_to_parameters -------------------------------------------
+
+
+def test_parameters_to_vector_joins_the_flattened_parameters_and_passes_gradients_back() -> None:
+    model = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
+    params = list(model.parameters())
+    vec = utils.parameters_to_vector(params)
+    assert vec.shape == (sum(p.numel() for p in params),)
+    np.testing.assert_array_equal(vec.data, np.concatenate([p.data.ravel() for p in params]))
+    weights = np.arange(vec.shape[0], dtype=np.float64)
+    (vec * weights).sum().backward()
+    start = 0
+    for p in params:
+        assert p.grad is not None
+        np.testing.assert_array_equal(p.grad.data, weights[start:start + p.numel()].reshape(
+            p.shape))
+        start += p.numel()
+
+
+def test_vector_to_parameters_undoes_parameters_to_vector_sharing_the_vectors_memory() -> None:
+    model = nn.Sequential(nn.Linear(3, 2), nn.Linear(2, 1))
+    params = list(model.parameters())
+    before = [p.data.copy() for p in params]
+    vec = utils.parameters_to_vector(params).detach()
+    utils.vector_to_parameters(vec * 2, params)
+    for p, old in zip(params, before):
+        np.testing.assert_array_equal(p.data, 2 * old)
+    new = tm.zeros(vec.shape[0])
+    utils.vector_to_parameters(new, params)
+    new.data[:] = 7.0  # the parameters are views of the vector, as in PyTorch
+    assert all((p.data == 7.0).all() for p in params)
+
+
+def test_vector_to_parameters_counts_as_an_in_place_change_of_each_parameter() -> None:
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    saved = (w * w).sum()  # mul saves w
+    utils.vector_to_parameters(tm.tensor([3.0, 4.0]), [w])
+    with pytest.raises(RuntimeError, match=r"^mul backward: its input 0 .* was modified in place"):
+        saved.backward()
+
+
+@pytest.mark.parametrize("vec", [tm.zeros(8), tm.zeros(10), tm.zeros((3, 3)), tm.tensor(0.0)])
+def test_vector_to_parameters_refuses_a_wrong_length_or_shape_changing_nothing(
+        vec: tm.Tensor) -> None:
+    params = [tm.ones((2, 2), requires_grad=True), tm.ones(5, requires_grad=True)]
+    with pytest.raises(ValueError, match=r"^vector_to_parameters: vec must be 1-D with the "
+                                         r"parameters' 9 elements, got shape "):
+        utils.vector_to_parameters(vec, params)
+    assert all((p.data == 1.0).all() for p in params)
+
+
+def test_the_vector_functions_refuse_what_is_not_a_tensor_or_no_parameters() -> None:
+    with pytest.raises(TypeError, match=r"^vector_to_parameters: vec must be a Tensor, got "
+                                        r"ndarray"):
+        utils.vector_to_parameters(np.zeros(2), [tm.ones(2)])
+    with pytest.raises(TypeError, match=r"^parameters_to_vector: parameters\[1\] must be a "
+                                        r"Tensor, got ndarray"):
+        utils.parameters_to_vector([tm.ones(2), np.ones(2)])
+    with pytest.raises(ValueError, match=r"^parameters_to_vector: no parameters to join"):
+        utils.parameters_to_vector([])
+
+
+def test_the_vector_functions_agree_with_pytorchs() -> None:
+    torch = pytest.importorskip("torch")
+    values = [np.arange(6.0).reshape(2, 3), np.array([0.5, -1.5])]
+    ours = [tm.tensor(v, requires_grad=True) for v in values]
+    theirs = [torch.tensor(v, requires_grad=True) for v in values]
+    mine, reference = utils.parameters_to_vector(ours), torch.nn.utils.parameters_to_vector(theirs)
+    np.testing.assert_array_equal(mine.data, reference.detach().numpy())
+    (mine**2).sum().backward()
+    (reference**2).sum().backward()
+    for p, q in zip(ours, theirs):
+        assert p.grad is not None and q.grad is not None
+        np.testing.assert_array_equal(p.grad.data, q.grad.numpy())
+    new = np.linspace(-1.0, 1.0, 8)
+    utils.vector_to_parameters(tm.tensor(new), ours)
+    torch.nn.utils.vector_to_parameters(torch.tensor(new), theirs)
+    for p, q in zip(ours, theirs):
+        np.testing.assert_array_equal(p.data, q.detach().numpy())

@@ -1,4 +1,6 @@
-"""Gradient clipping, with PyTorch's names: call it between ``backward`` and ``step``.
+"""``nn.utils``, with PyTorch's names: gradient clipping, and all parameters as one vector.
+
+Gradient clipping is called between ``backward`` and ``step``.
 
 Both functions change the ``.grad`` of the parameters they are given, in place,
 and skip parameters whose ``.grad`` is None:
@@ -15,6 +17,10 @@ backpropagate stale values. The new values go into a new array rather than
 into the old one, because the old one may not be the gradient's alone: with
 ``create_graph=True`` a ``.grad`` can be a read-only broadcast of a single
 number, or memory another tensor of the graph reads.
+
+``parameters_to_vector`` joins the parameters into one 1-D tensor, in the
+graph (the form a finite-difference check or a Hessian-vector product over
+every weight wants), and ``vector_to_parameters`` writes such a vector back.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from numpy.typing import NDArray
 
 from tinygrad_mlp import checks
 from tinygrad_mlp.optim._arguments import check_bool, check_real
-from tinygrad_mlp.tensor import Tensor
+from tinygrad_mlp.tensor import Tensor, cat
 
 Array = NDArray[Any]
 Parameters = Tensor | Iterable[Tensor]
@@ -165,6 +171,49 @@ def clip_grad_value_(
         # max then min, PyTorch's order, which decides the result when -clip_value > clip_value
         clamped = np.maximum(grad.data, -clip_value, out=np.empty_like(grad.data))
         grad.data = np.minimum(clamped, clip_value, out=clamped)
+
+
+def parameters_to_vector(parameters: Parameters) -> Tensor:
+    """The parameters flattened and joined, in order, into one 1-D tensor, in the graph.
+
+    Gradients flow back to each parameter, as through ``tm.cat``, whose
+    dtype rules the result follows.
+
+    Raises:
+        TypeError: if ``parameters`` is not a Tensor or an iterable of Tensors.
+        ValueError: if there are no parameters (PyTorch's ``cat`` refuses too).
+    """
+    params = checks.tensors("parameters_to_vector", "parameters", parameters)
+    if not params:
+        raise ValueError("parameters_to_vector: no parameters to join")
+    return cat([p.reshape(-1) for p in params])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Parameters) -> None:
+    """Set each parameter's ``.data`` to its slice of ``vec``: ``parameters_to_vector`` undone.
+
+    As in PyTorch, each parameter then shares memory with ``vec`` (its data
+    is a view of the slice, in ``vec``'s dtype), and the assignment is not
+    recorded in the graph; like any ``.data`` assignment it counts as an
+    in-place change of the parameter.
+
+    Raises:
+        TypeError: if ``vec`` is not a Tensor, or ``parameters`` not Tensors.
+        ValueError: if ``vec`` is not 1-D, or its length is not the number of
+            the parameters' elements (PyTorch ignores extra elements). This is
+            checked first: on an error no parameter has changed.
+    """
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"vector_to_parameters: vec must be a Tensor, got {type(vec).__name__}")
+    params = checks.tensors("vector_to_parameters", "parameters", parameters)
+    total = sum(p.numel() for p in params)
+    if vec.ndim != 1 or len(vec.data) != total:
+        raise ValueError(f"vector_to_parameters: vec must be 1-D with the parameters' {total} "
+                         f"elements, got shape {vec.shape}")
+    start = 0
+    for p in params:
+        p.data = vec.data[start:start + p.numel()].reshape(p.shape)
+        start += p.numel()
 
 
 def _parameters(where: str, parameters: Parameters) -> list[Tensor]:
