@@ -325,6 +325,11 @@ def adam_state_dict() -> dict[str, Any]:
     return adam.state_dict()
 
 
+def scheduler_and_optimizer() -> tuple[optim.lr_scheduler.StepLR, optim.SGD]:
+    optimizer = optim.SGD([matrix()], lr=0.1)
+    return optim.lr_scheduler.StepLR(optimizer, step_size=2), optimizer
+
+
 def momentum_state_for_parameter(number: int, shape: tuple[int, ...]) -> Callable[[Any], None]:
     def load(optimizer: optim.Optimizer) -> None:
         saved = optimizer.state_dict()
@@ -447,6 +452,11 @@ MISTAKES: list[Mistake] = [
     mistake("construction", "an int default dtype", lambda: tm.set_default_dtype(tm.int64),
             TypeError, r"set_default_dtype: only float32 and float64 can be the default, "
             r"got int64"),
+    mistake("construction", "zeros_like of None", lambda: tm.zeros_like(None), TypeError,
+            r"zeros_like: other must be a Tensor, got NoneType"),
+    mistake("construction", "ones_like with a dtype that does not exist",
+            lambda: tm.ones_like(matrix(), dtype="floaty"), TypeError,
+            r"ones_like: unknown dtype 'floaty'"),
     # ---------------------------------------------------------------------- ops
     mistake("ops", "add of mismatched shapes", lambda: matrix() + tm.ones(4, 5), ValueError,
             r"add: shapes \(2, 3\) and \(4, 5\) cannot be broadcast together"),
@@ -555,6 +565,10 @@ MISTAKES: list[Mistake] = [
             r"\(input shapes \(1,\), \(1,\)\)"),
     mistake("ops", "bool minus bool", lambda: tm.tensor([True]) - tm.tensor([False]),
             TypeError, r"sub: .*bool"),
+    mistake("ops", "== of shapes that do not broadcast", lambda: matrix() == tm.ones(4),
+            ValueError, r"eq: shapes \(2, 3\) and \(4,\) cannot be broadcast together"),
+    mistake("ops", "> None", lambda: matrix() > None, TypeError,
+            r"gt: cannot compare a tensor of dtype float64 with NoneType None"),
     # Not a mistake: a float32 tensor plus a Python float too large for float32
     # (`+ 1e300`) gives inf, as numpy and PyTorch do (the scalar takes the
     # tensor's dtype). See test_a_python_float_takes_a_float32_tensors_dtype_as_in_numpy.
@@ -676,6 +690,13 @@ MISTAKES: list[Mistake] = [
     mistake("modules", "normal init of an int tensor",
             lambda: nn.init.normal_(tm.zeros(3, dtype=tm.int64)), TypeError,
             r"normal_: .*int64"),
+    mistake("modules", "xavier init of an ndarray",
+            lambda: nn.init.xavier_uniform_(np.ones((3, 3))), TypeError,
+            r"xavier_uniform_: tensor must be a Tensor, got ndarray"),
+    mistake("modules", "a Sequential indexed by a name", lambda: mlp()["hidden"], TypeError,
+            r"Sequential: index must be an int or a slice, got str 'hidden'; .*get_submodule"),
+    mistake("modules", "linear without a weight", lambda: F.linear(matrix(), None), TypeError,
+            r"linear: weight must be a Tensor, got NoneType"),
     # ------------------------------------------------------------------ losses
     mistake("losses", "mse_loss of mismatched shapes", lambda: F.mse_loss(matrix(), tm.ones(3, 2)),
             ValueError, r"mse_loss: target shape \(3, 2\) differs from input shape \(2, 3\)"),
@@ -719,6 +740,11 @@ MISTAKES: list[Mistake] = [
     mistake("losses", "mse_loss of a numpy array",
             lambda: F.mse_loss(np.ones((2, 3)), np.ones((2, 3))), TypeError,
             r"mse_loss: input .*Tensor.*ndarray"),
+    mistake("losses", "mse_loss against None", lambda: F.mse_loss(matrix(), None), TypeError,
+            r"mse_loss: target must be numbers .* from NoneType"),
+    mistake("losses", "QuadraticCost against a ragged list",
+            lambda: nn.QuadraticCost()(matrix(), [[1.0, 2.0, 3.0], [4.0]]), ValueError,
+            r"quadratic_cost: target is not rectangular"),
     # -------------------------------------------------------------- optimizers
     mistake("optimizers", "a negative learning rate", lambda: optim.SGD([matrix()], lr=-0.1),
             ValueError, r"SGD: lr must be non-negative, got -0\.1"),
@@ -779,6 +805,25 @@ MISTAKES: list[Mistake] = [
             unchanged(lambda: optim.SGD([matrix()], lr=0.1),
                       lambda o: o.load_state_dict(adam_state_dict())),
             ValueError, r"SGD\.load_state_dict: .*'betas'"),
+    mistake("optimizers", "step given the loss",
+            unchanged(lambda: with_grads(optim.SGD([matrix()], lr=0.1), np.ones((2, 3))),
+                      lambda optimizer: optimizer.step(matrix().sum())), TypeError,
+            r"SGD\.step: closure must be a function that recomputes the loss, got Tensor"),
+    mistake("optimizers", "load_state_dict with a list as the state",
+            unchanged(sgd_with_two_parameters, lambda o: o.load_state_dict(
+                {"state": [], "param_groups": o.state_dict()["param_groups"]})),
+            ValueError, r"SGD\.load_state_dict: the saved 'state' is a list"),
+    mistake("optimizers", "LambdaLR with a function of no arguments",
+            lambda: optim.lr_scheduler.LambdaLR(optim.SGD([matrix()], lr=0.1), lambda: 0.5),
+            TypeError, r"LambdaLR: lr_lambda must take the epoch as its one argument"),
+    mistake("optimizers", "LambdaLR with a function that returns None",
+            lambda: optim.lr_scheduler.LambdaLR(optim.SGD([matrix()], lr=0.1), lambda e: None),
+            TypeError, r"LambdaLR: lr_lambda\(0\) returned None; it must return a number"),
+    mistake("optimizers", "a scheduler loading an optimizer's state dict",
+            unchanged(scheduler_and_optimizer,
+                      lambda pair: pair[0].load_state_dict(pair[1].state_dict())),
+            ValueError, r"StepLR\.load_state_dict: the state dict has keys StepLR's lacks: "
+            r"'param_groups', 'state'"),
     # ------------------------------------------------------------- state dicts
     mistake("state dicts", "a missing key",
             unchanged(linear, lambda model: model.load_state_dict(

@@ -1593,6 +1593,8 @@ def test_random_fills_are_reproducible_under_manual_seed_and_keep_the_array(name
         draws.append(x.data.copy())
     np.testing.assert_array_equal(*draws)
     assert len(np.unique(draws[0])) > 1
+    scalar = tm.tensor(0.0)  # a 0-d tensor is filled too, as in PyTorch
+    assert FILLS[name](scalar) is scalar and scalar.shape == () and scalar._version == 1
     generator = np.random.default_rng(3)
     x = tm.zeros(4, 5, dtype=tm.float32)
     getattr(x, name)(generator=generator, **({"to": 5} if name == "random_" else {}))

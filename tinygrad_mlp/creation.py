@@ -482,14 +482,18 @@ def zeros_like(
     other: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False
 ) -> Tensor:
     """Zeros with the shape (and dtype, unless given) of ``other``."""
-    return Tensor(np.zeros(other.shape, dtype or other.dtype), requires_grad)
+    like = checks.tensor("zeros_like", "other", other)
+    chosen = like.dtype if dtype is None else checks.numeric_dtype("zeros_like", dtype)
+    return Tensor(np.zeros(like.shape, chosen), requires_grad)
 
 
 def ones_like(
     other: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False
 ) -> Tensor:
     """Ones with the shape (and dtype, unless given) of ``other``."""
-    return Tensor(np.ones(other.shape, dtype or other.dtype), requires_grad)
+    like = checks.tensor("ones_like", "other", other)
+    chosen = like.dtype if dtype is None else checks.numeric_dtype("ones_like", dtype)
+    return Tensor(np.ones(like.shape, chosen), requires_grad)
 
 
 def randn_like(
@@ -499,6 +503,7 @@ def randn_like(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """N(0, 1) samples with the shape (and float dtype) of ``other``."""
+    checks.tensor("randn_like", "other", other)
     return randn(other.shape, dtype=dtype or _like_float(other), requires_grad=requires_grad,
                  generator=generator)
 
@@ -510,6 +515,7 @@ def rand_like(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Uniform [0, 1) samples with the shape (and float dtype) of ``other``."""
+    checks.tensor("rand_like", "other", other)
     return rand(other.shape, dtype=dtype or _like_float(other), requires_grad=requires_grad,
                 generator=generator)
 

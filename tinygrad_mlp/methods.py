@@ -132,7 +132,7 @@ def _broadcast(op: str, *tensors: Tensor) -> list[Tensor]:
     return [t if t.shape == shape else t.expand(shape) for t in tensors]
 
 
-def _compared(op: str, x: Tensor, other: TensorLike, compare: Callable[[Any, Any], Any]) -> Any:
+def _compared(op: str, x: Tensor, other: object, compare: Callable[[Any, Any], Any]) -> Any:
     """``compare(x, other)``, a comparison operator on the arrays, with errors naming ``op``."""
     value = _tensor._plain(other)
     try:
@@ -140,6 +140,9 @@ def _compared(op: str, x: Tensor, other: TensorLike, compare: Callable[[Any, Any
     except ValueError:
         raise ValueError(f"{op}: shapes {x.shape} and {np.shape(value)} cannot be broadcast "
                          "together") from None
+    except TypeError:  # numpy has no comparison of numbers with None or a string
+        raise TypeError(f"{op}: cannot compare a tensor of dtype {x.dtype} with "
+                        f"{type(other).__name__} {other!r}") from None
 
 
 def _valued(approx: Tensor, value: np.ndarray) -> Tensor:
@@ -776,11 +779,11 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
 
     # -- comparisons and tests: numpy boolean arrays, as the operators give ---------------
 
-    def eq(self: Tensor, other: TensorLike) -> Any:
+    def eq(self: Tensor, other: object) -> Any:
         """self == other, elementwise (a boolean ndarray)."""
         return _compared("eq", self, other, operator.eq)
 
-    def ne(self: Tensor, other: TensorLike) -> Any:
+    def ne(self: Tensor, other: object) -> Any:
         """self != other, elementwise (a boolean ndarray)."""
         return _compared("ne", self, other, operator.ne)
 
@@ -1500,7 +1503,7 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
         if low > high:
             raise ValueError(f"uniform_: from must be at most to, got from={from_} > to={to}")
         draw = _random_source("uniform_", self, generator)
-        values = (low + (high - low) * draw.random(self.shape)).astype(self.dtype)
+        values = np.array(low + (high - low) * draw.random(self.shape), dtype=self.dtype)
         if low < high:  # rounding into the dtype can reach `to`, which [from, to) leaves out
             below = np.nextafter(self.dtype.type(high), self.dtype.type(low))
             np.minimum(values, below, out=values)

@@ -798,24 +798,25 @@ class Tensor(TensorMethods):
             raise checks.setitem_error(self._data, where, operand, error) from None
         _note_change(self._counter)
 
-    # Comparisons give plain boolean arrays; they are not differentiable.
+    # Comparisons give plain boolean arrays; they are not differentiable. The named
+    # methods (methods.py) word numpy's errors so they name the comparison.
     def __eq__(self, other: object) -> Any:
-        return self._data == _plain(other)
+        return self.eq(other)
 
     def __ne__(self, other: object) -> Any:
-        return self._data != _plain(other)
+        return self.ne(other)
 
     def __lt__(self, other: TensorLike) -> Any:
-        return self._data < _plain(other)
+        return self.lt(other)
 
     def __le__(self, other: TensorLike) -> Any:
-        return self._data <= _plain(other)
+        return self.le(other)
 
     def __gt__(self, other: TensorLike) -> Any:
-        return self._data > _plain(other)
+        return self.gt(other)
 
     def __ge__(self, other: TensorLike) -> Any:
-        return self._data >= _plain(other)
+        return self.ge(other)
 
     # -- elementwise functions -------------------------------------------------------
 

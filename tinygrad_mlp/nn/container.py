@@ -74,11 +74,17 @@ class _NumberedModules(Module):
     def _name_at(self, index: int) -> str:
         """The name of the child at position ``index`` (negative counts from the end)."""
         names = list(self._modules)
-        if not -len(names) <= operator.index(index) < len(names):
+        try:
+            position = operator.index(index)
+        except TypeError:
+            raise TypeError(f"{type(self).__name__}: index must be an int or a slice, got "
+                            f"{type(index).__name__} {index!r}; to get a child by its name, use "
+                            "get_submodule(name)") from None
+        if not -len(names) <= position < len(names):
             raise IndexError(
                 f"{type(self).__name__}: index {index} is out of range for {len(names)} modules"
             )
-        return names[index]
+        return names[position]
 
     def _renumber(self, modules: list[Module]) -> None:
         """Make ``modules`` the children, named "0", "1", ... (custom names are lost)."""

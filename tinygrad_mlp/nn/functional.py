@@ -35,7 +35,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weightᵀ + bias, with weight shaped (out_features, in_features)."""
     _input(x, "linear")
     for name, value in (("weight", weight), ("bias", bias)):
-        if value is not None and not isinstance(value, Tensor):
+        if not isinstance(value, Tensor) and (value is not None or name == "weight"):
             raise TypeError(f"linear: {name} must be a Tensor, got {type(value).__name__}")
     if bias is None:
         return ops.Linear.apply(x, weight)
@@ -532,8 +532,17 @@ def _in_unit_interval(values: Tensor, what: str, hint: str) -> None:
 
 
 def _target(target: Tensor | ArrayLike, where: str) -> Tensor:
-    """The target as a tensor; one that requires grad gets its gradient, as in PyTorch."""
-    return target if isinstance(target, Tensor) else Tensor(target)
+    """The target as a tensor; one that requires grad gets its gradient, as in PyTorch.
+
+    Data a Tensor cannot hold (None, strings, ragged lists) is refused in the
+    loss's name, not the constructor's.
+    """
+    if isinstance(target, Tensor):
+        return target
+    try:
+        return Tensor(target)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{where}: target {str(error).removeprefix('Tensor: data ')}") from None
 
 
 def _same_shape(input: Tensor, target: Tensor, where: str) -> None:

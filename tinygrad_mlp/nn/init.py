@@ -53,8 +53,16 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     return _GAINS[nonlinearity]
 
 
+def _needs_tensor(tensor: Tensor, where: str) -> None:
+    """Refuse an ndarray (or anything else): the initialisers fill a Tensor in place."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{where}: tensor must be a Tensor, got {type(tensor).__name__} (to "
+                        "initialise an array, wrap it: w = tm.tensor(a); then fill w)")
+
+
 def _needs_float(tensor: Tensor, where: str) -> None:
     """Refuse to write random reals into an int tensor, which would truncate them."""
+    _needs_tensor(tensor, where)
     if tensor.dtype.kind != "f":
         raise TypeError(f"{where}: needs a floating point tensor, got dtype {tensor.dtype}")
 
@@ -121,11 +129,13 @@ def normal_(
 
 def zeros_(tensor: Tensor) -> Tensor:
     """Fill with zeros."""
+    _needs_tensor(tensor, "zeros_")
     return _fill(tensor, np.zeros(tensor.shape))
 
 
 def ones_(tensor: Tensor) -> Tensor:
     """Fill with ones."""
+    _needs_tensor(tensor, "ones_")
     return _fill(tensor, np.ones(tensor.shape))
 
 

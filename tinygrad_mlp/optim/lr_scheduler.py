@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import inspect
 import math
 import types
 import warnings
@@ -134,7 +135,27 @@ class _Scheduler:
         return {key: value for key, value in vars(self).items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore attributes saved by ``state_dict``."""
+        """Restore attributes saved by ``state_dict``.
+
+        Raises:
+            TypeError: if ``state_dict`` is not a dict.
+            ValueError: if it has keys this scheduler's own state dict lacks
+                (an optimizer's, or another kind of scheduler's); nothing
+                is changed then.
+        """
+        where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{where}: expected a scheduler's state dict, got "
+                            f"{type(state_dict).__name__}")
+        foreign = sorted(set(state_dict) - set(self.state_dict()), key=str)
+        if foreign:
+            raise ValueError(f"{where}: the state dict has keys {type(self).__name__}'s lacks: "
+                             f"{', '.join(map(repr, foreign))}; was it saved by an optimizer or "
+                             "another kind of scheduler?")
+        self._load_state(dict(state_dict))
+
+    def _load_state(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes in ``state_dict``, checked by ``load_state_dict``."""
         vars(self).update(state_dict)
 
 
@@ -256,14 +277,14 @@ class LRScheduler(_Scheduler):
             group["lr"] = float(lr)  # a plain number, whatever an lr_lambda returns
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+    def _load_state(self, state_dict: dict[str, Any]) -> None:
         """Restore attributes saved by ``state_dict``, and the lrs that scheduler had set.
 
         The optimizer's groups get those lrs at once, so the epoch after
         resuming trains at the saved schedule's lr, not at the one this
         scheduler was created with.
         """
-        super().load_state_dict(state_dict)
+        super()._load_state(state_dict)
         for group, lr in zip(self.optimizer.param_groups, self._last_lr):
             group["lr"] = lr
 
@@ -445,10 +466,18 @@ class LambdaLR(LRScheduler):
         self.lr_lambdas = list(lr_lambda) if isinstance(lr_lambda, Sequence) else [lr_lambda]
         self._one_for_all = not isinstance(lr_lambda, Sequence)
         for position, function in enumerate(self.lr_lambdas):
+            at = "" if self._one_for_all else f"[{position}]"
             if not callable(function):
-                at = "" if self._one_for_all else f"[{position}]"
                 raise TypeError(f"{where}: lr_lambda{at} must be a function of the epoch, got "
                                 f"{type(function).__name__}")
+            try:
+                inspect.signature(function).bind(0)
+            except TypeError:
+                raise TypeError(f"{where}: lr_lambda{at} must take the epoch as its one argument "
+                                f"(lambda epoch: 0.95 ** epoch), got one with parameters "
+                                f"{inspect.signature(function)}") from None
+            except ValueError:  # a builtin that shows no signature: calling it will tell
+                pass
         groups = len(getattr(optimizer, "param_groups", ()))
         if not self._one_for_all and len(self.lr_lambdas) != groups:
             raise ValueError(f"{where}: expected {groups} lr_lambdas, one per param group, but "
@@ -469,7 +498,17 @@ class LambdaLR(LRScheduler):
 
     def _factor(self, index: int, epoch: int) -> float:
         """The factor of param group ``index`` at ``epoch``."""
-        return self.lr_lambdas[self._lambda_index(index)](epoch)
+        return self._call(self._lambda_index(index), epoch)
+
+    def _call(self, which: int, epoch: int) -> float:
+        """``lr_lambdas[which](epoch)``, refused unless it is a number (not None, say)."""
+        factor = self.lr_lambdas[which](epoch)
+        if isinstance(factor, (bool, np.bool_)) or not isinstance(
+                factor, (int, float, np.integer, np.floating)):
+            at = "" if self._one_for_all else f"[{which}]"
+            raise TypeError(f"{type(self).__name__}: lr_lambda{at}({epoch}) returned {factor!r}; "
+                            "it must return a number, the lr's factor at that epoch")
+        return float(factor)
 
     def get_lr(self) -> list[float]:
         """base_lr times the group's factor at the epoch (its own lr if it has no base lr)."""
@@ -492,11 +531,11 @@ class LambdaLR(LRScheduler):
         state["lr_lambdas"] = [_function_state(f) for f in self.lr_lambdas]
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+    def _load_state(self, state_dict: dict[str, Any]) -> None:
         """Restore the attributes; this scheduler keeps its own lr_lambdas, given their state."""
         state = dict(state_dict)
         saved = state.pop("lr_lambdas", None) or []
-        super().load_state_dict(state)
+        super()._load_state(state)
         for function, attributes in zip(self.lr_lambdas, saved):
             if attributes is not None:
                 vars(function).update(attributes)
@@ -548,7 +587,7 @@ class MultiplicativeLR(LambdaLR):
             self._products = [[1.0] for _ in self.lr_lambdas]
         products = self._products[which]
         while len(products) <= epoch:
-            products.append(products[-1] * float(self.lr_lambdas[which](len(products))))
+            products.append(products[-1] * self._call(which, len(products)))
         return products[epoch]
 
     def state_dict(self) -> dict[str, Any]:
@@ -557,11 +596,11 @@ class MultiplicativeLR(LambdaLR):
         state["_products"] = [list(products) for products in self._products]
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+    def _load_state(self, state_dict: dict[str, Any]) -> None:
         """As ``LambdaLR``'s: the saved products carry on, times this one's functions."""
         state = dict(state_dict)
         state["_products"] = [list(products) for products in state.get("_products", [])]
-        super().load_state_dict(state)
+        super()._load_state(state)
 
 
 class ConstantLR(LRScheduler):
@@ -789,9 +828,9 @@ class _MomentumCycler(LRScheduler):
             else:
                 group["momentum"] = momentum
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+    def _load_state(self, state_dict: dict[str, Any]) -> None:
         """As ``LRScheduler``'s, setting the saved step's momentums too."""
-        super().load_state_dict(state_dict)
+        super()._load_state(state_dict)
         self._set_momentums()
 
 
@@ -1128,13 +1167,13 @@ class CyclicLR(_MomentumCycler):
         state["_scale_fn_custom"] = _function_state(self._scale_fn_custom)
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+    def _load_state(self, state_dict: dict[str, Any]) -> None:
         """Restore the attributes; this scheduler keeps its own scale_fn, given its state."""
         state = dict(state_dict)
         saved = state.pop("_scale_fn_custom", None)
         if saved is not None and self._scale_fn_custom is not None:
             vars(self._scale_fn_custom).update(saved)  # first: the momentums set next use it
-        super().load_state_dict(state)
+        super()._load_state(state)
 
 
 class ReduceLROnPlateau(_Scheduler):
@@ -1320,7 +1359,7 @@ class _Composite(_Scheduler):
         state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+    def _load_state(self, state_dict: dict[str, Any]) -> None:
         """Restore the attributes and each scheduler's state, and set the saved lrs.
 
         The schedulers running at the saved step are restored last, so the
@@ -1334,7 +1373,7 @@ class _Composite(_Scheduler):
         if len(saved) != len(self._schedulers):
             raise ValueError(f"{type(self).__name__}.load_state_dict: the state has "
                              f"{len(saved)} schedulers, this one has {len(self._schedulers)}")
-        super().load_state_dict(state)
+        super()._load_state(state)
         running = self._running()
         for index in [*(i for i in range(len(saved)) if i not in running), *running]:
             self._schedulers[index].load_state_dict(saved[index])

@@ -182,6 +182,12 @@ class Optimizer:
         """
         loss = None
         if closure is not None:
+            if not callable(closure):  # step(loss): the loss is a Tensor, already backpropagated
+                raise TypeError(
+                    f"{type(self).__name__}.step: closure must be a function that recomputes "
+                    f"the loss, got {type(closure).__name__}; to step after loss.backward(), "
+                    "call step() with no argument"
+                )
             with enable_grad():
                 loss = closure()
         self._check_grad_shapes()  # all of them first, so a bad one changes nothing
@@ -277,8 +283,12 @@ class Optimizer:
                     f"{where}: saved param group {index} {problem}; was it saved by another "
                     "kind of optimizer?"
                 )
+        saved_states = state_dict["state"]
+        if not isinstance(saved_states, Mapping):
+            raise ValueError(f"{where}: the saved 'state' is a {type(saved_states).__name__}, "
+                             "not a dict of each parameter's state")
         state: dict[Tensor, dict[str, Any]] = {}
-        for number, saved_state in state_dict["state"].items():
+        for number, saved_state in saved_states.items():
             if number not in by_number:
                 raise ValueError(
                     f"{where}: the saved state is for parameter {number}, but this optimizer "
