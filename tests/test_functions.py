@@ -95,7 +95,7 @@ def test_every_function_of_the_module_is_tested_and_exported() -> None:
     # argmax and argmin give indices, the rest answer questions: each is tested below
     assert public == set(CASES) | set(ADDED) | set(LATER) | set(REST) | {
         "argmax", "argmin", "allclose", "equal", "is_tensor", "isclose", "numel", "max", "min",
-        "bernoulli"}
+        "bernoulli", "broadcast_tensors", "meshgrid"}
     assert all(getattr(tm, name) is getattr(functions, name) for name in public)
 
 
@@ -799,3 +799,75 @@ def test_add_sub_mul_and_div_take_a_number_first_as_pytorchs() -> None:
         np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-15, err_msg=name)
     with pytest.raises(TypeError, match=r"^add: input must be a Tensor, got float"):
         tm.add(2.0, 3.0)
+
+
+# -- broadcast_tensors and meshgrid: several tensors in, several out ------------------------
+
+
+@pytest.mark.parametrize("indexing", ["ij", "xy"])
+@pytest.mark.parametrize("sizes", [(3,), (3, 2), (3, 2, 4), (0, 2), ((), 2, 4)])
+def test_meshgrid_gives_pytorchs_grids_and_gradients(indexing: str, sizes: tuple[Any, ...]) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(len(sizes))
+    values = [rng.standard_normal(size) for size in sizes]
+    ours = [tm.tensor(v, requires_grad=True) for v in values]
+    theirs = [torch.tensor(v, requires_grad=True) for v in values]
+    grids, reference = tm.meshgrid(*ours, indexing=indexing), torch.meshgrid(*theirs,
+                                                                            indexing=indexing)
+    assert len(grids) == len(reference)
+    weights = [rng.standard_normal(tuple(r.shape)) for r in reference]
+    for grid, expected in zip(grids, reference):
+        np.testing.assert_array_equal(grid.data, expected.detach().numpy())
+    sum((g * w).sum() for g, w in zip(grids, weights)).backward()
+    sum((r * torch.tensor(w)).sum() for r, w in zip(reference, weights)).backward()
+    for p, q in zip(ours, theirs):
+        assert p.grad is not None and q.grad is not None
+        np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-14, atol=1e-15)
+
+
+def test_meshgrid_takes_one_list_and_warns_without_indexing_as_pytorch() -> None:
+    a, b = tm.tensor([1.0, 2.0, 3.0]), tm.tensor([4.0, 5.0])
+    with pytest.warns(UserWarning, match=r"^meshgrid: indexing not given, so 'ij'"):
+        x, y = tm.meshgrid(a, b)
+    assert x.shape == y.shape == (3, 2) and x.tolist() == [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]
+    x, y = tm.meshgrid([a, b], indexing="xy")
+    assert x.shape == (2, 3) and y.tolist() == [[4.0, 4.0, 4.0], [5.0, 5.0, 5.0]]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: tm.meshgrid(tm.ones((2, 2)), tm.ones(2), indexing="ij"), ValueError,
+     r"^meshgrid: tensors\[0\] must be 0-d or 1-d, got shape \(2, 2\)"),
+    (lambda: tm.meshgrid(tm.ones(2), tm.tensor([1, 2]), indexing="ij"), TypeError,
+     r"^meshgrid: the tensors must have one dtype, got float64, int64"),
+    (lambda: tm.meshgrid(indexing="ij"), ValueError, r"^meshgrid: no tensors given"),
+    (lambda: tm.meshgrid(tm.ones(2), indexing="yx"), ValueError,
+     r"^meshgrid: indexing must be 'ij' or 'xy', got 'yx'"),
+    (lambda: tm.meshgrid(tm.ones(2), np.ones(2), indexing="ij"), TypeError,
+     r"^meshgrid: tensors\[1\] must be a Tensor, got ndarray"),
+    (lambda: tm.broadcast_tensors(tm.ones(2), tm.ones(3)), ValueError,
+     r"^broadcast_tensors: shapes \(2,\), \(3,\) cannot be broadcast together"),
+    (lambda: tm.broadcast_tensors(tm.ones(2), [1.0]), TypeError,
+     r"^broadcast_tensors: tensors\[1\] must be a Tensor, got list"),
+])
+def test_meshgrid_and_broadcast_tensors_refuse_bad_input_naming_themselves(
+        call: Callable[[], Any], error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_broadcast_tensors_gives_pytorchs_shapes_values_and_gradients() -> None:
+    torch = pytest.importorskip("torch")
+    values = [np.arange(2.0).reshape(2, 1), np.array([0.5, -1.0, 2.0]), np.array(3.0)]
+    ours = [tm.tensor(v, requires_grad=True) for v in values]
+    theirs = [torch.tensor(v, requires_grad=True) for v in values]
+    out, reference = tm.broadcast_tensors(*ours), torch.broadcast_tensors(*theirs)
+    weights = np.random.default_rng(1).standard_normal((2, 3))
+    for o, r in zip(out, reference):
+        assert o.shape == tuple(r.shape) == (2, 3)
+        np.testing.assert_array_equal(o.data, r.detach().numpy())
+    sum((o * weights).sum() for o in out).backward()
+    sum((r * torch.tensor(weights)).sum() for r in reference).backward()
+    for p, q in zip(ours, theirs):
+        assert p.grad is not None and q.grad is not None
+        np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-14)
+    assert tm.broadcast_tensors() == ()

@@ -25,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any, TypeGuard
 
@@ -779,6 +780,56 @@ def logical_not(input: Tensor) -> Any:
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
     """A view of ``input`` broadcast to ``size`` (-1 keeps a size), as ``expand``."""
     return _input("broadcast_to", input).broadcast_to(size)
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """The tensors broadcast to their common shape: views, in the graph, as ``expand`` gives."""
+    parts = checks.tensors("broadcast_tensors", "tensors", tensors)
+    shapes = [t.shape for t in parts]
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(f"broadcast_tensors: shapes {', '.join(map(str, shapes))} cannot be "
+                         "broadcast together") from None
+    return tuple(t.broadcast_to(shape) for t in parts)
+
+
+def meshgrid(*tensors: Tensor | Sequence[Tensor],
+             indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-D (or 0-d) tensors, as views in the graph.
+
+    With ``indexing="ij"`` output k holds ``tensors[k][iₖ]`` at ``[i₀, i₁, ...]``;
+    ``"xy"`` (numpy's default, for plotting) swaps the first two dims. Without
+    ``indexing`` it is ``"ij"``, with PyTorch's warning that it should be
+    given. The tensors may also come as one list or tuple.
+    """
+    given = tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors
+    parts = checks.tensors("meshgrid", "tensors", given)
+    if indexing is None:
+        warnings.warn("meshgrid: indexing not given, so 'ij', as PyTorch's default; pass "
+                      "indexing='ij' or 'xy' (PyTorch will require it)", UserWarning, stacklevel=2)
+    elif indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    if not parts:
+        raise ValueError("meshgrid: no tensors given")
+    for k, t in enumerate(parts):
+        if t.ndim > 1:
+            raise ValueError(f"meshgrid: tensors[{k}] must be 0-d or 1-d, got shape {t.shape}")
+    if len({t.dtype for t in parts}) > 1:
+        raise TypeError("meshgrid: the tensors must have one dtype, got "
+                        f"{', '.join(str(t.dtype) for t in parts)}")
+    axes = list(range(len(parts)))
+    if indexing == "xy" and len(parts) > 1:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(parts)
+    for axis, t in zip(axes, parts):
+        shape[axis] = t.numel()
+    grids = []
+    for axis, t in zip(axes, parts):
+        alone = [1] * len(parts)
+        alone[axis] = t.numel()
+        grids.append(t.reshape(alone).broadcast_to(shape))
+    return tuple(grids)
 
 
 def angle(input: Tensor) -> Tensor:
