@@ -1517,3 +1517,100 @@ def test_shrinks_refuse_bad_inputs_naming_the_function_and_argument(
 ) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+# -- prelu and kl_div ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("shape", "slopes"), [((2, 3), 3), ((2, 3, 4), 3), ((2, 3), 1),
+                                               ((5,), 1), ((), 1), ((4, 2, 2, 3), 2)])
+def test_prelu_equals_pytorchs_in_value_and_gradients(shape: tuple[int, ...],
+                                                      slopes: int) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(len(shape) + slopes)
+    values = rng.standard_normal(shape)
+    values.flat[0] = 0.0  # the kink: the slope there is a, as PyTorch's
+    weights = rng.uniform(0.05, 0.5, slopes)
+    x, w = tm.tensor(values, requires_grad=True), tm.tensor(weights, requires_grad=True)
+    xt, wt = torch.tensor(values, requires_grad=True), torch.tensor(weights, requires_grad=True)
+    assert_same_value_and_gradient(F.prelu(x, w), x, torch.nn.functional.prelu(xt, wt), xt,
+                                   torch)
+    assert w.grad is not None and wt.grad is not None
+    np.testing.assert_allclose(w.grad.data, wt.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@given(data=st.data())
+def test_prelu_passes_gradcheck_and_gradgradcheck_away_from_the_kink(data: st.DataObject) -> None:
+    x = data.draw(arrays((2, 3), -2.0, 2.0))
+    assume(away_from(x, 0.0, 1e-3))
+    w = data.draw(arrays((3,), 0.05, 0.5))
+    assert tm.gradcheck(F.prelu, [leaf(x), leaf(w)])
+    assert tm.gradgradcheck(F.prelu, [leaf(x), leaf(w)])
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: F.prelu(tm.ones((2, 4)), tm.ones(3)), ValueError,
+     r"^prelu: weight must be 0-d or 1-D with 1 or 4 elements \(the input's channels, dim 1 of "
+     r"\(2, 4\)\), got shape \(3,\)"),
+    (lambda: F.prelu(tm.ones((2, 3)), tm.ones((1, 1))), ValueError,
+     r"^prelu: weight must be 0-d or 1-D"),
+    (lambda: F.prelu(tm.ones(3), tm.ones(3)), ValueError,
+     r"^prelu: weight must be 0-d or 1-D with 1 or 1 elements"),
+    (lambda: F.prelu(tm.ones(3), 0.25), TypeError, r"^prelu: weight must be a Tensor, got float"),
+    (lambda: F.prelu(tm.tensor([1, 2]), tm.ones(1)), TypeError, r"^prelu: "),
+])
+def test_prelu_refuses_bad_weights_naming_itself(call: Callable[[], Any], error: type[Exception],
+                                                 message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+KL_REDUCTIONS = ["batchmean", "sum", "none", "mean"]
+
+
+@pytest.mark.parametrize("log_target", [False, True])
+@pytest.mark.parametrize("reduction", KL_REDUCTIONS)
+def test_kl_div_equals_pytorchs_in_value_and_both_gradients(reduction: str,
+                                                            log_target: bool) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    logits, p = rng.standard_normal((4, 5)), rng.dirichlet(np.ones(5), 4)
+    target = np.log(p) if log_target else p
+    x, t = tm.tensor(logits, requires_grad=True), tm.tensor(target, requires_grad=True)
+    xt, tt = torch.tensor(logits, requires_grad=True), torch.tensor(target, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 'mean' warns in both
+        ours = F.kl_div(x.log_softmax(1), t, reduction, log_target)
+        theirs = torch.nn.functional.kl_div(xt.log_softmax(1), tt, reduction=reduction,
+                                            log_target=log_target)
+    assert_same_value_and_gradient(ours, x, theirs, xt, torch)
+    assert t.grad is not None and tt.grad is not None
+    np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_kl_div_is_the_divergence_per_example_with_batchmean_and_zero_where_p_is_zero() -> None:
+    p = np.array([[0.5, 0.5, 0.0], [0.25, 0.25, 0.5]])
+    q = np.array([[0.25, 0.5, 0.25], [0.5, 0.25, 0.25]])
+    divergences = [sum(a * math.log(a / b) for a, b in zip(row_p, row_q) if a)
+                   for row_p, row_q in zip(p, q)]
+    loss = F.kl_div(tm.tensor(np.log(q)), tm.tensor(p), reduction="batchmean")
+    assert loss.item() == pytest.approx(np.mean(divergences), rel=1e-14)
+    assert F.kl_div(tm.tensor(np.log(q)), tm.tensor(p), reduction="none").data[0, 2] == 0.0
+    assert F.kl_div(tm.tensor(np.log(p + 0.1)), tm.tensor(p + 0.1), "sum").item() == 0.0
+    assert F.kl_div(tm.tensor(-1.0), tm.tensor(0.5), reduction="batchmean").item() == \
+        pytest.approx(0.5 * (math.log(0.5) + 1.0), rel=1e-15)  # a 0-d batch of one
+
+
+def test_kl_div_warns_for_mean_and_refuses_bad_arguments_naming_itself() -> None:
+    x = tm.zeros((2, 3))
+    with pytest.warns(UserWarning, match=r"^kl_div: reduction='mean' divides by the number of "
+                                         r"elements"):
+        F.kl_div(x, tm.ones((2, 3)) / 3)
+    with pytest.raises(ValueError, match=r"^kl_div: reduction must be 'mean', 'batchmean', "
+                                         r"'sum' or 'none', got 'avg'"):
+        F.kl_div(x, x, reduction="avg")
+    with pytest.raises(ValueError, match=r"^kl_div: target shape \(3,\) differs from input "
+                                         r"shape \(2, 3\)"):
+        F.kl_div(x, tm.ones(3), reduction="sum")
+    with pytest.raises(TypeError, match=r"^kl_div: "):
+        F.kl_div(np.zeros(3), tm.ones(3), reduction="sum")

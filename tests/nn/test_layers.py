@@ -671,3 +671,42 @@ def test_shrink_modules_refuse_a_bad_lambd_when_constructed(
 ) -> None:
     with pytest.raises(error, match=message):
         make()
+
+
+# -- PReLU -------------------------------------------------------------------------------------
+
+
+def test_prelu_learns_one_slope_or_one_per_channel_and_shows_their_number() -> None:
+    one, per_channel = nn.PReLU(), nn.PReLU(3, init=0.1, dtype=np.float64)
+    assert repr(one) == "PReLU(num_parameters=1)" and one.weight.tolist() == [0.25]
+    assert per_channel.weight.dtype == np.float64 and per_channel.weight.tolist() == [0.1] * 3
+    assert [name for name, _ in per_channel.named_parameters()] == ["weight"]
+    x = tm.tensor([[-2.0, 1.0, -1.0], [3.0, -4.0, 0.0]])
+    out = per_channel(x)
+    np.testing.assert_allclose(out.data, [[-0.2, 1.0, -0.1], [3.0, -0.4, 0.0]], rtol=1e-15)
+    out.sum().backward()
+    assert per_channel.weight.grad is not None
+    np.testing.assert_allclose(per_channel.weight.grad.data, [-2.0, -4.0, -1.0])
+
+
+def test_prelu_equals_pytorchs_module() -> None:
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.PReLU(4, init=0.3, dtype=np.float64), torch.nn.PReLU(
+        4, init=0.3, dtype=torch.float64)
+    values = np.random.default_rng(0).standard_normal((3, 4, 2))
+    x, xt = tm.tensor(values), torch.tensor(values)
+    np.testing.assert_allclose(ours(x).data, theirs(xt).detach().numpy(), rtol=1e-15)
+    assert repr(ours) == repr(theirs)
+
+
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    ({"num_parameters": 0}, ValueError, r"^PReLU: num_parameters must be a positive int, got 0"),
+    ({"num_parameters": 2.0}, ValueError, r"^PReLU: num_parameters must be a positive int"),
+    ({"init": "a"}, TypeError, r"^PReLU: init must be a number, got 'a'"),
+    ({"dtype": np.int64}, TypeError, r"^PReLU: dtype must be a floating point dtype, got int64"),
+    ({"device": "cuda"}, ValueError, r"^PReLU: "),
+])
+def test_prelu_refuses_bad_arguments_naming_itself(arguments: dict[str, Any],
+                                                   error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        nn.PReLU(**arguments)

@@ -516,3 +516,23 @@ def test_huber_and_smooth_l1_loss_modules_equal_pytorchs_with_delta_and_beta(
         ours_x, theirs_x = tm.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
         assert_same_value_and_gradient(ours_loss(ours_x, y), ours_x,
                                        theirs_loss(theirs_x, torch.tensor(y)), theirs_x, torch)
+
+
+# -- KLDivLoss --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("reduction", "log_target"), [("batchmean", False), ("sum", True),
+                                                       ("none", False)])
+def test_kl_div_loss_passes_its_arguments_to_kl_div(reduction: str, log_target: bool) -> None:
+    x = tm.tensor(np.log([[0.25, 0.75], [0.5, 0.5]]))
+    t = tm.tensor([[0.5, 0.5], [0.1, 0.9]])
+    t = t.log() if log_target else t
+    np.testing.assert_array_equal(nn.KLDivLoss(reduction, log_target)(x, t).data,
+                                  F.kl_div(x, t, reduction, log_target).data)
+    assert repr(nn.KLDivLoss(reduction)) == "KLDivLoss()"  # as PyTorch's, whatever the arguments
+
+
+def test_kl_div_loss_refuses_a_bad_reduction_when_constructed() -> None:
+    with pytest.raises(ValueError, match=r"^KLDivLoss: reduction must be 'mean', 'batchmean', "
+                                         r"'sum' or 'none', got 'avg'"):
+        nn.KLDivLoss("avg")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -70,6 +71,23 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     """x where x > 0, else negative_slope · x; the slope at 0 is negative_slope, as in PyTorch."""
     _activation_input(input, "leaky_relu")
     slope = checks.real("leaky_relu", "negative_slope", negative_slope)
+    return where(input.data > 0, input, input * slope)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x where x > 0, else a · x, with a learned slope a per channel (dim 1) or one for all.
+
+    ``weight`` is 1-D, of one element or one per channel; an input of fewer
+    than 2 dims has one channel. The slope at 0 is a, as PyTorch's.
+    """
+    _activation_input(input, "prelu")
+    if not isinstance(weight, Tensor):
+        raise TypeError(f"prelu: weight must be a Tensor, got {type(weight).__name__}")
+    channels = input.shape[1] if input.ndim > 1 else 1
+    if weight.ndim > 1 or weight.numel() not in (1, channels):
+        raise ValueError(f"prelu: weight must be 0-d or 1-D with 1 or {channels} elements (the "
+                         f"input's channels, dim 1 of {input.shape}), got shape {weight.shape}")
+    slope = weight.reshape(() if weight.numel() == 1 else (channels,) + (1,) * (input.ndim - 2))
     return where(input.data > 0, input, input * slope)
 
 
@@ -672,6 +690,36 @@ def _differences(input: Tensor, target: Tensor | ArrayLike, op: str) -> tuple[Te
     _same_shape(input, y, op)
     d = input - y
     return d, d.abs()
+
+
+def kl_div(input: Tensor, target: Tensor | ArrayLike, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
+    """The Kullback-Leibler divergence Σ p (ln p - input) of ``target`` p from log-probabilities.
+
+    ``input`` holds log-probabilities (``log_softmax``'s); ``target`` holds
+    probabilities, or their logs with ``log_target=True``. Pointwise the loss
+    is ``xlogy(p, p) - p · input`` (0 where p is 0), or ``eᵗ (t - input)``
+    for a log target t. ``reduction="batchmean"`` divides the sum by the
+    batch size (the first dim), which is the divergence of each example's
+    distribution, averaged; ``"mean"`` (the default, as PyTorch's) divides by
+    the number of elements, with PyTorch's warning; ``"sum"`` and ``"none"``
+    as the other losses.
+    """
+    _input(input, "kl_div")
+    checks.floating("kl_div", input)
+    y = _target(target, "kl_div")
+    _same_shape(input, y, "kl_div")
+    if reduction not in ("mean", "batchmean", "sum", "none"):
+        raise ValueError("kl_div: reduction must be 'mean', 'batchmean', 'sum' or 'none', got "
+                         f"{reduction!r}")
+    losses = y.exp() * (y - input) if log_target else y.xlogy(y) - y * input
+    if reduction == "mean":
+        warnings.warn("kl_div: reduction='mean' divides by the number of elements, not by the "
+                      "batch size; 'batchmean' gives the divergence per example, as its "
+                      "definition does (PyTorch warns the same)", UserWarning, stacklevel=2)
+    if reduction != "batchmean":
+        return _reduce_elementwise(losses, reduction, "kl_div")  # type: ignore[arg-type]
+    return losses.sum() / (input.shape[0] if input.ndim else 1)
 
 
 def _reduce_elementwise(losses: Tensor, reduction: Reduction, where: str) -> Tensor:

@@ -190,6 +190,41 @@ class LeakyReLU(_Activation):
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
+class PReLU(Module):
+    """x where x > 0, else a · x, with a learned slope a (see ``F.prelu``).
+
+    Args:
+        num_parameters: 1 (one slope for all) or the number of channels (the
+            input's dim 1), each with its own slope.
+        init: the slopes' starting value.
+        dtype: the slopes' dtype (default: ``tm.get_default_dtype()``).
+        device: None or "cpu", for PyTorch's signature.
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, *,
+                 dtype: DTypeLike | None = None, device: str | None = None) -> None:
+        super().__init__()
+        checks.device("PReLU", device)
+        if isinstance(num_parameters, bool) or not isinstance(num_parameters, (int, np.integer)) \
+                or num_parameters < 1:
+            raise ValueError(f"PReLU: num_parameters must be a positive int, got "
+                             f"{num_parameters!r}")
+        checks.real("PReLU", "init", init)
+        chosen = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        if chosen.kind != "f":
+            raise TypeError(f"PReLU: dtype must be a floating point dtype, got {chosen}")
+        self.num_parameters = int(num_parameters)
+        self.weight = Parameter(np.full(self.num_parameters, init, dtype=chosen))
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the rectifier with the learned slopes."""
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, as in PyTorch."""
+        return f"num_parameters={self.num_parameters}"
+
+
 class ELU(_Activation):
     """x where x > 0, else α (eˣ - 1) (see ``F.elu``)."""
 

@@ -97,6 +97,25 @@ class SmoothL1Loss(_Loss):
         return super().extra_repr() + (f", beta={self.beta}" if self.beta != 1.0 else "")
 
 
+class KLDivLoss(Module):
+    """The Kullback-Leibler divergence of the target from log-probabilities (see ``F.kl_div``).
+
+    Raises:
+        ValueError: if ``reduction`` is not "mean", "batchmean", "sum" or "none".
+    """
+
+    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
+        super().__init__()
+        if reduction not in ("mean", "batchmean", "sum", "none"):
+            raise ValueError("KLDivLoss: reduction must be 'mean', 'batchmean', 'sum' or "
+                             f"'none', got {reduction!r}")
+        self.reduction, self.log_target = reduction, bool(log_target)
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The divergence of ``target`` from ``input``'s log-probabilities."""
+        return F.kl_div(input, target, self.reduction, self.log_target)
+
+
 class QuadraticCost(Module):
     """The article's cost, 1/(2n) Σ ‖y - a‖² (see ``F.quadratic_cost``)."""
 
