@@ -636,6 +636,23 @@ def test_var_and_std_use_bessels_correction_by_default_as_pytorch() -> None:
                                                           keepdims=True))
 
 
+def test_var_and_std_take_correction_none_as_the_default_1_as_pytorch() -> None:
+    x = tm.tensor([[1.0, 2.0, 4.0], [3.0, 3.0, 9.0]])
+    assert np.allclose(x.var(correction=None).data, x.var().data)
+    assert np.allclose(x.std(1, correction=None).data, x.std(1).data)
+    assert np.allclose(tm.var(x, 0, correction=None).data, tm.var(x, 0).data)
+    assert np.allclose(tm.std(x, correction=None).data, np.std(x.data, ddof=1))
+
+
+def test_the_averaging_reductions_refuse_ints_and_bools_as_pytorch_but_sum_takes_them() -> None:
+    for values in ([1, 2, 3], [True, False]):
+        x = tm.tensor(values)
+        for reduce in (x.mean, x.var, x.std, x.nanmean):
+            with pytest.raises(TypeError, match="needs a floating point tensor"):
+                reduce()
+        assert x.sum().item() == sum(values) and x.amax().item() == max(values)
+
+
 def test_std_of_constant_data_has_a_zero_gradient_as_pytorch_not_nan() -> None:
     x = tm.tensor([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]], requires_grad=True)
     with warnings.catch_warnings():

@@ -152,6 +152,18 @@ def assigned_grad(value: object, shape: tuple[int, ...]) -> None:
                            f"tensor has shape {shape}")
 
 
+def rectangular(where: str, what: str, value: Any) -> np.ndarray[Any, Any]:
+    """``value`` (a Tensor's data, or anything array-like) as an ndarray, of any dtype.
+
+    Raises:
+        ValueError: for ragged nested lists, naming ``what``.
+    """
+    try:
+        return np.asarray(value.data if isinstance(value, _tensor.Tensor) else value)
+    except ValueError as error:
+        raise ValueError(f"{where}: {what} is not rectangular ({error})") from None
+
+
 def numeric_array(where: str, what: str, value: Any) -> np.ndarray[Any, Any]:
     """``value`` (a Tensor's data, or anything array-like) as an ndarray of numbers.
 
@@ -159,10 +171,7 @@ def numeric_array(where: str, what: str, value: Any) -> np.ndarray[Any, Any]:
         ValueError: for ragged nested lists, naming ``what``.
         TypeError: for strings, objects and other non-numbers, naming ``what``.
     """
-    try:
-        array = np.asarray(value.data if isinstance(value, _tensor.Tensor) else value)
-    except ValueError as error:
-        raise ValueError(f"{where}: {what} is not rectangular ({error})") from None
+    array = rectangular(where, what, value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{where}: {what} has dtype {array.dtype}, not a number")
     return array
@@ -242,6 +251,32 @@ def floating(op: str, tensor: Tensor) -> None:
     if tensor._data.dtype.kind != "f":
         raise TypeError(f"{op}: needs a floating point tensor, got dtype {tensor.dtype}; "
                         "convert it first with .double() or .float()")
+
+
+def floating_axes(op: str, tensor: Tensor, given: Axis) -> tuple[int, ...] | None:
+    """``axes`` for a reduction that averages (mean, var, std), refusing ints and bools first.
+
+    As in PyTorch: the mean of ints has no dtype of its own to be computed in.
+    """
+    if tensor._data.dtype.kind != "f":  # tested here, not in a call: mean is on the training path
+        floating(op, tensor)
+    return axes(op, given, tensor.ndim)
+
+
+def correction(op: str, value: object) -> float:
+    """``var``'s and ``std``'s correction as a number; None means the default, 1, as in PyTorch."""
+    return 1 if value is None else real(op, "correction", value)
+
+
+def flag(op: str, name: str, value: object) -> bool:
+    """``value`` checked to be a bool, as PyTorch checks ``keepdim`` and ``descending``.
+
+    An array would otherwise meet numpy's "truth value ... is ambiguous", and
+    None or 0 would pass as False.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be a bool, got {type(value).__name__}")
+    return bool(value)
 
 
 def number(op: str, name: str, value: object) -> None:

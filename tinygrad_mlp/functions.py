@@ -1040,13 +1040,13 @@ def norm(input: Tensor, p: float | str = "fro", dim: int | Sequence[int] | None 
     return _input("norm", input).norm(p, dim, keepdim)
 
 
-def std(input: Tensor, dim: Dim = None, *, correction: float = 1,
+def std(input: Tensor, dim: Dim = None, *, correction: float | None = 1,
         keepdim: bool = False) -> Tensor:
     """The standard deviation over ``dim`` (all elements by default), divided by n - correction."""
     return _input("std", input).std(dim=_dim(dim), keepdim=keepdim, correction=correction)
 
 
-def var(input: Tensor, dim: Dim = None, *, correction: float = 1,
+def var(input: Tensor, dim: Dim = None, *, correction: float | None = 1,
         keepdim: bool = False) -> Tensor:
     """The variance over ``dim`` (all elements by default), divided by n - correction."""
     return _input("var", input).var(dim=_dim(dim), keepdim=keepdim, correction=correction)

@@ -117,7 +117,7 @@ _INT64 = ("int64",)
 
 def _index(op: str, name: str, index: TensorLike, dtypes: tuple[str, ...]) -> np.ndarray:
     """``index`` (the argument ``name``) as an int array, refused unless of one of ``dtypes``."""
-    array = np.asarray(_tensor._plain(index))
+    array = checks.rectangular(op, name, index)
     if array.dtype.name not in dtypes:
         raise TypeError(f"{op}: {name} must be a tensor of {' or '.join(dtypes)} (as PyTorch "
                         f"requires), got dtype {array.dtype}")
@@ -154,13 +154,6 @@ def _number(op: str, name: str, value: object, x: Tensor) -> Tensor:
     if not isinstance(value, (bool, np.bool_)):  # a bool is a number here, as in PyTorch
         checks.number(op, name, value)
     return _full(op, (), value, x.dtype, False)  # type: ignore[arg-type]
-
-
-def _flag(op: str, name: str, value: object) -> bool:
-    """``value`` checked to be a bool (PyTorch refuses 0 and 1 too)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{op}: {name} must be a bool, got {type(value).__name__}")
-    return bool(value)
 
 
 def _axis(op: str, dim: int, x: Tensor, name: str = "dim") -> int:
@@ -360,7 +353,7 @@ def _scatter_src(op: str, x: Tensor, index: TensorLike, src: object, value: obje
         raise TypeError(f"{op}: give either src (a tensor) or value (a number), once")
     if isinstance(src, _tensor.Tensor):
         return _source(op, "src", src, x)
-    shape = np.shape(_tensor._plain(index))
+    shape = checks.rectangular(op, "index", index).shape
     return _number(op, "value", src if value is None else value, x).expand(shape)
 
 
@@ -443,7 +436,7 @@ def _scatter_reduce(op: str, x: Tensor, dim: int, index: TensorLike, src: Tensor
     if reduce not in _REDUCTIONS:
         raise ValueError(f"{op}: reduce must be one of {', '.join(map(repr, _REDUCTIONS))}, "
                          f"got {reduce!r}")
-    with_self = _flag(op, "include_self", include_self)
+    with_self = checks.flag(op, "include_self", include_self)
     if reduce == "mean" and x.dtype == np.bool_:
         raise TypeError(f"{op}: reduce='mean' is not defined for bool tensors (nor in PyTorch)")
     positions, values = _scatter_positions(op, x, dim, index, _source(op, "src", src, x))
@@ -487,7 +480,7 @@ def _index_fill(op: str, x: Tensor, dim: int, index: TensorLike, value: object) 
 def _index_put(op: str, x: Tensor, indices: object, values: Tensor, accumulate: bool) -> Tensor:
     """``index_put``: ``values`` (broadcast) at ``x[indices]``, added or written over."""
     given = _source(op, "values", values, x)
-    add = _flag(op, "accumulate", accumulate)
+    add = checks.flag(op, "accumulate", accumulate)
     positions = _put_positions(op, x, indices)
     if not checks.broadcasts_to(given.shape, positions.shape):
         raise ValueError(f"{op}: values of shape {given.shape} do not broadcast to the shape "
@@ -501,7 +494,7 @@ def _masked_scatter(op: str, x: Tensor, mask: TensorLike, source: Tensor,
                     in_place: bool) -> Tensor:
     """``masked_scatter``: source's first elements, in order, where ``mask`` holds."""
     given = _source(op, "source", source, x)
-    chosen = np.asarray(_tensor._plain(mask))
+    chosen = checks.rectangular(op, "mask", mask)
     if chosen.dtype != np.bool_:
         raise TypeError(f"{op}: mask must be bool, got dtype {chosen.dtype}")
     try:
@@ -523,7 +516,7 @@ def _masked_scatter(op: str, x: Tensor, mask: TensorLike, source: Tensor,
 def _put(op: str, x: Tensor, index: TensorLike, source: Tensor, accumulate: bool) -> Tensor:
     """``put``: source's elements at the flat positions ``index`` names, added or written over."""
     given = _source(op, "source", source, x)
-    add = _flag(op, "accumulate", accumulate)
+    add = checks.flag(op, "accumulate", accumulate)
     positions = _flat_positions(op, x, index)
     if positions.size != given.size:
         raise ValueError(f"{op}: source and index must have as many elements, got "

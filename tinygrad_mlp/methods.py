@@ -75,7 +75,7 @@ def _copy(data: np.ndarray, value: np.ndarray, out: np.ndarray) -> None:
 def _index_array(op: str, index: TensorLike, size: int, ndim: int | None = None,
                  name: str = "index") -> np.ndarray:
     """``index`` (argument ``name``) as an int array of ``ndim`` dims, values in [0, size)."""
-    array = np.asarray(_tensor._plain(index))
+    array = checks.rectangular(op, name, index)
     if array.dtype.kind not in "iu":
         raise TypeError(f"{op}: {name} must hold integers, got dtype {array.dtype}")
     if ndim is not None and array.ndim != ndim:
@@ -914,7 +914,7 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
         The gradient flows to self where the mask is False (and to ``value``,
         a number or a 0-d tensor, from where it is True).
         """
-        array = np.asarray(_tensor._plain(mask))
+        array = checks.rectangular("masked_fill", "mask", mask)
         if array.dtype != np.bool_:
             raise TypeError(f"masked_fill: mask must be bool, got dtype {array.dtype}")
         if not checks.broadcasts_to(array.shape, self.shape):
@@ -997,7 +997,7 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
         An indexing: the gradient goes back to the elements picked (and adds up
         over the copies broadcasting made).
         """
-        chosen = np.asarray(_tensor._plain(mask))
+        chosen = checks.rectangular("masked_select", "mask", mask)
         if chosen.dtype != np.bool_:
             raise TypeError(f"masked_select: mask must be bool, got dtype {chosen.dtype}")
         try:

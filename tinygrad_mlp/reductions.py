@@ -99,6 +99,7 @@ def _extreme(x: Tensor, op: str, dim: int | Tensor | None, keepdim: bool) -> Any
     """``x.max(...)`` or ``x.min(...)`` (``op``), in any of PyTorch's three forms."""
     if isinstance(dim, _tensor.Tensor):
         return x.maximum(dim) if op == "max" else x.minimum(dim)
+    checks.flag(op, "keepdim", keepdim)
     if dim is None:
         if keepdim:
             raise TypeError(f"{op}: keepdim needs a dim (PyTorch refuses it too)")
@@ -143,6 +144,7 @@ def _median(x: Tensor, op: str, dim: int | None, keepdim: bool) -> Any:
     the median (among the nans, if it is nan), as PyTorch's.
     """
     skip_nan = op == "nanmedian"
+    checks.flag(op, "keepdim", keepdim)
     if x.dtype == np.bool_:
         raise TypeError(f"{op}: not defined for a bool tensor (as in PyTorch); convert it with "
                         ".int() or .float()")
@@ -412,6 +414,7 @@ class ReductionMethods:
         for each element but the nans, which get 0, as in PyTorch.
         """
         checks.floating("nanmean", self)
+        checks.flag("nanmean", "keepdim", keepdim)
         axes = checks.axes("nanmean", dim, self.ndim, "dim")
         present = ~np.isnan(self.data)
         count = np.sum(present, axis=axes, keepdims=keepdim)
@@ -516,6 +519,7 @@ class ReductionMethods:
     def argsort(self: Tensor, dim: int = -1, descending: bool = False,
                 stable: bool = False) -> Tensor:
         """The indices that sort ``dim`` (int64, no gradient); see ``sort``."""
+        checks.flag("argsort", "descending", descending)
         return self.sort(dim, descending, stable).indices
 
     def sort(self: Tensor, dim: int = -1, descending: bool = False,
@@ -527,6 +531,7 @@ class ReductionMethods:
         PyTorch. The gradient of ``values`` goes back to where each came from.
         """
         axis = checks.axis("sort", dim, max(self.ndim, 1))
+        checks.flag("sort", "descending", descending)
         if not self.ndim:
             return Sorted(self.reshape(()), _tensor.Tensor(np.zeros((), np.int64)))
         if descending:  # reversed, a stable ascending sort, reversed: equal values keep order
@@ -544,6 +549,7 @@ class ReductionMethods:
         gradient of ``values`` goes back to where each came from.
         """
         size = self.shape[checks.axis("topk", dim, max(self.ndim, 1))] if self.ndim else 1
+        checks.flag("topk", "largest", largest)
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= size:
             raise ValueError(f"topk: k must be an int from 0 to {size} (the size of dim "
                              f"{dim}), got {k!r}")

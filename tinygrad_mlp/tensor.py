@@ -472,7 +472,7 @@ class Tensor(TensorMethods):
         As in PyTorch, True on a tensor an op made (which requires grad
         already) changes nothing; any other change must be made on a leaf.
         """
-        if not (requires_grad and self.grad_fn is not None):
+        if not (self.grad_fn is not None and requires_grad):  # the setter checks it is a bool
             self._set_requires_grad(requires_grad, "requires_grad_")
         return self
 
@@ -974,8 +974,8 @@ class Tensor(TensorMethods):
 
     def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
              keepdim: bool = False) -> Tensor:
-        """Arithmetic mean over ``axis``."""
-        axis = checks.axes("mean", axis if dim is None else dim, self.ndim)
+        """Arithmetic mean over ``axis``; a floating point tensor's only, as in PyTorch."""
+        axis = checks.floating_axes("mean", self, axis if dim is None else dim)
         total = ops.Sum.apply(self, axis=axis, keepdims=keepdims or keepdim)
         return total / (self._data.size // max(total.data.size, 1))
 
@@ -1013,29 +1013,30 @@ class Tensor(TensorMethods):
         return _wrap(np.asarray(index, dtype=np.int64), None)
 
     def var(self, axis: Axis = None, *, keepdims: bool = False, dim: Axis = None,
-            keepdim: bool = False, correction: float = 1) -> Tensor:
+            keepdim: bool = False, correction: float | None = 1) -> Tensor:
         """Variance over ``axis``: Σ (x - mean)² / (N - correction).
 
-        ``correction=1`` (Bessel's, the default, as in PyTorch) gives the
-        unbiased estimate; numpy's ``var`` uses 0. N - correction <= 0 gives
-        inf or nan, as in PyTorch. Only the axis is positional: PyTorch's
-        second positional argument (``unbiased``) and numpy's (``dtype``) differ.
+        ``correction=1`` (Bessel's, the default, as in PyTorch; None means it
+        too) gives the unbiased estimate; numpy's ``var`` uses 0. N -
+        correction <= 0 gives inf or nan, as in PyTorch. Only the axis is
+        positional: PyTorch's second positional argument (``unbiased``) and
+        numpy's (``dtype``) differ. Ints and bools are refused, as in PyTorch.
         """
-        checks.number("var", "correction", correction)
-        axis = checks.axes("var", axis if dim is None else dim, self.ndim)
+        correction = checks.correction("var", correction)
+        axis = checks.floating_axes("var", self, axis if dim is None else dim)
         deviations = self - self.mean(axis, keepdims=True)
         squares = (deviations * deviations).sum(axis, keepdims=keepdims or keepdim)
         count = self._data.size // max(squares._data.size, 1)
         return squares / max(count - correction, 0)
 
     def std(self, axis: Axis = None, *, keepdims: bool = False, dim: Axis = None,
-            keepdim: bool = False, correction: float = 1) -> Tensor:
+            keepdim: bool = False, correction: float | None = 1) -> Tensor:
         """Standard deviation over ``axis``: the square root of ``var`` (same arguments).
 
         Where the data are constant the gradient is 0, as in PyTorch, not 0 · ∞.
         """
-        variance = self.var(axis, keepdims=keepdims, dim=dim, keepdim=keepdim,
-                            correction=correction)
+        axis = checks.floating_axes("std", self, axis if dim is None else dim)
+        variance = self.var(axis, keepdims=keepdims or keepdim, correction=correction)
         spread = variance.data != 0  # the root of 1 stands in at 0, so no ∞ reaches backward
         return where(spread, where(spread, variance, 1.0).sqrt(), 0.0)
 

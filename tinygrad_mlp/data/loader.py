@@ -99,7 +99,21 @@ class TensorDataset:
         """Return the rows at ``index`` (an int, a slice or an index array) of every array."""
         # asarray keeps a single value as a 0-d array, its dtype kept. The arrays
         # were checked when the dataset was made, so the rows are wrapped as they are.
-        return tuple([_wrap(np.asarray(array[index]), None) for array in self.arrays])
+        try:
+            return tuple([_wrap(np.asarray(array[index]), None) for array in self.arrays])
+        except (IndexError, TypeError, ValueError) as error:
+            raise self._index_error(index, error) from None
+
+    def _index_error(self, index: object, error: Exception) -> Exception:
+        """numpy's refusal of ``index``, said of the dataset; an IndexError still ends iteration."""
+        whole = isinstance(index, (int, np.integer)) and not isinstance(index, bool)
+        if isinstance(index, (list, np.ndarray)) and not isinstance(error, ValueError):
+            whole = np.asarray(index).dtype.kind in "iu"  # (numpy's ValueError: a ragged list)
+        if not whole:
+            return TypeError(f"TensorDataset: index must be an int, a slice or an array of ints, "
+                             f"got {type(index).__name__} {index!r}")
+        return IndexError(f"TensorDataset: index {index!r} is out of range for a dataset of "
+                          f"{len(self)} rows ({error})")
 
 
 def default_collate(batch: Sequence[Any]) -> Any:

@@ -461,7 +461,7 @@ def embedding(
     if weight.ndim != 2:
         raise TypeError(f"{op}: weight must be 2-D (num_embeddings, embedding_dim), got "
                         f"shape {weight.shape}")
-    indices = np.asarray(input.data if isinstance(input, Tensor) else input)
+    indices = checks.rectangular(op, "indices", input)
     if indices.dtype.kind not in "iu":
         raise TypeError(f"{op}: indices must be integers, got dtype {indices.dtype} (convert "
                         "them with .astype(int))")

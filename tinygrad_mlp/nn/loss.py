@@ -17,7 +17,7 @@ from tinygrad_mlp.tensor import Tensor
 class _Loss(Module):
     def __init__(self, reduction: F.Reduction = "mean") -> None:
         super().__init__()
-        if reduction not in ("mean", "sum", "none"):
+        if not isinstance(reduction, str) or reduction not in ("mean", "sum", "none"):
             raise ValueError(
                 f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', "
                 f"got {reduction!r}"

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from tinygrad_mlp.optim._arguments import check_bool, check_non_negative
-from tinygrad_mlp.optim.optimizer import Optimizer, ParamGroup, Params, effective_gradient
+from tinygrad_mlp.optim.optimizer import (
+    Optimizer,
+    ParamGroup,
+    Params,
+    StateKind,
+    effective_gradient,
+)
 
 
 class Adagrad(Optimizer):
@@ -48,6 +54,8 @@ class Adagrad(Optimizer):
         tensor([ 0.9, -1.9], requires_grad=True)
     """
 
+    state_kinds: ClassVar[dict[str, StateKind]] = {"step": "count", "sum": "array"}
+
     def __init__(
         self,
         params: Params,
@@ -85,6 +93,7 @@ class Adagrad(Optimizer):
         lr_decay = float(group["lr_decay"])
         weight_decay = float(group["weight_decay"])
         eps = float(group["eps"])
+        start = float(group["initial_accumulator_value"])  # read before any parameter changes
         maximize = group["maximize"]
         for p in group["params"]:
             if p._grad is None:
@@ -94,7 +103,6 @@ class Adagrad(Optimizer):
             if state is None:
                 # Made at the first step, from this group's own setting (PyTorch makes
                 # it in the constructor, from the constructor's argument).
-                start = float(group["initial_accumulator_value"])
                 state = self.state[p] = {"step": 0, "sum": np.full_like(p.data, start)}
             state["step"] += 1
             decayed_lr = lr / (1 + (state["step"] - 1) * lr_decay)

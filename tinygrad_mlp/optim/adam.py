@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from tinygrad_mlp.optim._arguments import check_bool, check_in_interval, check_non_negative
-from tinygrad_mlp.optim.optimizer import Optimizer, ParamGroup, Params, effective_gradient
+from tinygrad_mlp.optim.optimizer import (
+    Optimizer,
+    ParamGroup,
+    Params,
+    StateKind,
+    effective_gradient,
+)
 
 
 class Adam(Optimizer):
@@ -50,6 +56,11 @@ class Adam(Optimizer):
         >>> w
         tensor([ 0.9, -1.9], requires_grad=True)
     """
+
+    state_kinds: ClassVar[dict[str, StateKind]] = {
+        "step": "count", "exp_avg": "array", "exp_avg_sq": "array",
+        "max_exp_avg_sq": "array or None",
+    }
 
     def __init__(
         self,

@@ -6,7 +6,8 @@ that apply to those parameters. A plain list of tensors makes one group;
 a list of dicts lets, say, the biases use another learning rate, with any
 hyper-parameter a dict leaves out taken from the constructor's arguments.
 ``step`` reads each group's values afresh, so a scheduler (``lr_scheduler``)
-can change ``group["lr"]`` between steps.
+can change ``group["lr"]`` between steps; it checks them again whenever they
+have changed, before it updates any parameter.
 
 ``state[p]`` holds what an update rule remembers about parameter ``p`` from one
 step to the next (a momentum buffer, Adam's moment estimates), as arrays of
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,14 +37,16 @@ from tinygrad_mlp.tensor import _note_change as note_change
 Array = NDArray[Any]
 ParamGroup = dict[str, Any]
 Params = Iterable[Tensor] | Iterable[Mapping[str, Any]]
+StateKind = Literal["count", "array", "array or None"]
 
 
 class Optimizer:
     """Base class of the optimizers: holds the parameters and their state.
 
     A subclass passes its hyper-parameters as ``defaults``, checks them in
-    ``check_hyperparameters`` and implements its update rule in
-    ``update_group``; ``step`` calls that once per param group.
+    ``check_hyperparameters``, implements its update rule in ``update_group``
+    (``step`` calls that once per param group) and names in ``state_kinds``
+    what the rule reads from ``state[p]``, so ``load_state_dict`` can check it.
 
     Args:
         params: an iterable of Tensors (one group), or of dicts, each with a
@@ -60,12 +63,18 @@ class Optimizer:
     no gradient, so ``step`` leaves it alone until it requires grad again.
     """
 
+    #: Each key of ``state[p]`` that ``update_group`` reads, and what it holds: a
+    #: "count" (an int >= 0, such as the number of steps taken), an "array" of
+    #: p's shape, or an "array or None" that the step makes when it is absent.
+    state_kinds: ClassVar[dict[str, StateKind]] = {}
+
     def __init__(self, params: Params, defaults: Mapping[str, Any]) -> None:
         where = type(self).__name__
         self.defaults: dict[str, Any] = _plain_settings(defaults)
         self.check_hyperparameters(self.defaults)
         self.param_groups: list[ParamGroup] = []
         self.state: dict[Tensor, dict[str, Any]] = {}
+        self._valid_groups: list[ParamGroup] = []  # see _check_settings
         if isinstance(params, Tensor):  # iterating it would yield its rows
             raise TypeError(
                 f"{where}: params must be an iterable of Tensors or of param-group dicts, "
@@ -191,8 +200,18 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         self._check_grad_shapes()  # all of them first, so a bad one changes nothing
-        for group in self.param_groups:
-            self.update_group(group)
+        groups = self.param_groups
+        if len(groups) > 1 and self._settings_changed():
+            self._check_settings()
+        try:
+            for group in groups:
+                self.update_group(group)
+        except (TypeError, ValueError):
+            try:  # a setting of the one group, read before any parameter changed?
+                self._check_settings()
+            except (TypeError, ValueError) as error:
+                raise error from None
+            raise
         return loss
 
     def _check_grad_shapes(self) -> None:
@@ -204,6 +223,31 @@ class Optimizer:
                         f"{type(self).__name__}: a parameter of shape {p.shape} has a .grad of "
                         f"shape {p.grad.shape}; they must match"
                     )
+
+    def _settings_changed(self) -> bool:
+        """Whether a group's settings differ from those ``_check_settings`` last found valid."""
+        try:
+            return self.param_groups != self._valid_groups
+        except (TypeError, ValueError):  # an array set by hand has no one truth value
+            return True
+
+    def _check_settings(self) -> None:
+        """Raise, naming the group, if a hyper-parameter set by hand is out of range.
+
+        ``param_groups`` is a plain list of dicts, open to a scheduler and to
+        the user, so a setting can change between steps: ``group["lr"] =
+        None``. With several groups ``step`` calls this before updating any
+        of them whenever a setting has changed (a comparison costs far less
+        than the checks), so a bad setting in a later group cannot leave the
+        earlier ones updated. With one group there is nothing to compare:
+        each ``update_group`` reads (and converts) all its settings before it
+        changes a parameter, and ``step`` calls this only if that failed, to
+        say which setting was wrong.
+        """
+        where = f"{type(self).__name__}.step"
+        for index, group in enumerate(self.param_groups):
+            self._check_group(group, f"param group {index}", where)
+        self._valid_groups = [dict(group) for group in self.param_groups]  # shallow copies
 
     def update_group(self, group: ParamGroup) -> None:
         """Apply the update rule to the parameters of one group (each optimizer's own)."""
@@ -241,7 +285,9 @@ class Optimizer:
                 the number or sizes of the groups differ, a group has another
                 optimizer's settings or an invalid one, the state names a
                 parameter this optimizer lacks, or a saved array's shape
-                differs from its parameter's.
+                differs from its parameter's, or a parameter's state lacks
+                what the next step reads (``state_kinds``) or holds it in
+                another type.
         """
         where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state_dict, Mapping):
@@ -298,6 +344,7 @@ class Optimizer:
             if not isinstance(saved_state, Mapping):
                 raise ValueError(f"{where}: the saved state of parameter {number} is a "
                                  f"{type(saved_state).__name__}, not a dict")
+            self._check_saved_state(saved_state, number, p, where)
             state[p] = {}
             for key, value in saved_state.items():
                 if isinstance(value, np.ndarray):
@@ -318,6 +365,38 @@ class Optimizer:
         for values, group in zip(new_settings, self.param_groups):
             group.update(values)
         self.state = state
+
+    def _check_saved_state(self, saved: Mapping[str, Any], number: int, p: Tensor,
+                           where: str) -> None:
+        """Raise ValueError unless ``saved`` holds what ``state_kinds`` says the step reads.
+
+        Without this a state dict from another optimizer, or one edited by
+        hand, would load and then fail inside the next ``step``, after it had
+        updated some of the parameters.
+        """
+        name = type(self).__name__
+        absent = [key for key, kind in self.state_kinds.items()
+                  if kind != "array or None" and key not in saved]
+        if absent:
+            raise ValueError(
+                f"{where}: the saved state of parameter {number} lacks "
+                f"{', '.join(map(repr, absent))}, which {name}'s step reads; was it saved by "
+                "another kind of optimizer?"
+            )
+        for key, value in saved.items():
+            kind = self.state_kinds.get(key)
+            if kind == "count" and not (isinstance(value, (int, np.integer))
+                                        and not isinstance(value, bool) and value >= 0):
+                raise ValueError(f"{where}: state {key!r} of parameter {number} must be an "
+                                 f"int >= 0, got {value!r}")
+            if kind is None or kind == "count" or (value is None and kind == "array or None"):
+                continue
+            if not (isinstance(value, np.ndarray) and value.dtype.kind in "biuf"):
+                described = (f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray)
+                             else f"a {type(value).__name__}")
+                raise ValueError(f"{where}: state {key!r} of parameter {number} must be an array "
+                                 f"of numbers of the parameter's shape {p.shape}, got "
+                                 f"{described}")
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from tinygrad_mlp.optim.optimizer import (
     Optimizer,
     ParamGroup,
     Params,
+    StateKind,
     effective_gradient,
 )
 from tinygrad_mlp.tensor import Tensor
@@ -61,6 +62,11 @@ class RMSprop(Optimizer):
         >>> w
         tensor([ 0.8, -1.8], requires_grad=True)
     """
+
+    state_kinds: ClassVar[dict[str, StateKind]] = {
+        "step": "count", "square_avg": "array", "momentum_buffer": "array or None",
+        "grad_avg": "array or None",
+    }
 
     def __init__(
         self,
@@ -144,9 +150,9 @@ class RMSprop(Optimizer):
         state = self.state.get(p)
         if state is None:
             state = self.state[p] = {"step": 0, "square_avg": np.zeros_like(p.data)}
-        if momentum and "momentum_buffer" not in state:
+        if momentum and state.get("momentum_buffer") is None:
             state["momentum_buffer"] = np.zeros_like(p.data)
-        if centered and "grad_avg" not in state:
+        if centered and state.get("grad_avg") is None:
             state["grad_avg"] = np.zeros_like(p.data)
         return state
 

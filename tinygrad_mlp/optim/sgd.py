@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -12,6 +12,7 @@ from tinygrad_mlp.optim.optimizer import (
     Optimizer,
     ParamGroup,
     Params,
+    StateKind,
     effective_gradient,
     plain_step,
 )
@@ -53,6 +54,8 @@ class SGD(Optimizer):
         >>> w
         tensor([ 0.8, -1.6], requires_grad=True)
     """
+
+    state_kinds: ClassVar[dict[str, StateKind]] = {"momentum_buffer": "array or None"}
 
     def __init__(
         self,
