@@ -692,6 +692,13 @@ def _differences(input: Tensor, target: Tensor | ArrayLike, op: str) -> tuple[Te
     return d, d.abs()
 
 
+def _check_kl_reduction(where: str, reduction: object) -> None:
+    """Refuse a ``reduction`` that ``kl_div`` does not take (it adds "batchmean")."""
+    if reduction not in ("mean", "batchmean", "sum", "none"):
+        raise ValueError(f"{where}: reduction must be 'mean', 'batchmean', 'sum' or 'none', got "
+                         f"{reduction!r}")
+
+
 def kl_div(input: Tensor, target: Tensor | ArrayLike, reduction: str = "mean",
            log_target: bool = False) -> Tensor:
     """The Kullback-Leibler divergence Σ p (ln p - input) of ``target`` p from log-probabilities.
@@ -709,9 +716,7 @@ def kl_div(input: Tensor, target: Tensor | ArrayLike, reduction: str = "mean",
     checks.floating("kl_div", input)
     y = _target(target, "kl_div")
     _same_shape(input, y, "kl_div")
-    if reduction not in ("mean", "batchmean", "sum", "none"):
-        raise ValueError("kl_div: reduction must be 'mean', 'batchmean', 'sum' or 'none', got "
-                         f"{reduction!r}")
+    _check_kl_reduction("kl_div", reduction)
     losses = y.exp() * (y - input) if log_target else y.xlogy(y) - y * input
     if reduction == "mean":
         warnings.warn("kl_div: reduction='mean' divides by the number of elements, not by the "

@@ -106,9 +106,7 @@ class KLDivLoss(Module):
 
     def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
         super().__init__()
-        if reduction not in ("mean", "batchmean", "sum", "none"):
-            raise ValueError("KLDivLoss: reduction must be 'mean', 'batchmean', 'sum' or "
-                             f"'none', got {reduction!r}")
+        F._check_kl_reduction("KLDivLoss", reduction)
         self.reduction, self.log_target = reduction, bool(log_target)
 
     def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
