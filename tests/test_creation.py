@@ -544,3 +544,48 @@ def test_randint_and_randperm_refuse_a_generator_that_is_not_a_numpy_generator(m
     with pytest.raises(TypeError, match=r"^rand(int|perm): generator must be a "
                                         r"numpy.random.Generator or None, got int"):
         make(42)
+
+
+def test_randint_like_takes_the_shape_and_dtype_of_its_input_as_pytorch() -> None:
+    tm.manual_seed(0)
+    floats = tm.randint_like(tm.zeros(200, 3, dtype=tm.float32), 5)
+    assert floats.shape == (200, 3) and floats.dtype == np.float32
+    assert set(np.unique(floats.data)) == {0.0, 1.0, 2.0, 3.0, 4.0}
+    ints = tm.randint_like(tm.zeros(500, dtype=tm.int32), -2, 3)
+    assert ints.dtype == np.int32 and set(np.unique(ints.data)) == {-2, -1, 0, 1, 2}
+    assert tm.randint_like(tm.zeros(3), high=4, dtype=tm.int64).dtype == np.int64
+    assert tm.randint_like(tm.zeros(4), low=7, high=8).tolist() == [7.0] * 4
+    assert tm.randint_like(tm.zeros(2), 5, requires_grad=True).requires_grad
+    counts = np.bincount(tm.randint_like(tm.zeros(60_000, dtype=tm.int64), 3).data)
+    np.testing.assert_allclose(counts / 60_000, [1 / 3] * 3, atol=0.01)
+    tm.manual_seed(8)
+    first = tm.randint_like(tm.zeros(10), 100).tolist()
+    generator = tm.manual_seed(8)
+    assert first == generator.integers(0, 100, 10).astype(float).tolist()
+    mine = [tm.randint_like(tm.zeros(10), 100, generator=np.random.default_rng(2)).tolist()
+            for _ in range(2)]
+    assert mine[0] == mine[1]
+
+
+def test_randint_like_refuses_bad_bounds_naming_itself() -> None:
+    with pytest.raises(TypeError, match=r"^randint_like: high is missing"):
+        tm.randint_like(tm.zeros(2))
+    with pytest.raises(ValueError, match=r"^randint_like: low must be less than high, got "
+                                         r"low=5, high=5"):
+        tm.randint_like(tm.zeros(2), 5, 5)
+    with pytest.raises(TypeError, match=r"^randint_like: high must be an int, got 2\.5"):
+        tm.randint_like(tm.zeros(2), 2.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^randint_like: the range \[0, 300\) does not fit in "
+                                         r"uint8"):
+        tm.randint_like(tm.zeros(2, dtype=tm.uint8), 300)
+    with pytest.raises(TypeError, match=r"^randint_like: input must be a Tensor, got list"):
+        tm.randint_like([1.0, 2.0], 3)  # type: ignore[arg-type]
+
+
+def test_randint_like_matches_pytorchs_dtypes() -> None:
+    torch = pytest.importorskip("torch")
+    for dtype in ("float32", "float64", "int32", "int64", "uint8", "bool"):
+        ours = tm.randint_like(tm.zeros(3, dtype=getattr(np, dtype if dtype != "bool"
+                                                         else "bool_")), 2)
+        theirs = torch.randint_like(torch.zeros(3, dtype=getattr(torch, dtype)), 2)
+        assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch.")), dtype

@@ -28,6 +28,7 @@ from tinygrad_mlp.creation import (
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
     randperm,
@@ -267,7 +268,7 @@ from tinygrad_mlp.linalg import (
     triu_indices,
     vdot,
 )
-from tinygrad_mlp.random import manual_seed
+from tinygrad_mlp.random import manual_seed, multinomial, normal, poisson
 from tinygrad_mlp.scans import (
     cummax,
     cummin,
@@ -482,6 +483,7 @@ __all__ = [
     "movedim",
     "msort",
     "mul",
+    "multinomial",
     "multiply",
     "mv",
     "mvlgamma",
@@ -498,6 +500,7 @@ __all__ = [
     "no_grad",
     "nonzero",
     "norm",
+    "normal",
     "not_equal",
     "numel",
     "ones",
@@ -506,6 +509,7 @@ __all__ = [
     "outer",
     "permute",
     "polygamma",
+    "poisson",
     "pow",
     "prod",
     "put",
@@ -514,6 +518,7 @@ __all__ = [
     "rand",
     "rand_like",
     "randint",
+    "randint_like",
     "randn",
     "randn_like",
     "randperm",

@@ -316,16 +316,24 @@ def randint(
         ((2, 3), dtype('int64'), True)
     """
     low, high, shape = _randint_arguments(bounds_and_size, low, high, size)
-    chosen = np.dtype(np.int64) if dtype is None else checks.numeric_dtype("randint", dtype)
+    return _random_integers("randint", low, high, shape, dtype, generator, requires_grad)
+
+
+def _random_integers(
+    where: str, low: int, high: int, shape: tuple[int, ...], dtype: DTypeLike | None,
+    generator: np.random.Generator | None, requires_grad: bool,
+) -> Tensor:
+    """``randint``'s draw, once its arguments are sorted, with errors naming ``where``."""
+    chosen = np.dtype(np.int64) if dtype is None else checks.numeric_dtype(where, dtype)
     if low >= high:
-        raise ValueError(f"randint: low must be less than high, got low={low}, high={high}")
+        raise ValueError(f"{where}: low must be less than high, got low={low}, high={high}")
     lowest, highest = _exact_integers(chosen)
     if low < lowest or high - 1 > highest:
-        raise ValueError(f"randint: the range [{low}, {high}) does not fit in {chosen}, which "
+        raise ValueError(f"{where}: the range [{low}, {high}) does not fit in {chosen}, which "
                          f"holds every integer from {lowest} to {highest} only")
-    draw = random.resolve(random.check_generator("randint", generator))  # after every check
+    draw = random.resolve(random.check_generator(where, generator))  # after every check
     values = draw.integers(low, high, shape, dtype=chosen if chosen.kind in "biu" else np.int64)
-    return _leaf("randint", values.astype(chosen, copy=False), requires_grad)
+    return _leaf(where, values.astype(chosen, copy=False), requires_grad)
 
 
 def _randint_arguments(
@@ -518,6 +526,44 @@ def rand_like(
     checks.tensor("rand_like", "other", other)
     return rand(other.shape, dtype=dtype or _like_float(other), requires_grad=requires_grad,
                 generator=generator)
+
+
+def randint_like(
+    input: Tensor,
+    low: int | None = None,
+    high: int | None = None,
+    *,
+    generator: np.random.Generator | None = None,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``randint`` with the shape (and dtype, unless given) of ``input``.
+
+    Called as PyTorch's: ``randint_like(input, high)`` (``low`` is 0) or
+    ``randint_like(input, low, high)``. A float or bool ``input`` gives its
+    own dtype, as in PyTorch: ``randint_like(tm.zeros(3), 5)`` holds floats
+    that are whole numbers.
+
+    Raises:
+        TypeError: if ``input`` is not a Tensor, or a bound is missing or not an int.
+        ValueError: if ``low >= high``, or [low, high) does not fit the dtype.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> tm.randint_like(tm.zeros(2, 3), 1, 2)
+        tensor([[1., 1., 1.],
+                [1., 1., 1.]])
+    """
+    like = checks.tensor("randint_like", "input", input)
+    if high is None:
+        if low is None:
+            raise TypeError("randint_like: high is missing; call randint_like(input, high) or "
+                            "randint_like(input, low, high)")
+        low, high = 0, low
+    start = 0 if low is None else _int("randint_like", "low", low)
+    return _random_integers("randint_like", start, _int("randint_like", "high", high),
+                            like.shape, like.dtype if dtype is None else dtype, generator,
+                            requires_grad)
 
 
 def _like_float(other: Tensor) -> np.dtype[Any]:

@@ -1585,6 +1585,11 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
         draw = random.resolve(random.check_generator("bernoulli", generator))
         return _step((draw.random(self.shape) < chance).astype(self.dtype), self)
 
+    def multinomial(self: Tensor, num_samples: int, replacement: bool = False, *,
+                    generator: np.random.Generator | None = None) -> Tensor:
+        """``tm.multinomial(self, ...)``: indices drawn with probabilities proportional to self."""
+        return random.multinomial(self, num_samples, replacement, generator=generator)
+
     @overload
     def type(self: Tensor) -> str: ...
     @overload
