@@ -235,6 +235,7 @@ from tinygrad_mlp.indexing import (
     select,
     take,
 )
+from tinygrad_mlp.inference import inference_mode, is_inference_mode_enabled
 from tinygrad_mlp.linalg import (
     addbmm,
     addmm,
@@ -268,6 +269,7 @@ from tinygrad_mlp.linalg import (
     triu_indices,
     vdot,
 )
+from tinygrad_mlp.printing import get_printoptions, set_printoptions
 from tinygrad_mlp.random import manual_seed, multinomial, normal, poisson
 from tinygrad_mlp.scans import (
     cummax,
@@ -409,6 +411,7 @@ __all__ = [
     "gather",
     "ge",
     "get_default_dtype",
+    "get_printoptions",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -424,6 +427,7 @@ __all__ = [
     "index_fill",
     "index_put",
     "index_select",
+    "inference_mode",
     "inner",
     "int8",
     "int16",
@@ -432,6 +436,7 @@ __all__ = [
     "inverse",
     "is_floating_point",
     "is_grad_enabled",
+    "is_inference_mode_enabled",
     "is_tensor",
     "isclose",
     "isfinite",
@@ -508,8 +513,8 @@ __all__ = [
     "optim",
     "outer",
     "permute",
-    "polygamma",
     "poisson",
+    "polygamma",
     "pow",
     "prod",
     "put",
@@ -539,6 +544,7 @@ __all__ = [
     "select",
     "set_default_dtype",
     "set_grad_enabled",
+    "set_printoptions",
     "sgn",
     "sigmoid",
     "sign",

@@ -72,7 +72,7 @@ class _GradMode(contextlib.ContextDecorator):
         """
         if not inspect.isgeneratorfunction(func):
             return super().__call__(func)
-        mode = self.mode
+        switch = self._recreate_cm()  # self, as contextlib's decorators use: subclasses' state too
 
         @functools.wraps(func)
         def steps(*args: Any, **kwargs: Any) -> Any:
@@ -80,14 +80,14 @@ class _GradMode(contextlib.ContextDecorator):
             resume: Callable[[], Any] = functools.partial(generator.send, None)
             while True:
                 try:
-                    with _GradMode(mode):
+                    with switch:
                         value = resume()
                 except StopIteration as stop:
                     return stop.value
                 try:
                     sent = yield value
                 except GeneratorExit:
-                    with _GradMode(mode):
+                    with switch:
                         generator.close()
                     raise
                 except BaseException as error:  # thrown in by the caller: on to the generator

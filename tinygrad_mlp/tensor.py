@@ -25,7 +25,7 @@ import numpy as np
 from numpy import ndarray  # numpy's module __getattr__ keeps CPython 3.11 from caching np.<name>
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from tinygrad_mlp import anomaly, autograd, checks
+from tinygrad_mlp import anomaly, autograd, checks, printing
 from tinygrad_mlp.dtypes import get_default_dtype, is_floating
 
 Array = NDArray[Any]
@@ -555,7 +555,7 @@ class Tensor(TensorMethods):
     __hash__ = object.__hash__  # by identity (== compares values, elementwise)
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(")
+        body = printing.array_text(self._data, prefix="tensor(")
         extras = []
         if self.dtype != get_default_dtype() and self.dtype.kind == "f":
             extras.append(f"dtype={self.dtype}")

@@ -1205,3 +1205,80 @@ def test_each_module_class_has_its_own_copy_of_call_that_passes_any_arguments_to
     assert Pair()(a, b=b).tolist() == [4.0, 6.0]
     with pytest.raises(TypeError):
         Pair()(a)  # one argument takes the plain call; forward still says what is missing
+
+
+# -- nn.Buffer: a buffer registered by assignment ------------------------------------------
+
+
+class Smoother(nn.Module):
+    """A module whose state is set as PyTorch 2.13's modules set it: nn.Buffer in __init__."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.average = nn.Buffer(tm.zeros(3))
+        self.scratch = nn.Buffer(tm.ones(2), persistent=False)
+
+
+def test_assigning_a_buffer_registers_it_persistent_or_not_as_register_buffer() -> None:
+    model = Smoother()
+    assert dict(model.named_buffers()).keys() == {"average", "scratch"}
+    assert list(model.state_dict()) == ["average"]  # scratch is not persistent
+    assert list(model.parameters()) == []
+    assert isinstance(model.average, nn.Buffer) and model.average.persistent
+    model.scratch = nn.Buffer(tm.zeros(4))  # a persistent Buffer now: into the state dict
+    assert list(model.state_dict()) == ["average", "scratch"]
+    model.scratch = nn.Buffer(tm.zeros(4), persistent=False)
+    assert list(model.state_dict()) == ["average"]
+    model.average = tm.ones(3)  # a plain Tensor over a buffer replaces it, as before
+    assert model.state_dict()["average"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_a_buffer_shares_its_datas_values_detached_keeping_requires_grad() -> None:
+    data = tm.tensor([1.0, 2.0], requires_grad=True)
+    buffer = nn.Buffer(data)
+    assert buffer is not data and buffer.grad_fn is None and buffer.requires_grad
+    buffer.data[0] = 5.0
+    assert data.tolist() == [5.0, 2.0]  # the same memory, as PyTorch's data.detach()
+    made = nn.Buffer(data * 2)  # an op's output: detached
+    assert made.grad_fn is None and made.requires_grad
+    empty = nn.Buffer()
+    assert empty.shape == (0,) and empty.dtype == tm.get_default_dtype() and empty.persistent
+
+
+def test_a_buffer_survives_copying_and_pickling_with_its_persistence() -> None:
+    model = Smoother()
+    for twin in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert isinstance(twin.scratch, nn.Buffer) and twin.scratch.persistent is False
+        assert list(twin.state_dict()) == ["average"]
+        assert twin.average is not model.average
+
+
+def test_buffers_are_refused_where_pytorch_refuses_them() -> None:
+    with pytest.raises(TypeError, match=r"^Buffer: data must be a Tensor or None, got list"):
+        nn.Buffer([1.0, 2.0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^Buffer: persistent must be a bool, got int"):
+        nn.Buffer(tm.ones(1), persistent=1)  # type: ignore[arg-type]
+    model = Smoother()
+    model.note = 3  # type: ignore[assignment]
+    with pytest.raises(KeyError, match=r"already has an attribute 'note'"):
+        model.note = nn.Buffer(tm.ones(1))  # type: ignore[assignment]
+    model.weight = nn.Parameter(tm.ones(1))
+    with pytest.raises(TypeError, match=r"Smoother\.weight is a parameter"):
+        model.weight = nn.Buffer(tm.ones(1))
+
+    class Early(nn.Module):
+        def __init__(self) -> None:
+            self.state = nn.Buffer(tm.ones(1))  # before super().__init__()
+
+    with pytest.raises(AttributeError, match=r"call super\(\)\.__init__\(\) before assigning "
+                                             r"Buffer 'state'"):
+        Early()
+
+
+def test_buffers_assigned_as_nn_buffer_match_pytorchs(torch: ModuleType) -> None:
+    theirs = torch.nn.Module()
+    theirs.average = torch.nn.Buffer(torch.zeros(3))
+    theirs.scratch = torch.nn.Buffer(torch.ones(2), persistent=False)
+    ours = Smoother()
+    assert list(dict(ours.named_buffers())) == list(dict(theirs.named_buffers()))
+    assert list(ours.state_dict()) == list(theirs.state_dict())

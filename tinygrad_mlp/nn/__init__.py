@@ -47,7 +47,7 @@ from tinygrad_mlp.nn.loss import (
     QuadraticCost,
     SmoothL1Loss,
 )
-from tinygrad_mlp.nn.module import IncompatibleKeys, Module, Parameter
+from tinygrad_mlp.nn.module import Buffer, IncompatibleKeys, Module, Parameter
 from tinygrad_mlp.nn.normalization import BatchNorm1d, LayerNorm
 from tinygrad_mlp.nn.sparse import Embedding
 
@@ -58,6 +58,7 @@ __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
+    "Buffer",
     "CrossEntropyLoss",
     "Dropout",
     "Embedding",

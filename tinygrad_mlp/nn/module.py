@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from tinygrad_mlp import autograd, checks
+from tinygrad_mlp.dtypes import get_default_dtype
 from tinygrad_mlp.tensor import Array, Tensor, own_copy
 
 
@@ -32,6 +33,41 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+class Buffer(Tensor):
+    """A Tensor that a Module registers as a buffer when it is assigned to an attribute.
+
+    ``self.running_mean = nn.Buffer(tm.zeros(3))`` in ``__init__`` is
+    ``self.register_buffer("running_mean", tm.zeros(3))``, as in PyTorch:
+    the buffer is in ``buffers()`` and, unless ``persistent`` is False, in
+    ``state_dict()``. It shares ``data``'s values, detached from its graph
+    (``requires_grad`` kept), as PyTorch's ``data.detach()`` does.
+
+    Args:
+        data: the values (an empty float tensor if None).
+        persistent: whether the buffer is saved in ``state_dict()``.
+
+    Raises:
+        TypeError: if ``data`` is not a Tensor or None, or ``persistent`` not a bool.
+    """
+
+    __slots__ = ("persistent",)
+
+    def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
+        if data is None:
+            data = Tensor(np.empty(0, get_default_dtype()))
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Buffer: data must be a Tensor or None, got {type(data).__name__} "
+                            "(wrap an array as tm.tensor(a))")
+        self.persistent = checks.flag("Buffer", "persistent", persistent)
+        super().__init__(data.detach(), requires_grad=data.requires_grad)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        """A copy, as a Tensor's, that is still persistent or not."""
+        copied: Any = super().__deepcopy__(memo)
+        copied.persistent = self.persistent
+        return copied
 
 
 def _value_problem(name: str, value: Array, tensor: Tensor) -> str | None:
@@ -99,7 +135,8 @@ class Module:
         sub-module only another Module, a Parameter, or None, and a buffer
         (see ``register_buffer``) another Tensor or None, unless a Parameter or
         Module takes its name. None unregisters a sub-module (PyTorch keeps an
-        empty slot), so the name is free again.
+        empty slot), so the name is free again. A ``Buffer`` registers (or
+        replaces) a buffer, persistent or not as it says.
 
         Raises:
             TypeError: for any other value over a registered parameter, sub-module
@@ -107,7 +144,7 @@ class Module:
                 or ``state_dict()``.
         """
         if "_parameters" not in self.__dict__:
-            if not isinstance(value, (Parameter, Module)):  # plain values may come first
+            if not isinstance(value, (Parameter, Module, Buffer)):  # plain values may come first
                 object.__setattr__(self, name, value)
                 return
             raise AttributeError(
@@ -135,6 +172,9 @@ class Module:
                     f"{where} is a sub-module: assign a Module or None, not {type(value).__name__}"
                 )
             del self._modules[name]
+        elif isinstance(value, Buffer):
+            self.register_buffer(name, value, value.persistent)
+            return
         elif name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
