@@ -476,6 +476,18 @@ MISTAKES: list[Mistake] = [
     mistake("construction", "ones_like with a dtype that does not exist",
             lambda: tm.ones_like(matrix(), dtype="floaty"), TypeError,
             r"ones_like: unknown dtype 'floaty'"),
+    mistake("construction", "new_tensor of a string", lambda: matrix().new_tensor("abc"),
+            TypeError, r"new_tensor: data has dtype <U3, not a number"),
+    mistake("construction", "more samples than categories without replacement",
+            lambda: tm.multinomial(tm.tensor([1.0, 2.0]), 3), ValueError,
+            r"multinomial: cannot draw 3 samples without replacement from 2 categories"),
+    mistake("construction", "normal of two numbers without a size",
+            lambda: tm.normal(0.0, 1.0), TypeError,
+            r"normal: with numbers for mean and std, give size too"),
+    mistake("construction", "an unknown print profile",
+            lambda: tm.set_printoptions(profile="long"), ValueError,
+            r"set_printoptions: profile must be one of \['default', 'full', 'short'\], "
+            r"got 'long'"),
     # ---------------------------------------------------------------------- ops
     mistake("ops", "add of mismatched shapes", lambda: matrix() + tm.ones(4, 5), ValueError,
             r"add: shapes \(2, 3\) and \(4, 5\) cannot be broadcast together"),
@@ -610,6 +622,8 @@ MISTAKES: list[Mistake] = [
             ValueError, r"eq: shapes \(2, 3\) and \(4,\) cannot be broadcast together"),
     mistake("ops", "> None", lambda: matrix() > None, TypeError,
             r"gt: cannot compare a tensor of dtype float64 with NoneType None"),
+    mistake("ops", "reshape to -3", lambda: matrix().reshape(-3), ValueError,
+            r"reshape: sizes must be non-negative, with at most one -1, got \(-3,\)"),
     # Not a mistake: a float32 tensor plus a Python float too large for float32
     # (`+ 1e300`) gives inf, as numpy and PyTorch do (the scalar takes the
     # tensor's dtype). See test_a_python_float_takes_a_float32_tensors_dtype_as_in_numpy.
@@ -738,6 +752,12 @@ MISTAKES: list[Mistake] = [
             r"Sequential: index must be an int or a slice, got str 'hidden'; .*get_submodule"),
     mistake("modules", "linear without a weight", lambda: F.linear(matrix(), None), TypeError,
             r"linear: weight must be a Tensor, got NoneType"),
+    mistake("modules", "apply of a number", lambda: mlp().apply(3), TypeError,
+            r"Sequential\.apply: fn must be a function of a module, got int"),
+    mistake("modules", "an argument to a layer that takes none", lambda: nn.Sigmoid(3),
+            TypeError, r"Sigmoid\(\) takes no arguments, got 3"),
+    mistake("modules", "a Buffer of a list", lambda: nn.Buffer([1.0, 2.0]), TypeError,
+            r"Buffer: data must be a Tensor or None, got list"),
     # ------------------------------------------------------------------ losses
     mistake("losses", "a loss module with an array for reduction",
             lambda: nn.MSELoss(reduction=np.array(["mean", "sum"])), ValueError,
@@ -789,6 +809,15 @@ MISTAKES: list[Mistake] = [
     mistake("losses", "QuadraticCost against a ragged list",
             lambda: nn.QuadraticCost()(matrix(), [[1.0, 2.0, 3.0], [4.0]]), ValueError,
             r"quadratic_cost: target is not rectangular"),
+    mistake("losses", "mse_loss with an array for reduction",
+            lambda: F.mse_loss(matrix(), matrix(), reduction=np.array(["sum"])), ValueError,
+            r"mse_loss: reduction must be 'mean', 'sum' or 'none', got array\(\['sum'\]"),
+    mistake("losses", "cross_entropy with a tensor for reduction",
+            lambda: F.cross_entropy(matrix(), [0, 2], reduction=tm.zeros(2)), ValueError,
+            r"cross_entropy: reduction must be 'mean', 'sum' or 'none', got tensor"),
+    mistake("losses", "cross_entropy with ignore_index None",
+            lambda: F.cross_entropy(matrix(), [0, 2], ignore_index=None), TypeError,
+            r"cross_entropy: ignore_index must be an int \(the default is -100\), got None"),
     # -------------------------------------------------------------- optimizers
     mistake("optimizers", "a negative learning rate", lambda: optim.SGD([matrix()], lr=-0.1),
             ValueError, r"SGD: lr must be non-negative, got -0\.1"),

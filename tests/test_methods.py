@@ -859,6 +859,20 @@ def test_xlogy_is_zero_where_x_is_zero_with_pytorchs_gradient_there() -> None:
     np.testing.assert_array_equal(gy.data, [np.nan, 0.0, 0.0, np.nan, 2 / 3])
 
 
+@pytest.mark.filterwarnings("error")
+def test_xlogy_of_zero_and_zero_gives_a_nan_gradient_without_numpys_warning() -> None:
+    x = tm.tensor([0.0, 0.0, 1.0], requires_grad=True)
+    y = tm.tensor([0.0, 1.0, 2.0], requires_grad=True)
+    out = x.xlogy(y)
+    assert out.tolist() == [0.0, 0.0, math.log(2.0)]
+    gx, gy = tm.grad(out.sum(), [x, y], create_graph=True)
+    assert gx is not None and gy is not None
+    np.testing.assert_array_equal(gy.data, [np.nan, 0.0, 0.5])
+    np.testing.assert_array_equal(gx.data, [0.0, 0.0, math.log(2.0)])
+    (second,) = tm.grad(gy[1:].sum(), [y])  # still twice differentiable where defined
+    assert second is not None and second.data[2] == pytest.approx(-1 / 4)
+
+
 def test_logaddexp_is_exact_for_tiny_results_and_finite_for_huge_inputs() -> None:
     x, y = tm.tensor([0.0, 1e308, -np.inf, 5.0], requires_grad=True), tm.tensor(
         [-40.0, 1e308, 3.0, 5.0], requires_grad=True)

@@ -206,6 +206,17 @@ def dims(op: str, given: tuple[Any, ...], what: str = "sizes") -> tuple[int, ...
     return tuple(int(n) for n in given)
 
 
+def shape_sizes(op: str, given: tuple[Any, ...]) -> tuple[int, ...]:
+    """``dims`` for a new shape: every size non-negative, but for one -1 (the op works it out).
+
+    numpy would read any negative size as -1; PyTorch refuses -2 and below.
+    """
+    sizes = dims(op, given)
+    if any(n < -1 for n in sizes) or sizes.count(-1) > 1:
+        raise ValueError(f"{op}: sizes must be non-negative, with at most one -1, got {sizes}")
+    return sizes
+
+
 def axis(op: str, axis: int, ndim: int, name: str = "axis") -> int:
     """Check one axis against ``ndim`` and make it non-negative.
 

@@ -253,12 +253,9 @@ def _gap(op: str, x: Tensor, other: TensorLike) -> tuple[Tensor, Tensor]:
 
 
 def _checked_shape(op: str, shape: tuple[int, ...], sizes: Sequence[int]) -> tuple[int, ...]:
-    """``sizes`` with one -1 worked out, if it has one, so they hold the elements of ``shape``."""
+    """``sizes`` (checked by ``checks.shape_sizes``) with a -1 worked out to fit ``shape``."""
     count = math.prod(shape)
     known = math.prod(n for n in sizes if n != -1)
-    if any(n < -1 for n in sizes) or sum(n == -1 for n in sizes) > 1:
-        raise ValueError(f"{op}: sizes must be non-negative, with at most one -1, got "
-                         f"{tuple(sizes)}")
     if -1 in sizes:
         if not known or count % known:
             raise ValueError(f"{op}: sizes {tuple(sizes)} cannot hold the {count} elements of "
@@ -640,9 +637,14 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
         nan at y = 0, as PyTorch gives.
         """
         x, y = _broadcast("xlogy", self, self._operand(other))
+        off = (x.data == 0) & ((y.data <= 0) | (y.data == math.inf))
+        if y.requires_grad and np.any(off & (y.data == 0)):
+            # There ∂/∂y is 0 / 0 = nan, as PyTorch's: ln of a nan in y's place (its value is
+            # left out all the same) makes backward's 0 / y a 0 / nan, which numpy does not
+            # warn about as it does about 0 / 0.
+            y = y + np.where(off & (y.data == 0), np.nan, 0.0).astype(y.dtype)
         with np.errstate(divide="ignore", invalid="ignore"):  # ln y where y <= 0, left out
             log_y = y.log()
-        off = (x.data == 0) & ((y.data <= 0) | (y.data == math.inf))
         with np.errstate(invalid="ignore"):  # ∞ · 0 (x = -∞, y = 1): nan, as PyTorch's
             return x * _tensor.where(off, 0.0, log_y)
 
@@ -1275,7 +1277,7 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
     def unflatten(self: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
         """A view with ``dim`` split into dims of ``sizes`` (one may be -1): flatten undone."""
         axis = checks.axis("unflatten", dim, self.ndim, "dim")
-        parts = checks.dims("unflatten", (sizes,), "sizes")
+        parts = checks.shape_sizes("unflatten", (sizes,))
         if not parts:
             raise ValueError("unflatten: sizes must not be empty")
         split = _checked_shape("unflatten", self.shape[axis:axis + 1], parts)
@@ -1403,7 +1405,8 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
         """A new tensor (a copy) of ``data``, with this tensor's dtype unless given."""
         from tinygrad_mlp.creation import _leaf
         chosen = checks.numeric_dtype("new_tensor", self.dtype if dtype is None else dtype)
-        return _leaf("new_tensor", np.array(_tensor._values(data)).astype(chosen), requires_grad)
+        values = checks.numeric_array("new_tensor", "data", _tensor._values(data))
+        return _leaf("new_tensor", values.astype(chosen), requires_grad)  # astype copies
 
     def new_empty(self: Tensor, *size: int | Sequence[int], dtype: DTypeLike | None = None,
                   requires_grad: bool = False) -> Tensor:

@@ -1063,7 +1063,7 @@ class Tensor(TensorMethods):
 
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """The same data with a new shape (one dimension may be -1)."""
-        return ops.Reshape.apply(self, shape=checks.dims("reshape", shape))
+        return ops.Reshape.apply(self, shape=checks.shape_sizes("reshape", shape))
 
     def view(self, *shape: int | Sequence[int]) -> Tensor:
         """``reshape`` that must share the memory (PyTorch's ``view``), else raises."""

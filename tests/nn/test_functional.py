@@ -1601,6 +1601,22 @@ def test_kl_div_is_the_divergence_per_example_with_batchmean_and_zero_where_p_is
         pytest.approx(0.5 * (math.log(0.5) + 1.0), rel=1e-15)  # a 0-d batch of one
 
 
+@pytest.mark.filterwarnings("error")  # numpy's 0 / 0 warning in backward would fail it
+def test_kl_div_with_zero_targets_warns_nothing_in_backward_and_gives_pytorchs_gradients() -> None:
+    logits = np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]])
+    p = np.array([[0.0, 0.5, 0.5], [0.25, 0.0, 0.75]])
+    x, t = tm.tensor(logits, requires_grad=True), tm.tensor(p, requires_grad=True)
+    F.kl_div(x.log_softmax(1), t, reduction="batchmean").backward()
+    assert x.grad is not None and t.grad is not None
+    assert np.isnan(t.grad.data[p == 0]).all()  # ∂/∂p of p ln p at p = 0: 0 / 0, as PyTorch's
+    assert np.isfinite(t.grad.data[p > 0]).all() and np.isfinite(x.grad.data).all()
+    torch = pytest.importorskip("torch")
+    xt, tt = torch.tensor(logits, requires_grad=True), torch.tensor(p, requires_grad=True)
+    torch.nn.functional.kl_div(xt.log_softmax(1), tt, reduction="batchmean").backward()
+    np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=1e-12)  # nan where torch's is
+
+
 def test_kl_div_warns_for_mean_and_refuses_bad_arguments_naming_itself() -> None:
     x = tm.zeros((2, 3))
     with pytest.warns(UserWarning, match=r"^kl_div: reduction='mean' divides by the number of "

@@ -582,14 +582,22 @@ def _constant_weight(weight: Tensor | ArrayLike, input: Tensor, where: str) -> n
     return np.asarray(weight, dtype=input.dtype)
 
 
+def _check_reduction(where: str, reduction: object,
+                     allowed: tuple[str, ...] = ("mean", "sum", "none")) -> None:
+    """Refuse a ``reduction`` not among ``allowed``: a str, not an array (its == is elementwise)."""
+    if not isinstance(reduction, str) or reduction not in allowed:
+        names = ", ".join(repr(name) for name in allowed[:-1])
+        raise ValueError(f"{where}: reduction must be {names} or {allowed[-1]!r}, got "
+                         f"{reduction!r}")
+
+
 def _reduce(losses: Tensor, reduction: Reduction, where: str) -> Tensor:
+    _check_reduction(where, reduction)
     if reduction == "mean":
         return losses.mean()
     if reduction == "sum":
         return losses.sum()
-    if reduction == "none":
-        return losses
-    raise ValueError(f"{where}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return losses
 
 
 def mse_loss(
@@ -603,6 +611,7 @@ def mse_loss(
     checks.floating("mse_loss", input)  # an int result would be truncated (PyTorch refuses too)
     y = _target(target, "mse_loss")
     _same_shape(input, y, "mse_loss")
+    _check_reduction("mse_loss", reduction)
     if reduction == "sum":
         return ops.SquaredError.apply(input, y, scale=1.0)
     if reduction == "mean":  # of no elements: nan · 0 = nan, PyTorch's 0/0 without a warning
@@ -694,9 +703,7 @@ def _differences(input: Tensor, target: Tensor | ArrayLike, op: str) -> tuple[Te
 
 def _check_kl_reduction(where: str, reduction: object) -> None:
     """Refuse a ``reduction`` that ``kl_div`` does not take (it adds "batchmean")."""
-    if reduction not in ("mean", "batchmean", "sum", "none"):
-        raise ValueError(f"{where}: reduction must be 'mean', 'batchmean', 'sum' or 'none', got "
-                         f"{reduction!r}")
+    _check_reduction(where, reduction, ("mean", "batchmean", "sum", "none"))
 
 
 def kl_div(input: Tensor, target: Tensor | ArrayLike, reduction: str = "mean",
@@ -747,8 +754,7 @@ def quadratic_cost(
     checks.floating("quadratic_cost", output)
     y = _target(target, "quadratic_cost")
     _same_shape(output, y, "quadratic_cost")
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"quadratic_cost: reduction must be 'mean' or 'sum', got {reduction!r}")
+    _check_reduction("quadratic_cost", reduction, ("mean", "sum"))
     shape = output._data.shape
     examples = shape[0] if reduction == "mean" and len(shape) > 1 else 1
     # no examples: nan, as the other losses' mean of nothing (the sum is 0)
@@ -889,6 +895,8 @@ def cross_entropy(
     all are ignored, as in PyTorch; with probabilities it divides by N.
     """
     _input(input, "cross_entropy")
+    _check_reduction("cross_entropy", reduction)
+    _check_ignore_index("cross_entropy", ignore_index)
     if input.ndim != 2:
         raise ValueError(f"cross_entropy: input must be logits shaped (N, C), got {input.shape}")
     n, classes = input.shape
@@ -942,6 +950,8 @@ def nll_loss(
     over the examples not ignored, as in PyTorch.
     """
     _input(input, "nll_loss")
+    _check_reduction("nll_loss", reduction)
+    _check_ignore_index("nll_loss", ignore_index)
     if input.ndim != 2:
         raise ValueError(
             f"nll_loss: input must be log-probabilities shaped (N, C), got {input.shape}"
@@ -971,6 +981,14 @@ def _class_weight(
             f"{w.shape} (input shape {input.shape})"
         )
     return w
+
+
+def _check_ignore_index(op: str, ignore_index: object) -> None:
+    """Refuse an ``ignore_index`` that is not an int (None too), as PyTorch does."""
+    if isinstance(ignore_index, (bool, np.bool_)) or not isinstance(ignore_index,
+                                                                     (int, np.integer)):
+        raise TypeError(f"{op}: ignore_index must be an int (the default is -100), got "
+                        f"{ignore_index!r}")
 
 
 def _picked_log_probabilities(

@@ -120,7 +120,10 @@ class Module:
         if "__call__" not in vars(cls):
             cls.__call__ = own_copy(Module.__call__)  # type: ignore[method-assign]
 
-    def __init__(self) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:  # a layer without an __init__ of its own, such as nn.Sigmoid(3)
+            given = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
+            raise TypeError(f"{type(self).__name__}() takes no arguments, got {', '.join(given)}")
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers", set())
@@ -624,7 +627,13 @@ class Module:
         """Call ``fn`` on every sub-module (children first), then on this one; returns self.
 
         The usual use is custom initialization: ``model.apply(init_weights)``.
+
+        Raises:
+            TypeError: if ``fn`` is not callable.
         """
+        if not callable(fn):
+            raise TypeError(f"{type(self).__name__}.apply: fn must be a function of a module, "
+                            f"got {type(fn).__name__}")
         for child in self.children():
             child.apply(fn)
         fn(self)
