@@ -5,6 +5,7 @@ Select a profile with HYPOTHESIS_PROFILE=ci|dev|thorough; the default is "ci".
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -32,3 +33,15 @@ def float32_default() -> Iterator[None]:
         yield
     finally:
         tm.set_default_dtype(tm.float64)
+
+
+@pytest.fixture
+def torch_float64() -> Iterator[Any]:
+    """PyTorch with float64 as its default dtype for one test (the library's), or a skip."""
+    torch = pytest.importorskip("torch")
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        yield torch
+    finally:
+        torch.set_default_dtype(before)

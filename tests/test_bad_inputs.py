@@ -624,6 +624,31 @@ MISTAKES: list[Mistake] = [
             r"gt: cannot compare a tensor of dtype float64 with NoneType None"),
     mistake("ops", "reshape to -3", lambda: matrix().reshape(-3), ValueError,
             r"reshape: sizes must be non-negative, with at most one -1, got \(-3,\)"),
+    mistake("ops", "hstack of rows of different lengths",
+            lambda: tm.hstack([matrix(), tm.ones(3, 1)]), ValueError,
+            r"^hstack: the tensors must have the same shape but in dim 1, got "
+            r"\[\(2, 3\), \(3, 1\)\]"),
+    mistake("ops", "cov of a 3-d tensor", lambda: tm.cov(matrix()[None]), ValueError,
+            r"^cov: input must have at most 2 dims \(variables, observations\), got shape "
+            r"\(1, 2, 3\)"),
+    mistake("ops", "kthvalue with k past the dim", lambda: matrix().kthvalue(4), ValueError,
+            r"^kthvalue: k must be an int from 1 to 3 \(the size of dim -1\), got 4"),
+    mistake("ops", "hypot of ints", lambda: tm.hypot(tm.tensor([3]), tm.tensor([4])), TypeError,
+            r"^hypot: needs a floating point tensor, got dtype int64"),
+    mistake("ops", "bincount of floats", lambda: tm.bincount(matrix()[0]), TypeError,
+            r"^bincount: input must hold integers, got dtype float64"),
+    mistake("ops", "histogram with int bin edges",
+            lambda: tm.histogram(matrix(), tm.tensor([0, 1])), ValueError,
+            r"^histogram: bin edges must be a 1-D tensor of the input's dtype float64"),
+    mistake("ops", "searchsorted with side and right at odds",
+            lambda: tm.searchsorted(tm.tensor([1, 2]), 1, side="left", right=True), ValueError,
+            r"^searchsorted: side='left' and right=True disagree"),
+    mistake("construction", "asarray of a list without a copy",
+            lambda: tm.asarray([1.0, 2.0], copy=False), ValueError,
+            r"^asarray: copy=False, but a list cannot be shared without a copy"),
+    mistake("construction", "promote_types of a dtype the library lacks",
+            lambda: tm.promote_types(np.complex64, tm.float32), TypeError,
+            r"^promote_types: type1 must be one of the library's dtypes"),
     # Not a mistake: a float32 tensor plus a Python float too large for float32
     # (`+ 1e300`) gives inf, as numpy and PyTorch do (the scalar takes the
     # tensor's dtype). See test_a_python_float_takes_a_float32_tensors_dtype_as_in_numpy.

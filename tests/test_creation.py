@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tinygrad_mlp as tm
 
@@ -589,3 +591,85 @@ def test_randint_like_matches_pytorchs_dtypes() -> None:
                                                          else "bool_")), 2)
         theirs = torch.randint_like(torch.zeros(3, dtype=getattr(torch, dtype)), 2)
         assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch.")), dtype
+# -- logspace and asarray -------------------------------------------------------------------
+
+
+@given(start=st.floats(-3, 3), end=st.floats(-3, 3), steps=st.integers(0, 6),
+       base=st.sampled_from([10.0, 2.0, 0.5, np.e]))
+def test_logspace_is_base_to_the_linspace_of_exponents(start: float, end: float, steps: int,
+                                                       base: float) -> None:
+    out = tm.logspace(start, end, steps, base)
+    assert out.dtype == tm.get_default_dtype() and out.shape == (steps,)
+    np.testing.assert_allclose(out.data, np.logspace(start, end, steps, base=base), rtol=1e-13)
+
+
+def test_logspace_takes_pytorchs_dtypes_and_refuses_bad_arguments() -> None:
+    assert tm.logspace(0, 2, 3).tolist() == [1.0, 10.0, 100.0]
+    assert tm.logspace(0, 2, 3, base=2, dtype=tm.int64).tolist() == [1, 2, 4]
+    assert tm.logspace(0, 3, 4, base=-2.0).tolist() == [1.0, -2.0, 4.0, -8.0]
+    assert tm.logspace(0, 1, 2, requires_grad=True).requires_grad
+    with pytest.raises(ValueError, match=r"^logspace: steps must be an int >= 0, got -1"):
+        tm.logspace(0, 2, -1)
+    with pytest.raises(TypeError, match=r"^logspace: base must be a number, got '2'"):
+        tm.logspace(0, 2, 3, base="2")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^logspace: dtype bool cannot hold powers"):
+        tm.logspace(0, 2, 3, dtype=tm.bool)
+
+
+def test_logspace_equals_pytorchs(torch_float64: Any) -> None:
+    for arguments in ((0, 2, 3), (-1.5, 2.5, 7, 2.0), (0, 3, 4, -2.0), (1, 1, 1)):
+        np.testing.assert_allclose(tm.logspace(*arguments).data,
+                                   torch_float64.logspace(*arguments).numpy(), rtol=1e-14)
+    np.testing.assert_array_equal(tm.logspace(0, 2, 3, 2, dtype=tm.int64).data,
+                                  torch_float64.logspace(0, 2, 3, 2, dtype=torch_float64.int64))
+
+
+def test_asarray_shares_a_tensor_or_an_array_unless_asked_to_copy() -> None:
+    x = tm.ones(3, requires_grad=True)
+    assert tm.asarray(x) is x
+    copied = tm.asarray(x, copy=True)
+    assert copied is not x and copied.requires_grad and not np.shares_memory(copied.data, x.data)
+    converted = tm.asarray(x, dtype=tm.float32)
+    assert converted.dtype == np.float32 and converted.grad_fn is not None  # in the graph
+    array = np.zeros(2)
+    shared = tm.asarray(array)
+    array[0] = 5.0
+    assert shared.tolist() == [5.0, 0.0] and not shared.requires_grad
+    assert tm.asarray(array, copy=True).tolist() == [5.0, 0.0]
+    assert not np.shares_memory(tm.asarray(array, copy=True).data, array)
+    assert tm.asarray([1, 2.5]).dtype == tm.get_default_dtype()
+    assert tm.asarray(np.float32(3)).dtype == np.float32
+    assert tm.asarray([1.0, 2.0], requires_grad=True).requires_grad
+
+
+def test_asarray_sets_requires_grad_on_the_tensor_it_shares_as_pytorch() -> None:
+    x = tm.ones(2)
+    assert tm.asarray(x, requires_grad=True) is x and x.requires_grad
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: tm.asarray([1, 2], copy=False), ValueError,
+     r"^asarray: copy=False, but a list cannot be shared without a copy"),
+    (lambda: tm.asarray(np.ones(2), dtype=tm.float32, copy=False), ValueError,
+     r"^asarray: copy=False, but dtype float64 would have to be copied to float32"),
+    (lambda: tm.asarray([1, 2], requires_grad=True), TypeError,
+     r"^asarray: only floating point tensors can require gradients, got dtype int64"),
+    (lambda: tm.asarray([1], device="cuda"), ValueError, r"^asarray: tinygrad_mlp runs on the CPU"),
+    (lambda: tm.asarray(["a"]), TypeError, r"^asarray: data must be numbers"),
+])
+def test_asarray_refuses_what_it_cannot_do_naming_the_argument(
+        call: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_asarray_equals_pytorchs_in_sharing_and_dtype(torch_float64: Any) -> None:
+    torch = torch_float64
+    for data, kwargs in (([1, 2.5], {}), ([1, 2], {}), (np.float32(3), {}), ([True], {}),
+                         (np.ones(2, np.int32), {"dtype": "float64"})):
+        ours = tm.asarray(data, **{k: getattr(tm, v) for k, v in kwargs.items()})
+        theirs = torch.asarray(data, **{k: getattr(torch, v) for k, v in kwargs.items()})
+        assert ours.dtype == theirs.numpy().dtype and ours.tolist() == theirs.tolist()
+    for lib in (tm, torch):
+        with pytest.raises(ValueError):
+            lib.asarray([1, 2], copy=False)

@@ -8,8 +8,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import tinygrad_mlp as tm
+from tests.strategies import arrays, shapes
+from tests.test_methods import derivatives
 from tinygrad_mlp import functions
 
 X = np.array([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]])
@@ -93,7 +97,7 @@ def test_every_function_of_the_module_is_tested_and_exported() -> None:
     public = {name for name in vars(functions) if not name.startswith("_") and callable(
         getattr(functions, name)) and getattr(functions, name).__module__ == functions.__name__}
     # argmax and argmin give indices, the rest answer questions: each is tested below
-    assert public == set(CASES) | set(ADDED) | set(LATER) | set(REST) | {
+    assert public == set(CASES) | set(ADDED) | set(LATER) | set(REST) | set(STATS) | {
         "argmax", "argmin", "allclose", "equal", "is_tensor", "isclose", "numel", "max", "min",
         "bernoulli", "broadcast_tensors", "meshgrid"}
     assert all(getattr(tm, name) is getattr(functions, name) for name in public)
@@ -750,9 +754,28 @@ REST: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], Any]]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(REST))
-def test_each_rest_function_is_its_method_in_value_and_gradient(name: str) -> None:
-    function, method = REST[name]
+# std_mean, var_mean, cov, corrcoef, kthvalue, hypot, copysign and float_power, tested
+# further in the last section: name -> (call(lib, x) for lib = tm or torch, the same through
+# tm's methods). ``x`` holds X.
+STATS: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], Any]]] = {
+    "std_mean": (lambda lib, x: lib.std_mean(x, 1, correction=0),
+                 lambda x: (x.std(dim=1, correction=0), x.mean(1))),
+    "var_mean": (lambda lib, x: lib.var_mean(x, (0, 1), keepdim=True),
+                 lambda x: (x.var(dim=(0, 1), keepdim=True), x.mean((0, 1), keepdims=True))),
+    "cov": (lambda lib, x: lib.cov(x, correction=0, aweights=lib.abs(x[0])),
+            lambda x: x.cov(correction=0, aweights=x[0].abs())),
+    "corrcoef": (lambda lib, x: lib.corrcoef(x), lambda x: x.corrcoef()),
+    "kthvalue": (lambda lib, x: lib.kthvalue(x, 2, 1), lambda x: x.kthvalue(2, 1)),
+    "hypot": (lambda lib, x: lib.hypot(x, x[0]), lambda x: x.hypot(x[0])),
+    "copysign": (lambda lib, x: lib.copysign(x, x[1]), lambda x: x.copysign(x[1])),
+    "float_power": (lambda lib, x: lib.float_power(lib.abs(x), x[0]),
+                    lambda x: x.abs().float_power(x[0])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REST) + sorted(STATS))
+def test_each_rest_or_stats_function_is_its_method_in_value_and_gradient(name: str) -> None:
+    function, method = (REST | STATS)[name]
     results = []
     for make in (lambda x: function(tm, x), method):
         x = tm.tensor(X, requires_grad=True)
@@ -871,3 +894,75 @@ def test_broadcast_tensors_gives_pytorchs_shapes_values_and_gradients() -> None:
         assert p.grad is not None and q.grad is not None
         np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-14)
     assert tm.broadcast_tensors() == ()
+
+
+# -- spreads with their means, cov, corrcoef, kthvalue, hypot, copysign, float_power --------
+
+
+
+@pytest.mark.parametrize("name", sorted(STATS))
+def test_each_stats_function_equals_pytorchs_in_value_gradient_and_dtype(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    function, _ = STATS[name]
+    ours = outputs(function(tm, tm.tensor(X)))
+    theirs = outputs(function(torch, torch.tensor(X)))
+    for a, b in zip(ours, theirs, strict=True):
+        assert a.shape == b.shape and a.dtype == b.dtype, name
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15, err_msg=name)
+    def first(lib: Any, x: Any) -> Any:
+        out = function(lib, x)
+        return out[0] if isinstance(out, tuple) else out
+
+    for ours_d, theirs_d in zip(derivatives(tm, first, [X]), derivatives(torch, first, [X]),
+                                strict=True):
+        np.testing.assert_allclose(ours_d, theirs_d, rtol=1e-12, atol=1e-14, err_msg=name)
+
+
+@pytest.mark.parametrize("name", sorted(STATS))
+def test_each_stats_function_passes_gradcheck_and_gradgradcheck(name: str) -> None:
+    function, _ = STATS[name]
+    x = tm.tensor(X, requires_grad=True)
+
+    def first(t: tm.Tensor) -> Any:
+        out = function(tm, t)
+        return tm.cat([p.reshape(-1) for p in out[:2] if p.dtype.kind == "f"]) if isinstance(
+            out, tuple) else out
+
+    assert tm.gradcheck(first, (x,))
+    assert tm.gradgradcheck(first, (x,))
+
+
+@pytest.mark.parametrize("name", sorted(STATS))
+def test_a_stats_function_refuses_an_array_naming_itself(name: str) -> None:
+    arguments = {"kthvalue": [1], "hypot": [X], "copysign": [X], "float_power": [2]}.get(name, [])
+    with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray"):
+        getattr(tm, name)(X, *arguments)
+
+
+@given(data=st.data())
+def test_std_mean_and_var_mean_equal_numpys_over_any_dims(data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=1, max_dims=3))
+    values = data.draw(arrays(shape))
+    dims = data.draw(st.sets(st.integers(0, len(shape) - 1), min_size=1).map(tuple))
+    correction = data.draw(st.sampled_from([0, 1]))
+    assume(np.prod([shape[d] for d in dims]) > correction)
+    keepdim = data.draw(st.booleans())
+    std, mean = tm.std_mean(tm.tensor(values), dims, correction=correction, keepdim=keepdim)
+    var, mean2 = tm.var_mean(tm.tensor(values), dims, correction=correction, keepdim=keepdim)
+    np.testing.assert_allclose(var.data, np.var(values, dims, ddof=correction, keepdims=keepdim),
+                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(std.data, np.std(values, dims, ddof=correction, keepdims=keepdim),
+                               rtol=1e-12, atol=1e-15)
+    for m in (mean, mean2):
+        np.testing.assert_allclose(m.data, np.mean(values, dims, keepdims=keepdim), rtol=1e-12,
+                                   atol=1e-15)
+
+
+def test_std_mean_and_var_mean_refuse_what_std_refuses_naming_themselves() -> None:
+    with pytest.raises(TypeError, match=r"^std_mean: needs a floating point tensor, got dtype "
+                                        r"int64"):
+        tm.std_mean(tm.tensor([1, 2]))
+    with pytest.raises(IndexError, match=r"^var_mean: axis 2 is out of range"):
+        tm.var_mean(tm.ones(2, 2), 2)
+    with pytest.raises(TypeError, match=r"^var_mean: correction must be a number"):
+        tm.var_mean(tm.ones(2), correction="1")

@@ -1817,3 +1817,88 @@ def test_angle_equals_pytorchs_values_and_gradient() -> None:
     torch.angle(t).sum().backward()
     assert x.grad is not None and t.grad is not None
     np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
+
+
+# -- hypot, copysign and float_power ------------------------------------------------------
+
+
+@given(data=st.data())
+def test_hypot_and_copysign_equal_numpys_over_broadcast_shapes_and_pass_gradcheck(
+        data: st.DataObject) -> None:
+    first, second = data.draw(broadcast_pairs(max_side=3))
+    a, b = (np.where(data.draw(hnp.arrays(np.bool_, shape)), -1, 1) * data.draw(arrays(
+        shape, 0.1, 2.0)) for shape in (first, second))  # away from copysign's jumps at 0
+    x, y = leaf(a), leaf(b)
+    np.testing.assert_allclose(x.hypot(y).data, np.hypot(a, b), rtol=1e-15)
+    np.testing.assert_array_equal(x.copysign(y).data, np.copysign(a, b))
+    assert tm.gradcheck(lambda s, t: s.hypot(t), (x, y))
+    assert tm.gradgradcheck(lambda s, t: s.hypot(t), (x, y))
+    assert tm.gradcheck(lambda s, t: s.copysign(t), (x, y))
+    assert tm.gradgradcheck(lambda s, t: s.copysign(t), (x, y))
+
+
+def test_hypot_does_not_overflow_and_its_gradient_is_x_over_hypot() -> None:
+    x, y = leaf(np.array([3e200, 3e-200, 0.0])), leaf(np.array([4e200, 4e-200, 0.0]))
+    out = x.hypot(y)
+    np.testing.assert_array_equal(out.data, np.hypot(x.data, y.data))
+    np.testing.assert_allclose(out.data, [5e200, 5e-200, 0.0], rtol=1e-15)
+    out.sum().backward()
+    assert x.grad is not None and y.grad is not None
+    np.testing.assert_allclose(x.grad.data, [0.6, 0.6, 0.0], rtol=1e-15)  # 0 at the origin
+    np.testing.assert_allclose(y.grad.data, [0.8, 0.8, 0.0], rtol=1e-15)
+    with pytest.raises(TypeError, match=r"^hypot: needs a floating point tensor, got dtype int64"):
+        tm.tensor([3]).hypot(tm.tensor([4]))
+
+
+SIGNED = [0.0, -0.0, 2.0, -2.0, 3.0, 0.0, -0.0, 1.5, np.inf]
+SIGNS = [0.0, 0.0, -0.0, -1.0, 1.0, -1.0, -0.0, np.inf, -1.0]
+
+
+def test_copysign_keeps_the_sign_of_zero_and_its_gradient_is_pytorchs() -> None:
+    x, y = leaf(np.array(SIGNED)), leaf(np.array(SIGNS))
+    out = x.copysign(y)
+    np.testing.assert_array_equal(np.signbit(out.data), np.signbit(SIGNS))
+    np.testing.assert_array_equal(np.abs(out.data), np.abs(SIGNED))
+    out.sum().backward()
+    assert x.grad is not None and y.grad is not None
+    # ±1 by whether the sign flips, and 0 at x = ±0; other gets 0, as in PyTorch
+    assert x.grad.tolist() == [0.0, 0.0, -1.0, 1.0, 1.0, 0.0, 0.0, 1.0, -1.0]
+    assert y.grad.tolist() == [0.0] * len(SIGNS)
+    assert tm.tensor([1, 2]).copysign(-1).dtype == np.float64  # ints: the default float
+
+
+def test_copysign_values_and_gradients_equal_pytorchs() -> None:
+    torch = torch_or_skip()
+    finite = slice(0, 7)  # PyTorch's gradient at ±inf is inf / inf = nan
+    ours = derivatives(tm, lambda lib, a, b: lib.copysign(a, b),
+                       [np.array(SIGNED[finite]), np.array(SIGNS[finite])])
+    theirs = derivatives(torch, lambda lib, a, b: lib.copysign(a, b),
+                         [np.array(SIGNED[finite]), np.array(SIGNS[finite])])
+    np.testing.assert_array_equal(np.signbit(ours[0]), np.signbit(theirs[0]))  # -0.0 kept
+    # the value and first derivatives; PyTorch's second derivative at x = ±0 is nan, ours 0
+    for a, b in zip(ours[:3], theirs[:3], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@given(data=st.data())
+def test_float_power_is_float64_and_passes_gradcheck(data: st.DataObject) -> None:
+    first, second = data.draw(broadcast_pairs(max_side=3))
+    a, b = data.draw(arrays(first, 0.2, 2.0)), data.draw(arrays(second))
+    out = leaf(a).float_power(leaf(b))
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out.data, np.float_power(a, b), rtol=1e-14)
+    assert tm.gradcheck(lambda s, t: s.float_power(t), (leaf(a), leaf(b)))
+    assert tm.gradgradcheck(lambda s, t: s.float_power(t), (leaf(a), leaf(b)))
+
+
+def test_float_power_converts_ints_and_float32_to_float64_and_grads_back() -> None:
+    assert tm.tensor([2, 3]).float_power(2).tolist() == [4.0, 9.0]
+    assert tm.tensor([2, 3]).float_power(2).dtype == np.float64
+    assert tm.float_power(2, tm.tensor([2, 3])).tolist() == [4.0, 8.0]
+    x = tm.tensor([2.0, 3.0], dtype=tm.float32, requires_grad=True)
+    out = x.float_power(tm.tensor([2.0, 1.0], dtype=tm.float32))
+    out.sum().backward()
+    assert out.dtype == np.float64 and x.grad is not None and x.grad.dtype == np.float32
+    assert x.grad.tolist() == [4.0, 1.0]
+    with pytest.raises(TypeError, match=r"^float_power: exponent must be a number, got 'a'"):
+        x.float_power("a")

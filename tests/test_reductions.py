@@ -528,3 +528,107 @@ def test_mode_of_a_0d_tensor_takes_dim_0_or_minus_1_and_says_so_for_others() -> 
     message = r"mode: dim 1 is out of range for a 0-d tensor \(0 or -1\)"
     with pytest.raises(IndexError, match=message):
         tm.tensor(2.5).mode(1)
+
+
+# -- kthvalue, cov and corrcoef -------------------------------------------------------------
+
+
+@given(data=st.data())
+def test_kthvalue_equals_numpys_sort_and_passes_gradcheck(data: st.DataObject) -> None:
+    shape = data.draw(shapes(min_dims=1, max_dims=3, max_side=3))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    k = data.draw(st.integers(1, shape[dim]))
+    keepdim = data.draw(st.booleans())
+    values = data.draw(distinct_arrays(shape))
+    result = tm.tensor(values).kthvalue(k, dim, keepdim)
+    expected = np.take(np.sort(values, dim), [k - 1], dim)
+    expected = expected if keepdim else expected.squeeze(dim)
+    np.testing.assert_array_equal(result.values.data, expected)
+    chosen = np.take_along_axis(values, result.indices.data if keepdim else np.expand_dims(
+        result.indices.data, dim), dim)
+    np.testing.assert_array_equal(chosen if keepdim else chosen.squeeze(dim), expected)
+    assert tm.gradcheck(lambda t: t.kthvalue(k, dim, keepdim).values, (leaf(values),))
+    assert tm.gradgradcheck(lambda t: t.kthvalue(k, dim, keepdim).values, (leaf(values),))
+
+
+def test_kthvalue_sends_the_gradient_to_the_picked_element_and_sorts_nan_last() -> None:
+    x = tm.tensor([[3.0, 1.0, 2.0, 1.0], [5.0, 4.0, 4.0, 0.0]], requires_grad=True)
+    values, indices = x.kthvalue(2)
+    assert values.tolist() == [1.0, 4.0] and indices.tolist() == [3, 1]  # PyTorch's too
+    values.sum().backward()
+    assert x.grad is not None
+    assert x.grad.tolist() == [[0.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 0.0]]
+    largest = tm.tensor([1.0, np.nan, 2.0]).kthvalue(3)
+    assert np.isnan(largest.values.item()) and largest.indices.item() == 1
+    assert tm.tensor(3.0).kthvalue(1).values.item() == 3.0
+    with pytest.raises(ValueError, match=r"^kthvalue: k must be an int from 1 to 4 \(the size "
+                                         r"of dim -1\), got 5"):
+        x.kthvalue(5)
+    with pytest.raises(TypeError, match=r"^kthvalue: not defined for a bool tensor"):
+        tm.tensor([True, False]).kthvalue(1)
+
+
+@given(data=st.data())
+def test_cov_equals_numpys_with_weights_and_passes_gradcheck(data: st.DataObject) -> None:
+    variables, observations = data.draw(st.integers(1, 3)), data.draw(st.integers(3, 5))
+    values = data.draw(arrays((variables, observations)))
+    counts = data.draw(hnp.arrays(np.int64, observations, elements=st.integers(1, 3)))
+    importances = data.draw(arrays(observations, 0.5, 2.0))
+    correction = data.draw(st.sampled_from([0, 1]))
+    fweights = data.draw(st.sampled_from([None, counts]))
+    aweights = data.draw(st.sampled_from([None, importances]))
+    ours = tm.tensor(values).cov(
+        correction=correction, fweights=None if fweights is None else tm.tensor(fweights),
+        aweights=None if aweights is None else tm.tensor(aweights))
+    expected = np.cov(values, ddof=correction, fweights=fweights, aweights=aweights)
+    np.testing.assert_allclose(ours.data, expected, rtol=1e-10, atol=1e-12)
+    a = None if aweights is None else leaf(aweights)
+    if a is None:
+        assert tm.gradcheck(lambda t: t.cov(correction=correction), (leaf(values),))
+        assert tm.gradgradcheck(lambda t: t.cov(correction=correction), (leaf(values),))
+    else:  # the gradient reaches the aweights too, as PyTorch's
+        assert tm.gradcheck(lambda t, w: t.cov(correction=correction, aweights=w),
+                            (leaf(values), a))
+        assert tm.gradgradcheck(lambda t, w: t.cov(correction=correction, aweights=w),
+                                (leaf(values), a))
+
+
+@given(data=st.data())
+def test_corrcoef_equals_numpys_and_passes_gradcheck(data: st.DataObject) -> None:
+    values = data.draw(distinct_arrays((data.draw(st.integers(2, 3)), 4)))
+    off_diagonal = np.corrcoef(values)[~np.eye(len(values), dtype=bool)]
+    assume(np.all(np.abs(off_diagonal) < 0.99))  # at ±1 the clip makes it not differentiable
+    np.testing.assert_allclose(tm.tensor(values).corrcoef().data, np.corrcoef(values),
+                               rtol=1e-12, atol=1e-14)
+    assert tm.gradcheck(lambda t: t.corrcoef(), (leaf(values),))
+    assert tm.gradgradcheck(lambda t: t.corrcoef(), (leaf(values),))
+
+
+def test_cov_of_one_variable_is_its_variance_and_a_short_count_warns_as_pytorch() -> None:
+    x = tm.tensor([1.0, 2.0, 4.0])
+    assert x.cov().shape == () and x.cov().item() == pytest.approx(np.var([1, 2, 4], ddof=1))
+    assert tm.tensor([[1, 2, 4]]).cov().dtype == np.float64  # ints: the default float dtype
+    with pytest.warns(UserWarning, match=r"^cov: degrees of freedom is <= 0"):
+        assert np.isinf(tm.tensor([[1.0, 2.0]]).cov(correction=2).item())
+    assert np.isnan(tm.tensor([[1.0, 1.0, 1.0], [1.0, 2.0, 3.0]]).corrcoef().data[0, 0])
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: tm.ones(2, 2, 2).cov(), ValueError,
+     r"^cov: input must have at most 2 dims \(variables, observations\), got shape \(2, 2, 2\)"),
+    (lambda: tm.ones(2, 3).cov(fweights=tm.ones(3)), TypeError,
+     r"^cov: fweights must have an integer dtype, got float64"),
+    (lambda: tm.ones(2, 3).cov(aweights=tm.tensor([1, 2, 3])), TypeError,
+     r"^cov: aweights must have a floating point dtype, got int64"),
+    (lambda: tm.ones(2, 3).cov(fweights=tm.tensor([1, -2, 1])), ValueError,
+     r"^cov: fweights cannot be negative"),
+    (lambda: tm.ones(2, 3).cov(aweights=tm.ones(2)), ValueError,
+     r"^cov: aweights must be 0-d or 1-d with one weight per observation \(3\), got shape \(2,\)"),
+    (lambda: tm.ones(2, 3).cov(correction=0.5), TypeError, r"^cov: correction must be an int"),
+    (lambda: tm.tensor([[True, False]]).corrcoef(), TypeError,
+     r"^corrcoef: not defined for a bool"),
+])
+def test_cov_refuses_bad_input_naming_the_argument(call: Callable[[], Any],
+                                                   error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()

@@ -232,6 +232,54 @@ def as_tensor(data: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
     return Tensor(_as_array(data, chosen, "as_tensor"))
 
 
+def asarray(obj: Any, *, dtype: DTypeLike | None = None, device: object = None,
+            copy: bool | None = None, requires_grad: bool | None = None) -> Tensor:
+    """``obj`` as a tensor, sharing its memory unless asked to copy, as ``torch.asarray``.
+
+    - ``copy=None`` (the default) shares a Tensor's or an ndarray's memory
+      when the dtype is kept: a Tensor is returned itself, an ndarray wrapped
+      without a copy. Another dtype is a conversion (``.to``, in the graph),
+      and lists and numbers are always copied.
+    - ``copy=True`` always copies: a Tensor through ``clone`` or ``.to``, so
+      the copy stays in the graph.
+    - ``copy=False`` never copies, and refuses a change of dtype and data
+      that is not a Tensor or an ndarray.
+
+    ``requires_grad`` None keeps a Tensor's (False for other data). Given,
+    it is set on the result, as PyTorch does, which is the Tensor itself
+    when it is shared.
+
+    Raises:
+        ValueError: where ``copy=False`` would need a copy, or for a device
+            other than the CPU.
+        TypeError: for data or a dtype that is not bool, int or float, or
+            ``requires_grad`` for one that is not float.
+    """
+    checks.device("asarray", device)
+    if copy is not None:
+        checks.flag("asarray", "copy", copy)
+    chosen = None if dtype is None else checks.numeric_dtype("asarray", dtype)
+    if isinstance(obj, (Tensor, np.ndarray)):
+        kept = chosen is None or chosen == obj.dtype
+        if copy is False and not kept:
+            raise ValueError(f"asarray: copy=False, but dtype {obj.dtype} would have to be "
+                             f"copied to {chosen}")
+        if isinstance(obj, Tensor):
+            if chosen is not None and not kept:
+                result = obj.to(chosen)
+            else:
+                result = obj.clone() if copy else obj
+            if requires_grad is not None:
+                result.requires_grad_(checks.flag("asarray", "requires_grad", requires_grad))
+            return result
+        data = obj.copy() if copy else obj
+        return _leaf("asarray", _as_array(data, chosen, "asarray"), bool(requires_grad))
+    if copy is False:
+        raise ValueError(f"asarray: copy=False, but a {type(obj).__name__} cannot be shared "
+                         "without a copy (only a Tensor or an ndarray can)")
+    return _leaf("asarray", _as_array(obj, chosen, "asarray"), bool(requires_grad))
+
+
 def from_numpy(ndarray: np.ndarray[Any, Any]) -> Tensor:
     """A tensor that shares ``ndarray``'s memory and dtype (like ``torch.from_numpy``).
 
@@ -452,6 +500,15 @@ def arange(
     return Tensor(values.astype(chosen), requires_grad)
 
 
+def _finite(where: str, **numbers: object) -> None:
+    """Refuse any of ``numbers`` (by name) that is not a finite real number."""
+    for name, value in numbers.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{where}: {name} must be a number, got {value!r}")
+        if not np.isfinite(value):
+            raise ValueError(f"{where}: {name} must be finite, got {value}")
+
+
 def linspace(
     start: float,
     end: float,
@@ -464,17 +521,39 @@ def linspace(
     The dtype is the default float dtype unless one is given, as in PyTorch
     (``tm.linspace(0, 1, 5)`` is float even for int ends).
     """
-    for name, value in (("start", start), ("end", end)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"linspace: {name} must be a number, got {value!r}")
-        if not np.isfinite(value):
-            raise ValueError(f"linspace: {name} must be finite, got {value}")
+    _finite("linspace", start=start, end=end)
     count = checks.check_int("linspace", "steps", steps, 0)
     chosen = _float("linspace", dtype)
     values = np.linspace(start, end, count)
     if chosen.kind != "f":  # toward zero, as PyTorch rounds, not down as numpy's astype
         values = np.trunc(values)
     return Tensor(values.astype(chosen), requires_grad)
+
+
+def logspace(
+    start: float,
+    end: float,
+    steps: int,
+    base: float = 10.0,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` values from base^start to base^end, their exponents evenly spaced.
+
+    baseᵉ for e in ``linspace(start, end, steps)``, computed in float64 and
+    then given ``dtype`` (the default float dtype unless one is given, ints
+    rounded toward zero), as ``torch.logspace``.
+    """
+    _finite("logspace", start=start, end=end, base=base)
+    count = checks.check_int("logspace", "steps", steps, 0)
+    chosen = _float("logspace", dtype)
+    if chosen.kind == "b":
+        raise TypeError("logspace: dtype bool cannot hold powers (PyTorch refuses it too)")
+    with np.errstate(over="ignore", invalid="ignore"):  # inf past the dtype's range, as PyTorch
+        values = np.power(float(base), np.linspace(start, end, count))
+        if chosen.kind != "f":
+            values = np.trunc(values)
+        return _leaf("logspace", values.astype(chosen), requires_grad)
 
 
 def eye(

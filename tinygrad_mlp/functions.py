@@ -1060,3 +1060,70 @@ def clone(input: Tensor) -> Tensor:
 def detach(input: Tensor) -> Tensor:
     """``input``'s values, sharing its memory, outside the graph."""
     return _input("detach", input).detach()
+
+
+# -- spreads with their means, covariance and correlation, the k-th value, and the
+# elementwise hypot, copysign and float_power. --------------------------------------------
+
+
+def _moment_arguments(op: str, input: Tensor, dim: Dim, correction: float | None,
+                      keepdim: bool) -> tuple[Tensor, tuple[int, ...] | None, float]:
+    """``var_mean``'s and ``std_mean``'s tensor, dims and correction, checked in ``op``'s name."""
+    x = _input(op, input)
+    checks.flag(op, "keepdim", keepdim)
+    return x, checks.floating_axes(op, x, _dim(dim)), checks.correction(op, correction)
+
+
+def var_mean(input: Tensor, dim: Dim = None, *, correction: float | None = 1,
+             keepdim: bool = False) -> tuple[Tensor, Tensor]:
+    """The pair ``(var, mean)`` over ``dim`` (all elements by default), as ``torch.var_mean``.
+
+    The variance divides by n - correction, with the arguments of ``var``.
+    """
+    x, axes, amount = _moment_arguments("var_mean", input, dim, correction, keepdim)
+    return x.var(axes, keepdims=keepdim, correction=amount), x.mean(axes, keepdims=keepdim)
+
+
+def std_mean(input: Tensor, dim: Dim = None, *, correction: float | None = 1,
+             keepdim: bool = False) -> tuple[Tensor, Tensor]:
+    """The pair ``(std, mean)`` over ``dim`` (all elements by default), as ``torch.std_mean``.
+
+    The standard deviation is ``std``'s: the root of the variance, with
+    gradient 0 where the data are constant.
+    """
+    x, axes, amount = _moment_arguments("std_mean", input, dim, correction, keepdim)
+    return x.std(axes, keepdims=keepdim, correction=amount), x.mean(axes, keepdims=keepdim)
+
+
+def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
+        aweights: Tensor | None = None) -> Tensor:
+    """The covariance matrix of the rows (variables) over the columns (observations)."""
+    return _input("cov", input).cov(correction=correction, fweights=fweights, aweights=aweights)
+
+
+def corrcoef(input: Tensor) -> Tensor:
+    """Pearson's correlation matrix of the rows, in [-1, 1]."""
+    return _input("corrcoef", input).corrcoef()
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+    """``(values, indices)``: the k-th smallest entry along ``dim`` (k from 1) and where it is."""
+    return _input("kthvalue", input).kthvalue(k, dim, keepdim)
+
+
+def hypot(input: Tensor, other: TensorLike) -> Tensor:
+    """√(x² + y²), elementwise, without overflow."""
+    return _input("hypot", input).hypot(other)
+
+
+def copysign(input: Tensor, other: TensorLike) -> Tensor:
+    """|x| with the sign of ``other``, elementwise (floats; ints give the default float dtype)."""
+    return _input("copysign", input).copysign(other)
+
+
+def float_power(input: Tensor | float, exponent: TensorLike) -> Tensor:
+    """``input ** exponent`` in float64, always; ``input`` may be a number, as in PyTorch."""
+    if isinstance(exponent, Tensor) and isinstance(input, (int, float, np.integer, np.floating)) \
+            and not isinstance(input, bool):
+        return Tensor(np.asarray(input, np.float64)).float_power(exponent)
+    return _input("float_power", input).float_power(exponent)

@@ -5,13 +5,15 @@ Nothing here has a gradient rule of its own: ``x.square()`` is ``x * x``,
 Their gradients, and gradients of those gradients, come from the ops in
 ``ops.py``, so this file adds names a PyTorch user reaches for without adding
 to the calculus a reader has to check. ``Tensor`` inherits them from
-``TensorMethods``, which in turn inherits the methods of five files beside
+``TensorMethods``, which in turn inherits the methods of six files beside
 this one: the reductions (``max`` along a dim, ``norm``, ``sort``, ``median``,
-``quantile``) in ``reductions.py``, the scans (``cumsum``, ``cumprod``) in
-``scans.py``, the matrix products in ``linalg.py``, the scatter and index
-writes in ``indexing.py`` and the special functions (``erf``, ``lgamma``) in
-``special.py``. Those last two, and ``linalg.py``'s inverse and
-determinants, are where a method needs a rule of its own.
+``quantile``, ``cov``) in ``reductions.py``, the scans (``cumsum``,
+``cumprod``) in ``scans.py``, the matrix products in ``linalg.py``, the
+scatter and index writes in ``indexing.py``, the special functions (``erf``,
+``lgamma``) in ``special.py`` and the histograms (``bincount``, ``histc``),
+which have no gradient, in ``binning.py``. ``indexing.py`` and
+``special.py``, and ``linalg.py``'s inverse and determinants, are where a
+method needs a rule of its own.
 
 Two patterns recur. Where a composition rounds differently from numpy's own
 routine (ln x / ln 10 for ``log10``), the composition is kept for its
@@ -49,6 +51,7 @@ from numpy.typing import ArrayLike, DTypeLike
 # tensor.py imports this module; what it defines is looked up when a method runs.
 import tinygrad_mlp.tensor as _tensor
 from tinygrad_mlp import checks, random
+from tinygrad_mlp.binning import BinningMethods
 from tinygrad_mlp.dtypes import get_default_dtype, is_floating
 from tinygrad_mlp.indexing import IndexingMethods
 from tinygrad_mlp.linalg import LinalgMethods
@@ -452,7 +455,7 @@ _TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8
 
 
 class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods,
-                    IndexingMethods):
+                    IndexingMethods, BinningMethods):
     """Methods ``Tensor`` inherits: PyTorch's names for compositions of its ops."""
 
     __slots__ = ()
@@ -778,6 +781,63 @@ class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods
         limit = checks.real("hardshrink", "lambd", lambd)
         inside = (self.data >= -limit) & (self.data <= limit)
         return _tensor.where(inside, 0.0, self)
+
+    def hypot(self: Tensor, other: TensorLike) -> Tensor:
+        """√(x² + y²), elementwise, without overflow: ∂/∂x = x / hypot, ∂/∂y = y / hypot.
+
+        Computed as s · √((x/s)² + (y/s)²) with s = max(|x|, |y|) held
+        constant (1 where it is 0 or not finite), so x² cannot overflow; the
+        value is numpy's ``hypot``. At x = y = 0 the gradient is taken as 0,
+        as ``norm``'s is (PyTorch's hypot gives 0 / 0 = nan there), and where
+        the result is infinite it is 0. Floating point tensors only, as in
+        PyTorch.
+        """
+        y = self._operand(other)
+        for tensor in (self, y):
+            checks.floating("hypot", tensor)
+        x, y = _broadcast("hypot", self, y)
+        exact = np.hypot(x.data, y.data)
+        # At the origin and at infinity the value stands alone, with gradient 0: no 0 / 0 or
+        # ∞ · 0 reaches backward.
+        off = (exact == 0) | np.isinf(exact)
+        x, y = _tensor.where(off, 0.0, x), _tensor.where(off, 0.0, y)
+        scale = np.maximum(np.abs(x.data), np.abs(y.data))
+        scale = np.where(off | np.isnan(scale), 1, scale).astype(exact.dtype)
+        a, b = x / scale, y / scale
+        root = _tensor.where(off, 1.0, a * a + b * b).sqrt()
+        return _tensor.where(off, exact, _valued(root * scale, exact))
+
+    def copysign(self: Tensor, other: TensorLike) -> Tensor:
+        """|x| with the sign of ``other`` (its sign bit: -0.0 counts as negative), elementwise.
+
+        As PyTorch's: ∂/∂x is ±1, the ratio of the result to x, and 0 where x
+        is 0 (of either sign); ``other`` gets 0. Ints and bools give the
+        default float dtype.
+        """
+        y = self._operand(other)
+        dtype = np.result_type(self.dtype, y.dtype)
+        dtype = dtype if is_floating(dtype) else get_default_dtype()
+        x, y = _broadcast("copysign", self, y)
+        value = np.copysign(x.data, y.data).astype(dtype)
+        flipped = np.signbit(x.data) != np.signbit(y.data)
+        factor = np.where(x.data == 0, 0, np.where(flipped, -1, 1)).astype(dtype)
+        out = _tensor.where(x.data == 0, value, x.to(dtype) * factor)  # keeps the 0's sign
+        if y.requires_grad:  # in the graph with a gradient of 0, as PyTorch gives it
+            out = _tensor.where(np.ones(out.shape, dtype=bool), out, y)
+        return out
+
+    def float_power(self: Tensor, exponent: TensorLike) -> Tensor:
+        """selfᵉˣᵖᵒⁿᵉⁿᵗ in float64, always (both are converted first), as PyTorch's.
+
+        The gradients are those of ``**`` (n xⁿ⁻¹ and xⁿ ln x), sent back
+        through the conversion in each input's own dtype.
+        """
+        power = exponent.double() if isinstance(exponent, _tensor.Tensor) else exponent
+        if not isinstance(power, _tensor.Tensor):
+            checks.real("float_power", "exponent", power)
+            power = float(power)  # type: ignore[arg-type]
+        with np.errstate(invalid="ignore", divide="ignore"):  # a negative to a fraction: nan
+            return self.double() ** power
 
     # -- comparisons and tests: numpy boolean arrays, as the operators give ---------------
 

@@ -69,6 +69,7 @@ Example:
 from __future__ import annotations
 
 import math
+import warnings
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
@@ -76,6 +77,7 @@ import numpy as np
 # tensor.py imports this module (through methods.py); what it defines is looked up when called.
 import tinygrad_mlp.tensor as _tensor
 from tinygrad_mlp import checks
+from tinygrad_mlp.dtypes import get_default_dtype
 
 if TYPE_CHECKING:
     from tinygrad_mlp.tensor import Axis, Tensor, TensorLike
@@ -311,6 +313,79 @@ def _quantile(x: Tensor, op: str, q: float | TensorLike, dim: int | None, keepdi
     return out.reshape((levels.size,) * levels.ndim + out_shape)
 
 
+class KthValue(NamedTuple):
+    """What ``kthvalue`` gives, as PyTorch's ``torch.return_types.kthvalue``."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _weights(op: str, name: str, given: object, count: int, integral: bool) -> Tensor:
+    """``cov``'s ``fweights`` (integral) or ``aweights`` (float), checked, as a 1-D tensor.
+
+    A 0-d or 1-d tensor of ``count`` non-negative numbers, one per observation.
+    """
+    weights = checks.tensor(op, name, given)
+    kind = "an integer" if integral else "a floating point"
+    if (weights.dtype.kind in "iu") != integral or (not integral and weights.dtype.kind != "f"):
+        raise TypeError(f"{op}: {name} must have {kind} dtype, got {weights.dtype}")
+    if weights.ndim > 1 or weights.numel() != count:
+        raise ValueError(f"{op}: {name} must be 0-d or 1-d with one weight per observation "
+                         f"({count}), got shape {weights.shape}")
+    if (weights.data < 0).any():
+        raise ValueError(f"{op}: {name} cannot be negative")
+    return weights.reshape(count)
+
+
+def _cov(op: str, x: Tensor, correction: int, fweights: Tensor | None,
+         aweights: Tensor | None) -> Tensor:
+    """The covariance matrix of the rows of ``x`` (variables) over its columns (observations).
+
+    PyTorch's formula: with weights w = fweights · aweights (each 1 if not
+    given) and W = Σ w, the mean μ = Σ w x / W, and
+    C = (x - μ) diag(w) (x - μ)ᵀ / (W - correction · Σ w · aweights / W), the
+    last term W - correction without ``aweights`` and W with correction 0.
+    A divisor <= 0 warns and becomes 0, giving inf or nan, as in PyTorch.
+    """
+    if isinstance(correction, bool) or not isinstance(correction, (int, np.integer)):
+        raise TypeError(f"{op}: correction must be an int, got {correction!r}")
+    if x.ndim > 2:
+        raise ValueError(f"{op}: input must have at most 2 dims (variables, observations), got "
+                         f"shape {x.shape}")
+    if x.dtype == np.bool_:
+        raise TypeError(f"{op}: not defined for a bool tensor (as in PyTorch); convert it with "
+                        ".int() or .float()")
+    rows = x.reshape(1, -1) if x.ndim < 2 else x
+    rows = rows if rows.dtype.kind == "f" else rows.to(get_default_dtype())
+    count = rows.shape[1]
+    weights = None if fweights is None else _weights(op, "fweights", fweights, count, True)
+    if weights is not None:
+        weights = weights.to(rows.dtype)
+    scales = None if aweights is None else _weights(op, "aweights", aweights, count, False)
+    if scales is not None:
+        weights = scales if weights is None else weights * scales
+    with np.errstate(divide="ignore", invalid="ignore"):  # no observations: nan, as PyTorch
+        if weights is None:
+            total: Tensor | float = float(count)
+            centred = rows - rows.mean(1, keepdims=True)
+            divisor: Tensor | float = max(count - correction, 0) if correction else count
+            products = centred @ centred.T
+        else:
+            total = weights.sum()
+            centred = rows - ((rows * weights).sum(1, keepdims=True) / total)
+            divisor = total
+            if correction:
+                divisor = total - (correction if scales is None else
+                                   correction * (weights * scales).sum() / total)
+            products = centred @ (centred * weights).T
+        if (np.asarray(_tensor._plain(divisor)) <= 0).any():
+            warnings.warn(f"{op}: degrees of freedom is <= 0; correction should be below the "
+                          "number of observations (the result is inf or nan)", UserWarning,
+                          stacklevel=3)
+            divisor = 0.0
+        return (products / divisor).squeeze()
+
+
 class ReductionMethods:
     """Methods ``Tensor`` inherits (through ``TensorMethods``)."""
 
@@ -513,6 +588,57 @@ class ReductionMethods:
         """The number of nonzero elements over ``dim`` (all by default): int64, no gradient."""
         axes = checks.axes("count_nonzero", dim, self.ndim, "dim")
         return _tensor.Tensor(np.asarray(np.count_nonzero(self.data, axis=axes), np.int64))
+
+    def kthvalue(self: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> KthValue:
+        """``(values, indices)``: the k-th smallest entry along ``dim`` (k from 1) and where it is.
+
+        As PyTorch's: nan sorts as the largest value; among equal values the
+        order is a stable sort's (PyTorch leaves it unspecified). The gradient
+        goes to the element the index picks.
+        """
+        checks.flag("kthvalue", "keepdim", keepdim)
+        if self.dtype == np.bool_:
+            raise TypeError("kthvalue: not defined for a bool tensor (as in PyTorch); convert it "
+                            "with .int() or .float()")
+        axis = checks.axis("kthvalue", dim, max(self.ndim, 1), "dim")
+        size = self.shape[axis] if self.ndim else 1
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= size:
+            raise ValueError(f"kthvalue: k must be an int from 1 to {size} (the size of dim "
+                             f"{dim}), got {k!r}")
+        if not self.ndim:
+            return KthValue(self.clone(), _tensor.Tensor(np.zeros((), np.int64)))
+        order = np.argsort(self.data, axis, kind="stable")  # nan last
+        index = np.take(order, [int(k) - 1], axis)
+        values, indices = self.gather(axis, index), _tensor.Tensor(index.astype(np.int64))
+        if not keepdim:
+            values, indices = values.squeeze(axis), indices.squeeze(axis)
+        return KthValue(values, indices)
+
+    def cov(self: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
+            aweights: Tensor | None = None) -> Tensor:
+        """The covariance matrix of the rows (variables) over the columns (observations).
+
+        C = (x - μ) diag(w) (x - μ)ᵀ / (W - correction · Σ w · a / W): w the
+        product of ``fweights`` (integer repeat counts) and ``aweights``
+        (float importances a), W = Σ w, μ the weighted mean of each row; without
+        ``aweights`` the divisor is W - correction (N - 1 unweighted, the
+        unbiased estimate). A 1-d tensor is one variable and gives a 0-d
+        variance; ints give the default float dtype. Made of sums and a
+        matmul, so the gradient reaches the tensor and ``aweights``.
+        """
+        return _cov("cov", self, correction, fweights, aweights)
+
+    def corrcoef(self: Tensor) -> Tensor:
+        """Pearson's correlation matrix of the rows: Cᵢⱼ / √(Cᵢᵢ Cⱼⱼ) with C = ``cov()``.
+
+        Clipped to [-1, 1], as PyTorch's; a row that does not vary gives nan.
+        """
+        c = _cov("corrcoef", self, 1, None, None)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a constant row: 0 / 0
+            if not c.ndim:
+                return c / c
+            spread = c.diagonal().sqrt()
+            return (c / spread.unsqueeze(1) / spread.unsqueeze(0)).clamp(-1.0, 1.0)
 
     # -- sorting: the order along a dim, and the k largest or smallest -----------------
 
