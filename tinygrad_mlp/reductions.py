@@ -15,8 +15,8 @@ the nans 0 (and the mean divides by the count), and ``norm``'s gradient
 x |x|ᵖ⁻² / ‖x‖ᵖ⁻¹ is the chain rule through |x|ᵖ, the sum and the p-th root.
 
 **A selection sends g to the elements it picks.** ``max(dim)``,
-``min(dim)``, ``median(dim)``, ``mode``, ``sort``, ``msort``, ``topk`` and
-``quantile`` choose elements by position. The positions are found in numpy (``argmax``,
+``min(dim)``, ``median(dim)``, ``mode``, ``kthvalue``, ``sort``, ``msort``,
+``topk`` and ``quantile`` choose elements by position. The positions are found in numpy (``argmax``,
 ``argsort``: integers, with no gradient) and the values taken with
 ``gather`` or an indexing, y = x[index] along ``dim``, whose backward puts
 each gⱼ where its index points and 0 everywhere else, adding up where two
@@ -37,7 +37,8 @@ value; ``median`` and ``quantile`` give nan where a slice holds one, and
 their ``nan`` forms leave nans out. ``count_nonzero`` gives int64 counts,
 which have no gradient; so does ``unique``, whose values are constants too.
 ``renorm`` rescales slices by a factor made of ``norm``, so g flows through
-the norm as well.
+the norm as well, and ``cov`` and ``corrcoef`` are sums, a matmul and
+quotients of other ops, whose rules give their gradients.
 
 Example:
     >>> import tinygrad_mlp as tm
