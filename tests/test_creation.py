@@ -645,6 +645,12 @@ def test_asarray_shares_a_tensor_or_an_array_unless_asked_to_copy() -> None:
 def test_asarray_sets_requires_grad_on_the_tensor_it_shares_as_pytorch() -> None:
     x = tm.ones(2)
     assert tm.asarray(x, requires_grad=True) is x and x.requires_grad
+    made = x * 2
+    for result in (tm.asarray(made, requires_grad=False),
+                   tm.asarray(made, copy=True, requires_grad=False)):
+        assert not result.requires_grad and made.requires_grad  # detached, as PyTorch's
+    assert tm.asarray(made, requires_grad=False).data is made.data
+    assert tm.asarray(made, requires_grad=True) is made
 
 
 @pytest.mark.parametrize(("call", "error", "message"), [

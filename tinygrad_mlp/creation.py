@@ -246,8 +246,8 @@ def asarray(obj: Any, *, dtype: DTypeLike | None = None, device: object = None,
       that is not a Tensor or an ndarray.
 
     ``requires_grad`` None keeps a Tensor's (False for other data). Given,
-    it is set on the result, as PyTorch does, which is the Tensor itself
-    when it is shared.
+    it is set on a leaf result, as PyTorch does, which is the Tensor itself
+    when it is shared; False on a result made by an op gives it detached.
 
     Raises:
         ValueError: where ``copy=False`` would need a copy, or for a device
@@ -269,9 +269,12 @@ def asarray(obj: Any, *, dtype: DTypeLike | None = None, device: object = None,
                 result = obj.to(chosen)
             else:
                 result = obj.clone() if copy else obj
-            if requires_grad is not None:
-                result.requires_grad_(checks.flag("asarray", "requires_grad", requires_grad))
-            return result
+            if requires_grad is None:
+                return result
+            if result.grad_fn is not None:  # made by an op: detached to drop the graph, as torch
+                flag = checks.flag("asarray", "requires_grad", requires_grad)
+                return result if flag else result.detach()
+            return result.requires_grad_(checks.flag("asarray", "requires_grad", requires_grad))
         data = obj.copy() if copy else obj
         return _leaf("asarray", _as_array(data, chosen, "asarray"), bool(requires_grad))
     if copy is False:
