@@ -591,6 +591,8 @@ def test_randint_like_matches_pytorchs_dtypes() -> None:
                                                          else "bool_")), 2)
         theirs = torch.randint_like(torch.zeros(3, dtype=getattr(torch, dtype)), 2)
         assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch.")), dtype
+
+
 # -- logspace and asarray -------------------------------------------------------------------
 
 
