@@ -97,3 +97,28 @@ def test_promotion_equals_pytorchs_for_every_pair_of_dtypes(torch_float64: Any) 
         for number in (True, 3, 2.5):
             assert same(tm.result_type(tm.Tensor(np.zeros(2, a)), number),
                         torch.result_type(torch.zeros(2, dtype=theirs[ta]), number))
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int16, np.int32, np.int64])
+def test_a_python_int_takes_an_integer_tensors_dtype_as_in_pytorch_and_numpy(dtype: Any) -> None:
+    x = tm.tensor([1, 2], dtype=dtype)
+    for result in (x + 5, 5 + x, x - 1, 7 - x, x * 3, 3 * x, x**2):
+        assert result.dtype == dtype
+    assert (x + 5).tolist() == [6, 7] and (7 - x).tolist() == [6, 5]
+    assert (x + True).dtype == dtype  # a bool is below every integer
+    assert (x / 2).dtype == tm.get_default_dtype()  # true division gives floats
+    assert (tm.tensor([True, False]) + 5).dtype == np.int64  # a bool tensor does not bind an int
+
+
+def test_a_python_int_out_of_an_integer_tensors_range_is_refused_as_in_numpy() -> None:
+    # PyTorch wraps 300 around to 44 in uint8; numpy 2 refuses, and so does the library.
+    with pytest.raises(OverflowError, match="300"):
+        tm.tensor([1], dtype=tm.uint8) + 300
+
+
+def test_a_python_int_keeps_an_integer_tensors_dtype_as_pytorch_does(torch_float64: Any) -> None:
+    torch = torch_float64
+    for dtype in ("uint8", "int8", "int16", "int32"):
+        ours = (tm.tensor([1, 2], dtype=getattr(tm, dtype)) * 3 + 1).dtype
+        theirs = (torch.tensor([1, 2], dtype=getattr(torch, dtype)) * 3 + 1).dtype
+        assert str(ours) == str(theirs).removeprefix("torch."), dtype

@@ -58,6 +58,17 @@ def is_floating(dtype: np.dtype[Any]) -> bool:
     return dtype.kind == "f"
 
 
+def takes_tensor_dtype(dtype: np.dtype[Any], value: int | float) -> bool:
+    """Whether a Python number beside a tensor of ``dtype`` in an op takes that dtype.
+
+    As in PyTorch and numpy 2: a number beside a floating tensor, and an int
+    (not a bool) beside an integer one, so ``int32 + 5`` stays int32. An int
+    outside the integer dtype's range is refused by numpy (``OverflowError``),
+    where PyTorch would wrap it around.
+    """
+    return dtype.kind == "f" or (dtype.kind in "iu" and type(value) is int)
+
+
 # -- PyTorch's type promotion: which dtype an op on two operands gives, and which casts
 # keep the kind of a value. -------------------------------------------------------------
 

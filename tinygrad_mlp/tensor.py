@@ -26,7 +26,7 @@ from numpy import ndarray  # numpy's module __getattr__ keeps CPython 3.11 from 
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from tinygrad_mlp import anomaly, autograd, checks, printing
-from tinygrad_mlp.dtypes import get_default_dtype, is_floating
+from tinygrad_mlp.dtypes import get_default_dtype, is_floating, takes_tensor_dtype
 
 Array = NDArray[Any]
 Axis = int | Sequence[int] | None
@@ -698,7 +698,7 @@ class Tensor(TensorMethods):
         """Turn the other operand of a binary op into a (constant) tensor."""
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, (int, float)) and is_floating(self.dtype):
+        if isinstance(other, (int, float)) and takes_tensor_dtype(self.dtype, other):
             return _wrap(np.array(other, dtype=self.dtype), None)
         return _wrap(_as_array(other, None, "operand"), None)
 
