@@ -783,6 +783,22 @@ MISTAKES: list[Mistake] = [
             TypeError, r"Sigmoid\(\) takes no arguments, got 3"),
     mistake("modules", "a Buffer of a list", lambda: nn.Buffer([1.0, 2.0]), TypeError,
             r"Buffer: data must be a Tensor or None, got list"),
+    mistake("modules", "glu of an odd size", lambda: F.glu(tm.ones(2, 3)), ValueError,
+            r"glu: halving dimension must be even, but dimension -1 is size 3 \(input shape "
+            r"\(2, 3\)\)"),
+    mistake("modules", "GroupNorm whose groups do not divide the channels",
+            lambda: nn.GroupNorm(4, 6), ValueError,
+            r"GroupNorm: num_channels \(6\) must be divisible by num_groups \(4\)"),
+    mistake("modules", "layer_norm with a weight of the wrong shape",
+            lambda: F.layer_norm(matrix(), (3,), tm.ones(2)), ValueError,
+            r"layer_norm: weight must be shaped \(3,\), got \(2,\)"),
+    mistake("modules", "batch_norm in evaluation without running statistics",
+            lambda: F.batch_norm(matrix(), None, None), ValueError,
+            r"batch_norm: running_mean and running_var must be given when training is False"),
+    mistake("modules", "RMSNorm fed the wrong width",
+            unchanged(lambda: nn.RMSNorm(4), lambda model: model(matrix())), ValueError,
+            r"RMSNorm\(\(4,\), eps=None, elementwise_affine=True\): input of shape \(2, 3\) "
+            r"should end in the normalized_shape \(4,\)"),
     # ------------------------------------------------------------------ losses
     mistake("losses", "a loss module with an array for reduction",
             lambda: nn.MSELoss(reduction=np.array(["mean", "sum"])), ValueError,

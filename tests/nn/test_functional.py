@@ -946,28 +946,52 @@ NEW_ACTIVATIONS: dict[str, tuple[Callable[[tm.Tensor], tm.Tensor], Callable[[], 
 # where each is not differentiable: finite differences must keep away from these
 NEW_ACTIVATION_KINKS = {"hardtanh": [-0.5, 2.0], "relu6": [0.0, 6.0]}
 
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
-@pytest.mark.parametrize("name", sorted(NEW_ACTIVATIONS))
+MORE_ACTIVATIONS: dict[str, tuple[Callable[[tm.Tensor], tm.Tensor], Callable[[], nn.Module],
+                                  Callable[[np.ndarray], np.ndarray]]] = {
+    "selu": (F.selu, nn.SELU,
+             lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0)))),
+    "celu": (lambda t: F.celu(t, 0.5), lambda: nn.CELU(0.5),
+             lambda x: np.maximum(x, 0) + np.minimum(0, 0.5 * np.expm1(np.minimum(x, 0) / 0.5))),
+    "glu": (lambda t: F.glu(t, 0), lambda: nn.GLU(0),
+            lambda x: x[: len(x) // 2] / (1 + np.exp(-x[len(x) // 2:]))),
+    "hardswish": (F.hardswish, nn.Hardswish, lambda x: x * np.clip(x + 3, 0, 6) / 6),
+    "hardsigmoid": (F.hardsigmoid, nn.Hardsigmoid, lambda x: np.clip(x + 3, 0, 6) / 6),
+    "softsign": (F.softsign, nn.Softsign, lambda x: x / (1 + np.abs(x))),
+    "threshold": (lambda t: F.threshold(t, 0.5, -2.0), lambda: nn.Threshold(0.5, -2.0),
+                  lambda x: np.where(x > 0.5, x, -2.0)),
+}
+MORE_ACTIVATION_KINKS = {"selu": [0.0], "celu": [0.0], "hardswish": [-3.0, 3.0],
+                         "hardsigmoid": [-3.0, 3.0], "softsign": [0.0], "threshold": [0.5]}
+
+
+def even_first_dim(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``shape`` with its first size doubled: glu halves dim 0 in these tables."""
+    return (2 * shape[0], *shape[1:])
+TABLED_ACTIVATIONS = {**NEW_ACTIVATIONS, **MORE_ACTIVATIONS}
+TABLED_KINKS = {**NEW_ACTIVATION_KINKS, **MORE_ACTIVATION_KINKS}
+
+
+@pytest.mark.parametrize("name", sorted(TABLED_ACTIVATIONS))
 @given(data=st.data())
-def test_logsigmoid_hardtanh_relu6_mish_softmin_equal_their_modules_and_numpy(
-    name: str, data: st.DataObject
-) -> None:
-    function, module, formula = NEW_ACTIVATIONS[name]
-    x = data.draw(arrays(data.draw(shapes(min_dims=1)), -8.0, 8.0))
+def test_tabled_activations_equal_their_modules_and_numpy(name: str, data: st.DataObject) -> None:
+    function, module, formula = TABLED_ACTIVATIONS[name]
+    x = data.draw(arrays(even_first_dim(data.draw(shapes(min_dims=1))), -8.0, 8.0))
     out = function(tm.tensor(x))
     np.testing.assert_array_equal(module()(tm.tensor(x)).data, out.data)
     np.testing.assert_allclose(out.data, formula(x), rtol=1e-12, atol=1e-14)
 
 
-@pytest.mark.parametrize("name", sorted(NEW_ACTIVATIONS))
+@pytest.mark.parametrize("name", sorted(TABLED_ACTIVATIONS))
 @given(data=st.data())
-def test_logsigmoid_hardtanh_relu6_mish_softmin_pass_gradcheck_and_gradgradcheck(
+def test_tabled_activations_pass_gradcheck_and_gradgradcheck(
     name: str, data: st.DataObject
 ) -> None:
-    x = data.draw(arrays(data.draw(shapes(min_dims=1)), -8.0, 8.0))
-    for kink in NEW_ACTIVATION_KINKS.get(name, []):
+    x = data.draw(arrays(even_first_dim(data.draw(shapes(min_dims=1))), -8.0, 8.0))
+    for kink in TABLED_KINKS.get(name, []):
         assume(away_from(x, kink, 1e-3))
-    function = NEW_ACTIVATIONS[name][0]
+    function = TABLED_ACTIVATIONS[name][0]
     assert tm.gradcheck(function, [leaf(x)])
     assert tm.gradgradcheck(function, [leaf(x)])
 
@@ -1630,3 +1654,208 @@ def test_kl_div_warns_for_mean_and_refuses_bad_arguments_naming_itself() -> None
         F.kl_div(x, tm.ones(3), reduction="sum")
     with pytest.raises(TypeError, match=r"^kl_div: "):
         F.kl_div(np.zeros(3), tm.ones(3), reduction="sum")
+
+
+# -- selu, celu, glu, hardswish, hardsigmoid, softsign, threshold -------------------------
+
+def first_and_second_derivatives(function: Callable[[tm.Tensor], tm.Tensor],
+                                 x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """f'(x) and f''(x), elementwise, by double backward (zeros where f' has no graph)."""
+    t = leaf(x)
+    (slope,) = tm.grad(function(t).sum(), t, create_graph=True)
+    if not slope.requires_grad:
+        return slope.data, np.zeros_like(x)
+    (curvature,) = tm.grad(slope.sum(), t)
+    return slope.data, curvature.data
+
+
+def test_hardswish_hardsigmoid_and_threshold_slopes_at_their_kinks_are_pytorchs() -> None:
+    x = np.array([-4.0, -3.0, -1.5, 0.0, 3.0, 4.0, np.nan])
+    slope, curvature = first_and_second_derivatives(F.hardswish, x)
+    np.testing.assert_array_equal(slope, [0.0, 0.0, 0.0, 0.5, 1.0, 1.0, 1.0])
+    np.testing.assert_allclose(curvature, [0.0, 0.0, 1 / 3, 1 / 3, 0.0, 0.0, 0.0], rtol=1e-15)
+    slope, _ = first_and_second_derivatives(F.hardsigmoid, x)
+    np.testing.assert_array_equal(slope, [0.0, 0.0, 1 / 6, 1 / 6, 0.0, 0.0, 0.0])
+    slope, _ = first_and_second_derivatives(lambda t: F.threshold(t, 0.0, 5.0), x)
+    np.testing.assert_array_equal(slope, [0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+
+
+def test_selu_and_celu_take_the_exponential_side_at_zero_with_no_curvature_there() -> None:
+    x = np.array([-1.0, 0.0, 1.0])
+    slope, curvature = first_and_second_derivatives(F.selu, x)
+    np.testing.assert_allclose(slope, SELU_SCALE * np.array([SELU_ALPHA / np.e, SELU_ALPHA, 1.0]),
+                               rtol=1e-15)
+    np.testing.assert_allclose(curvature, [SELU_SCALE * SELU_ALPHA / np.e, 0.0, 0.0], rtol=1e-15)
+    slope, curvature = first_and_second_derivatives(lambda t: F.celu(t, 2.0), x)
+    np.testing.assert_allclose(slope, [np.exp(-0.5), 1.0, 1.0], rtol=1e-15)
+    np.testing.assert_allclose(curvature, [np.exp(-0.5) / 2, 0.0, 0.0], rtol=1e-15)
+
+
+def torch_more_activation(torch: ModuleType, name: str) -> Callable[[Any], Any]:
+    tf = torch.nn.functional
+    return {"selu": tf.selu, "celu": lambda t: tf.celu(t, 0.5), "glu": lambda t: tf.glu(t, 0),
+            "hardswish": tf.hardswish, "hardsigmoid": tf.hardsigmoid, "softsign": tf.softsign,
+            "threshold": lambda t: tf.threshold(t, 0.5, -2.0)}[name]
+
+
+@pytest.mark.parametrize("name", sorted(MORE_ACTIVATIONS))
+def test_selu_celu_glu_hardswish_hardsigmoid_softsign_threshold_equal_pytorchs_at_kinks(
+    name: str, torch: ModuleType
+) -> None:
+    # the kinks themselves (0, ±3, 0.5), nan, and |x| up to 800
+    x = np.array([-800.0, -40.0, -4.0, -3.0, -1.5, -1e-12, 0.0, 1e-12, 0.5, 0.7, 3.0, 4.0,
+                  40.0, 800.0, np.nan, 2.0])
+    if name in ("selu", "celu", "hardswish"):
+        # PyTorch's slope at nan is nan from its vectorized kernels (16 elements and more), 1
+        # (s for selu) from its scalar ones; here it is always the scalar ones'.
+        x = x[~np.isnan(x)]
+    ours_input = tm.tensor(x, requires_grad=True)
+    theirs_input = torch.tensor(x, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing overflows, even at ±800
+        ours = MORE_ACTIVATIONS[name][0](ours_input)
+        # PyTorch's vectorized hardsigmoid slope is 1/6 rounded to float32, in float64 too
+        assert_same_value_and_gradient(ours, ours_input, torch_more_activation(torch, name)(
+            theirs_input), theirs_input, torch, rtol=1e-13, atol=1e-300,
+            grad_rtol=1e-7 if name == "hardsigmoid" else 1e-9)
+
+
+@pytest.mark.parametrize("name", ["selu", "celu", "glu", "hardswish", "softsign"])
+def test_second_derivatives_equal_pytorchs_at_the_kinks_too(name: str, torch: ModuleType) -> None:
+    x = np.array([-5.0, -3.0, -1.5, -1e-12, 0.0, 1e-12, 0.5, 3.0, 4.0, 2.0])
+    theirs_input = torch.tensor(x, requires_grad=True)
+    (slope,) = torch.autograd.grad(torch_more_activation(torch, name)(theirs_input).sum(),
+                                   theirs_input, create_graph=True)
+    (theirs,) = torch.autograd.grad(slope.sum(), theirs_input)
+    ours_slope, ours = first_and_second_derivatives(MORE_ACTIVATIONS[name][0], x)
+    np.testing.assert_allclose(ours_slope, slope.detach().numpy(), rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_glu_halves_the_given_dim_and_refuses_an_odd_size_as_pytorch(dim: int) -> None:
+    x = np.arange(48.0).reshape(2, 4, 6) / 10
+    out = F.glu(tm.tensor(x), dim)
+    a, b = np.split(x, 2, axis=dim)
+    np.testing.assert_allclose(out.data, a / (1 + np.exp(-b)), rtol=1e-15)
+    assert F.glu(tm.tensor(np.ones((0, 2))), 0).shape == (0, 2)
+    with pytest.raises(ValueError, match=r"^glu: halving dimension must be even, but dimension "
+                                         r"1 is size 3 \(input shape \(2, 3\)\)"):
+        F.glu(tm.ones(2, 3), 1)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: F.glu(tm.tensor(1.0)), ValueError, r"^glu: a 0-d input has no halves"),
+    (lambda: F.glu(tm.ones(2, 4), 2), IndexError, r"^glu: dim 2 is out of range .* \(2, 4\)"),
+    (lambda: F.glu(tm.ones(2, 4), 0.5), TypeError, r"^glu: dim must be an int"),
+    (lambda: F.celu(tm.ones(2), 0.0), ValueError, r"^celu: alpha cannot be 0"),
+    (lambda: F.celu(tm.ones(2), None), TypeError, r"^celu: alpha must be a number"),
+    (lambda: F.threshold(tm.ones(2), "a", 1.0), TypeError, r"^threshold: threshold must be a num"),
+    (lambda: F.threshold(tm.ones(2), 0.5, None), TypeError, r"^threshold: value must be a number"),
+    (lambda: F.softsign(tm.tensor([True])), TypeError, r"^softsign: needs a floating point"),
+])
+def test_selu_family_refuses_bad_arguments_naming_the_function_and_argument(
+    call: Callable[[], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize("bad", [np.array([1.0, 2.0]), tm.tensor([1, 2])])
+@pytest.mark.parametrize("name", sorted(set(MORE_ACTIVATIONS) - {"softsign"}))
+def test_selu_family_refuses_what_is_not_a_float_tensor(name: str, bad: Any) -> None:
+    with pytest.raises(TypeError, match=rf"^{name}: "):
+        MORE_ACTIVATIONS[name][0](bad)
+
+
+def test_softsign_of_ints_is_that_of_the_default_dtype_as_pytorch() -> None:
+    out = F.softsign(tm.tensor([1, -3]))
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out.data, [0.5, -0.75])
+
+
+@pytest.mark.parametrize("name", sorted(MORE_ACTIVATIONS))
+def test_selu_family_keeps_float32(name: str) -> None:
+    assert MORE_ACTIVATIONS[name][0](tm.tensor([[-4.0], [1.0]], dtype=tm.float32)).dtype \
+        == np.float32
+
+
+@pytest.mark.parametrize("name", ["selu", "celu", "hardswish", "hardsigmoid"])
+def test_selu_family_accepts_pytorchs_inplace_and_leaves_the_input_unchanged(name: str) -> None:
+    x = tm.tensor([-1.0, 2.0])
+    out = getattr(F, name)(x, inplace=True)
+    assert out is not x and x.tolist() == [-1.0, 2.0]
+    assert F.threshold(x, 0.0, 1.0, inplace=True).tolist() == [1.0, 2.0]
+
+
+# -- alpha_dropout --------------------------------------------------------------------------
+
+SATURATION = SELU_SCALE * SELU_ALPHA  # λα: SELU's output at -∞ is -λα
+
+
+def test_alpha_dropout_keeps_or_saturates_each_element_then_restores_mean_and_scale() -> None:
+    p = 0.2
+    x = np.random.default_rng(1).standard_normal((200, 300))
+    out = F.alpha_dropout(tm.tensor(x), p, training=True, generator=np.random.default_rng(0)).data
+    a = 1 / np.sqrt((SATURATION**2 * p + 1) * (1 - p))
+    kept = np.isclose(out, a * x + a * p * SATURATION, rtol=1e-14, atol=0)
+    dropped = out == -a * (1 - p) * SATURATION
+    assert (kept | dropped).all() and dropped.mean() == pytest.approx(p, abs=0.01)
+    # what it is for: inputs of mean 0 and variance 1 come out so
+    assert out.mean() == pytest.approx(0.0, abs=0.01) and out.var() == pytest.approx(1.0, abs=0.02)
+
+
+def test_alpha_dropout_gradient_is_a_where_kept_and_zero_where_dropped() -> None:
+    p = 0.5
+    x = leaf(np.random.default_rng(2).standard_normal((20, 30)))
+    out = F.alpha_dropout(x, p, True, generator=np.random.default_rng(3))
+    out.sum().backward()
+    a = 1 / np.sqrt((SATURATION**2 * p + 1) * (1 - p))
+    dropped = out.data == -a * (1 - p) * SATURATION
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, np.where(dropped, 0.0, a), rtol=1e-15)
+
+
+def test_alpha_dropout_is_off_by_default_unlike_dropout_and_for_p_zero() -> None:
+    x = tm.tensor(np.ones((2, 3)))
+    assert F.alpha_dropout(x) is x and F.alpha_dropout(x, 0.0, True) is x
+    assert F.alpha_dropout(x, 1.0, True).tolist() == [[0.0] * 3] * 2
+    assert F.alpha_dropout(x, 0.5, False, inplace=True) is x
+
+
+def test_alpha_dropout_draws_from_the_generator_given_or_the_global_one() -> None:
+    x = tm.tensor(np.ones((10, 10)))
+    first = F.alpha_dropout(x, training=True, generator=np.random.default_rng(4)).data
+    np.testing.assert_array_equal(
+        first, F.alpha_dropout(x, training=True, generator=np.random.default_rng(4)).data)
+    tm.manual_seed(4)
+    again = F.alpha_dropout(x, training=True).data
+    tm.manual_seed(4)
+    np.testing.assert_array_equal(again, F.alpha_dropout(x, training=True).data)
+
+
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.9])
+def test_alpha_dropout_values_are_pytorchs_two_values(p: float, torch: ModuleType) -> None:
+    torch.manual_seed(0)
+    theirs = set(torch.nn.functional.alpha_dropout(
+        torch.full((400,), 0.7, dtype=torch.float64), p, True).tolist())
+    ours = F.alpha_dropout(tm.tensor(np.full(400, 0.7)), p, True,
+                           generator=np.random.default_rng(0)).data
+    assert len(theirs) == 2 and set(ours.tolist()) == theirs
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: F.alpha_dropout(tm.ones(2), 1.5, True), ValueError,
+     r"^alpha_dropout: p is the probability .* in \[0, 1\], got 1\.5"),
+    (lambda: F.alpha_dropout(tm.ones(2), None), TypeError, r"^alpha_dropout: p must be a number"),
+    (lambda: F.alpha_dropout(tm.tensor([1, 2]), 0.5, True), TypeError,
+     r"^alpha_dropout: needs a floating point"),
+    (lambda: F.alpha_dropout(np.ones(2)), TypeError, r"^alpha_dropout: input must be a Tensor"),
+    (lambda: F.alpha_dropout(tm.ones(2), generator=1), TypeError,
+     r"^alpha_dropout: generator must be a numpy\.random\.Generator"),
+])
+def test_alpha_dropout_refuses_bad_arguments_naming_them(
+    call: Callable[[], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()

@@ -1,4 +1,4 @@
-"""Linear, the activation modules, Identity, Flatten, Unflatten and Dropout."""
+"""Linear, the activation modules, Identity, Flatten, Unflatten, Dropout and AlphaDropout."""
 
 from __future__ import annotations
 
@@ -710,3 +710,71 @@ def test_prelu_refuses_bad_arguments_naming_itself(arguments: dict[str, Any],
                                                    error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         nn.PReLU(**arguments)
+
+
+# -- SELU, CELU, GLU, Hardswish, Hardsigmoid, Softsign, Threshold, AlphaDropout -------------
+
+
+def test_selu_family_reprs_and_classes_equal_pytorchs(torch: ModuleType) -> None:
+    pairs = [(nn.SELU(), torch.nn.SELU()), (nn.SELU(True), torch.nn.SELU(True)),
+             (nn.CELU(), torch.nn.CELU()), (nn.CELU(2.0, True), torch.nn.CELU(2.0, True)),
+             (nn.GLU(), torch.nn.GLU()), (nn.GLU(1), torch.nn.GLU(1)),
+             (nn.Hardswish(True), torch.nn.Hardswish(True)),
+             (nn.Hardsigmoid(True), torch.nn.Hardsigmoid(True)),
+             (nn.Softsign(), torch.nn.Softsign()),
+             (nn.Threshold(0.1, 20), torch.nn.Threshold(0.1, 20)),
+             (nn.Threshold(0.1, 2.0, True), torch.nn.Threshold(0.1, 2.0, True)),
+             (nn.AlphaDropout(), torch.nn.AlphaDropout()),
+             (nn.AlphaDropout(0.2, True), torch.nn.AlphaDropout(0.2, True))]
+    classes = [(nn.Hardswish, torch.nn.Hardswish), (nn.Dropout, torch.nn.Dropout),
+               (nn.ELU, torch.nn.ELU), (nn.Softmax, torch.nn.Softmax)]
+    for ours, theirs in pairs:
+        assert repr(ours) == repr(theirs)
+        assert list(ours.parameters()) == []
+        for our_class, their_class in classes:
+            assert isinstance(ours, our_class) == isinstance(theirs, their_class)
+
+
+def test_selu_family_reprs_show_their_arguments() -> None:
+    assert [repr(m) for m in (nn.CELU(0.5), nn.GLU(0), nn.Hardswish(inplace=True),
+                              nn.Threshold(1.0, -1.0, inplace=True), nn.AlphaDropout(0.1))] == [
+        "CELU(alpha=0.5)", "GLU(dim=0)", "Hardswish()",
+        "Threshold(threshold=1.0, value=-1.0, inplace=True)", "AlphaDropout(p=0.1, inplace=False)"]
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: nn.CELU(0.0), ValueError, r"^CELU: alpha cannot be 0"),
+    (lambda: nn.CELU("1"), TypeError, r"^CELU: alpha must be a number"),
+    (lambda: nn.Threshold(None, 1.0), TypeError, r"^Threshold: threshold must be a number"),
+    (lambda: nn.Threshold(0.5, "x"), TypeError, r"^Threshold: value must be a number"),
+    (lambda: nn.AlphaDropout(1.5), ValueError, r"^AlphaDropout: p .* in \[0, 1\], got 1\.5"),
+    (lambda: nn.AlphaDropout(generator=3), TypeError, r"^AlphaDropout: generator must be a"),
+])
+def test_selu_family_modules_refuse_bad_arguments_when_made(
+    make: Callable[[], nn.Module], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        make()
+
+
+@pytest.mark.parametrize("make", [nn.SELU, nn.CELU, nn.GLU, nn.Hardswish, nn.Hardsigmoid,
+                                  nn.Softsign, lambda: nn.Threshold(0.0, 1.0)])
+def test_selu_family_modules_refuse_an_ndarray_naming_their_function(
+    make: Callable[[], nn.Module]
+) -> None:
+    name = {"SELU": "selu", "CELU": "celu", "GLU": "glu", "Hardswish": "hardswish",
+            "Hardsigmoid": "hardsigmoid", "Softsign": "softsign",
+            "Threshold": "threshold"}[type(make()).__name__]
+    with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray"):
+        make()(np.ones((2, 2)))
+
+
+def test_alpha_dropout_module_drops_in_training_and_passes_the_input_through_in_eval() -> None:
+    x = tm.tensor(np.random.default_rng(0).standard_normal((50, 40)))
+    layer = nn.AlphaDropout(0.3, generator=np.random.default_rng(1))
+    out = layer(x)
+    expected = F.alpha_dropout(x, 0.3, True, generator=np.random.default_rng(1))
+    np.testing.assert_array_equal(out.data, expected.data)
+    saturated = -(1 - 0.3) * 1.7580993408473766 / np.sqrt((1.7580993408473766**2 * 0.3 + 1) * 0.7)
+    assert np.isclose(out.data, saturated, rtol=1e-14).mean() == pytest.approx(0.3, abs=0.03)
+    assert layer.eval()(x) is x and nn.AlphaDropout(0.0)(x) is x

@@ -1,8 +1,10 @@
-"""LayerNorm and BatchNorm1d: PyTorch's values, gradients, state dict and repr; derivatives."""
+"""LayerNorm, RMSNorm, GroupNorm, BatchNorm1d and their functions in F: PyTorch's values, gradients,
+state dict and repr; derivatives."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -13,8 +15,9 @@ from hypothesis import strategies as st
 import tinygrad_mlp as tm
 from tests.strategies import arrays, leaf, shapes
 from tinygrad_mlp import nn, viz
+from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.nn.module import Module
-from tinygrad_mlp.nn.normalization import BatchNorm1d, LayerNorm
+from tinygrad_mlp.nn.normalization import BatchNorm1d, GroupNorm, LayerNorm, RMSNorm
 
 NORMALIZED_SHAPES = [4, (4,), (2, 3)]
 AFFINE_AND_BIAS = [(True, True), (True, False), (False, True), (False, False)]
@@ -829,3 +832,323 @@ def test_a_shared_batch_norm_refuses_a_bad_step_count_under_one_name_though_anot
         model.load_state_dict(state)
     assert shared.num_batches_tracked is not None
     assert int(shared.num_batches_tracked.data) == 0
+
+
+# == the functions: layer_norm, rms_norm, group_norm, batch_norm ==========================
+
+
+def numpy_normalized(x: np.ndarray, dims: tuple[int, ...], eps: float) -> np.ndarray:
+    """(x - mean) / √(biased variance + eps) over ``dims``, in numpy."""
+    return (x - x.mean(dims, keepdims=True)) / np.sqrt(x.var(dims, keepdims=True) + eps)
+
+
+def numpy_group_norm(x: np.ndarray, groups: int, eps: float) -> np.ndarray:
+    grouped = x.reshape(x.shape[0], groups, -1)
+    return numpy_normalized(grouped, (2,), eps).reshape(x.shape)
+
+
+@st.composite
+def normalization_cases(draw: st.DrawFn, min_dims: int = 2) -> tuple[np.ndarray, int]:
+    """An input of 2 to 4 dims (the channels, dim 1, even), and how many trailing dims to take."""
+    shape = list(draw(shapes(min_dims=min_dims, max_dims=4)))
+    shape[1] *= 2
+    x = draw(arrays(tuple(shape), -3.0, 3.0))
+    return x, draw(st.integers(1, len(shape) - 1))
+
+
+@given(case=normalization_cases(), seed=st.integers(0, 2**32 - 1))
+def test_layer_norm_and_rms_norm_are_their_formulas_and_their_modules(
+    case: tuple[np.ndarray, int], seed: int
+) -> None:
+    x, count = case
+    shape = x.shape[-count:]
+    dims = tuple(range(x.ndim - count, x.ndim))
+    rng = np.random.default_rng(seed)
+    weight, bias = rng.standard_normal(shape), rng.standard_normal(shape)
+    ours = F.layer_norm(tm.tensor(x), shape, tm.tensor(weight), tm.tensor(bias), eps=0.1)
+    np.testing.assert_allclose(ours.data, numpy_normalized(x, dims, 0.1) * weight + bias,
+                               rtol=1e-12, atol=1e-12)
+    layer = LayerNorm(shape, eps=0.1)
+    layer.load_state_dict({"weight": weight, "bias": bias})
+    np.testing.assert_array_equal(layer(tm.tensor(x)).data, ours.data)
+    rms = x / np.sqrt((x * x).mean(dims, keepdims=True) + np.finfo(np.float64).eps)
+    ours = F.rms_norm(tm.tensor(x), shape, tm.tensor(weight))
+    np.testing.assert_allclose(ours.data, rms * weight, rtol=1e-12, atol=1e-12)
+    module = RMSNorm(shape)
+    module.load_state_dict({"weight": weight})
+    np.testing.assert_array_equal(module(tm.tensor(x)).data, ours.data)
+
+
+@given(case=normalization_cases(), groups=st.sampled_from([1, 2]),
+       seed=st.integers(0, 2**32 - 1))
+def test_group_norm_normalizes_each_samples_groups_and_is_its_module(
+    case: tuple[np.ndarray, int], groups: int, seed: int
+) -> None:
+    x = case[0]
+    channels = x.shape[1]
+    rng = np.random.default_rng(seed)
+    weight, bias = rng.standard_normal(channels), rng.standard_normal(channels)
+    view = (channels,) + (1,) * (x.ndim - 2)
+    expected = numpy_group_norm(x, groups, 0.2) * weight.reshape(view) + bias.reshape(view)
+    if x.shape[0] * channels // groups * np.prod(x.shape[2:]) == 1:
+        return  # a single value, refused (see the bad-argument test)
+    ours = F.group_norm(tm.tensor(x), groups, tm.tensor(weight), tm.tensor(bias), eps=0.2)
+    np.testing.assert_allclose(ours.data, expected, rtol=1e-12, atol=1e-12)
+    layer = GroupNorm(groups, channels, eps=0.2)
+    layer.load_state_dict({"weight": weight, "bias": bias})
+    np.testing.assert_array_equal(layer(tm.tensor(x)).data, ours.data)
+
+
+def test_group_norm_with_one_group_is_a_layer_norm_over_all_but_the_batch_dim() -> None:
+    x = np.random.default_rng(0).standard_normal((3, 4, 5))
+    np.testing.assert_allclose(F.group_norm(tm.tensor(x), 1).data,
+                               F.layer_norm(tm.tensor(x), (4, 5)).data, rtol=1e-14, atol=1e-15)
+    assert F.group_norm(tm.tensor(np.ones((2, 6, 0))), 3).shape == (2, 6, 0)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (5, 3, 4), (2, 3, 2, 2)])
+def test_batch_norm_trains_with_the_batch_statistics_and_moves_the_running_ones(
+    shape: tuple[int, ...],
+) -> None:
+    x = np.random.default_rng(1).standard_normal(shape) * 2 + 1
+    dims = (0, *range(2, len(shape)))
+    running_mean, running_var = tm.tensor([0.5, -1.0, 2.0]), tm.tensor([1.0, 2.0, 0.5])
+    versions = running_mean._version, running_var._version
+    out = F.batch_norm(tm.tensor(x), running_mean, running_var, training=True, momentum=0.3)
+    np.testing.assert_allclose(out.data, numpy_normalized(x, dims, 1e-5), rtol=1e-12)
+    n = x.size // 3
+    np.testing.assert_allclose(running_mean.data, 0.7 * np.array([0.5, -1.0, 2.0])
+                               + 0.3 * x.mean(dims), rtol=1e-14)
+    np.testing.assert_allclose(running_var.data, 0.7 * np.array([1.0, 2.0, 0.5])
+                               + 0.3 * x.var(dims) * n / (n - 1), rtol=1e-14)  # unbiased
+    assert (running_mean._version, running_var._version) == (versions[0] + 1, versions[1] + 1)
+    # evaluation (the default) normalizes with them, and leaves them alone
+    view = (3,) + (1,) * (len(shape) - 2)
+    stats = running_mean.data.copy(), running_var.data.copy()
+    out = F.batch_norm(tm.tensor(x), running_mean, running_var)
+    np.testing.assert_allclose(out.data, (x - stats[0].reshape(view))
+                               / np.sqrt(stats[1].reshape(view) + 1e-5), rtol=1e-12)
+    np.testing.assert_array_equal(running_mean.data, stats[0])
+
+
+def test_batch_norm_is_batchnorm1ds_function_step_by_step() -> None:
+    layer = BatchNorm1d(3, momentum=None)
+    layer.load_state_dict({"weight": np.array([1.0, 2.0, -1.0]), "bias": np.array([0.0, 1.0, 3.0])},
+                          strict=False)
+    running_mean, running_var = tm.zeros(3), tm.ones(3)
+    rng = np.random.default_rng(2)
+    for step in range(1, 4):
+        x = tm.tensor(rng.standard_normal((4, 3, 2)) * step)
+        ours = F.batch_norm(x, running_mean, running_var, layer.weight, layer.bias, True,
+                            momentum=1 / step)  # momentum=None: the plain average
+        np.testing.assert_array_equal(layer(x).data, ours.data)
+        assert layer.running_mean is not None and layer.running_var is not None
+        np.testing.assert_array_equal(layer.running_mean.data, running_mean.data)
+        np.testing.assert_array_equal(layer.running_var.data, running_var.data)
+
+
+FUNCTIONS: dict[str, Callable[..., tm.Tensor]] = {
+    "layer_norm": lambda x, w, b: F.layer_norm(x, (3, 2), w, b, eps=0.1),
+    "rms_norm": lambda x, w, b: F.rms_norm(x, (3, 2), w, eps=0.1),
+    "group_norm": lambda x, w, b: F.group_norm(x, 2, w[:, 0], b[:, 0], eps=0.1),
+    "batch_norm": lambda x, w, b: F.batch_norm(x, None, None, w[:, 0], b[:, 0], True, eps=0.1),
+    "batch_norm eval": lambda x, w, b: F.batch_norm(x, tm.tensor([0.5, -1.0, 0.0]),
+                                                    tm.tensor([1.0, 2.0, 0.3]), w[:, 0], b[:, 0]),
+}
+
+
+# the input's shape after the batch dim, and the parameters' (weight[:, 0] for the per-channel)
+FUNCTION_SHAPES = {"group_norm": ((4, 3), (4, 1))}
+
+
+def function_arrays(name: str, rng: np.random.Generator, rows: int) -> list[np.ndarray]:
+    """An input and a weight and a bias for ``FUNCTIONS[name]``."""
+    sample, parameter = FUNCTION_SHAPES.get(name, ((3, 2), (3, 2)))
+    return [rng.standard_normal((rows, *sample)) * 2 + 1, rng.standard_normal(parameter),
+            rng.standard_normal(parameter)]
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@given(seed=st.integers(0, 2**32 - 1), rows=st.integers(2, 3))
+def test_normalization_functions_pass_gradcheck_and_gradgradcheck_in_input_weight_and_bias(
+    name: str, seed: int, rows: int
+) -> None:
+    inputs = [leaf(a) for a in function_arrays(name, np.random.default_rng(seed), rows)]
+    assert tm.gradcheck(FUNCTIONS[name], inputs)
+    assert tm.gradgradcheck(FUNCTIONS[name], inputs)
+
+
+TORCH_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "layer_norm": lambda torch, x, w, b: torch.nn.functional.layer_norm(x, (3, 2), w, b, eps=0.1),
+    "rms_norm": lambda torch, x, w, b: torch.nn.functional.rms_norm(x, (3, 2), w, eps=0.1),
+    "group_norm": lambda torch, x, w, b: torch.nn.functional.group_norm(x, 2, w[:, 0], b[:, 0],
+                                                                        eps=0.1),
+    "batch_norm": lambda torch, x, w, b: torch.nn.functional.batch_norm(
+        x, None, None, w[:, 0], b[:, 0], True, eps=0.1),
+    "batch_norm eval": lambda torch, x, w, b: torch.nn.functional.batch_norm(
+        x, torch.tensor([0.5, -1.0, 0.0], dtype=torch.float64),
+        torch.tensor([1.0, 2.0, 0.3], dtype=torch.float64), w[:, 0], b[:, 0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_normalization_functions_equal_pytorchs_in_value_and_every_gradient(
+    name: str, torch: Any
+) -> None:
+    rng = np.random.default_rng(3)
+    given_arrays = function_arrays(name, rng, 4)
+    given_arrays[0][0] = 0.5  # a constant sample: only eps keeps it finite
+    ours = [leaf(a) for a in given_arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in given_arrays]
+    out = FUNCTIONS[name](*ours)
+    expected = TORCH_FUNCTIONS[name](torch, *theirs)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12, atol=1e-12)
+    seed = rng.standard_normal(out.shape)
+    out.backward(seed)
+    expected.backward(torch.tensor(seed))
+    for index, (mine, twin) in enumerate(zip(ours, theirs)):
+        if twin.grad is None:  # rms_norm has no bias
+            assert mine.grad is None
+            continue
+        assert mine.grad is not None
+        np.testing.assert_allclose(mine.grad.data, twin.grad.numpy(), rtol=1e-9, atol=1e-11,
+                                   err_msg=f"input {index}")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_rms_norm_eps_none_is_the_dtypes_machine_epsilon_as_pytorchs(
+    dtype: str, torch: Any
+) -> None:
+    x = np.array([[0.0, 1e-5, -2e-5], [3.0, -4.0, 0.5]], dtype=dtype)
+    ours = F.rms_norm(tm.tensor(x), 3)
+    assert ours.dtype == np.dtype(dtype)
+    theirs = torch.nn.functional.rms_norm(torch.tensor(x), (3,)).numpy()
+    np.testing.assert_allclose(ours.data, theirs, rtol=1e-6 if dtype == "float32" else 1e-14)
+
+
+def test_rms_norm_of_zeros_is_zero_with_gradient_one_over_root_eps() -> None:
+    x = leaf(np.zeros((2, 3)))
+    out = F.rms_norm(x, (3,))
+    out.sum().backward()
+    assert out.tolist() == [[0.0] * 3] * 2 and x.grad is not None
+    np.testing.assert_allclose(x.grad.data, 1 / np.sqrt(np.finfo(np.float64).eps), rtol=1e-15)
+
+
+@pytest.mark.parametrize("steps", [1, 3])
+def test_batch_norm_running_statistics_equal_pytorchs_after_training_steps(
+    steps: int, torch: Any
+) -> None:
+    rng = np.random.default_rng(4)
+    ours = tm.zeros(3), tm.ones(3)
+    theirs = torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)
+    for _ in range(steps):
+        x = rng.standard_normal((5, 3, 2, 2)) * 3 - 1
+        F.batch_norm(tm.tensor(x), *ours, training=True, momentum=0.2)
+        torch.nn.functional.batch_norm(torch.tensor(x), *theirs, training=True, momentum=0.2)
+    for mine, twin in zip(ours, theirs):
+        np.testing.assert_allclose(mine.data, twin.numpy(), rtol=1e-13)
+
+
+def test_norm_modules_reprs_and_parameters_are_pytorchs(torch: Any) -> None:
+    pairs = [(RMSNorm(3), torch.nn.RMSNorm(3)),
+             (RMSNorm([2, 3], 1e-3, False), torch.nn.RMSNorm([2, 3], 1e-3, False)),
+             (GroupNorm(2, 4), torch.nn.GroupNorm(2, 4)),
+             (GroupNorm(2, 4, 0.1, affine=False), torch.nn.GroupNorm(2, 4, 0.1, affine=False)),
+             (GroupNorm(1, 4, bias=False), torch.nn.GroupNorm(1, 4, bias=False))]
+    for ours, theirs in pairs:
+        assert repr(ours) == repr(theirs)
+        assert {name: p.shape for name, p in ours.named_parameters()} == {
+            name: tuple(p.shape) for name, p in theirs.named_parameters()}
+
+
+def test_norm_modules_show_their_arguments_and_start_at_ones_and_zeros() -> None:
+    assert repr(RMSNorm((2, 3), eps=0.5)) == "RMSNorm((2, 3), eps=0.5, elementwise_affine=True)"
+    assert repr(GroupNorm(3, 6)) == "GroupNorm(3, 6, eps=1e-05, affine=True, bias=True)"
+    layer = GroupNorm(3, 6, dtype=tm.float32)
+    assert layer.weight is not None and layer.bias is not None
+    assert layer.weight.tolist() == [1.0] * 6 and layer.bias.tolist() == [0.0] * 6
+    assert layer.weight.dtype == np.float32
+    assert RMSNorm(2, elementwise_affine=False).weight is None
+    assert GroupNorm(2, 2, affine=False).bias is None
+
+
+@pytest.mark.parametrize("make", [lambda: GroupNorm(2, 4), lambda: RMSNorm((4, 2))])
+def test_group_norm_and_rms_norm_modules_pass_gradcheck_in_input_and_parameters(
+    make: Callable[[], Module],
+) -> None:
+    rng = np.random.default_rng(5)
+    layer = make()
+    layer.load_state_dict({name: rng.standard_normal(value.shape)
+                           for name, value in layer.state_dict().items()})
+    inputs = [leaf(rng.standard_normal((3, 4, 2))), *layer.parameters()]
+    assert tm.gradcheck(lambda x, *parameters: layer(x), inputs)
+    assert tm.gradgradcheck(lambda x, *parameters: layer(x), inputs)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: F.layer_norm(tm.ones(4, 3), (4,)), ValueError,
+     r"^layer_norm: input of shape \(4, 3\) should end in the normalized_shape \(4,\)"),
+    (lambda: F.layer_norm(tm.ones(4, 3), 3, tm.ones(2)), ValueError,
+     r"^layer_norm: weight must be shaped \(3,\), got \(2,\)"),
+    (lambda: F.layer_norm(tm.ones(4, 3), 3, None, np.ones(3)), TypeError,
+     r"^layer_norm: bias must be a Tensor or None, got ndarray"),
+    (lambda: F.layer_norm(tm.ones(4, 3), 3, eps=-1.0), ValueError,
+     r"^layer_norm: eps must be positive and finite, got -1\.0"),
+    (lambda: F.layer_norm(tm.ones(4, 3), "3"), TypeError,
+     r"^layer_norm: normalized_shape must be an int or a tuple of ints"),
+    (lambda: F.rms_norm(tm.ones(4, 3), (3,), tm.ones(3, 1)), ValueError,
+     r"^rms_norm: weight must be shaped \(3,\), got \(3, 1\)"),
+    (lambda: F.rms_norm(tm.tensor([[1, 2]]), 2), TypeError, r"^rms_norm: needs a floating point"),
+    (lambda: F.rms_norm(tm.ones(2), 2, eps="0.1"), TypeError, r"^rms_norm: eps must be a number"),
+    (lambda: F.group_norm(tm.ones(2, 6), 4), ValueError,
+     r"^group_norm: the input's 6 channels \(dim 1 of shape \(2, 6\)\) are not divisible by "
+     r"num_groups=4"),
+    (lambda: F.group_norm(tm.ones(6), 2), ValueError, r"^group_norm: input must be shaped \(N, C"),
+    (lambda: F.group_norm(tm.ones(2, 6), 0), ValueError, r"^group_norm: num_groups must be"),
+    (lambda: F.group_norm(tm.ones(1, 2), 2), ValueError,
+     r"^group_norm: expected more than 1 value per channel, got input of shape \(1, 2\)"),
+    (lambda: F.group_norm(tm.ones(2, 6), 3, tm.ones(3)), ValueError,
+     r"^group_norm: weight must be shaped \(6,\), got \(3,\)"),
+    (lambda: F.batch_norm(tm.ones(4, 3), None, None), ValueError,
+     r"^batch_norm: running_mean and running_var must be given when training is False"),
+    (lambda: F.batch_norm(tm.ones(4, 3), tm.zeros(3), None, training=True), ValueError,
+     r"^batch_norm: running_mean and running_var must both be given or both be None"),
+    (lambda: F.batch_norm(tm.ones(4, 3), tm.zeros(2), tm.ones(2)), ValueError,
+     r"^batch_norm: running_mean must be shaped \(3,\), one value per channel .* \(4, 3\)\), "
+     r"got \(2,\)"),
+    (lambda: F.batch_norm(tm.ones(4, 3), np.zeros(3), tm.ones(3)), TypeError,
+     r"^batch_norm: running_mean must be a floating point Tensor, got float64"),
+    (lambda: F.batch_norm(tm.ones(1, 3), None, None, training=True), ValueError,
+     r"^batch_norm: expected more than 1 value per channel when training, got input size "
+     r"\(1, 3\)"),
+    (lambda: F.batch_norm(tm.ones(3), None, None, training=True), ValueError,
+     r"^batch_norm: input must be shaped \(N, C\) or \(N, C, \*\), got shape \(3,\)"),
+    (lambda: F.batch_norm(tm.ones(4, 3), None, None, training=True, momentum=None), TypeError,
+     r"^batch_norm: momentum must be a number, got None"),
+    (lambda: RMSNorm(3)(tm.ones(2, 4)), ValueError,
+     r"^RMSNorm\(\(3,\), eps=None.*\): input of shape \(2, 4\) should end in the normalized"),
+    (lambda: RMSNorm(3, eps=0.0), ValueError, r"^RMSNorm: eps must be positive and finite"),
+    (lambda: GroupNorm(4, 6), ValueError,
+     r"^GroupNorm: num_channels \(6\) must be divisible by num_groups \(4\)"),
+    (lambda: GroupNorm(2, 4)(tm.ones(3, 6)), ValueError,
+     r"^GroupNorm\(2, 4, .*\): input of shape \(3, 6\) has 6 channels in dim 1, but "
+     r"num_channels is 4"),
+    (lambda: GroupNorm(2, 4)(tm.ones(3, 4, dtype=tm.int64)), TypeError,
+     r"^GroupNorm\(2, 4, .*\): input must be floating point, got dtype int64"),
+])
+def test_normalization_functions_and_modules_refuse_bad_arguments_naming_them(
+    call: Callable[[], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_batch_norm_leaves_the_running_statistics_alone_when_it_refuses_the_call() -> None:
+    running_mean, running_var = tm.zeros(3), tm.ones(3)
+    for bad in [lambda: F.batch_norm(tm.ones(1, 3), running_mean, running_var, training=True),
+                lambda: F.batch_norm(tm.randn(4, 3), running_mean, running_var, tm.ones(2),
+                                     training=True)]:
+        with pytest.raises(ValueError):
+            bad()
+        assert running_mean.tolist() == [0.0] * 3 and running_var.tolist() == [1.0] * 3
+        assert running_mean._version == running_var._version == 0

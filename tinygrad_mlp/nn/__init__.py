@@ -9,12 +9,18 @@ from tinygrad_mlp.nn.container import (
     Sequential,
 )
 from tinygrad_mlp.nn.layers import (
+    CELU,
     ELU,
     GELU,
+    GLU,
     INITS,
+    SELU,
+    AlphaDropout,
     Dropout,
     Flatten,
     Hardshrink,
+    Hardsigmoid,
+    Hardswish,
     Hardtanh,
     Identity,
     LeakyReLU,
@@ -31,8 +37,10 @@ from tinygrad_mlp.nn.layers import (
     Softmin,
     Softplus,
     Softshrink,
+    Softsign,
     Tanh,
     Tanhshrink,
+    Threshold,
     Unflatten,
 )
 from tinygrad_mlp.nn.loss import (
@@ -48,13 +56,17 @@ from tinygrad_mlp.nn.loss import (
     SmoothL1Loss,
 )
 from tinygrad_mlp.nn.module import Buffer, IncompatibleKeys, Module, Parameter
-from tinygrad_mlp.nn.normalization import BatchNorm1d, LayerNorm
+from tinygrad_mlp.nn.normalization import BatchNorm1d, GroupNorm, LayerNorm, RMSNorm
 from tinygrad_mlp.nn.sparse import Embedding
 
 __all__ = [
+    "CELU",
     "ELU",
     "GELU",
+    "GLU",
     "INITS",
+    "SELU",
+    "AlphaDropout",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
@@ -63,7 +75,10 @@ __all__ = [
     "Dropout",
     "Embedding",
     "Flatten",
+    "GroupNorm",
     "Hardshrink",
+    "Hardsigmoid",
+    "Hardswish",
     "Hardtanh",
     "HuberLoss",
     "Identity",
@@ -86,6 +101,7 @@ __all__ = [
     "ParameterDict",
     "ParameterList",
     "QuadraticCost",
+    "RMSNorm",
     "ReLU",
     "ReLU6",
     "Sequential",
@@ -96,8 +112,10 @@ __all__ = [
     "Softmin",
     "Softplus",
     "Softshrink",
+    "Softsign",
     "Tanh",
     "Tanhshrink",
+    "Threshold",
     "Unflatten",
     "functional",
     "init",

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 from tinygrad_mlp import checks, ops, random
 from tinygrad_mlp.dtypes import get_default_dtype
 from tinygrad_mlp.random import check_generator
-from tinygrad_mlp.tensor import Tensor, where
+from tinygrad_mlp.tensor import Array, Tensor, where
 
 Reduction = Literal["mean", "sum", "none"]
 
@@ -94,7 +94,62 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else α (eˣ - 1)."""
     _activation_input(input, "elu")
-    return _ELU.apply(input, alpha=checks.real("elu", "alpha", alpha))
+    return _ELU.apply(input, alpha=checks.real("elu", "alpha", alpha), scale=1.0, input_scale=1.0)
+
+
+# SELU's constants (Klambauer et al., 2017), as PyTorch writes them: with them a layer
+# whose inputs have mean 0 and variance 1 passes on outputs with mean 0 and variance 1.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """λ x where x > 0, else λ α (eˣ - 1), with λ ≈ 1.0507 and α ≈ 1.6733 (SELU's constants).
+
+    The derivative is λ for x > 0 and λ α eˣ for x <= 0, at 0 too, as in PyTorch.
+    """
+    _activation_input(input, "selu")
+    return _ELU.apply(input, alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """max(0, x) + min(0, α (e^(x/α) - 1)): an ELU whose slope is 1 on both sides of 0.
+
+    The derivative is 1 for x > 0 and e^(x/α) for x <= 0.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor or ``alpha`` not a number.
+        ValueError: if ``alpha`` is 0 (as PyTorch).
+    """
+    _activation_input(input, "celu")
+    scale = checks.real("celu", "alpha", alpha)
+    if scale == 0:
+        raise ValueError("celu: alpha cannot be 0 (x / alpha is the exponent), as in PyTorch")
+    return _ELU.apply(input, alpha=scale, scale=1.0, input_scale=1.0 / scale)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a ⊗ σ(b), with a and b the first and second halves of the input along ``dim``.
+
+    The gated linear unit (Dauphin et al., 2017): the output is half as large
+    along ``dim``. ∂/∂a = σ(b) and ∂/∂b = a σ(b) (1 - σ(b)).
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor or ``dim`` not an int.
+        ValueError: if the input is 0-d or its size along ``dim`` is odd (as PyTorch).
+        IndexError: if ``dim`` is out of range.
+    """
+    _activation_input(input, "glu")
+    if input.ndim == 0:
+        raise ValueError("glu: a 0-d input has no halves (halving size must be even), as in "
+                         "PyTorch")
+    axis = _dim("glu", dim, input, input.ndim)
+    size = input.shape[axis]
+    if size % 2:
+        raise ValueError(f"glu: halving dimension must be even, but dimension {dim} is size "
+                         f"{size} (input shape {input.shape})")
+    first, second = input.chunk(2, axis)
+    return first * second.sigmoid()
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -187,6 +242,57 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     return input * _Softplus.apply(input, beta=1.0, threshold=math.inf).tanh()
 
 
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x · relu6(x + 3) / 6: 0 up to -3, x itself from 3, x (x + 3) / 6 between.
+
+    The derivative is x/3 + 1/2 strictly between -3 and 3, 0 at and below -3,
+    1 at and above 3 (and at nan); the second derivative 1/3 strictly
+    between -3 and 3, 0 elsewhere. These are PyTorch's, at ±3 too.
+    """
+    _activation_input(input, "hardswish")
+    inside = (input.data > -3.0) & (input.data < 3.0)
+    middle = where(inside, input, 0.0)  # only these are squared: x² of a large x would overflow
+    return where(inside, middle * (middle + 3.0) / 6.0,
+                 where(input.data <= -3.0, -0.0, input))  # -0.0 = x · 0 for x < 0, as PyTorch
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, a straight line (x + 3) / 6 between.
+
+    The derivative is 1/6 strictly between -3 and 3 and 0 elsewhere, at ±3
+    and at nan too, as in PyTorch.
+    """
+    _activation_input(input, "hardsigmoid")
+    inside = (input.data > -3.0) & (input.data < 3.0)
+    return where(inside, (input + 3.0) / 6.0, np.clip(input.data + 3.0, 0.0, 6.0) / 6.0)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|), elementwise: d/dx = 1 / (1 + |x|)².
+
+    An int tensor is first converted to the default dtype, as PyTorch's
+    division promotes it; a bool one is refused.
+    """
+    input = _promoted_input(input, "softsign")
+    return input / (input.abs() + 1.0)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else ``value``, elementwise.
+
+    The derivative is 1 where x > threshold and 0 where x <= threshold, at
+    x = threshold too; nan passes through (with slope 1), as in PyTorch.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor (PyTorch also
+            takes ints) or ``threshold`` or ``value`` is not a number.
+    """
+    _activation_input(input, "threshold")
+    limit = checks.real("threshold", "threshold", threshold)
+    replacement = checks.real("threshold", "value", value)
+    return where(input.data <= limit, replacement, input)
+
+
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0, elementwise.
 
@@ -224,10 +330,7 @@ def tanhshrink(input: Tensor) -> Tensor:
     An int tensor is first converted to the default dtype, as PyTorch's
     ``tanh`` promotes it; a bool one is refused (PyTorch refuses its x - tanh x).
     """
-    _input(input, "tanhshrink")
-    if input.dtype.kind in "iu":
-        input = input.to(get_default_dtype())
-    _activation_input(input, "tanhshrink")
+    input = _promoted_input(input, "tanhshrink")
     return input - ops.Tanh.apply(input)
 
 
@@ -236,6 +339,16 @@ def _activation_input(input: object, where: str) -> None:
     _input(input, where)
     assert isinstance(input, Tensor)
     checks.floating(where, input)
+
+
+def _promoted_input(input: object, where: str) -> Tensor:
+    """The input, an int tensor converted to the default dtype (PyTorch's promotion); no bools."""
+    _input(input, where)
+    assert isinstance(input, Tensor)
+    if input.dtype.kind in "iu":
+        input = input.to(get_default_dtype())
+    _activation_input(input, where)
+    return input
 
 
 def _select(mask: np.ndarray, value: float, other: Any) -> Any:
@@ -251,25 +364,34 @@ def _sigmoid(z: Any) -> Any:
 
 
 class _ELU(ops.Op):
-    """y = x for x > 0, else α (eˣ - 1).   dy/dx = 1 for x > 0, else α eˣ.
+    """y = s x for x > 0, else α s (e^(c x) - 1).   dy/dx = s for x > 0, else α s c e^(c x).
 
-    α eˣ rather than y + α, which rounds to 0 once eˣ is below the float's
-    precision next to 1 (x < -37 in float64); PyTorch keeps the tiny slope too.
+    PyTorch's one kernel for three activations: ``elu`` (s = c = 1), ``selu``
+    (SELU's α and s, c = 1) and ``celu`` (s = 1, c = 1/α). As there, x = 0
+    takes the exponential side (slope α s c) and nan the linear one (slope s).
+    α s c e^(c x) rather than c (y + α s), which rounds to 0 once e^(c x) is
+    below the float's precision next to 1 (c x < -37 in float64); PyTorch
+    keeps the tiny slope too.
     """
 
     name = "elu"
 
-    def forward(self, x: Tensor, alpha: float) -> Any:
+    def forward(self, x: Tensor, alpha: float, scale: float, input_scale: float) -> Any:
         self.save_for_backward(x)
-        self.alpha, self.positive = alpha, x.data > 0
+        self.scale, self.input_scale, self.negative_scale = scale, input_scale, alpha * scale
+        self.negative, self.below = x.data <= 0, x.data < 0
         # e^min(x, 0): the branch not taken never overflows; expm1 keeps tiny |x| exact.
-        return np.where(self.positive, x.data, alpha * np.expm1(np.minimum(x.data, 0)))
+        exponential = np.expm1(np.minimum(x.data, 0) * input_scale) * self.negative_scale
+        return np.where(self.negative, exponential, x.data * scale)
 
     def backward(self, g: Any) -> Any:
         (x,) = self.saved_tensors
-        negative_part = x.clamp(max=0.0).exp() if isinstance(x, Tensor) else np.exp(
-            np.minimum(x, 0.0))
-        return g * _select(self.positive, 1.0, negative_part * self.alpha)
+        # The exponent is the constant 0 from x = 0 up, so the slope's own derivative at 0 is
+        # 0 (it is PyTorch's second derivative there), not the limit from the left.
+        exponent = _select(~self.below, 0.0, x) * self.input_scale
+        growth = exponent.exp() if isinstance(exponent, Tensor) else np.exp(exponent)
+        return g * _select(~self.negative, self.scale,
+                           growth * (self.input_scale * self.negative_scale))
 
 
 class _Softplus(ops.Op):
@@ -441,6 +563,340 @@ def dropout(
     keep = rng.random(input.shape) >= p  # each with probability 1 - p; none when p = 1
     scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
     return input * (keep * scale).astype(input.dtype)
+
+
+def alpha_dropout(
+    input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False,
+    *, generator: np.random.Generator | None = None,
+) -> Tensor:
+    """Dropout for SELU networks: keep each element's mean and variance (0 and 1) as it drops.
+
+    Each element is kept with probability 1 - p, or set to -λα (SELU's
+    output at -∞, λα = 1.7581); then an affine map a · x + b restores mean
+    0 and variance 1, with a = ((1 - p)(1 + p λ²α²))^(-1/2) and b = a p λα:
+    the output is x · m + c, where m is a for each kept element and 0 for each
+    dropped one, and c is a p λα where kept and -a (1 - p) λα where dropped.
+    m and c are constants, drawn from ``generator`` (default: the global
+    one), so d(output)/d(input) = m.
+
+    ``training`` defaults to False here, as in PyTorch (unlike ``dropout``):
+    then, and for p = 0, the input itself is returned; p = 1 gives zeros.
+    ``inplace`` is accepted for PyTorch's signature; the result is always a
+    new tensor.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor, ``p`` is not a
+            number or ``generator`` is not a numpy Generator.
+        ValueError: if ``p`` is outside [0, 1].
+    """
+    _activation_input(input, "alpha_dropout")
+    p = _check_dropout_p(p, "alpha_dropout")
+    rng = random.resolve(check_generator("alpha_dropout", generator))
+    if not training or p == 0.0 or not input.size:
+        return input
+    if p == 1.0:
+        return input * np.zeros((), input.dtype)
+    saturation = _SELU_ALPHA * _SELU_SCALE  # λα, written as PyTorch's 1.7580993408473766
+    keep = (rng.random(input.shape) >= p).astype(input.dtype)
+    a = 1.0 / math.sqrt((saturation * saturation * p + 1.0) * (1.0 - p))
+    shift = (keep - 1.0) * (saturation * a) + saturation * a * p  # PyTorch's b, in its order
+    return input * (keep * a) + shift.astype(input.dtype)
+
+
+# -- normalization ------------------------------------------------------------------------
+#
+# Every normalization here is made of Tensor ops (mean, sqrt, broadcasting arithmetic), not
+# an op of its own: gradients, second derivatives and graph drawings come from those ops'
+# rules, at the cost of a few more nodes in the graph than a fused op would record. The
+# private forms take ``where``, the name their errors give: the function's, or the module
+# calling them (formatted only if an error is raised).
+
+
+def layer_norm(input: Tensor, normalized_shape: int | Sequence[int],
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """(x - E[x]) / √(Var[x] + ε) · weight + bias, over the last dims, ``normalized_shape``.
+
+    E[x] and the biased variance Var[x] = E[(x - E[x])²] (divided by the
+    number of elements normalized together, not one less, as in PyTorch)
+    are taken separately for every position in the leading dims. ``weight``
+    and ``bias``, if given, are shaped ``normalized_shape``.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor, ``normalized_shape``
+            not an int or a tuple of ints, ``weight`` or ``bias`` not a Tensor,
+            or ``eps`` not a number.
+        ValueError: if the input's shape does not end in ``normalized_shape``,
+            ``weight`` or ``bias`` is not shaped ``normalized_shape``, a size is
+            below 1 or ``eps`` is not positive and finite.
+    """
+    op = "layer_norm"
+    _activation_input(input, op)
+    shape = _normalized_shape(op, normalized_shape)
+    _check_eps(op, eps)
+    return _layer_norm(input, shape, weight, bias, eps, op)
+
+
+def _layer_norm(input: Tensor, shape: tuple[int, ...], weight: Tensor | None,
+                bias: Tensor | None, eps: float, where: object) -> Tensor:
+    """``layer_norm`` of checked arguments, its errors naming ``where``."""
+    dims = _trailing_dims(input, shape, where)
+    _check_affine(weight, bias, shape, where)
+    centered = input - input.mean(dims, keepdims=True)
+    # The biased variance as the mean of squares of the deviations already at hand:
+    # input.var(dims, correction=0) would compute the mean a second time.
+    variance = (centered * centered).mean(dims, keepdims=True)
+    return _affine(centered / (variance + eps).sqrt(), weight, bias, shape)
+
+
+def rms_norm(input: Tensor, normalized_shape: int | Sequence[int],
+             weight: Tensor | None = None, eps: float | None = None) -> Tensor:
+    """x / √(E[x²] + ε) · weight, over the last dims, ``normalized_shape``.
+
+    The root mean square normalization (Zhang and Sennrich, 2019): no mean is
+    subtracted and there is no bias. ``eps`` None means the input dtype's
+    machine epsilon (``np.finfo(dtype).eps``), as in PyTorch; ``weight``, if
+    given, is shaped ``normalized_shape``. At x = 0 the gradient is 1/√ε.
+
+    Raises:
+        TypeError: as ``layer_norm``.
+        ValueError: as ``layer_norm``.
+    """
+    op = "rms_norm"
+    _activation_input(input, op)
+    shape = _normalized_shape(op, normalized_shape)
+    if eps is not None:
+        _check_eps(op, eps)
+    return _rms_norm(input, shape, weight, eps, op)
+
+
+def _rms_norm(input: Tensor, shape: tuple[int, ...], weight: Tensor | None,
+              eps: float | None, where: object) -> Tensor:
+    """``rms_norm`` of checked arguments, its errors naming ``where``."""
+    dims = _trailing_dims(input, shape, where)
+    _check_affine(weight, None, shape, where)
+    floor = float(np.finfo(input.dtype).eps) if eps is None else eps
+    return _affine(input / ((input * input).mean(dims, keepdims=True) + floor).sqrt(),
+                   weight, None, shape)
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """(x - E[x]) / √(Var[x] + ε) · weight + bias for each channel (dim 1) of an (N, C, *) input.
+
+    With ``training`` E[x] and the biased Var[x] are the batch's, over the n
+    values of each channel (every row, every position after dim 1), and the
+    running statistics, if given, move toward them in place, outside the graph:
+
+        running_mean ← (1 - f) · running_mean + f · E[x]
+        running_var  ← (1 - f) · running_var  + f · n / (n - 1) · Var[x]
+
+    with f = ``momentum`` and the unbiased variance, as in PyTorch. Without
+    ``training`` (the default) E[x] and Var[x] are ``running_mean`` and
+    ``running_var``, constants with no gradient. All four of them, and
+    ``weight`` and ``bias``, are shaped (C,).
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor, a statistic,
+            ``weight`` or ``bias`` not a Tensor, or ``momentum`` or ``eps`` not
+            a number.
+        ValueError: if the input has fewer than 2 dims, a statistic, ``weight``
+            or ``bias`` is not shaped (C,), only one running statistic is given,
+            none is given without ``training``, a channel has fewer than 2
+            values in training, or ``eps`` is not positive and finite.
+    """
+    op = "batch_norm"
+    _activation_input(input, op)
+    if input.ndim < 2:
+        raise ValueError(f"{op}: input must be shaped (N, C) or (N, C, *), got shape "
+                         f"{input.shape}")
+    factor = checks.real(op, "momentum", momentum)
+    _check_eps(op, eps)
+    return _batch_norm(input, running_mean, running_var, weight, bias, training, factor, eps, op)
+
+
+def _batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+                weight: Tensor | None, bias: Tensor | None, training: bool, momentum: float,
+                eps: float, where: object) -> Tensor:
+    """``batch_norm`` of an (N, C, *) input and checked numbers, its errors naming ``where``.
+
+    Everything is checked before the running statistics change, so a refused
+    call leaves them as they were.
+    """
+    channels = input.shape[1]
+    _check_running_stats(input, running_mean, running_var, training, where)
+    _check_affine(weight, bias, (channels,), where)
+    # Per-channel values shaped (C,) broadcast along the rows of (N, C); (C, 1, ...) along
+    # the rows and the positions of (N, C, ...).
+    per_channel = (channels,) + (1,) * (input.ndim - 2)
+    if training or running_mean is None or running_var is None:
+        count = input.size // channels if channels else 0
+        if count < 2:
+            raise ValueError(
+                f"{where}: expected more than 1 value per channel when training, got input "
+                f"size {input.shape} ({count} per channel: no spread to normalize by)"
+            )
+        dims = (0, *range(2, input.ndim))
+        mean = input.mean(dims, keepdims=True)
+        centered = input - mean
+        variance = (centered * centered).mean(dims, keepdims=True)
+        if running_mean is not None and running_var is not None:
+            unbiased = variance.data * (count / (count - 1))
+            for buffer, batch in ((running_mean, mean.data), (running_var, unbiased)):
+                _overwrite(buffer, (1 - momentum) * buffer.data + momentum * batch.reshape(-1))
+    else:
+        centered = input - Tensor(running_mean.data.reshape(per_channel))
+        variance = Tensor(running_var.data.reshape(per_channel))
+    return _affine(centered / (variance + eps).sqrt(), weight, bias, per_channel)
+
+
+def _check_running_stats(input: Tensor, running_mean: Tensor | None,
+                         running_var: Tensor | None, training: bool, where: object) -> None:
+    """Refuse running statistics that are not floating point Tensors shaped (C,), or missing."""
+    if (running_mean is None) != (running_var is None):
+        raise ValueError(f"{where}: running_mean and running_var must both be given or both "
+                         "be None")
+    if running_mean is None and not training:
+        raise ValueError(f"{where}: running_mean and running_var must be given when training "
+                         "is False: evaluation normalizes with them")
+    channels = input.shape[1]
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+        if stat is None:
+            continue
+        if not isinstance(stat, Tensor) or stat.dtype.kind != "f":
+            raise TypeError(f"{where}: {name} must be a floating point Tensor, got "
+                            f"{getattr(stat, 'dtype', type(stat).__name__)}")
+        if stat.shape != (channels,):
+            raise ValueError(f"{where}: {name} must be shaped ({channels},), one value per "
+                             f"channel (dim 1 of the input, shaped {input.shape}), got "
+                             f"{stat.shape}")
+
+
+def _overwrite(buffer: Tensor, value: Array) -> None:
+    """Write ``value`` into ``buffer``'s own array and count it as an in-place change.
+
+    In place, with the version bumped (as ``load_state_dict`` does), so every
+    reference to the buffer sees the change.
+    """
+    buffer.data[...] = value
+    buffer._version += 1
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalize each of ``num_groups`` groups of channels of each sample, then scale and shift.
+
+    The C channels (dim 1) of an (N, C, *) input are split into G =
+    ``num_groups`` groups of C/G consecutive channels; each sample's group is
+    normalized over its channels and every position after dim 1, as
+    ``layer_norm`` does: (x - E[x]) / √(Var[x] + ε), with the biased variance.
+    ``weight`` and ``bias``, if given, are shaped (C,), one value per channel.
+    G = 1 is a layer norm over (C, *); G = C is an instance norm.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor, ``num_groups``
+            not an int, ``weight`` or ``bias`` not a Tensor, or ``eps`` not a number.
+        ValueError: if the input has fewer than 2 dims, C is not divisible by
+            ``num_groups``, ``num_groups`` < 1, ``weight`` or ``bias`` is not
+            shaped (C,), ``eps`` is not positive and finite, or N · C/G · (the
+            sizes after dim 1) is 1 (PyTorch's check of a single value).
+    """
+    op = "group_norm"
+    _activation_input(input, op)
+    groups = checks.check_int(op, "num_groups", num_groups, 1)
+    _check_eps(op, eps)
+    return _group_norm(input, groups, weight, bias, eps, op)
+
+
+def _group_norm(input: Tensor, groups: int, weight: Tensor | None, bias: Tensor | None,
+                eps: float, where: object) -> Tensor:
+    """``group_norm`` of checked numbers, its errors naming ``where``."""
+    if input.ndim < 2:
+        raise ValueError(f"{where}: input must be shaped (N, C, *), with at least 2 dims, got "
+                         f"shape {input.shape}")
+    rows, channels = input.shape[:2]
+    if channels % groups:
+        raise ValueError(f"{where}: the input's {channels} channels (dim 1 of shape "
+                         f"{input.shape}) are not divisible by num_groups={groups}")
+    _check_affine(weight, bias, (channels,), where)
+    per_group = channels // groups * math.prod(input.shape[2:])
+    if rows * per_group == 1:
+        raise ValueError(f"{where}: expected more than 1 value per channel, got input of shape "
+                         f"{input.shape} with num_groups={groups} (PyTorch refuses it too)")
+    normalized = input  # an empty input: nothing to normalize, and no mean of nothing
+    if input.size:
+        grouped = input.reshape(rows, groups, per_group)
+        centered = grouped - grouped.mean(2, keepdims=True)
+        variance = (centered * centered).mean(2, keepdims=True)
+        normalized = (centered / (variance + eps).sqrt()).reshape(input.shape)
+    return _affine(normalized, weight, bias, (channels,) + (1,) * (input.ndim - 2))
+
+
+def _normalized_shape(where: str, normalized_shape: object) -> tuple[int, ...]:
+    """``normalized_shape`` (an int or a sequence of ints) as a tuple of positive ints.
+
+    Raises:
+        TypeError: if it is neither an int nor a sequence of ints.
+        ValueError: if it is empty or a size is below 1.
+    """
+    def is_int(value: object) -> bool:
+        return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+    sizes = (normalized_shape,) if is_int(normalized_shape) else normalized_shape
+    if not isinstance(sizes, Sequence) or isinstance(sizes, str) or not all(map(is_int, sizes)):
+        raise TypeError(f"{where}: normalized_shape must be an int or a tuple of ints, got "
+                        f"{normalized_shape!r}")
+    # PyTorch accepts () and sizes of 0, but either makes a layer whose output is its bias.
+    if not sizes or min(sizes) < 1:
+        raise ValueError(f"{where}: normalized_shape must be one or more sizes, each at least "
+                         f"1, got {normalized_shape!r}")
+    return tuple(int(size) for size in sizes)
+
+
+def _check_eps(where: str, eps: object) -> None:
+    """Refuse an ``eps`` that is not a positive, finite number.
+
+    Raises:
+        TypeError: if it is not a number.
+        ValueError: if it is not positive and finite.
+    """
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{where}: eps must be a number, got {eps!r}")
+    if not (eps > 0 and math.isfinite(eps)):
+        raise ValueError(f"{where}: eps must be positive and finite, got {eps!r}")
+
+
+def _trailing_dims(input: Tensor, shape: tuple[int, ...], where: object) -> tuple[int, ...]:
+    """The last ``len(shape)`` dims of the input, after checking they are ``shape``."""
+    count = len(shape)
+    if input.shape[-count:] != shape:  # also when the input has too few dims
+        raise ValueError(f"{where}: input of shape {input.shape} should end in the "
+                         f"normalized_shape {shape}")
+    return tuple(range(input.ndim - count, input.ndim))
+
+
+def _check_affine(weight: Tensor | None, bias: Tensor | None, shape: tuple[int, ...],
+                  where: object) -> None:
+    """Refuse a ``weight`` or ``bias`` that is neither None nor a Tensor shaped ``shape``."""
+    for name, value in (("weight", weight), ("bias", bias)):
+        if value is None:
+            continue
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{where}: {name} must be a Tensor or None, got "
+                            f"{type(value).__name__}")
+        if value.shape != shape:
+            raise ValueError(f"{where}: {name} must be shaped {shape}, got {value.shape}")
+
+
+def _affine(y: Tensor, weight: Tensor | None, bias: Tensor | None,
+            view: tuple[int, ...]) -> Tensor:
+    """y · weight + bias, each viewed as ``view`` to broadcast along the right dims."""
+    if weight is not None:
+        y = y * (weight if weight.shape == view else weight.reshape(view))
+    if bias is not None:
+        y = y + (bias if bias.shape == view else bias.reshape(view))
+    return y
 
 
 def embedding(

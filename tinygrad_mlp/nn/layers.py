@@ -1,4 +1,4 @@
-"""Layers: Linear, the activation modules, Identity, Flatten, Unflatten and Dropout."""
+"""Layers: Linear, the activation modules, Identity, Flatten, Unflatten and the dropouts."""
 
 from __future__ import annotations
 
@@ -242,6 +242,92 @@ class ELU(_Activation):
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
 
+class SELU(_Activation):
+    """λ x where x > 0, else λ α (eˣ - 1), SELU's constants λ and α (see ``F.selu``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the scaled exponential linear unit."""
+        return F.selu(x)
+
+
+class CELU(_Activation):
+    """max(0, x) + min(0, α (e^(x/α) - 1)) (see ``F.celu``).
+
+    Raises:
+        TypeError: if ``alpha`` is not a number.
+        ValueError: if ``alpha`` is 0 (PyTorch's module refuses it only when called).
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__(inplace)
+        if checks.real("CELU", "alpha", alpha) == 0:
+            raise ValueError("CELU: alpha cannot be 0 (x / alpha is the exponent)")
+        self.alpha = alpha
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the continuously differentiable exponential linear unit."""
+        return F.celu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, as in PyTorch."""
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class _UnshownInplace(_Activation):
+    """An activation whose repr leaves ``inplace`` out, as PyTorch's Hardswish and Hardsigmoid."""
+
+    def extra_repr(self) -> str:
+        """Nothing, as in PyTorch."""
+        return ""
+
+
+class Hardswish(_UnshownInplace):
+    """x · relu6(x + 3) / 6, with PyTorch's slopes at ±3 (see ``F.hardswish``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the hard swish."""
+        return F.hardswish(x)
+
+
+class Hardsigmoid(_UnshownInplace):
+    """relu6(x + 3) / 6, with a zero slope at ±3 (see ``F.hardsigmoid``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the hard sigmoid."""
+        return F.hardsigmoid(x)
+
+
+class Softsign(Module):
+    """x / (1 + |x|) (see ``F.softsign``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply softsign."""
+        return F.softsign(x)
+
+
+class Threshold(_Activation):
+    """x where x > threshold, else ``value`` (see ``F.threshold``).
+
+    Raises:
+        TypeError: if ``threshold`` or ``value`` is not a number.
+    """
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__(inplace)
+        checks.real("Threshold", "threshold", threshold)
+        checks.real("Threshold", "value", value)
+        self.threshold, self.value = threshold, value
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Replace the values up to ``threshold`` by ``value``."""
+        return F.threshold(x, self.threshold, self.value)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, as in PyTorch."""
+        return f"threshold={self.threshold}, value={self.value}" + (
+            ", inplace=True" if self.inplace else "")
+
+
 class Softplus(Module):
     """ln(1 + e^(βx)) / β, linear where βx > threshold (see ``F.softplus``)."""
 
@@ -405,6 +491,14 @@ class _AlongDim(Module):
         return f"dim={self.dim}"
 
 
+class GLU(_AlongDim):
+    """a ⊗ σ(b), with a and b the two halves of the input along ``dim`` (see ``F.glu``)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Gate the first half of ``x`` with the sigmoid of its second half."""
+        return F.glu(x, self.dim)
+
+
 class Softmax(_AlongDim):
     """eˣ / Σ eˣ along ``dim``."""
 
@@ -541,15 +635,14 @@ def _checked_sizes(sizes: object) -> tuple[int, ...] | list[int]:
     return sizes
 
 
-class Dropout(Module):
-    """In training, zero each element with probability ``p`` and scale the rest by 1/(1 - p).
+class _DropoutNd(Module):
+    """What Dropout and AlphaDropout share: ``p``, ``inplace``, a generator and their repr.
 
-    In evaluation mode (``model.eval()``) it returns its input unchanged; see
-    ``F.dropout``. ``inplace`` is accepted for PyTorch compatibility and shown
-    by repr, but the input is never changed, as for ``ReLU``.
+    ``inplace`` is accepted for PyTorch compatibility and shown by repr, but
+    the input is never changed, as for ``ReLU``.
 
     Args:
-        p: the probability of zeroing each element, in [0, 1].
+        p: the probability of dropping each element, in [0, 1].
         inplace: ignored (see above).
         generator: where the masks come from (default: the global generator,
             so ``tm.manual_seed`` makes them reproducible).
@@ -564,15 +657,35 @@ class Dropout(Module):
         generator: np.random.Generator | None = None,
     ) -> None:
         super().__init__()
-        F._check_dropout_p(p, "Dropout")
+        F._check_dropout_p(p, type(self).__name__)
         self.p = p  # as given, so repr shows what PyTorch's would
         self.inplace = inplace
-        self.generator = check_generator("Dropout", generator)
+        self.generator = check_generator(type(self).__name__, generator)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr."""
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout(_DropoutNd):
+    """In training, zero each element with probability ``p`` and scale the rest by 1/(1 - p).
+
+    In evaluation mode (``model.eval()``) it returns its input unchanged; see
+    ``F.dropout``. The arguments are ``_DropoutNd``'s.
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         """Drop elements of ``x`` in training mode; return ``x`` itself in evaluation mode."""
         return F.dropout(x, self.p, self.training, generator=self.generator)
 
-    def extra_repr(self) -> str:
-        """The arguments shown by repr."""
-        return f"p={self.p}, inplace={self.inplace}"
+
+class AlphaDropout(_DropoutNd):
+    """In training, drop elements to SELU's saturation value, keeping mean 0 and variance 1.
+
+    For SELU networks: see ``F.alpha_dropout``. In evaluation mode it returns
+    its input unchanged. The arguments are ``_DropoutNd``'s.
+    """
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Drop elements of ``x`` in training mode; return ``x`` itself in evaluation mode."""
+        return F.alpha_dropout(x, self.p, self.training, generator=self.generator)

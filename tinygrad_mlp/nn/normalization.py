@@ -1,12 +1,11 @@
-"""Normalization layers: LayerNorm and BatchNorm1d, as in PyTorch.
+"""Normalization layers: LayerNorm, RMSNorm, GroupNorm and BatchNorm1d, as in PyTorch.
 
-LayerNorm normalizes each sample over its own features; BatchNorm1d normalizes
-each feature (channel) over the batch, and keeps running averages of the batch
-statistics as buffers to normalize with in eval mode. Both are built from
-existing Tensor ops (mean, sqrt, broadcasting arithmetic), not from an op of
-their own: their gradients, second derivatives and graph drawings all come
-from those ops' rules, at the cost of a few more nodes in the graph than a
-fused op would record.
+LayerNorm and RMSNorm normalize each sample over its own features, GroupNorm
+over groups of its channels; BatchNorm1d normalizes each feature (channel)
+over the batch, and keeps running averages of the batch statistics as buffers
+to normalize with in eval mode. Each holds its parameters and settings and
+computes with its function in ``nn.functional`` (``layer_norm``, ``rms_norm``,
+``group_norm``, ``batch_norm``), which is built from existing Tensor ops.
 """
 
 from __future__ import annotations
@@ -19,46 +18,9 @@ from numpy.typing import DTypeLike
 
 from tinygrad_mlp import checks
 from tinygrad_mlp.dtypes import get_default_dtype
+from tinygrad_mlp.nn import functional as F
 from tinygrad_mlp.nn.module import Module, Parameter
 from tinygrad_mlp.tensor import Array, Tensor
-
-
-def _as_shape(normalized_shape: object) -> tuple[int, ...]:
-    """``normalized_shape`` (an int or a sequence of ints) as a tuple of positive ints.
-
-    Raises:
-        TypeError: if it is neither an int nor a sequence of ints.
-        ValueError: if it is empty or a size is below 1.
-    """
-    def is_int(value: object) -> bool:
-        return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-    sizes = (normalized_shape,) if is_int(normalized_shape) else normalized_shape
-    if not isinstance(sizes, Sequence) or isinstance(sizes, str) or not all(map(is_int, sizes)):
-        raise TypeError(
-            "LayerNorm: normalized_shape must be an int or a tuple of ints, got "
-            f"{normalized_shape!r}"
-        )
-    # PyTorch accepts () and sizes of 0, but either makes a layer whose output is its bias.
-    if not sizes or min(sizes) < 1:
-        raise ValueError(
-            "LayerNorm: normalized_shape must be one or more sizes, each at least 1, got "
-            f"{normalized_shape!r}"
-        )
-    return tuple(int(size) for size in sizes)
-
-
-def _check_eps(layer: str, eps: object) -> None:
-    """Refuse an ``eps`` that is not a positive, finite number.
-
-    Raises:
-        TypeError: if it is not a number.
-        ValueError: if it is not positive and finite.
-    """
-    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{layer}: eps must be a number, got {eps!r}")
-    if not (eps > 0 and math.isfinite(eps)):
-        raise ValueError(f"{layer}: eps must be positive and finite, got {eps!r}")
 
 
 def _floating_dtype(layer: str, dtype: DTypeLike | None) -> np.dtype:
@@ -138,8 +100,8 @@ class LayerNorm(Module):
     ) -> None:
         super().__init__()
         checks.device("LayerNorm", device)
-        self.normalized_shape = _as_shape(normalized_shape)
-        _check_eps("LayerNorm", eps)
+        self.normalized_shape = F._normalized_shape("LayerNorm", normalized_shape)
+        F._check_eps("LayerNorm", eps)
         self.eps = eps  # as given, so repr shows what PyTorch's would
         self.elementwise_affine = elementwise_affine
         chosen = _floating_dtype("LayerNorm", dtype)
@@ -151,25 +113,9 @@ class LayerNorm(Module):
         self.register_parameter("bias", shift)
 
     def forward(self, x: Tensor) -> Tensor:
-        """Normalize ``x`` over its last ``len(normalized_shape)`` dimensions."""
+        """Normalize ``x`` over its last ``len(normalized_shape)`` dimensions (``F.layer_norm``)."""
         _check_input(self, x)
-        count = len(self.normalized_shape)
-        if x.shape[-count:] != self.normalized_shape:  # also when x has too few dims
-            raise ValueError(
-                f"{self!r}: input of shape {x.shape} should end in the normalized_shape "
-                f"{self.normalized_shape}"
-            )
-        dims = tuple(range(x.ndim - count, x.ndim))
-        centered = x - x.mean(dims, keepdims=True)
-        # The biased variance, as mean of squares of the deviations already at hand:
-        # x.var(dims, correction=0) would compute the mean a second time.
-        variance = (centered * centered).mean(dims, keepdims=True)
-        y = centered / (variance + self.eps).sqrt()
-        if self.weight is not None:
-            y = y * self.weight
-        if self.bias is not None:
-            y = y + self.bias
-        return y
+        return F._layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps, self)
 
     def extra_repr(self) -> str:
         """The arguments shown by repr, in PyTorch's words."""
@@ -177,6 +123,156 @@ class LayerNorm(Module):
             f"{self.normalized_shape}, eps={self.eps}, "
             f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
         )
+
+
+class RMSNorm(Module):
+    """Divide each sample by its root mean square over its last dimensions, then scale it.
+
+    Over the trailing dimensions given by ``normalized_shape``,
+
+        y = x / √(E[x²] + ε) · weight,
+
+    with E[x²] taken separately for every position in the leading dimensions
+    (see ``F.rms_norm``). ``weight`` is shaped ``normalized_shape`` and starts
+    at ones; there is no bias.
+
+    Args:
+        normalized_shape: the sizes of the last dimensions of the input: an
+            int for one dimension, or a tuple of ints.
+        eps: ε, a positive number, or None (the default) for the machine
+            epsilon of the input's dtype, as in PyTorch.
+        elementwise_affine: learn ``weight``; without it, it is None.
+        dtype: the parameter's dtype (default: ``tm.get_default_dtype()``).
+        device: None or "cpu", for PyTorch's signature; the CPU is the only one.
+
+    Raises:
+        TypeError: if ``normalized_shape`` is not an int or a tuple of ints,
+            ``eps`` neither None nor a number, or ``dtype`` not floating point.
+        ValueError: if a size is below 1 or ``eps`` is not positive and finite.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> layer = RMSNorm(2, eps=1e-12)
+        >>> print(layer(tm.tensor([[3.0, 4.0], [-1.0, 1.0]])).data.round(4))
+        [[ 0.8485  1.1314]
+         [-1.      1.    ]]
+    """
+
+    weight: Parameter | None
+
+    def __init__(
+        self,
+        normalized_shape: int | Sequence[int],
+        eps: float | None = None,
+        elementwise_affine: bool = True,
+        *,
+        dtype: DTypeLike | None = None,
+        device: str | None = None,
+    ) -> None:
+        super().__init__()
+        checks.device("RMSNorm", device)
+        self.normalized_shape = F._normalized_shape("RMSNorm", normalized_shape)
+        if eps is not None:
+            F._check_eps("RMSNorm", eps)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        chosen = _floating_dtype("RMSNorm", dtype)
+        weight = Parameter(np.ones(self.normalized_shape, chosen)) if elementwise_affine else None
+        self.register_parameter("weight", weight)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Normalize ``x`` over its last ``len(normalized_shape)`` dimensions (``F.rms_norm``)."""
+        _check_input(self, x)
+        return F._rms_norm(x, self.normalized_shape, self.weight, self.eps, self)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, in PyTorch's words."""
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class GroupNorm(Module):
+    """Normalize groups of channels of each sample, then scale and shift each channel.
+
+    The C = ``num_channels`` channels (dim 1) of an (N, C, *) input are split
+    into ``num_groups`` groups of consecutive channels, and each sample's
+    group is normalized over its channels and positions,
+
+        y = (x - E[x]) / √(Var[x] + ε) · weight + bias,
+
+    with the biased variance (see ``F.group_norm``). ``weight`` and ``bias``
+    are shaped (C,), one value per channel, and start at ones and zeros. The
+    statistics are each sample's own: the same in training and eval mode.
+
+    Args:
+        num_groups: how many groups the channels are split into; it must
+            divide ``num_channels``.
+        num_channels: C, the number of channels (dim 1 of the input).
+        eps: ε, added to the variance (a positive number).
+        affine: learn ``weight`` and ``bias``; without them both are None.
+        bias: learn ``bias`` (when ``affine``); without it, None.
+        dtype: the parameters' dtype (default: ``tm.get_default_dtype()``).
+        device: None or "cpu", for PyTorch's signature; the CPU is the only one.
+
+    Raises:
+        TypeError: if ``num_groups`` or ``num_channels`` is not an int, ``eps``
+            not a number, or ``dtype`` not floating point.
+        ValueError: if ``num_groups`` or ``num_channels`` is below 1,
+            ``num_channels`` is not divisible by ``num_groups``, or ``eps`` is
+            not positive and finite.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> layer = GroupNorm(1, 2)
+        >>> print(layer(tm.tensor([[1.0, 3.0], [0.0, 10.0]])).data.round(4))
+        [[-1.  1.]
+         [-1.  1.]]
+    """
+
+    weight: Parameter | None
+    bias: Parameter | None
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        *,
+        bias: bool = True,
+        dtype: DTypeLike | None = None,
+        device: str | None = None,
+    ) -> None:
+        super().__init__()
+        checks.device("GroupNorm", device)
+        self.num_groups = checks.check_int("GroupNorm", "num_groups", num_groups, 1)
+        self.num_channels = checks.check_int("GroupNorm", "num_channels", num_channels, 1)
+        if self.num_channels % self.num_groups:
+            raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by "
+                             f"num_groups ({num_groups})")
+        F._check_eps("GroupNorm", eps)
+        self.eps = eps
+        self.affine = affine
+        chosen = _floating_dtype("GroupNorm", dtype)
+        size = self.num_channels
+        self.register_parameter("weight", Parameter(np.ones(size, chosen)) if affine else None)
+        shift = Parameter(np.zeros(size, chosen)) if affine and bias else None
+        self.register_parameter("bias", shift)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Normalize each group of channels of ``x``, shaped (N, C, *) (``F.group_norm``)."""
+        _check_input(self, x)
+        if x.ndim >= 2 and x.shape[1] != self.num_channels:
+            raise ValueError(
+                f"{self!r}: input of shape {x.shape} has {x.shape[1]} channels in dim 1, but "
+                f"num_channels is {self.num_channels}"
+            )
+        return F._group_norm(x, self.num_groups, self.weight, self.bias, self.eps, self)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, in PyTorch's words."""
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
+                f"affine={self.affine}, bias={self.bias is not None}")
 
 
 class BatchNorm1d(Module):
@@ -260,7 +356,7 @@ class BatchNorm1d(Module):
         super().__init__()
         checks.device("BatchNorm1d", device)
         self.num_features = checks.check_int("BatchNorm1d", "num_features", num_features, 1)
-        _check_eps("BatchNorm1d", eps)
+        F._check_eps("BatchNorm1d", eps)
         checks.number("BatchNorm1d", "momentum", momentum)
         # PyTorch takes any float; a negative or non-finite one only corrupts the statistics.
         if momentum is not None and not (momentum >= 0 and math.isfinite(momentum)):
@@ -286,7 +382,7 @@ class BatchNorm1d(Module):
         )
 
     def forward(self, x: Tensor) -> Tensor:
-        """Normalize each channel of ``x``, shaped (N, C) or (N, C, L)."""
+        """Normalize each channel of ``x``, shaped (N, C) or (N, C, L) (``F.batch_norm``)."""
         _check_input(self, x)
         if x.ndim not in (2, 3):
             raise ValueError(
@@ -297,48 +393,19 @@ class BatchNorm1d(Module):
                 f"{self!r}: input of shape {x.shape} has {x.shape[1]} channels in dim 1, but "
                 f"num_features is {self.num_features}"
             )
-        # Per-channel values shaped (C,) broadcast along the rows of (N, C); (C, 1) along
-        # the rows and the length of (N, C, L).
-        per_channel = (self.num_features,) + (1,) * (x.ndim - 2)
-        running_mean, running_var = self.running_mean, self.running_var
-        if self.training or running_mean is None or running_var is None:
-            count = x.size // self.num_features
-            if count < 2:
-                raise ValueError(
-                    f"{self!r}: expected more than 1 value per channel when training, got input "
-                    f"size {x.shape} ({count} per channel: no spread to normalize by)"
-                )
-            dims = (0,) if x.ndim == 2 else (0, 2)
-            mean = x.mean(dims, keepdims=True)
-            centered = x - mean
-            variance = (centered * centered).mean(dims, keepdims=True)
-            if self.training:
-                self._update_running_stats(mean.data, variance.data, count)
-        else:
-            centered = x - Tensor(running_mean.data.reshape(per_channel))
-            variance = Tensor(running_var.data.reshape(per_channel))
-        y = centered / (variance + self.eps).sqrt()
-        if self.weight is not None:
-            y = y * (self.weight if x.ndim == 2 else self.weight.reshape(per_channel))
-        if self.bias is not None:
-            y = y + (self.bias if x.ndim == 2 else self.bias.reshape(per_channel))
-        return y
-
-    def _update_running_stats(self, mean: Array, variance: Array, count: int) -> None:
-        """Move the running statistics toward a batch's, in place, from arrays (not the graph).
-
-        Written into the buffers' own arrays, with their versions bumped (as
-        ``load_state_dict`` does), so every reference to a buffer sees the change.
-        """
         running_mean, running_var = self.running_mean, self.running_var
         batches = self.num_batches_tracked
-        if running_mean is None or running_var is None or batches is None:
-            return  # not tracking: track_running_stats=False, or a buffer set to None later
-        _overwrite(batches, batches.data + 1)
-        factor = 1 / int(batches.data) if self.momentum is None else self.momentum
-        unbiased = variance * (count / (count - 1))
-        for buffer, batch in ((running_mean, mean), (running_var, unbiased)):
-            _overwrite(buffer, (1 - factor) * buffer.data + factor * batch.reshape(-1))
+        if running_mean is None or running_var is None or (self.training and batches is None):
+            running_mean = running_var = None  # the batch's statistics, in eval mode too
+        factor = self.momentum
+        if factor is None:  # the cumulative average: this batch is number count + 1
+            factor = 1 / (int(batches.data) + 1) if batches is not None else 0.0
+        y = F._batch_norm(x, running_mean, running_var, self.weight, self.bias,
+                          self.training or running_mean is None, factor, self.eps, self)
+        if self.training and running_mean is not None and batches is not None:
+            # counted once F._batch_norm has accepted the input: a refused one changes nothing
+            F._overwrite(batches, batches.data + 1)
+        return y
 
     def _state_defaults(self) -> dict[str, Array]:
         """A state dict without ``num_batches_tracked`` keeps the count, as PyTorch's loads."""
@@ -353,9 +420,3 @@ class BatchNorm1d(Module):
             f"affine={self.affine}, bias={self.bias is not None}, "
             f"track_running_stats={self.track_running_stats}"
         )
-
-
-def _overwrite(buffer: Tensor, value: Array) -> None:
-    """Write ``value`` into ``buffer``'s own array and count it as an in-place change."""
-    buffer.data[...] = value
-    buffer._version += 1
