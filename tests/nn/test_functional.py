@@ -1009,13 +1009,22 @@ def test_logsigmoid_hardtanh_relu6_mish_softmin_equal_pytorchs_at_kinks_and_extr
     # the limits themselves (-0.5, 2, 0, 6), where PyTorch's slope is 0, and |x| up to 800
     x = np.array([-800.0, -40.0, -20.0, -6.0, -0.5, -1e-12, 0.0, 1e-12, 0.7, 2.0, 6.0, 19.0,
                   25.0, 37.5, 40.0, 800.0])
+    assert_equal_to_torch_without_warnings(NEW_ACTIVATIONS[name][0],
+                                           torch_activation(torch, name), x, torch)
+
+
+def assert_equal_to_torch_without_warnings(
+    ours: Callable[[tm.Tensor], tm.Tensor], theirs: Callable[[Any], Any], x: np.ndarray,
+    torch: ModuleType, grad_rtol: float = 1e-9,
+) -> None:
+    """Values and gradients at ``x`` equal to PyTorch's, and no numpy warning (no overflow)."""
     ours_input = tm.tensor(x, requires_grad=True)
     theirs_input = torch.tensor(x, requires_grad=True)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # nothing overflows, even at ±800
-        ours = NEW_ACTIVATIONS[name][0](ours_input)
-        assert_same_value_and_gradient(ours, ours_input, torch_activation(torch, name)(
-            theirs_input), theirs_input, torch, rtol=1e-13, atol=1e-300)
+        warnings.simplefilter("error")
+        assert_same_value_and_gradient(ours(ours_input), ours_input, theirs(theirs_input),
+                                       theirs_input, torch, rtol=1e-13, atol=1e-300,
+                                       grad_rtol=grad_rtol)
 
 
 def test_hardtanh_and_relu6_pass_no_gradient_at_their_limits_as_pytorch() -> None:
@@ -1709,15 +1718,10 @@ def test_selu_celu_glu_hardswish_hardsigmoid_softsign_threshold_equal_pytorchs_a
         # PyTorch's slope at nan is nan from its vectorized kernels (16 elements and more), 1
         # (s for selu) from its scalar ones; here it is always the scalar ones'.
         x = x[~np.isnan(x)]
-    ours_input = tm.tensor(x, requires_grad=True)
-    theirs_input = torch.tensor(x, requires_grad=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # nothing overflows, even at ±800
-        ours = MORE_ACTIVATIONS[name][0](ours_input)
-        # PyTorch's vectorized hardsigmoid slope is 1/6 rounded to float32, in float64 too
-        assert_same_value_and_gradient(ours, ours_input, torch_more_activation(torch, name)(
-            theirs_input), theirs_input, torch, rtol=1e-13, atol=1e-300,
-            grad_rtol=1e-7 if name == "hardsigmoid" else 1e-9)
+    # PyTorch's vectorized hardsigmoid slope is 1/6 rounded to float32, in float64 too
+    assert_equal_to_torch_without_warnings(MORE_ACTIVATIONS[name][0],
+                                           torch_more_activation(torch, name), x, torch,
+                                           grad_rtol=1e-7 if name == "hardsigmoid" else 1e-9)
 
 
 @pytest.mark.parametrize("name", ["selu", "celu", "glu", "hardswish", "softsign"])
