@@ -1,4 +1,4 @@
-"""Linear, the activation modules, Identity, Flatten, Unflatten, Dropout and AlphaDropout."""
+"""Linear, Bilinear, the activation modules, Identity, Flatten, Unflatten, Dropout, AlphaDropout."""
 
 from __future__ import annotations
 
@@ -778,3 +778,72 @@ def test_alpha_dropout_module_drops_in_training_and_passes_the_input_through_in_
     saturated = -(1 - 0.3) * 1.7580993408473766 / np.sqrt((1.7580993408473766**2 * 0.3 + 1) * 0.7)
     assert np.isclose(out.data, saturated, rtol=1e-14).mean() == pytest.approx(0.3, abs=0.03)
     assert layer.eval()(x) is x and nn.AlphaDropout(0.0)(x) is x
+# -- Bilinear ---------------------------------------------------------------------------------
+
+
+def test_bilinear_parameters_are_pytorchs_shapes_names_and_uniform_init() -> None:
+    layer = nn.Bilinear(3, 4, 5, generator=np.random.default_rng(0))
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+    assert layer.weight.shape == (5, 3, 4) and layer.bias is not None
+    assert layer.bias.shape == (5,)
+    bound = 1 / math.sqrt(3)  # 1/√in1_features for both, as PyTorch
+    for p in (layer.weight, layer.bias):
+        assert np.abs(p.data).max() <= bound and np.abs(p.data).max() > 0.8 * bound
+    assert nn.Bilinear(3, 4, 5, bias=False).bias is None
+    assert repr(layer) == "Bilinear(in1_features=3, in2_features=4, out_features=5, bias=True)"
+    again = nn.Bilinear(3, 4, 5, generator=np.random.default_rng(0))
+    np.testing.assert_array_equal(again.weight.data, layer.weight.data)
+    assert nn.Bilinear(2, 2, 2, dtype=np.float32).weight.dtype == np.float32
+
+
+@given(sizes=st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)),
+       batch=st.sampled_from([(), (2,), (2, 3)]), data=st.data())
+def test_bilinear_is_x1_a_x2_plus_b_and_passes_gradcheck_and_gradgradcheck(
+    sizes: tuple[int, int, int], batch: tuple[int, ...], data: st.DataObject
+) -> None:
+    in1, in2, out = sizes
+    layer = nn.Bilinear(in1, in2, out, generator=np.random.default_rng(1))
+    x1 = tm.tensor(data.draw(arrays((*batch, in1))), requires_grad=True)
+    x2 = tm.tensor(data.draw(arrays((*batch, in2))), requires_grad=True)
+    expected = np.einsum("...i,kij,...j->...k", x1.data, layer.weight.data, x2.data)
+    assert layer.bias is not None
+    np.testing.assert_allclose(layer(x1, x2).data, expected + layer.bias.data, rtol=1e-12,
+                               atol=1e-12)
+    assert tm.gradcheck(lambda a, b: layer(a, b), [x1, x2])
+    assert tm.gradcheck(lambda: layer(x1, x2), layer)
+    assert tm.gradgradcheck(lambda a, b: F.bilinear(a, b, layer.weight, layer.bias), [x1, x2])
+
+
+def test_bilinear_and_its_gradients_equal_pytorchs(torch: ModuleType) -> None:
+    g = np.random.default_rng(2)
+    ours = nn.Bilinear(3, 2, 4, generator=g)
+    theirs = torch.nn.Bilinear(3, 2, 4).double()
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    x1, x2 = g.standard_normal((5, 3)), g.standard_normal((5, 2))
+    y = ours(tm.tensor(x1), tm.tensor(x2))
+    t = theirs(torch.tensor(x1), torch.tensor(x2))
+    np.testing.assert_allclose(y.data, t.detach().numpy(), rtol=1e-12)
+    y.sum().backward()
+    t.sum().backward()
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters()):
+        assert p.grad is not None, name
+        np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: nn.Bilinear(0, 2, 2), ValueError, r"^Bilinear: in1_features must be a positive int"),
+    (lambda: nn.Bilinear(2, 2, 2, dtype=np.int64), TypeError, r"^Bilinear: dtype must be"),
+    (lambda: nn.Bilinear(3, 2, 4)(tm.ones(5, 2), tm.ones(5, 2)), ValueError,
+     r"^bilinear: weight must be shaped \(out_features, 2, 2\).*got \(4, 3, 2\)"),
+    (lambda: nn.Bilinear(3, 2, 4)(tm.ones(5, 3), tm.ones(4, 2)), ValueError,
+     r"^bilinear: input1 \(5, 3\) and input2 \(4, 2\) must have .* the same leading"),
+    (lambda: F.bilinear(tm.ones(3), tm.ones(2), tm.ones(4, 3, 2), tm.ones(3)), ValueError,
+     r"^bilinear: bias must be shaped \(4,\)"),
+    (lambda: F.bilinear(tm.ones(3), np.ones(2), tm.ones(4, 3, 2)), TypeError,
+     r"^bilinear: input2 must be a Tensor, got ndarray"),
+])
+def test_bilinear_refuses_shapes_that_do_not_fit_naming_them(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()

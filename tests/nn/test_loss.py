@@ -9,12 +9,19 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import tinygrad_mlp as tm
 from tests.nn.compare import assert_same_value_and_gradient
-from tests.strategies import arrays, logits_and_classes, probabilities, shapes
+from tests.strategies import (
+    arrays,
+    away_from,
+    floats_between,
+    logits_and_classes,
+    probabilities,
+    shapes,
+)
 from tinygrad_mlp import nn
 from tinygrad_mlp.nn import functional as F
 
@@ -536,3 +543,412 @@ def test_kl_div_loss_refuses_a_bad_reduction_when_constructed() -> None:
     with pytest.raises(ValueError, match=r"^KLDivLoss: reduction must be 'mean', 'batchmean', "
                                          r"'sum' or 'none', got 'avg'"):
         nn.KLDivLoss("avg")
+
+
+# -- likelihood, margin and ranking losses -----------------------------------------------------
+#
+# Each case draws arrays (inputs first), the keyword arguments, which arrays are differentiable
+# (the rest are targets), and a numpy formula of the unreduced loss. The draws keep values
+# away from the kinks of the hinges, where finite differences see no derivative.
+
+MarginCase = tuple[list[np.ndarray], dict[str, Any], int, Callable[..., np.ndarray]]
+
+
+def _signs(data: st.DataObject, shape: tuple[int, ...]) -> np.ndarray:
+    return np.where(data.draw(arrays(shape)) >= 0, 1.0, -1.0)
+
+
+def _poisson(data: st.DataObject) -> MarginCase:
+    shape = data.draw(shapes())
+    log_input, full = data.draw(st.booleans()), data.draw(st.booleans())
+    x = data.draw(arrays(shape, -2.0, 2.0) if log_input else arrays(shape, 0.1, 3.0))
+    t = data.draw(arrays(shape, 0.0, 4.0))
+
+    def formula(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+        loss = np.exp(x) - t * x if log_input else x - t * np.log(x + 1e-8)
+        safe = np.where(t > 1, t, 2.0)
+        stirling = safe * np.log(safe) - safe + 0.5 * np.log(2 * np.pi * safe)
+        return loss + (np.where(t > 1, stirling, 0.0) if full else 0.0)
+
+    return [x, t], {"log_input": log_input, "full": full}, 1, formula
+
+
+def _gaussian(data: st.DataObject) -> MarginCase:
+    shape = data.draw(shapes(min_dims=1))
+    var_shape = data.draw(st.sampled_from([shape, shape[:-1], (*shape[:-1], 1)]))
+    x, t, var = data.draw(arrays(shape)), data.draw(arrays(shape)), data.draw(
+        arrays(var_shape, 0.1, 2.0))
+    full = data.draw(st.booleans())
+
+    def formula(x: np.ndarray, var: np.ndarray, t: np.ndarray) -> np.ndarray:
+        v = var if var.shape == x.shape or var.ndim == x.ndim else var[..., None]
+        return 0.5 * (np.log(v) + (x - t) ** 2 / v) + (0.5 * np.log(2 * np.pi) if full else 0.0)
+
+    return [x, var, t], {"full": full}, 2, formula
+
+
+def _margin_ranking(data: st.DataObject) -> MarginCase:
+    shape = data.draw(shapes())
+    x1, x2, y = data.draw(arrays(shape)), data.draw(arrays(shape)), _signs(data, shape)
+    margin = data.draw(floats_between(-1.0, 1.0))
+    assume(away_from(-y * (x1 - x2) + margin, 0.0, 1e-3))
+    return [x1, x2, y], {"margin": margin}, 2, lambda a, b, y: np.maximum(
+        -y * (a - b) + margin, 0.0)
+
+
+def _hinge_embedding(data: st.DataObject) -> MarginCase:
+    shape = data.draw(shapes())
+    x, y = data.draw(arrays(shape, 0.0, 3.0)), _signs(data, shape)
+    margin = data.draw(floats_between(0.5, 2.0))
+    assume(away_from(margin - x, 0.0, 1e-3))
+    return [x, y], {"margin": margin}, 1, lambda x, y: np.where(
+        y == 1, x, np.maximum(margin - x, 0.0))
+
+
+def _soft_margin(data: st.DataObject) -> MarginCase:
+    shape = data.draw(shapes())
+    x, y = data.draw(arrays(shape, -4.0, 4.0)), _signs(data, shape)
+    return [x, y], {}, 1, lambda x, y: np.log1p(np.exp(-y * x))
+
+
+def _multilabel_soft_margin(data: st.DataObject) -> MarginCase:
+    shape = data.draw(shapes(min_dims=1, max_dims=2))
+    x, y = data.draw(arrays(shape, -3.0, 3.0)), data.draw(arrays(shape, 0.0, 1.0)).round()
+    weight = data.draw(st.none() | arrays(shape[-1:], 0.1, 2.0))
+
+    def formula(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        p = 1 / (1 + np.exp(-x))
+        terms = -(y * np.log(p) + (1 - y) * np.log(1 - p)) * (1.0 if weight is None else weight)
+        return terms.mean(-1)
+
+    return [x, y], {"weight": weight}, 1, formula
+
+
+def _cosine_embedding(data: st.DataObject) -> MarginCase:
+    rows, width = data.draw(st.integers(1, 4)), data.draw(st.integers(2, 4))
+    x1 = data.draw(arrays((rows, width), 0.1, 2.0))  # not near 0: cos is steep there
+    x2 = data.draw(arrays((rows, width), 0.1, 2.0)) * _signs(data, (rows, width))
+    y, margin = _signs(data, (rows,)), data.draw(floats_between(-0.5, 0.5))
+
+    def formula(a: np.ndarray, b: np.ndarray, y: np.ndarray) -> np.ndarray:
+        cos = (a * b).sum(1) / np.sqrt(((a * a).sum(1) + 1e-12) * ((b * b).sum(1) + 1e-12))
+        return np.where(y == 1, 1 - cos, np.maximum(cos - margin, 0.0))
+
+    assume(away_from(formula(x1, x2, -np.ones(rows)), 0.0, 1e-3))  # off the hinge's kink
+    return [x1, x2, y], {"margin": margin}, 2, formula
+
+
+def _triplet(data: st.DataObject) -> MarginCase:
+    shape = data.draw(st.sampled_from([(3,), (2, 3), (4, 2)]))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))  # seeded: few ties
+    a, p, n = (rng.normal(0.0, 1.0, shape) for _ in range(3))
+    margin, order = data.draw(floats_between(0.1, 2.0)), data.draw(st.sampled_from([1.0, 2.0, 3.0]))
+    swap = data.draw(st.booleans())
+
+    def distance(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return (np.abs(u - v + 1e-6) ** order).sum(-1) ** (1 / order)
+
+    def formula(a: np.ndarray, p: np.ndarray, n: np.ndarray) -> np.ndarray:
+        to_negative = np.minimum(distance(a, n), distance(p, n)) if swap else distance(a, n)
+        return np.maximum(distance(a, p) + margin - to_negative, 0.0)
+
+    assume(away_from(formula(a, p, n), 0.0, 1e-3) and away_from(a - p, 0.0, 1e-3)
+           and away_from(a - n, 0.0, 1e-3) and away_from(p - n, 0.0, 1e-3)
+           and (not swap or away_from(distance(a, n) - distance(p, n), 0.0, 1e-3)))
+    return [a, p, n], {"margin": margin, "p": order, "swap": swap}, 3, formula
+
+
+def _multi_margin(data: st.DataObject) -> MarginCase:
+    logits, labels = data.draw(logits_and_classes())
+    order, margin = data.draw(st.sampled_from([1, 2])), data.draw(floats_between(0.1, 2.0))
+    weight = data.draw(st.none() | arrays(logits.shape[1:], 0.1, 2.0))
+    rows = np.arange(len(labels))
+    z = margin - logits[rows, labels][:, None] + logits
+    assume(away_from(z, 0.0, 1e-3))
+
+    def formula(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        hinge = np.maximum(margin - x[rows, labels][:, None] + x, 0.0) ** order
+        hinge[rows, labels] = 0.0
+        w = 1.0 if weight is None else weight[labels][:, None]
+        return (hinge * w).sum(1) / x.shape[1]
+
+    return [logits, labels], {"p": order, "margin": margin, "weight": weight}, 1, formula
+
+
+def _multilabel_margin(data: st.DataObject) -> MarginCase:
+    rows, classes = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 4))
+    x = data.draw(arrays((rows, classes)))
+    target = np.full((rows, classes), -1)
+    for r in range(rows):
+        listed = data.draw(st.permutations(range(classes)))[:data.draw(st.integers(0, classes))]
+        target[r, :len(listed)] = listed
+
+    def formula(x: np.ndarray, target: np.ndarray) -> np.ndarray:
+        losses = np.zeros(rows)
+        for r in range(rows):
+            listed = list(target[r][:list(target[r]).index(-1)] if -1 in target[r] else target[r])
+            others = [i for i in range(classes) if i not in listed]
+            losses[r] = sum(max(0.0, 1 - x[r, j] + x[r, i]) for j in listed for i in others)
+        return losses / classes
+
+    z = 1 - x[:, :, None] + x[:, None, :]
+    assume(away_from(z, 0.0, 1e-3))
+    return [x, target], {}, 1, formula
+
+
+MARGIN_LOSSES: dict[str, tuple[type[nn.Module], Callable[..., tm.Tensor], Callable[
+        [st.DataObject], MarginCase]]] = {
+    "PoissonNLLLoss": (nn.PoissonNLLLoss, F.poisson_nll_loss, _poisson),
+    "GaussianNLLLoss": (nn.GaussianNLLLoss, F.gaussian_nll_loss, _gaussian),
+    "MarginRankingLoss": (nn.MarginRankingLoss, F.margin_ranking_loss, _margin_ranking),
+    "HingeEmbeddingLoss": (nn.HingeEmbeddingLoss, F.hinge_embedding_loss, _hinge_embedding),
+    "SoftMarginLoss": (nn.SoftMarginLoss, F.soft_margin_loss, _soft_margin),
+    "MultiLabelSoftMarginLoss": (nn.MultiLabelSoftMarginLoss, F.multilabel_soft_margin_loss,
+                                 _multilabel_soft_margin),
+    "CosineEmbeddingLoss": (nn.CosineEmbeddingLoss, F.cosine_embedding_loss, _cosine_embedding),
+    "TripletMarginLoss": (nn.TripletMarginLoss, F.triplet_margin_loss, _triplet),
+    "MultiMarginLoss": (nn.MultiMarginLoss, F.multi_margin_loss, _multi_margin),
+    "MultiLabelMarginLoss": (nn.MultiLabelMarginLoss, F.multilabel_margin_loss,
+                             _multilabel_margin),
+}
+
+
+def _call(function: Callable[..., tm.Tensor], name: str, tensors: list[Any],
+          kwargs: dict[str, Any], reduction: str) -> Any:
+    """The loss; GaussianNLLLoss takes (input, target, var), the table keeps var second."""
+    if name == "GaussianNLLLoss":
+        tensors = [tensors[0], tensors[2], tensors[1]]
+    return function(*tensors, **kwargs, reduction=reduction)
+
+
+@pytest.mark.parametrize("name", sorted(MARGIN_LOSSES))
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_margin_losses_equal_their_formulas_and_their_modules(
+    name: str, reduction: str, data: st.DataObject
+) -> None:
+    module_class, function, draw_case = MARGIN_LOSSES[name]
+    arrays_, kwargs, _, formula = draw_case(data)
+    tensors = [tm.tensor(a) for a in arrays_]
+    ours = _call(function, name, tensors, kwargs, reduction)
+    expected = formula(*arrays_)
+    expected = {"mean": expected.mean(), "sum": expected.sum(), "none": expected}[reduction]
+    np.testing.assert_allclose(ours.data, expected, rtol=1e-10, atol=1e-12)
+    options = {k: v for k, v in kwargs.items() if k != "weight"}
+    weight = {"weight": kwargs["weight"]} if kwargs.get("weight") is not None else {}
+    criterion = module_class(**options, **weight, reduction=reduction)
+    args = tensors if name != "GaussianNLLLoss" else [tensors[0], tensors[2], tensors[1]]
+    np.testing.assert_array_equal(criterion(*args).data, ours.data)
+
+
+@pytest.mark.parametrize("name", sorted(MARGIN_LOSSES))
+@given(data=st.data())
+def test_margin_losses_pass_gradcheck_and_gradgradcheck(name: str, data: st.DataObject) -> None:
+    _, function, draw_case = MARGIN_LOSSES[name]
+    arrays_, kwargs, differentiable, _ = draw_case(data)
+    reduction = data.draw(st.sampled_from(REDUCTIONS))
+    leaves = [tm.tensor(a, requires_grad=i < differentiable) for i, a in enumerate(arrays_)]
+
+    def loss(*inputs: tm.Tensor) -> tm.Tensor:
+        return _call(function, name, [*inputs, *leaves[differentiable:]], kwargs, reduction)
+
+    assert tm.gradcheck(loss, leaves[:differentiable])
+    # the hinges are piecewise linear: their second derivatives are 0, and carry no graph
+    if name in ("PoissonNLLLoss", "GaussianNLLLoss", "SoftMarginLoss",
+                "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss"):
+        assert tm.gradgradcheck(loss, leaves[:differentiable])
+
+
+def _torch_margin_loss(torch: ModuleType, name: str, tensors: list[Any], kwargs: dict[str, Any],
+                       reduction: str) -> Any:
+    tf = torch.nn.functional
+    kwargs = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    functions = {"PoissonNLLLoss": tf.poisson_nll_loss, "GaussianNLLLoss": tf.gaussian_nll_loss,
+                 "MarginRankingLoss": tf.margin_ranking_loss,
+                 "HingeEmbeddingLoss": tf.hinge_embedding_loss,
+                 "SoftMarginLoss": tf.soft_margin_loss,
+                 "MultiLabelSoftMarginLoss": tf.multilabel_soft_margin_loss,
+                 "CosineEmbeddingLoss": tf.cosine_embedding_loss,
+                 "TripletMarginLoss": tf.triplet_margin_loss,
+                 "MultiMarginLoss": tf.multi_margin_loss,
+                 "MultiLabelMarginLoss": tf.multilabel_margin_loss}
+    return _call(functions[name], name, tensors, kwargs, reduction)
+
+
+@pytest.mark.parametrize("name", sorted(MARGIN_LOSSES))
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_margin_losses_and_their_gradients_equal_pytorchs(
+    torch: ModuleType, name: str, reduction: str, data: st.DataObject
+) -> None:
+    _, function, draw_case = MARGIN_LOSSES[name]
+    arrays_, kwargs, differentiable, _ = draw_case(data)
+    ours_in = [tm.tensor(a, requires_grad=i < differentiable) for i, a in enumerate(arrays_)]
+    theirs_in = [torch.tensor(a, requires_grad=i < differentiable) for i, a in enumerate(arrays_)]
+    ours = _call(function, name, ours_in, kwargs, reduction)
+    theirs = _torch_margin_loss(torch, name, theirs_in, kwargs, reduction)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    seed = np.random.default_rng(0).standard_normal(ours.shape)
+    ours.backward(seed)
+    theirs.backward(torch.tensor(seed))
+    for mine, other in zip(ours_in[:differentiable], theirs_in[:differentiable]):
+        assert mine.grad is not None
+        np.testing.assert_allclose(mine.grad.data, other.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(MARGIN_LOSSES))
+def test_margin_loss_modules_refuse_a_bad_reduction_and_show_it(name: str) -> None:
+    module_class = MARGIN_LOSSES[name][0]
+    with pytest.raises(ValueError, match=rf"^{name}: reduction must be .*got 'avg'"):
+        module_class(reduction="avg")
+    criterion = module_class(reduction="sum")
+    assert repr(criterion).startswith(f"{name}(") and "reduction='sum'" in repr(criterion)
+    assert list(criterion.parameters()) == []
+
+
+@pytest.mark.parametrize("name", sorted(MARGIN_LOSSES))
+def test_margin_losses_refuse_a_bad_reduction_when_computed(name: str) -> None:
+    function = MARGIN_LOSSES[name][1]
+    arrays_, kwargs, _, _ = _fixed_case(name)
+    with pytest.raises(ValueError, match=r"reduction must be 'mean', 'sum' or 'none', got 'avg'"):
+        _call(function, name, [tm.tensor(a) for a in arrays_], kwargs, "avg")
+
+
+def _fixed_case(name: str) -> MarginCase:
+    """A small valid call of each loss, for the checks that need no hypothesis draw."""
+    x, y = np.array([[0.5, -1.0, 2.0]]), np.array([[1.0, -1.0, 1.0]])
+    cases: dict[str, list[np.ndarray]] = {
+        "PoissonNLLLoss": [x, np.abs(y)], "GaussianNLLLoss": [x, np.ones((1, 3)), y],
+        "MarginRankingLoss": [x, -x, y], "HingeEmbeddingLoss": [x, y],
+        "SoftMarginLoss": [x, y], "MultiLabelSoftMarginLoss": [x, np.abs(y)],
+        "CosineEmbeddingLoss": [x, -x, np.array([1.0])],
+        "TripletMarginLoss": [x, -x, 2 * x], "MultiMarginLoss": [x, np.array([2])],
+        "MultiLabelMarginLoss": [x, np.array([[2, 0, -1]])],
+    }
+    return cases[name], {}, 1, lambda *a: np.zeros(1)
+
+
+def test_poisson_nll_loss_adds_stirlings_term_only_above_one_as_pytorch() -> None:
+    rate, counts = tm.tensor([0.5, 1.0, 2.0]), tm.tensor([0.0, 1.0, 3.0])
+    losses = F.poisson_nll_loss(rate, counts, log_input=False, full=True, reduction="none")
+    stirling = 3 * math.log(3) - 3 + 0.5 * math.log(2 * math.pi * 3)
+    np.testing.assert_allclose(losses.data, [0.5, 1.0 - math.log(1.0 + 1e-8),
+                                             2.0 - 3 * math.log(2.0 + 1e-8) + stirling])
+    assert nn.PoissonNLLLoss(log_input=False, full=True, eps=1e-8, reduction="none")(
+        rate, counts).data.tolist() == losses.data.tolist()
+
+
+def test_gaussian_nll_loss_broadcasts_var_by_pytorchs_rules_and_refuses_the_rest() -> None:
+    x, y = tm.tensor(np.arange(6.0).reshape(2, 3)), np.zeros((2, 3))
+    per_row = F.gaussian_nll_loss(x, y, tm.tensor([1.0, 2.0]), reduction="none")
+    one_dim_of_one = F.gaussian_nll_loss(x, y, tm.tensor([[1.0], [2.0]]), reduction="none")
+    number = F.gaussian_nll_loss(x, y, 2.0, reduction="none")
+    np.testing.assert_array_equal(per_row.data, one_dim_of_one.data)
+    np.testing.assert_allclose(number.data, 0.5 * (math.log(2.0) + x.data ** 2 / 2.0))
+    np.testing.assert_allclose(per_row.data[1], number.data[1])
+    for var in (tm.ones(3), tm.ones(1, 1), tm.ones(2, 3, 1)):
+        with pytest.raises(ValueError, match=rf"^gaussian_nll_loss: var is of incorrect size "
+                                             rf"\({var.shape[0]},"):
+            F.gaussian_nll_loss(x, y, var)
+    for var in (-1.0, tm.tensor([1.0, -0.5])):
+        with pytest.raises(ValueError, match=r"^gaussian_nll_loss: var has negative entries"):
+            F.gaussian_nll_loss(x, y, var)  # type: ignore[arg-type]
+
+
+def test_gaussian_nll_loss_clamps_var_at_eps_without_stopping_its_gradient() -> None:
+    var = tm.tensor([1e-8, 2.0], requires_grad=True)
+    F.gaussian_nll_loss(tm.ones(2), np.zeros(2), var).backward()
+    assert var.grad is not None  # d/dv of ½ (ln v + 1/v) / 2 at v = eps, not 0
+    np.testing.assert_allclose(var.grad.data, [0.25 * (1e6 - 1e12), 0.25 * (0.5 - 0.25)])
+    assert repr(nn.GaussianNLLLoss(full=True)) == "GaussianNLLLoss(reduction='mean')"
+
+
+def test_hinge_embedding_loss_gives_both_terms_to_a_target_neither_one_nor_minus_one() -> None:
+    losses = F.hinge_embedding_loss(tm.tensor([0.5, 2.0, 0.3]), [1.0, -1.0, 0.5],
+                                    reduction="none")
+    np.testing.assert_allclose(losses.data, [0.5, 0.0, 0.7 + 0.3])
+
+
+def test_multi_margin_and_multilabel_margin_losses_give_pytorchs_documented_values() -> None:
+    x = tm.tensor([[0.1, 0.2, 0.4, 0.8]])
+    assert F.multi_margin_loss(x, [3]).item() == pytest.approx(0.325)  # PyTorch's doc example
+    weighted = F.multi_margin_loss(x, [3], p=2, margin=0.5, weight=[1.0, 2.0, 3.0, 4.0])
+    assert weighted.item() == pytest.approx(4 * 0.1 ** 2 / 4)
+    assert F.multilabel_margin_loss(x, [[3, 0, -1, 1]]).item() == pytest.approx(0.85)
+    # one example: "none" gives a 0-d loss for a 0-d target, one value for a (1,) target
+    assert F.multi_margin_loss(x[0], 3, reduction="none").shape == ()
+    assert F.multi_margin_loss(x[0], [3], reduction="none").shape == (1,)
+    assert F.multilabel_margin_loss(x[0], [3, 0, -1, 1], reduction="none").shape == ()
+
+
+def test_the_weighted_margin_losses_keep_their_weight_as_a_buffer() -> None:
+    for criterion in (nn.MultiMarginLoss(weight=[1.0, 2.0]),
+                      nn.MultiLabelSoftMarginLoss([1.0, 2.0])):
+        assert list(criterion.state_dict()) == ["weight"]
+    assert repr(nn.MultiMarginLoss(p=2, weight=[1.0, 2.0])) == (
+        "MultiMarginLoss(p=2, margin=1.0, weight=[1.0, 2.0], reduction='mean')")
+    assert repr(nn.TripletMarginLoss(swap=True)) == (
+        "TripletMarginLoss(margin=1.0, p=2.0, eps=1e-06, swap=True, reduction='mean')")
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: nn.MultiMarginLoss(p=3), ValueError, r"^MultiMarginLoss: only p == 1 and p == 2"),
+    (lambda: nn.MultiMarginLoss(weight=[[1.0]]), ValueError,
+     r"^MultiMarginLoss: weight must be None or 1-D, got shape \(1, 1\)"),
+    (lambda: nn.TripletMarginLoss(margin=0.0), ValueError,
+     r"^TripletMarginLoss: margin must be greater than 0, got 0\.0"),
+    (lambda: nn.MarginRankingLoss(margin="1"), TypeError,
+     r"^MarginRankingLoss: margin must be a number"),
+    (lambda: F.multi_margin_loss(tm.ones(2, 3), [0, 3]), IndexError,
+     r"^multi_margin_loss: target class 3 is out of range for 3 classes"),
+    (lambda: F.multi_margin_loss(tm.ones(2, 3), [0.0, 1.0]), ValueError,
+     r"^multi_margin_loss: target must hold class indices, ints; got dtype float64"),
+    (lambda: F.multi_margin_loss(tm.ones(2, 3), [0, 1, 2]), ValueError,
+     r"^multi_margin_loss: target must hold one class per example, 2, got shape \(3,\)"),
+    (lambda: F.multi_margin_loss(tm.ones(2, 3), [0, 1], weight=[1.0, 2.0]), ValueError,
+     r"^multi_margin_loss: weight must be 1-D with one value per class, \(3,\), got shape"),
+    (lambda: F.multilabel_margin_loss(tm.ones(2, 3), [[0, 3, -1], [0, 1, 2]]), IndexError,
+     r"^multilabel_margin_loss: target class 3 is out of range for 3 classes"),
+    (lambda: F.multilabel_margin_loss(tm.ones(2, 3, 1), np.zeros((2, 3, 1), int)), ValueError,
+     r"^multilabel_margin_loss: input must be a non-empty vector \(C,\) or matrix"),
+    (lambda: F.cosine_embedding_loss(tm.ones(2, 3), tm.ones(2, 3), tm.ones(2, 1)), ValueError,
+     r"^cosine_embedding_loss: inputs must be \(N, D\) with a target \(N,\)"),
+    (lambda: F.margin_ranking_loss(tm.ones(3), tm.ones(1), tm.ones(3)), ValueError,
+     r"^margin_ranking_loss: input1 \(3,\), input2 \(1,\) and target \(3,\) must have the "
+     r"same shape"),
+    (lambda: F.triplet_margin_loss(tm.ones(2, 3), tm.ones(2, 3), tm.ones(3)), ValueError,
+     r"^triplet_margin_loss: anchor, positive and negative must have the same number of dims"),
+    (lambda: F.triplet_margin_loss(tm.ones(3), tm.ones(3), tm.ones(3), margin=-1.0),
+     ValueError, r"^triplet_margin_loss: margin must be greater than 0, got -1\.0"),
+    (lambda: F.poisson_nll_loss(tm.ones(2, 3), tm.ones(3)), ValueError,
+     r"^poisson_nll_loss: target shape \(3,\) differs from input shape \(2, 3\)"),
+    (lambda: F.multilabel_soft_margin_loss(tm.ones(2, 3), tm.ones(2, 3), weight=[1.0, 2.0]),
+     ValueError, r"^multilabel_soft_margin_loss: weight of shape \(2,\) does not broadcast"),
+    (lambda: F.soft_margin_loss(tm.tensor([1, 2]), [1, -1]), TypeError,
+     r"^soft_margin_loss: .*floating point"),
+])
+def test_margin_losses_refuse_bad_arguments_naming_the_loss(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_at_the_hinge_the_gradient_is_pytorchs(torch: ModuleType) -> None:
+    tf = torch.nn.functional
+    x1, x2, y = np.array([1.0, 0.5]), np.array([0.0, 0.5]), np.array([1.0, -1.0])
+    calls = [  # each exactly at its hinge: z = 0
+        (F.margin_ranking_loss, tf.margin_ranking_loss, [x2, x2, y], {}),
+        (F.hinge_embedding_loss, tf.hinge_embedding_loss, [x1, -y], {}),
+        (F.multi_margin_loss, tf.multi_margin_loss, [np.array([[1.0, 0.0]]), np.array([0])], {}),
+        (F.multilabel_margin_loss, tf.multilabel_margin_loss,
+         [np.array([[1.0, 0.0]]), np.array([[0, -1]])], {}),
+        (F.triplet_margin_loss, tf.triplet_margin_loss,
+         [np.zeros((1, 2)), np.zeros((1, 2)), np.array([[1.0, 0.0]]) - 1e-6], {"eps": 0.0}),
+    ]
+    for ours_f, theirs_f, values, kwargs in calls:
+        ours_x, theirs_x = tm.tensor(values[0], requires_grad=True), torch.tensor(
+            values[0], requires_grad=True)
+        ours = ours_f(ours_x, *(tm.tensor(v) for v in values[1:]), **kwargs)
+        theirs = theirs_f(theirs_x, *(torch.tensor(v) for v in values[1:]), **kwargs)
+        assert_same_value_and_gradient(ours, ours_x, theirs, theirs_x, torch)

@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 
 from tinygrad_mlp import checks, ops, random
 from tinygrad_mlp.dtypes import get_default_dtype
+from tinygrad_mlp.linalg import einsum
 from tinygrad_mlp.random import check_generator
 from tinygrad_mlp.tensor import Array, Tensor, where
 
@@ -41,6 +42,37 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is None:
         return ops.Linear.apply(x, weight)
     return ops.Linear.apply(x, weight, bias)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None
+             ) -> Tensor:
+    """yₖ = Σᵢⱼ x1ᵢ Aₖᵢⱼ x2ⱼ + bₖ = x1ᵀ Aₖ x2 + bₖ, with A = weight shaped (out, in1, in2).
+
+    input1 is (*, in1) and input2 (*, in2), with the same leading dims; the
+    result is (*, out). ∂y/∂x1 = A x2 and ∂y/∂x2 = Aᵀ x1, ∂y/∂A = x1 x2ᵀ.
+
+    Raises:
+        TypeError: if an input or weight is not a Tensor.
+        ValueError: naming the shapes, if they do not fit together.
+    """
+    op = "bilinear"
+    for name, value in (("input1", input1), ("input2", input2), ("weight", weight)):
+        checks.tensor(op, name, value)
+    if bias is not None and not isinstance(bias, Tensor):
+        raise TypeError(f"{op}: bias must be a Tensor or None, got {type(bias).__name__}")
+    if not input1.ndim or input1.shape[:-1] != input2.shape[:-1] or \
+            input1.ndim != input2.ndim:
+        raise ValueError(f"{op}: input1 {input1.shape} and input2 {input2.shape} must have at "
+                         "least 1 dim and the same leading (batch) dims")
+    if weight.shape[1:] != (input1.shape[-1], input2.shape[-1]):
+        raise ValueError(f"{op}: weight must be shaped (out_features, {input1.shape[-1]}, "
+                         f"{input2.shape[-1]}) for inputs {input1.shape} and {input2.shape}, "
+                         f"got {weight.shape}")
+    if bias is not None and bias.shape != weight.shape[:1]:
+        raise ValueError(f"{op}: bias must be shaped ({weight.shape[0]},) for weight "
+                         f"{weight.shape}, got {bias.shape}")
+    product = einsum("...i,kij,...j->...k", input1, weight, input2)
+    return product if bias is None else product + bias
 
 
 def sigmoid(x: Tensor) -> Tensor:
@@ -1312,9 +1344,9 @@ def binary_cross_entropy_with_logits(
     return _reduce(losses, reduction, "binary_cross_entropy_with_logits")
 
 
-def _broadcast_weight(weight: Tensor | ArrayLike, input: Tensor, name: str) -> np.ndarray:
+def _broadcast_weight(weight: Tensor | ArrayLike, input: Tensor, name: str,
+                      where: str = "binary_cross_entropy_with_logits") -> np.ndarray:
     """A constant weight of the input's dtype that broadcasts to its shape, checked."""
-    where = "binary_cross_entropy_with_logits"
     w = _constant_weight(weight, input, f"{where}: {name}")
     try:
         if np.broadcast_shapes(w.shape, input.shape) != input.shape:
@@ -1506,3 +1538,467 @@ def _kept_examples(input: Tensor, y: Tensor, ignore_index: int, where: str) -> n
             f"({ignore_index})"
         )
     return kept
+
+
+# -- distances: cosine_similarity, pairwise_distance, pdist ---------------------------------
+
+
+def _at_least(x: Tensor, floor: float) -> Tensor:
+    """max(x, floor) in value, with the gradient of x itself, as PyTorch's clamps.
+
+    PyTorch clamps the variance of ``gaussian_nll_loss`` and the norms of
+    ``cosine_similarity`` in place under ``no_grad``, so the clamp is
+    invisible to autograd: where x < floor the value is floor, yet the
+    gradient still flows to x with slope 1. x - x is exactly 0, so the value
+    is exactly ``floor`` there.
+    """
+    low = x.data < floor  # nan is not below the floor: it passes, as in PyTorch
+    return where(low, x - x.data + floor, x) if low.any() else x
+
+
+def _p_norm(x: Tensor, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Tensor:
+    """‖x‖_p over ``axes``; p = 0 counts the nonzero elements (a step: no gradient)."""
+    if p == 0:
+        count = (x.data != 0).sum(axis=axes, keepdims=keepdim).astype(x.dtype)
+        return Tensor(count)
+    norm = _vector_norm(x, p, axes)
+    if keepdim:
+        return norm
+    kept = set(range(x.ndim)) if axes is None else set(axes)
+    return norm.reshape(tuple(n for d, n in enumerate(x.shape) if d not in kept))
+
+
+def _norm_order(op: str, p: object) -> float:
+    """The order p of a distance: a number >= 0 (0 counts differences, ``math.inf`` is the max)."""
+    order = checks.real(op, "p", p)
+    if not order >= 0:
+        raise ValueError(f"{op}: p must be >= 0 (the order of the norm: 1, 2, math.inf...), "
+                         f"got {p}")
+    return order
+
+
+def _broadcast_pair(op: str, x1: object, x2: object) -> tuple[Tensor, Tensor]:
+    """Two floating point Tensors expanded to their broadcast shape, checked."""
+    x1, x2 = checks.tensor(op, "x1", x1), checks.tensor(op, "x2", x2)
+    for x in (x1, x2):
+        checks.floating(op, x)
+    try:
+        shape = np.broadcast_shapes(x1.shape, x2.shape)
+    except ValueError:
+        raise ValueError(f"{op}: x1 of shape {x1.shape} and x2 of shape {x2.shape} do not "
+                         "broadcast together") from None
+    return (x1 if x1.shape == shape else x1.expand(shape),
+            x2 if x2.shape == shape else x2.expand(shape))
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ (x1 / max(‖x1‖, eps)) (x2 / max(‖x2‖, eps)) along ``dim``: the cosine of their angle.
+
+    x1 and x2 broadcast together first. Each is divided by its own 2-norm
+    along ``dim``, clamped at ``eps``, before the product is summed: PyTorch
+    2.13's formula, which keeps the result in [-1, 1] and never forms
+    ‖x1‖ ‖x2‖ (older PyTorch clamped that product at eps instead). As in
+    PyTorch, the clamp does not change the gradient: below eps the norm
+    counts as eps in value, but its slope x/‖x‖ still reaches the input.
+
+    Raises:
+        TypeError: if x1 or x2 is not a floating point Tensor, or eps not a number.
+        ValueError: if their shapes do not broadcast together.
+        IndexError: if ``dim`` is out of range for the broadcast shape.
+    """
+    op = "cosine_similarity"
+    a, b = _broadcast_pair(op, x1, x2)
+    floor = checks.real(op, "eps", eps)
+    axes = checks.axes(op, (_dim(op, dim, a, max(a.ndim, 1)),), a.ndim)
+    a_unit = a / _at_least(_vector_norm(a, 2.0, axes), floor)
+    b_unit = b / _at_least(_vector_norm(b, 2.0, axes), floor)
+    return (a_unit * b_unit).sum(axes)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
+    """‖x1 - x2 + eps‖_p over the last dim, after x1 and x2 broadcast together.
+
+    ``eps`` is added to each difference, not to the norm, as PyTorch does, so
+    two equal vectors of n elements are eps · n^(1/p) apart, and the
+    gradient is defined there. p = 0 counts the nonzero differences (no
+    gradient) and ``math.inf`` takes the largest.
+
+    Raises:
+        TypeError: if x1 or x2 is not a floating point Tensor, or p or eps not a number.
+        ValueError: if p < 0 (PyTorch takes negative orders, which are not norms),
+            or the shapes do not broadcast together.
+    """
+    op = "pairwise_distance"
+    a, b = _broadcast_pair(op, x1, x2)
+    order = _norm_order(op, p)
+    shift = checks.real(op, "eps", eps)
+    axes = (a.ndim - 1,) if a.ndim else None
+    return _p_norm(a - b + shift, order, axes, bool(keepdim))
+
+
+def pdist(input: Tensor, p: float = 2.0) -> Tensor:
+    """‖xᵢ - xⱼ‖_p for every pair of rows i < j of an (N, M) input: N (N - 1) / 2 values.
+
+    The pairs come in the order (0, 1), (0, 2), ..., (0, N-1), (1, 2), ...:
+    the upper triangle of the distance matrix, row by row, as in PyTorch
+    (``scipy.spatial.distance.pdist`` too). A zero distance has gradient 0.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor or p not a number.
+        ValueError: if ``input`` is not 2-D or p < 0.
+    """
+    op = "pdist"
+    _activation_input(input, op)
+    if input.ndim != 2:
+        raise ValueError(f"{op}: input must be 2-D, rows of vectors shaped (N, M), got shape "
+                         f"{input.shape}")
+    order = _norm_order(op, p)
+    first, second = np.triu_indices(input.shape[0], 1)
+    return _p_norm(input[first] - input[second], order, (1,), False)
+
+
+# -- margin, ranking and likelihood losses -----------------------------------------------------
+
+
+def _clamp_min_zero(z: Tensor) -> Tensor:
+    """max(z, 0), passing the gradient at z = 0 and nan through: PyTorch's ``clamp_min``."""
+    return where(z.data < 0, 0.0, z)
+
+
+def _loss_inputs(op: str, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+    """The target as a Tensor, after checking the input (floating) and the shapes (equal)."""
+    _input(input, op)
+    checks.floating(op, input)
+    y = _target(target, op)
+    _same_shape(input, y, op)
+    return y
+
+
+def _pair_inputs(op: str, input1: Tensor, input2: Tensor, target: Tensor | ArrayLike,
+                 target_like_inputs: bool = True) -> Tensor:
+    """The target as a Tensor, after checking both inputs (floating, one shape) and its shape."""
+    for name, x in (("input1", input1), ("input2", input2)):
+        checks.floating(op, checks.tensor(op, name, x))
+    y = _target(target, op)
+    if input1.shape != input2.shape or (target_like_inputs and y.shape != input1.shape):
+        target_shape = f" and target {y.shape}" if target_like_inputs else ""
+        raise ValueError(f"{op}: input1 {input1.shape}, input2 {input2.shape}{target_shape} "
+                         "must have the same shape (PyTorch broadcasts them)")
+    return y
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor | ArrayLike, log_input: bool = True,
+                     full: bool = False, eps: float = 1e-8,
+                     reduction: Reduction = "mean") -> Tensor:
+    """The negative log-likelihood of counts t under a Poisson law of rate λ, less constants.
+
+    With ``log_input`` (the default) the input is ln λ and the loss eˣ - t x;
+    otherwise it is λ itself and the loss λ - t ln(λ + eps). ``full`` adds
+    Stirling's approximation of ln t!, t ln t - t + ½ ln(2π t), where t > 1
+    (0 elsewhere), as PyTorch does.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor or eps not a number.
+        ValueError: if the target's shape differs from the input's (PyTorch
+            broadcasts them), or ``reduction`` is unknown.
+    """
+    op = "poisson_nll_loss"
+    y = _loss_inputs(op, input, target)
+    shift = checks.real(op, "eps", eps)
+    losses = input.exp() - y * input if log_input else input - y * (input + shift).log()
+    if full:
+        counted = y.data > 1
+        t = where(counted, y, 2.0)  # a stand-in where t <= 1 keeps ln 0 out of the graph
+        stirling = t * t.log() - t + (t * (2 * math.pi)).log() * 0.5
+        losses = losses + where(counted, stirling, 0.0)
+    return _reduce_elementwise(losses, reduction, op)
+
+
+def _variance(op: str, var: Tensor | float, input: Tensor) -> Tensor:
+    """``var`` checked and shaped to broadcast to the input by PyTorch's rules.
+
+    A number or a Tensor of the input's shape is taken as it is; one with the
+    input's shape but for its last dim gets that dim back as size 1; one with
+    the input's dims that differs from it in a single dim, where it is 1,
+    broadcasts along it. Anything else is refused.
+    """
+    if not isinstance(var, Tensor):
+        value = checks.real(op, "var", var)
+        if value < 0:
+            raise ValueError(f"{op}: var has negative entries: got {value}")
+        return Tensor(np.full(input.shape, value, dtype=input.dtype))
+    if (var.data < 0).any():
+        raise ValueError(f"{op}: var has negative entries (the smallest is {var.data.min()})")
+    if var.shape == input.shape:
+        return var
+    if var.shape == input.shape[:-1]:
+        return var.unsqueeze(-1)
+    mismatched = [v for i, v in zip(input.shape, var.shape) if i != v]
+    if var.ndim != input.ndim or sum(mismatched) != 1:
+        raise ValueError(f"{op}: var is of incorrect size {var.shape} for input shape "
+                         f"{input.shape}: it must be the input's shape, that shape without its "
+                         "last dim, or that shape with a single dim of size 1")
+    return var
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor | ArrayLike, var: Tensor | float,
+                      full: bool = False, eps: float = 1e-6,
+                      reduction: Reduction = "mean") -> Tensor:
+    """½ (ln max(σ², eps) + (input - target)² / max(σ², eps)), σ² = ``var``: Gaussian NLL.
+
+    The negative log-likelihood of the target under N(input, var), less the
+    constant ½ ln 2π unless ``full``. ``var`` is a number, or a Tensor with
+    one variance per element or broadcasting by PyTorch's rules (see
+    ``_variance``). The clamp at eps is PyTorch's: done out of autograd's
+    sight, so a variance below eps still gets the gradient the formula has
+    at eps.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor, or var or eps
+            not a number.
+        ValueError: if var has a negative entry or the wrong shape, the target's
+            shape differs from the input's, or ``reduction`` is unknown.
+    """
+    op = "gaussian_nll_loss"
+    y = _loss_inputs(op, input, target)
+    variance = _at_least(_variance(op, var, input), checks.real(op, "eps", eps))
+    d = input - y
+    losses = (variance.log() + d * d / variance) * 0.5
+    if full:
+        losses = losses + 0.5 * math.log(2 * math.pi)
+    return _reduce_elementwise(losses, reduction, op)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor | ArrayLike,
+                        margin: float = 0.0, reduction: Reduction = "mean") -> Tensor:
+    """max(0, -y (x1 - x2) + margin): y = 1 asks x1 to rank above x2 by the margin, -1 below.
+
+    Raises:
+        TypeError: if an input is not a floating point Tensor or margin not a number.
+        ValueError: if the three shapes differ (PyTorch broadcasts them), or
+            ``reduction`` is unknown.
+    """
+    op = "margin_ranking_loss"
+    y = _pair_inputs(op, input1, input2, target)
+    gap = checks.real(op, "margin", margin)
+    return _reduce_elementwise(_clamp_min_zero(-y * (input1 - input2) + gap), reduction, op)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor | ArrayLike, margin: float = 1.0,
+                         reduction: Reduction = "mean") -> Tensor:
+    """x where y = 1, max(0, margin - x) where y = -1: x is a distance, y says "similar" or not.
+
+    As in PyTorch, a target that is neither 1 nor -1 gets both terms.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor or margin not a number.
+        ValueError: if the target's shape differs from the input's, or
+            ``reduction`` is unknown.
+    """
+    op = "hinge_embedding_loss"
+    y = _loss_inputs(op, input, target).data
+    gap = checks.real(op, "margin", margin)
+    losses = where(y != 1, _clamp_min_zero(gap - input), 0.0) + where(y != -1, input, 0.0)
+    return _reduce_elementwise(losses, reduction, op)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor | ArrayLike,
+                     reduction: Reduction = "mean") -> Tensor:
+    """ln(1 + e^(-y x)) for labels y = ±1: the logistic loss of a two-class classifier.
+
+    Computed as softplus(-y x) without its linear cut-off, stable for any
+    y x (PyTorch's log1p(exp(-y x)) overflows to inf past y x ≈ -710).
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor.
+        ValueError: if the target's shape differs from the input's, or
+            ``reduction`` is unknown.
+    """
+    op = "soft_margin_loss"
+    y = _loss_inputs(op, input, target)
+    losses = _Softplus.apply(-y * input, beta=1.0, threshold=math.inf)
+    return _reduce_elementwise(losses, reduction, op)
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor | ArrayLike,
+                                weight: Tensor | ArrayLike | None = None,
+                                reduction: Reduction = "mean") -> Tensor:
+    """-(1/C) Σ_c w_c (y_c ln σ(x_c) + (1 - y_c) ln σ(-x_c)): one loss per example.
+
+    Binary cross-entropy on the logits of C independent labels (the last dim),
+    averaged over them, so ``"none"`` gives one value per example. ``weight``
+    (a constant) must broadcast to the input's shape.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor.
+        ValueError: if the input is 0-d, the target's shape differs from the
+            input's, weight does not broadcast, or ``reduction`` is unknown.
+    """
+    op = "multilabel_soft_margin_loss"
+    y = _loss_inputs(op, input, target)
+    if not input.ndim:
+        raise ValueError(f"{op}: input must have a class dim (C,) or (N, C), got shape ()")
+    losses = -(y * _LogSigmoid.apply(input) + (1.0 - y) * _LogSigmoid.apply(-input))
+    if weight is not None:
+        losses = losses * _broadcast_weight(weight, input, "weight", op)
+    return _reduce_elementwise(losses.sum(-1) / input.shape[-1], reduction, op)
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor | ArrayLike,
+                          margin: float = 0.0, reduction: Reduction = "mean") -> Tensor:
+    """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1, else 0.
+
+    cos = Σ x1 x2 / √((Σ x1² + 1e-12)(Σ x2² + 1e-12)) over the last dim, as
+    PyTorch computes it. Inputs are (N, D) with a target (N,), or (D,) with a
+    0-d target.
+
+    Raises:
+        TypeError: if an input is not a floating point Tensor or margin not a number.
+        ValueError: if the shapes are not one of those pairs, or ``reduction``
+            is unknown.
+    """
+    op = "cosine_embedding_loss"
+    y = _pair_inputs(op, input1, input2, target, target_like_inputs=False)
+    if y.ndim > 1 or input1.ndim != y.ndim + 1 or input1.shape[:1] != y.shape[:1] * y.ndim:
+        raise ValueError(f"{op}: inputs must be (N, D) with a target (N,), or (D,) with a 0-d "
+                         f"target; got inputs {input1.shape} and target {y.shape}")
+    dim = y.ndim
+    tiny = 1e-12  # PyTorch's EPSILON, added to each squared length
+    cos = (input1 * input2).sum(dim) / (
+        ((input1 * input1).sum(dim) + tiny) * ((input2 * input2).sum(dim) + tiny)).sqrt()
+    gap = checks.real(op, "margin", margin)
+    losses = where(y.data == 1, 1.0 - cos, 0.0) + where(
+        y.data == -1, _clamp_min_zero(cos - gap), 0.0)
+    return _reduce_elementwise(losses, reduction, op)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
+                        margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
+                        swap: bool = False, reduction: Reduction = "mean") -> Tensor:
+    """max(0, d(a, p) + margin - d(a, n)), with d = ``pairwise_distance(·, ·, p, eps)``.
+
+    Pulls the anchor towards the positive and away from the negative until
+    the negative is ``margin`` further. ``swap`` uses min(d(a, n), d(p, n)) for
+    the negative's distance (Balntas et al., 2016).
+
+    Raises:
+        TypeError: if an input is not a floating point Tensor, or margin, p
+            or eps not a number.
+        ValueError: if margin <= 0, p < 0, the inputs differ in their number
+            of dims or do not broadcast, or ``reduction`` is unknown.
+    """
+    op = "triplet_margin_loss"
+    gap = checks.real(op, "margin", margin)
+    if not gap > 0:
+        raise ValueError(f"{op}: margin must be greater than 0, got {margin}")
+    for name, x in (("anchor", anchor), ("positive", positive), ("negative", negative)):
+        checks.tensor(op, name, x)
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise ValueError(f"{op}: anchor, positive and negative must have the same number of "
+                         f"dims, got shapes {anchor.shape}, {positive.shape} and "
+                         f"{negative.shape}")
+    to_positive = pairwise_distance(anchor, positive, p, eps)
+    to_negative = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        to_negative = to_negative.minimum(pairwise_distance(positive, negative, p, eps))
+    return _reduce_elementwise(_clamp_min_zero(to_positive + gap - to_negative), reduction, op)
+
+
+def _margin_classes(op: str, input: Tensor, target: Tensor | ArrayLike) -> tuple[Tensor, Tensor]:
+    """The input as rows (N, C) and the target as ints: a (C,) or 0-d input is one row.
+
+    Raises:
+        ValueError: for an input of more than 2 dims or no classes, or a target
+            that is not ints.
+    """
+    _input(input, op)
+    checks.floating(op, input)
+    if input.ndim > 2 or (input.ndim and input.shape[-1] == 0):
+        raise ValueError(f"{op}: input must be a non-empty vector (C,) or matrix (N, C), got "
+                         f"shape {input.shape}")
+    y = _target(target, op)
+    if y.dtype.kind not in "iu":
+        raise ValueError(f"{op}: target must hold class indices, ints; got dtype {y.dtype}")
+    classes = input.shape[-1] if input.ndim else 1
+    return input.reshape(-1, classes), y
+
+
+def multi_margin_loss(input: Tensor, target: Tensor | ArrayLike, p: int = 1,
+                      margin: float = 1.0, weight: Tensor | ArrayLike | None = None,
+                      reduction: Reduction = "mean") -> Tensor:
+    """(1/C) Σ_{i ≠ y} w_y max(0, margin - x_y + x_i)^p per example: the multi-class hinge.
+
+    ``input`` holds scores (N, C), (C,) or one score (0-d); ``target`` the
+    class y of each example, (N,), or (1,) or 0-d for a single one; ``weight``
+    (a constant, (C,)) rescales each example by its class's weight. p is 1
+    or 2. A term exactly at the hinge contributes no gradient, as in PyTorch.
+    ``"none"`` gives one loss per example, 0-d for a 0-d target.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor or margin not a number.
+        ValueError: if p is not 1 or 2, the shapes do not fit, the target is
+            not ints, or ``reduction`` is unknown.
+        IndexError: for a class index outside [0, C).
+    """
+    op = "multi_margin_loss"
+    if isinstance(p, bool) or p not in (1, 2):
+        raise ValueError(f"{op}: only p == 1 and p == 2 are supported, got {p!r}")
+    rows, y = _margin_classes(op, input, target)
+    n, classes = rows.shape
+    if y.ndim > 1 or y.size != n:
+        raise ValueError(f"{op}: target must hold one class per example, {n}, got shape "
+                         f"{y.shape} (input shape {input.shape})")
+    labels = y.data.reshape(n)
+    if ((labels < 0) | (labels >= classes)).any():
+        bad = labels[(labels < 0) | (labels >= classes)][0]
+        raise IndexError(f"{op}: target class {bad} is out of range for {classes} classes")
+    gap = checks.real(op, "margin", margin)
+    z = rows[np.arange(n), labels].reshape(n, 1) * -1.0 + rows + gap
+    # The C++ kernel of PyTorch counts a term only where z > 0 and i is not the class.
+    counted = (z.data > 0) & (np.arange(classes) != labels[:, None])
+    hinge = where(counted, z, 0.0)
+    terms = hinge if p == 1 else hinge * hinge
+    if weight is not None:
+        w = _constant_weight(weight, input, op)
+        if w.ndim != 1 or w.size != classes:
+            raise ValueError(f"{op}: weight must be 1-D with one value per class, "
+                             f"({classes},), got shape {w.shape}")
+        terms = terms * w[labels][:, None]
+    losses = terms.sum(1) / classes
+    return _reduce_elementwise(losses if y.ndim else losses.reshape(()), reduction, op)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor | ArrayLike,
+                           reduction: Reduction = "mean") -> Tensor:
+    """(1/C) Σ_j Σ_{i ∉ targets} max(0, 1 - (x_{y_j} - x_i)) per example: a multi-label hinge.
+
+    Each row of ``target`` (ints, the input's shape) lists the example's
+    classes y_j, ended by the first -1 (or by the row's end); every class
+    listed must score a margin of 1 above every class not listed. A term
+    exactly at the hinge contributes no gradient, as in PyTorch. ``"none"``
+    gives one loss per example, 0-d for an input of one example.
+
+    Raises:
+        TypeError: if ``input`` is not a floating point Tensor.
+        ValueError: if the shapes differ or do not fit, the target is not
+            ints, or ``reduction`` is unknown.
+        IndexError: for a class index outside [-1, C).
+    """
+    op = "multilabel_margin_loss"
+    rows, y = _margin_classes(op, input, target)
+    _same_shape(input, y, op)
+    n, classes = rows.shape
+    listed = y.data.reshape(n, classes)
+    if ((listed < -1) | (listed >= classes)).any():
+        bad = listed[(listed < -1) | (listed >= classes)][0]
+        raise IndexError(f"{op}: target class {bad} is out of range for {classes} classes "
+                         "(-1 ends the list)")
+    before_end = np.cumprod(listed != -1, axis=1).astype(bool)
+    counts = np.zeros((n, classes))  # how often each class is listed (a repeat counts twice)
+    np.add.at(counts, (np.nonzero(before_end)[0], listed[before_end]), 1.0)
+    pairs = counts[:, :, None] * (counts == 0)[:, None, :]  # (listed j, unlisted i)
+    z = 1.0 - rows.reshape(n, classes, 1) + rows.reshape(n, 1, classes)
+    hinge = where((z.data > 0) & (pairs > 0), z, 0.0)
+    losses = (hinge * pairs.astype(input.dtype)).sum((1, 2)) / classes
+    return _reduce_elementwise(losses if input.ndim == 2 else losses.reshape(()), reduction, op)

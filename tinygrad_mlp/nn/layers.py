@@ -1,4 +1,4 @@
-"""Layers: Linear, the activation modules, Identity, Flatten, Unflatten and the dropouts."""
+"""Layers: Linear, Bilinear, the activation modules, Identity, Flatten, Unflatten, dropouts."""
 
 from __future__ import annotations
 
@@ -130,6 +130,55 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
+
+
+class Bilinear(Module):
+    """yₖ = x1ᵀ Aₖ x2 + bₖ, with A = weight shaped (out, in1, in2) as in PyTorch (``F.bilinear``).
+
+    weight and bias start as PyTorch's, U(±1/√in1_features), drawn from
+    ``generator`` (default: the global one).
+
+    Args:
+        in1_features: the size of each row of the first input.
+        in2_features: the size of each row of the second input.
+        out_features: the size of each output row.
+        bias: whether to add a learned bias.
+        dtype: the parameters' dtype (default: ``tm.get_default_dtype()``).
+        device: None or "cpu", for PyTorch's signature.
+        generator: the random generator (default: the global one).
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int,
+                 bias: bool = True, *, dtype: DTypeLike | None = None,
+                 device: str | None = None, generator: np.random.Generator | None = None
+                 ) -> None:
+        super().__init__()
+        checks.device("Bilinear", device)
+        sizes = (("in1_features", in1_features), ("in2_features", in2_features),
+                 ("out_features", out_features))
+        for name, value in sizes:
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"Bilinear: {name} must be a positive int, got {value!r}")
+        self.in1_features, self.in2_features = int(in1_features), int(in2_features)
+        self.out_features = int(out_features)
+        chosen = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        if chosen.kind != "f":
+            raise TypeError(f"Bilinear: dtype must be a floating point dtype, got {chosen}")
+        shape = (self.out_features, self.in1_features, self.in2_features)
+        self.weight = Parameter(np.empty(shape, dtype=chosen))
+        self.bias: Parameter | None = (
+            Parameter(np.empty(self.out_features, dtype=chosen)) if bias else None)
+        _init_pytorch(self.weight, self.bias, self.in1_features, check_generator(
+            "Bilinear", generator))
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        """x1ᵀ Aₖ x2 + bₖ for each output k, over the last dims of the inputs."""
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr, as in PyTorch."""
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
 
 
 class Sigmoid(Module):

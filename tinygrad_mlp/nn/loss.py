@@ -268,3 +268,178 @@ class NLLLoss(_WeightedLoss):
         """The arguments shown by repr: the weight and ignore_index if set, and the reduction."""
         ignore = f"ignore_index={self.ignore_index}, " if self.ignore_index != -100 else ""
         return _weight_repr(self.weight) + ignore + super().extra_repr()
+
+
+class PoissonNLLLoss(_Loss):
+    """Poisson negative log-likelihood, of the log-rate or the rate (see ``F.poisson_nll_loss``).
+
+    PyTorch's constructor also takes the deprecated ``size_average`` and
+    ``reduce`` (between ``full`` and ``eps``, and before ``reduction``); pass
+    ``eps`` and ``reduction`` by name in code meant for both.
+    """
+
+    def __init__(self, log_input: bool = True, full: bool = False, eps: float = 1e-8,
+                 reduction: F.Reduction = "mean") -> None:
+        super().__init__(reduction)
+        self.log_input, self.full = bool(log_input), bool(full)
+        self.eps = checks.real("PoissonNLLLoss", "eps", eps)
+
+    def forward(self, log_input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of the (log-)rates ``log_input`` against the counts ``target``."""
+        return F.poisson_nll_loss(log_input, target, self.log_input, self.full, self.eps,
+                                  self.reduction)
+
+
+class GaussianNLLLoss(_Loss):
+    """Gaussian negative log-likelihood with a given variance (see ``F.gaussian_nll_loss``)."""
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6,
+                 reduction: F.Reduction = "mean") -> None:
+        super().__init__(reduction)
+        self.full, self.eps = bool(full), checks.real("GaussianNLLLoss", "eps", eps)
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike, var: Tensor | float) -> Tensor:
+        """The loss of the means ``input`` and variances ``var`` against ``target``."""
+        return F.gaussian_nll_loss(input, target, var, self.full, self.eps, self.reduction)
+
+
+class _MarginLoss(_Loss):
+    """A loss with a ``margin``, checked to be a number when constructed."""
+
+    def __init__(self, margin: float, reduction: F.Reduction) -> None:
+        super().__init__(reduction)
+        self.margin = checks.real(type(self).__name__, "margin", margin)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: the margin and the reduction."""
+        return f"margin={self.margin}, " + super().extra_repr()
+
+
+class MarginRankingLoss(_MarginLoss):
+    """max(0, -y (x1 - x2) + margin) for labels y = ±1 (see ``F.margin_ranking_loss``)."""
+
+    def __init__(self, margin: float = 0.0, reduction: F.Reduction = "mean") -> None:
+        super().__init__(margin, reduction)
+
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of ranking ``input1`` against ``input2`` as ``target`` says."""
+        return F.margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class HingeEmbeddingLoss(_MarginLoss):
+    """x where y = 1, max(0, margin - x) where y = -1 (see ``F.hinge_embedding_loss``)."""
+
+    def __init__(self, margin: float = 1.0, reduction: F.Reduction = "mean") -> None:
+        super().__init__(margin, reduction)
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of the distances ``input`` against the labels ``target``."""
+        return F.hinge_embedding_loss(input, target, self.margin, self.reduction)
+
+
+class CosineEmbeddingLoss(_MarginLoss):
+    """1 - cos where y = 1, max(0, cos - margin) where y = -1 (``F.cosine_embedding_loss``)."""
+
+    def __init__(self, margin: float = 0.0, reduction: F.Reduction = "mean") -> None:
+        super().__init__(margin, reduction)
+
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of the pairs of vectors ``input1``, ``input2`` against ``target``."""
+        return F.cosine_embedding_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class SoftMarginLoss(_Loss):
+    """ln(1 + e^(-y x)) for labels y = ±1 (see ``F.soft_margin_loss``)."""
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of the scores ``input`` against the labels ``target``."""
+        return F.soft_margin_loss(input, target, self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_WeightedLoss):
+    """Binary cross-entropy of each label's logit, averaged over the labels.
+
+    See ``F.multilabel_soft_margin_loss``; ``weight`` (a buffer) rescales each class.
+    """
+
+    def __init__(self, weight: Tensor | ArrayLike | None = None,
+                 reduction: F.Reduction = "mean") -> None:
+        super().__init__(weight, reduction)
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of the logits ``input`` against the 0/1 labels ``target``."""
+        return F.multilabel_soft_margin_loss(input, target, self.weight, self.reduction)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr: the weight, if any, and the reduction."""
+        return _weight_repr(self.weight) + super().extra_repr()
+
+
+class TripletMarginLoss(_Loss):
+    """max(0, d(a, p) + margin - d(a, n)) with p-norm distances (see ``F.triplet_margin_loss``).
+
+    Raises:
+        TypeError: if margin, p or eps is not a number.
+        ValueError: if margin <= 0 (PyTorch checks it only when the loss is computed).
+    """
+
+    def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
+                 swap: bool = False, reduction: F.Reduction = "mean") -> None:
+        super().__init__(reduction)
+        where = "TripletMarginLoss"
+        if not checks.real(where, "margin", margin) > 0:
+            raise ValueError(f"{where}: margin must be greater than 0, got {margin}")
+        self.margin, self.p = margin, checks.real(where, "p", p)
+        self.eps, self.swap = checks.real(where, "eps", eps), bool(swap)
+
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
+        """The loss of the triplets (anchor, positive, negative)."""
+        return F.triplet_margin_loss(anchor, positive, negative, self.margin, self.p, self.eps,
+                                     self.swap, self.reduction)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr."""
+        return (f"margin={self.margin}, p={self.p}, eps={self.eps}, swap={self.swap}, "
+                + super().extra_repr())
+
+
+class MultiMarginLoss(_WeightedLoss):
+    """The multi-class hinge loss Σ_{i ≠ y} max(0, margin - x_y + x_i)^p / C.
+
+    See ``F.multi_margin_loss``; ``weight`` (a buffer, (C,)) rescales each class.
+
+    Raises:
+        ValueError: if p is not 1 or 2, or weight is not 1-D (as PyTorch's).
+    """
+
+    def __init__(self, p: int = 1, margin: float = 1.0,
+                 weight: Tensor | ArrayLike | None = None,
+                 reduction: F.Reduction = "mean") -> None:
+        super().__init__(weight, reduction)
+        if isinstance(p, bool) or p not in (1, 2):
+            raise ValueError(f"MultiMarginLoss: only p == 1 and p == 2 are supported, got {p!r}")
+        if self.weight is not None and self.weight.ndim != 1:
+            raise ValueError(f"MultiMarginLoss: weight must be None or 1-D, got shape "
+                             f"{self.weight.shape}")
+        self.p, self.margin = p, checks.real("MultiMarginLoss", "margin", margin)
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of the scores ``input`` against the classes ``target``."""
+        return F.multi_margin_loss(input, target, self.p, self.margin, self.weight,
+                                   self.reduction)
+
+    def extra_repr(self) -> str:
+        """The arguments shown by repr."""
+        return f"p={self.p}, margin={self.margin}, " + _weight_repr(self.weight) + \
+            super().extra_repr()
+
+
+class MultiLabelMarginLoss(_Loss):
+    """The multi-label hinge loss of listed classes over unlisted ones.
+
+    See ``F.multilabel_margin_loss``.
+    """
+
+    def forward(self, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
+        """The loss of the scores ``input`` against the class lists ``target``."""
+        return F.multilabel_margin_loss(input, target, self.reduction)
