@@ -952,3 +952,14 @@ def test_at_the_hinge_the_gradient_is_pytorchs(torch: ModuleType) -> None:
         ours = ours_f(ours_x, *(tm.tensor(v) for v in values[1:]), **kwargs)
         theirs = theirs_f(theirs_x, *(torch.tensor(v) for v in values[1:]), **kwargs)
         assert_same_value_and_gradient(ours, ours_x, theirs, theirs_x, torch)
+
+
+@pytest.mark.parametrize("name", sorted(MARGIN_LOSSES))
+def test_margin_losses_keep_float32_in_value_and_gradient(name: str) -> None:
+    function = MARGIN_LOSSES[name][1]
+    arrays_, _, _, _ = _fixed_case(name)
+    x = tm.tensor(arrays_[0].astype(np.float32), requires_grad=True)
+    rest = [tm.tensor(a.astype(np.float32) if a.dtype.kind == "f" else a) for a in arrays_[1:]]
+    loss = _call(function, name, [x, *rest], {}, "mean")
+    loss.backward()
+    assert loss.dtype == np.float32 and x.grad is not None and x.grad.dtype == np.float32

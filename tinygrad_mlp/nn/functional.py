@@ -1,8 +1,10 @@
 """Layers and losses as plain functions of tensors (PyTorch's ``nn.functional``).
 
 Every loss takes ``reduction``: ``"mean"`` (the default), ``"sum"`` or
-``"none"`` (one value per element, or per example for cross-entropy), except
-``quadratic_cost``, which takes only ``"mean"`` or ``"sum"``.
+``"none"`` (one value per element, or per example for cross-entropy and the
+losses over a vector per example: cosine, triplet, multi-class and
+multi-label), except ``quadratic_cost``, which takes only ``"mean"`` or
+``"sum"``.
 """
 
 from __future__ import annotations
@@ -1954,7 +1956,7 @@ def multi_margin_loss(input: Tensor, target: Tensor | ArrayLike, p: int = 1,
         bad = labels[(labels < 0) | (labels >= classes)][0]
         raise IndexError(f"{op}: target class {bad} is out of range for {classes} classes")
     gap = checks.real(op, "margin", margin)
-    z = rows[np.arange(n), labels].reshape(n, 1) * -1.0 + rows + gap
+    z = rows - rows[np.arange(n), labels].reshape(n, 1) + gap
     # The C++ kernel of PyTorch counts a term only where z > 0 and i is not the class.
     counted = (z.data > 0) & (np.arange(classes) != labels[:, None])
     hinge = where(counted, z, 0.0)

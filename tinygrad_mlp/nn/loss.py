@@ -387,9 +387,9 @@ class TripletMarginLoss(_Loss):
                  swap: bool = False, reduction: F.Reduction = "mean") -> None:
         super().__init__(reduction)
         where = "TripletMarginLoss"
-        if not checks.real(where, "margin", margin) > 0:
+        self.margin, self.p = checks.real(where, "margin", margin), checks.real(where, "p", p)
+        if not self.margin > 0:
             raise ValueError(f"{where}: margin must be greater than 0, got {margin}")
-        self.margin, self.p = margin, checks.real(where, "p", p)
         self.eps, self.swap = checks.real(where, "eps", eps), bool(swap)
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
