@@ -1188,8 +1188,8 @@ def test_the_table_covers_every_area_and_counts_its_cases() -> None:
         print(f"  {area:<{width}}  {len(rows):3d} cases, {known:2d} known gaps")
     assert all(len(rows) >= 5 for rows in per_area.values()), per_area
     # The upper bound catches a table grown by accident (rows pasted twice, say);
-    # it rises a little as gaps are closed, each with its row.
-    assert 80 <= len(MISTAKES) <= 240
+    # it rises a little as gaps are closed and functions added, each with its rows.
+    assert 80 <= len(MISTAKES) <= 300
     stateful = {row.area for row in MISTAKES if row.checks_state}
     assert stateful >= {"modules", "optimizers", "state dicts"}
 
