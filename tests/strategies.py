@@ -173,3 +173,13 @@ def distinct_arrays(shape: tuple[int, ...], spacing: float = 0.25) -> st.SearchS
     size = int(np.prod(shape))
     return st.permutations(range(size)).map(
         lambda order: (spacing * (np.array(order, dtype=np.float64) - size / 2)).reshape(shape))
+
+
+# ----------------------------------- bits of bool and integer tensors (tests/test_operators.py)
+
+BIT_DTYPES = (np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64)  # the library's, with bits
+
+
+def integer_arrays(dtype: Any, shape: Any) -> st.SearchStrategy[Any]:
+    """Arrays of ``shape`` and a bool or integer ``dtype``, drawn from its whole range."""
+    return hnp.arrays(dtype, shape)

@@ -97,7 +97,8 @@ def test_every_function_of_the_module_is_tested_and_exported() -> None:
     public = {name for name in vars(functions) if not name.startswith("_") and callable(
         getattr(functions, name)) and getattr(functions, name).__module__ == functions.__name__}
     # argmax and argmin give indices, the rest answer questions: each is tested below
-    assert public == set(CASES) | set(ADDED) | set(LATER) | set(REST) | set(STATS) | {
+    assert public == set(CASES) | set(ADDED) | set(LATER) | set(BITWISE) | set(REST) | set(
+        STATS) | {
         "argmax", "argmin", "allclose", "equal", "is_tensor", "isclose", "numel", "max", "min",
         "bernoulli", "broadcast_tensors", "meshgrid"}
     assert all(getattr(tm, name) is getattr(functions, name) for name in public)
@@ -695,6 +696,43 @@ def test_a_later_function_refuses_an_array_naming_itself(name: str) -> None:
                  "broadcast_to": [(2, 3)], "renorm": [2, 0, 1.0]}.get(name, [])
     with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray"):
         getattr(tm, name)(X, *arguments)
+
+
+# -- function forms of the bitwise methods (operators.py): ints and bools, no gradient -------
+
+BITS = np.array([[5, -7, 12], [0, 3, -1]])
+
+# name -> (call(lib, x) for lib = tm or torch, the same through tm's method or operator). ``x``
+# holds BITS.
+BITWISE: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], Any]]] = {
+    "bitwise_and": (lambda lib, x: lib.bitwise_and(x, x[0]), lambda x: x & x[0]),
+    "bitwise_or": (lambda lib, x: lib.bitwise_or(6, x), lambda x: x.bitwise_or(6)),
+    "bitwise_xor": (lambda lib, x: lib.bitwise_xor(x.bool(), x[1].bool()),
+                    lambda x: x.bool() ^ x[1].bool()),
+    "bitwise_not": (lambda lib, x: lib.bitwise_not(x), lambda x: ~x),
+    "bitwise_left_shift": (lambda lib, x: lib.bitwise_left_shift(x, x[1].abs()),
+                           lambda x: x << x[1].abs()),
+    "bitwise_right_shift": (lambda lib, x: lib.bitwise_right_shift(100, x.abs()),
+                            lambda x: 100 >> x.abs()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BITWISE))
+def test_each_bitwise_function_is_its_method_and_equals_pytorchs(name: str) -> None:
+    function, method = BITWISE[name]
+    ours = function(tm, tm.tensor(BITS))
+    np.testing.assert_array_equal(ours.data, method(tm.tensor(BITS)).data)
+    torch = pytest.importorskip("torch")
+    theirs = function(torch, torch.tensor(BITS))
+    assert ours.dtype == theirs.numpy().dtype
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.parametrize("name", sorted(BITWISE))
+def test_a_bitwise_function_refuses_an_array_naming_itself(name: str) -> None:
+    arguments = [] if name == "bitwise_not" else [BITS]
+    with pytest.raises(TypeError, match=rf"^{name}: input must be a Tensor, got ndarray"):
+        getattr(tm, name)(BITS, *arguments)
 
 
 def test_bernoulli_function_is_the_method_and_refuses_an_array() -> None:

@@ -753,8 +753,9 @@ def isin(elements: TensorLike, test_elements: TensorLike, *, assume_unique: bool
     return np.asarray(np.isin(values, tests, assume_unique=assume_unique, invert=invert))
 
 
-# -- function forms of logic, broadcast_to, hardshrink, mode, unique, renorm and bernoulli.
-# As comparisons do here, the logical functions give numpy boolean arrays. ---
+# -- function forms of logic, bits, broadcast_to, hardshrink, mode, unique, renorm and
+# bernoulli. As comparisons do here, the logical functions give numpy boolean arrays; the
+# bitwise ones give tensors, as ``&`` does. ---
 
 
 def logical_and(input: Tensor, other: TensorLike) -> Any:
@@ -775,6 +776,36 @@ def logical_xor(input: Tensor, other: TensorLike) -> Any:
 def logical_not(input: Tensor) -> Any:
     """Where ``input`` is 0 (a numpy boolean array)."""
     return _input("logical_not", input).logical_not()
+
+
+def bitwise_and(input: Tensor | int, other: TensorLike) -> Tensor:
+    """input AND other, bit by bit, of bool or integer tensors (``input & other``)."""
+    return _operands("bitwise_and", input, other).bitwise_and(other)
+
+
+def bitwise_or(input: Tensor | int, other: TensorLike) -> Tensor:
+    """input OR other, bit by bit, of bool or integer tensors (``input | other``)."""
+    return _operands("bitwise_or", input, other).bitwise_or(other)
+
+
+def bitwise_xor(input: Tensor | int, other: TensorLike) -> Tensor:
+    """input XOR other, bit by bit, of bool or integer tensors (``input ^ other``)."""
+    return _operands("bitwise_xor", input, other).bitwise_xor(other)
+
+
+def bitwise_not(input: Tensor) -> Tensor:
+    """NOT input, bit by bit: -input - 1 for integers, the negation for bools (``~input``)."""
+    return _input("bitwise_not", input).bitwise_not()
+
+
+def bitwise_left_shift(input: Tensor | int, other: TensorLike) -> Tensor:
+    """input · 2^other in input's bits (``input << other``); 0 for a count outside [0, width)."""
+    return _operands("bitwise_left_shift", input, other).bitwise_left_shift(other)
+
+
+def bitwise_right_shift(input: Tensor | int, other: TensorLike) -> Tensor:
+    """⌊input / 2^other⌋ (``input >> other``); the sign bit for a count outside [0, width)."""
+    return _operands("bitwise_right_shift", input, other).bitwise_right_shift(other)
 
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:

@@ -5,13 +5,15 @@ Nothing here has a gradient rule of its own: ``x.square()`` is ``x * x``,
 Their gradients, and gradients of those gradients, come from the ops in
 ``ops.py``, so this file adds names a PyTorch user reaches for without adding
 to the calculus a reader has to check. ``Tensor`` inherits them from
-``TensorMethods``, which in turn inherits the methods of six files beside
+``TensorMethods``, which in turn inherits the methods of seven files beside
 this one: the reductions (``max`` along a dim, ``norm``, ``sort``, ``median``,
 ``quantile``, ``cov``) in ``reductions.py``, the scans (``cumsum``,
 ``cumprod``) in ``scans.py``, the matrix products in ``linalg.py``, the
 scatter and index writes in ``indexing.py``, the special functions (``erf``,
-``lgamma``) in ``special.py`` and the histograms (``bincount``, ``histc``),
-which have no gradient, in ``binning.py``. ``indexing.py`` and
+``lgamma``) in ``special.py``, the histograms (``bincount``, ``histc``),
+which have no gradient, in ``binning.py``, and Python's operators a tensor
+has beyond ``tensor.py``'s (``//``, ``%``, ``&``, ``~``, ``<<``, ``in``) in
+``operators.py``. ``indexing.py`` and
 ``special.py``, and ``linalg.py``'s inverse and determinants, are where a
 method needs a rule of its own.
 
@@ -55,6 +57,7 @@ from tinygrad_mlp.binning import BinningMethods
 from tinygrad_mlp.dtypes import get_default_dtype, is_floating
 from tinygrad_mlp.indexing import IndexingMethods
 from tinygrad_mlp.linalg import LinalgMethods
+from tinygrad_mlp.operators import OperatorMethods
 from tinygrad_mlp.reductions import ReductionMethods
 from tinygrad_mlp.scans import ScanMethods
 from tinygrad_mlp.special import SpecialMethods
@@ -183,8 +186,14 @@ def _step(value: np.ndarray, *inputs: Tensor) -> Tensor:
 
 
 def _quotient(op: str, x: Tensor, y: Tensor, rounding_mode: str) -> np.ndarray:
-    """x / y rounded toward zero (``"trunc"``) or down (``"floor"``), as PyTorch's ``div``."""
+    """x / y rounded toward zero (``"trunc"``) or down (``"floor"``), as PyTorch's ``div``.
+
+    Two bools are refused, and an integer division by 0, as PyTorch refuses them.
+    """
     a, b, shape = x.data, y.data, _broadcast_shape(op, x, y)
+    if np.result_type(a, b) == np.bool_:
+        raise TypeError(f"{op}: not defined for two bool tensors (as in PyTorch); convert one "
+                        "with .int()")
     integers = np.result_type(a, b).kind in "biu"
     if integers and not np.all(np.broadcast_to(b, shape)):  # a 0 that reaches the result
         raise ZeroDivisionError(f"{op}: integer division by zero (other holds a 0), as "
@@ -219,9 +228,6 @@ def _remainder(op: str, x: Tensor, other: TensorLike, rounding_mode: str) -> Ten
     plus numpy's value, ∂/∂x is still 1, and ∂/∂y is 0 (PyTorch's is ∓∞).
     """
     y = x._operand(other)
-    if np.result_type(x.dtype, y.dtype) == np.bool_:
-        raise TypeError(f"{op}: not defined for two bool tensors (as in PyTorch); convert one "
-                        "with .int()")
     q = _quotient(op, x, y, rounding_mode)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.asarray((np.remainder if rounding_mode == "floor" else np.fmod)(x.data, y.data))
@@ -455,7 +461,7 @@ _TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8
 
 
 class TensorMethods(ReductionMethods, ScanMethods, LinalgMethods, SpecialMethods,
-                    IndexingMethods, BinningMethods):
+                    IndexingMethods, BinningMethods, OperatorMethods):
     """Methods ``Tensor`` inherits: PyTorch's names for compositions of its ops."""
 
     __slots__ = ()
