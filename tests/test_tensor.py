@@ -117,6 +117,13 @@ def test_repr_looks_like_pytorch() -> None:
     assert "dtype=float32" in repr(tm.Tensor([1.0], dtype=tm.float32))
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "uint8", "float16", "float32"])
+def test_repr_names_every_dtype_pytorch_names(dtype: str) -> None:
+    # PyTorch leaves out only the default float dtype, int64 and bool.
+    assert repr(tm.tensor([1, 2], dtype=getattr(tm, dtype))).endswith(f", dtype={dtype})")
+    assert "dtype" not in repr(tm.tensor([1, 2])) + repr(tm.tensor([True]))
+
+
 def test_reflected_operators_accept_scalars_and_arrays() -> None:
     t = tm.Tensor([1.0, 2.0], requires_grad=True)
     array = np.array([10.0, 20.0])

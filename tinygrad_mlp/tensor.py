@@ -557,7 +557,7 @@ class Tensor(TensorMethods):
     def __repr__(self) -> str:
         body = printing.array_text(self._data, prefix="tensor(")
         extras = []
-        if self.dtype != get_default_dtype() and self.dtype.kind == "f":
+        if self.dtype not in (get_default_dtype(), np.int64, np.bool_):  # as PyTorch leaves out
             extras.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{self.grad_fn.name}>")
