@@ -8,6 +8,7 @@ keeps a float32 parameter's arithmetic in float32.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -83,3 +84,41 @@ def check_bool(where: str, name: str, value: Any) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{where}: {name} must be True or False, got {value!r}")
     return bool(value)
+
+
+def check_betas(where: str, betas: Any) -> tuple[float, float]:
+    """Return ``betas`` as two floats after checking it is a pair of numbers in [0, 1).
+
+    A beta of 1 would divide by 1 - 1ᵗ = 0 in the bias correction.
+
+    Raises:
+        TypeError: if ``betas`` is not a pair, or a beta is not a real number.
+        ValueError: if a beta lies outside [0, 1).
+
+    """
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+    beta1, beta2 = (check_in_interval(where, f"betas[{index}]", beta, 0, 1, False)
+                    for index, beta in enumerate(betas))
+    return beta1, beta2
+
+
+def check_adam_family(where: str, group: Mapping[str, Any]) -> None:
+    """Check the settings Adam, Adamax, NAdam and RAdam share, as PyTorch checks them.
+
+    ``lr``, ``eps`` and ``weight_decay`` >= 0, ``betas`` a pair in [0, 1),
+    ``maximize`` a bool, and ``decoupled_weight_decay`` a bool when the
+    optimizer has that setting.
+
+    Raises:
+        TypeError: for a setting of the wrong type.
+        ValueError: for one out of its range.
+
+    """
+    check_non_negative(where, "lr", group["lr"])
+    check_betas(where, group["betas"])
+    check_non_negative(where, "eps", group["eps"])
+    check_non_negative(where, "weight_decay", group["weight_decay"])
+    check_bool(where, "maximize", group["maximize"])
+    if "decoupled_weight_decay" in group:
+        check_bool(where, "decoupled_weight_decay", group["decoupled_weight_decay"])

@@ -8,13 +8,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from tinygrad_mlp.optim._arguments import check_bool, check_in_interval, check_non_negative
+from tinygrad_mlp.optim._arguments import check_adam_family, check_bool
 from tinygrad_mlp.optim.optimizer import (
+    Array,
     Optimizer,
     ParamGroup,
     Params,
     StateKind,
     effective_gradient,
+    split_weight_decay,
 )
 
 
@@ -87,18 +89,8 @@ class Adam(Optimizer):
 
     def check_hyperparameters(self, group: Mapping[str, Any]) -> None:
         """Raise ValueError (or TypeError) for an out-of-range Adam hyper-parameter."""
-        where = type(self).__name__
-        check_non_negative(where, "lr", group["lr"])
-        betas = group["betas"]
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
-        for index, beta in enumerate(betas):
-            check_in_interval(where, f"betas[{index}]", beta, 0, 1, False)
-        check_non_negative(where, "eps", group["eps"])
-        check_non_negative(where, "weight_decay", group["weight_decay"])
-        check_bool(where, "amsgrad", group["amsgrad"])
-        check_bool(where, "maximize", group["maximize"])
-        check_bool(where, "decoupled_weight_decay", group["decoupled_weight_decay"])
+        check_adam_family(type(self).__name__, group)
+        check_bool(type(self).__name__, "amsgrad", group["amsgrad"])
 
     def update_group(self, group: ParamGroup) -> None:
         """Take one Adam step for the parameters of ``group`` that have a gradient."""
@@ -108,33 +100,18 @@ class Adam(Optimizer):
         weight_decay = float(group["weight_decay"])
         amsgrad = group["amsgrad"]
         maximize = group["maximize"]
-        # AdamW's decay shrinks p itself, before the step; Adam's joins the gradient.
-        shrink = 1 - lr * weight_decay if group["decoupled_weight_decay"] else 1.0
-        coupled = 0.0 if group["decoupled_weight_decay"] else weight_decay
+        shrink, coupled = split_weight_decay(lr, weight_decay, group["decoupled_weight_decay"])
         for p in group["params"]:
             if p._grad is None:
                 continue
             if shrink != 1:
                 p.data *= shrink  # through the setter: an in-place change, counted
             g = effective_gradient(p, coupled, maximize)
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = {
-                    "step": 0,
-                    "exp_avg": np.zeros_like(p.data),
-                    "exp_avg_sq": np.zeros_like(p.data),
-                }
+            state = self.state_for(p, ("exp_avg", "exp_avg_sq"))
             state["step"] += 1
             step = state["step"]
             m, v = state["exp_avg"], state["exp_avg_sq"]
-            # All in place, through one scratch array: these run every training step.
-            scratch = np.multiply(g, 1 - beta1, out=np.empty_like(m))
-            m *= beta1
-            m += scratch
-            np.multiply(g, g, out=scratch)
-            scratch *= 1 - beta2
-            v *= beta2
-            v += scratch
+            scratch = update_moments(m, v, g, beta1, beta2)
             if amsgrad:
                 v_max = state.get("max_exp_avg_sq")
                 if v_max is None:
@@ -150,6 +127,26 @@ class Adam(Optimizer):
             np.divide(m, scratch, out=scratch)
             scratch *= lr * c2 / c1
             p.data -= scratch
+
+
+def update_moments(m: Array, v: Array, g: Array, beta1: float, beta2: float) -> Array:
+    """Update Adam's running means in place: m = beta1 · m + (1 - beta1) · g, v likewise of g².
+
+    Shared by Adam, NAdam and RAdam, whose steps start the same way.
+
+    Returns:
+        A scratch array of m's shape and dtype, free for the rest of the step
+        (these run every training step, so the step reuses it rather than
+        allocating more).
+    """
+    scratch = np.multiply(g, 1 - beta1, out=np.empty_like(m))
+    m *= beta1
+    m += scratch
+    np.multiply(g, g, out=scratch)
+    scratch *= 1 - beta2
+    v *= beta2
+    v += scratch
+    return scratch
 
 
 class AdamW(Adam):

@@ -37,7 +37,7 @@ from tinygrad_mlp.tensor import _note_change as note_change
 Array = NDArray[Any]
 ParamGroup = dict[str, Any]
 Params = Iterable[Tensor] | Iterable[Mapping[str, Any]]
-StateKind = Literal["count", "array", "array or None"]
+StateKind = Literal["count", "number", "array", "array or None"]
 
 
 class Optimizer:
@@ -64,8 +64,9 @@ class Optimizer:
     """
 
     #: Each key of ``state[p]`` that ``update_group`` reads, and what it holds: a
-    #: "count" (an int >= 0, such as the number of steps taken), an "array" of
-    #: p's shape, or an "array or None" that the step makes when it is absent.
+    #: "count" (an int >= 0, such as the number of steps taken), a "number" (a
+    #: float, such as NAdam's product of momentum factors), an "array" of p's
+    #: shape, or an "array or None" that the step makes when it is absent.
     state_kinds: ClassVar[dict[str, StateKind]] = {}
 
     def __init__(self, params: Params, defaults: Mapping[str, Any]) -> None:
@@ -253,6 +254,18 @@ class Optimizer:
         """Apply the update rule to the parameters of one group (each optimizer's own)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement update_group")
 
+    def state_for(self, p: Tensor, arrays: Sequence[str], **numbers: float) -> dict[str, Any]:
+        """``state[p]``, made at p's first step if it has none yet.
+
+        A new state holds ``"step": 0``, an array of zeros of p's shape and
+        dtype under each name in ``arrays``, and the starting ``numbers``.
+        """
+        state = self.state.get(p)
+        if state is None:
+            state = self.state[p] = {"step": 0, **{name: np.zeros_like(p._data) for name in arrays},
+                                     **numbers}
+        return state
+
     # -- saving and restoring ---------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:
@@ -354,6 +367,8 @@ class Optimizer:
                             f"{value.shape}, the parameter has shape {p.shape}"
                         )
                     value = value.astype(p.dtype)  # a copy, in the parameter's dtype
+                elif self.state_kinds.get(key) == "number":
+                    value = float(value)  # so an np.float32 does not round the next steps
                 state[p][key] = copy.deepcopy(value)
         new_settings = [
             _plain_settings({key: copy.deepcopy(value) for key, value in saved.items()
@@ -389,7 +404,12 @@ class Optimizer:
                                         and not isinstance(value, bool) and value >= 0):
                 raise ValueError(f"{where}: state {key!r} of parameter {number} must be an "
                                  f"int >= 0, got {value!r}")
-            if kind is None or kind == "count" or (value is None and kind == "array or None"):
+            real = (isinstance(value, (int, float, np.integer, np.floating))
+                    and not isinstance(value, (bool, np.bool_)))
+            if kind == "number" and not real:
+                raise ValueError(f"{where}: state {key!r} of parameter {number} must be a real "
+                                 f"number, got {value!r}")
+            if kind in (None, "count", "number") or (value is None and kind == "array or None"):
                 continue
             if not (isinstance(value, np.ndarray) and value.dtype.kind in "biuf"):
                 described = (f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray)
@@ -458,6 +478,19 @@ def effective_gradient(p: Tensor, weight_decay: float, maximize: bool) -> Array:
     if maximize:
         return np.subtract(decayed, grad, out=decayed)
     return np.add(decayed, grad, out=decayed)
+
+
+def split_weight_decay(lr: float, weight_decay: float, decoupled: bool) -> tuple[float, float]:
+    """(shrink, coupled): how weight decay enters a step, coupled (L2) or decoupled (AdamW).
+
+    Decoupled decay multiplies p by shrink = 1 - lr · weight_decay before the
+    step and adds nothing to the gradient (coupled = 0); coupled decay leaves
+    p alone (shrink = 1) and adds coupled = weight_decay times p to the
+    gradient, through ``effective_gradient``.
+    """
+    if decoupled:
+        return 1 - lr * weight_decay, 0.0
+    return 1.0, weight_decay
 
 
 def plain_step(params: Sequence[Tensor], lr: float) -> None:
