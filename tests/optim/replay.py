@@ -9,7 +9,8 @@ belong to its optimizer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -222,3 +223,80 @@ def resume_from_a_checkpoint_on_disk(
     for w, c in zip(original, copies):
         np.testing.assert_array_equal(w.data, c.data)
     return restored, copies
+
+
+def replay_with_a_reload(
+    make_optimizer: Callable[[list[tm.Tensor]], Optimizer], start: np.ndarray,
+    grads: Sequence[np.ndarray], reload_after: int,
+) -> list[np.ndarray]:
+    """As ``replay``, but after ``reload_after`` steps the run moves to a fresh optimizer.
+
+    The fresh one is made over a copy of the parameter and loads the first's
+    ``state_dict``, so the path continues only if everything the update rule
+    remembers is saved and restored.
+    """
+    param = tm.tensor(start, requires_grad=True)
+    optimizer = make_optimizer([param])
+    path = []
+    for index, grad in enumerate(grads):
+        if index == reload_after:
+            saved = optimizer.state_dict()
+            param = tm.tensor(param.data, requires_grad=True)
+            optimizer = make_optimizer([param])
+            optimizer.load_state_dict(saved)
+        param.grad = tm.tensor(grad)
+        optimizer.step()
+        path.append(param.data.copy())
+    return path
+
+
+def state_names_after_a_step(lib: Any, make_optimizer: Callable[[list[Any]], Any]) -> set[str]:
+    """The keys of a parameter's saved state after one step, in ``tinygrad_mlp`` or ``torch``."""
+    param = lib.tensor(np.array([1.0, -2.0]), requires_grad=True)
+    optimizer = make_optimizer([param])
+    param.grad = lib.tensor(np.array([0.5, 0.25]))
+    optimizer.step()
+    return set(optimizer.state_dict()["state"][0])
+
+
+def assert_follows_torch(
+    name: str, options: dict[str, Any], steps: int = 10, seed: int = 0,
+    reload_after: int | None = None,
+) -> None:
+    """Replay ``steps`` random gradients through ``optim.<name>`` here and in torch; compare.
+
+    With ``reload_after`` our run moves to a fresh optimizer loaded from the
+    state dict after that many steps (``replay_with_a_reload``); torch's runs
+    straight through.
+    """
+    import torch  # the caller has skipped without it
+
+    start, grads = random_start_and_grads(seed, steps)
+
+    def ours(params: list[tm.Tensor]) -> Optimizer:
+        optimizer: Optimizer = getattr(tm.optim, name)(params, **options)
+        return optimizer
+
+    if reload_after is None:
+        path = replay(ours, start, grads)
+    else:
+        path = replay_with_a_reload(ours, start, grads, reload_after)
+    with torch_scalars_in_float64(torch):
+        theirs = replay_torch(torch, lambda params: getattr(torch.optim, name)(params, **options),
+                              start, grads)
+    np.testing.assert_allclose(path, theirs, rtol=1e-10, atol=1e-12)
+
+
+@contextmanager
+def torch_scalars_in_float64(torch: Any) -> Iterator[None]:
+    """Run torch with float64 as its default dtype, which its optimizers' scalar state follows.
+
+    With float32, NAdam's product of momentum factors is rounded at every
+    step, and its path drifts from the float64 one by about 1e-9.
+    """
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(previous)

@@ -1606,3 +1606,28 @@ def test_arguments_torch_refuses_with_value_error_are_refused_with_value_error(c
 def test_the_per_batch_and_composite_schedulers_are_reachable_as_optim_lr_scheduler() -> None:
     for scheduler in (OneCycleLR, CyclicLR, SequentialLR, ChainedScheduler):
         assert getattr(optim.lr_scheduler, scheduler.__name__) is scheduler
+
+
+@pytest.mark.parametrize("name", ["Adadelta", "Adamax", "NAdam", "RAdam"])
+def test_one_cycle_lr_drives_the_newer_optimizers_and_their_beta1_as_torch_does(
+    name: str,
+) -> None:
+    torch = pytest.importorskip("torch")
+    cycle_momentum = name != "Adadelta"  # it has neither momentum nor betas
+    paths = []
+    for lib in (tm, torch):
+        param = lib.tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True)
+        optimizer = getattr(lib.optim, name)([param], lr=0.1)
+        scheduler = lib.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.5, total_steps=12,
+                                                      cycle_momentum=cycle_momentum)
+        path = []
+        for _ in range(12):
+            optimizer.zero_grad()
+            ((param - 0.25) * (param - 0.25)).sum().backward()
+            optimizer.step()
+            scheduler.step()
+            group = optimizer.param_groups[0]
+            path.append([*param.tolist(), group["lr"], *group.get("betas", ())])
+        paths.append(path)
+    # torch keeps NAdam's product of momentum factors in float32, hence the looser rtol.
+    np.testing.assert_allclose(*paths, rtol=1e-6 if name == "NAdam" else 1e-10)

@@ -1,7 +1,8 @@
 """Optimizers: update parameters from their gradients, named as in ``torch.optim``.
 
 ``Optimizer`` is the base (param groups, state, ``zero_grad``, ``step``);
-``SGD``, ``Adam``, ``AdamW``, ``RMSprop`` and ``Adagrad`` are update rules;
+``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad``, ``Adadelta``, ``Adamax``,
+``NAdam`` and ``RAdam`` are update rules;
 ``lr_scheduler`` changes the learning rate from epoch to epoch. A training step::
 
     optimizer = tm.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
@@ -11,10 +12,17 @@
 """
 
 from tinygrad_mlp.optim import lr_scheduler
+from tinygrad_mlp.optim.adadelta import Adadelta
 from tinygrad_mlp.optim.adagrad import Adagrad
 from tinygrad_mlp.optim.adam import Adam, AdamW
+from tinygrad_mlp.optim.adamax import Adamax
+from tinygrad_mlp.optim.nadam import NAdam
 from tinygrad_mlp.optim.optimizer import Optimizer
+from tinygrad_mlp.optim.radam import RAdam
 from tinygrad_mlp.optim.rmsprop import RMSprop
 from tinygrad_mlp.optim.sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
+__all__ = [
+    "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam",
+    "RMSprop", "lr_scheduler",
+]
