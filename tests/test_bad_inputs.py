@@ -349,6 +349,28 @@ def scheduler_and_optimizer() -> tuple[optim.lr_scheduler.StepLR, optim.SGD]:
     return optim.lr_scheduler.StepLR(optimizer, step_size=2), optimizer
 
 
+def lbfgs_after_a_step() -> optim.LBFGS:
+    p = matrix()
+    optimizer = optim.LBFGS([p], max_iter=2)
+
+    def closure() -> tm.Tensor:
+        optimizer.zero_grad()
+        loss = (p * p).sum()
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    return optimizer
+
+
+def lbfgs_direction_of_length(length: int) -> Callable[[optim.Optimizer], None]:
+    def load(optimizer: optim.Optimizer) -> None:
+        saved = optimizer.state_dict()
+        saved["state"][0]["d"] = np.ones(length)
+        optimizer.load_state_dict(saved)
+    return load
+
+
 def momentum_state_for_parameter(number: int, shape: tuple[int, ...]) -> Callable[[Any], None]:
     def load(optimizer: optim.Optimizer) -> None:
         saved = optimizer.state_dict()
@@ -954,6 +976,35 @@ MISTAKES: list[Mistake] = [
             unchanged(sgd_with_two_parameters, lambda o: o.load_state_dict(
                 {"state": [], "param_groups": o.state_dict()["param_groups"]})),
             ValueError, r"SGD\.load_state_dict: the saved 'state' is a list"),
+    mistake("optimizers", "Rprop etas that do not shrink and grow",
+            lambda: optim.Rprop([matrix()], etas=(1.2, 0.5)), ValueError,
+            r"Rprop: etas must satisfy 0 < etaminus < 1 < etaplus, got \(1\.2, 0\.5\)"),
+    mistake("optimizers", "an ASGD with a negative lambd",
+            lambda: optim.ASGD([matrix()], lambd=-1e-4), ValueError,
+            r"ASGD: lambd must be non-negative, got -0\.0001"),
+    mistake("optimizers", "LBFGS with two param groups",
+            lambda: optim.LBFGS([{"params": [matrix()]}, {"params": [matrix()]}]), ValueError,
+            r"LBFGS: takes one param group \(it has no per-parameter options\), got 2"),
+    mistake("optimizers", "an LBFGS line search it does not have",
+            lambda: optim.LBFGS([matrix()], line_search_fn="backtracking"), ValueError,
+            r"LBFGS: line_search_fn must be None or 'strong_wolfe', got 'backtracking'"),
+    mistake("optimizers", "an LBFGS step without a closure",
+            unchanged(lambda: with_grads(optim.LBFGS([matrix()]), np.ones((2, 3))),
+                      lambda optimizer: optimizer.step()), TypeError,
+            r"LBFGS\.step: needs a closure, .* got NoneType"),
+    mistake("optimizers", "LBFGS load_state_dict with a direction of the wrong length",
+            unchanged(lbfgs_after_a_step, lbfgs_direction_of_length(5)), ValueError,
+            r"LBFGS\.load_state_dict: state 'd' of parameter 0 must be a 1-D array of the "
+            r"parameters' 6 elements, got an array of dtype float64 and shape \(5,\)"),
+    mistake("optimizers", "get_total_norm of integer tensors",
+            lambda: nn.utils.get_total_norm([tm.tensor([3, 4])]), TypeError,
+            r"get_total_norm: tensors\[0\] has dtype int64; a norm needs a floating dtype"),
+    mistake("optimizers", "clip_grads_with_norm_ given every gradient's norm, not the total",
+            unchanged(lambda: with_grads(optim.SGD([matrix()], lr=0.1), np.ones((2, 3))),
+                      lambda o: nn.utils.clip_grads_with_norm_(
+                          o.param_groups[0]["params"], 1.0, tm.ones(2))), ValueError,
+            r"clip_grads_with_norm_: total_norm must have one element, got a Tensor of shape "
+            r"\(2,\)"),
     mistake("optimizers", "a step after setting the second group's lr to None",
             unchanged(lambda: with_setting(two_groups_with_grads(), 1, "lr", None),
                       lambda optimizer: optimizer.step()), TypeError,

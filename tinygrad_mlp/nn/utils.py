@@ -2,13 +2,17 @@
 
 Gradient clipping is called between ``backward`` and ``step``.
 
-Both functions change the ``.grad`` of the parameters they are given, in place,
-and skip parameters whose ``.grad`` is None:
+The clipping functions change the ``.grad`` of the parameters they are given,
+in place, and skip parameters whose ``.grad`` is None:
 
 | function | each gradient g becomes |
 | --- | --- |
 | ``clip_grad_norm_`` | g · min(1, max_norm / (‖(‖g₁‖ₚ, …, ‖gₙ‖ₚ)‖ₚ + 10⁻⁶)) |
+| ``clip_grads_with_norm_`` | g · min(1, max_norm / (total_norm + 10⁻⁶)), the total given |
 | ``clip_grad_value_`` | min(max(g, -clip_value), clip_value), element by element |
+
+``get_total_norm`` computes ``clip_grad_norm_``'s total ‖(‖t₁‖ₚ, …, ‖tₙ‖ₚ)‖ₚ of
+any tensors; with ``clip_grads_with_norm_`` it splits ``clip_grad_norm_`` in two.
 
 *In place* means the same ``.grad`` Tensor, with new values and its version
 bumped, as an optimizer step bumps a parameter's: a graph that saved the old
@@ -113,25 +117,108 @@ def clip_grad_norm_(
     error_if_nonfinite = check_bool(where, "error_if_nonfinite", error_if_nonfinite)
     _check_foreach(where, foreach)
     grads = _grads(params)
-    if not grads:
-        return Tensor(0.0)
-    norms = [_vector_norm(where, grad.data, order) for grad in grads]
-    total = _vector_norm(where, np.array(norms), order)
-    if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(
-            f"{where}: the total norm of order {order} of the gradients is {total}, which is "
-            "not finite, so they cannot be clipped; pass error_if_nonfinite=False to scale "
-            "them by it anyway"
-        )
-    coef = max_norm / (total + EPSILON)
-    if coef < 1 or math.isnan(coef):  # a NaN coefficient spreads to the gradients, as in PyTorch
-        for grad in grads:
-            # out= keeps a 0-d gradient an array (numpy turns 0-d results into scalars);
-            # inf · 0, from an infinite total, is NaN as in PyTorch, so no warning.
-            with np.errstate(invalid="ignore"):
-                grad.data = np.multiply(grad.data, coef, out=np.empty_like(grad.data))
-    dtype = np.result_type(*[grad.dtype for grad in grads])
-    return Tensor(np.array(total, dtype=dtype))
+    total = _total_norm(where, grads, order, error_if_nonfinite)
+    _scale(grads, max_norm, total)
+    return _norm_tensor(total, grads)
+
+
+def get_total_norm(
+    tensors: Parameters,
+    norm_type: float | str = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
+    """The p-norm of all the tensors' entries laid end to end: ``clip_grad_norm_``'s total.
+
+    ::
+
+        total = ‖(‖t₁‖ₚ, …, ‖tₙ‖ₚ)‖ₚ       ‖x‖ₚ = (Σ |xᵢ|ᵖ)^(1/p),   ‖x‖∞ = max |xᵢ|
+
+    with ``torch.linalg.vector_norm``'s definitions for p = 0, ±inf and any
+    other real p. The tensors' own values count (pass ``[p.grad for p in
+    params]`` for the gradients' norm), each as often as it is listed.
+    ``clip_grads_with_norm_`` then scales gradients by it, which lets the norm
+    be gathered or logged between the two.
+
+    Args:
+        tensors: a Tensor or an iterable of Tensors of floating dtype.
+        norm_type: p, a number, or ``'inf'`` for the max norm.
+        error_if_nonfinite: raise if the total norm is NaN or infinite.
+        foreach: accepted for PyTorch's signature and ignored.
+
+    Returns:
+        The total norm, a 0-d Tensor that does not require grad, in the
+        tensors' dtype (0.0 in the default dtype when there are none).
+
+    Raises:
+        TypeError: if ``tensors`` is not a Tensor or an iterable of Tensors,
+            one of them is not of a floating dtype, or an argument has the
+            wrong type.
+        ValueError: if ``norm_type`` is NaN.
+        RuntimeError: if ``error_if_nonfinite`` and the total norm is NaN or
+            infinite, or for the max norm (or -inf) of a tensor with no
+            elements.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> get_total_norm([tm.tensor([3.0]), tm.tensor([[4.0]])])
+        tensor(5.)
+    """
+    where = "get_total_norm"
+    values = checks.tensors(where, "tensors", tensors)
+    order = _norm_order(where, norm_type)
+    error_if_nonfinite = check_bool(where, "error_if_nonfinite", error_if_nonfinite)
+    _check_foreach(where, foreach)
+    for index, tensor in enumerate(values):
+        if tensor.dtype.kind != "f":
+            raise TypeError(f"{where}: tensors[{index}] has dtype {tensor.dtype}; a norm needs "
+                            "a floating dtype")
+    return _norm_tensor(_total_norm(where, values, order, error_if_nonfinite), values)
+
+
+def clip_grads_with_norm_(
+    parameters: Parameters,
+    max_norm: float,
+    total_norm: Tensor | float,
+    foreach: bool | None = None,
+) -> None:
+    """Scale every gradient by min(1, max_norm / (total_norm + 1e-6)), in place.
+
+    ``clip_grad_norm_`` with the total norm given (as ``get_total_norm``
+    computed it, say, or gathered from several workers), so the norm is not
+    computed again. A gradient listed twice is scaled once.
+
+    Args:
+        parameters: a Tensor or an iterable of Tensors (a generator is read
+            once); those whose ``.grad`` is None are skipped.
+        max_norm: the largest total norm to allow.
+        total_norm: the gradients' total norm, a one-element Tensor or a number.
+        foreach: accepted for PyTorch's signature and ignored.
+
+    Raises:
+        TypeError: if an argument has the wrong type.
+        ValueError: if ``total_norm`` is a Tensor with more than one element.
+
+    Example:
+        >>> import tinygrad_mlp as tm
+        >>> w = tm.tensor([0.0, 0.0], requires_grad=True)
+        >>> w.grad = tm.tensor([3.0, 4.0])
+        >>> clip_grads_with_norm_([w], max_norm=2.5, total_norm=get_total_norm([w.grad]))
+        >>> w.grad  # (3, 4) · 2.5 / (5 + 1e-6)
+        tensor([1.49999970, 1.99999960])
+    """
+    where = "clip_grads_with_norm_"
+    params = _parameters(where, parameters)
+    max_norm = check_real(where, "max_norm", max_norm)
+    if isinstance(total_norm, Tensor):
+        if total_norm.numel() != 1:
+            raise ValueError(f"{where}: total_norm must have one element, got a Tensor of "
+                             f"shape {total_norm.shape}")
+        total = float(total_norm.item())
+    else:
+        total = check_real(where, "total_norm", total_norm)
+    _check_foreach(where, foreach)
+    _scale(_grads(params), max_norm, total)
 
 
 def clip_grad_value_(
@@ -234,6 +321,41 @@ def _grads(params: list[Tensor]) -> list[Tensor]:
         if grad is not None:
             grads.setdefault(id(grad), grad)
     return list(grads.values())
+
+
+def _total_norm(where: str, tensors: list[Tensor], order: float,
+                error_if_nonfinite: bool) -> float:
+    """The p-norm of the tensors' p-norms (0 for no tensors), in float64."""
+    if not tensors:
+        return 0.0
+    norms = [_vector_norm(where, tensor.data, order) for tensor in tensors]
+    total = _vector_norm(where, np.array(norms), order)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(
+            f"{where}: the total norm of order {order} of the gradients is {total}, which is "
+            "not finite, so they cannot be clipped; pass error_if_nonfinite=False to scale "
+            "them by it anyway"
+        )
+    return total
+
+
+def _norm_tensor(total: float, tensors: list[Tensor]) -> Tensor:
+    """``total`` as a 0-d Tensor of the tensors' dtype (the default dtype if there are none)."""
+    if not tensors:
+        return Tensor(0.0)
+    dtype = np.result_type(*[tensor.dtype for tensor in tensors])
+    return Tensor(np.array(total, dtype=dtype))
+
+
+def _scale(grads: list[Tensor], max_norm: float, total: float) -> None:
+    """Multiply each of ``grads`` by min(1, max_norm / (total + 1e-6)), each a new array."""
+    coef = max_norm / (total + EPSILON)
+    if coef < 1 or math.isnan(coef):  # a NaN coefficient spreads to the gradients, as in PyTorch
+        for grad in grads:
+            # out= keeps a 0-d gradient an array (numpy turns 0-d results into scalars);
+            # inf · 0, from an infinite total, is NaN as in PyTorch, so no warning.
+            with np.errstate(invalid="ignore"):
+                grad.data = np.multiply(grad.data, coef, out=np.empty_like(grad.data))
 
 
 def _norm_order(where: str, norm_type: object) -> float:

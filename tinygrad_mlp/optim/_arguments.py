@@ -86,6 +86,25 @@ def check_bool(where: str, name: str, value: Any) -> bool:
     return bool(value)
 
 
+def check_pair(where: str, name: str, value: Any, described: str) -> tuple[float, float]:
+    """Return ``value`` as a pair of floats after checking it is a 2-tuple or list of numbers.
+
+    Args:
+        where: the class name, for the error.
+        name: the argument's name.
+        value: what the caller gave.
+        described: how the error names the two entries, e.g. ``"(beta1, beta2)"``.
+
+    Raises:
+        TypeError: if ``value`` is not a tuple or list of two real numbers.
+
+    """
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{where}: {name} must be a pair {described}, got {value!r}")
+    first, second = (check_real(where, f"{name}[{index}]", one) for index, one in enumerate(value))
+    return first, second
+
+
 def check_betas(where: str, betas: Any) -> tuple[float, float]:
     """Return ``betas`` as two floats after checking it is a pair of numbers in [0, 1).
 
@@ -96,10 +115,9 @@ def check_betas(where: str, betas: Any) -> tuple[float, float]:
         ValueError: if a beta lies outside [0, 1).
 
     """
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+    pair = check_pair(where, "betas", betas, "(beta1, beta2)")
     beta1, beta2 = (check_in_interval(where, f"betas[{index}]", beta, 0, 1, False)
-                    for index, beta in enumerate(betas))
+                    for index, beta in enumerate(pair))
     return beta1, beta2
 
 

@@ -37,7 +37,10 @@ from tinygrad_mlp.tensor import _note_change as note_change
 Array = NDArray[Any]
 ParamGroup = dict[str, Any]
 Params = Iterable[Tensor] | Iterable[Mapping[str, Any]]
-StateKind = Literal["count", "number", "array", "array or None"]
+StateKind = Literal[
+    "count", "number", "array", "array or None", "number or None", "vector or None",
+    "vectors or None", "numbers or None",
+]
 
 
 class Optimizer:
@@ -64,9 +67,10 @@ class Optimizer:
     """
 
     #: Each key of ``state[p]`` that ``update_group`` reads, and what it holds: a
-    #: "count" (an int >= 0, such as the number of steps taken), a "number" (a
-    #: float, such as NAdam's product of momentum factors), an "array" of p's
-    #: shape, or an "array or None" that the step makes when it is absent.
+    #: "count" (an int >= 0, such as the number of steps taken), a real "number",
+    #: an "array" of p's shape, a "vector" (1-D, one entry per element of all the
+    #: parameters), or a list of "vectors" or of "numbers". A kind "... or None"
+    #: may be absent or None: the step makes it when it is.
     state_kinds: ClassVar[dict[str, StateKind]] = {}
 
     def __init__(self, params: Params, defaults: Mapping[str, Any]) -> None:
@@ -360,7 +364,8 @@ class Optimizer:
             self._check_saved_state(saved_state, number, p, where)
             state[p] = {}
             for key, value in saved_state.items():
-                if isinstance(value, np.ndarray):
+                if isinstance(value, np.ndarray) and self.state_kinds.get(key, "array").startswith(
+                        "array"):
                     if value.shape != p.shape:
                         raise ValueError(
                             f"{where}: state {key!r} of parameter {number} has shape "
@@ -391,32 +396,22 @@ class Optimizer:
         """
         name = type(self).__name__
         absent = [key for key, kind in self.state_kinds.items()
-                  if kind != "array or None" and key not in saved]
+                  if not kind.endswith(" or None") and key not in saved]
         if absent:
             raise ValueError(
                 f"{where}: the saved state of parameter {number} lacks "
                 f"{', '.join(map(repr, absent))}, which {name}'s step reads; was it saved by "
                 "another kind of optimizer?"
             )
+        length = sum(q.numel() for group in self.param_groups for q in group["params"])
         for key, value in saved.items():
             kind = self.state_kinds.get(key)
-            if kind == "count" and not (isinstance(value, (int, np.integer))
-                                        and not isinstance(value, bool) and value >= 0):
-                raise ValueError(f"{where}: state {key!r} of parameter {number} must be an "
-                                 f"int >= 0, got {value!r}")
-            real = (isinstance(value, (int, float, np.integer, np.floating))
-                    and not isinstance(value, (bool, np.bool_)))
-            if kind == "number" and not real:
-                raise ValueError(f"{where}: state {key!r} of parameter {number} must be a real "
-                                 f"number, got {value!r}")
-            if kind in (None, "count", "number") or (value is None and kind == "array or None"):
+            if kind is None or (value is None and kind.endswith(" or None")):
                 continue
-            if not (isinstance(value, np.ndarray) and value.dtype.kind in "biuf"):
-                described = (f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray)
-                             else f"a {type(value).__name__}")
-                raise ValueError(f"{where}: state {key!r} of parameter {number} must be an array "
-                                 f"of numbers of the parameter's shape {p.shape}, got "
-                                 f"{described}")
+            problem = _state_problem(kind.removesuffix(" or None"), value, p.shape, length)
+            if problem:
+                raise ValueError(f"{where}: state {key!r} of parameter {number} must be "
+                                 f"{problem}")
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -425,6 +420,47 @@ class Optimizer:
             count = len(group["params"])
             lines.append(f"  param group {index} ({count} tensor{'s' * (count != 1)}): {settings}")
         return "\n".join([*lines, ")"])
+
+
+def _state_problem(kind: str, value: object, shape: tuple[int, ...], length: int) -> str:
+    """What a saved state value of ``kind`` should be, and what it is; "" if it is that."""
+    if kind == "count":
+        if not (_is_real(value) and isinstance(value, (int, np.integer)) and value >= 0):
+            return f"an int >= 0, got {value!r}"
+        return ""
+    if kind == "array":
+        if not _is_numeric_array(value):
+            return (f"an array of numbers of the parameter's shape {shape}, got "
+                    f"{_described(value)}")
+        return ""  # load_state_dict checks the shape
+    plural = kind in ("vectors", "numbers")
+    if plural and not isinstance(value, list):
+        return f"a list, got {_described(value)}"
+    values = value if isinstance(value, list) else [value]
+    if kind.startswith("vector"):
+        if all(isinstance(v, np.ndarray) and _is_numeric_array(v) and v.shape == (length,)
+               for v in values):
+            return ""
+        wanted = "a list of 1-D arrays" if plural else "a 1-D array"
+        return f"{wanted} of the parameters' {length} elements, got {_described(value)}"
+    if all(_is_real(v) or (v is None and plural) for v in values):
+        return ""
+    return f"{'a list of real numbers' if plural else 'a real number'}, got {value!r}"
+
+
+def _is_numeric_array(value: object) -> bool:
+    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_))
+
+
+def _described(value: object) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype} and shape {value.shape}"
+    return f"a {type(value).__name__}"
 
 
 def _plain_settings(group: Mapping[str, Any]) -> dict[str, Any]:
