@@ -358,6 +358,86 @@ def test_non_finite_norms_scale_the_grads_as_pytorchs_do(torch: ModuleType, bad:
         np.testing.assert_array_equal(grad_of(p), q.grad.numpy())
 
 
+# -- get_total_norm and clip_grads_with_norm_: clip_grad_norm_ in two -------------------------
+
+
+def test_get_total_norm_is_the_norm_of_all_entries_end_to_end() -> None:
+    a, b = tm.tensor([3.0, 0.0]), tm.tensor([[4.0], [-12.0]])
+    assert utils.get_total_norm([a, b]).item() == pytest.approx(13.0, rel=1e-15)
+    assert utils.get_total_norm([a, b], norm_type=1).item() == 19.0
+    assert utils.get_total_norm((t for t in [a, b]), norm_type="inf").item() == 12.0
+    assert utils.get_total_norm(b).item() == pytest.approx(math.sqrt(160))
+
+
+def test_get_total_norm_counts_a_tensor_listed_twice_twice_as_pytorch_does() -> None:
+    t = tm.tensor([3.0, 4.0])
+    assert utils.get_total_norm([t, t]).item() == pytest.approx(5.0 * math.sqrt(2))
+
+
+def test_get_total_norm_keeps_the_dtype_and_records_no_graph() -> None:
+    t = tm.tensor([3.0, 4.0], dtype=tm.float32, requires_grad=True)
+    total = utils.get_total_norm([t])
+    assert total.dtype == np.float32 and not total.requires_grad and total.item() == 5.0
+    assert utils.get_total_norm([]).item() == 0.0
+
+
+def test_get_total_norm_refuses_a_non_finite_total_only_when_asked() -> None:
+    t = tm.tensor([math.inf, 1.0])
+    assert utils.get_total_norm([t]).item() == math.inf
+    with pytest.raises(RuntimeError, match=r"^get_total_norm: the total norm of order 2\.0"):
+        utils.get_total_norm([t], error_if_nonfinite=True)
+
+
+def test_clip_grads_with_norm_scales_by_max_norm_over_the_given_total() -> None:
+    a, b, frozen = with_grad([3.0, 4.0]), with_grad([1.0]), tm.tensor([1.0], requires_grad=True)
+    assert utils.clip_grads_with_norm_([a, frozen, b], 2.0, tm.tensor(10.0)) is None
+    factor = 2.0 / (10.0 + 1e-6)
+    np.testing.assert_allclose(grad_of(a), [3.0 * factor, 4.0 * factor], rtol=1e-15)
+    np.testing.assert_allclose(grad_of(b), [factor], rtol=1e-15)
+    assert frozen.grad is None
+    utils.clip_grads_with_norm_(a, 100.0, 10.0)  # a total under max_norm: left as it is
+    np.testing.assert_allclose(grad_of(a), [3.0 * factor, 4.0 * factor], rtol=1e-15)
+
+
+@given(grads=gradients(), max_norm=floats_between(0.0, 6.0),
+       norm_type=st.sampled_from([2.0, 1.0, 3.0, math.inf]))
+def test_get_total_norm_then_clip_grads_with_norm_is_clip_grad_norm_(
+    grads: list[np.ndarray | None], max_norm: float, norm_type: float
+) -> None:
+    present = [grad for grad in grads if grad is not None]
+    assume(norm_type != math.inf or all(grad.size for grad in present))
+    split = [with_grad(grad) for grad in present]
+    whole = [with_grad(grad) for grad in present]
+    total = utils.get_total_norm([p.grad for p in split if p.grad is not None], norm_type)
+    utils.clip_grads_with_norm_(split, max_norm, total)
+    assert total.item() == utils.clip_grad_norm_(whole, max_norm, norm_type).item()
+    for p, q in zip(split, whole):
+        np.testing.assert_array_equal(grad_of(p), grad_of(q))
+
+
+@given(grads=gradients(), norm_type=st.sampled_from(NORM_TYPES))
+def test_get_total_norm_equals_pytorchs(
+    torch: ModuleType, grads: list[np.ndarray | None], norm_type: float | str
+) -> None:
+    present = [grad for grad in grads if grad is not None]
+    assume(not (str(norm_type).endswith("inf") and any(grad.size == 0 for grad in present)))
+    total = utils.get_total_norm([tm.tensor(grad) for grad in present], norm_type)
+    expected = torch.nn.utils.get_total_norm([torch.tensor(grad) for grad in present],
+                                             norm_type)
+    assert total.item() == pytest.approx(expected.item(), rel=1e-12, abs=1e-300)
+
+
+@given(grads=gradients(), max_norm=floats_between(0.0, 6.0), total=floats_between(0.0, 10.0))
+def test_clip_grads_with_norm_equals_pytorchs(
+    torch: ModuleType, grads: list[np.ndarray | None], max_norm: float, total: float
+) -> None:
+    ours, theirs = both(grads, torch)
+    utils.clip_grads_with_norm_(ours, max_norm, tm.tensor(total))
+    torch.nn.utils.clip_grads_with_norm_(theirs, max_norm, torch.tensor(total,
+                                                                        dtype=torch.float64))
+    assert_same_grads(ours, theirs)
+
+
 # -- parameters_to_vector and vector_to_parameters -------------------------------------------
 
 

@@ -289,6 +289,6 @@ def test_a_state_whose_eta_or_mu_is_not_a_number_is_refused(key: str, value: Any
     saved["state"][0][key] = value
     before = optimizer.state_dict()
     with pytest.raises(ValueError, match=rf"ASGD\.load_state_dict: state '{key}' of parameter 0 "
-                                         r"must be real numbers, got "):
+                                         r"must be a real number, got "):
         optimizer.load_state_dict(saved)
     assert repr(optimizer.state_dict()) == repr(before)

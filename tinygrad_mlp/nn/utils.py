@@ -205,7 +205,7 @@ def clip_grads_with_norm_(
         >>> w.grad = tm.tensor([3.0, 4.0])
         >>> clip_grads_with_norm_([w], max_norm=2.5, total_norm=get_total_norm([w.grad]))
         >>> w.grad  # (3, 4) · 2.5 / (5 + 1e-6)
-        tensor([1.49999970, 1.99999960])
+        tensor([1.4999997, 1.9999996])
     """
     where = "clip_grads_with_norm_"
     params = _parameters(where, parameters)

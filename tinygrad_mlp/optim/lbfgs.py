@@ -62,8 +62,8 @@ class LBFGS(Optimizer):
         ...     loss = ((w - 3.0) * (w - 3.0)).sum()
         ...     loss.backward()
         ...     return loss
-        >>> optimizer.step(closure)  # the loss before the step
-        tensor(29.)
+        >>> optimizer.step(closure).item()  # the loss before the step
+        29.0
         >>> w
         tensor([3., 3.], requires_grad=True)
     """

@@ -436,7 +436,7 @@ def _state_problem(kind: str, value: object, shape: tuple[int, ...], length: int
     plural = kind in ("vectors", "numbers")
     if plural and not isinstance(value, list):
         return f"a list, got {_described(value)}"
-    values = value if isinstance(value, list) else [value]
+    values = value if plural and isinstance(value, list) else [value]
     if kind.startswith("vector"):
         if all(isinstance(v, np.ndarray) and _is_numeric_array(v) and v.shape == (length,)
                for v in values):
