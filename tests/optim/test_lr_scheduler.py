@@ -1511,7 +1511,7 @@ def adagrad() -> optim.Adagrad:
          "OneCycleLR: three_phase must be True or False, got 1"),
         (lambda o: OneCycleLR(adagrad(), 1.0, 10), ValueError,
          r"OneCycleLR: cycle_momentum=True needs an optimizer with a momentum \(SGD, RMSprop\) "
-         r"or betas \(Adam, AdamW\), and Adagrad has neither"),
+         r"or betas \(Adam, AdamW, Adamax, NAdam, RAdam\), and Adagrad has neither"),
         (lambda o: OneCycleLR(Adam(o.param_groups[0]["params"]), 1.0, 10, max_momentum=1.0),
          ValueError, r"OneCycleLR: max_momentum must be in \[0, 1\), got 1.0"),
         (lambda o: OneCycleLR(o, 1.0, 10, base_momentum=[0.8, 0.9]), ValueError,

@@ -782,8 +782,8 @@ class _MomentumCycler(LRScheduler):
         if not self.use_beta1 and "momentum" not in optimizer.defaults:
             raise ValueError(
                 f"{where}: cycle_momentum=True needs an optimizer with a momentum (SGD, RMSprop) "
-                f"or betas (Adam, AdamW), and {type(optimizer).__name__} has neither; pass "
-                "cycle_momentum=False"
+                f"or betas (Adam, AdamW, Adamax, NAdam, RAdam), and {type(optimizer).__name__} has "
+                "neither; pass cycle_momentum=False"
             )
 
         def check(where: str, name: str, value: Any) -> float:
